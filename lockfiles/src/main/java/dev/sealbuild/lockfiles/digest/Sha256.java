@@ -1,0 +1,60 @@
+package dev.sealbuild.lockfiles.digest;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A validated SHA-256 digest: exactly 64 lowercase hex characters. Constructed only through
+ * {@link #parse} or {@link #ofHex}, so no path or URL is ever built from an unchecked string.
+ */
+public record Sha256(String hex) implements Comparable<Sha256> {
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+  public static final String PREFIX = "sha256:";
+
+  public Sha256 {
+    Objects.requireNonNull(hex, "hex");
+    if (!HEX64.matcher(hex).matches()) {
+      throw new IllegalArgumentException("not a sha256 digest (need 64 lowercase hex characters): " + abbreviate(hex));
+    }
+  }
+
+  /** Accepts {@code sha256:<hex>} or bare {@code <hex>}; rejects other algorithms, case and lengths. */
+  public static Sha256 parse(String text) {
+    Objects.requireNonNull(text, "digest");
+    int colon = text.indexOf(':');
+    if (colon >= 0) {
+      String algorithm = text.substring(0, colon);
+      if (!algorithm.equals("sha256")) {
+        throw new IllegalArgumentException("unsupported digest algorithm '" + abbreviate(algorithm) + "' (only sha256)");
+      }
+      return new Sha256(text.substring(colon + 1));
+    }
+    return new Sha256(text);
+  }
+
+  public static Sha256 ofHex(String hex) {
+    return new Sha256(hex);
+  }
+
+  public static Sha256 of(byte[] raw) {
+    if (raw.length != 32) {
+      throw new IllegalArgumentException("sha256 must be 32 bytes, got " + raw.length);
+    }
+    return new Sha256(java.util.HexFormat.of().formatHex(raw));
+  }
+
+  /** The OCI form, {@code sha256:<hex>}. */
+  @Override
+  public String toString() {
+    return PREFIX + hex;
+  }
+
+  @Override
+  public int compareTo(Sha256 other) {
+    return hex.compareTo(other.hex);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+}
