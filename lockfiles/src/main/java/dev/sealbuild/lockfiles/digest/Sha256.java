@@ -1,5 +1,7 @@
 package dev.sealbuild.lockfiles.digest;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,6 +21,7 @@ public record Sha256(String hex) implements Comparable<Sha256> {
   }
 
   /** Accepts {@code sha256:<hex>} or bare {@code <hex>}; rejects other algorithms, case and lengths. */
+  @JsonCreator
   public static Sha256 parse(String text) {
     Objects.requireNonNull(text, "digest");
     int colon = text.indexOf(':');
@@ -44,6 +47,7 @@ public record Sha256(String hex) implements Comparable<Sha256> {
   }
 
   /** The OCI form, {@code sha256:<hex>}. */
+  @JsonValue
   @Override
   public String toString() {
     return PREFIX + hex;

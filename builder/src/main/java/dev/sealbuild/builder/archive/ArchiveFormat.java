@@ -1,0 +1,34 @@
+package dev.sealbuild.builder.archive;
+
+import java.util.Locale;
+
+/** An archive type, declared by the source's file name; never guessed from the bytes. */
+public enum ArchiveFormat {
+  TAR, TAR_GZIP, TAR_XZ, TAR_ZSTD, ZIP;
+
+  /** The format a file name declares, e.g. {@code rootfs.tar.gz}; an unknown ending is an error naming it. */
+  public static ArchiveFormat fromName(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    int q = n.indexOf('?');
+    if (q >= 0) {
+      n = n.substring(0, q);
+    }
+    if (n.endsWith(".tar")) {
+      return TAR;
+    }
+    if (n.endsWith(".tar.gz") || n.endsWith(".tgz")) {
+      return TAR_GZIP;
+    }
+    if (n.endsWith(".tar.xz") || n.endsWith(".txz")) {
+      return TAR_XZ;
+    }
+    if (n.endsWith(".tar.zst") || n.endsWith(".tzst")) {
+      return TAR_ZSTD;
+    }
+    if (n.endsWith(".zip")) {
+      return ZIP;
+    }
+    throw new IllegalArgumentException("cannot tell the archive type of '" + name
+        + "': the name must end in .tar, .tar.gz, .tgz, .tar.xz, .tar.zst or .zip");
+  }
+}

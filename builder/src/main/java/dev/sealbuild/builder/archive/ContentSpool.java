@@ -1,0 +1,110 @@
+package dev.sealbuild.builder.archive;
+
+import dev.sealbuild.builder.fs.Content;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An append-only scratch file holding the bytes of entries read from archives, so the image tree keeps
+ * only offsets and layers stream from disk instead of sitting in memory. Its name never derives from an
+ * entry name.
+ */
+public final class ContentSpool implements Closeable {
+  private final Path file;
+  private final FileChannel channel;
+  private long end;
+
+  public ContentSpool(Path workDir) throws IOException {
+    this.file = Files.createTempFile(workDir, "spool", ".bin");
+    this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+  }
+
+  /** Copies exactly {@code size} bytes from {@code in}; fewer is an error (a truncated archive). */
+  public synchronized Content append(InputStream in, long size, String origin) throws IOException {
+    long start = end;
+    byte[] buf = new byte[64 * 1024];
+    long remaining = size;
+    channel.position(start);
+    while (remaining > 0) {
+      int n = in.read(buf, 0, (int) Math.min(buf.length, remaining));
+      if (n < 0) {
+        throw new IOException(origin + ": archive ends inside this entry (truncated)");
+      }
+      ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+      while (bb.hasRemaining()) {
+        channel.write(bb);
+      }
+      remaining -= n;
+    }
+    end = start + size;
+    return new Spooled(start, size, origin);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+    Files.deleteIfExists(file);
+  }
+
+  private final class Spooled implements Content {
+    private final long offset;
+    private final long size;
+    private final String origin;
+
+    Spooled(long offset, long size, String origin) {
+      this.offset = offset;
+      this.size = size;
+      this.origin = origin;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public String origin() {
+      return origin;
+    }
+
+    @Override
+    public InputStream open() {
+      return new InputStream() {
+        private long position = offset;
+        private final long limit = offset + size;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (position >= limit) {
+            return -1;
+          }
+          int want = (int) Math.min(len, limit - position);
+          int n;
+          try {
+            n = channel.read(ByteBuffer.wrap(b, off, want), position);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          if (n <= 0) {
+            throw new IOException(origin + ": spool file ended early");
+          }
+          position += n;
+          return n;
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.sealbuild.builder.archive;
+
+import dev.sealbuild.builder.fs.EntryPath;
+
+/**
+ * How entries of one archive land in the image.
+ *
+ * @param destination directory the archive is unpacked into (the root for a root filesystem)
+ * @param confined entries must stay below {@code destination} (after resolving links inside the image),
+ *     and absolute names are refused; used for {@code files: extract}
+ * @param owner when set, every entry takes this uid:gid instead of the archive's
+ * @param allowSpecialFiles devices and FIFOs are kept as metadata (base layers) instead of refused
+ * @param epoch build epoch: mtimes are clamped to it
+ * @param label names the source in error messages
+ */
+public record IngestPolicy(
+    EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label) {
+  public static final long MAX_ENTRIES_PER_ARCHIVE = 2_000_000;
+
+  public static IngestPolicy rootfs(long epoch, String label) {
+    return new IngestPolicy(EntryPath.ROOT, false, null, true, epoch, label);
+  }
+
+  public static IngestPolicy extract(EntryPath destination, long uid, long gid, long epoch, String label) {
+    return new IngestPolicy(destination, true, new long[] {uid, gid}, false, epoch, label);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.sealbuild.builder.archive;
+
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.fs.Meta;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+/** Reads a zip file (by its central directory) into the image tree. */
+public final class ZipIngest {
+  private static final int MAX_LINK_TARGET = 4095;
+  private final ContentSpool spool;
+  private final DecompressionLimits limits;
+
+  public ZipIngest(ContentSpool spool, DecompressionLimits limits) {
+    this.spool = spool;
+    this.limits = limits;
+  }
+
+  public void ingest(Path zipPath, ImageTree tree, IngestPolicy policy) throws IOException {
+    try (ZipFile zip = ZipFile.builder().setPath(zipPath).setCharset(StandardCharsets.UTF_8).get()) {
+      List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
+      if (entries.size() > IngestPolicy.MAX_ENTRIES_PER_ARCHIVE) {
+        throw new HostileInputException(policy.label() + ": more than " + IngestPolicy.MAX_ENTRIES_PER_ARCHIVE + " entries");
+      }
+      long total = 0;
+      for (ZipArchiveEntry entry : new ArrayList<>(entries)) {
+        try {
+          total += apply(zip, entry, tree, policy);
+        } catch (HostileInputException e) {
+          throw new HostileInputException(policy.label() + ": entry '" + entry.getName() + "': " + e.getMessage());
+        }
+        if (total > limits.maxDecompressedBytes()) {
+          throw new HostileInputException(policy.label() + ": decompresses to more than " + limits.maxDecompressedBytes() + " bytes; refusing");
+        }
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw new HostileInputException(policy.label() + ": not a valid zip archive (" + e.getMessage() + ")");
+    }
+  }
+
+  private long apply(ZipFile zip, ZipArchiveEntry entry, ImageTree tree, IngestPolicy policy) throws IOException {
+    String raw = entry.getName();
+    if (raw.startsWith("/")) {
+      throw new HostileInputException("absolute path escapes the destination " + policy.destination());
+    }
+    EntryPath relative = EntryPath.parse(raw);
+    if (relative.name().startsWith(".wh.")) {
+      throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
+    }
+    EntryPath path = policy.destination().resolve(relative);
+    EntryPath parent = tree.resolveParent(path);
+    EntryPath dest = policy.destination();
+    if (!(dest.isRoot() || parent.equals(dest) || parent.value().startsWith(dest.value() + "/"))) {
+      throw new HostileInputException("resolves outside the destination " + dest + " through a symlink");
+    }
+    int unixMode = entry.getUnixMode() & 07777;
+    long uid = policy.owner() == null ? 0 : policy.owner()[0];
+    long gid = policy.owner() == null ? 0 : policy.owner()[1];
+    if (entry.isDirectory()) {
+      if (!relative.isRoot()) {
+        tree.addDirectory(path, new Meta(unixMode == 0 ? 0755 : unixMode, uid, gid, policy.epoch()));
+      }
+      return 0;
+    }
+    try (InputStream in = zip.getInputStream(entry)) {
+      if (entry.isUnixSymlink()) {
+        byte[] target = in.readNBytes(MAX_LINK_TARGET + 1);
+        if (target.length > MAX_LINK_TARGET) {
+          throw new HostileInputException("symlink target longer than " + MAX_LINK_TARGET + " bytes");
+        }
+        tree.addSymlink(path, new Meta(0777, uid, gid, policy.epoch()), new String(target, StandardCharsets.UTF_8));
+        return target.length;
+      }
+      long size = entry.getSize();
+      if (size < 0) {
+        throw new HostileInputException("entry does not declare its size");
+      }
+      if (size > limits.maxDecompressedBytes()) {
+        throw new HostileInputException("declares " + size + " bytes, over the limit");
+      }
+      tree.addFile(path, new Meta(unixMode == 0 ? 0644 : unixMode, uid, gid, policy.epoch()),
+          spool.append(in, size, policy.label() + ":" + relative));
+      if (in.read() >= 0) {
+        throw new HostileInputException("holds more bytes than its declared size");
+      }
+      return size;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.sealbuild.builder.cache;
+
+import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Read-only access to the vendor cache for the offline image phase; every read is re-hashed. */
+public final class CacheReader {
+  private final VendorCacheLayout layout;
+
+  public CacheReader(VendorCacheLayout layout) {
+    this.layout = layout;
+  }
+
+  public VendorCacheLayout layout() {
+    return layout;
+  }
+
+  /** Fails with a message naming the entry and telling to run build prep when the blob is absent. */
+  public void requirePresent(Sha256 digest, String label) {
+    Path blob = layout.blob(digest);
+    if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isDirectory(layout.root()) && !Files.isReadable(layout.root())) {
+        throw new CacheException("vendor cache " + layout.root() + " is not readable; check its permissions");
+      }
+      throw new CacheException(label + " (" + digest + ") is not in the vendor cache " + layout.root() + "; run build prep");
+    }
+  }
+
+  public VerifyingInputStream open(Sha256 digest, Long size, String label) throws IOException {
+    requirePresent(digest, label);
+    try {
+      InputStream in = Files.newInputStream(layout.blob(digest), LinkOption.NOFOLLOW_LINKS);
+      return new VerifyingInputStream(new java.io.BufferedInputStream(in, 256 * 1024), digest, size, label);
+    } catch (AccessDeniedException e) {
+      throw new CacheException(label + ": cannot read " + layout.blob(digest) + " (permission denied)");
+    } catch (NoSuchFileException e) {
+      throw new CacheException(label + " (" + digest + ") is not in the vendor cache " + layout.root() + "; run build prep");
+    }
+  }
+
+  /** The path of a verified blob, for readers that need random access (zip). Hashes it first. */
+  public Path verifiedPath(Sha256 digest, Long size, String label) throws IOException {
+    try (VerifyingInputStream in = open(digest, size, label)) {
+      in.drainAndVerify();
+    }
+    return layout.blob(digest);
+  }
+}

@@ -1,0 +1,82 @@
+package dev.sealbuild.builder.cache;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Hashes a blob while it streams and fails at the end if it is not what the lock pinned. Reads at most
+ * the pinned size + 1 bytes when the size is known.
+ */
+public final class VerifyingInputStream extends FilterInputStream {
+  private final MessageDigest digest;
+  private final Sha256 expected;
+  private final Long expectedSize;
+  private final String label;
+  private long count;
+  private boolean verified;
+
+  public VerifyingInputStream(InputStream in, Sha256 expected, Long expectedSize, String label) {
+    super(in);
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    this.expected = expected;
+    this.expectedSize = expectedSize;
+    this.label = label;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] buf, int off, int len) throws IOException {
+    int n = super.read(buf, off, len);
+    if (n < 0) {
+      verify();
+      return -1;
+    }
+    digest.update(buf, off, n);
+    count += n;
+    if (expectedSize != null && count > expectedSize) {
+      throw new CacheException(label + ": cached blob is larger than the " + expectedSize + " bytes the lock pins; run build cache verify, then build prep");
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
+    int r = read(buf, 0, buf.length);
+    return Math.max(r, 0);
+  }
+
+  /** Reads whatever is left and checks the digest; the caller uses this once its parser stops early. */
+  public void drainAndVerify() throws IOException {
+    byte[] buf = new byte[64 * 1024];
+    while (read(buf, 0, buf.length) >= 0) {
+      // keep hashing to the end
+    }
+    verify();
+  }
+
+  private void verify() {
+    if (verified) {
+      return;
+    }
+    Sha256 actual = Sha256.of(digest.digest());
+    verified = true;
+    if (!actual.equals(expected)) {
+      throw new CacheException(label + ": cached blob is corrupt (expected " + expected + ", got " + actual + "); run build prep to fetch it again");
+    }
+  }
+}

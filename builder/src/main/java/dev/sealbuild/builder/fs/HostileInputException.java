@@ -1,0 +1,8 @@
+package dev.sealbuild.builder.fs;
+
+/** An archive or entry that breaks the rules of the image tree (escapes, loops, limits). One-line message. */
+public class HostileInputException extends RuntimeException {
+  public HostileInputException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.sealbuild.builder.fs;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The image being assembled: finished lower layers plus the layer being written, seen as one file system.
+ * Nothing is ever extracted onto the host: every name is resolved inside this tree as a chroot would
+ * (absolute link targets start at the image root, {@code ..} stops at the root, at most 40 link hops),
+ * and the final component of a path is never followed, so a new entry replaces a link instead of writing
+ * through it.
+ */
+public final class ImageTree {
+  public static final int MAX_LINK_HOPS = 40;
+  private final List<LayerTree> lowers = new ArrayList<>();
+  private final Meta implicitDirectoryMeta;
+  private final long maxEntries;
+  private LayerTree upper;
+  private long entryCount;
+
+  public ImageTree(String firstLayerDescription, long epoch, long maxEntries) {
+    this.implicitDirectoryMeta = new Meta(0755, 0, 0, epoch);
+    this.maxEntries = maxEntries;
+    this.upper = new LayerTree(firstLayerDescription);
+  }
+
+  /** Seals the current layer and starts a new one on top of it. */
+  public LayerTree startLayer(String description) {
+    LayerTree finished = upper;
+    lowers.add(finished);
+    upper = new LayerTree(description);
+    return finished;
+  }
+
+  public LayerTree currentLayer() {
+    return upper;
+  }
+
+  public List<LayerTree> layers() {
+    List<LayerTree> all = new ArrayList<>(lowers);
+    all.add(upper);
+    return all;
+  }
+
+  /** The node at an already resolved path, as the merged file system shows it. */
+  public Node lookup(EntryPath resolved) {
+    Node n = upper.get(resolved);
+    for (int i = lowers.size() - 1; n == null && i >= 0; i--) {
+      n = lowers.get(i).get(resolved);
+    }
+    return n;
+  }
+
+  public void addDirectory(EntryPath path, Meta meta) {
+    if (path.isRoot()) {
+      return;
+    }
+    EntryPath resolved = resolveParent(path).child(path.name());
+    Node existing = lookup(resolved);
+    if (existing instanceof Node.Symlink link && resolvesToDirectory(resolved, link)) {
+      // As dpkg does: a directory entry where a symlink to a directory exists keeps the link
+      // (merged /usr), and nothing is applied through it.
+      return;
+    }
+    put(resolved, new Node.Directory(meta), existing);
+  }
+
+  public void addFile(EntryPath path, Meta meta, Content content) {
+    EntryPath resolved = resolveNonRoot(path, "file");
+    put(resolved, new Node.RegularFile(meta, content), lookup(resolved));
+  }
+
+  public void addSymlink(EntryPath path, Meta meta, String target) {
+    EntryPath resolved = resolveNonRoot(path, "symlink");
+    put(resolved, new Node.Symlink(meta, target), lookup(resolved));
+  }
+
+  public void addSpecial(EntryPath path, Meta meta, Node.Special.Kind kind, int major, int minor) {
+    EntryPath resolved = resolveNonRoot(path, "device");
+    put(resolved, new Node.Special(meta, kind, major, minor), lookup(resolved));
+  }
+
+  /**
+   * A hard link to a regular file already in the image. The target is resolved inside the image; a target
+   * that is missing, a directory or a symlink is refused.
+   */
+  public void addHardlink(EntryPath path, EntryPath target) {
+    EntryPath resolvedLink = resolveNonRoot(path, "hardlink");
+    if (target.isRoot()) {
+      throw new HostileInputException("hardlink " + path + " points at the root");
+    }
+    EntryPath resolvedTarget = resolveParent(target).child(target.name());
+    Node t = lookup(resolvedTarget);
+    if (!(t instanceof Node.RegularFile file)) {
+      String what = t == null ? "does not exist in the image" : "is not a regular file";
+      throw new HostileInputException("hardlink " + path + " -> " + target + ": target " + what);
+    }
+    if (resolvedTarget.equals(resolvedLink)) {
+      throw new HostileInputException("hardlink " + path + " points at itself");
+    }
+    put(resolvedLink, new Node.RegularFile(file.meta(), file.content()), lookup(resolvedLink));
+  }
+
+  /** Resolves a path's parent directories through symlinks inside the image; the last component is kept. */
+  public EntryPath resolveParent(EntryPath path) {
+    return walk(path.parent().components(), path);
+  }
+
+  /** Resolves a path fully (following a final symlink too), as opening it inside the image would. */
+  public EntryPath resolveFully(EntryPath path) {
+    return walk(path.components(), path);
+  }
+
+  private EntryPath resolveNonRoot(EntryPath path, String kind) {
+    if (path.isRoot()) {
+      throw new HostileInputException(kind + " entry names the image root ('.', '/' or empty)");
+    }
+    return resolveParent(path).child(path.name());
+  }
+
+  private boolean resolvesToDirectory(EntryPath at, Node.Symlink link) {
+    try {
+      return lookup(walk(List.of(at.name()), at.parent(), at)) instanceof Node.Directory;
+    } catch (HostileInputException e) {
+      return false;
+    }
+  }
+
+  private EntryPath walk(List<String> components, EntryPath forMessages) {
+    return walk(components, EntryPath.ROOT, forMessages);
+  }
+
+  private EntryPath walk(List<String> components, EntryPath start, EntryPath forMessages) {
+    Deque<String> todo = new ArrayDeque<>(components);
+    EntryPath current = start;
+    int hops = 0;
+    while (!todo.isEmpty()) {
+      String c = todo.removeFirst();
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        current = current.parent();
+        continue;
+      }
+      EntryPath next = current.child(c);
+      Node node = lookup(next);
+      if (node instanceof Node.Symlink link) {
+        if (++hops > MAX_LINK_HOPS) {
+          throw new HostileInputException("too many levels of symbolic links resolving " + forMessages + " (loop at " + next + ")");
+        }
+        String target = link.target();
+        if (target.startsWith("/")) {
+          current = EntryPath.ROOT;
+        }
+        String[] parts = target.split("/");
+        for (int i = parts.length - 1; i >= 0; i--) {
+          todo.addFirst(parts[i]);
+        }
+      } else if (node == null || node instanceof Node.Directory) {
+        current = next;
+      } else {
+        throw new HostileInputException("cannot place " + forMessages + ": " + next + " is not a directory");
+      }
+    }
+    return current;
+  }
+
+  private void put(EntryPath resolved, Node node, Node existing) {
+    if (resolved.isRoot()) {
+      return;
+    }
+    if (existing == null && ++entryCount > maxEntries) {
+      throw new HostileInputException("more than " + maxEntries + " entries in the image (at " + resolved + ")");
+    }
+    ensureParents(resolved.parent());
+    if (!(node instanceof Node.Directory) && existing instanceof Node.Directory) {
+      upper.removeChildren(resolved);
+    }
+    upper.put(resolved, node);
+  }
+
+  /** Missing parents of a resolved path are created as plain directories (0755, root-owned). */
+  private void ensureParents(EntryPath dir) {
+    if (dir.isRoot() || lookup(dir) != null) {
+      return;
+    }
+    ensureParents(dir.parent());
+    if (++entryCount > maxEntries) {
+      throw new HostileInputException("more than " + maxEntries + " entries in the image (at " + dir + ")");
+    }
+    upper.put(dir, new Node.Directory(implicitDirectoryMeta));
+  }
+}

@@ -1,0 +1,182 @@
+package dev.sealbuild.builder.image;
+
+import dev.sealbuild.builder.archive.ContentSpool;
+import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.cache.CacheReader;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.fs.LayerTree;
+import dev.sealbuild.builder.layer.LayerBlob;
+import dev.sealbuild.builder.layer.LayerWriter;
+import dev.sealbuild.builder.source.BuildContext;
+import dev.sealbuild.builder.source.LayerSource;
+import dev.sealbuild.builder.source.LocalCopySource;
+import dev.sealbuild.builder.source.RemoteFileSource;
+import dev.sealbuild.builder.source.RootfsLayerSource;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.lockfiles.lock.LockException;
+import dev.sealbuild.lockfiles.lock.LockStatus;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.SpecDigest;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.LayerStrategy;
+import dev.sealbuild.lockfiles.spec.Platform;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The offline image pipeline, in named steps: check the lock against the spec, check every input is in the
+ * cache, lay down the base, add the declared content, write layers, then a config and manifest per platform
+ * (and an index over them). Reads only the spec, the lock, local copy sources and the cache.
+ */
+public final class ImageAssembler {
+  private static final long MAX_IMAGE_ENTRIES = 500_000;
+  private final CacheReader cache;
+  private final DecompressionLimits limits;
+  private final Consumer<String> progress;
+
+  public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress) {
+    this.cache = cache;
+    this.limits = limits;
+    this.progress = progress;
+  }
+
+  /** Assembles into {@code stagingDir}, which must be empty; blobs land in {@code stagingDir/blobs/sha256}. */
+  public BuiltImage assemble(BuildSpec spec, Lockfile lock, Path specDir, long epoch, Path stagingDir) throws IOException {
+    checkLock(spec, lock);
+    Path blobs = Files.createDirectories(stagingDir.resolve("blobs").resolve("sha256"));
+    try (ContentSpool spool = new ContentSpool(stagingDir)) {
+      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
+      RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
+      List<LayerSource> added = addedSources(spec, lock, context);
+      checkCached(spec, lock);
+
+      List<LayerBlob> layers = new ArrayList<>();
+      LayerWriter writer = new LayerWriter(epoch);
+      ImageTree tree = new ImageTree(base != null ? base.describe() : "sealbuild", epoch, MAX_IMAGE_ENTRIES);
+      if (base != null) {
+        progress.accept("reading " + base.describe());
+        base.addTo(tree);
+        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + base.describe()));
+        tree.startLayer("added");
+      }
+      if (spec.layers() == LayerStrategy.PER_SOURCE) {
+        for (LayerSource source : added) {
+          progress.accept("adding " + source.describe());
+          source.addTo(tree);
+          layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + source.describe()));
+          tree.startLayer("added");
+        }
+      } else if (!added.isEmpty()) {
+        List<String> names = new ArrayList<>();
+        for (LayerSource source : added) {
+          progress.accept("adding " + source.describe());
+          source.addTo(tree);
+          names.add(source.describe());
+        }
+        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + String.join(", ", names)));
+      }
+      if (layers.isEmpty()) {
+        // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
+        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: empty"));
+      }
+      for (LayerBlob layer : layers) {
+        Files.move(layer.file(), blobs.resolve(layer.digest().hex()), StandardCopyOption.REPLACE_EXISTING);
+      }
+      return describe(spec, epoch, stagingDir, layers);
+    }
+  }
+
+  private LayerBlob writeLayer(LayerWriter writer, ImageTree tree, LayerTree layer, Path stagingDir, String createdBy)
+      throws IOException {
+    progress.accept("writing layer (" + layer.entries().size() + " entries): " + createdBy);
+    Path tmp = Files.createTempFile(stagingDir, "layer", ".tar.gz");
+    return writer.write(layer, tree, tmp, createdBy);
+  }
+
+  private static void checkLock(BuildSpec spec, Lockfile lock) {
+    LockStatus status = LockStatus.check(spec, lock);
+    if (!status.upToDate()) {
+      throw new LockException("build.lock.json is stale: " + status.problems().get(0)
+          + (status.problems().size() > 1 ? " (and " + (status.problems().size() - 1) + " more)" : "")
+          + "; run build lock, then build prep");
+    }
+  }
+
+  private static List<LayerSource> addedSources(BuildSpec spec, Lockfile lock, BuildContext context) {
+    List<LayerSource> sources = new ArrayList<>();
+    for (int i = 0; i < spec.files().size(); i++) {
+      var entry = spec.files().get(i);
+      LockedFile locked = lock.file(entry.url().toString())
+          .orElseThrow(() -> new LockException("lock does not pin " + entry.url() + "; run build lock"));
+      sources.add(new RemoteFileSource(i, entry, locked, context));
+    }
+    for (int i = 0; i < spec.copy().size(); i++) {
+      sources.add(new LocalCopySource(i, spec.copy().get(i), context));
+    }
+    return sources;
+  }
+
+  private void checkCached(BuildSpec spec, Lockfile lock) {
+    if (lock.rootfs() != null) {
+      cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
+    }
+    for (int i = 0; i < spec.files().size(); i++) {
+      String url = spec.files().get(i).url().toString();
+      cache.requirePresent(lock.file(url).orElseThrow().sha256(), "files[" + i + "] " + url);
+    }
+  }
+
+  private BuiltImage describe(BuildSpec spec, long epoch, Path stagingDir, List<LayerBlob> layers) throws IOException {
+    List<Sha256> diffIds = layers.stream().map(LayerBlob::diffId).toList();
+    List<String> history = layers.stream().map(LayerBlob::createdBy).toList();
+    List<Descriptor> layerDescriptors = layers.stream()
+        .map(l -> new Descriptor(l.mediaType(), l.digest(), l.size(), null, null)).toList();
+    Set<Sha256> blobs = new LinkedHashSet<>();
+    layers.forEach(l -> blobs.add(l.digest()));
+    Map<Platform, BuiltImage.PlatformImage> platforms = new LinkedHashMap<>();
+    for (Platform platform : spec.platforms()) {
+      byte[] configBytes = CanonicalJson.compact(ImageConfigDocument.build(spec.config(), platform, diffIds, history, epoch));
+      Descriptor config = writeBlob(stagingDir, MediaTypes.IMAGE_CONFIG, configBytes, null);
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("schemaVersion", 2);
+      manifest.put("mediaType", MediaTypes.IMAGE_MANIFEST);
+      manifest.put("config", config);
+      manifest.put("layers", layerDescriptors);
+      Descriptor manifestDescriptor = writeBlob(stagingDir, MediaTypes.IMAGE_MANIFEST, CanonicalJson.compact(manifest),
+          ImageConfigDocument.platformMap(platform));
+      blobs.add(config.digest());
+      blobs.add(manifestDescriptor.digest());
+      platforms.put(platform, new BuiltImage.PlatformImage(manifestDescriptor, config, layerDescriptors, diffIds));
+    }
+    Descriptor root;
+    if (platforms.size() == 1) {
+      root = platforms.values().iterator().next().manifest();
+    } else {
+      Map<String, Object> index = new LinkedHashMap<>();
+      index.put("schemaVersion", 2);
+      index.put("mediaType", MediaTypes.IMAGE_INDEX);
+      index.put("manifests", platforms.values().stream().map(BuiltImage.PlatformImage::manifest).toList());
+      root = writeBlob(stagingDir, MediaTypes.IMAGE_INDEX, CanonicalJson.compact(index), null);
+      blobs.add(root.digest());
+    }
+    return new BuiltImage(stagingDir, root, platforms, List.copyOf(blobs));
+  }
+
+  private static Descriptor writeBlob(Path stagingDir, String mediaType, byte[] bytes, Map<String, String> platform)
+      throws IOException {
+    Sha256 digest = SpecDigest.sha256(bytes);
+    Files.write(stagingDir.resolve("blobs").resolve("sha256").resolve(digest.hex()), bytes);
+    return new Descriptor(mediaType, digest, bytes.length, platform, null);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.sealbuild.builder.output;
+
+import dev.sealbuild.builder.image.BuiltImage;
+import dev.sealbuild.builder.image.Descriptor;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.lockfiles.spec.Platform;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * {@code docker-archive:FILE[:NAME:TAG]}: the {@code docker save} format ({@code manifest.json}, the config,
+ * and each layer as an uncompressed tar named by its diff_id), one platform.
+ */
+public final class DockerArchiveWriter implements ImageWriter {
+  private final long epoch;
+  private final String defaultReference;
+  private final Platform platform;
+
+  public DockerArchiveWriter(long epoch, String defaultReference, Platform platform) {
+    this.epoch = epoch;
+    this.defaultReference = defaultReference;
+    this.platform = platform;
+  }
+
+  @Override
+  public void write(BuiltImage image, OutputTarget target, Map<String, String> annotations) throws IOException {
+    BuiltImage.PlatformImage chosen = choose(image);
+    String reference = target.reference() != null ? target.reference() : defaultReference;
+    AtomicOutput.file(target.path(), tmp -> {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024);
+          DeterministicTar tar = new DeterministicTar(out, epoch)) {
+        String configName = chosen.config().digest().hex() + ".json";
+        List<String> layerNames = new ArrayList<>();
+        for (int i = 0; i < chosen.layers().size(); i++) {
+          Descriptor layer = chosen.layers().get(i);
+          Sha256 diffId = chosen.diffIds().get(i);
+          String name = diffId.hex() + ".tar";
+          if (!layerNames.contains(name)) {
+            try (InputStream gz = new GzipCompressorInputStream(Files.newInputStream(image.blob(layer.digest())))) {
+              tar.file(name, uncompressedSize(image, layer), gz);
+            }
+          }
+          layerNames.add(name);
+        }
+        tar.file(configName, image.blob(chosen.config().digest()));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("Config", configName);
+        manifest.put("RepoTags", List.of(withTag(reference)));
+        manifest.put("Layers", layerNames);
+        tar.file("manifest.json", CanonicalJson.compact(List.of(manifest)));
+      }
+    });
+  }
+
+  private BuiltImage.PlatformImage choose(BuiltImage image) {
+    if (image.platforms().size() == 1) {
+      return image.platforms().values().iterator().next();
+    }
+    if (platform == null) {
+      throw new IllegalArgumentException("docker-archive holds one platform and this image has "
+          + image.platforms().keySet() + "; choose one with --platform");
+    }
+    BuiltImage.PlatformImage p = image.platforms().get(platform);
+    if (p == null) {
+      throw new IllegalArgumentException("--platform " + platform + " is not built; the image has " + image.platforms().keySet());
+    }
+    return p;
+  }
+
+  private static long uncompressedSize(BuiltImage image, Descriptor layer) throws IOException {
+    try (InputStream gz = new GzipCompressorInputStream(Files.newInputStream(image.blob(layer.digest())))) {
+      return gz.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  static String withTag(String reference) {
+    int slash = reference.lastIndexOf('/');
+    int colon = reference.lastIndexOf(':');
+    return colon > slash ? reference : reference + ":latest";
+  }
+}

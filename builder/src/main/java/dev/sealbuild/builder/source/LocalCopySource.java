@@ -1,0 +1,132 @@
+package dev.sealbuild.builder.source;
+
+import dev.sealbuild.builder.fs.Content;
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.lockfiles.spec.CopyEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A local {@code copy:} source. Modes do not come from the checkout (umask and git would make them vary):
+ * files are 0755 when executable by their owner, else 0644, directories 0755, unless {@code mode} says
+ * otherwise. Symlinks are copied as symlinks, never followed.
+ */
+public final class LocalCopySource implements LayerSource {
+  private final int index;
+  private final CopyEntry entry;
+  private final BuildContext context;
+
+  public LocalCopySource(int index, CopyEntry entry, BuildContext context) {
+    this.index = index;
+    this.entry = entry;
+    this.context = context;
+  }
+
+  @Override
+  public String describe() {
+    return "copy[" + index + "] " + entry.src();
+  }
+
+  /** The source path, checked to exist and to stay inside the spec's directory. */
+  public Path source() throws IOException {
+    Path base = context.specDir().toRealPath();
+    Path candidate = base.resolve(entry.src()).normalize();
+    if (!candidate.startsWith(base)) {
+      throw new IllegalArgumentException(describe() + ": src escapes the spec's directory " + base);
+    }
+    if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException(describe() + ": no such file or directory: " + candidate);
+    }
+    Path real = candidate.toRealPath();
+    if (!real.startsWith(base)) {
+      throw new IllegalArgumentException(describe() + ": src resolves through a symlink to " + real + ", outside the spec's directory " + base);
+    }
+    return real;
+  }
+
+  @Override
+  public void addTo(ImageTree tree) throws IOException {
+    Path src = source();
+    if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
+      EntryPath dest = EntryPath.parse(entry.dest().relative());
+      if (!dest.isRoot()) {
+        tree.addDirectory(dest, dirMeta());
+      }
+      copyTree(src, dest, tree);
+    } else {
+      String dest = entry.dest().relative();
+      if (entry.dest().isDirectoryHint() || dest.isEmpty()) {
+        dest = dest.isEmpty() ? src.getFileName().toString() : dest + "/" + src.getFileName();
+      }
+      addOne(src, EntryPath.parse(dest), tree);
+    }
+  }
+
+  private void copyTree(Path dir, EntryPath dest, ImageTree tree) throws IOException {
+    List<Path> children;
+    try (Stream<Path> s = Files.list(dir)) {
+      children = s.sorted().toList();
+    }
+    for (Path child : children) {
+      EntryPath target = dest.child(child.getFileName().toString());
+      if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+        tree.addDirectory(target, dirMeta());
+        copyTree(child, target, tree);
+      } else {
+        addOne(child, target, tree);
+      }
+    }
+  }
+
+  private void addOne(Path file, EntryPath target, ImageTree tree) throws IOException {
+    if (Files.isSymbolicLink(file)) {
+      tree.addSymlink(target, new Meta(0777, entry.owner().uid(), entry.owner().gid(), context.epoch()),
+          Files.readSymbolicLink(file).toString());
+    } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      int mode = entry.mode() != null ? entry.mode().bits() : executable(file) ? 0755 : 0644;
+      tree.addFile(target, new Meta(mode, entry.owner().uid(), entry.owner().gid(), context.epoch()),
+          new LocalFileContent(file, Files.size(file)));
+    } else {
+      throw new IllegalArgumentException(describe() + ": " + file + " is not a regular file, directory or symlink");
+    }
+  }
+
+  private Meta dirMeta() {
+    return new Meta(0755, entry.owner().uid(), entry.owner().gid(), context.epoch());
+  }
+
+  private static boolean executable(Path file) throws IOException {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+      return perms.contains(PosixFilePermission.OWNER_EXECUTE);
+    } catch (UnsupportedOperationException e) {
+      return Files.isExecutable(file);
+    }
+  }
+
+  private record LocalFileContent(Path file, long size) implements Content {
+    @Override
+    public InputStream open() throws IOException {
+      try {
+        return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        throw new IOException(file + ": removed while the image was built");
+      }
+    }
+
+    @Override
+    public String origin() {
+      return file.toString();
+    }
+  }
+}

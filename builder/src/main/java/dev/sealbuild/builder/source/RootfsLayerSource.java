@@ -1,0 +1,39 @@
+package dev.sealbuild.builder.source;
+
+import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** The base root-filesystem tarball: owners, modes and links as the tarball has them, mtimes clamped. */
+public final class RootfsLayerSource implements LayerSource {
+  private final LockedRootfs locked;
+  private final BuildContext context;
+
+  public RootfsLayerSource(LockedRootfs locked, BuildContext context) {
+    this.locked = locked;
+    this.context = context;
+  }
+
+  @Override
+  public String describe() {
+    return "base rootfs " + locked.source();
+  }
+
+  @Override
+  public void addTo(ImageTree tree) throws IOException {
+    ArchiveFormat format = ArchiveFormat.fromName(locked.source());
+    if (format == ArchiveFormat.ZIP) {
+      throw new IllegalArgumentException("base rootfs " + locked.source() + " must be a tar archive (tar, tar.gz, tar.xz, tar.zst)");
+    }
+    try (VerifyingInputStream blob = context.cache().open(locked.sha256(), locked.size(), describe())) {
+      InputStream tar = context.decompressors().tarStream(blob, format, describe());
+      new TarIngest(context.spool()).ingest(tar, tree, IngestPolicy.rootfs(context.epoch(), describe()));
+      blob.drainAndVerify();
+    }
+  }
+}

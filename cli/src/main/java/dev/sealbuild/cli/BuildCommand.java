@@ -1,0 +1,23 @@
+package dev.sealbuild.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+        "sealbuild: deterministic, offline container image builds.",
+        "",
+        "  build lock    pin every input of build.yaml into build.lock.json (online)",
+        "  build prep    fetch and verify every pinned input into the vendor cache (online)",
+        "  build image   assemble the OCI image from the cache alone (offline, network disabled)",
+        ""},
+    subcommands = {LockCommand.class, ImageCommand.class},
+    footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
+public final class BuildCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,168 @@
+package dev.sealbuild.cli;
+
+import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.cache.CacheReader;
+import dev.sealbuild.builder.image.BuiltImage;
+import dev.sealbuild.builder.image.ImageAssembler;
+import dev.sealbuild.builder.output.DockerArchiveWriter;
+import dev.sealbuild.builder.output.ImageWriter;
+import dev.sealbuild.builder.output.OciArchiveWriter;
+import dev.sealbuild.builder.output.OciLayoutWriter;
+import dev.sealbuild.builder.output.OutputTarget;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.LockfileIO;
+import dev.sealbuild.lockfiles.spec.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "image", mixinStandardHelpOptions = true,
+    description = {"Assemble the image offline from the spec, the lock, local copy: sources and the vendor cache.",
+        "Runs in a new network namespace with no interfaces where the kernel allows it.",
+        "The last line on stdout is the image digest."})
+final class ImageCommand implements Callable<Integer> {
+  static final String PROBE_VARIABLE = "SEALBUILD_ISOLATION_PROBE";
+
+  @Spec CommandSpec commandSpec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "spec file or directory holding build.yaml (default: .)")
+  Path path;
+
+  @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
+  Path cache;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "TRANSPORT:PATH",
+      description = "oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG]; repeatable "
+          + "(default: oci-archive:<spec dir>/out/<name>.tar:latest)")
+  List<String> outputs = new ArrayList<>();
+
+  @Option(names = "--digest-file", paramLabel = "FILE", description = "also write the image digest to FILE")
+  Path digestFile;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH", description = "platform for docker-archive when several are built")
+  String platform;
+
+  @Option(names = "--network-isolation", paramLabel = "MODE", defaultValue = "auto",
+      description = "auto (isolate where possible, warn otherwise), require, or off (default: ${DEFAULT-VALUE})")
+  String isolation;
+
+  private final Environment env;
+
+  ImageCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    NetworkIsolation.Mode mode = NetworkIsolation.Mode.parse(isolation);
+    NetworkIsolation netns = new NetworkIsolation(env, System.err);
+    Optional<Integer> child = netns.reexecIfNeeded(mode, originalArgs());
+    if (child.isPresent()) {
+      return child.get();
+    }
+    NetworkIsolation.State state = mode == NetworkIsolation.Mode.OFF ? NetworkIsolation.State.DISABLED
+        : netns.inside() ? netns.verifyInside() : NetworkIsolation.State.NOT_ISOLATED;
+    if (state == NetworkIsolation.State.ISOLATED) {
+      System.err.println("network: isolated (new network namespace, no interfaces up)");
+    }
+    probe();
+
+    Project project = Project.load(env, path);
+    Lockfile lock = new LockfileIO().read(project.lockFile());
+    Long sde = env.sourceDateEpoch();
+    long epoch = sde != null ? sde : lock.sourceDateEpoch();
+    List<OutputTarget> targets = targets(project);
+    Platform chosen = platform == null ? null : Platform.parse(platform);
+
+    Path firstParent = Files.createDirectories(targets.get(0).path().toAbsolutePath().getParent());
+    Path staging = Files.createTempDirectory(firstParent, ".sealbuild-staging");
+    try {
+      CacheReader cacheReader = new CacheReader(env.cache(cache));
+      ImageAssembler assembler = new ImageAssembler(cacheReader, DecompressionLimits.DEFAULT, msg -> System.err.println(msg));
+      BuiltImage image = assembler.assemble(project.spec(), lock, project.specDir(), epoch, staging);
+      Map<String, String> annotations = Map.of("dev.sealbuild.network", state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      for (OutputTarget target : targets) {
+        writer(target, project, epoch, chosen).write(image, target, annotations);
+        System.err.println("wrote " + target);
+      }
+      String digest = image.digest().toString();
+      if (digestFile != null) {
+        Path f = env.workingDir().resolve(digestFile);
+        Files.writeString(f, digest + "\n", StandardCharsets.UTF_8);
+      }
+      System.out.println(digest);
+      return 0;
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  private String[] originalArgs() {
+    return commandSpec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
+  }
+
+  private List<OutputTarget> targets(Project project) {
+    List<OutputTarget> targets = new ArrayList<>();
+    if (outputs.isEmpty()) {
+      String name = project.spec().name();
+      String base = name.substring(name.lastIndexOf('/') + 1).replace(':', '_');
+      targets.add(new OutputTarget(OutputTarget.Transport.OCI_ARCHIVE, project.specDir().resolve("out").resolve(base + ".tar"), "latest"));
+    }
+    for (String o : outputs) {
+      targets.add(OutputTarget.parse(o, env.workingDir()));
+    }
+    return targets;
+  }
+
+  private static ImageWriter writer(OutputTarget target, Project project, long epoch, Platform platform) {
+    return switch (target.transport()) {
+      case OCI -> new OciLayoutWriter();
+      case OCI_ARCHIVE -> new OciArchiveWriter(epoch);
+      case DOCKER_ARCHIVE -> new DockerArchiveWriter(epoch, project.spec().name(), platform);
+    };
+  }
+
+  /** Diagnostics: with SEALBUILD_ISOLATION_PROBE=HOST:PORT, try one connection and report what the kernel said. */
+  private void probe() {
+    String target = env.get(PROBE_VARIABLE);
+    if (target == null || target.isBlank()) {
+      return;
+    }
+    int colon = target.lastIndexOf(':');
+    String host = target.substring(0, colon);
+    int port = Integer.parseInt(target.substring(colon + 1));
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 2000);
+      try (InputStream ignored = s.getInputStream()) {
+        System.err.println("isolation probe: connected to " + target);
+      }
+    } catch (IOException e) {
+      System.err.println("isolation probe: connection to " + target + " failed: " + e.getMessage());
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.sealbuild.cli;
+
+import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.lockfiles.lock.LockException;
+import dev.sealbuild.lockfiles.lock.LockStatus;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.LockfileIO;
+import dev.sealbuild.prep.lock.Locker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "lock", mixinStandardHelpOptions = true,
+    description = {"Pin every input of the spec by content and write build.lock.json beside it.",
+        "Inputs the lock already pins are kept; unpinned files are downloaded once (into the cache) to hash them."})
+final class LockCommand implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "spec file or directory holding build.yaml (default: .)")
+  Path path;
+
+  @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
+  Path cache;
+
+  @Option(names = "--check", description = "write nothing; exit 1 with a summary when the lock is missing or stale (a CI gate)")
+  boolean check;
+
+  @Option(names = "--dry-run", description = "resolve without downloading or writing; print the entries as JSON on stdout")
+  boolean dryRun;
+
+  private final Environment env;
+
+  LockCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Project project = Project.load(env, path);
+    LockfileIO io = new LockfileIO();
+    Optional<Lockfile> previous = Files.exists(project.lockFile()) ? Optional.of(io.read(project.lockFile())) : Optional.empty();
+    if (check) {
+      return check(project, previous);
+    }
+    if (dryRun) {
+      System.out.write(CanonicalJson.pretty(Locker.plan(project.spec(), previous)));
+      System.out.flush();
+      return 0;
+    }
+    Long sde = env.sourceDateEpoch();
+    long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
+    try (PrepServices services = PrepServices.create(env, cache, System.err)) {
+      Lockfile lock = new Locker(services.downloader(), services.importer())
+          .lock(project.spec(), project.specDir(), previous, epoch);
+      byte[] bytes = io.toBytes(lock);
+      boolean unchanged = Files.exists(project.lockFile()) && Arrays.equals(bytes, Files.readAllBytes(project.lockFile()));
+      if (!unchanged) {
+        io.write(lock, project.lockFile());
+      }
+      System.err.println((unchanged ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
+    }
+    return 0;
+  }
+
+  private Integer check(Project project, Optional<Lockfile> previous) {
+    String shown = env.workingDir().relativize(project.lockFile()).toString();
+    if (previous.isEmpty()) {
+      System.err.println(shown + ": missing; run build lock " + env.workingDir().relativize(project.specFile()));
+      return 1;
+    }
+    LockStatus status = LockStatus.check(project.spec(), previous.get());
+    if (status.upToDate()) {
+      System.err.println(shown + ": up to date");
+      return 0;
+    }
+    System.err.println(shown + ": stale; run build lock " + env.workingDir().relativize(project.specFile()));
+    status.problems().forEach(p -> System.err.println("  - " + p));
+    return 1;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,147 @@
+package dev.sealbuild.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Runs the image phase inside a fresh network namespace with no usable interface: the process re-executes
+ * itself under {@code unshare --net --map-root-user}, so any connection attempt fails in the kernel, not
+ * by convention. Modes: {@code auto} isolates where the kernel allows and warns where it cannot,
+ * {@code require} fails instead, {@code off} does nothing.
+ */
+final class NetworkIsolation {
+  static final String MARKER = "SEALBUILD_NETNS";
+
+  enum Mode { AUTO, REQUIRE, OFF;
+    static Mode parse(String s) {
+      try {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--network-isolation must be auto, require or off, not '" + s + "'");
+      }
+    }
+  }
+
+  /** What happened, recorded in the output. */
+  enum State { ISOLATED, NOT_ISOLATED, DISABLED }
+
+  private final Environment env;
+  private final PrintStream err;
+
+  NetworkIsolation(Environment env, PrintStream err) {
+    this.env = env;
+    this.err = err;
+  }
+
+  /** True when this process already runs in the namespace we made. */
+  boolean inside() {
+    return "1".equals(env.get(MARKER));
+  }
+
+  /**
+   * Re-executes the current command inside a new network namespace and returns its exit code, or empty
+   * when this process should carry on itself (already inside, isolation off, or not possible in auto).
+   */
+  Optional<Integer> reexecIfNeeded(Mode mode, String[] args) {
+    if (mode == Mode.OFF || inside()) {
+      return Optional.empty();
+    }
+    String why = unavailableReason();
+    if (why == null) {
+      List<String> command = new ArrayList<>(List.of(unshare(), "--net", "--map-root-user", "--"));
+      command.addAll(javaCommand());
+      command.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+      pb.environment().put(MARKER, "1");
+      pb.directory(env.workingDir().toFile());
+      try {
+        return Optional.of(pb.start().waitFor());
+      } catch (IOException e) {
+        why = "cannot run unshare: " + e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.of(130);
+      }
+    }
+    if (mode == Mode.REQUIRE) {
+      throw new CliException("network isolation required but unavailable: " + why + "; use --network-isolation=auto or off");
+    }
+    err.println("warning: building WITHOUT network isolation: " + why);
+    return Optional.empty();
+  }
+
+  private static String unavailableReason() {
+    if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+      return "network namespaces need Linux";
+    }
+    String unshare = unshare();
+    if (unshare == null) {
+      return "the unshare command (util-linux) is not installed";
+    }
+    // A cheap probe tells "the kernel refuses user/network namespaces" apart from a failing build.
+    try {
+      Process probe = new ProcessBuilder(unshare, "--net", "--map-root-user", "true")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (probe.waitFor() != 0) {
+        return "the kernel does not allow an unprivileged network namespace here (unshare --net --map-root-user failed)";
+      }
+    } catch (IOException e) {
+      return "cannot run unshare: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+    return null;
+  }
+
+  private static String unshare() {
+    for (String dir : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin")) {
+      Path p = Path.of(dir, "unshare");
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  private static List<String> javaCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    return cmd;
+  }
+
+  /** Checks from inside: no interface other than a loopback may be up. */
+  State verifyInside() {
+    try {
+      var interfaces = NetworkInterface.getNetworkInterfaces();
+      if (interfaces == null) {
+        return State.ISOLATED;
+      }
+      for (NetworkInterface nif : Collections.list(interfaces)) {
+        if (nif.isUp() && !nif.isLoopback()) {
+          throw new CliException("network isolation failed: interface " + nif.getName() + " is up inside the namespace");
+        }
+      }
+    } catch (SocketException e) {
+      if (String.valueOf(e.getMessage()).contains("No network interfaces configured")) {
+        return State.ISOLATED; // what the JDK says when the namespace has nothing up at all
+      }
+      throw new CliException("cannot list network interfaces: " + e.getMessage());
+    }
+    return State.ISOLATED;
+  }
+}

@@ -1,0 +1,3 @@
+package dev.sealbuild.cli;
+
+final class PrepCommand {}

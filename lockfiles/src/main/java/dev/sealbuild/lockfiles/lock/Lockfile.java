@@ -1,0 +1,42 @@
+package dev.sealbuild.lockfiles.lock;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code build.lock.json}: every input of a spec pinned by content. Entries are kept sorted so the file is
+ * canonical. See docs/lockfile.md.
+ */
+public record Lockfile(
+    int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files) {
+  public static final int VERSION = 1;
+  public static final String FILE_NAME = "build.lock.json";
+
+  @JsonCreator
+  public Lockfile(
+      @JsonProperty(value = "lockfileVersion", required = true) int lockfileVersion,
+      @JsonProperty(value = "specDigest", required = true) Sha256 specDigest,
+      @JsonProperty("sourceDateEpoch") long sourceDateEpoch,
+      @JsonProperty("rootfs") LockedRootfs rootfs,
+      @JsonProperty("files") List<LockedFile> files) {
+    if (lockfileVersion != VERSION) {
+      throw new IllegalArgumentException("lockfileVersion " + lockfileVersion + " is not supported (this sealbuild reads version " + VERSION + ")");
+    }
+    if (sourceDateEpoch < 0) {
+      throw new IllegalArgumentException("sourceDateEpoch must not be negative");
+    }
+    this.lockfileVersion = lockfileVersion;
+    this.specDigest = Objects.requireNonNull(specDigest, "specDigest");
+    this.sourceDateEpoch = sourceDateEpoch;
+    this.rootfs = rootfs;
+    this.files = files == null ? List.of() : files.stream().sorted().distinct().toList();
+  }
+
+  public Optional<LockedFile> file(String url) {
+    return files.stream().filter(f -> f.url().equals(url)).findFirst();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.sealbuild.lockfiles.spec;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URI;
+
+/**
+ * A remote file pinned by URL: placed at {@code dest}, or with {@code extract} an archive unpacked into
+ * the directory {@code dest}. {@code sha256} is optional in the spec; {@code build lock} fills it in.
+ */
+public record FileEntry(URI url, String sha256, ImagePath dest, FileMode mode, Owner owner, boolean extract) {
+  @JsonCreator
+  public FileEntry(
+      @JsonProperty(value = "url", required = true) URI url,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty(value = "dest", required = true) ImagePath dest,
+      @JsonProperty("mode") FileMode mode,
+      @JsonProperty("owner") Owner owner,
+      @JsonProperty("extract") boolean extract) {
+    if (url == null || url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))) {
+      throw new IllegalArgumentException("url '" + url + "' must be an http or https URL");
+    }
+    if (sha256 != null) {
+      dev.sealbuild.lockfiles.digest.Sha256.parse(sha256);
+    }
+    this.url = url;
+    this.sha256 = sha256 == null ? null : dev.sealbuild.lockfiles.digest.Sha256.parse(sha256).hex();
+    this.dest = dest;
+    this.mode = mode;
+    this.owner = owner == null ? Owner.ROOT : owner;
+    this.extract = extract;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.sealbuild.lockfiles.spec;
+
+/** A spec that cannot be used; the message is one line naming the file, the place and the fix. */
+public class SpecException extends RuntimeException {
+  public SpecException(String message) {
+    super(message);
+  }
+
+  public SpecException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

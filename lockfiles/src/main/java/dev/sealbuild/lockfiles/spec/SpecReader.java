@@ -1,0 +1,213 @@
+package dev.sealbuild.lockfiles.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
+
+/** Reads {@code build.yaml} into a {@link BuildSpec}, turning every problem into a one-line {@link SpecException}. */
+public final class SpecReader {
+  public static final String DEFAULT_FILE_NAME = "build.yaml";
+  private static final long MAX_SPEC_BYTES = 1 << 20;
+
+  private final ObjectMapper mapper = YAMLMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .build();
+  private final VariableExpander expander;
+
+  public SpecReader(Map<String, String> environment) {
+    this.expander = new VariableExpander(environment);
+  }
+
+  /** A spec file, or a directory holding {@code build.yaml}. */
+  public static Path locate(Path pathOrDirectory) {
+    Path p = pathOrDirectory.toAbsolutePath().normalize();
+    return Files.isDirectory(p) ? p.resolve(DEFAULT_FILE_NAME) : p;
+  }
+
+  public BuildSpec read(Path specFile) {
+    String display = specFile.getFileName() == null ? specFile.toString() : specFile.toString();
+    byte[] bytes;
+    try {
+      if (Files.size(specFile) > MAX_SPEC_BYTES) {
+        throw new SpecException(display + ": spec is larger than 1 MiB");
+      }
+      bytes = Files.readAllBytes(specFile);
+    } catch (NoSuchFileException e) {
+      throw new SpecException(display + ": no such file; create a build.yaml or pass the spec's path");
+    } catch (IOException e) {
+      throw new SpecException(display + ": cannot read spec: " + e.getMessage());
+    }
+    return parse(display, new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  public BuildSpec parse(String display, String yaml) {
+    if (yaml.isBlank()) {
+      throw new SpecException(display + ": spec is empty; it needs at least 'name:'");
+    }
+    YAMLFactory factory = (YAMLFactory) mapper.getFactory();
+    try (Reader reader = new java.io.StringReader(yaml);
+        JsonParser parser = new ExpandingParser(factory.createParser(reader), expander)) {
+      BuildSpec spec = mapper.readValue(parser, BuildSpec.class);
+      if (spec == null) {
+        throw new SpecException(display + ": spec is empty; it needs at least 'name:'");
+      }
+      return spec;
+    } catch (UnrecognizedPropertyException e) {
+      throw new SpecException(display + where(e.getLocation()) + ": unknown key '" + e.getPropertyName() + "'"
+          + in(e) + suggestion(e.getPropertyName(), e.getKnownPropertyIds()));
+    } catch (JsonMappingException e) {
+      throw new SpecException(display + where(e.getLocation()) + in(e) + ": " + rootMessage(e));
+    } catch (JsonProcessingException e) {
+      throw new SpecException(display + where(e.getLocation()) + ": malformed YAML: " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new SpecException(display + ": cannot read spec: " + e.getMessage());
+    }
+  }
+
+  private static String where(JsonLocation location) {
+    if (location == null || location.getLineNr() < 1) {
+      return "";
+    }
+    return ":" + location.getLineNr();
+  }
+
+  private static String in(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (e instanceof UnrecognizedPropertyException && ref == e.getPath().get(e.getPath().size() - 1)) {
+          break;
+        }
+        if (path.length() > 0) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    if (path.length() == 0) {
+      return "";
+    }
+    return e instanceof UnrecognizedPropertyException ? " in " + path : ": " + path;
+  }
+
+  private static String rootMessage(JsonMappingException e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    if (t instanceof JsonMappingException jm) {
+      String m = firstLine(jm.getOriginalMessage());
+      if (m.startsWith("Missing required creator property '")) {
+        String prop = m.substring("Missing required creator property '".length(), m.indexOf('\'', 36));
+        return "missing required key '" + prop + "'";
+      }
+      if (m.startsWith("Cannot deserialize value of type")) {
+        return "wrong type of value: " + m.replaceAll("`[a-z.]+\\.([A-Za-z]+)`", "$1");
+      }
+      return m;
+    }
+    return firstLine(t.getMessage());
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "invalid value";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static String suggestion(String unknown, Collection<Object> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (Object k : known) {
+      int d = EditDistance.between(unknown.toLowerCase(java.util.Locale.ROOT), k.toString().toLowerCase(java.util.Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k.toString();
+      }
+    }
+    if (best == null) {
+      return "";
+    }
+    return "; did you mean '" + best + "'?";
+  }
+
+  /** Expands variables in every string scalar the mapper reads, whatever type it becomes (URI, path, ...). */
+  private static final class ExpandingParser extends JsonParserDelegate {
+    private final VariableExpander expander;
+    private JsonToken expandedFor;
+    private Object expandedAt;
+    private String expanded;
+
+    ExpandingParser(JsonParser delegate, VariableExpander expander) {
+      super(delegate);
+      this.expander = expander;
+    }
+
+    private String expandedText() throws IOException {
+      Object at = delegate.currentTokenLocation();
+      if (expanded == null || expandedAt != at || expandedFor != delegate.currentToken()) {
+        try {
+          expanded = expander.expand(delegate.getText());
+        } catch (IllegalArgumentException e) {
+          throw new com.fasterxml.jackson.core.JsonParseException(delegate, e.getMessage());
+        }
+        expandedAt = at;
+        expandedFor = delegate.currentToken();
+      }
+      return expanded;
+    }
+
+    @Override
+    public String getText() throws IOException {
+      return delegate.currentToken() == JsonToken.VALUE_STRING ? expandedText() : delegate.getText();
+    }
+
+    @Override
+    public String getValueAsString() throws IOException {
+      return delegate.currentToken() == JsonToken.VALUE_STRING ? expandedText() : delegate.getValueAsString();
+    }
+
+    @Override
+    public String getValueAsString(String defaultValue) throws IOException {
+      return delegate.currentToken() == JsonToken.VALUE_STRING ? expandedText() : delegate.getValueAsString(defaultValue);
+    }
+
+    @Override
+    public char[] getTextCharacters() throws IOException {
+      return delegate.currentToken() == JsonToken.VALUE_STRING ? expandedText().toCharArray() : delegate.getTextCharacters();
+    }
+
+    @Override
+    public int getTextLength() throws IOException {
+      return delegate.currentToken() == JsonToken.VALUE_STRING ? expandedText().length() : delegate.getTextLength();
+    }
+
+    @Override
+    public int getTextOffset() throws IOException {
+      return delegate.currentToken() == JsonToken.VALUE_STRING ? 0 : delegate.getTextOffset();
+    }
+  }
+}

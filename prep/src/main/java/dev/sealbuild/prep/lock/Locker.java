@@ -1,0 +1,94 @@
+package dev.sealbuild.prep.lock;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.SpecDigest;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.FileEntry;
+import dev.sealbuild.lockfiles.spec.RootfsSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Pins every input of a spec. A {@code sha256} in the spec is authoritative; an input the previous lock
+ * already pins is kept as is (no network); anything else is downloaded once into the cache to hash it.
+ */
+public final class Locker {
+  private final Downloader downloader;
+  private final LocalImporter localImporter;
+
+  /** Hashes a local file and puts it in the cache (for {@code rootfs: {path}}). */
+  public interface LocalImporter {
+    Downloader.Pinned importFile(Path file, String label) throws IOException;
+  }
+
+  public Locker(Downloader downloader, LocalImporter localImporter) {
+    this.downloader = downloader;
+    this.localImporter = localImporter;
+  }
+
+  /** One entry as {@code lock --dry-run} shows it: what would be pinned, and whether it needs a download. */
+  public record PlannedEntry(String kind, String name, String version, String sha256, Long size, String action) {}
+
+  public Lockfile lock(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch) throws IOException {
+    List<LockedFile> files = new ArrayList<>();
+    for (int i = 0; i < spec.files().size(); i++) {
+      FileEntry f = spec.files().get(i);
+      String url = f.url().toString();
+      Optional<LockedFile> old = previous.flatMap(p -> p.file(url));
+      if (f.sha256() != null) {
+        Sha256 pinned = Sha256.ofHex(f.sha256());
+        Long size = old.filter(o -> o.sha256().equals(pinned)).map(LockedFile::size).orElse(null);
+        files.add(new LockedFile(url, pinned, size));
+      } else if (old.isPresent()) {
+        files.add(old.get());
+      } else {
+        Downloader.Pinned p = downloader.download(f.url(), "files[" + i + "]");
+        files.add(new LockedFile(url, p.sha256(), p.size()));
+      }
+    }
+    LockedRootfs rootfs = null;
+    RootfsSource r = spec.base().rootfs();
+    if (r != null) {
+      Optional<LockedRootfs> old = previous.map(Lockfile::rootfs).filter(o -> o.source().equals(r.source()));
+      if (r.sha256() != null) {
+        Sha256 pinned = Sha256.ofHex(r.sha256());
+        rootfs = new LockedRootfs(r.source(), pinned, old.filter(o -> o.sha256().equals(pinned)).map(LockedRootfs::size).orElse(null));
+      } else if (old.isPresent()) {
+        rootfs = old.get();
+      } else if (r.url() != null) {
+        Downloader.Pinned p = downloader.download(r.url(), "base rootfs");
+        rootfs = new LockedRootfs(r.source(), p.sha256(), p.size());
+      } else {
+        Downloader.Pinned p = localImporter.importFile(specDir.resolve(r.path()).normalize(), "base rootfs " + r.path());
+        rootfs = new LockedRootfs(r.source(), p.sha256(), p.size());
+      }
+    }
+    return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, files);
+  }
+
+  /** What {@link #lock} would pin, without downloading or writing anything. */
+  public static List<PlannedEntry> plan(BuildSpec spec, Optional<Lockfile> previous) {
+    List<PlannedEntry> out = new ArrayList<>();
+    RootfsSource r = spec.base().rootfs();
+    if (r != null) {
+      Optional<LockedRootfs> old = previous.map(Lockfile::rootfs).filter(o -> o.source().equals(r.source()));
+      String sha = r.sha256() != null ? "sha256:" + r.sha256() : old.map(o -> o.sha256().toString()).orElse(null);
+      String action = r.sha256() != null ? "pinned in spec" : old.isPresent() ? "kept from lock" : r.url() != null ? "download to hash" : "hash local file";
+      out.add(new PlannedEntry("rootfs", r.source(), null, sha, old.map(LockedRootfs::size).orElse(null), action));
+    }
+    for (FileEntry f : spec.files()) {
+      String url = f.url().toString();
+      Optional<LockedFile> old = previous.flatMap(p -> p.file(url));
+      String sha = f.sha256() != null ? "sha256:" + f.sha256() : old.map(o -> o.sha256().toString()).orElse(null);
+      String action = f.sha256() != null ? "pinned in spec" : old.isPresent() ? "kept from lock" : "download to hash";
+      out.add(new PlannedEntry("file", url, null, sha, old.map(LockedFile::size).orElse(null), action));
+    }
+    return out;
+  }
+}

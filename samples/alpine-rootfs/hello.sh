@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "$GREETING ($(cat /etc/alpine-release))"
