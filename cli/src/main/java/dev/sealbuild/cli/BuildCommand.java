@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         "  build prep    fetch and verify every pinned input into the vendor cache (online)",
         "  build image   assemble the OCI image from the cache alone (offline, network disabled)",
         ""},
-    subcommands = {LockCommand.class, ImageCommand.class},
+    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, CacheCommand.class},
     footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
 public final class BuildCommand implements Runnable {
   @Override

@@ -1,3 +1,88 @@
 package dev.sealbuild.cli;
 
-final class PrepCommand {}
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockException;
+import dev.sealbuild.lockfiles.lock.LockStatus;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.LockfileIO;
+import dev.sealbuild.prep.fetch.DownloadResult;
+import dev.sealbuild.prep.fetch.FetchJob;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "prep", mixinStandardHelpOptions = true,
+    description = {"Fetch every input the lock pins into the vendor cache, verifying size and sha256.",
+        "Entries already cached cost no network. Honours HTTP(S)_PROXY and NO_PROXY."})
+final class PrepCommand implements Callable<Integer> {
+  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "spec file or directory holding build.yaml (default: .)")
+  Path path;
+
+  @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
+  Path cache;
+
+  @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4", description = "downloads at once (default: ${DEFAULT-VALUE})")
+  int jobs;
+
+  private final Environment env;
+
+  PrepCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (jobs < 1 || jobs > 64) {
+      throw new CliException("--jobs must be between 1 and 64");
+    }
+    Project project = Project.load(env, path);
+    Lockfile lock = new LockfileIO().read(project.lockFile());
+    LockStatus status = LockStatus.check(project.spec(), lock);
+    if (!status.upToDate()) {
+      throw new LockException("build.lock.json is stale: " + status.problems().get(0) + "; run build lock");
+    }
+    try (PrepServices services = PrepServices.create(env, cache, System.err, jobs)) {
+      services.cache().deleteStaleTemp(java.time.Duration.ofDays(1));
+      List<FetchJob> fetches = new ArrayList<>();
+      LockedRootfs rootfs = lock.rootfs();
+      if (rootfs != null) {
+        if (project.spec().base().rootfs().url() != null) {
+          fetches.add(new FetchJob("base rootfs", URI.create(rootfs.source()), rootfs.sha256(), rootfs.size()));
+        } else {
+          importLocal(services, project.specDir().resolve(rootfs.source()).normalize(), rootfs.sha256());
+        }
+      }
+      for (int i = 0; i < project.spec().files().size(); i++) {
+        String url = project.spec().files().get(i).url().toString();
+        LockedFile f = lock.file(url).orElseThrow();
+        fetches.add(new FetchJob("files[" + i + "]", URI.create(url), f.sha256(), f.size()));
+      }
+      List<DownloadResult> results = services.prepDownloader().downloadAll(fetches);
+      long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count();
+      System.err.println("prep: " + results.size() + " entries ready in " + services.cache().layout().root()
+          + " (" + fetched + " fetched, " + (results.size() - fetched) + " already cached)");
+    }
+    return 0;
+  }
+
+  private static void importLocal(PrepServices services, Path file, Sha256 expected) throws Exception {
+    if (services.cache().contains(expected)) {
+      return;
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new CliException("base rootfs " + file + " does not exist; restore it or run build lock");
+    }
+    Sha256 actual = services.cache().importFile(file);
+    if (!actual.equals(expected)) {
+      throw new CliException("base rootfs " + file + " changed since it was locked (expected " + expected + ", got " + actual + "); run build lock");
+    }
+  }
+}

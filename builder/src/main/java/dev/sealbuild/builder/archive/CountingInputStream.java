@@ -34,6 +34,22 @@ final class CountingInputStream extends FilterInputStream {
     return n;
   }
 
+  /** No mark/reset: a reader that rewinds would make bytes count (and hash) twice. */
+  @Override
+  public boolean markSupported() {
+    return false;
+  }
+
+  @Override
+  public synchronized void mark(int readlimit) {
+    // unsupported, see markSupported
+  }
+
+  @Override
+  public synchronized void reset() throws java.io.IOException {
+    throw new java.io.IOException("mark/reset not supported");
+  }
+
   @Override
   public long skip(long n) throws IOException {
     long s = super.skip(n);

@@ -1,6 +1,7 @@
 package dev.sealbuild.builder.archive;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -19,8 +20,9 @@ public final class Decompressors {
     CountingInputStream counted = new CountingInputStream(raw);
     InputStream decompressed = switch (format) {
       case TAR -> counted;
-      // One gzip member only: a concatenated second member is not silently decoded.
-      case TAR_GZIP -> new GzipCompressorInputStream(counted, false);
+      // Members are decoded as gzip(1) does; the buffer gives the decoder a mark/reset of its own so
+      // it can hand back what it read past a member's end without reading the source twice.
+      case TAR_GZIP -> new GzipCompressorInputStream(new BufferedInputStream(counted, 64 * 1024), true);
       case TAR_XZ -> new XZInputStream(counted, limits.xzMemoryLimitKiB());
       case TAR_ZSTD -> {
         ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(counted);

@@ -10,18 +10,25 @@ import java.net.URI;
  */
 public record FileEntry(URI url, String sha256, ImagePath dest, FileMode mode, Owner owner, boolean extract) {
   @JsonCreator
-  public FileEntry(
+  public static FileEntry fromSpec(
       @JsonProperty(value = "url", required = true) URI url,
       @JsonProperty("sha256") String sha256,
       @JsonProperty(value = "dest", required = true) ImagePath dest,
       @JsonProperty("mode") FileMode mode,
       @JsonProperty("owner") Owner owner,
-      @JsonProperty("extract") boolean extract) {
+      @JsonProperty("extract") Boolean extract) {
+    return new FileEntry(url, sha256, dest, mode, owner, extract != null && extract);
+  }
+
+  public FileEntry(
+      URI url,
+      String sha256,
+      ImagePath dest,
+      FileMode mode,
+      Owner owner,
+      boolean extract) {
     if (url == null || url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))) {
       throw new IllegalArgumentException("url '" + url + "' must be an http or https URL");
-    }
-    if (sha256 != null) {
-      dev.sealbuild.lockfiles.digest.Sha256.parse(sha256);
     }
     this.url = url;
     this.sha256 = sha256 == null ? null : dev.sealbuild.lockfiles.digest.Sha256.parse(sha256).hex();

@@ -64,17 +64,23 @@ public final class SpecReader {
       throw new SpecException(display + ": spec is empty; it needs at least 'name:'");
     }
     YAMLFactory factory = (YAMLFactory) mapper.getFactory();
+    JsonLocation[] lastKey = new JsonLocation[1];
     try (Reader reader = new java.io.StringReader(yaml);
-        JsonParser parser = new ExpandingParser(factory.createParser(reader), expander)) {
+        ExpandingParser parser = new ExpandingParser(factory.createParser(reader), expander)) {
+      lastKey[0] = null;
+      parser.onKey(location -> lastKey[0] = location);
       BuildSpec spec = mapper.readValue(parser, BuildSpec.class);
       if (spec == null) {
         throw new SpecException(display + ": spec is empty; it needs at least 'name:'");
       }
       return spec;
     } catch (UnrecognizedPropertyException e) {
-      throw new SpecException(display + where(e.getLocation()) + ": unknown key '" + e.getPropertyName() + "'"
+      throw new SpecException(display + where(lastKey[0]) + ": unknown key '" + e.getPropertyName() + "'"
           + in(e) + suggestion(e.getPropertyName(), e.getKnownPropertyIds()));
     } catch (JsonMappingException e) {
+      if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
+        throw new SpecException(display + where(syntax.getLocation()) + ": malformed YAML: " + firstLine(syntax.getOriginalMessage()));
+      }
       throw new SpecException(display + where(e.getLocation()) + in(e) + ": " + rootMessage(e));
     } catch (JsonProcessingException e) {
       throw new SpecException(display + where(e.getLocation()) + ": malformed YAML: " + firstLine(e.getOriginalMessage()));
@@ -161,9 +167,24 @@ public final class SpecReader {
     private Object expandedAt;
     private String expanded;
 
+    private java.util.function.Consumer<JsonLocation> keyListener = l -> { };
+
     ExpandingParser(JsonParser delegate, VariableExpander expander) {
       super(delegate);
       this.expander = expander;
+    }
+
+    void onKey(java.util.function.Consumer<JsonLocation> listener) {
+      this.keyListener = listener;
+    }
+
+    @Override
+    public JsonToken nextToken() throws IOException {
+      JsonToken t = delegate.nextToken();
+      if (t == JsonToken.FIELD_NAME) {
+        keyListener.accept(delegate.currentTokenLocation());
+      }
+      return t;
     }
 
     private String expandedText() throws IOException {

@@ -1,0 +1,69 @@
+package dev.sealbuild.cli.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Real peer tools (skopeo, umoci, podman...). Missing locally: the test is skipped; missing in CI: it fails. */
+final class Tools {
+  private Tools() {}
+
+  static void require(String... tools) {
+    for (String tool : tools) {
+      if (!onPath(tool)) {
+        String why = tool + " is not installed (apt-get install " + tool + ")";
+        if (System.getenv("CI") != null) {
+          fail(why + ": CI must install it (.ci/run)");
+        }
+        assumeTrue(false, why);
+      }
+    }
+  }
+
+  static boolean onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      if (Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", tool));
+  }
+
+  record Output(int exit, String stdout, String stderr) {}
+
+  static Output run(Path dir, String... command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("tool-out", ".txt");
+    Path err = Files.createTempFile("tool-err", ".txt");
+    try {
+      Process p = new ProcessBuilder(command).directory(dir.toFile())
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError(String.join(" ", command) + " timed out");
+      }
+      return new Output(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  static String ok(Path dir, String... command) throws IOException, InterruptedException {
+    Output o = run(dir, command);
+    if (o.exit() != 0) {
+      throw new AssertionError(String.join(" ", command) + " failed (" + o.exit() + "):\n" + o.stdout() + o.stderr());
+    }
+    return o.stdout();
+  }
+
+  static List<String> cmd(String... parts) {
+    return new ArrayList<>(List.of(parts));
+  }
+}

@@ -1,0 +1,96 @@
+package dev.sealbuild.lockfiles.lock;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.SpecReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LockfileIOTest {
+  private static final Sha256 A = Sha256.ofHex("a".repeat(64));
+  private static final Sha256 B = Sha256.ofHex("b".repeat(64));
+  private final LockfileIO io = new LockfileIO();
+
+  @Test
+  void canonicalFormIsSortedIndentedAndEndsWithNewline() {
+    Lockfile lock = new Lockfile(1, A, 0, null,
+        List.of(new LockedFile("https://z.invalid/z", B, 2L), new LockedFile("https://a.invalid/a", A, 1L)));
+    String text = new String(io.toBytes(lock), StandardCharsets.UTF_8);
+    assertTrue(text.endsWith("}\n"), text);
+    assertTrue(text.indexOf("https://a.invalid/a") < text.indexOf("https://z.invalid/z"), "entries sorted");
+    assertTrue(text.indexOf("\"files\"") < text.indexOf("\"lockfileVersion\""), "keys sorted");
+    assertTrue(text.contains("\n  \"files\": [\n    {\n      \"sha256\""), text);
+    assertFalse(text.contains("\r"));
+    Lockfile reordered = new Lockfile(1, A, 0, null,
+        List.of(new LockedFile("https://a.invalid/a", A, 1L), new LockedFile("https://z.invalid/z", B, 2L)));
+    assertArrayEquals(io.toBytes(lock), io.toBytes(reordered), "same inputs, same bytes");
+  }
+
+  @Test
+  void roundTrips(@TempDir Path dir) throws Exception {
+    Lockfile lock = new Lockfile(1, A, 42, new LockedRootfs("rootfs.tar", B, 9L), List.of(new LockedFile("https://a.invalid/a", A, null)));
+    Path f = dir.resolve(Lockfile.FILE_NAME);
+    io.write(lock, f);
+    assertEquals(lock, io.read(f));
+    try (var s = Files.list(dir)) {
+      assertEquals(1, s.count(), "no temp file left behind");
+    }
+  }
+
+  @Test
+  void rejectsBadDigestsUnknownKeysAndVersions(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve(Lockfile.FILE_NAME);
+    for (String bad : List.of(
+        "{\"lockfileVersion\":1,\"specDigest\":\"sha256:" + "A".repeat(64) + "\"}",
+        "{\"lockfileVersion\":1,\"specDigest\":\"sha512:" + "a".repeat(64) + "\"}",
+        "{\"lockfileVersion\":1,\"specDigest\":\"sha256:../../x\"}",
+        "{\"lockfileVersion\":1,\"specDigest\":\"sha256:" + "a".repeat(63) + "\"}",
+        "{\"lockfileVersion\":2,\"specDigest\":\"sha256:" + "a".repeat(64) + "\"}",
+        "{\"lockfileVersion\":1,\"specDigest\":\"sha256:" + "a".repeat(64) + "\",\"surprise\":1}",
+        "not json")) {
+      Files.writeString(f, bad);
+      LockException e = assertThrows(LockException.class, () -> io.read(f), bad);
+      assertTrue(e.getMessage().contains("build.lock.json") && !e.getMessage().contains("\n"), e.getMessage());
+    }
+  }
+
+  @Test
+  void missingLockSaysToRunLock(@TempDir Path dir) {
+    LockException e = assertThrows(LockException.class, () -> io.read(dir.resolve(Lockfile.FILE_NAME)));
+    assertTrue(e.getMessage().contains("run 'build lock'"));
+  }
+
+  @Test
+  void statusNamesWhatChanged() {
+    SpecReader reader = new SpecReader(Map.of());
+    BuildSpec v1 = reader.parse("build.yaml", "name: a\nfiles: [{url: 'https://e.invalid/x', dest: /x}]\n");
+    BuildSpec v2 = reader.parse("build.yaml", "name: a\nfiles: [{url: 'https://e.invalid/y', dest: /x}]\n");
+    Lockfile lock = new Lockfile(1, SpecDigest.of(v1), 0, null, List.of(new LockedFile("https://e.invalid/x", A, 1L)));
+    assertTrue(LockStatus.check(v1, lock).upToDate());
+    LockStatus stale = LockStatus.check(v2, lock);
+    assertFalse(stale.upToDate());
+    assertTrue(stale.summary().contains("https://e.invalid/y is not pinned"), stale.summary());
+    assertTrue(stale.summary().contains("no longer declares"), stale.summary());
+  }
+
+  @Test
+  void specDigestIgnoresFormattingButNotContent() {
+    SpecReader reader = new SpecReader(Map.of());
+    BuildSpec a = reader.parse("build.yaml", "name: a\nconfig: {env: {A: '1', B: '2'}}\n");
+    BuildSpec b = reader.parse("build.yaml", "# comment\nconfig:\n  env:\n    B: '2'\n    A: '1'\nname: a\n");
+    BuildSpec c = reader.parse("build.yaml", "name: a\nconfig: {env: {A: '1', B: '3'}}\n");
+    assertEquals(SpecDigest.of(a), SpecDigest.of(b));
+    assertFalse(SpecDigest.of(a).equals(SpecDigest.of(c)));
+  }
+}

@@ -1,0 +1,154 @@
+package dev.sealbuild.lockfiles.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpecReaderTest {
+  private final SpecReader reader = new SpecReader(Map.of("VERSION", "1.2.3", "EMPTY", ""));
+
+  private BuildSpec parse(String yaml) {
+    return reader.parse("build.yaml", yaml);
+  }
+
+  private String error(String yaml) {
+    SpecException e = assertThrows(SpecException.class, () -> parse(yaml));
+    assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void readsEveryKeyAndAppliesDefaults() {
+    BuildSpec spec = parse("""
+        name: app
+        files:
+          - url: https://example.invalid/tool-${VERSION}.tar.gz
+            dest: /opt/tool
+            extract: true
+            owner: "10:20"
+        copy:
+          - src: site
+            dest: /srv/
+            mode: "0640"
+        config:
+          entrypoint: [/bin/app]
+          cmd: [serve]
+          env: {B: "2", A: "1"}
+          workdir: /srv
+          user: "10:20"
+          labels: {x: y}
+          exposedPorts: [80, 53/udp]
+          stopSignal: SIGTERM
+        layers: per-source
+        """);
+    assertEquals("app", spec.name());
+    assertTrue(spec.base().isScratch());
+    assertEquals("https://example.invalid/tool-1.2.3.tar.gz", spec.files().get(0).url().toString());
+    assertEquals(new Owner(10, 20), spec.files().get(0).owner());
+    assertEquals(Owner.ROOT, spec.copy().get(0).owner());
+    assertEquals(0640, spec.copy().get(0).mode().bits());
+    assertEquals(List.of("53/udp", "80/tcp"), spec.config().exposedPorts());
+    assertEquals(List.of("A", "B"), List.copyOf(spec.config().env().keySet()));
+    assertEquals(List.of(Platform.LINUX_AMD64), spec.platforms());
+    assertEquals(LayerStrategy.PER_SOURCE, spec.layers());
+  }
+
+  @Test
+  void rootfsBaseAndPlatforms() {
+    BuildSpec spec = parse("""
+        name: a
+        base: {rootfs: {path: rootfs.tar.xz, sha256: "%s"}}
+        platforms: [linux/amd64, linux/arm64/v8]
+        """.formatted("ab".repeat(32)));
+    assertEquals("rootfs.tar.xz", spec.base().rootfs().path());
+    assertEquals("arm64", spec.platforms().get(1).architecture());
+    assertEquals("v8", spec.platforms().get(1).variant());
+  }
+
+  @Test
+  void defaultsExpandAndEmptyValuesFallBack() {
+    BuildSpec spec = parse("""
+        name: a
+        config:
+          env: {X: "${MISSING:-fallback}", Y: "${EMPTY:-was-empty}", Z: "$${LITERAL}"}
+        """);
+    assertEquals(Map.of("X", "fallback", "Y", "was-empty", "Z", "${LITERAL}"), spec.config().env());
+  }
+
+  @Test
+  void unknownKeyNamesFileLineAndNearestKey() {
+    String msg = error("""
+        name: a
+        files:
+          - url: https://example.invalid/x
+            dest: /x
+            shaa256: abc
+        """);
+    assertTrue(msg.startsWith("build.yaml:5"), msg);
+    assertTrue(msg.contains("unknown key 'shaa256'"), msg);
+    assertTrue(msg.contains("did you mean 'sha256'"), msg);
+  }
+
+  @Test
+  void misspelledTopLevelKey() {
+    String msg = error("name: a\nplatfroms: [linux/amd64]\n");
+    assertTrue(msg.contains("build.yaml:2") && msg.contains("'platforms'"), msg);
+  }
+
+  @Test
+  void unsetVariableIsNamed() {
+    String msg = error("name: a\nconfig: {user: \"${NOPE}\"}\n");
+    assertTrue(msg.contains("${NOPE}") && msg.contains("build.yaml:2"), msg);
+  }
+
+  @Test
+  void malformedYaml() {
+    String msg = error("name: a\nfiles: [\n  - url: x\n");
+    assertTrue(msg.contains("malformed YAML"), msg);
+  }
+
+  @Test
+  void relativeDestIsRefused() {
+    String msg = error("name: a\ncopy: [{src: x, dest: relative/path}]\n");
+    assertTrue(msg.contains("must be an absolute path"), msg);
+    assertTrue(msg.contains("copy[0]"), msg);
+  }
+
+  @Test
+  void destWithDotDotIsRefused() {
+    assertTrue(error("name: a\ncopy: [{src: x, dest: /a/../etc}]\n").contains("normalized"));
+  }
+
+  @Test
+  void badDigestIsRefused() {
+    assertTrue(error("name: a\nfiles: [{url: 'https://e.invalid/x', dest: /x, sha256: ABC}]\n").contains("sha256"));
+  }
+
+  @Test
+  void missingRequiredKey() {
+    assertTrue(error("name: a\nfiles: [{url: 'https://e.invalid/x'}]\n").contains("missing required key 'dest'"));
+  }
+
+  @Test
+  void badModeOwnerPlatformAndLayers() {
+    assertTrue(error("name: a\ncopy: [{src: x, dest: /x, mode: '0999'}]\n").contains("octal"));
+    assertTrue(error("name: a\ncopy: [{src: x, dest: /x, owner: root}]\n").contains("numeric uid:gid"));
+    assertTrue(error("name: a\nplatforms: [amd64]\n").contains("linux/amd64"));
+    assertTrue(error("name: a\nlayers: flat\n").contains("squash"));
+  }
+
+  @Test
+  void duplicateKeyIsRefused() {
+    assertTrue(error("name: a\nname: b\n").contains("name"));
+  }
+
+  @Test
+  void numericModeIsReadAsOctalDigits() {
+    BuildSpec spec = parse("name: a\ncopy: [{src: x, dest: /x, mode: 755}]\n");
+    assertEquals(0755, spec.copy().get(0).mode().bits());
+  }
+}

@@ -1,0 +1,235 @@
+package dev.sealbuild.prep.fetch;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.cache.CacheException;
+import dev.sealbuild.prep.cache.CacheWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Downloads the lock's files into the vendor cache, a few at a time. Entries already cached are
+ * skipped without any request; every download is verified against the lock's sha256 (and size)
+ * before it appears in {@code blobs/}. All entries are attempted; failures are collected and
+ * reported together once the running downloads have finished.
+ */
+public final class PrepDownloader {
+  public static final int DEFAULT_PARALLELISM = 4;
+
+  private final HttpFetcher fetcher;
+  private final CacheWriter cache;
+  private final ProgressReporter progress;
+  private final int parallelism;
+  private final AtomicReference<ExecutorService> running = new AtomicReference<>();
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+
+  public PrepDownloader(HttpFetcher fetcher, CacheWriter cache, ProgressReporter progress) {
+    this(fetcher, cache, progress, DEFAULT_PARALLELISM);
+  }
+
+  public PrepDownloader(HttpFetcher fetcher, CacheWriter cache, ProgressReporter progress, int parallelism) {
+    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+    this.cache = Objects.requireNonNull(cache, "cache");
+    this.progress = Objects.requireNonNull(progress, "progress");
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+    }
+    this.parallelism = parallelism;
+  }
+
+  /**
+   * Makes sure every job's blob is in the cache.
+   *
+   * @return one result per job, in the order of {@code jobs}
+   * @throws DownloadFailedException naming the first failed entry and how many failed
+   * @throws FetchCancelledException if {@link #cancel()} was called or this thread was interrupted
+   */
+  public List<DownloadResult> downloadAll(List<FetchJob> jobs) {
+    List<FetchJob> all = List.copyOf(jobs);
+    cancelled.set(false);
+    DownloadResult[] results = new DownloadResult[all.size()];
+    Map<Sha256, Integer> firstWithDigest = new HashMap<>();
+    List<Integer> alreadyCached = new ArrayList<>();
+    List<Integer> toFetch = new ArrayList<>();
+    List<Integer> sameAsEarlier = new ArrayList<>();
+    long bytesToFetch = 0;
+    for (int i = 0; i < all.size(); i++) {
+      FetchJob job = all.get(i);
+      if (firstWithDigest.putIfAbsent(job.sha256(), i) != null) {
+        sameAsEarlier.add(i);
+      } else if (cache.contains(job.sha256())) {
+        alreadyCached.add(i);
+      } else {
+        toFetch.add(i);
+        bytesToFetch = bytesToFetch < 0 || job.size() == null ? -1 : bytesToFetch + job.size();
+      }
+    }
+    progress.start(all.size(), bytesToFetch);
+    try {
+      for (int i : alreadyCached) {
+        results[i] = new DownloadResult(all.get(i), DownloadResult.Outcome.CACHED, sizeOfCached(all.get(i)));
+        progress.cached(all.get(i));
+      }
+      Map<Integer, String> failures = runAll(all, toFetch, results);
+      if (cancelled.get()) {
+        long fetched = Arrays.stream(results).filter(r -> r != null && r.outcome() == DownloadResult.Outcome.FETCHED).count();
+        throw new FetchCancelledException("download cancelled after fetching " + fetched + " of " + toFetch.size()
+            + " entries; partial files were removed, run build prep again to continue");
+      }
+      for (int i : sameAsEarlier) {
+        DownloadResult first = results[firstWithDigest.get(all.get(i).sha256())];
+        if (first != null) {
+          results[i] = new DownloadResult(all.get(i), DownloadResult.Outcome.CACHED, first.size());
+          progress.cached(all.get(i));
+        }
+      }
+      if (!failures.isEmpty()) {
+        throw new DownloadFailedException(List.copyOf(failures.values()), all.size());
+      }
+      return List.of(results);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  /**
+   * Downloads a file the lock does not pin yet ({@code build lock}) into the cache, reading at most
+   * {@code maxBytes}, and returns its digest and size.
+   */
+  public DownloadedBlob fetchUnpinned(String label, URI url, long maxBytes) {
+    FetchRequest request = FetchRequest.of(label, url);
+    return fetcher.fetch(request, body -> {
+      CountingInputStream counted = new CountingInputStream(body.stream(), maxBytes, () -> {
+        throw new FetchException(FetchFailures.failed(label, url, "the file is larger than the limit of "
+            + maxBytes + " bytes; check the URL"));
+      }, total -> {});
+      Sha256 digest = cache.put(counted, null, null, label, FetchFailures.redact(url));
+      return new DownloadedBlob(digest, counted.count());
+    });
+  }
+
+  /**
+   * Stops a running {@link #downloadAll}: running downloads are interrupted (their partial files
+   * removed) and queued ones never start. Safe to call from another thread or a shutdown hook.
+   */
+  public void cancel() {
+    cancelled.set(true);
+    ExecutorService pool = running.get();
+    if (pool != null) {
+      for (Runnable neverStarted : pool.shutdownNow()) {
+        if (neverStarted instanceof Future<?> future) {
+          future.cancel(false);
+        }
+      }
+    }
+  }
+
+  private Map<Integer, String> runAll(List<FetchJob> all, List<Integer> toFetch, DownloadResult[] results) {
+    Map<Integer, String> failures = new LinkedHashMap<>();
+    if (toFetch.isEmpty()) {
+      return failures;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, toFetch.size()), daemonThreads());
+    running.set(pool);
+    boolean interrupted = false;
+    try {
+      Map<Integer, Future<DownloadResult>> futures = new LinkedHashMap<>();
+      for (int i : toFetch) {
+        FetchJob job = all.get(i);
+        futures.put(i, pool.submit(() -> download(job)));
+      }
+      if (cancelled.get()) {
+        cancel(); // cancel() raced with submission: make sure nothing queued is left
+      }
+      pool.shutdown();
+      for (Map.Entry<Integer, Future<DownloadResult>> entry : futures.entrySet()) {
+        while (true) {
+          try {
+            results[entry.getKey()] = entry.getValue().get();
+            break;
+          } catch (ExecutionException e) {
+            failures.put(entry.getKey(), messageOf(all.get(entry.getKey()), e.getCause()));
+            break;
+          } catch (CancellationException e) {
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+            cancel();
+          }
+        }
+      }
+    } finally {
+      running.set(null);
+      pool.shutdownNow();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return failures;
+  }
+
+  private DownloadResult download(FetchJob job) {
+    try {
+      FetchRequest request = FetchRequest.of(job.label(), job.url());
+      DownloadedBlob blob = fetcher.fetch(request, body -> {
+        CountingInputStream counted = new CountingInputStream(body.stream(), Long.MAX_VALUE, () -> {},
+            total -> progress.progress(job, total));
+        Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), FetchFailures.redact(job.url()));
+        return new DownloadedBlob(digest, counted.count());
+      });
+      progress.fetched(job, blob.size(), blob.sha256());
+      return new DownloadResult(job, DownloadResult.Outcome.FETCHED, blob.size());
+    } catch (RuntimeException e) {
+      if (!(e instanceof FetchCancelledException)) {
+        progress.failed(job, messageOf(job, e));
+      }
+      throw e;
+    }
+  }
+
+  private long sizeOfCached(FetchJob job) {
+    if (job.size() != null) {
+      return job.size();
+    }
+    try {
+      return Files.size(cache.layout().blob(job.sha256()));
+    } catch (IOException e) {
+      throw new CacheException("cannot read the cached blob of " + job.label() + " in " + cache.layout().root()
+          + ": " + FetchFailures.message(e) + "; check the cache dir permissions", e);
+    }
+  }
+
+  private static String messageOf(FetchJob job, Throwable failure) {
+    String message = failure.getMessage();
+    if (failure instanceof FetchException || failure instanceof CacheException) {
+      return message;
+    }
+    return FetchFailures.failed(job.label(), job.url(),
+        failure.getClass().getSimpleName() + (message == null ? "" : ": " + FetchFailures.oneLine(message)));
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger counter = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "sealbuild-fetch-" + counter.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,286 @@
+package dev.sealbuild.prep.fetch;
+
+import static dev.sealbuild.prep.fetch.Fixtures.randomBytes;
+import static dev.sealbuild.prep.fetch.Fixtures.settings;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class HttpFetcherTest {
+  private TestServer server;
+  private final Fixtures.RecordingSleeper sleeper = new Fixtures.RecordingSleeper();
+
+  @BeforeEach
+  void setUp() throws IOException {
+    server = new TestServer();
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.close();
+  }
+
+  private HttpFetcher fetcher(int maxAttempts) {
+    return new HttpFetcher(settings(Map.of(), sleeper, maxAttempts));
+  }
+
+  private static byte[] readAll(ResponseBody body) throws IOException {
+    return body.stream().readAllBytes();
+  }
+
+  @Test
+  void streamsTheBodyToTheConsumer() {
+    byte[] data = randomBytes(3_000_000, 31);
+    server.serve("/big.bin", data);
+
+    byte[] received = fetcher(1).fetch(FetchRequest.of("files[0]", server.uri("/big.bin")), HttpFetcherTest::readAll);
+
+    assertArrayEquals(data, received);
+  }
+
+  @Test
+  void retryAfterIsHonouredUpToTheCap() {
+    AtomicInteger calls = new AtomicInteger();
+    server.route("/busy", exchange -> {
+      int call = calls.incrementAndGet();
+      if (call <= 2) {
+        exchange.getResponseHeaders().set("Retry-After", call == 1 ? "7" : "3600");
+        TestServer.respond(exchange, 429, new byte[0], null);
+      } else {
+        TestServer.respond(exchange, 200, "ok".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+      }
+    });
+
+    byte[] received = fetcher(4).fetch(FetchRequest.of("files[0]", server.uri("/busy")), HttpFetcherTest::readAll);
+
+    assertEquals("ok", new String(received, StandardCharsets.UTF_8));
+    assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(30)), sleeper.sleeps);
+  }
+
+  @Test
+  void backoffGrowsExponentiallyWithJitter() {
+    server.route("/down", exchange -> TestServer.respond(exchange, 502, new byte[0], null));
+
+    assertThrows(FetchException.class,
+        () -> fetcher(5).fetch(FetchRequest.of("files[0]", server.uri("/down")), HttpFetcherTest::readAll));
+
+    assertEquals(5, server.requests("/down"));
+    assertEquals(4, sleeper.sleeps.size());
+    long[] nominal = {100, 200, 400, 800};
+    for (int i = 0; i < nominal.length; i++) {
+      long slept = sleeper.sleeps.get(i).toMillis();
+      assertTrue(slept >= nominal[i] / 2 && slept <= nominal[i], "wait " + i + " was " + slept + " ms");
+    }
+  }
+
+  @Test
+  void forbiddenFailsAtOnce() {
+    server.route("/private", exchange -> TestServer.respond(exchange, 403, new byte[0], null));
+
+    FetchException e = assertThrows(FetchException.class,
+        () -> fetcher(4).fetch(FetchRequest.of("files[9]", server.uri("/private")), HttpFetcherTest::readAll));
+
+    assertTrue(e.getMessage().startsWith("fetch failed for files[9] (" + server.uri("/private")
+        + "): HTTP 403 Forbidden;"), e.getMessage());
+    assertEquals(1, server.requests("/private"));
+    assertEquals(List.of(), sleeper.sleeps);
+  }
+
+  @Test
+  void connectionRefusedIsRetriedThenReported() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    URI url = URI.create("http://127.0.0.1:" + closedPort + "/x");
+
+    FetchException e = assertThrows(FetchException.class,
+        () -> fetcher(3).fetch(FetchRequest.of("files[1]", url), HttpFetcherTest::readAll));
+
+    assertTrue(e.getMessage().startsWith("fetch failed for files[1] (" + url + "): cannot connect"), e.getMessage());
+    assertTrue(e.getMessage().contains("gave up after 3 attempts"), e.getMessage());
+    assertEquals(2, sleeper.sleeps.size());
+  }
+
+  @Test
+  void stalledBodyTimesOut() {
+    CountDownLatch release = new CountDownLatch(1);
+    server.route("/stall", exchange -> {
+      exchange.sendResponseHeaders(200, 10_000);
+      OutputStream out = exchange.getResponseBody();
+      out.write(new byte[100]);
+      out.flush();
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    HttpFetcher fetcher = new HttpFetcher(settings(Map.of(), sleeper, 2)
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
+    try {
+      long start = System.nanoTime();
+      FetchException e = assertThrows(FetchException.class,
+          () -> fetcher.fetch(FetchRequest.of("files[0]", server.uri("/stall")), HttpFetcherTest::readAll));
+
+      assertTrue(e.getMessage().contains("timed out: no data received for 0.3 s"), e.getMessage());
+      assertEquals(2, server.requests("/stall"));
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void slowButSteadyBodyIsNotCutByTheReadTimeout() {
+    server.route("/trickle", exchange -> {
+      exchange.sendResponseHeaders(200, 15 * 100);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (int i = 0; i < 15; i++) {
+          out.write(new byte[100]);
+          out.flush();
+          Thread.sleep(100);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    HttpFetcher fetcher = new HttpFetcher(settings(Map.of(), sleeper, 1)
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(600)));
+
+    byte[] received = fetcher.fetch(FetchRequest.of("files[0]", server.uri("/trickle")), HttpFetcherTest::readAll);
+
+    assertEquals(1500, received.length, "1.5 s in total, but never 0.6 s without data");
+  }
+
+  @Test
+  void redirectsAreFollowed() {
+    byte[] data = randomBytes(1000, 32);
+    server.serve("/real.tar.gz", data);
+    server.route("/latest.tar.gz", exchange -> {
+      exchange.getResponseHeaders().set("Location", server.uri("/real.tar.gz").toString());
+      exchange.sendResponseHeaders(302, -1);
+    });
+
+    ResponseBody[] seen = new ResponseBody[1];
+    byte[] received = fetcher(1).fetch(FetchRequest.of("files[0]", server.uri("/latest.tar.gz")), body -> {
+      seen[0] = body;
+      return readAll(body);
+    });
+
+    assertArrayEquals(data, received);
+    assertEquals(server.uri("/real.tar.gz"), seen[0].finalUrl());
+  }
+
+  @Test
+  void redirectLoopIsAPermanentFailure() {
+    server.route("/loop", exchange -> {
+      exchange.getResponseHeaders().set("Location", server.uri("/loop").toString());
+      exchange.sendResponseHeaders(302, -1);
+    });
+
+    FetchException e = assertThrows(FetchException.class,
+        () -> fetcher(3).fetch(FetchRequest.of("files[0]", server.uri("/loop")), HttpFetcherTest::readAll));
+
+    assertTrue(e.getMessage().startsWith("fetch failed for files[0] (" + server.uri("/loop") + "): "), e.getMessage());
+    assertTrue(e.getMessage().toLowerCase().contains("redirect"), e.getMessage());
+    assertEquals(List.of(), sleeper.sleeps, "retrying a redirect loop cannot help");
+  }
+
+  @Test
+  void htmlIsAcceptedWhenExpected() {
+    byte[] page = "<html>index</html>".getBytes(StandardCharsets.UTF_8);
+    server.route("/index.html", exchange -> TestServer.respond(exchange, 200, page, "text/html"));
+
+    byte[] received = fetcher(1).fetch(
+        FetchRequest.of("index", server.uri("/index.html")).expectingHtml(), HttpFetcherTest::readAll);
+
+    assertArrayEquals(page, received);
+  }
+
+  @Test
+  void smallFetchReturnsTheBody() {
+    byte[] data = "Release file".getBytes(StandardCharsets.UTF_8);
+    server.serve("/Release", data);
+
+    assertArrayEquals(data, fetcher(1).fetchSmall(FetchRequest.of("suite", server.uri("/Release")), 100));
+  }
+
+  @Test
+  void smallFetchRejectsLargerBodies() {
+    server.serve("/announced", randomBytes(5000, 33));
+    server.route("/chunked", exchange -> {
+      exchange.sendResponseHeaders(200, 0);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(new byte[5000]);
+      }
+    });
+
+    for (String path : List.of("/announced", "/chunked")) {
+      FetchException e = assertThrows(FetchException.class,
+          () -> fetcher(3).fetchSmall(FetchRequest.of("index", server.uri(path)), 1000));
+      assertTrue(e.getMessage().contains("larger than the limit of 1000 bytes"), e.getMessage());
+      assertEquals(1, server.requests(path), path + " is not retried");
+    }
+  }
+
+  @Test
+  void passwordsInUrlsAreNotEchoed() {
+    server.route("/secret", exchange -> TestServer.respond(exchange, 404, new byte[0], null));
+    URI url = URI.create("http://user:hunter2@127.0.0.1:" + server.port() + "/secret");
+
+    FetchException e = assertThrows(FetchException.class,
+        () -> fetcher(1).fetch(FetchRequest.of("files[0]", url), HttpFetcherTest::readAll));
+
+    assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+    assertTrue(e.getMessage().contains("127.0.0.1:" + server.port() + "/secret"), e.getMessage());
+  }
+
+  @Test
+  void onlyHttpUrlsAreAccepted() {
+    FetchException e = assertThrows(FetchException.class,
+        () -> FetchRequest.of("files[0]", URI.create("file:///etc/passwd")));
+
+    assertTrue(e.getMessage().startsWith("fetch failed for files[0] (file:///etc/passwd): only"), e.getMessage());
+  }
+
+  @Test
+  void unknownHostIsPermanent() {
+    URI url = URI.create("https://no-such-host.invalid/x");
+    ConnectException wrapped = new ConnectException();
+    wrapped.initCause(new UnresolvedAddressException());
+
+    FetchFailures.Classified fromJdk = FetchFailures.classify(wrapped, url, Optional.empty());
+    FetchFailures.Classified plain = FetchFailures.classify(new UnknownHostException("no-such-host.invalid"), url,
+        Optional.empty());
+
+    assertTrue(fromJdk.permanent());
+    assertTrue(plain.permanent());
+    assertTrue(fromJdk.reason().startsWith("unknown host no-such-host.invalid"), fromJdk.reason());
+    assertFalse(FetchFailures.classify(new ConnectException("Connection refused"), url, Optional.empty()).permanent());
+  }
+}

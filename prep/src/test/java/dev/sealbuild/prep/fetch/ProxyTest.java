@@ -1,0 +1,101 @@
+package dev.sealbuild.prep.fetch;
+
+import static dev.sealbuild.prep.fetch.Fixtures.randomBytes;
+import static dev.sealbuild.prep.fetch.Fixtures.settings;
+import static dev.sealbuild.prep.fetch.Fixtures.sha256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
+import dev.sealbuild.prep.cache.CacheWriter;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Downloads through a tiny forwarding proxy chosen from an injected environment. */
+@Timeout(60)
+class ProxyTest {
+  @TempDir Path dir;
+  private TestServer origin;
+  private TestServer proxy;
+  private final byte[] data = randomBytes(40_000, 21);
+
+  @BeforeEach
+  void setUp() throws IOException {
+    origin = new TestServer().serve("/pkg.tar.gz", data);
+    HttpClient direct = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+    proxy = new TestServer().catchAll(exchange -> {
+      try {
+        HttpResponse<byte[]> forwarded = direct.send(
+            HttpRequest.newBuilder(exchange.getRequestURI()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        TestServer.respond(exchange, forwarded.statusCode(), forwarded.body(),
+            forwarded.headers().firstValue("Content-Type").orElse(null));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        exchange.sendResponseHeaders(502, -1);
+      }
+    });
+  }
+
+  @AfterEach
+  void tearDown() {
+    origin.close();
+    proxy.close();
+  }
+
+  private void download(Map<String, String> environment) {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    new PrepDownloader(new HttpFetcher(settings(environment, new Fixtures.RecordingSleeper(), 2)), cache,
+        ProgressReporter.silent()).downloadAll(List.of(
+            new FetchJob("files[0]", origin.uri("/pkg.tar.gz"), sha256(data), (long) data.length)));
+    assertTrue(cache.contains(sha256(data)));
+  }
+
+  @Test
+  void httpProxyFromTheEnvironmentIsUsed() throws Exception {
+    download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port()));
+
+    assertEquals(List.of("GET " + origin.uri("/pkg.tar.gz")), proxy.requestLines());
+    assertEquals(1, origin.requests("/pkg.tar.gz"));
+  }
+
+  @Test
+  void lowercaseVariableWinsOverUppercase() throws Exception {
+    download(Map.of("http_proxy", "127.0.0.1:" + proxy.port(), "HTTP_PROXY", "http://127.0.0.1:9"));
+
+    assertEquals(1, proxy.totalRequests());
+  }
+
+  @Test
+  void noProxyBypassesTheProxy() throws Exception {
+    download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "example.org, 127.0.0.1"));
+
+    assertEquals(List.of(), proxy.requestLines());
+    assertEquals(1, origin.requests("/pkg.tar.gz"));
+  }
+
+  @Test
+  void noProxyWithAnotherPortDoesNotBypass() throws Exception {
+    download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(),
+        "NO_PROXY", "127.0.0.1:" + (origin.port() == 1 ? 2 : origin.port() - 1)));
+
+    assertEquals(1, proxy.totalRequests());
+  }
+
+  @Test
+  void httpsProxyIsNotUsedForHttpUrls() throws Exception {
+    download(Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port()));
+
+    assertEquals(0, proxy.totalRequests());
+    assertEquals(1, origin.requests("/pkg.tar.gz"));
+  }
+}
