@@ -31,6 +31,7 @@ final class Sealbuild {
   private final Path workingDir;
   private final Map<String, String> env = new HashMap<>();
   private final List<String> jvmPrefix = new ArrayList<>();
+  private final List<String> wrapper = new ArrayList<>();
   private String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   Sealbuild(Path workingDir) {
@@ -47,6 +48,12 @@ final class Sealbuild {
     return this;
   }
 
+  /** Runs java under another command, e.g. {@code setpriv --reuid=65534 ...}. */
+  Sealbuild wrapper(String... wrapperCommand) {
+    wrapper.addAll(List.of(wrapperCommand));
+    return this;
+  }
+
   /** Runs the command through {@code sh -c 'PREFIX; exec java ...'}, e.g. to set a umask. */
   Sealbuild shellPrefix(String prefix) {
     jvmPrefix.add(prefix);
@@ -59,6 +66,7 @@ final class Sealbuild {
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));
+    command.addAll(0, wrapper);
     if (!jvmPrefix.isEmpty()) {
       StringBuilder sh = new StringBuilder(String.join("; ", jvmPrefix)).append("; exec");
       for (String c : command) {
