@@ -40,7 +40,7 @@ final class TestArchives {
 
     Tar file(String name, String content, int mode, int uid, int gid) throws IOException {
       byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL);
+      TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_NORMAL, true);
       e.setMode(0100000 | mode);
       e.setIds(uid, gid);
       e.setUserName("someone");

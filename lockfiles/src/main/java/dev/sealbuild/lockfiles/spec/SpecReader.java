@@ -32,6 +32,7 @@ public final class SpecReader {
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .build();
   private final VariableExpander expander;
+  private final KeyChecker keyChecker = new KeyChecker(mapper);
 
   public SpecReader(Map<String, String> environment) {
     this.expander = new VariableExpander(environment);
@@ -65,6 +66,18 @@ public final class SpecReader {
     }
     YAMLFactory factory = (YAMLFactory) mapper.getFactory();
     JsonLocation[] lastKey = new JsonLocation[1];
+    try (JsonParser keys = factory.createParser(yaml)) {
+      KeyChecker.UnknownKey unknown = keyChecker.firstUnknown(keys, BuildSpec.class);
+      if (unknown != null) {
+        throw new SpecException(display + where(unknown.location()) + ": unknown key '" + unknown.key() + "'"
+            + (unknown.path().isEmpty() ? "" : " in " + unknown.path())
+            + suggestion(unknown.key(), new java.util.ArrayList<>(unknown.known())));
+      }
+    } catch (JsonProcessingException e) {
+      // a syntax error: reported below by the binder, with its location
+    } catch (IOException e) {
+      throw new SpecException(display + ": cannot read spec: " + e.getMessage());
+    }
     try (Reader reader = new java.io.StringReader(yaml);
         ExpandingParser parser = new ExpandingParser(factory.createParser(reader), expander)) {
       lastKey[0] = null;
@@ -144,7 +157,7 @@ public final class SpecReader {
     return nl < 0 ? s : s.substring(0, nl);
   }
 
-  private static String suggestion(String unknown, Collection<Object> known) {
+  private static String suggestion(String unknown, Collection<?> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (Object k : known) {

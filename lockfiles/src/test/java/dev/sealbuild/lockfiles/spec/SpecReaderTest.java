@@ -151,4 +151,22 @@ class SpecReaderTest {
     BuildSpec spec = parse("name: a\ncopy: [{src: x, dest: /x, mode: 755}]\n");
     assertEquals(0755, spec.copy().get(0).mode().bits());
   }
+
+  @Test
+  void misspelledRequiredKeyIsReportedAsUnknownNotMissing() {
+    String msg = error("name: a\ncopy:\n  - src: x\n    dset: /x\n");
+    assertTrue(msg.startsWith("build.yaml:4: unknown key 'dset' in copy[0]; did you mean 'dest'?"), msg);
+  }
+
+  @Test
+  void unknownKeyInsideNestedRecords() {
+    String msg = error("name: a\nbase: {rootfs: {url: 'https://e.invalid/r.tar', sha265: abc}}\n");
+    assertTrue(msg.contains("unknown key 'sha265'") && msg.contains("did you mean 'sha256'"), msg);
+    assertTrue(error("name: a\nconfig: {entrypont: [x]}\n").contains("did you mean 'entrypoint'"));
+  }
+
+  @Test
+  void mapsAcceptAnyKey() {
+    assertEquals("v", parse("name: a\nconfig: {labels: {any.key/at-all: v}}\n").config().labels().get("any.key/at-all"));
+  }
 }
