@@ -11,8 +11,9 @@ import java.util.Map;
  * or an index when there are several platforms) and each platform's manifest.
  */
 public record BuiltImage(Path stagingDir, Descriptor root, Map<Platform, PlatformImage> platforms, List<Sha256> blobs) {
-  /** One platform's manifest, config and layers (layers as diff_id + blob descriptor). */
-  public record PlatformImage(Descriptor manifest, Descriptor config, List<Descriptor> layers, List<Sha256> diffIds) {}
+  /** One platform's manifest, config and layers (blob descriptor, diff_id and tar size of each). */
+  public record PlatformImage(Descriptor manifest, Descriptor config, List<Descriptor> layers, List<Sha256> diffIds,
+      List<Long> uncompressedSizes) {}
 
   public Path blob(Sha256 digest) {
     return stagingDir.resolve("blobs").resolve("sha256").resolve(digest.hex());

@@ -18,7 +18,6 @@ import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.Lockfile;
-import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.LayerStrategy;
 import dev.sealbuild.lockfiles.spec.Platform;
@@ -157,7 +156,8 @@ public final class ImageAssembler {
           ImageConfigDocument.platformMap(platform));
       blobs.add(config.digest());
       blobs.add(manifestDescriptor.digest());
-      platforms.put(platform, new BuiltImage.PlatformImage(manifestDescriptor, config, layerDescriptors, diffIds));
+      platforms.put(platform, new BuiltImage.PlatformImage(manifestDescriptor, config, layerDescriptors, diffIds,
+          layers.stream().map(LayerBlob::uncompressedSize).toList()));
     }
     Descriptor root;
     if (platforms.size() == 1) {
@@ -175,7 +175,7 @@ public final class ImageAssembler {
 
   private static Descriptor writeBlob(Path stagingDir, String mediaType, byte[] bytes, Map<String, String> platform)
       throws IOException {
-    Sha256 digest = SpecDigest.sha256(bytes);
+    Sha256 digest = Sha256.hash(bytes);
     Files.write(stagingDir.resolve("blobs").resolve("sha256").resolve(digest.hex()), bytes);
     return new Descriptor(mediaType, digest, bytes.length, platform, null);
   }

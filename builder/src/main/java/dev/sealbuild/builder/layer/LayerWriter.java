@@ -55,7 +55,8 @@ public final class LayerWriter {
         tar.finish();
       }
     }
-    return new LayerBlob(file, compressed.digest(), compressed.count(), uncompressed.digest(), LayerBlob.OCI_TAR_GZIP, createdBy);
+    return new LayerBlob(file, compressed.digest(), compressed.count(), uncompressed.digest(), uncompressed.count(),
+        LayerBlob.OCI_TAR_GZIP, createdBy);
   }
 
   /** The layer's entries plus any ancestor directory it lacks, taken from the merged tree. */

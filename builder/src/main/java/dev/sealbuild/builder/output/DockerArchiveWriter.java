@@ -46,7 +46,7 @@ public final class DockerArchiveWriter implements ImageWriter {
           String name = diffId.hex() + ".tar";
           if (!layerNames.contains(name)) {
             try (InputStream gz = new GzipCompressorInputStream(Files.newInputStream(image.blob(layer.digest())))) {
-              tar.file(name, uncompressedSize(image, layer), gz);
+              tar.file(name, chosen.uncompressedSizes().get(i), gz);
             }
           }
           layerNames.add(name);
@@ -74,12 +74,6 @@ public final class DockerArchiveWriter implements ImageWriter {
       throw new IllegalArgumentException("--platform " + platform + " is not built; the image has " + image.platforms().keySet());
     }
     return p;
-  }
-
-  private static long uncompressedSize(BuiltImage image, Descriptor layer) throws IOException {
-    try (InputStream gz = new GzipCompressorInputStream(Files.newInputStream(image.blob(layer.digest())))) {
-      return gz.transferTo(OutputStream.nullOutputStream());
-    }
   }
 
   static String withTag(String reference) {

@@ -46,6 +46,15 @@ public record Sha256(String hex) implements Comparable<Sha256> {
     return new Sha256(java.util.HexFormat.of().formatHex(raw));
   }
 
+  /** The digest of some bytes. */
+  public static Sha256 hash(byte[] bytes) {
+    try {
+      return of(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The OCI form, {@code sha256:<hex>}. */
   @JsonValue
   @Override
