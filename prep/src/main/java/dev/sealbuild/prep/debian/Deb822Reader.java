@@ -1,0 +1,194 @@
+package dev.sealbuild.prep.debian;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Streams deb822 paragraphs (Packages, Release, dpkg status) from UTF-8 text, one {@link Deb822Stanza} at a time, so a
+ * 50 MB index never sits in memory as a whole. Strict: invalid UTF-8, a line longer than {@link Limits#maxLineChars},
+ * a paragraph longer than {@link Limits#maxStanzaChars}, duplicate fields, continuation lines without a field and
+ * lines without a colon are errors naming the source and line.
+ */
+public final class Deb822Reader implements Closeable {
+
+  /** Bounds applied while reading. */
+  public record Limits(int maxLineChars, int maxStanzaChars, int maxFieldsPerStanza) {
+    public static final Limits DEFAULT = new Limits(1 << 20, 8 << 20, 1_000);
+  }
+
+  private final Reader in;
+  private final String origin;
+  private final Limits limits;
+  private final char[] buffer = new char[64 * 1024];
+  private int bufferPos;
+  private int bufferEnd;
+  private long lineNumber;
+  private boolean eof;
+
+  /**
+   * @param in UTF-8 bytes; closed by {@link #close()}
+   * @param origin names the source in error messages (URL or file)
+   */
+  public Deb822Reader(InputStream in, String origin, Limits limits) {
+    this.in = new InputStreamReader(Objects.requireNonNull(in, "in"), StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    this.origin = Objects.requireNonNull(origin, "origin");
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  public Deb822Reader(InputStream in, String origin) {
+    this(in, origin, Limits.DEFAULT);
+  }
+
+  /** The next paragraph, or {@code null} at the end of input. */
+  public Deb822Stanza next() throws IOException {
+    StringBuilder line = new StringBuilder();
+    // skip separator lines
+    long first;
+    while (true) {
+      if (!readLine(line)) {
+        return null;
+      }
+      if (!isBlank(line)) {
+        first = lineNumber;
+        break;
+      }
+    }
+    TreeMap<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    StringBuilder text = new StringBuilder();
+    String currentName = null;
+    StringBuilder currentValue = null;
+    do {
+      if (text.length() + line.length() + 1 > limits.maxStanzaChars()) {
+        throw malformed("paragraph starting at line " + first + " exceeds " + limits.maxStanzaChars() + " characters");
+      }
+      text.append(line).append('\n');
+      char c0 = line.charAt(0);
+      if (c0 == ' ' || c0 == '\t') {
+        if (currentName == null) {
+          throw malformed("continuation line " + lineNumber + " has no field before it");
+        }
+        currentValue.append('\n').append(line.toString().strip());
+        continue;
+      }
+      if (currentName != null) {
+        fields.put(currentName, currentValue.toString());
+      }
+      int colon = line.indexOf(":");
+      if (colon <= 0) {
+        throw malformed("line " + lineNumber + " is neither 'Field: value' nor a continuation line");
+      }
+      currentName = line.substring(0, colon);
+      if (!isFieldName(currentName)) {
+        throw malformed("line " + lineNumber + " has an invalid field name '" + abbreviate(currentName) + "'");
+      }
+      if (fields.containsKey(currentName)) {
+        throw malformed("field '" + currentName + "' appears twice in the paragraph at line " + first);
+      }
+      if (fields.size() >= limits.maxFieldsPerStanza()) {
+        throw malformed("paragraph at line " + first + " has more than " + limits.maxFieldsPerStanza() + " fields");
+      }
+      currentValue = new StringBuilder(line.substring(colon + 1).strip());
+    } while (readLine(line) && !isBlank(line));
+    fields.put(currentName, currentValue.toString());
+    return new Deb822Stanza(fields, text.toString(), first);
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  /** Reads one line without its terminator (and without a trailing CR); false at end of input. */
+  private boolean readLine(StringBuilder line) throws IOException {
+    line.setLength(0);
+    if (eof) {
+      return false;
+    }
+    boolean any = false;
+    while (true) {
+      if (bufferPos == bufferEnd) {
+        int n;
+        try {
+          n = in.read(buffer, 0, buffer.length);
+        } catch (CharacterCodingException e) {
+          throw malformed("invalid UTF-8 near line " + (lineNumber + 1));
+        }
+        if (n < 0) {
+          eof = true;
+          if (any) {
+            lineNumber++;
+            stripCr(line);
+          }
+          return any;
+        }
+        bufferPos = 0;
+        bufferEnd = n;
+      }
+      int start = bufferPos;
+      while (bufferPos < bufferEnd && buffer[bufferPos] != '\n') {
+        bufferPos++;
+      }
+      int chunk = bufferPos - start;
+      if (line.length() + chunk > limits.maxLineChars()) {
+        throw malformed("line " + (lineNumber + 1) + " is longer than " + limits.maxLineChars() + " characters");
+      }
+      line.append(buffer, start, chunk);
+      any = true;
+      if (bufferPos < bufferEnd) {
+        bufferPos++; // the '\n'
+        lineNumber++;
+        stripCr(line);
+        return true;
+      }
+    }
+  }
+
+  private static void stripCr(StringBuilder line) {
+    int n = line.length();
+    if (n > 0 && line.charAt(n - 1) == '\r') {
+      line.setLength(n - 1);
+    }
+  }
+
+  private static boolean isBlank(CharSequence line) {
+    for (int k = 0; k < line.length(); k++) {
+      char c = line.charAt(k);
+      if (c != ' ' && c != '\t') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isFieldName(String name) {
+    char c0 = name.charAt(0);
+    if (c0 == '#' || c0 == '-') {
+      return false;
+    }
+    for (int k = 0; k < name.length(); k++) {
+      char c = name.charAt(k);
+      if (c <= ' ' || c > '~') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private DebianMetadataException malformed(String what) {
+    return new DebianMetadataException(DebianMetadataException.Kind.BAD_INDEX, origin + ": " + what);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  }
+}

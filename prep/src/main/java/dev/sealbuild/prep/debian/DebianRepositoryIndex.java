@@ -1,0 +1,43 @@
+package dev.sealbuild.prep.debian;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the resolver and the lockfile need from one verified repository suite for one architecture.
+ *
+ * @param repositoryName the caller's name for the repository (goes into the lock)
+ * @param suite the suite as requested (e.g. {@code bookworm})
+ * @param inReleaseSha256 digest of the raw InRelease bytes that were verified
+ * @param date the Release {@code Date}
+ * @param signerFingerprint lowercase hex fingerprint of the key that made the first good signature
+ * @param pinPriority apt's default pin for this release: 500, or 100/1 for NotAutomatic suites
+ * @param packages packages for the architecture and {@code all}, in index order, components in requested order
+ */
+public record DebianRepositoryIndex(String repositoryName, String suite, String codename, String architecture,
+    List<String> components, Sha256 inReleaseSha256, Instant date, Optional<Instant> validUntil,
+    String signerFingerprint, int pinPriority, List<DebianPackage> packages) {
+
+  public DebianRepositoryIndex {
+    Objects.requireNonNull(repositoryName, "repositoryName");
+    Objects.requireNonNull(suite, "suite");
+    Objects.requireNonNull(codename, "codename");
+    Objects.requireNonNull(architecture, "architecture");
+    components = List.copyOf(components);
+    Objects.requireNonNull(inReleaseSha256, "inReleaseSha256");
+    Objects.requireNonNull(date, "date");
+    Objects.requireNonNull(validUntil, "validUntil");
+    Objects.requireNonNull(signerFingerprint, "signerFingerprint");
+    packages = List.copyOf(packages);
+  }
+
+  /** Avoids printing tens of thousands of packages. */
+  @Override
+  public String toString() {
+    return "DebianRepositoryIndex[" + repositoryName + " " + suite + " " + architecture + " " + components + ", "
+        + packages.size() + " packages, InRelease " + inReleaseSha256 + "]";
+  }
+}

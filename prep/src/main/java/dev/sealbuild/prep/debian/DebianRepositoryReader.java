@@ -1,0 +1,262 @@
+package dev.sealbuild.prep.debian;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+/**
+ * Reads one suite of a Debian repository the way apt does for {@code apt-get update}, minus the cache:
+ * <ol>
+ *   <li>fetch {@code dists/SUITE/InRelease} (bounded), verify it with the {@link InReleaseVerifier}, parse the
+ *       {@link Release}; the release must name the requested suite (Suite or Codename), list the architecture and
+ *       components, and be within Valid-Until unless expired metadata is allowed;</li>
+ *   <li>for each component pick {@code COMP/binary-ARCH/Packages.xz}, else {@code .gz}, else the uncompressed file, as
+ *       listed in the SHA256 section; fetch it from {@code by-hash/SHA256/HEX} when {@code Acquire-By-Hash: yes}
+ *       (falling back to the plain name on 404, as apt does);</li>
+ *   <li>check size and SHA256 while streaming (never reading past the listed size), decompress with the declared
+ *       format only, bound the decompressed size by the uncompressed size listed in InRelease (or a default cap), and
+ *       parse the stanzas. The parsed packages are returned only once the digest matched.</li>
+ * </ol>
+ * {@code binary-all} is read too when the release carries it and does not say
+ * {@code No-Support-for-Architecture-all: Packages}. Not done: a Date in the future is accepted (apt's Check-Date
+ * would refuse it, but clock skew on build machines makes that fragile), and detached Release.gpg is unsupported.
+ */
+public final class DebianRepositoryReader {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~+-]*(/[A-Za-z0-9][A-Za-z0-9._~+-]*)*");
+  private static final long MAX_INRELEASE_BYTES = 64L << 20;
+  private static final long DEFAULT_MAX_DECOMPRESSED = 1L << 30;
+  private static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
+
+  private final MetadataSource source;
+  private final InReleaseVerifier verifier;
+  private final Clock clock;
+  private final boolean allowExpiredMetadata;
+
+  public DebianRepositoryReader(MetadataSource source, InReleaseVerifier verifier, Clock clock,
+      boolean allowExpiredMetadata) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.allowExpiredMetadata = allowExpiredMetadata;
+  }
+
+  /**
+   * Fetches, verifies and parses one suite.
+   *
+   * @param repositoryName the name recorded with each package (e.g. {@code debian})
+   */
+  public DebianRepositoryIndex read(String repositoryName, String suite, List<String> components,
+      String architecture) throws IOException {
+    checkName(suite, "suite");
+    checkName(architecture, "architecture");
+    if (components.isEmpty()) {
+      throw new IllegalArgumentException("at least one component is needed for " + suite);
+    }
+    components.forEach(c -> checkName(c, "component"));
+
+    String inReleasePath = "dists/" + suite + "/InRelease";
+    String inReleaseUrl = source.describe(inReleasePath);
+    byte[] inRelease;
+    try (InputStream in = source.open(inReleasePath)) {
+      inRelease = readBounded(in, MAX_INRELEASE_BYTES, inReleaseUrl);
+    } catch (DebianMetadataException e) {
+      if (e.kind() == Kind.NOT_FOUND) {
+        throw new DebianMetadataException(Kind.NOT_FOUND, "no InRelease at " + inReleaseUrl
+            + "; check the repository URL and suite (Release + Release.gpg alone is not supported)", e);
+      }
+      throw e;
+    }
+    rejectHtml(inRelease, inReleaseUrl);
+    VerifiedInRelease verified = verifier.verify(inRelease, inReleaseUrl);
+    Release release = Release.parse(verified.signedText(), inReleaseUrl);
+    if (!release.isSuite(suite)) {
+      throw new DebianMetadataException(Kind.BAD_RELEASE, inReleaseUrl + ": signed for suite '" + release.suite()
+          + "' codename '" + release.codename() + "', not the requested '" + suite + "'");
+    }
+    release.checkNotExpired(clock.instant(), allowExpiredMetadata, inReleaseUrl);
+    if (!release.architectures().isEmpty() && !release.architectures().contains(architecture)) {
+      throw new DebianMetadataException(Kind.BAD_RELEASE, inReleaseUrl + ": architecture " + architecture
+          + " is not in this release (has: " + String.join(" ", release.architectures()) + ")");
+    }
+
+    List<DebianPackage> packages = new ArrayList<>();
+    for (String component : components) {
+      if (!release.hasComponent(component)) {
+        throw new DebianMetadataException(Kind.BAD_RELEASE, inReleaseUrl + ": component " + component
+            + " is not in this release (has: " + String.join(" ", release.components()) + ")");
+      }
+      packages.addAll(readPackages(suite, release, component, "binary-" + architecture, architecture, true));
+      if (!release.noArchitectureAllPackages() && release.architectures().contains("all")) {
+        packages.addAll(readPackages(suite, release, component, "binary-all", architecture, false));
+      }
+    }
+    return new DebianRepositoryIndex(repositoryName, suite, release.codename(), architecture, components,
+        sha256(inRelease), release.date(), release.validUntil(), verified.signerFingerprint(),
+        release.defaultPinPriority(), packages);
+  }
+
+  private List<DebianPackage> readPackages(String suite, Release release, String component, String binaryDir,
+      String architecture, boolean required) throws IOException {
+    String dir = component + "/" + binaryDir + "/";
+    Optional<Release.FileEntry> uncompressed = release.file(dir + "Packages");
+    long maxDecompressed = uncompressed.map(Release.FileEntry::size).orElse(DEFAULT_MAX_DECOMPRESSED);
+    DebianMetadataException notFound = null;
+    boolean listed = false;
+    for (String name : new String[] {"Packages.xz", "Packages.gz", "Packages"}) {
+      Optional<Release.FileEntry> entry = release.file(dir + name);
+      if (entry.isEmpty()) {
+        continue;
+      }
+      listed = true;
+      try {
+        return fetchAndParse(suite, release, dir, entry.get(), name, maxDecompressed, architecture);
+      } catch (DebianMetadataException e) {
+        if (e.kind() != Kind.NOT_FOUND) {
+          throw e;
+        }
+        notFound = e;
+      }
+    }
+    if (notFound != null) {
+      throw notFound;
+    }
+    if (!listed && required) {
+      throw new DebianMetadataException(Kind.BAD_RELEASE, source.describe("dists/" + suite + "/InRelease")
+          + ": lists no Packages index for " + dir.substring(0, dir.length() - 1));
+    }
+    return List.of();
+  }
+
+  private List<DebianPackage> fetchAndParse(String suite, Release release, String dir, Release.FileEntry entry,
+      String name, long maxDecompressed, String architecture) throws IOException {
+    String plainPath = "dists/" + suite + "/" + entry.path();
+    String byHashPath = "dists/" + suite + "/" + dir + "by-hash/SHA256/" + entry.sha256().hex();
+    InputStream raw;
+    String path = release.acquireByHash() ? byHashPath : plainPath;
+    try {
+      raw = source.open(path);
+    } catch (DebianMetadataException e) {
+      if (e.kind() != Kind.NOT_FOUND || !release.acquireByHash()) {
+        throw e;
+      }
+      path = plainPath;
+      raw = source.open(path);
+    }
+    String url = source.describe(path);
+    try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.size(), entry.sha256(), url)) {
+      List<DebianPackage> packages;
+      try {
+        InputStream shielded = new FilterInputStream(verifying) {
+          @Override
+          public void close() {
+            // the verifying stream must stay open for drainAndVerify
+          }
+        };
+        InputStream decompressed = new LimitedInputStream(decompress(shielded, name, url), maxDecompressed, url);
+        packages = new PackagesIndex(architecture).parse(decompressed, url);
+      } catch (IOException | RuntimeException e) {
+        // a digest mismatch explains garbage better than the parse error it caused
+        verifying.drainAndVerify();
+        if (e instanceof DebianMetadataException d) {
+          throw d;
+        }
+        throw new DebianMetadataException(Kind.BAD_INDEX, url + ": cannot decompress " + name + ": " + e, e);
+      }
+      verifying.drainAndVerify();
+      return packages;
+    }
+  }
+
+  private static InputStream decompress(InputStream in, String name, String url) throws IOException {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".xz")) {
+      return new XZCompressorInputStream(in, false, XZ_MEMORY_LIMIT_KIB);
+    }
+    if (lower.endsWith(".gz")) {
+      return new GzipCompressorInputStream(in, false);
+    }
+    if (lower.equals("packages")) {
+      return in;
+    }
+    throw new DebianMetadataException(Kind.BAD_INDEX, url + ": unsupported compression");
+  }
+
+  private static byte[] readBounded(InputStream in, long max, String url) throws IOException {
+    byte[] bytes = in.readNBytes((int) max + 1);
+    if (bytes.length > max) {
+      throw new DebianMetadataException(Kind.BAD_RELEASE, url + " is larger than " + max + " bytes");
+    }
+    return bytes;
+  }
+
+  private static void rejectHtml(byte[] bytes, String url) throws DebianMetadataException {
+    String head = new String(bytes, 0, Math.min(bytes.length, 512), StandardCharsets.ISO_8859_1)
+        .stripLeading().toLowerCase(Locale.ROOT);
+    if (head.startsWith("<!doctype html") || head.startsWith("<html") || head.startsWith("<?xml")
+        || head.startsWith("<head") || head.startsWith("<body")) {
+      throw new DebianMetadataException(Kind.HTML_INSTEAD_OF_DATA, "got an HTML page instead of InRelease from "
+          + url + "; check the repository URL or a captive portal/proxy");
+    }
+  }
+
+  private static Sha256 sha256(byte[] bytes) {
+    try {
+      return Sha256.of(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void checkName(String value, String what) {
+    if (!NAME.matcher(value).matches() || value.length() > 200) {
+      throw new IllegalArgumentException("invalid " + what + " '" + value + "'");
+    }
+  }
+
+  /** Fails once more than {@code max} decompressed bytes arrive: a decompression bomb stops here. */
+  private static final class LimitedInputStream extends FilterInputStream {
+    private final long max;
+    private final String url;
+    private long count;
+
+    LimitedInputStream(InputStream in, long max, String url) {
+      super(in);
+      this.max = max;
+      this.url = url;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, (int) Math.min(len, max + 1 - count));
+      if (n > 0) {
+        count += n;
+        if (count > max) {
+          throw new DebianMetadataException(Kind.BAD_INDEX,
+              url + ": decompresses to more than " + max + " bytes; refusing");
+        }
+      }
+      return n;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.sealbuild.prep.debian;
+
+/** A package request that cannot be resolved; the message is one line naming the package and the cause. */
+public class DebianResolutionException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  /** Why resolution failed. */
+  public enum Kind {
+    /** A requested name is neither a package nor provided by one. */
+    UNKNOWN_PACKAGE,
+    /** A requested name is only provided, by several packages: the user must pick one. */
+    AMBIGUOUS_VIRTUAL,
+    /** A requested name is also excluded. */
+    EXCLUDED,
+    /** Some dependency in the closure cannot be satisfied. */
+    UNSATISFIABLE,
+    /** A relation field in the index cannot be parsed. */
+    MALFORMED_RELATION
+  }
+
+  private final Kind kind;
+
+  public DebianResolutionException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.sealbuild.prep.debian;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Parses a decompressed {@code Packages} index as a stream of stanzas into {@link DebianPackage} records. Stanzas for
+ * other architectures than the requested one (and {@code all}) are skipped. Every field the rest of sealbuild builds
+ * paths, URLs or decisions from is validated here: package name, version, architecture, pool path, size, SHA256.
+ */
+public final class PackagesIndex {
+  private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
+  private static final Pattern ARCHITECTURE = Pattern.compile("[a-z0-9][a-z0-9-]*");
+  private static final Pattern POOL_PATH_SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+._~-]*");
+  private static final int MAX_FILENAME_CHARS = 4096;
+
+  private final String architecture;
+  private final Deb822Reader.Limits limits;
+  /** Shares the few distinct values of repetitive fields between records. */
+  private final Map<String, String> interned = new HashMap<>();
+
+  /** @param architecture the Debian architecture to keep (plus {@code all}) */
+  public PackagesIndex(String architecture, Deb822Reader.Limits limits) {
+    if (!ARCHITECTURE.matcher(architecture).matches()) {
+      throw new IllegalArgumentException("invalid architecture '" + architecture + "'");
+    }
+    this.architecture = architecture;
+    this.limits = limits;
+  }
+
+  public PackagesIndex(String architecture) {
+    this(architecture, Deb822Reader.Limits.DEFAULT);
+  }
+
+  /** Reads all packages for the architecture, in index order. The stream is closed. */
+  public List<DebianPackage> parse(InputStream decompressed, String origin) throws DebianMetadataException {
+    List<DebianPackage> packages = new ArrayList<>();
+    parse(decompressed, origin, packages::add);
+    return packages;
+  }
+
+  /** Streams packages for the architecture to {@code sink}, in index order. The stream is closed. */
+  public void parse(InputStream decompressed, String origin, Consumer<DebianPackage> sink)
+      throws DebianMetadataException {
+    try (Deb822Reader reader = new Deb822Reader(decompressed, origin, limits)) {
+      Deb822Stanza stanza;
+      while ((stanza = reader.next()) != null) {
+        String arch = stanza.fieldOrEmpty("Architecture");
+        if (!arch.equals(architecture) && !arch.equals("all")) {
+          continue;
+        }
+        sink.accept(toPackage(stanza, origin));
+      }
+    } catch (DebianMetadataException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new DebianMetadataException(DebianMetadataException.Kind.BAD_INDEX,
+          origin + ": cannot read index: " + e.getMessage(), e);
+    }
+  }
+
+  /** Converts one stanza; public so a dpkg status file or a single control file can reuse the validation. */
+  public DebianPackage toPackage(Deb822Stanza s, String origin) throws DebianMetadataException {
+    String name = s.fieldOrEmpty("Package");
+    String where = origin + " line " + s.firstLine();
+    if (!PACKAGE_NAME.matcher(name).matches()) {
+      throw bad(where + ": invalid or missing Package name '" + abbreviate(name) + "'");
+    }
+    where = origin + ": package " + name + " (line " + s.firstLine() + ")";
+    try {
+      DebianVersion version = DebianVersion.parse(require(s, "Version", where));
+      String arch = require(s, "Architecture", where);
+      if (!ARCHITECTURE.matcher(arch).matches()) {
+        throw bad(where + ": invalid Architecture '" + abbreviate(arch) + "'");
+      }
+      String filename = require(s, "Filename", where);
+      checkPoolPath(filename, where);
+      long size = parseSize(require(s, "Size", where), "Size", where);
+      Sha256 sha256;
+      try {
+        sha256 = Sha256.ofHex(require(s, "SHA256", where));
+      } catch (IllegalArgumentException e) {
+        throw bad(where + ": bad SHA256: " + e.getMessage());
+      }
+      String installed = s.fieldOrEmpty("Installed-Size");
+      long installedSize = installed.isEmpty() ? -1 : parseSize(installed, "Installed-Size", where);
+      String source = s.fieldOrEmpty("Source");
+      int space = source.indexOf(' ');
+      source = source.isEmpty() ? name : space < 0 ? source : source.substring(0, space);
+      DebianPackage.RelationFields relations = new DebianPackage.RelationFields(
+          s.fieldOrEmpty("Pre-Depends"), s.fieldOrEmpty("Depends"), s.fieldOrEmpty("Recommends"),
+          s.fieldOrEmpty("Suggests"), s.fieldOrEmpty("Enhances"), s.fieldOrEmpty("Provides"),
+          s.fieldOrEmpty("Conflicts"), s.fieldOrEmpty("Breaks"), s.fieldOrEmpty("Replaces"));
+      return new DebianPackage(name, version, intern(arch),
+          DebianPackage.MultiArch.parse(s.fieldOrEmpty("Multi-Arch")),
+          isYes(s, "Essential"), isYes(s, "Important") || isYes(s, "Protected"),
+          intern(s.fieldOrEmpty("Priority")), intern(source), filename, size, sha256, installedSize,
+          relations.equals(DebianPackage.RelationFields.NONE) ? DebianPackage.RelationFields.NONE : relations,
+          s.text());
+    } catch (IllegalArgumentException e) {
+      throw bad(where + ": " + e.getMessage());
+    }
+  }
+
+  private String intern(String value) {
+    return interned.computeIfAbsent(value, v -> v);
+  }
+
+  private static boolean isYes(Deb822Stanza s, String field) {
+    return s.fieldOrEmpty(field).equalsIgnoreCase("yes");
+  }
+
+  private static String require(Deb822Stanza s, String field, String where) throws DebianMetadataException {
+    String value = s.fieldOrEmpty(field);
+    if (value.isEmpty()) {
+      throw bad(where + ": missing " + field);
+    }
+    return value;
+  }
+
+  private static long parseSize(String value, String field, String where) throws DebianMetadataException {
+    if (!value.matches("[0-9]{1,18}")) {
+      throw bad(where + ": bad " + field + " '" + abbreviate(value) + "'");
+    }
+    return Long.parseLong(value);
+  }
+
+  /** A pool path must be relative and stay below the repository root: each segment starts with a letter or digit. */
+  static void checkPoolPath(String path, String where) throws DebianMetadataException {
+    if (path.length() > MAX_FILENAME_CHARS) {
+      throw bad(where + ": Filename longer than " + MAX_FILENAME_CHARS + " characters");
+    }
+    for (String segment : path.split("/", -1)) {
+      if (!POOL_PATH_SEGMENT.matcher(segment).matches()) {
+        throw bad(where + ": unsafe Filename '" + abbreviate(path) + "' (must be a relative path of plain segments)");
+      }
+    }
+  }
+
+  private static DebianMetadataException bad(String message) {
+    return new DebianMetadataException(DebianMetadataException.Kind.BAD_INDEX, message);
+  }
+
+  private static String abbreviate(String s) {
+    String oneLine = s.replace('\n', ' ');
+    return oneLine.length() > 80 ? oneLine.substring(0, 80) + "..." : oneLine;
+  }
+}

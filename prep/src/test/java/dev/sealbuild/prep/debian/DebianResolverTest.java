@@ -1,0 +1,214 @@
+package dev.sealbuild.prep.debian;
+
+import static dev.sealbuild.prep.debian.SyntheticRepository.pkg;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Resolver rules on small synthetic indexes (the apt comparison lives in the *AptEquivalence* tests). */
+class DebianResolverTest {
+
+  static DebianRepositoryIndex index(String name, int pin, String... stanzas) throws Exception {
+    List<DebianPackage> packages = new PackagesIndex("amd64").parse(
+        new ByteArrayInputStream(String.join("\n", stanzas).getBytes(StandardCharsets.UTF_8)), name);
+    return new DebianRepositoryIndex(name, "test", "test", "amd64", List.of("main"), Sha256.ofHex("0".repeat(64)),
+        Instant.parse("2026-01-01T00:00:00Z"), Optional.empty(), "f".repeat(40), pin, packages);
+  }
+
+  static List<String> resolve(List<DebianRepositoryIndex> indexes, List<String> request, Set<String> exclude)
+      throws Exception {
+    return new DebianResolver(indexes).resolve(request, exclude).packages().stream()
+        .map(ResolvedDebianPackage::nameAndVersion).toList();
+  }
+
+  static List<String> resolve(DebianRepositoryIndex index, String... request) throws Exception {
+    return resolve(List.of(index), Arrays.asList(request), Set.of());
+  }
+
+  @Test
+  void followsDependsAndPreDependsButNotRecommends() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Pre-Depends: pre\nDepends: lib (>= 2)\nRecommends: extra\nSuggests: more\n"),
+        pkg("pre", "1", ""), pkg("lib", "2", ""), pkg("extra", "1", ""), pkg("more", "1", ""));
+    assertEquals(List.of("app=1", "lib=2", "pre=1"), resolve(idx, "app"));
+  }
+
+  @Test
+  void takesTheFirstSatisfiableAlternativeUnlessAnotherIsAlreadySelected() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: missing | old (>= 2) | second | third\n"),
+        pkg("old", "1", ""), pkg("second", "1", ""), pkg("third", "1", ""));
+    assertEquals(List.of("app=1", "second=1"), resolve(idx, "app"));
+    assertEquals(List.of("app=1", "third=1"), resolve(idx, "app", "third"), "a selected alternative wins");
+  }
+
+  @Test
+  void virtualPackagesFollowAptProviderOrder() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: awk, mta, editor\n"),
+        pkg("gawk", "1", "Provides: awk\n"),
+        pkg("mawk", "1", "Provides: awk\nPriority: required\n"),
+        pkg("exim", "1", "Provides: mta\nPriority: standard\n"),
+        pkg("postfix", "1", "Provides: mta\nPriority: standard\nImportant: yes\n"),
+        pkg("nano", "1", "Provides: editor\nPriority: important\n"),
+        pkg("vi", "1", "Provides: editor\nEssential: yes\n"));
+    assertEquals(List.of("app=1", "mawk=1", "postfix=1", "vi=1"), resolve(idx, "app"),
+        "priority, then Important, and Essential before all");
+  }
+
+  @Test
+  void equalProvidersGoToTheOneAptCreatedLast() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: virt\n"),
+        pkg("zeta", "1", "Provides: virt\n"),
+        pkg("alpha", "1", "Provides: virt\n"));
+    assertEquals(List.of("alpha=1", "app=1"), resolve(idx, "app"));
+    DebianRepositoryIndex mentionedEarly = index("t", 500,
+        pkg("app", "1", "Depends: virt\nSuggests: alpha\n"),
+        pkg("zeta", "1", "Provides: virt\n"),
+        pkg("alpha", "1", "Provides: virt\n"));
+    assertEquals(List.of("app=1", "zeta=1"), resolve(mentionedEarly, "app"),
+        "apt's package IDs follow first mention, Suggests included");
+  }
+
+  @Test
+  void versionedDependenciesNeedVersionedProvides() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: foo (>= 2)\n"),
+        pkg("plain", "1", "Provides: foo\n"),
+        pkg("old", "1", "Provides: foo (= 1)\n"),
+        pkg("new", "1", "Provides: foo (= 3)\n"));
+    assertEquals(List.of("app=1", "new=1"), resolve(idx, "app"));
+  }
+
+  @Test
+  void archAnyNeedsMultiArchAllowedAndArchAllSatisfiesPlainDependencies() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: python3:any (>= 3.11), data, tool:amd64\n"),
+        pkg("python3", "3.11.2-1", "Multi-Arch: allowed\n"),
+        pkg("data", "1", "all", ""),
+        pkg("tool", "1", ""),
+        pkg("bad", "1", "Depends: nomulti:any\n"),
+        pkg("nomulti", "1", ""),
+        pkg("foreign", "1", "Depends: tool:arm64\n"));
+    assertEquals(List.of("app=1", "data=1", "python3=3.11.2-1", "tool=1"), resolve(idx, "app"));
+    DebianResolutionException e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "bad"));
+    assertTrue(e.getMessage().contains("nomulti:any") && e.getMessage().contains("not Multi-Arch: allowed"),
+        e.getMessage());
+    assertThrows(DebianResolutionException.class, () -> resolve(idx, "foreign"));
+  }
+
+  @Test
+  void excludedPackagesAreNeverInstalledAndTheirDependenciesAreReported() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: debconf | debconf-2.0, perl-base, libc\n"),
+        pkg("debconf", "1", "Provides: debconf-2.0\n"),
+        pkg("cdebconf", "1", "Provides: debconf-2.0\n"),
+        pkg("perl-base", "1", ""),
+        pkg("libc", "1", ""));
+    DebianResolution r = new DebianResolver(List.of(idx)).resolve(List.of("app"), Set.of("perl-base", "debconf"));
+    assertEquals(List.of("app=1", "cdebconf=1", "libc=1"),
+        r.packages().stream().map(ResolvedDebianPackage::nameAndVersion).toList());
+    assertEquals(List.of("app -> perl-base (excluded: perl-base)"), r.droppedDependencies());
+    DebianResolutionException e = assertThrows(DebianResolutionException.class,
+        () -> new DebianResolver(List.of(idx)).resolve(List.of("app"), Set.of("app")));
+    assertEquals(DebianResolutionException.Kind.EXCLUDED, e.kind());
+  }
+
+  @Test
+  void unsatisfiableDependenciesNameTheChain() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("curl", "7.88", "Depends: libcurl4 (= 7.88)\n"),
+        pkg("libcurl4", "7.88", "Depends: libssl3 (>= 3.0.0)\n"),
+        pkg("libssl3", "1.1.1", ""));
+    DebianResolutionException e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "curl"));
+    assertEquals(DebianResolutionException.Kind.UNSATISFIABLE, e.kind());
+    assertEquals("cannot install curl for amd64: curl -> libcurl4 (= 7.88) -> libssl3 (>= 3.0.0): no version "
+        + "satisfies libssl3 (>= 3.0.0) (candidate: 1.1.1 from t)", e.getMessage());
+  }
+
+  @Test
+  void aMissingPackageInTheChainIsNamed() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("top", "1", "Depends: mid\n"),
+        pkg("mid", "1", "Depends: gone | vanished\n"));
+    DebianResolutionException e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "top"));
+    assertEquals("cannot install top for amd64: top -> mid -> gone | vanished: no alternative can be installed; "
+        + "no package named gone in t (test)", e.getMessage());
+  }
+
+  @Test
+  void unknownAndAmbiguousRequests() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("curl", "1", ""), pkg("mawk", "1", "Provides: awk\n"), pkg("gawk", "1", "Provides: awk\n"),
+        pkg("bzip2", "1", "Provides: bunzip\n"));
+    DebianResolutionException e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "crul"));
+    assertEquals(DebianResolutionException.Kind.UNKNOWN_PACKAGE, e.kind());
+    assertEquals("unknown package 'crul' for amd64 in t (test); did you mean: curl?", e.getMessage());
+    e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "qqqqqqqq"));
+    assertTrue(e.getMessage().endsWith("no similar package names"), e.getMessage());
+    e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "awk"));
+    assertEquals(DebianResolutionException.Kind.AMBIGUOUS_VIRTUAL, e.kind());
+    assertTrue(e.getMessage().contains("gawk, mawk"), e.getMessage());
+    assertEquals(List.of("bzip2=1"), resolve(idx, "bunzip"), "a sole provider stands in for a virtual name");
+  }
+
+  @Test
+  void highestVersionWinsAcrossRepositoriesTiesGoToTheFirstAndNotAutomaticLoses() throws Exception {
+    DebianRepositoryIndex main = index("main", 500, pkg("a", "1.0", ""), pkg("b", "2.0", ""), pkg("c", "1", ""));
+    DebianRepositoryIndex updates = index("updates", 500, pkg("a", "1.1", ""), pkg("b", "2.0", ""));
+    DebianRepositoryIndex experimental = index("experimental", 1, pkg("c", "9", ""), pkg("d", "1", ""));
+    DebianResolution r = new DebianResolver(List.of(main, updates, experimental))
+        .resolve(List.of("a", "b", "c", "d"), Set.of());
+    assertEquals(List.of("a=1.1@updates", "b=2.0@main", "c=1@main", "d=1@experimental"),
+        r.packages().stream().map(p -> p.nameAndVersion() + "@" + p.repository()).toList());
+  }
+
+  @Test
+  void conflictingCandidatesAreSkipped() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: mta\n"),
+        pkg("exim", "1", "Provides: mta\nPriority: required\nConflicts: postfix\n"),
+        pkg("postfix", "1", "Provides: mta\n"),
+        pkg("other", "1", "Breaks: exim (<< 2)\n"));
+    assertEquals(List.of("app=1", "exim=1"), resolve(idx, "app"));
+    assertEquals(List.of("app=1", "other=1", "postfix=1"), resolve(idx, "app", "other"),
+        "a selected package that Breaks a candidate rules it out");
+  }
+
+  @Test
+  void cyclesAndSelfProvidesTerminate() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("a", "1", "Depends: b\nProvides: a-virtual\nConflicts: a-virtual\n"),
+        pkg("b", "1", "Depends: a, a-virtual\n"));
+    assertEquals(List.of("a=1", "b=1"), resolve(idx, "a"));
+  }
+
+  @Test
+  void resolvedRecordsCarryReplacesAndTheStanza() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("new", "2", "Replaces: old (<< 2), other\nEssential: yes\n"));
+    ResolvedDebianPackage p = new DebianResolver(List.of(idx)).resolve(List.of("new"), Set.of()).packages().get(0);
+    assertEquals(List.of("old (<< 2)", "other"), p.replaces().stream().map(Relation::toString).toList());
+    assertTrue(p.stanza().startsWith("Package: new\nVersion: 2\n"));
+    assertTrue(p.essential());
+    assertEquals("t", p.repository());
+  }
+
+  @Test
+  void editDistanceCountsTranspositionsOnce() {
+    assertEquals(1, DebianResolver.editDistance("crul", "curl", 3));
+    assertEquals(2, DebianResolver.editDistance("python", "pyhtn", 3));
+    assertEquals(4, DebianResolver.editDistance("abc", "xyzw", 3));
+  }
+}

@@ -1,0 +1,110 @@
+package dev.sealbuild.prep.debian;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The host's apt sources, read at run time so that no mirror host name is ever written into the repository: deb822
+ * {@code /etc/apt/sources.list.d/*.sources} and one-line {@code /etc/apt/sources.list} entries.
+ */
+final class HostAptSources {
+
+  /** One (URI, suite) pair of a {@code deb} source. */
+  record Source(URI uri, String suite, List<String> components, Optional<Path> signedBy) {
+  }
+
+  private HostAptSources() {
+  }
+
+  static List<Source> read() throws IOException {
+    List<Source> sources = new ArrayList<>();
+    Path dir = Path.of("/etc/apt/sources.list.d");
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : files.sorted().toList()) {
+          if (file.getFileName().toString().endsWith(".sources")) {
+            sources.addAll(parseDeb822(Files.readString(file)));
+          } else if (file.getFileName().toString().endsWith(".list")) {
+            sources.addAll(parseOneLine(Files.readString(file)));
+          }
+        }
+      }
+    }
+    Path list = Path.of("/etc/apt/sources.list");
+    if (Files.isRegularFile(list)) {
+      sources.addAll(parseOneLine(Files.readString(list)));
+    }
+    return sources;
+  }
+
+  /** The first source serving {@code suite} with {@code component}. */
+  static Optional<Source> find(String suite, String component) throws IOException {
+    return read().stream()
+        .filter(s -> s.suite().equals(suite) && s.components().contains(component))
+        .findFirst();
+  }
+
+  private static List<Source> parseDeb822(String text) {
+    List<Source> sources = new ArrayList<>();
+    for (String paragraph : text.split("\n\\s*\n")) {
+      String types = field(paragraph, "Types");
+      if (!Arrays.asList(types.split("\\s+")).contains("deb") || field(paragraph, "Enabled").equals("no")) {
+        continue;
+      }
+      String signedBy = field(paragraph, "Signed-By");
+      Optional<Path> keyring = signedBy.startsWith("/") ? Optional.of(Path.of(signedBy.split("\\s+")[0]))
+          : Optional.empty();
+      List<String> components = List.of(field(paragraph, "Components").split("\\s+"));
+      for (String uri : field(paragraph, "URIs").split("\\s+")) {
+        for (String suite : field(paragraph, "Suites").split("\\s+")) {
+          if (!uri.isEmpty() && !suite.isEmpty()) {
+            sources.add(new Source(URI.create(uri), suite, components, keyring));
+          }
+        }
+      }
+    }
+    return sources;
+  }
+
+  private static String field(String paragraph, String name) {
+    for (String line : paragraph.split("\n")) {
+      if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+        return line.substring(name.length() + 1).strip();
+      }
+    }
+    return "";
+  }
+
+  private static List<Source> parseOneLine(String text) {
+    List<Source> sources = new ArrayList<>();
+    for (String raw : text.split("\n")) {
+      String line = raw.replaceAll("#.*", "").strip();
+      if (!line.startsWith("deb ")) {
+        continue;
+      }
+      Optional<Path> keyring = Optional.empty();
+      int open = line.indexOf('[');
+      if (open >= 0) {
+        int close = line.indexOf(']', open);
+        for (String option : line.substring(open + 1, close).split("\\s+")) {
+          if (option.startsWith("signed-by=")) {
+            keyring = Optional.of(Path.of(option.substring("signed-by=".length())));
+          }
+        }
+        line = line.substring(0, open) + line.substring(close + 1);
+      }
+      String[] parts = line.strip().split("\\s+");
+      if (parts.length >= 4) {
+        sources.add(new Source(URI.create(parts[1]), parts[2], List.of(parts).subList(3, parts.length), keyring));
+      }
+    }
+    return sources;
+  }
+}
