@@ -1,12 +1,13 @@
 package dev.sealbuild.cli;
 
 import dev.sealbuild.lockfiles.json.CanonicalJson;
-import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.prep.lock.Locker;
-import java.nio.charset.StandardCharsets;
+import dev.sealbuild.prep.packages.DebianLocker;
+import dev.sealbuild.prep.packages.PackageLocker;
+import java.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -32,6 +33,12 @@ final class LockCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "resolve without downloading or writing; print the entries as JSON on stdout")
   boolean dryRun;
 
+  @Option(names = "--allow-expired-metadata", description = "accept repository metadata past its Valid-Until date")
+  boolean allowExpiredMetadata;
+
+  @picocli.CommandLine.Mixin
+  MirrorOptions mirrorOptions = new MirrorOptions();
+
   private final Environment env;
 
   LockCommand(Environment env) {
@@ -46,15 +53,22 @@ final class LockCommand implements Callable<Integer> {
     if (check) {
       return check(project, previous);
     }
+    PackageLocker packages = new DebianLocker(mirrorOptions.mirrors(), project.specDir(), Clock.systemUTC(),
+        allowExpiredMetadata, message -> System.err.println(message));
     if (dryRun) {
-      System.out.write(CanonicalJson.pretty(Locker.plan(project.spec(), previous)));
+      Locker planner = new Locker((url, label) -> {
+        throw new IllegalStateException("dry run downloads nothing");
+      }, (file, label) -> {
+        throw new IllegalStateException("dry run imports nothing");
+      }, packages);
+      System.out.write(CanonicalJson.pretty(planner.plan(project.spec(), previous)));
       System.out.flush();
       return 0;
     }
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
     try (PrepServices services = PrepServices.create(env, cache, System.err)) {
-      Lockfile lock = new Locker(services.downloader(), services.importer())
+      Lockfile lock = new Locker(services.downloader(), services.importer(), packages)
           .lock(project.spec(), project.specDir(), previous, epoch);
       byte[] bytes = io.toBytes(lock);
       boolean unchanged = Files.exists(project.lockFile()) && Arrays.equals(bytes, Files.readAllBytes(project.lockFile()));
@@ -80,9 +94,5 @@ final class LockCommand implements Callable<Integer> {
     System.err.println(shown + ": stale; run build lock " + env.workingDir().relativize(project.specFile()));
     status.problems().forEach(p -> System.err.println("  - " + p));
     return 1;
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -4,6 +4,11 @@ import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.spec.RepositorySpec;
+import dev.sealbuild.prep.packages.Mirrors;
+import java.util.HashMap;
+import java.util.Map;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
@@ -31,6 +36,9 @@ final class PrepCommand implements Callable<Integer> {
 
   @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4", description = "downloads at once (default: ${DEFAULT-VALUE})")
   int jobs;
+
+  @picocli.CommandLine.Mixin
+  MirrorOptions mirrorOptions = new MirrorOptions();
 
   private final Environment env;
 
@@ -64,6 +72,20 @@ final class PrepCommand implements Callable<Integer> {
         String url = project.spec().files().get(i).url().toString();
         LockedFile f = lock.file(url).orElseThrow();
         fetches.add(new FetchJob("files[" + i + "]", URI.create(url), f.sha256(), f.size()));
+      }
+      if (!lock.packageList().isEmpty()) {
+        Mirrors mirrors = mirrorOptions.mirrors();
+        mirrors.checkOverridesName(project.spec().repositories());
+        Map<String, RepositorySpec> repos = new HashMap<>();
+        project.spec().repositories().forEach(r -> repos.put(r.name(), r));
+        for (LockedPackage p : lock.packageList()) {
+          RepositorySpec repo = repos.get(p.repository());
+          if (repo == null) {
+            throw new LockException("lock pins " + p.label() + " from repository " + p.repository() + " which the spec does not declare; run build lock");
+          }
+          fetches.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
+              URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size()));
+        }
       }
       List<DownloadResult> results = services.prepDownloader().downloadAll(fetches);
       long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count();

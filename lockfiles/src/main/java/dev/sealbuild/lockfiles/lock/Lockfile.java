@@ -12,7 +12,8 @@ import java.util.Optional;
  * canonical. See docs/lockfile.md.
  */
 public record Lockfile(
-    int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files) {
+    int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files,
+    List<LockedRepository> repositories, List<LockedPackage> packages) {
   public static final int VERSION = 1;
   public static final String FILE_NAME = "build.lock.json";
 
@@ -22,7 +23,9 @@ public record Lockfile(
       @JsonProperty(value = "specDigest", required = true) Sha256 specDigest,
       @JsonProperty("sourceDateEpoch") long sourceDateEpoch,
       @JsonProperty("rootfs") LockedRootfs rootfs,
-      @JsonProperty("files") List<LockedFile> files) {
+      @JsonProperty("files") List<LockedFile> files,
+      @JsonProperty("repositories") List<LockedRepository> repositories,
+      @JsonProperty("packages") List<LockedPackage> packages) {
     if (lockfileVersion != VERSION) {
       throw new IllegalArgumentException("lockfileVersion " + lockfileVersion + " is not supported (this sealbuild reads version " + VERSION + ")");
     }
@@ -34,6 +37,21 @@ public record Lockfile(
     this.sourceDateEpoch = sourceDateEpoch;
     this.rootfs = rootfs;
     this.files = files == null ? List.of() : files.stream().sorted().distinct().toList();
+    this.repositories = repositories == null || repositories.isEmpty() ? null : repositories.stream().sorted().toList();
+    this.packages = packages == null || packages.isEmpty() ? null : packages.stream().sorted().toList();
+  }
+
+  /** A lock for a spec without packages. */
+  public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files) {
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, files, null, null);
+  }
+
+  public List<LockedPackage> packageList() {
+    return packages == null ? List.of() : packages;
+  }
+
+  public List<LockedRepository> repositoryList() {
+    return repositories == null ? List.of() : repositories;
   }
 
   public Optional<LockedFile> file(String url) {

@@ -12,7 +12,11 @@ public record BuildSpec(
     List<CopyEntry> copy,
     ImageConfigSpec config,
     List<Platform> platforms,
-    LayerStrategy layers) {
+    LayerStrategy layers,
+    List<RepositorySpec> repositories,
+    List<String> packages,
+    List<String> exclude,
+    Accounts accounts) {
 
   @JsonCreator
   public BuildSpec(
@@ -22,7 +26,11 @@ public record BuildSpec(
       @JsonProperty("copy") List<CopyEntry> copy,
       @JsonProperty("config") ImageConfigSpec config,
       @JsonProperty("platforms") List<Platform> platforms,
-      @JsonProperty("layers") LayerStrategy layers) {
+      @JsonProperty("layers") LayerStrategy layers,
+      @JsonProperty("repositories") List<RepositorySpec> repositories,
+      @JsonProperty("packages") List<String> packages,
+      @JsonProperty("exclude") List<String> exclude,
+      @JsonProperty("accounts") Accounts accounts) {
     if (name == null || !name.matches("[a-z0-9][a-z0-9._/:-]*")) {
       throw new IllegalArgumentException("name '" + name + "' must be a lowercase image name such as my-app or registry.example.com/team/app");
     }
@@ -37,5 +45,28 @@ public record BuildSpec(
     }
     this.platforms = List.copyOf(p);
     this.layers = layers == null ? LayerStrategy.SQUASH : layers;
+    this.repositories = repositories == null ? List.of() : List.copyOf(repositories);
+    if (this.repositories.stream().map(RepositorySpec::name).distinct().count() != this.repositories.size()) {
+      throw new IllegalArgumentException("two repositories have the same name");
+    }
+    this.packages = packages == null ? List.of() : packages.stream().distinct().sorted().toList();
+    this.exclude = exclude == null ? List.of() : exclude.stream().distinct().sorted().toList();
+    for (String pkg : this.packages) {
+      if (!pkg.matches("[A-Za-z0-9][A-Za-z0-9.+_:-]*")) {
+        throw new IllegalArgumentException("package name '" + pkg + "' is not valid");
+      }
+    }
+    if (!this.packages.isEmpty() && this.repositories.isEmpty()) {
+      throw new IllegalArgumentException("packages are listed but no repositories are declared to install them from");
+    }
+    if (this.repositories.stream().map(RepositorySpec::type).distinct().count() > 1) {
+      throw new IllegalArgumentException("repositories must all be debian or all be alpine, not both");
+    }
+    this.accounts = accounts == null ? Accounts.NONE : accounts;
+  }
+
+  /** The package manager the repositories use, or null when the spec installs no packages. */
+  public String packageType() {
+    return repositories.isEmpty() ? null : repositories.get(0).type();
   }
 }

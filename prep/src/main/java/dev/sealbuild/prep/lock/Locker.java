@@ -2,6 +2,8 @@ package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.prep.packages.PackageLocker;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
@@ -21,15 +23,17 @@ import java.util.Optional;
 public final class Locker {
   private final Downloader downloader;
   private final LocalImporter localImporter;
+  private final PackageLocker packages;
 
   /** Hashes a local file and puts it in the cache (for {@code rootfs: {path}}). */
   public interface LocalImporter {
     Downloader.Pinned importFile(Path file, String label) throws IOException;
   }
 
-  public Locker(Downloader downloader, LocalImporter localImporter) {
+  public Locker(Downloader downloader, LocalImporter localImporter, PackageLocker packages) {
     this.downloader = downloader;
     this.localImporter = localImporter;
+    this.packages = packages;
   }
 
   /** One entry as {@code lock --dry-run} shows it: what would be pinned, and whether it needs a download. */
@@ -69,12 +73,30 @@ public final class Locker {
         rootfs = new LockedRootfs(r.source(), p.sha256(), p.size());
       }
     }
-    return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, files);
+    PackageLocker.Pinned pinned = pinPackages(spec, previous);
+    return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, files,
+        pinned.repositories(), pinned.packages());
+  }
+
+  /** Packages are re-resolved when the spec changed; an unchanged spec keeps its pinned closure offline. */
+  private PackageLocker.Pinned pinPackages(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
+    if (spec.packages().isEmpty()) {
+      return new PackageLocker.Pinned(List.of(), List.of());
+    }
+    Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)) && !p.packageList().isEmpty());
+    if (current.isPresent()) {
+      return new PackageLocker.Pinned(current.get().repositoryList(), current.get().packageList());
+    }
+    return packages.lock(spec);
   }
 
   /** What {@link #lock} would pin, without downloading or writing anything. */
-  public static List<PlannedEntry> plan(BuildSpec spec, Optional<Lockfile> previous) {
+  public List<PlannedEntry> plan(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
     List<PlannedEntry> out = new ArrayList<>();
+    for (LockedPackage p : pinPackages(spec, previous).packages()) {
+      out.add(new PlannedEntry(p.type(), p.name(), p.version(), p.sha256().toString(), p.size(),
+          p.architecture() + " from " + p.repository() + " for " + p.platforms()));
+    }
     RootfsSource r = spec.base().rootfs();
     if (r != null) {
       Optional<LockedRootfs> old = previous.map(Lockfile::rootfs).filter(o -> o.source().equals(r.source()));

@@ -49,7 +49,7 @@ class DebianResolverAptEquivalenceTest {
 
   @BeforeAll
   static void readTheRealRepositoryOnce() throws Exception {
-    Optional<HostAptSources.Source> source = HostAptSources.find(SUITE, COMPONENT);
+    Optional<AptSources.Source> source = AptSources.host().find(SUITE, COMPONENT);
     assumeTrue(source.isPresent(), "the host's apt sources have no " + SUITE + " " + COMPONENT + " entry");
     keyring = source.get().signedBy().orElse(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"));
     proxy = new MirrorProxy(source.get().uri(), Files.createDirectories(tmp.resolve("mirror")));
@@ -277,8 +277,8 @@ class DebianResolverAptEquivalenceTest {
   /** With the host's update and security suites too, the highest version wins as in apt (ties: first source). */
   @Test
   void severalSuitesResolveLikeAptGet() throws Exception {
-    Optional<HostAptSources.Source> updates = HostAptSources.find(SUITE + "-updates", COMPONENT);
-    Optional<HostAptSources.Source> security = HostAptSources.find(SUITE + "-security", COMPONENT);
+    Optional<AptSources.Source> updates = AptSources.host().find(SUITE + "-updates", COMPONENT);
+    Optional<AptSources.Source> security = AptSources.host().find(SUITE + "-security", COMPONENT);
     assumeTrue(updates.isPresent() && security.isPresent(), "the host's apt sources lack the updates/security suites");
     try (MirrorProxy updatesProxy = new MirrorProxy(updates.get().uri(), Files.createDirectories(tmp.resolve("u")));
         MirrorProxy securityProxy = new MirrorProxy(security.get().uri(), Files.createDirectories(tmp.resolve("s")))) {

@@ -14,18 +14,26 @@ import java.util.stream.Stream;
  * The host's apt sources, read at run time so that no mirror host name is ever written into the repository: deb822
  * {@code /etc/apt/sources.list.d/*.sources} and one-line {@code /etc/apt/sources.list} entries.
  */
-final class HostAptSources {
+public final class AptSources {
 
   /** One (URI, suite) pair of a {@code deb} source. */
-  record Source(URI uri, String suite, List<String> components, Optional<Path> signedBy) {
+  public record Source(URI uri, String suite, List<String> components, Optional<Path> signedBy) {
   }
 
-  private HostAptSources() {
+  private final Path etcApt;
+
+  /** Reads from {@code etcApt} (normally {@code /etc/apt}). */
+  public AptSources(Path etcApt) {
+    this.etcApt = etcApt;
   }
 
-  static List<Source> read() throws IOException {
+  public static AptSources host() {
+    return new AptSources(Path.of("/etc/apt"));
+  }
+
+  public List<Source> read() throws IOException {
     List<Source> sources = new ArrayList<>();
-    Path dir = Path.of("/etc/apt/sources.list.d");
+    Path dir = etcApt.resolve("sources.list.d");
     if (Files.isDirectory(dir)) {
       try (Stream<Path> files = Files.list(dir)) {
         for (Path file : files.sorted().toList()) {
@@ -37,7 +45,7 @@ final class HostAptSources {
         }
       }
     }
-    Path list = Path.of("/etc/apt/sources.list");
+    Path list = etcApt.resolve("sources.list");
     if (Files.isRegularFile(list)) {
       sources.addAll(parseOneLine(Files.readString(list)));
     }
@@ -45,7 +53,7 @@ final class HostAptSources {
   }
 
   /** The first source serving {@code suite} with {@code component}. */
-  static Optional<Source> find(String suite, String component) throws IOException {
+  public Optional<Source> find(String suite, String component) throws IOException {
     return read().stream()
         .filter(s -> s.suite().equals(suite) && s.components().contains(component))
         .findFirst();

@@ -1,0 +1,69 @@
+package dev.sealbuild.lockfiles.spec;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.URI;
+import java.util.List;
+
+/**
+ * A package repository. {@code type: debian} takes {@code suite}, {@code components} and an OpenPGP
+ * {@code keyring}; {@code type: alpine} takes RSA public {@code keys}. {@code url} is optional for Debian
+ * (the host's apt sources supply a default) and can always be overridden with {@code --mirror NAME=URL}.
+ */
+public record RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
+    List<String> keys) {
+  public static final String DEBIAN = "debian";
+  public static final String ALPINE = "alpine";
+
+  @JsonCreator
+  public RepositorySpec(
+      @JsonProperty(value = "name", required = true) String name,
+      @JsonProperty(value = "type", required = true) String type,
+      @JsonProperty("url") URI url,
+      @JsonProperty("suite") String suite,
+      @JsonProperty("components") List<String> components,
+      @JsonProperty("keyring") String keyring,
+      @JsonProperty("keys") List<String> keys) {
+    if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw new IllegalArgumentException("repository name '" + name + "' must be letters, digits, '.', '_' or '-'");
+    }
+    if (!DEBIAN.equals(type) && !ALPINE.equals(type)) {
+      throw new IllegalArgumentException("repository " + name + ": type must be 'debian' or 'alpine', not '" + type + "'");
+    }
+    if (url != null && (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https")))) {
+      throw new IllegalArgumentException("repository " + name + ": url '" + url + "' must be an http or https URL");
+    }
+    if (DEBIAN.equals(type)) {
+      if (suite == null || !suite.matches("[A-Za-z0-9][A-Za-z0-9._/-]*") || suite.contains("..")) {
+        throw new IllegalArgumentException("repository " + name + ": a debian repository needs a suite, such as bookworm");
+      }
+      if (keys != null) {
+        throw new IllegalArgumentException("repository " + name + ": debian repositories take 'keyring', not 'keys'");
+      }
+      components = components == null || components.isEmpty() ? List.of("main") : List.copyOf(components);
+      for (String c : components) {
+        if (!c.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+          throw new IllegalArgumentException("repository " + name + ": component '" + c + "' is not a valid name");
+        }
+      }
+    } else {
+      if (url == null) {
+        throw new IllegalArgumentException("repository " + name + ": an alpine repository needs a url, such as https://dl-cdn.alpinelinux.org/alpine/v3.20/main");
+      }
+      if (keys == null || keys.isEmpty()) {
+        throw new IllegalArgumentException("repository " + name + ": an alpine repository needs keys (PEM RSA public keys, relative to the spec)");
+      }
+      if (suite != null || components != null || keyring != null) {
+        throw new IllegalArgumentException("repository " + name + ": alpine repositories take url and keys only");
+      }
+      keys = List.copyOf(keys);
+    }
+    this.name = name;
+    this.type = type;
+    this.url = url;
+    this.suite = suite;
+    this.components = components;
+    this.keyring = keyring;
+    this.keys = keys;
+  }
+}
