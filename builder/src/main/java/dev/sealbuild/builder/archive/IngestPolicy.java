@@ -12,10 +12,15 @@ import dev.sealbuild.builder.fs.EntryPath;
  * @param allowSpecialFiles devices and FIFOs are kept as metadata (base layers) instead of refused
  * @param epoch build epoch: mtimes are clamped to it
  * @param label names the source in error messages
+ * @param maxEntries most entries the archive may hold, repeated names included
  */
 public record IngestPolicy(
-    EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label) {
+    EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label, long maxEntries) {
   public static final long MAX_ENTRIES_PER_ARCHIVE = 2_000_000;
+
+  public IngestPolicy(EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label) {
+    this(destination, confined, owner, allowSpecialFiles, epoch, label, MAX_ENTRIES_PER_ARCHIVE);
+  }
 
   public static IngestPolicy rootfs(long epoch, String label) {
     return new IngestPolicy(EntryPath.ROOT, false, null, true, epoch, label);
@@ -23,5 +28,10 @@ public record IngestPolicy(
 
   public static IngestPolicy extract(EntryPath destination, long uid, long gid, long epoch, String label) {
     return new IngestPolicy(destination, true, new long[] {uid, gid}, false, epoch, label);
+  }
+
+  /** The same policy with another entry limit (tests use small ones). */
+  public IngestPolicy withMaxEntries(long limit) {
+    return new IngestPolicy(destination, confined, owner, allowSpecialFiles, epoch, label, limit);
   }
 }

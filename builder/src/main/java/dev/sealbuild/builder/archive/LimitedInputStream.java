@@ -41,6 +41,9 @@ final class LimitedInputStream extends FilterInputStream {
   }
 
   private void account(int n) {
+    if (produced == 0) {
+      compressed.outputStarted();
+    }
     produced += n;
     if (produced > limits.maxDecompressedBytes()) {
       throw new HostileInputException(what + ": decompresses to more than " + limits.maxDecompressedBytes() + " bytes; refusing (possible decompression bomb)");

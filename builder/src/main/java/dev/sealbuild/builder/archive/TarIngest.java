@@ -7,92 +7,184 @@ import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
-/** Reads a tar stream entry by entry into the image tree, never onto the host file system. */
+/**
+ * Reads a tar stream entry by entry into the image tree, never onto the host file system. Names and link
+ * targets are the ones GNU tar would use (see {@link TarHeaderChain}); the archive must end with its
+ * end-of-archive marker, so a stream cut at an entry boundary is not mistaken for a whole one.
+ */
 public final class TarIngest {
+  /** Largest device number an ustar header can hold (7 octal digits). */
+  private static final int MAX_DEVICE_NUMBER = 07777777;
   private final ContentSpool spool;
 
   public TarIngest(ContentSpool spool) {
     this.spool = spool;
   }
 
-  public void ingest(InputStream tarStream, ImageTree tree, IngestPolicy policy) throws IOException {
-    TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
-    long count = 0;
-    TarArchiveEntry entry;
-    while ((entry = nextEntry(tar, policy)) != null) {
-      if (++count > IngestPolicy.MAX_ENTRIES_PER_ARCHIVE) {
-        throw new HostileInputException(policy.label() + ": more than " + IngestPolicy.MAX_ENTRIES_PER_ARCHIVE + " entries");
-      }
-      try {
-        apply(tar, entry, tree, policy);
-      } catch (HostileInputException e) {
-        throw new HostileInputException(policy.label() + ": entry '" + printable(entry.getName()) + "': " + e.getMessage());
-      }
+  private enum Kind {
+    DIRECTORY("directory"), FILE("file"), SYMLINK("symlink"), HARDLINK("hardlink"),
+    CHAR_DEVICE("character device"), BLOCK_DEVICE("block device"), FIFO("FIFO");
+
+    final String word;
+
+    Kind(String word) {
+      this.word = word;
     }
   }
 
-  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, IngestPolicy policy) throws IOException {
+  public void ingest(InputStream tarStream, ImageTree tree, IngestPolicy policy) throws IOException {
+    TarHeaderGuard guard = new TarHeaderGuard(tarStream, policy.label());
+    // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly.
+    TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.ISO_8859_1.name());
+    long count = 0;
+    String previous = null;
+    while (true) {
+      guard.startHeader();
+      TarArchiveEntry entry = nextEntry(tar, policy, previous);
+      TarHeaderChain chain;
+      try {
+        chain = guard.endHeader();
+      } catch (HostileInputException e) {
+        throw new HostileInputException(policy.label() + ": headers of " + which(entry, previous) + ": " + e.getMessage());
+      }
+      if (entry == null) {
+        if (!chain.endOfArchive()) {
+          throw new HostileInputException(policy.label() + ": archive ends without its end-of-archive marker"
+              + (previous == null ? "" : " after entry '" + printable(previous) + "'") + " (truncated, or not a tar archive)");
+        }
+        return;
+      }
+      if (!chain.complete() || chain.finalType() != entry.getLinkFlag()) {
+        throw new HostileInputException(policy.label() + ": headers of " + which(entry, previous)
+            + " are inconsistent (a GNU long-name or PAX header not where a tar reader expects it)");
+      }
+      if (++count > policy.maxEntries()) {
+        throw new HostileInputException(policy.label() + ": more than " + policy.maxEntries() + " entries");
+      }
+      String name;
+      String linkName;
+      try {
+        name = chain.name(entry);
+        linkName = chain.linkName(entry);
+      } catch (HostileInputException e) {
+        throw new HostileInputException(policy.label() + ": " + e.getMessage());
+      }
+      try {
+        apply(tar, entry, name, linkName, tree, policy);
+      } catch (HostileInputException e) {
+        if (e.getMessage().startsWith(policy.label())) {
+          throw e; // a decompression limit, already naming the archive
+        }
+        throw new HostileInputException(policy.label() + ": entry '" + printable(name) + "': " + e.getMessage());
+      } catch (IOException e) {
+        if (String.valueOf(e.getMessage()).startsWith(policy.label())) {
+          throw e;
+        }
+        throw new IOException(policy.label() + ": entry '" + printable(name) + "': " + e.getMessage(), e);
+      }
+      previous = name;
+    }
+  }
+
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, IngestPolicy policy, String previous) throws IOException {
     try {
       return tar.getNextEntry();
     } catch (IllegalArgumentException | IOException e) {
-      throw new HostileInputException(policy.label() + ": not a valid tar archive (" + e.getMessage() + ")");
+      throw new HostileInputException(policy.label() + ": not a valid tar archive"
+          + (previous == null ? "" : " after entry '" + printable(previous) + "'") + " (" + e.getMessage() + ")");
     }
   }
 
-  private void apply(TarArchiveInputStream tar, TarArchiveEntry entry, ImageTree tree, IngestPolicy policy) throws IOException {
-    String rawName = entry.getName();
-    if (policy.confined() && rawName.startsWith("/")) {
+  private static String which(TarArchiveEntry entry, String previous) {
+    if (entry != null) {
+      return "entry '" + TarHeaderChain.escape(entry.getName().getBytes(StandardCharsets.ISO_8859_1)) + "'";
+    }
+    return previous == null ? "the first entry" : "the entry after '" + printable(previous) + "'";
+  }
+
+  private void apply(TarArchiveInputStream tar, TarArchiveEntry entry, String name, String linkName, ImageTree tree,
+      IngestPolicy policy) throws IOException {
+    if (policy.confined() && name.startsWith("/")) {
       throw new HostileInputException("absolute path escapes the destination " + policy.destination());
     }
-    EntryPath relative = EntryPath.parse(rawName);
-    if (relative.name().startsWith(".wh.")) {
-      throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
+    EntryPath relative = EntryPath.parse(name);
+    for (String component : relative.components()) {
+      if (component.startsWith(".wh.")) {
+        throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
+      }
     }
     if (entry.isSparse() || entry.isGNUSparse() || entry.isOldGNUSparse() || entry.isPaxGNUSparse() || entry.isStarSparse()) {
       throw new HostileInputException("sparse files are not supported");
     }
+    Kind kind = kind(entry, name);
     if (entry.getSize() < 0) {
       throw new HostileInputException("negative size");
+    }
+    if (kind != Kind.FILE && entry.getSize() != 0) {
+      throw new HostileInputException(kind == Kind.HARDLINK ? "hardlink carries a payload"
+          : kind.word + " declares " + entry.getSize() + " bytes of data");
+    }
+    if (relative.isRoot()) {
+      if (kind == Kind.DIRECTORY) {
+        return;
+      }
+      throw new HostileInputException(kind.word + " entry names " + (policy.destination().isRoot() ? "the image root" : "the destination " + policy.destination())
+          + " itself ('.', '/' or empty)");
     }
     EntryPath path = policy.destination().resolve(relative);
     if (policy.confined()) {
       requireInside(tree, path, policy);
     }
     Meta meta = meta(entry, policy);
-    if (entry.isSymbolicLink()) {
-      tree.addSymlink(path, meta, entry.getLinkName());
-    } else if (entry.isLink()) {
-      String target = entry.getLinkName();
-      if (target.startsWith("/")) {
-        throw new HostileInputException("hardlink target '" + printable(target) + "' is absolute");
+    switch (kind) {
+      case SYMLINK -> tree.addSymlink(path, meta, linkName);
+      case HARDLINK -> {
+        if (linkName.startsWith("/")) {
+          throw new HostileInputException("hardlink target '" + printable(linkName) + "' is absolute");
+        }
+        EntryPath targetPath = policy.destination().resolve(EntryPath.parse(linkName));
+        if (policy.confined()) {
+          requireInside(tree, targetPath, policy);
+        }
+        tree.addHardlink(path, targetPath);
       }
-      if (entry.getSize() != 0) {
-        throw new HostileInputException("hardlink carries a payload");
+      case DIRECTORY -> tree.addDirectory(path, meta);
+      case FILE -> tree.addFile(path, meta, spool.append(tar, entry.getSize(), policy.label() + ":" + relative));
+      case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> {
+        if (!policy.allowSpecialFiles()) {
+          throw new HostileInputException("device files and FIFOs are not allowed here");
+        }
+        if (entry.getDevMajor() < 0 || entry.getDevMajor() > MAX_DEVICE_NUMBER
+            || entry.getDevMinor() < 0 || entry.getDevMinor() > MAX_DEVICE_NUMBER) {
+          throw new HostileInputException("device number " + entry.getDevMajor() + "," + entry.getDevMinor() + " is out of range");
+        }
+        Node.Special.Kind special = kind == Kind.FIFO ? Node.Special.Kind.FIFO
+            : kind == Kind.CHAR_DEVICE ? Node.Special.Kind.CHAR_DEVICE : Node.Special.Kind.BLOCK_DEVICE;
+        tree.addSpecial(path, meta, special, entry.getDevMajor(), entry.getDevMinor());
       }
-      EntryPath targetPath = policy.destination().resolve(EntryPath.parse(target));
-      if (policy.confined()) {
-        requireInside(tree, targetPath, policy);
-      }
-      tree.addHardlink(path, targetPath);
-    } else if (entry.isDirectory()) {
-      if (!relative.isRoot()) {
-        tree.addDirectory(path, meta);
-      }
-    } else if (entry.isFile()) {
-      tree.addFile(path, meta, spool.append(tar, entry.getSize(), policy.label() + ":" + relative));
-    } else if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
-      if (!policy.allowSpecialFiles()) {
-        throw new HostileInputException("device files and FIFOs are not allowed here");
-      }
-      Node.Special.Kind kind = entry.isFIFO() ? Node.Special.Kind.FIFO
-          : entry.isCharacterDevice() ? Node.Special.Kind.CHAR_DEVICE : Node.Special.Kind.BLOCK_DEVICE;
-      tree.addSpecial(path, meta, kind, entry.getDevMajor(), entry.getDevMinor());
-    } else {
-      throw new HostileInputException("unsupported tar entry type '" + (char) entry.getLinkFlag() + "'");
     }
+  }
+
+  /**
+   * The entry type by its type flag (commons-compress calls devices and unknown types "files"). A regular
+   * file whose name ends in '/' is a directory, as in old tar archives.
+   */
+  private static Kind kind(TarArchiveEntry entry, String name) {
+    byte flag = entry.getLinkFlag();
+    return switch (flag) {
+      case '5' -> Kind.DIRECTORY;
+      case '2' -> Kind.SYMLINK;
+      case '1' -> Kind.HARDLINK;
+      case '3' -> Kind.CHAR_DEVICE;
+      case '4' -> Kind.BLOCK_DEVICE;
+      case '6' -> Kind.FIFO;
+      case '0', 0, '7' -> name.endsWith("/") ? Kind.DIRECTORY : Kind.FILE;
+      default -> throw new HostileInputException("unsupported tar entry type '" + printable(String.valueOf((char) (flag & 0xff))) + "'");
+    };
   }
 
   private static void requireInside(ImageTree tree, EntryPath path, IngestPolicy policy) {

@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.archive;
 
+import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -28,8 +29,8 @@ public final class ZipIngest {
   public void ingest(Path zipPath, ImageTree tree, IngestPolicy policy) throws IOException {
     try (ZipFile zip = ZipFile.builder().setPath(zipPath).setCharset(StandardCharsets.UTF_8).get()) {
       List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
-      if (entries.size() > IngestPolicy.MAX_ENTRIES_PER_ARCHIVE) {
-        throw new HostileInputException(policy.label() + ": more than " + IngestPolicy.MAX_ENTRIES_PER_ARCHIVE + " entries");
+      if (entries.size() > policy.maxEntries()) {
+        throw new HostileInputException(policy.label() + ": more than " + policy.maxEntries() + " entries");
       }
       long total = 0;
       for (ZipArchiveEntry entry : new ArrayList<>(entries)) {
@@ -53,8 +54,16 @@ public final class ZipIngest {
       throw new HostileInputException("absolute path escapes the destination " + policy.destination());
     }
     EntryPath relative = EntryPath.parse(raw);
-    if (relative.name().startsWith(".wh.")) {
-      throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
+    for (String component : relative.components()) {
+      if (component.startsWith(".wh.")) {
+        throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
+      }
+    }
+    if (relative.isRoot()) {
+      if (entry.isDirectory()) {
+        return 0; // './' names the destination, which exists already
+      }
+      throw new HostileInputException("entry names the destination " + policy.destination() + " itself ('.', '/' or empty)");
     }
     EntryPath path = policy.destination().resolve(relative);
     EntryPath parent = tree.resolveParent(path);
@@ -66,9 +75,7 @@ public final class ZipIngest {
     long uid = policy.owner() == null ? 0 : policy.owner()[0];
     long gid = policy.owner() == null ? 0 : policy.owner()[1];
     if (entry.isDirectory()) {
-      if (!relative.isRoot()) {
-        tree.addDirectory(path, new Meta(unixMode == 0 ? 0755 : unixMode, uid, gid, policy.epoch()));
-      }
+      tree.addDirectory(path, new Meta(unixMode == 0 ? 0755 : unixMode, uid, gid, policy.epoch()));
       return 0;
     }
     try (InputStream in = zip.getInputStream(entry)) {
@@ -87,11 +94,11 @@ public final class ZipIngest {
       if (size > limits.maxDecompressedBytes()) {
         throw new HostileInputException("declares " + size + " bytes, over the limit");
       }
-      tree.addFile(path, new Meta(unixMode == 0 ? 0644 : unixMode, uid, gid, policy.epoch()),
-          spool.append(in, size, policy.label() + ":" + relative));
+      Content content = spool.append(in, size, policy.label() + ":" + relative);
       if (in.read() >= 0) {
         throw new HostileInputException("holds more bytes than its declared size");
       }
+      tree.addFile(path, new Meta(unixMode == 0 ? 0644 : unixMode, uid, gid, policy.epoch()), content);
       return size;
     }
   }

@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.fs;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -10,7 +11,9 @@ import java.util.List;
  * Nothing is ever extracted onto the host: every name is resolved inside this tree as a chroot would
  * (absolute link targets start at the image root, {@code ..} stops at the root, at most 40 link hops),
  * and the final component of a path is never followed, so a new entry replaces a link instead of writing
- * through it.
+ * through it. Resolved paths obey the same bounds as archive names ({@link EntryPath#MAX_PATH_BYTES},
+ * {@link EntryPath#MAX_DEPTH}), and names beginning with {@code .wh.} are refused anywhere in the tree: a
+ * layer consumer would read them as whiteouts.
  */
 public final class ImageTree {
   public static final int MAX_LINK_HOPS = 40;
@@ -110,7 +113,7 @@ public final class ImageTree {
 
   /** Resolves a path fully (following a final symlink too), as opening it inside the image would. */
   public EntryPath resolveFully(EntryPath path) {
-    return walk(path.components(), path);
+    return walk(path.components(), EntryPath.ROOT, path, true);
   }
 
   private EntryPath resolveNonRoot(EntryPath path, String kind) {
@@ -129,12 +132,18 @@ public final class ImageTree {
   }
 
   private EntryPath walk(List<String> components, EntryPath forMessages) {
-    return walk(components, EntryPath.ROOT, forMessages);
+    return walk(components, EntryPath.ROOT, forMessages, false);
   }
 
   private EntryPath walk(List<String> components, EntryPath start, EntryPath forMessages) {
+    return walk(components, start, forMessages, false);
+  }
+
+  /** With {@code lastMayBeFile}, the final component may be a file or device (opening it, not placing below it). */
+  private EntryPath walk(List<String> components, EntryPath start, EntryPath forMessages, boolean lastMayBeFile) {
     Deque<String> todo = new ArrayDeque<>(components);
     EntryPath current = start;
+    int depth = start.components().size();
     int hops = 0;
     while (!todo.isEmpty()) {
       String c = todo.removeFirst();
@@ -142,10 +151,18 @@ public final class ImageTree {
         continue;
       }
       if (c.equals("..")) {
+        if (!current.isRoot()) {
+          depth--;
+        }
         current = current.parent();
         continue;
       }
       EntryPath next = current.child(c);
+      // Links can stack long targets on top of each other: stop before a path grows without bound.
+      if (++depth > EntryPath.MAX_DEPTH || next.value().length() > EntryPath.MAX_PATH_BYTES) {
+        throw new HostileInputException("resolving " + forMessages + " through symbolic links leads deeper than "
+            + EntryPath.MAX_DEPTH + " levels or longer than " + EntryPath.MAX_PATH_BYTES + " bytes");
+      }
       Node node = lookup(next);
       if (node instanceof Node.Symlink link) {
         if (++hops > MAX_LINK_HOPS) {
@@ -154,12 +171,15 @@ public final class ImageTree {
         String target = link.target();
         if (target.startsWith("/")) {
           current = EntryPath.ROOT;
+          depth = 0;
+        } else {
+          depth--;
         }
         String[] parts = target.split("/");
         for (int i = parts.length - 1; i >= 0; i--) {
           todo.addFirst(parts[i]);
         }
-      } else if (node == null || node instanceof Node.Directory) {
+      } else if (node == null || node instanceof Node.Directory || (lastMayBeFile && todo.isEmpty())) {
         current = next;
       } else {
         throw new HostileInputException("cannot place " + forMessages + ": " + next + " is not a directory");
@@ -172,6 +192,7 @@ public final class ImageTree {
     if (resolved.isRoot()) {
       return;
     }
+    checkPlaceable(resolved);
     if (existing == null && ++entryCount > maxEntries) {
       throw new HostileInputException("more than " + maxEntries + " entries in the image (at " + resolved + ")");
     }
@@ -182,12 +203,25 @@ public final class ImageTree {
     upper.put(resolved, node);
   }
 
+  private static void checkPlaceable(EntryPath resolved) {
+    if (resolved.name().startsWith(".wh.")) {
+      throw new HostileInputException("name '" + EntryPath.printable(resolved.name()) + "' at " + resolved
+          + " is reserved for layer whiteouts");
+    }
+    if (resolved.value().getBytes(StandardCharsets.UTF_8).length > EntryPath.MAX_PATH_BYTES
+        || resolved.components().size() > EntryPath.MAX_DEPTH) {
+      throw new HostileInputException("resolved path " + EntryPath.printable(resolved.toString())
+          + " is longer than " + EntryPath.MAX_PATH_BYTES + " bytes or deeper than " + EntryPath.MAX_DEPTH + " levels");
+    }
+  }
+
   /** Missing parents of a resolved path are created as plain directories (0755, root-owned). */
   private void ensureParents(EntryPath dir) {
     if (dir.isRoot() || lookup(dir) != null) {
       return;
     }
     ensureParents(dir.parent());
+    checkPlaceable(dir);
     if (++entryCount > maxEntries) {
       throw new HostileInputException("more than " + maxEntries + " entries in the image (at " + dir + ")");
     }

@@ -1,0 +1,88 @@
+package dev.sealbuild.builder.hostile;
+
+import static dev.sealbuild.builder.hostile.Fixture.EPOCH;
+import static dev.sealbuild.builder.hostile.Fixture.assertSymlink;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.layer.LayerBlob;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The hostile-input rules must not refuse real root filesystems: Alpine minirootfs tarballs from the shared
+ * fixtures read completely, with the entry list GNU tar reads, and give the same layer twice.
+ */
+class RealRootfsTest {
+  @TempDir
+  Path one;
+  @TempDir
+  Path two;
+
+  static Stream<Path> minirootfs() throws Exception {
+    String shared = System.getProperty("sealbuild.shared");
+    Path dir = shared == null ? null : Path.of(shared, "fixtures", "alpine", "minirootfs");
+    if (dir == null || !Files.isDirectory(dir)) {
+      return Stream.of((Path) null);
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".tar.gz")).sorted().toList().stream();
+    }
+  }
+
+  private static LayerBlob ingest(Path tarball, Fixture f) throws Exception {
+    try (InputStream raw = Files.newInputStream(tarball)) {
+      String label = "base rootfs " + tarball.getFileName();
+      f.ingest(new Decompressors(DecompressionLimits.DEFAULT).tarStream(raw, ArchiveFormat.TAR_GZIP, label),
+          IngestPolicy.rootfs(EPOCH, label));
+    }
+    return f.writeLayer();
+  }
+
+  @ParameterizedTest
+  @MethodSource("minirootfs")
+  void alpineMinirootfsIsReadWhole(Path tarball) throws Exception {
+    Assumptions.assumeTrue(tarball != null, "shared fixtures not found (system property sealbuild.shared)");
+    LayerBlob first;
+    try (Fixture f = new Fixture(one)) {
+      first = ingest(tarball, f);
+      TreeSet<String> expected = new TreeSet<>();
+      for (String name : GnuTar.list(gunzip(tarball))) {
+        EntryPath p = EntryPath.parse(name);
+        if (!p.isRoot()) {
+          expected.add(p.value());
+        }
+      }
+      assertEquals(expected, new TreeSet<>(f.imagePaths()));
+      assertSymlink(f.node("bin/sh"), "/bin/busybox");
+      assertEquals(0640, f.node("etc/shadow").meta().mode());
+      assertEquals(42, f.node("etc/shadow").meta().gid());
+      assertEquals(01777, f.node("tmp").meta().mode());
+      assertTrue(f.layerEntries().size() >= expected.size());
+    }
+    try (Fixture f = new Fixture(two)) {
+      LayerBlob second = ingest(tarball, f);
+      assertEquals(first.digest(), second.digest());
+      assertEquals(first.diffId(), second.diffId());
+    }
+  }
+
+  private static byte[] gunzip(Path file) throws Exception {
+    try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+      return in.readAllBytes();
+    }
+  }
+
+}
