@@ -40,6 +40,9 @@ public final class VerifyingInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] buf, int off, int len) throws IOException {
+    if (expectedSize != null) {
+      len = (int) Math.max(1, Math.min(len, expectedSize + 1 - count));
+    }
     int n = super.read(buf, off, len);
     if (n < 0) {
       verify();
@@ -91,6 +94,9 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
     Sha256 actual = Sha256.of(digest.digest());
     verified = true;
+    if (expectedSize != null && count != expectedSize) {
+      throw new CacheException(label + ": cached blob has " + count + " bytes, the lock pins " + expectedSize + "; run build prep to fetch it again");
+    }
     if (!actual.equals(expected)) {
       throw new CacheException(label + ": cached blob is corrupt (expected " + expected + ", got " + actual + "); run build prep to fetch it again");
     }

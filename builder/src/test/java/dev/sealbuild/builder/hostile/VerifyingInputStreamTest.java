@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,12 +75,10 @@ class VerifyingInputStreamTest {
     VerifyingInputStream in = new VerifyingInputStream(endless, sha256(BLOB), (long) BLOB.length, LABEL);
     CacheException e = assertThrows(CacheException.class, in::drainAndVerify);
     assertTrue(e.getMessage().contains("larger than the " + BLOB.length + " bytes"), e.getMessage());
-    // Bounded by one read request past the pinned size (drainAndVerify reads 64 KiB at a time).
-    assertTrue(delivered[0] <= BLOB.length + 64 * 1024 + 1, "read " + delivered[0] + " bytes");
+    // Reads stop one byte past the pinned size.
+    assertTrue(delivered[0] <= BLOB.length + 1, "read " + delivered[0] + " bytes");
   }
 
-  @Disabled("gap in builder/cache (not this helper's package): a blob whose digest matches but which is shorter "
-      + "than the size the lock pins is accepted; VerifyingInputStream.verify() should also check count == expectedSize")
   @Test
   void blobShorterThanThePinnedSizeIsRejectedEvenIfTheDigestMatches() throws Exception {
     VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(BLOB), sha256(BLOB), (long) BLOB.length + 10, LABEL);

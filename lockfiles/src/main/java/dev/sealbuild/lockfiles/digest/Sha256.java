@@ -67,7 +67,11 @@ public record Sha256(String hex) implements Comparable<Sha256> {
     return hex.compareTo(other.hex);
   }
 
+  /** Shortened and with control characters escaped, so an error about it stays on one line. */
   private static String abbreviate(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    String t = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    StringBuilder b = new StringBuilder();
+    t.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+    return b.toString();
   }
 }
