@@ -29,6 +29,7 @@ public final class ContentSpool implements Closeable {
   /** Copies exactly {@code size} bytes from {@code in}; fewer is an error (a truncated archive). */
   public synchronized Content append(InputStream in, long size, String origin) throws IOException {
     long start = end;
+    java.security.MessageDigest md = sha256();
     byte[] buf = new byte[64 * 1024];
     long remaining = size;
     channel.position(start);
@@ -37,6 +38,7 @@ public final class ContentSpool implements Closeable {
       if (n < 0) {
         throw new IOException(origin + ": archive ends inside this entry (truncated)");
       }
+      md.update(buf, 0, n);
       ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
       while (bb.hasRemaining()) {
         channel.write(bb);
@@ -44,7 +46,7 @@ public final class ContentSpool implements Closeable {
       remaining -= n;
     }
     end = start + size;
-    return new Spooled(start, size, origin);
+    return new Spooled(start, size, origin, dev.sealbuild.lockfiles.digest.Sha256.of(md.digest()));
   }
 
   @Override
@@ -53,15 +55,30 @@ public final class ContentSpool implements Closeable {
     Files.deleteIfExists(file);
   }
 
+  private static java.security.MessageDigest sha256() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private final class Spooled implements Content {
     private final long offset;
     private final long size;
     private final String origin;
+    private final dev.sealbuild.lockfiles.digest.Sha256 digest;
 
-    Spooled(long offset, long size, String origin) {
+    Spooled(long offset, long size, String origin, dev.sealbuild.lockfiles.digest.Sha256 digest) {
       this.offset = offset;
       this.size = size;
       this.origin = origin;
+      this.digest = digest;
+    }
+
+    @Override
+    public java.util.Optional<dev.sealbuild.lockfiles.digest.Sha256> knownDigest() {
+      return java.util.Optional.of(digest);
     }
 
     @Override

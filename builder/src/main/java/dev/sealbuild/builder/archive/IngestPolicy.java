@@ -30,6 +30,11 @@ public record IngestPolicy(
     return new IngestPolicy(destination, true, new long[] {uid, gid}, false, epoch, label);
   }
 
+  /** A distribution package's data: owners and modes as packaged, no devices, mtimes clamped. */
+  public static IngestPolicy packageData(long epoch, String label) {
+    return new IngestPolicy(EntryPath.ROOT, false, null, false, epoch, label);
+  }
+
   /** The same policy with another entry limit (tests use small ones). */
   public IngestPolicy withMaxEntries(long limit) {
     return new IngestPolicy(destination, confined, owner, allowSpecialFiles, epoch, label, limit);

@@ -14,4 +14,9 @@ public interface Content {
 
   /** Where the bytes come from, for error messages. */
   String origin();
+
+  /** The sha256 of the bytes when it is already known without reading them again. */
+  default java.util.Optional<dev.sealbuild.lockfiles.digest.Sha256> knownDigest() {
+    return java.util.Optional.empty();
+  }
 }

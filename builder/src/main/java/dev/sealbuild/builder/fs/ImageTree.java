@@ -188,11 +188,26 @@ public final class ImageTree {
     return current;
   }
 
+  /** Told about every entry written into the current layer, with what it replaces (or null). */
+  public interface WriteListener {
+    void written(EntryPath resolved, Node node, Node replaced);
+  }
+
+  private WriteListener listener;
+
+  /** Observes writes, e.g. to track which package owns which path; null stops observing. */
+  public void listen(WriteListener newListener) {
+    this.listener = newListener;
+  }
+
   private void put(EntryPath resolved, Node node, Node existing) {
     if (resolved.isRoot()) {
       return;
     }
     checkPlaceable(resolved);
+    if (listener != null) {
+      listener.written(resolved, node, existing);
+    }
     if (existing == null && ++entryCount > maxEntries) {
       throw new HostileInputException("more than " + maxEntries + " entries in the image (at " + resolved + ")");
     }

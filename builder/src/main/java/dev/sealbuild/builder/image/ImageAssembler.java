@@ -5,6 +5,7 @@ import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.LayerTree;
+import dev.sealbuild.builder.deb.DebianPackagesSource;
 import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.builder.source.BuildContext;
@@ -17,6 +18,7 @@ import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.LayerStrategy;
@@ -24,7 +26,6 @@ import dev.sealbuild.lockfiles.spec.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -56,44 +57,81 @@ public final class ImageAssembler {
     Path blobs = Files.createDirectories(stagingDir.resolve("blobs").resolve("sha256"));
     try (ContentSpool spool = new ContentSpool(stagingDir)) {
       BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
-      RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
-      List<LayerSource> added = addedSources(spec, lock, context);
       checkCached(spec, lock);
+      Map<Platform, List<LayerBlob>> layersByPlatform = new LinkedHashMap<>();
+      for (Platform platform : spec.platforms()) {
+        if (spec.platforms().size() > 1) {
+          progress.accept("platform " + platform);
+        }
+        List<LayerBlob> layers = buildLayers(spec, lock, context, platform, stagingDir);
+        for (LayerBlob layer : layers) {
+          Path target = blobs.resolve(layer.digest().hex());
+          if (Files.exists(target)) {
+            Files.delete(layer.file());
+          } else {
+            Files.move(layer.file(), target);
+          }
+        }
+        layersByPlatform.put(platform, layers);
+      }
+      return describe(spec, epoch, stagingDir, layersByPlatform);
+    }
+  }
 
-      List<LayerBlob> layers = new ArrayList<>();
-      LayerWriter writer = new LayerWriter(epoch);
-      ImageTree tree = new ImageTree(base != null ? base.describe() : "sealbuild", epoch, MAX_IMAGE_ENTRIES);
-      if (base != null) {
-        progress.accept("reading " + base.describe());
-        base.addTo(tree);
-        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + base.describe()));
+  /**
+   * One platform's layers: the base, then packages, pinned files and local copies, squashed into one
+   * layer or one layer per source.
+   */
+  private List<LayerBlob> buildLayers(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform, Path stagingDir)
+      throws IOException {
+    RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
+    List<LayerSource> added = new ArrayList<>(packageSources(spec, lock, context, platform));
+    added.addAll(addedSources(spec, lock, context));
+    List<LayerBlob> layers = new ArrayList<>();
+    LayerWriter writer = new LayerWriter(context.epoch());
+    ImageTree tree = new ImageTree(base != null ? base.describe() : "sealbuild", context.epoch(), MAX_IMAGE_ENTRIES);
+    if (base != null) {
+      progress.accept("reading " + base.describe());
+      base.addTo(tree);
+      layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + base.describe()));
+      tree.startLayer("added");
+    }
+    if (spec.layers() == LayerStrategy.PER_SOURCE) {
+      for (LayerSource source : added) {
+        progress.accept("adding " + source.describe());
+        source.addTo(tree);
+        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + source.describe()));
         tree.startLayer("added");
       }
-      if (spec.layers() == LayerStrategy.PER_SOURCE) {
-        for (LayerSource source : added) {
-          progress.accept("adding " + source.describe());
-          source.addTo(tree);
-          layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + source.describe()));
-          tree.startLayer("added");
-        }
-      } else if (!added.isEmpty()) {
-        List<String> names = new ArrayList<>();
-        for (LayerSource source : added) {
-          progress.accept("adding " + source.describe());
-          source.addTo(tree);
-          names.add(source.describe());
-        }
-        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + String.join(", ", names)));
+    } else if (!added.isEmpty()) {
+      List<String> names = new ArrayList<>();
+      for (LayerSource source : added) {
+        progress.accept("adding " + source.describe());
+        source.addTo(tree);
+        names.add(source.describe());
       }
-      if (layers.isEmpty()) {
-        // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
-        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: empty"));
-      }
-      for (LayerBlob layer : layers) {
-        Files.move(layer.file(), blobs.resolve(layer.digest().hex()), StandardCopyOption.REPLACE_EXISTING);
-      }
-      return describe(spec, epoch, stagingDir, layers);
+      layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + String.join(", ", names)));
     }
+    if (layers.isEmpty()) {
+      // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
+      layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: empty"));
+    }
+    return layers;
+  }
+
+  private List<LayerSource> packageSources(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform) {
+    List<LockedPackage> mine = lock.packageList().stream().filter(p -> p.platforms().contains(platform)).toList();
+    if (mine.isEmpty()) {
+      return List.of();
+    }
+    if (!"deb".equals(mine.get(0).type())) {
+      throw new LockException("packages of type " + mine.get(0).type() + " cannot be installed by this sealbuild");
+    }
+    if (spec.layers() == LayerStrategy.PER_SOURCE) {
+      return mine.stream().<LayerSource>map(p -> new DebianPackagesSource(List.of(p), cache, context.spool(),
+          context.decompressors(), context.epoch())).toList();
+    }
+    return List.of(new DebianPackagesSource(mine, cache, context.spool(), context.decompressors(), context.epoch()));
   }
 
   private LayerBlob writeLayer(LayerWriter writer, ImageTree tree, LayerTree layer, Path stagingDir, String createdBy)
@@ -134,17 +172,22 @@ public final class ImageAssembler {
       String url = spec.files().get(i).url().toString();
       cache.requirePresent(lock.file(url).orElseThrow().sha256(), "files[" + i + "] " + url);
     }
+    for (LockedPackage p : lock.packageList()) {
+      cache.requirePresent(p.sha256(), "package " + p.label());
+    }
   }
 
-  private BuiltImage describe(BuildSpec spec, long epoch, Path stagingDir, List<LayerBlob> layers) throws IOException {
-    List<Sha256> diffIds = layers.stream().map(LayerBlob::diffId).toList();
-    List<String> history = layers.stream().map(LayerBlob::createdBy).toList();
-    List<Descriptor> layerDescriptors = layers.stream()
-        .map(l -> new Descriptor(l.mediaType(), l.digest(), l.size(), null, null)).toList();
+  private BuiltImage describe(BuildSpec spec, long epoch, Path stagingDir, Map<Platform, List<LayerBlob>> layersByPlatform)
+      throws IOException {
     Set<Sha256> blobs = new LinkedHashSet<>();
-    layers.forEach(l -> blobs.add(l.digest()));
     Map<Platform, BuiltImage.PlatformImage> platforms = new LinkedHashMap<>();
     for (Platform platform : spec.platforms()) {
+      List<LayerBlob> layers = layersByPlatform.get(platform);
+      List<Sha256> diffIds = layers.stream().map(LayerBlob::diffId).toList();
+      List<String> history = layers.stream().map(LayerBlob::createdBy).toList();
+      List<Descriptor> layerDescriptors = layers.stream()
+          .map(l -> new Descriptor(l.mediaType(), l.digest(), l.size(), null, null)).toList();
+      layers.forEach(l -> blobs.add(l.digest()));
       byte[] configBytes = CanonicalJson.compact(ImageConfigDocument.build(spec.config(), platform, diffIds, history, epoch));
       Descriptor config = writeBlob(stagingDir, MediaTypes.IMAGE_CONFIG, configBytes, null);
       Map<String, Object> manifest = new LinkedHashMap<>();

@@ -1,0 +1,145 @@
+package dev.sealbuild.builder.deb;
+
+import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.builder.archive.ContentSpool;
+import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.builder.fs.ImageTree;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
+import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Reads a {@code .deb} as a stream: the ar members {@code debian-binary} (must be 2.x),
+ * {@code control.tar.{gz,xz,zst}} (its {@code control} and {@code md5sums} kept as text) and
+ * {@code data.tar.{gz,xz,zst}} (unpacked into the image tree). Member names are checked, each member
+ * appears once and in order, and the compression is the one the member name declares.
+ */
+public final class DebArchive {
+  private static final int MAX_CONTROL_FILE = 4 << 20;
+
+  /** What the package says about itself: its control stanza and md5sums, as shipped. */
+  public record Control(String control, String md5sums) {}
+
+  private final Decompressors decompressors;
+  private final ContentSpool spool;
+
+  public DebArchive(Decompressors decompressors, ContentSpool spool) {
+    this.decompressors = decompressors;
+    this.spool = spool;
+  }
+
+  /** Reads only as far as the control member: enough to plan the install order. */
+  public Control readControl(InputStream deb, String label) throws IOException {
+    ArArchiveInputStream ar = new ArArchiveInputStream(deb);
+    ArArchiveEntry member;
+    while ((member = nextMember(ar, label)) != null) {
+      String name = member.getName().endsWith("/") ? member.getName().substring(0, member.getName().length() - 1) : member.getName();
+      if (name.startsWith("control.tar")) {
+        return parseControlTar(decompressors.tarStream(ar, format(name, label), label + " " + name), label);
+      }
+      if (name.startsWith("data.tar")) {
+        break;
+      }
+    }
+    throw new HostileInputException(label + ": no control.tar member before data.tar");
+  }
+
+  public Control install(InputStream deb, ImageTree tree, long epoch, String label) throws IOException {
+    ArArchiveInputStream ar = new ArArchiveInputStream(deb);
+    Control control = null;
+    boolean sawBinary = false;
+    boolean sawData = false;
+    ArArchiveEntry member;
+    while ((member = nextMember(ar, label)) != null) {
+      String name = member.getName();
+      if (name.endsWith("/")) {
+        name = name.substring(0, name.length() - 1);
+      }
+      if (name.contains("/") || name.contains("..") || name.isEmpty()) {
+        throw new HostileInputException(label + ": ar member name '" + name + "' is not allowed");
+      }
+      if (name.equals("debian-binary")) {
+        if (sawBinary || control != null || sawData) {
+          throw new HostileInputException(label + ": debian-binary must come first, once");
+        }
+        String version = new String(ar.readNBytes(16), StandardCharsets.US_ASCII);
+        if (!version.startsWith("2.")) {
+          throw new HostileInputException(label + ": unsupported .deb format '" + version.strip() + "'");
+        }
+        sawBinary = true;
+      } else if (name.startsWith("control.tar")) {
+        if (!sawBinary || control != null || sawData) {
+          throw new HostileInputException(label + ": control.tar must follow debian-binary, once");
+        }
+        control = parseControlTar(decompressors.tarStream(ar, format(name, label), label + " " + name), label);
+      } else if (name.startsWith("data.tar")) {
+        if (control == null || sawData) {
+          throw new HostileInputException(label + ": data.tar must follow control.tar, once");
+        }
+        new TarIngest(spool).ingest(decompressors.tarStream(ar, format(name, label), label + " " + name), tree,
+            IngestPolicy.packageData(epoch, label));
+        sawData = true;
+      } else if (!name.startsWith("_")) {
+        throw new HostileInputException(label + ": unexpected ar member '" + name + "'");
+      }
+    }
+    if (!sawData) {
+      throw new HostileInputException(label + ": not a complete .deb (no data.tar member)");
+    }
+    return control;
+  }
+
+  private static ArArchiveEntry nextMember(ArArchiveInputStream ar, String label) throws IOException {
+    try {
+      return ar.getNextEntry();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new HostileInputException(label + ": not a valid .deb (ar) archive: " + e.getMessage());
+    }
+  }
+
+  private static ArchiveFormat format(String member, String label) {
+    return switch (member.substring(member.indexOf(".tar"))) {
+      case ".tar" -> ArchiveFormat.TAR;
+      case ".tar.gz" -> ArchiveFormat.TAR_GZIP;
+      case ".tar.xz" -> ArchiveFormat.TAR_XZ;
+      case ".tar.zst" -> ArchiveFormat.TAR_ZSTD;
+      default -> throw new HostileInputException(label + ": unsupported compression in ar member '" + member + "'");
+    };
+  }
+
+  private static Control parseControlTar(InputStream tarStream, String label) throws IOException {
+    TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
+    String control = null;
+    String md5sums = "";
+    TarArchiveEntry e;
+    while ((e = tar.getNextEntry()) != null) {
+      String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
+      if (!e.isFile() || !(name.equals("control") || name.equals("md5sums"))) {
+        continue;
+      }
+      if (e.getSize() > MAX_CONTROL_FILE) {
+        throw new HostileInputException(label + ": control file " + name + " is larger than " + MAX_CONTROL_FILE + " bytes");
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      tar.transferTo(out);
+      String text = out.toString(StandardCharsets.UTF_8);
+      if (name.equals("control")) {
+        control = text;
+      } else {
+        md5sums = text;
+      }
+    }
+    if (control == null) {
+      throw new HostileInputException(label + ": control.tar has no control file");
+    }
+    return new Control(control, md5sums);
+  }
+}

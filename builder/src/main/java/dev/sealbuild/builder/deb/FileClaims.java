@@ -1,0 +1,65 @@
+package dev.sealbuild.builder.deb;
+
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.fs.Node;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiPredicate;
+
+/**
+ * Which package put which path into the image, so that two packages shipping the same path with
+ * different content fail (naming both), unless the later one declares {@code Replaces} on the earlier,
+ * as dpkg would allow.
+ */
+final class FileClaims implements ImageTree.WriteListener {
+  private final Map<EntryPath, String> owners = new HashMap<>();
+  private final BiPredicate<String, String> replaces;
+  private String current;
+
+  /** {@code replaces.test(a, b)}: package a declares Replaces on package b. */
+  FileClaims(BiPredicate<String, String> replaces) {
+    this.replaces = replaces;
+  }
+
+  void installing(String packageName) {
+    this.current = packageName;
+  }
+
+  @Override
+  public void written(EntryPath path, Node node, Node replaced) {
+    if (current == null || node instanceof Node.Directory) {
+      return;
+    }
+    String previous = owners.put(path, current);
+    if (previous == null || previous.equals(current) || replaced == null || same(node, replaced)) {
+      return;
+    }
+    if (!replaces.test(current, previous)) {
+      throw new HostileInputException("packages " + previous + " and " + current + " both ship " + path
+          + " with different content, and " + current + " does not declare Replaces: " + previous
+          + "; exclude one of them");
+    }
+  }
+
+  private static boolean same(Node a, Node b) {
+    if (a instanceof Node.Symlink x && b instanceof Node.Symlink y) {
+      return x.target().equals(y.target());
+    }
+    if (a instanceof Node.RegularFile x && b instanceof Node.RegularFile y) {
+      if (x.content() == y.content()) {
+        return true;
+      }
+      return x.content().size() == y.content().size() && x.content().knownDigest().isPresent()
+          && Objects.equals(x.content().knownDigest(), y.content().knownDigest());
+    }
+    return false;
+  }
+
+  Set<EntryPath> paths() {
+    return owners.keySet();
+  }
+}
