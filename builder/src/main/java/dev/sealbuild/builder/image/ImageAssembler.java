@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.image;
 
+import dev.sealbuild.builder.accounts.AccountsSource;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
@@ -86,6 +87,9 @@ public final class ImageAssembler {
       throws IOException {
     RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
     List<LayerSource> added = new ArrayList<>(packageSources(spec, lock, context, platform));
+    if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
+      added.add(new AccountsSource(spec.accounts(), context.spool(), context.epoch()));
+    }
     added.addAll(addedSources(spec, lock, context));
     List<LayerBlob> layers = new ArrayList<>();
     LayerWriter writer = new LayerWriter(context.epoch());
