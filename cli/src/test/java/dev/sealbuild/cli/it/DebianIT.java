@@ -64,6 +64,11 @@ class DebianIT {
     DeterminismIT.copyTree(Sealbuild.ROOT.resolve("samples/busybox"), project);
     Path rootfs = buildAndUnpack(project, "busybox");
     assertEquals("hello\n", runOffline(rootfs, "/bin/busybox", "echo", "hello"));
+    Tools.require("podman", "runc");
+    Tools.Output podman = Tools.run(work, "podman", "run", "--rm", "--network=none", "--runtime", "runc",
+        "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", "oci:" + work.resolve("oci-busybox") + ":latest");
+    assertEquals(0, podman.exit(), podman.stdout() + podman.stderr());
+    assertEquals("hello\n", podman.stdout(), "the image's own entrypoint and cmd");
     String status = Files.readString(rootfs.resolve("var/lib/dpkg/status.d/busybox-static"));
     assertTrue(status.startsWith("Package: busybox-static\n"), status);
     assertTrue(Files.readString(rootfs.resolve("var/lib/dpkg/status.d/busybox-static.md5sums")).contains("bin/busybox"));
