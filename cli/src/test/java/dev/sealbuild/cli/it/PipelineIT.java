@@ -174,6 +174,12 @@ class PipelineIT {
     assertEquals("ELF?", Files.readString(rootfs.resolve("lib/libx.so")), "base symlink lib -> usr/lib kept");
     assertFalse(Files.exists(rootfs.resolve("opt/tool/tool.tar.gz")), "the archive itself never lands");
     Tools.ok(project, "umoci", "unpack", "--rootless", "--image", "out/from-docker:v1", "out/bundle2");
+    Tools.ok(project, "skopeo", "copy", "oci-archive:out/image.tar:v1", "oci:out/from-archive:v1");
+    Tools.ok(project, "umoci", "unpack", "--rootless", "--image", "out/from-archive:v1", "out/bundle3");
+    for (String other : List.of("out/bundle2/rootfs", "out/bundle3/rootfs")) {
+      assertEquals("#!/bin/sh\necho tool\n", Files.readString(project.resolve(other).resolve("opt/tool/bin/tool")), other);
+      assertEquals("usr/lib", Files.readSymbolicLink(project.resolve(other).resolve("lib")).toString(), other);
+    }
   }
 
   @Test
