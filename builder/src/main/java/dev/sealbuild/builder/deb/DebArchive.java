@@ -8,6 +8,7 @@ import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +42,9 @@ public final class DebArchive {
     ArArchiveInputStream ar = new ArArchiveInputStream(deb);
     ArArchiveEntry member;
     while ((member = nextMember(ar, label)) != null) {
-      String name = member.getName().endsWith("/") ? member.getName().substring(0, member.getName().length() - 1) : member.getName();
+      String name = memberName(member, label);
       if (name.startsWith("control.tar")) {
-        return parseControlTar(decompressors.tarStream(ar, format(name, label), label + " " + name), label);
+        return parseControlTar(ar, name, label);
       }
       if (name.startsWith("data.tar")) {
         break;
@@ -59,33 +60,26 @@ public final class DebArchive {
     boolean sawData = false;
     ArArchiveEntry member;
     while ((member = nextMember(ar, label)) != null) {
-      String name = member.getName();
-      if (name.endsWith("/")) {
-        name = name.substring(0, name.length() - 1);
-      }
-      if (name.contains("/") || name.contains("..") || name.isEmpty()) {
-        throw new HostileInputException(label + ": ar member name '" + name + "' is not allowed");
-      }
+      String name = memberName(member, label);
       if (name.equals("debian-binary")) {
         if (sawBinary || control != null || sawData) {
           throw new HostileInputException(label + ": debian-binary must come first, once");
         }
         String version = new String(ar.readNBytes(16), StandardCharsets.US_ASCII);
         if (!version.startsWith("2.")) {
-          throw new HostileInputException(label + ": unsupported .deb format '" + version.strip() + "'");
+          throw new HostileInputException(label + ": unsupported .deb format '" + printable(version.strip()) + "'");
         }
         sawBinary = true;
       } else if (name.startsWith("control.tar")) {
         if (!sawBinary || control != null || sawData) {
           throw new HostileInputException(label + ": control.tar must follow debian-binary, once");
         }
-        control = parseControlTar(decompressors.tarStream(ar, format(name, label), label + " " + name), label);
+        control = parseControlTar(ar, name, label);
       } else if (name.startsWith("data.tar")) {
         if (control == null || sawData) {
           throw new HostileInputException(label + ": data.tar must follow control.tar, once");
         }
-        new TarIngest(spool).ingest(decompressors.tarStream(ar, format(name, label), label + " " + name), tree,
-            IngestPolicy.packageData(epoch, label));
+        new TarIngest(spool).ingest(decompressed(ar, name, label), tree, IngestPolicy.packageData(epoch, label));
         sawData = true;
       } else if (!name.startsWith("_")) {
         throw new HostileInputException(label + ": unexpected ar member '" + name + "'");
@@ -97,11 +91,29 @@ public final class DebArchive {
     return control;
   }
 
+  /** The member's name without GNU ar's trailing slash; names that could mean a path or break a message are refused. */
+  private static String memberName(ArArchiveEntry member, String label) {
+    String name = member.getName();
+    if (name.endsWith("/")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    if (name.isEmpty() || name.contains("/") || name.contains("..") || !name.equals(printable(name))) {
+      throw new HostileInputException(label + ": ar member name '" + printable(name) + "' is not allowed");
+    }
+    return name;
+  }
+
+  /** The member's tar stream through exactly the decompressor its name declares; read errors name the member. */
+  private InputStream decompressed(InputStream member, String name, String label) throws IOException {
+    String what = label + " " + name;
+    return new NamedReadErrors(decompressors.tarStream(member, format(name, label), what), what);
+  }
+
   private static ArArchiveEntry nextMember(ArArchiveInputStream ar, String label) throws IOException {
     try {
       return ar.getNextEntry();
     } catch (IOException | IllegalArgumentException e) {
-      throw new HostileInputException(label + ": not a valid .deb (ar) archive: " + e.getMessage());
+      throw new HostileInputException(label + ": not a valid .deb (ar) archive: " + describe(e));
     }
   }
 
@@ -115,31 +127,104 @@ public final class DebArchive {
     };
   }
 
-  private static Control parseControlTar(InputStream tarStream, String label) throws IOException {
-    TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
+  private Control parseControlTar(InputStream member, String name, String label) throws IOException {
+    String what = label + " " + name;
+    TarArchiveInputStream tar = new TarArchiveInputStream(decompressed(member, name, label), "UTF-8");
     String control = null;
     String md5sums = "";
-    TarArchiveEntry e;
-    while ((e = tar.getNextEntry()) != null) {
-      String name = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-      if (!e.isFile() || !(name.equals("control") || name.equals("md5sums"))) {
-        continue;
+    try {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        String entry = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
+        if (!e.isFile() || !(entry.equals("control") || entry.equals("md5sums"))) {
+          continue;
+        }
+        if (e.getSize() > MAX_CONTROL_FILE) {
+          throw new HostileInputException(label + ": control file " + entry + " is larger than " + MAX_CONTROL_FILE + " bytes");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        tar.transferTo(out);
+        String text = out.toString(StandardCharsets.UTF_8);
+        if (entry.equals("control")) {
+          control = text;
+        } else {
+          md5sums = text;
+        }
       }
-      if (e.getSize() > MAX_CONTROL_FILE) {
-        throw new HostileInputException(label + ": control file " + name + " is larger than " + MAX_CONTROL_FILE + " bytes");
+    } catch (IOException | IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(what)) {
+        throw e;
       }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tar.transferTo(out);
-      String text = out.toString(StandardCharsets.UTF_8);
-      if (name.equals("control")) {
-        control = text;
-      } else {
-        md5sums = text;
-      }
+      throw new HostileInputException(what + ": not a valid tar archive (" + describe(e) + ")");
     }
     if (control == null) {
       throw new HostileInputException(label + ": control.tar has no control file");
     }
     return new Control(control, md5sums);
+  }
+
+  static String describe(Exception e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : printable(e.getMessage());
+  }
+
+  /** Control characters escaped and length capped, so that a name from the archive keeps a message on one line. */
+  static String printable(String s) {
+    String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    StringBuilder b = new StringBuilder();
+    t.codePoints().forEach(cp -> {
+      if (cp < 0x20 || cp == 0x7f) {
+        b.append(String.format("\\x%02x", cp));
+      } else {
+        b.appendCodePoint(cp);
+      }
+    });
+    return b.toString();
+  }
+
+  /**
+   * Gives read errors of a decompressed member a message naming the package and member: decompressors
+   * report truncation with no message at all (EOFException) or a bare one ("Truncated source").
+   */
+  private static final class NamedReadErrors extends FilterInputStream {
+    private final String what;
+
+    NamedReadErrors(InputStream in, String what) {
+      super(in);
+      this.what = what;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw named(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw named(e);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return super.skip(n);
+      } catch (IOException e) {
+        throw named(e);
+      }
+    }
+
+    private IOException named(IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(what)) {
+        return e;
+      }
+      return new IOException(what + ": truncated or corrupt (" + describe(e) + ")", e);
+    }
   }
 }

@@ -2,10 +2,12 @@ package dev.sealbuild.builder.deb;
 
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.builder.cache.CacheException;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.cache.VerifyingInputStream;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
@@ -23,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Installs pinned {@code .deb} packages the way distroless does: files from each package's data.tar with
@@ -35,6 +39,10 @@ public final class DebianPackagesSource implements LayerSource {
   static final EntryPath STATUS_DIR = EntryPath.parse("var/lib/dpkg/status.d");
   static final EntryPath CA_BUNDLE = EntryPath.parse("etc/ssl/certs/ca-certificates.crt");
   private static final String CA_SOURCE_DIR = "usr/share/ca-certificates/";
+  private static final int MAX_CERTIFICATE_BYTES = 1 << 20;
+  /** Debian policy 5.6.1 and 5.6.12 (lowercase names; versions with epoch and revision). */
+  private static final Pattern DEBIAN_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
+  private static final Pattern DEBIAN_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+~:-]*");
 
   private final List<LockedPackage> packages;
   private final CacheReader cache;
@@ -58,12 +66,18 @@ public final class DebianPackagesSource implements LayerSource {
 
   @Override
   public void addTo(ImageTree tree) throws IOException {
+    packages.forEach(DebianPackagesSource::requireDebianNames);
     DebArchive deb = new DebArchive(decompressors, spool);
     Map<String, ControlFields> fields = new HashMap<>();
     for (LockedPackage p : packages) {
-      try (InputStream in = cache.open(p.sha256(), p.size(), label(p))) {
-        fields.put(p.name(), ControlFields.parse(deb.readControl(in, label(p)).control()));
-      }
+      fields.put(p.name(), read(p, false, in -> {
+        ControlFields f = ControlFields.parse(deb.readControl(in, label(p)).control());
+        if (!p.name().equals(f.packageName())) {
+          throw new HostileInputException(label(p) + ": its control file names package '"
+              + DebArchive.printable(String.valueOf(f.packageName())) + "'; check the repository, then run build lock again");
+        }
+        return f;
+      }));
     }
     FileClaims claims = new FileClaims((a, b) -> fields.get(a) != null && fields.get(a).replaces().contains(b));
     Map<String, DebArchive.Control> installed = new TreeMap<>();
@@ -71,10 +85,7 @@ public final class DebianPackagesSource implements LayerSource {
     try {
       for (LockedPackage p : installOrder(fields)) {
         claims.installing(p.name());
-        try (VerifyingInputStream in = cache.open(p.sha256(), p.size(), label(p))) {
-          installed.put(p.name(), deb.install(in, tree, epoch, label(p)));
-          in.drainAndVerify();
-        }
+        installed.put(p.name(), read(p, true, in -> deb.install(in, tree, epoch, label(p))));
       }
     } finally {
       tree.listen(null);
@@ -82,6 +93,45 @@ public final class DebianPackagesSource implements LayerSource {
     record(installed, tree);
     if (installed.containsKey("ca-certificates")) {
       caBundle(tree);
+    }
+  }
+
+  private interface DebReader<T> {
+    T read(VerifyingInputStream in) throws IOException;
+  }
+
+  /**
+   * Reads a package from the cache. When reading fails, the rest of the blob is hashed first: a blob that
+   * is not what the lock pinned is reported as such (run build prep), whatever its bytes made the reader say.
+   */
+  private <T> T read(LockedPackage p, boolean verifyAll, DebReader<T> reader) throws IOException {
+    try (VerifyingInputStream in = cache.open(p.sha256(), p.size(), label(p))) {
+      T result;
+      try {
+        result = reader.read(in);
+      } catch (HostileInputException | IOException e) {
+        try {
+          in.drainAndVerify();
+        } catch (CacheException corrupt) {
+          corrupt.addSuppressed(e);
+          throw corrupt;
+        } catch (IOException unreadable) {
+          e.addSuppressed(unreadable);
+        }
+        throw e;
+      }
+      if (verifyAll) {
+        in.drainAndVerify();
+      }
+      return result;
+    }
+  }
+
+  /** Names and versions become paths and messages: only what Debian allows in them is accepted. */
+  private static void requireDebianNames(LockedPackage p) {
+    if (!DEBIAN_NAME.matcher(p.name()).matches() || !DEBIAN_VERSION.matcher(p.version()).matches()) {
+      throw new HostileInputException("locked package '" + DebArchive.printable(p.name()) + "' version '"
+          + DebArchive.printable(p.version()) + "' is not a valid Debian package name and version; run build lock again");
     }
   }
 
@@ -124,27 +174,62 @@ public final class DebianPackagesSource implements LayerSource {
     }
   }
 
-  /** What update-ca-certificates would write: every shipped certificate, in path order, in one PEM file. */
+  /**
+   * What update-ca-certificates would write: every certificate the image holds, in path order, in one PEM
+   * file. Paths come from all layers, but each is read as the merged file system shows it, so a certificate
+   * a lower layer also has is bundled once, with its current content.
+   */
   private void caBundle(ImageTree tree) throws IOException {
-    ByteArrayOutputStream bundle = new ByteArrayOutputStream();
+    TreeSet<EntryPath> paths = new TreeSet<>();
     for (var layer : tree.layers()) {
-      for (Map.Entry<EntryPath, Node> e : layer.entries().entrySet()) {
-        String path = e.getKey().value();
-        if (path.startsWith(CA_SOURCE_DIR) && path.endsWith(".crt") && e.getValue() instanceof Node.RegularFile f) {
-          Content content = f.content();
-          try (InputStream in = content.open()) {
-            byte[] pem = in.readNBytes(1 << 20);
-            bundle.write(pem);
-            if (pem.length > 0 && pem[pem.length - 1] != '\n') {
-              bundle.write('\n');
-            }
-          }
+      for (EntryPath path : layer.entries().keySet()) {
+        if (path.value().startsWith(CA_SOURCE_DIR) && path.value().endsWith(".crt")) {
+          paths.add(path);
+        }
+      }
+    }
+    ByteArrayOutputStream bundle = new ByteArrayOutputStream();
+    for (EntryPath path : paths) {
+      if (visible(tree, path) && tree.lookup(path) instanceof Node.RegularFile f) {
+        Content content = f.content();
+        if (content.size() > MAX_CERTIFICATE_BYTES) {
+          throw new HostileInputException("certificate " + path + " is larger than " + MAX_CERTIFICATE_BYTES
+              + " bytes; exclude the package that ships it");
+        }
+        byte[] pem = readExactly(content);
+        bundle.write(pem);
+        if (pem.length > 0 && pem[pem.length - 1] != '\n') {
+          bundle.write('\n');
         }
       }
     }
     tree.addDirectory(EntryPath.parse("etc/ssl"), new Meta(0755, 0, 0, epoch));
     tree.addDirectory(EntryPath.parse("etc/ssl/certs"), new Meta(0755, 0, 0, epoch));
     addGenerated(tree, CA_BUNDLE, bundle.toByteArray());
+  }
+
+  /** Reads exactly the content's size, never asking for zero bytes (the spool's reader treats that as its end). */
+  private static byte[] readExactly(Content content) throws IOException {
+    byte[] bytes = new byte[(int) content.size()];
+    try (InputStream in = content.open()) {
+      for (int off = 0, n; off < bytes.length; off += n) {
+        n = in.read(bytes, off, bytes.length - off);
+        if (n < 0) {
+          throw new IOException(content.origin() + ": ends after " + off + " of " + bytes.length + " bytes");
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /** Whether every parent of a path is still a directory: a lower layer's entry under a replaced directory is gone. */
+  private static boolean visible(ImageTree tree, EntryPath path) {
+    for (EntryPath p = path.parent(); !p.isRoot(); p = p.parent()) {
+      if (!(tree.lookup(p) instanceof Node.Directory)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void addGenerated(ImageTree tree, EntryPath path, byte[] bytes) throws IOException {

@@ -4,10 +4,11 @@ import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Node;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiPredicate;
 
 /**
@@ -16,7 +17,7 @@ import java.util.function.BiPredicate;
  * as dpkg would allow.
  */
 final class FileClaims implements ImageTree.WriteListener {
-  private final Map<EntryPath, String> owners = new HashMap<>();
+  private final NavigableMap<EntryPath, String> owners = new TreeMap<>();
   private final BiPredicate<String, String> replaces;
   private String current;
 
@@ -34,6 +35,9 @@ final class FileClaims implements ImageTree.WriteListener {
     if (current == null || node instanceof Node.Directory) {
       return;
     }
+    if (replaced instanceof Node.Directory) {
+      dropDirectory(path);
+    }
     String previous = owners.put(path, current);
     if (previous == null || previous.equals(current) || replaced == null || same(node, replaced)) {
       return;
@@ -43,6 +47,22 @@ final class FileClaims implements ImageTree.WriteListener {
           + " with different content, and " + current + " does not declare Replaces: " + previous
           + "; exclude one of them");
     }
+  }
+
+  /**
+   * A file or link in place of a directory removes what is below it: refused when that is another package's
+   * (dpkg: "trying to overwrite directory with nondirectory"), unless the current package replaces it.
+   */
+  private void dropDirectory(EntryPath dir) {
+    Map<EntryPath, String> below = owners.subMap(new EntryPath(dir.value() + "/"), true, new EntryPath(dir.value() + "0"), false);
+    for (Map.Entry<EntryPath, String> e : below.entrySet()) {
+      String other = e.getValue();
+      if (!other.equals(current) && !replaces.test(current, other)) {
+        throw new HostileInputException("packages " + other + " and " + current + ": " + current + " ships " + dir
+            + " as a file or link, where " + other + " has " + e.getKey() + "; exclude one of them");
+      }
+    }
+    below.clear();
   }
 
   private static boolean same(Node a, Node b) {
