@@ -105,6 +105,9 @@ public final class ContentSpool implements Closeable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+          if (len == 0) {
+            return 0;
+          }
           if (position >= limit) {
             return -1;
           }

@@ -41,6 +41,7 @@ public final class DebianPackagesSource implements LayerSource {
   private static final String CA_SOURCE_DIR = "usr/share/ca-certificates/";
   private static final int MAX_CERTIFICATE_BYTES = 1 << 20;
   /** Debian policy 5.6.1 and 5.6.12 (lowercase names; versions with epoch and revision). */
+  private static final long MAX_STATUS_RECORD = 16 << 20;
   private static final Pattern DEBIAN_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
   private static final Pattern DEBIAN_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+~:-]*");
 
@@ -79,7 +80,9 @@ public final class DebianPackagesSource implements LayerSource {
         return f;
       }));
     }
+    fields.putAll(installedBefore(tree));
     FileClaims claims = new FileClaims((a, b) -> fields.get(a) != null && fields.get(a).replaces().contains(b));
+    claimInstalledFiles(tree, claims);
     Map<String, DebArchive.Control> installed = new TreeMap<>();
     tree.listen(claims);
     try {
@@ -94,6 +97,64 @@ public final class DebianPackagesSource implements LayerSource {
     if (installed.containsKey("ca-certificates")) {
       caBundle(tree);
     }
+  }
+
+  /**
+   * One source per package, in install order (packages others replace first), for one layer per package.
+   * Each still sees what the earlier ones installed, through the image's dpkg records.
+   */
+  public List<DebianPackagesSource> perPackage() throws IOException {
+    packages.forEach(DebianPackagesSource::requireDebianNames);
+    DebArchive deb = new DebArchive(decompressors, spool);
+    Map<String, ControlFields> fields = new HashMap<>();
+    for (LockedPackage p : packages) {
+      fields.put(p.name(), read(p, false, in -> ControlFields.parse(deb.readControl(in, label(p)).control())));
+    }
+    return installOrder(fields).stream()
+        .map(p -> new DebianPackagesSource(List.of(p), cache, spool, decompressors, epoch)).toList();
+  }
+
+  /** Control fields of packages an earlier source (or layer) recorded in status.d. */
+  private static Map<String, ControlFields> installedBefore(ImageTree tree) throws IOException {
+    Map<String, ControlFields> fields = new HashMap<>();
+    for (Map.Entry<String, byte[]> record : statusRecords(tree, "").entrySet()) {
+      fields.put(record.getKey(), ControlFields.parse(new String(record.getValue(), StandardCharsets.UTF_8)));
+    }
+    return fields;
+  }
+
+  /** Files an earlier source installed, from its md5sums record, as dpkg knows them from its database. */
+  private static void claimInstalledFiles(ImageTree tree, FileClaims claims) throws IOException {
+    for (Map.Entry<String, byte[]> record : statusRecords(tree, ".md5sums").entrySet()) {
+      for (String line : new String(record.getValue(), StandardCharsets.UTF_8).split("\n")) {
+        int space = line.indexOf("  ");
+        if (space > 0) {
+          try {
+            EntryPath path = EntryPath.parse(line.substring(space + 2));
+            claims.claim(tree.resolveParent(path).child(path.name()), record.getKey());
+          } catch (HostileInputException ignored) {
+            // a path that cannot be placed was never installed either
+          }
+        }
+      }
+    }
+  }
+
+  private static Map<String, byte[]> statusRecords(ImageTree tree, String suffix) throws IOException {
+    Map<String, byte[]> records = new TreeMap<>();
+    for (var layer : tree.layers()) {
+      for (Map.Entry<EntryPath, Node> e : layer.entries().subMap(STATUS_DIR, false, new EntryPath(STATUS_DIR.value() + "0"), false).entrySet()) {
+        String name = e.getKey().name();
+        boolean wanted = suffix.isEmpty() ? !name.endsWith(".md5sums") : name.endsWith(suffix);
+        if (wanted && e.getKey().parent().equals(STATUS_DIR) && e.getValue() instanceof Node.RegularFile f) {
+          if (f.content().size() > MAX_STATUS_RECORD) {
+            throw new HostileInputException(e.getKey() + " is larger than " + MAX_STATUS_RECORD + " bytes; refusing to read it");
+          }
+          records.put(suffix.isEmpty() ? name : name.substring(0, name.length() - suffix.length()), readExactly(f.content()));
+        }
+      }
+    }
+    return records;
   }
 
   private interface DebReader<T> {

@@ -30,6 +30,11 @@ final class FileClaims implements ImageTree.WriteListener {
     this.current = packageName;
   }
 
+  /** Records a path an earlier install already gave to {@code packageName} (from the image's dpkg records). */
+  void claim(EntryPath path, String packageName) {
+    owners.putIfAbsent(path, packageName);
+  }
+
   @Override
   public void written(EntryPath path, Node node, Node replaced) {
     if (current == null || node instanceof Node.Directory) {

@@ -123,7 +123,8 @@ public final class ImageAssembler {
     return layers;
   }
 
-  private List<LayerSource> packageSources(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform) {
+  private List<LayerSource> packageSources(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform)
+      throws IOException {
     List<LockedPackage> mine = lock.packageList().stream().filter(p -> p.platforms().contains(platform)).toList();
     if (mine.isEmpty()) {
       return List.of();
@@ -131,11 +132,8 @@ public final class ImageAssembler {
     if (!"deb".equals(mine.get(0).type())) {
       throw new LockException("packages of type " + mine.get(0).type() + " cannot be installed by this sealbuild");
     }
-    if (spec.layers() == LayerStrategy.PER_SOURCE) {
-      return mine.stream().<LayerSource>map(p -> new DebianPackagesSource(List.of(p), cache, context.spool(),
-          context.decompressors(), context.epoch())).toList();
-    }
-    return List.of(new DebianPackagesSource(mine, cache, context.spool(), context.decompressors(), context.epoch()));
+    DebianPackagesSource all = new DebianPackagesSource(mine, cache, context.spool(), context.decompressors(), context.epoch());
+    return spec.layers() == LayerStrategy.PER_SOURCE ? List.copyOf(all.perPackage()) : List.of(all);
   }
 
   private LayerBlob writeLayer(LayerWriter writer, ImageTree tree, LayerTree layer, Path stagingDir, String createdBy)

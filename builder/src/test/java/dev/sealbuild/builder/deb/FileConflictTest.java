@@ -134,8 +134,6 @@ class FileConflictTest {
    * silently shadows an earlier package's different file.
    */
   @Test
-  @org.junit.jupiter.api.Disabled("bug in dev.sealbuild.builder.image.ImageAssembler.packageSources: per-source layers lose "
-      + "cross-package conflict checks and Replaces order")
   void aConflictAcrossPerPackageLayersIsStillAConflict(@TempDir Path work) throws IOException {
     try (PackageFixture f = new PackageFixture(work)) {
       LockedPackage a = f.cache(shipping("a", "from a"));

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SpoolReadTest {
   @Test
-  @Disabled("bug in dev.sealbuild.builder.archive.ContentSpool: read(b, off, 0) throws 'spool file ended early' instead of returning 0")
   void spooledPackageContentReadsWithReadAllBytes(@TempDir Path work) throws IOException {
     byte[] data = new byte[20_000];
     Arrays.fill(data, (byte) 'x');
