@@ -2,13 +2,39 @@ package dev.sealbuild.lockfiles.lock;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 
 /** The digest of a normalized spec: sha256 of its canonical compact JSON, after variables and defaults. */
 public final class SpecDigest {
   private SpecDigest() {}
 
+  /**
+   * Empty lists and maps are left out, so a spec that does not use a key added by a later sealbuild keeps
+   * its digest (and its lock stays current) across upgrades.
+   */
   public static Sha256 of(BuildSpec spec) {
-    return Sha256.hash(CanonicalJson.compact(spec));
+    return Sha256.hash(CanonicalJson.compact(withoutEmpty(CanonicalJson.sortedTree(spec))));
+  }
+
+  private static JsonNode withoutEmpty(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode out = CanonicalJson.mapper().createObjectNode();
+      node.fields().forEachRemaining(e -> {
+        JsonNode child = withoutEmpty(e.getValue());
+        if (!((child.isArray() || child.isObject()) && child.isEmpty())) {
+          out.set(e.getKey(), child);
+        }
+      });
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = CanonicalJson.mapper().createArrayNode();
+      node.forEach(child -> out.add(withoutEmpty(child)));
+      return out;
+    }
+    return node;
   }
 }

@@ -93,4 +93,12 @@ class LockfileIOTest {
     assertEquals(SpecDigest.of(a), SpecDigest.of(b));
     assertFalse(SpecDigest.of(a).equals(SpecDigest.of(c)));
   }
+
+  @Test
+  void unusedKeysDoNotChangeTheDigest() {
+    SpecReader reader = new SpecReader(Map.of());
+    BuildSpec bare = reader.parse("build.yaml", "name: a\n");
+    BuildSpec explicitEmpty = reader.parse("build.yaml", "name: a\nfiles: []\ncopy: []\npackages: []\nexclude: []\nconfig: {}\n");
+    assertEquals(SpecDigest.of(bare), SpecDigest.of(explicitEmpty));
+  }
 }
