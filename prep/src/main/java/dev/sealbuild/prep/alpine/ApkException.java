@@ -1,0 +1,17 @@
+package dev.sealbuild.prep.alpine;
+
+/**
+ * Bad Alpine input: a malformed or oversized index, package or version, a failed verification, or an
+ * unsatisfiable request. The message is one line naming the culprit and what to do.
+ */
+public class ApkException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public ApkException(String message) {
+    super(message);
+  }
+
+  public ApkException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

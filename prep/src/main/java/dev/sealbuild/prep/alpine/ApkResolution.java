@@ -1,0 +1,26 @@
+package dev.sealbuild.prep.alpine;
+
+import java.util.List;
+
+/**
+ * The outcome of {@link ApkResolver#resolve}: lists sorted by package name, then version.
+ *
+ * @param world the dependencies resolved for: the base world plus the requests (as apk's world file)
+ * @param packages every package present afterwards (installed ones that stay, plus new ones)
+ * @param toInstall packages to download and install: new ones, and new versions replacing installed ones
+ * @param toRemove installed packages that are gone afterwards (replaced by another version, or no longer
+ *     wanted by the world)
+ */
+public record ApkResolution(
+    List<ApkDependency> world,
+    List<ApkPackage> packages,
+    List<ApkPackage> toInstall,
+    List<ApkPackage> toRemove) {
+
+  public ApkResolution {
+    world = List.copyOf(world);
+    packages = List.copyOf(packages);
+    toInstall = List.copyOf(toInstall);
+    toRemove = List.copyOf(toRemove);
+  }
+}
