@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import dev.sealbuild.prep.testing.Requirements;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,9 +48,9 @@ final class AlpineChroot {
   }
 
   private static AlpineChroot extract(String fixture) throws IOException, InterruptedException {
-    assumeTrue("x86_64".equals(arch()) || "amd64".equals(System.getProperty("os.arch")),
+    Requirements.require("x86_64".equals(arch()) || "amd64".equals(System.getProperty("os.arch")),
         "the minirootfs runs on x86_64 only");
-    assumeTrue(isRoot(), "running apk in a chroot needs root");
+    Requirements.require(isRoot(), "running apk in a chroot needs root");
     Path tarball = AlpineFixtures.file(fixture);
     Path root = Files.createTempDirectory("sealbuild-alpine-");
     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
@@ -62,7 +62,7 @@ final class AlpineChroot {
     }
     AlpineChroot chroot = new AlpineChroot(root);
     Run probe = chroot.run("/bin/busybox", "true");
-    assumeTrue(probe.exitCode() == 0, "cannot run programs in a chroot here: " + probe.stderr());
+    Requirements.require(probe.exitCode() == 0, "cannot run programs in a chroot here: " + probe.stderr());
     return chroot;
   }
 

@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import dev.sealbuild.prep.testing.Requirements;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,15 +13,15 @@ final class AlpineFixtures {
 
   static Path dir() {
     String shared = System.getProperty("sealbuild.shared");
-    assumeTrue(shared != null, "system property sealbuild.shared is not set");
+    Requirements.require(shared != null, "system property sealbuild.shared is not set");
     Path dir = Path.of(shared, "fixtures", "alpine");
-    assumeTrue(Files.isDirectory(dir), "Alpine fixtures missing at " + dir);
+    Requirements.require(Files.isDirectory(dir), "Alpine fixtures missing at " + dir);
     return dir;
   }
 
   static Path file(String relative) {
     Path file = dir().resolve(relative);
-    assumeTrue(Files.isRegularFile(file), "Alpine fixture missing: " + file);
+    Requirements.require(Files.isRegularFile(file), "Alpine fixture missing: " + file);
     return file;
   }
 

@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +51,7 @@ class DebianResolverAptEquivalenceTest {
   @BeforeAll
   static void readTheRealRepositoryOnce() throws Exception {
     Optional<AptSources.Source> source = AptSources.host().find(SUITE, COMPONENT);
-    assumeTrue(source.isPresent(), "the host's apt sources have no " + SUITE + " " + COMPONENT + " entry");
+    Requirements.require(source.isPresent(), "the host's apt sources have no " + SUITE + " " + COMPONENT + " entry");
     keyring = source.get().signedBy().orElse(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"));
     proxy = new MirrorProxy(source.get().uri(), Files.createDirectories(tmp.resolve("mirror")));
     index = reader().read("debian", SUITE, List.of(COMPONENT), ARCH);
@@ -221,7 +222,7 @@ class DebianResolverAptEquivalenceTest {
 
   @Test
   void realVersionPairsCompareLikeDpkg() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpkg")), "dpkg is not installed");
+    Requirements.require(Files.isExecutable(Path.of("/usr/bin/dpkg")), "dpkg is not installed");
     List<DebianPackage> packages = index.packages();
     Random random = new Random(7);
     List<String[]> pairs = new ArrayList<>();
@@ -279,7 +280,7 @@ class DebianResolverAptEquivalenceTest {
   void severalSuitesResolveLikeAptGet() throws Exception {
     Optional<AptSources.Source> updates = AptSources.host().find(SUITE + "-updates", COMPONENT);
     Optional<AptSources.Source> security = AptSources.host().find(SUITE + "-security", COMPONENT);
-    assumeTrue(updates.isPresent() && security.isPresent(), "the host's apt sources lack the updates/security suites");
+    Requirements.require(updates.isPresent() && security.isPresent(), "the host's apt sources lack the updates/security suites");
     try (MirrorProxy updatesProxy = new MirrorProxy(updates.get().uri(), Files.createDirectories(tmp.resolve("u")));
         MirrorProxy securityProxy = new MirrorProxy(security.get().uri(), Files.createDirectories(tmp.resolve("s")))) {
       List<DebianRepositoryIndex> indexes = List.of(index,

@@ -1,10 +1,10 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -89,7 +89,7 @@ class DebianVersionTest {
   /** Random versions covering ~, letters, digits, epochs and revisions, checked against the real dpkg. */
   @Test
   void agreesWithDpkgCompareVersionsOnRandomPairs() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpkg")), "dpkg is not installed");
+    Requirements.require(Files.isExecutable(Path.of("/usr/bin/dpkg")), "dpkg is not installed");
     Random random = new Random(20260522);
     List<String[]> pairs = new ArrayList<>();
     for (int k = 0; k < 400; k++) {

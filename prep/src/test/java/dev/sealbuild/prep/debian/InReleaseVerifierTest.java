@@ -1,9 +1,9 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.IOException;
@@ -156,7 +156,7 @@ class InReleaseVerifierTest {
   /** Interoperability: a message clearsigned by the real gpg, with dash-escaping and trailing blanks. */
   @Test
   void verifiesWhatRealGpgClearsigns(@TempDir Path home) throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/gpg")), "gpg is not installed");
+    Requirements.require(Files.isExecutable(Path.of("/usr/bin/gpg")), "gpg is not installed");
     Path gnupg = Files.createDirectory(home.resolve("gnupg"));
     Files.setPosixFilePermissions(gnupg, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     try {

@@ -1,9 +1,9 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.prep.testing.Requirements;
 import static dev.sealbuild.prep.debian.SyntheticRepository.pkg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ class SyntheticAptEquivalenceTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/apt-get")), "apt-get is not installed");
+    Requirements.require(Files.isExecutable(Path.of("/usr/bin/apt-get")), "apt-get is not installed");
     TestPgp.Key key = TestPgp.newKey("Synthetic <synthetic@example.org>");
     repo = new SyntheticRepository(SyntheticRepository.Spec.simple("synthetic"), key, STANZAS);
     Path keyring = tmp.resolve("synthetic.gpg");
