@@ -5,6 +5,8 @@ import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.prep.lock.Locker;
+import dev.sealbuild.lockfiles.spec.RepositorySpec;
+import dev.sealbuild.prep.packages.AlpineLocker;
 import dev.sealbuild.prep.packages.DebianLocker;
 import dev.sealbuild.prep.packages.PackageLocker;
 import java.time.Clock;
@@ -53,22 +55,13 @@ final class LockCommand implements Callable<Integer> {
     if (check) {
       return check(project, previous);
     }
-    PackageLocker packages = new DebianLocker(mirrorOptions.mirrors(), project.specDir(), Clock.systemUTC(),
-        allowExpiredMetadata, message -> System.err.println(message));
     if (dryRun) {
-      Locker planner = new Locker((url, label) -> {
-        throw new IllegalStateException("dry run downloads nothing");
-      }, (file, label) -> {
-        throw new IllegalStateException("dry run imports nothing");
-      }, packages);
-      System.out.write(CanonicalJson.pretty(planner.plan(project.spec(), previous)));
-      System.out.flush();
-      return 0;
+      return dryRun(project, previous);
     }
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
     try (PrepServices services = PrepServices.create(env, cache, System.err)) {
-      Lockfile lock = new Locker(services.downloader(), services.importer(), packages)
+      Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services))
           .lock(project.spec(), project.specDir(), previous, epoch);
       byte[] bytes = io.toBytes(lock);
       boolean unchanged = Files.exists(project.lockFile()) && Arrays.equals(bytes, Files.readAllBytes(project.lockFile()));
@@ -78,6 +71,28 @@ final class LockCommand implements Callable<Integer> {
       System.err.println((unchanged ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
     }
     return 0;
+  }
+
+  private int dryRun(Project project, Optional<Lockfile> previous) throws Exception {
+    try (PrepServices services = PrepServices.create(env, cache, System.err)) {
+      Locker planner = new Locker((url, label) -> {
+        throw new IllegalStateException("dry run downloads nothing");
+      }, (file, label) -> {
+        throw new IllegalStateException("dry run imports nothing");
+      }, packageLocker(project, services));
+      System.out.write(CanonicalJson.pretty(planner.plan(project.spec(), previous)));
+      System.out.flush();
+      return 0;
+    }
+  }
+
+  private PackageLocker packageLocker(Project project, PrepServices services) {
+    if (RepositorySpec.ALPINE.equals(project.spec().packageType())) {
+      return new AlpineLocker(mirrorOptions.mirrors(), project.specDir(), services.alpineTransport(services.fetcher()),
+          message -> System.err.println(message));
+    }
+    return new DebianLocker(mirrorOptions.mirrors(), project.specDir(), Clock.systemUTC(), allowExpiredMetadata,
+        message -> System.err.println(message));
   }
 
   private Integer check(Project project, Optional<Lockfile> previous) {

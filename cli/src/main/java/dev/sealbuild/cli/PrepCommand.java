@@ -5,6 +5,11 @@ import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.prep.alpine.ApkException;
+import dev.sealbuild.prep.alpine.ApkKeyring;
+import dev.sealbuild.prep.alpine.ApkLimits;
+import dev.sealbuild.prep.alpine.ApkPackageVerifier;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.packages.Mirrors;
 import java.util.HashMap;
@@ -88,11 +93,38 @@ final class PrepCommand implements Callable<Integer> {
         }
       }
       List<DownloadResult> results = services.prepDownloader().downloadAll(fetches);
+      verifyApkPackages(lock, services);
       long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count();
       System.err.println("prep: " + results.size() + " entries ready in " + services.cache().layout().root()
           + " (" + fetched + " fetched, " + (results.size() - fetched) + " already cached)");
     }
     return 0;
+  }
+
+  /**
+   * Alpine packages are checked beyond their sha256 against what the signed index said (Q1 control
+   * checksum, signature when present, datahash); a package that fails is removed from the cache.
+   */
+  private static void verifyApkPackages(Lockfile lock, PrepServices services) throws Exception {
+    for (LockedPackage p : lock.packageList()) {
+      if (!"apk".equals(p.type())) {
+        continue;
+      }
+      LockedRepository repo = lock.repositoryList().stream().filter(r -> r.name().equals(p.repository())).findFirst()
+          .orElseThrow(() -> new LockException("lock pins " + p.label() + " from unknown repository " + p.repository() + "; run build lock"));
+      Map<String, String> keys = new HashMap<>();
+      if (repo.keys() != null) {
+        repo.keys().forEach(k -> keys.put(k.name(), k.pem()));
+      }
+      Path blob = services.cache().layout().blob(p.sha256());
+      try (var in = Files.newInputStream(blob)) {
+        new ApkPackageVerifier(ApkKeyring.fromPem(keys), ApkLimits.defaults())
+            .verify(in, new ApkPackageVerifier.Expected(p.name(), p.version(), p.checksum(), p.size()));
+      } catch (ApkException e) {
+        Files.deleteIfExists(blob);
+        throw new CliException(p.label() + ": " + e.getMessage() + " (removed from the cache)");
+      }
+    }
   }
 
   private static void importLocal(PrepServices services, Path file, Sha256 expected) throws Exception {

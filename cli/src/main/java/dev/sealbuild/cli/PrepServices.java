@@ -3,7 +3,16 @@ package dev.sealbuild.cli;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.prep.fetch.DownloadedBlob;
+import dev.sealbuild.prep.fetch.FetchJob;
+import dev.sealbuild.prep.fetch.FetchRequest;
+import dev.sealbuild.prep.packages.AlpineLocker;
+import dev.sealbuild.prep.packages.BaseApkDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
 import dev.sealbuild.prep.fetch.FetchSettings;
 import dev.sealbuild.prep.fetch.HttpFetcher;
 import dev.sealbuild.prep.fetch.PrepDownloader;
@@ -19,12 +28,15 @@ final class PrepServices implements AutoCloseable {
   /** Files downloaded only to hash them at lock time may be large (rootfs tarballs), but not unbounded. */
   private static final long MAX_UNPINNED_BYTES = 8L << 30;
 
+  private static final int MAX_INDEX_BYTES = 64 << 20;
   private final CacheWriter cache;
   private final PrepDownloader downloader;
+  private final HttpFetcher fetcher;
 
-  private PrepServices(CacheWriter cache, PrepDownloader downloader) {
+  private PrepServices(CacheWriter cache, PrepDownloader downloader, HttpFetcher fetcher) {
     this.cache = cache;
     this.downloader = downloader;
+    this.fetcher = fetcher;
   }
 
   static PrepServices create(Environment env, Path cacheOption, PrintStream err) {
@@ -39,7 +51,7 @@ final class PrepServices implements AutoCloseable {
     PrepDownloader downloader = new PrepDownloader(fetcher, cache, progress, jobs);
     // A Ctrl-C removes partial downloads; a kill -9 leaves them in tmp/, cleaned at the next prep.
     Runtime.getRuntime().addShutdownHook(new Thread(downloader::cancel, "sealbuild-cancel-downloads"));
-    return new PrepServices(cache, downloader);
+    return new PrepServices(cache, downloader, fetcher);
   }
 
   CacheWriter cache() {
@@ -65,6 +77,55 @@ final class PrepServices implements AutoCloseable {
       Sha256 digest = cache.importFile(file);
       return new Downloader.Pinned(digest, Files.size(file));
     };
+  }
+
+  /** Alpine lock-time access: signed indexes into memory, packages into the cache, the base's database. */
+  AlpineLocker.Transport alpineTransport(HttpFetcher fetcher) {
+    return new AlpineLocker.Transport() {
+      @Override
+      public byte[] fetchIndex(URI url, String label) {
+        return fetcher.fetchSmall(FetchRequest.of(label, url), MAX_INDEX_BYTES);
+      }
+
+      @Override
+      public Pinned fetchPackage(URI url, String label) {
+        DownloadedBlob blob = downloader.fetchUnpinned(label, url, MAX_UNPINNED_BYTES);
+        return new Pinned(blob.sha256(), blob.size());
+      }
+
+      @Override
+      public InputStream openCached(Sha256 digest) throws IOException {
+        return Files.newInputStream(cache.layout().blob(digest));
+      }
+
+      @Override
+      public void discard(Sha256 digest) throws IOException {
+        Files.deleteIfExists(cache.layout().blob(digest));
+      }
+
+      @Override
+      public BaseDatabase baseDatabase(LockedRootfs rootfs, boolean mayDownload) throws IOException {
+        if (!cache.contains(rootfs.sha256()) && !mayDownload) {
+          System.err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
+              + " empty root; import it with build cache import to include what it already has");
+          return null;
+        }
+        if (!cache.contains(rootfs.sha256())) {
+          URI url = URI.create(rootfs.source());
+          if (url.getScheme() == null) {
+            throw new CliException("base rootfs " + rootfs.source() + " is not in the cache; run build lock again");
+          }
+          downloader.downloadAll(List.of(new FetchJob("base rootfs", url, rootfs.sha256(), rootfs.size())));
+        }
+        try (InputStream in = Files.newInputStream(cache.layout().blob(rootfs.sha256()))) {
+          return BaseApkDatabase.read(in, rootfs.source());
+        }
+      }
+    };
+  }
+
+  HttpFetcher fetcher() {
+    return fetcher;
   }
 
   @Override

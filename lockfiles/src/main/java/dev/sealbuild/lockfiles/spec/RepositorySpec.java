@@ -51,7 +51,7 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
         throw new IllegalArgumentException("repository " + name + ": an alpine repository needs a url, such as https://dl-cdn.alpinelinux.org/alpine/v3.20/main");
       }
       if (keys == null || keys.isEmpty()) {
-        throw new IllegalArgumentException("repository " + name + ": an alpine repository needs keys (PEM RSA public keys, relative to the spec)");
+        throw new IllegalArgumentException("repository " + name + ": an alpine repository needs keys (PEM RSA public keys: paths relative to the spec, or https URLs)");
       }
       if (suite != null || components != null || keyring != null) {
         throw new IllegalArgumentException("repository " + name + ": alpine repositories take url and keys only");

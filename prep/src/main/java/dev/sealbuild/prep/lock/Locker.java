@@ -2,7 +2,6 @@ package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedFile;
-import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.prep.packages.PackageLocker;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
@@ -73,13 +72,13 @@ public final class Locker {
         rootfs = new LockedRootfs(r.source(), p.sha256(), p.size());
       }
     }
-    PackageLocker.Pinned pinned = pinPackages(spec, previous);
+    PackageLocker.Pinned pinned = pinPackages(spec, previous, rootfs);
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, files,
         pinned.repositories(), pinned.packages());
   }
 
   /** Packages are re-resolved when the spec changed; an unchanged spec keeps its pinned closure offline. */
-  private PackageLocker.Pinned pinPackages(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
+  private PackageLocker.Pinned pinPackages(BuildSpec spec, Optional<Lockfile> previous, LockedRootfs rootfs) throws IOException {
     if (spec.packages().isEmpty()) {
       return new PackageLocker.Pinned(List.of(), List.of());
     }
@@ -87,15 +86,29 @@ public final class Locker {
     if (current.isPresent()) {
       return new PackageLocker.Pinned(current.get().repositoryList(), current.get().packageList());
     }
-    return packages.lock(spec);
+    return packages.lock(spec, rootfs);
+  }
+
+  /** The base as the spec pins it, when it does (a dry run downloads nothing to find out). */
+  private static LockedRootfs pinnedRootfs(BuildSpec spec) {
+    RootfsSource r = spec.base().rootfs();
+    return r == null || r.sha256() == null ? null : new LockedRootfs(r.source(), Sha256.ofHex(r.sha256()), null);
   }
 
   /** What {@link #lock} would pin, without downloading or writing anything. */
   public List<PlannedEntry> plan(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
     List<PlannedEntry> out = new ArrayList<>();
-    for (LockedPackage p : pinPackages(spec, previous).packages()) {
-      out.add(new PlannedEntry(p.type(), p.name(), p.version(), p.sha256().toString(), p.size(),
-          p.architecture() + " from " + p.repository() + " for " + p.platforms()));
+    Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)));
+    if (!spec.packages().isEmpty()) {
+      List<PackageLocker.Planned> planned = current.isPresent() && !current.get().packageList().isEmpty()
+          ? current.get().packageList().stream().map(p -> new PackageLocker.Planned(p.type(), p.name(), p.version(),
+              p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms())).toList()
+          : packages.plan(spec, current.map(Lockfile::rootfs).orElse(pinnedRootfs(spec)));
+      for (PackageLocker.Planned p : planned) {
+        out.add(new PlannedEntry(p.type(), p.name(), p.version(), p.sha256() == null ? null : p.sha256().toString(), p.size(),
+            p.architecture() + " from " + p.repository() + " for " + p.platforms()
+                + (p.sha256() == null ? " (download to hash)" : "")));
+      }
     }
     RootfsSource r = spec.base().rootfs();
     if (r != null) {

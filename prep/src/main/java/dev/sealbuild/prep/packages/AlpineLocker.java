@@ -1,0 +1,203 @@
+package dev.sealbuild.prep.packages;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.lockfiles.spec.RepositorySpec;
+import dev.sealbuild.prep.alpine.ApkException;
+import dev.sealbuild.prep.alpine.ApkIndexVerifier;
+import dev.sealbuild.prep.alpine.ApkInstalledDb;
+import dev.sealbuild.prep.alpine.ApkKeyring;
+import dev.sealbuild.prep.alpine.ApkLimits;
+import dev.sealbuild.prep.alpine.ApkPackage;
+import dev.sealbuild.prep.alpine.ApkPackageVerifier;
+import dev.sealbuild.prep.alpine.ApkResolver;
+import dev.sealbuild.prep.alpine.SignedApkIndex;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Pins Alpine packages: verifies each repository's {@code APKINDEX.tar.gz} signature against the spec's
+ * keys, resolves the closure like apk (packages a base root filesystem already has are not installed
+ * again), then downloads each package once, checks it against the signed index (Q1 control checksum,
+ * size, signature, datahash) and records its SHA-256: the lock's root of trust is SHA-256, not the index's
+ * SHA-1. The keys are embedded in the lock so a rebuild never depends on them still being published.
+ */
+public final class AlpineLocker implements PackageLocker {
+  /** How the locker reaches the network and the cache; implemented over prep's fetcher and cache writer. */
+  public interface Transport {
+    byte[] fetchIndex(URI url, String label) throws IOException;
+
+    /** Downloads into the cache (or finds it there) and returns its digest and size. */
+    Pinned fetchPackage(URI url, String label) throws IOException;
+
+    InputStream openCached(Sha256 digest) throws IOException;
+
+    /** Removes a blob that turned out not to be what the signed index describes. */
+    void discard(Sha256 digest) throws IOException;
+
+    /** The base root filesystem's {@code lib/apk/db/installed} and {@code etc/apk/world}; null if it has none. */
+    BaseDatabase baseDatabase(LockedRootfs rootfs, boolean mayDownload) throws IOException;
+
+    record Pinned(Sha256 sha256, long size) {}
+
+    record BaseDatabase(String installed, String world) {}
+  }
+
+  private final Mirrors mirrors;
+  private final Path specDir;
+  private final Transport transport;
+  private final Consumer<String> progress;
+
+  public AlpineLocker(Mirrors mirrors, Path specDir, Transport transport, Consumer<String> progress) {
+    this.mirrors = mirrors;
+    this.specDir = specDir;
+    this.transport = transport;
+    this.progress = progress;
+  }
+
+  @Override
+  public Pinned lock(BuildSpec spec, LockedRootfs rootfs) throws IOException {
+    List<Resolved> resolved = resolve(spec, rootfs, true);
+    return new Pinned(resolved.isEmpty() ? List.of() : resolved.get(0).repositories(),
+        resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(Resolved.Entry::locked).toList());
+  }
+
+  @Override
+  public List<Planned> plan(BuildSpec spec, LockedRootfs rootfs) throws IOException {
+    List<Resolved> resolved = resolve(spec, rootfs, false);
+    return resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(e -> {
+      LockedPackage p = e.locked();
+      return new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), e.downloaded() ? p.sha256() : null,
+          p.size(), p.platforms());
+    }).toList();
+  }
+
+  private record Resolved(List<LockedRepository> repositories, List<Entry> packages) {
+    record Entry(LockedPackage locked, boolean downloaded) {}
+  }
+
+  /** Without {@code download}, packages are resolved but not fetched: their sha256 is left unknown. */
+  private List<Resolved> resolve(BuildSpec spec, LockedRootfs rootfs, boolean download) throws IOException {
+    mirrors.checkOverridesName(spec.repositories());
+    Map<String, Map<String, String>> keysByRepo = new LinkedHashMap<>();
+    for (RepositorySpec repo : spec.repositories()) {
+      keysByRepo.put(repo.name(), readKeys(repo));
+    }
+    Transport.BaseDatabase base = rootfs == null ? null : transport.baseDatabase(rootfs, download);
+    ApkInstalledDb installed = base == null ? ApkInstalledDb.empty() : ApkInstalledDb.parse(base.installed(), base.world());
+    Map<String, List<LockedRepository.Index>> indexes = new TreeMap<>();
+    Map<String, Resolved.Entry> packages = new TreeMap<>();
+    for (Platform platform : spec.platforms()) {
+      String arch = ApkArchitectures.of(platform);
+      List<ApkPackage> available = new ArrayList<>();
+      Map<String, String> repoOfChecksum = new LinkedHashMap<>();
+      for (RepositorySpec repo : spec.repositories()) {
+        URI url = URI.create(mirrors.baseUrl(repo) + "/" + arch + "/APKINDEX.tar.gz");
+        progress.accept("reading " + repo.name() + " " + url);
+        ApkKeyring keyring = ApkKeyring.fromPem(keysByRepo.get(repo.name()));
+        SignedApkIndex signed;
+        try {
+          signed = new ApkIndexVerifier(keyring, ApkLimits.defaults()).verify(transport.fetchIndex(url, repo.name() + " index"), url.toString());
+        } catch (ApkException e) {
+          throw new PackageException("repository " + repo.name() + ": " + e.getMessage());
+        }
+        indexes.computeIfAbsent(repo.name(), k -> new ArrayList<>())
+            .add(new LockedRepository.Index(arch + "/APKINDEX.tar.gz", signed.sha256(), null, signed.signingKey()));
+        for (ApkPackage p : signed.index().packages()) {
+          repoOfChecksum.putIfAbsent(p.checksum(), repo.name());
+          available.add(p);
+        }
+      }
+      List<ApkPackage> toInstall;
+      try {
+        toInstall = new ApkResolver(available, installed).resolve(spec.packages()).toInstall();
+      } catch (ApkException e) {
+        throw new PackageException(platform + ": " + e.getMessage());
+      }
+      for (ApkPackage p : toInstall) {
+        String repo = repoOfChecksum.get(p.checksum());
+        String key = p.name() + " " + p.version() + " " + arch;
+        Resolved.Entry previousEntry = packages.get(key);
+        LockedPackage previous = previousEntry == null ? null : previousEntry.locked();
+        List<Platform> platforms = new ArrayList<>(previous == null ? List.of() : previous.platforms());
+        platforms.add(platform);
+        Sha256 sha = previousEntry != null && previousEntry.downloaded() ? previous.sha256() : null;
+        long size = p.size();
+        if (sha == null && download) {
+          RepositorySpec repoSpec = spec.repositories().stream().filter(r -> r.name().equals(repo)).findFirst().orElseThrow();
+          URI url = URI.create(mirrors.baseUrl(repoSpec) + "/" + arch + "/" + p.fileName());
+          Transport.Pinned pinned = transport.fetchPackage(url, p.nameVersion());
+          verify(p, pinned, ApkKeyring.fromPem(keysByRepo.get(repo)));
+          sha = pinned.sha256();
+          size = pinned.size();
+        }
+        packages.put(key, new Resolved.Entry(new LockedPackage("apk", p.name(), p.version(), arch, repo, arch + "/" + p.fileName(),
+            sha == null ? UNKNOWN : sha, size, p.checksum(), platforms), sha != null));
+      }
+    }
+    List<LockedRepository> repositories = new ArrayList<>();
+    for (RepositorySpec repo : spec.repositories()) {
+      List<LockedRepository.Key> keys = keysByRepo.get(repo.name()).entrySet().stream()
+          .map(e -> new LockedRepository.Key(e.getKey(), e.getValue())).toList();
+      repositories.add(new LockedRepository(repo.name(), RepositorySpec.ALPINE, indexes.getOrDefault(repo.name(), List.of()), keys));
+    }
+    return List.of(new Resolved(repositories, List.copyOf(packages.values())));
+  }
+
+  /** Stands in for a digest not known yet (dry run); never written to a lock. */
+  private static final Sha256 UNKNOWN = Sha256.ofHex("0".repeat(64));
+
+  /** The package as downloaded must be the one the signed index describes. */
+  private void verify(ApkPackage p, Transport.Pinned pinned, ApkKeyring keyring) throws IOException {
+    try (InputStream in = transport.openCached(pinned.sha256())) {
+      new ApkPackageVerifier(keyring, ApkLimits.defaults()).verify(in, ApkPackageVerifier.Expected.of(p));
+    } catch (ApkException e) {
+      transport.discard(pinned.sha256());
+      throw new PackageException(p.nameVersion() + ": " + e.getMessage() + "; it does not match the signed index");
+    }
+  }
+
+  private Map<String, String> readKeys(RepositorySpec repo) throws IOException {
+    Map<String, String> keys = new TreeMap<>();
+    for (String key : repo.keys()) {
+      if (key.startsWith("https://") || key.startsWith("http://")) {
+        URI url = URI.create(key);
+        String name = url.getPath().substring(url.getPath().lastIndexOf('/') + 1);
+        String pem = new String(transport.fetchIndex(url, repo.name() + " key " + name), StandardCharsets.US_ASCII);
+        try {
+          ApkKeyring.parsePem(pem, name);
+        } catch (ApkException e) {
+          throw new PackageException("repository " + repo.name() + ": " + key + ": " + e.getMessage());
+        }
+        keys.put(name, pem);
+        continue;
+      }
+      Path file = specDir.resolve(key).normalize();
+      try {
+        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+        ApkKeyring.parsePem(pem, file.getFileName().toString());
+        keys.put(file.getFileName().toString(), pem);
+      } catch (NoSuchFileException e) {
+        throw new PackageException("repository " + repo.name() + ": key " + key + " not found (relative to " + specDir + ")");
+      } catch (ApkException e) {
+        throw new PackageException("repository " + repo.name() + ": " + e.getMessage());
+      }
+    }
+    return keys;
+  }
+}
