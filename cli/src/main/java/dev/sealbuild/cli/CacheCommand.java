@@ -28,8 +28,8 @@ final class CacheCommand implements Runnable {
     @Parameters(arity = "1..*", paramLabel = "FILE")
     List<Path> files;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
-    Path cache;
+    @picocli.CommandLine.Mixin
+    CacheOption cacheOption = new CacheOption();
 
     private final Environment env;
 
@@ -39,7 +39,7 @@ final class CacheCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CacheWriter writer = CacheWriter.open(env.cache(cache));
+      CacheWriter writer = CacheWriter.open(env.cache(cacheOption.cache));
       for (Path file : files) {
         Path f = env.workingDir().resolve(file);
         if (!Files.isRegularFile(f)) {
@@ -55,8 +55,8 @@ final class CacheCommand implements Runnable {
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Re-hash every blob in the cache and report the bad ones (exit 1 when any).")
   static final class Verify implements Callable<Integer> {
-    @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
-    Path cache;
+    @picocli.CommandLine.Mixin
+    CacheOption cacheOption = new CacheOption();
 
     @Option(names = "--delete", description = "delete bad entries so the next build prep fetches them again")
     boolean delete;
@@ -69,7 +69,7 @@ final class CacheCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CacheWriter writer = CacheWriter.open(env.cache(cache));
+      CacheWriter writer = CacheWriter.open(env.cache(cacheOption.cache));
       VerifyReport report = writer.verifyAll(delete);
       for (BadBlob bad : report.problems()) {
         System.out.println("bad: " + bad.path() + ": " + bad.problem() + " " + bad.detail() + (bad.deleted() ? " (deleted)" : ""));

@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,11 +38,8 @@ final class ImageCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "spec file or directory holding build.yaml (default: .)")
-  Path path;
-
-  @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
-  Path cache;
+  @picocli.CommandLine.Mixin
+  ProjectOptions options = new ProjectOptions();
 
   @Option(names = {"-o", "--output"}, paramLabel = "TRANSPORT:PATH",
       description = "oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:NAME:TAG]; repeatable "
@@ -81,7 +77,7 @@ final class ImageCommand implements Callable<Integer> {
     }
     probe();
 
-    Project project = Project.load(env, path);
+    Project project = Project.load(env, options.path);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : lock.sourceDateEpoch();
@@ -91,7 +87,7 @@ final class ImageCommand implements Callable<Integer> {
     Path firstParent = Files.createDirectories(targets.get(0).path().toAbsolutePath().getParent());
     Path staging = Files.createTempDirectory(firstParent, ".sealbuild-staging");
     try {
-      CacheReader cacheReader = new CacheReader(env.cache(cache));
+      CacheReader cacheReader = new CacheReader(env.cache(options.cache()));
       ImageAssembler assembler = new ImageAssembler(cacheReader, DecompressionLimits.DEFAULT, msg -> System.err.println(msg));
       BuiltImage image = assembler.assemble(project.spec(), lock, project.specDir(), epoch, staging);
       Map<String, String> annotations = Map.of("dev.sealbuild.network", state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));

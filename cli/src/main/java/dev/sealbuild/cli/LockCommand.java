@@ -17,17 +17,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "lock", mixinStandardHelpOptions = true,
     description = {"Pin every input of the spec by content and write build.lock.json beside it.",
         "Inputs the lock already pins are kept; unpinned files are downloaded once (into the cache) to hash them."})
 final class LockCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "spec file or directory holding build.yaml (default: .)")
-  Path path;
-
-  @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
-  Path cache;
+  @picocli.CommandLine.Mixin
+  ProjectOptions options = new ProjectOptions();
 
   @Option(names = "--check", description = "write nothing; exit 1 with a summary when the lock is missing or stale (a CI gate)")
   boolean check;
@@ -49,7 +45,7 @@ final class LockCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Project project = Project.load(env, path);
+    Project project = Project.load(env, options.path);
     LockfileIO io = new LockfileIO();
     Optional<Lockfile> previous = Files.exists(project.lockFile()) ? Optional.of(io.read(project.lockFile())) : Optional.empty();
     if (check) {
@@ -60,7 +56,7 @@ final class LockCommand implements Callable<Integer> {
     }
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
-    try (PrepServices services = PrepServices.create(env, cache, System.err)) {
+    try (PrepServices services = PrepServices.create(env, options.cache(), System.err)) {
       Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services))
           .lock(project.spec(), project.specDir(), previous, epoch);
       byte[] bytes = io.toBytes(lock);
@@ -74,7 +70,7 @@ final class LockCommand implements Callable<Integer> {
   }
 
   private int dryRun(Project project, Optional<Lockfile> previous) throws Exception {
-    try (PrepServices services = PrepServices.create(env, cache, System.err)) {
+    try (PrepServices services = PrepServices.create(env, options.cache(), System.err)) {
       Locker planner = new Locker((url, label) -> {
         throw new IllegalStateException("dry run downloads nothing");
       }, (file, label) -> {

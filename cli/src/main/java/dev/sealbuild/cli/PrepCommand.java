@@ -27,17 +27,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "prep", mixinStandardHelpOptions = true,
-    description = {"Fetch every input the lock pins into the vendor cache, verifying size and sha256.",
+    description = {"Fetch every input the lock pins into the vendor options.cache(), verifying size and sha256.",
         "Entries already cached cost no network. Honours HTTP(S)_PROXY and NO_PROXY."})
 final class PrepCommand implements Callable<Integer> {
-  @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = "spec file or directory holding build.yaml (default: .)")
-  Path path;
-
-  @Option(names = "--cache", paramLabel = "DIR", description = "vendor cache (default: $SEALBUILD_CACHE, else ./vendor-cache)")
-  Path cache;
+  @picocli.CommandLine.Mixin
+  ProjectOptions options = new ProjectOptions();
 
   @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4", description = "downloads at once (default: ${DEFAULT-VALUE})")
   int jobs;
@@ -56,13 +52,13 @@ final class PrepCommand implements Callable<Integer> {
     if (jobs < 1 || jobs > 64) {
       throw new CliException("--jobs must be between 1 and 64");
     }
-    Project project = Project.load(env, path);
+    Project project = Project.load(env, options.path);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     LockStatus status = LockStatus.check(project.spec(), lock);
     if (!status.upToDate()) {
       throw new LockException("build.lock.json is stale: " + status.problems().get(0) + "; run build lock");
     }
-    try (PrepServices services = PrepServices.create(env, cache, System.err, jobs)) {
+    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, jobs)) {
       services.cache().deleteStaleTemp(java.time.Duration.ofDays(1));
       List<FetchJob> fetches = new ArrayList<>();
       LockedRootfs rootfs = lock.rootfs();
@@ -122,7 +118,7 @@ final class PrepCommand implements Callable<Integer> {
             .verify(in, new ApkPackageVerifier.Expected(p.name(), p.version(), p.checksum(), p.size()));
       } catch (ApkException e) {
         Files.deleteIfExists(blob);
-        throw new CliException(p.label() + ": " + e.getMessage() + " (removed from the cache)");
+        throw new CliException(p.label() + ": " + e.getMessage() + " (removed from the options.cache())");
       }
     }
   }

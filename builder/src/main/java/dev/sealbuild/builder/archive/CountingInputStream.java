@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.archive;
 
 import dev.sealbuild.builder.fs.HostileInputException;
-import java.io.FilterInputStream;
+import dev.sealbuild.builder.io.ObservingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -10,7 +10,7 @@ import java.io.InputStream;
  * a bounded amount of input: gzip reads a header's file name and comment into memory up to a NUL byte,
  * however long they are.
  */
-final class CountingInputStream extends FilterInputStream {
+final class CountingInputStream extends ObservingInputStream {
   private final long maxBeforeOutput;
   private final String what;
   private long count;
@@ -36,44 +36,8 @@ final class CountingInputStream extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    int b = super.read();
-    if (b >= 0) {
-      add(1);
-    }
-    return b;
-  }
-
-  @Override
-  public int read(byte[] buf, int off, int len) throws IOException {
-    int n = super.read(buf, off, len);
-    if (n > 0) {
-      add(n);
-    }
-    return n;
-  }
-
-  /** No mark/reset: a reader that rewinds would make bytes count (and hash) twice. */
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public synchronized void mark(int readlimit) {
-    // unsupported, see markSupported
-  }
-
-  @Override
-  public synchronized void reset() throws java.io.IOException {
-    throw new java.io.IOException("mark/reset not supported");
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    long s = super.skip(n);
-    add(s);
-    return s;
+  protected void observe(byte[] buf, int off, int len) {
+    add(len);
   }
 
   private void add(long n) {

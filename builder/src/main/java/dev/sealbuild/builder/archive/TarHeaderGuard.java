@@ -1,8 +1,8 @@
 package dev.sealbuild.builder.archive;
 
 import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.builder.io.ObservingInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -12,11 +12,10 @@ import java.io.InputStream;
  * records into memory whatever their declared size, so this is where their size is bounded; the kept
  * bytes let {@link TarHeaderChain} decode names strictly and check the records as GNU tar reads them.
  */
-final class TarHeaderGuard extends FilterInputStream {
+final class TarHeaderGuard extends ObservingInputStream {
   /** All header blocks and extended-header records of one entry together. */
   static final int MAX_HEADER_BYTES = 1 << 20;
   private final String label;
-  private final byte[] skipBuffer = new byte[8192];
   private long position;
   private long captureStart;
   private ByteArrayOutputStream captured;
@@ -42,51 +41,8 @@ final class TarHeaderGuard extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    int b = super.read();
-    if (b >= 0) {
-      keep(new byte[] {(byte) b}, 0, 1);
-    }
-    return b;
-  }
-
-  @Override
-  public int read(byte[] buf, int off, int len) throws IOException {
-    int n = super.read(buf, off, len);
-    if (n > 0) {
-      keep(buf, off, n);
-    }
-    return n;
-  }
-
-  /** Skipping reads, so skipped header bytes are kept and counted too. */
-  @Override
-  public long skip(long n) throws IOException {
-    long done = 0;
-    while (done < n) {
-      int r = read(skipBuffer, 0, (int) Math.min(skipBuffer.length, n - done));
-      if (r < 0) {
-        break;
-      }
-      done += r;
-    }
-    return done;
-  }
-
-  /** No mark/reset: the reader would re-read bytes and the count would lie. */
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  @Override
-  public synchronized void mark(int readlimit) {
-    // not supported
-  }
-
-  @Override
-  public synchronized void reset() throws IOException {
-    throw new IOException("mark/reset not supported");
+  protected void observe(byte[] buf, int off, int len) {
+    keep(buf, off, len);
   }
 
   private void keep(byte[] buf, int off, int n) {

@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.cache;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
-import java.io.FilterInputStream;
+import dev.sealbuild.builder.io.ObservingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
  * Hashes a blob while it streams and fails at the end if it is not what the lock pinned. Reads at most
  * the pinned size + 1 bytes when the size is known.
  */
-public final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends ObservingInputStream {
   private final MessageDigest digest;
   private final Sha256 expected;
   private final Long expectedSize;
@@ -32,51 +32,22 @@ public final class VerifyingInputStream extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+  protected int limitRead(int len) {
+    return expectedSize == null ? len : (int) Math.min(len, expectedSize + 1 - count);
   }
 
   @Override
-  public int read(byte[] buf, int off, int len) throws IOException {
-    if (expectedSize != null) {
-      len = (int) Math.max(1, Math.min(len, expectedSize + 1 - count));
-    }
-    int n = super.read(buf, off, len);
-    if (n < 0) {
-      verify();
-      return -1;
-    }
-    digest.update(buf, off, n);
-    count += n;
+  protected void observe(byte[] buf, int off, int len) {
+    digest.update(buf, off, len);
+    count += len;
     if (expectedSize != null && count > expectedSize) {
       throw new CacheException(label + ": cached blob is larger than the " + expectedSize + " bytes the lock pins; run build cache verify, then build prep");
     }
-    return n;
-  }
-
-  /** No mark/reset: a reader that rewinds would make bytes count (and hash) twice. */
-  @Override
-  public boolean markSupported() {
-    return false;
   }
 
   @Override
-  public synchronized void mark(int readlimit) {
-    // unsupported, see markSupported
-  }
-
-  @Override
-  public synchronized void reset() throws java.io.IOException {
-    throw new java.io.IOException("mark/reset not supported");
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    byte[] buf = new byte[(int) Math.min(n, 64 * 1024)];
-    int r = read(buf, 0, buf.length);
-    return Math.max(r, 0);
+  protected void atEnd() {
+    verify();
   }
 
   /** Reads whatever is left and checks the digest; the caller uses this once its parser stops early. */
