@@ -7,6 +7,7 @@ import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -36,7 +37,40 @@ public final class TarIngest {
     }
   }
 
+  /**
+   * Lets a caller see each entry as it is read: take an entry for itself (package metadata it reads from
+   * {@code data}) instead of placing it, adjust its owner or mode, and learn which entries were placed.
+   */
+  public interface EntryHook {
+    /** True when the hook consumed the entry; it is then not placed in the tree. */
+    boolean take(String name, String linkName, TarArchiveEntry entry, InputStream data) throws IOException;
+
+    /** The metadata the entry is placed with; {@code packaged} is what the archive says, mtime clamped. */
+    default Meta meta(TarArchiveEntry entry, Meta packaged) {
+      return packaged;
+    }
+
+    /** The entry was placed in the tree with {@code meta}. */
+    void placed(String name, String linkName, TarArchiveEntry entry, Meta meta) throws IOException;
+  }
+
+  private static final EntryHook NO_HOOK = new EntryHook() {
+    @Override
+    public boolean take(String name, String linkName, TarArchiveEntry entry, InputStream data) {
+      return false;
+    }
+
+    @Override
+    public void placed(String name, String linkName, TarArchiveEntry entry, Meta meta) {
+      // nothing to do
+    }
+  };
+
   public void ingest(InputStream tarStream, ImageTree tree, IngestPolicy policy) throws IOException {
+    ingest(tarStream, tree, policy, NO_HOOK);
+  }
+
+  public void ingest(InputStream tarStream, ImageTree tree, IngestPolicy policy, EntryHook hook) throws IOException {
     TarHeaderGuard guard = new TarHeaderGuard(tarStream, policy.label());
     // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly.
     TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.ISO_8859_1.name());
@@ -74,7 +108,12 @@ public final class TarIngest {
         throw new HostileInputException(policy.label() + ": " + e.getMessage());
       }
       try {
-        apply(tar, entry, name, linkName, tree, policy);
+        if (hook.take(name, linkName, entry, tar)) {
+          // What the hook left unread is read here, so the next headers are read where they begin.
+          tar.transferTo(OutputStream.nullOutputStream());
+        } else {
+          hook.placed(name, linkName, entry, apply(tar, entry, name, linkName, tree, policy, hook));
+        }
       } catch (HostileInputException e) {
         if (e.getMessage().startsWith(policy.label())) {
           throw e; // a decompression limit, already naming the archive
@@ -106,8 +145,8 @@ public final class TarIngest {
     return previous == null ? "the first entry" : "the entry after '" + printable(previous) + "'";
   }
 
-  private void apply(TarArchiveInputStream tar, TarArchiveEntry entry, String name, String linkName, ImageTree tree,
-      IngestPolicy policy) throws IOException {
+  private Meta apply(TarArchiveInputStream tar, TarArchiveEntry entry, String name, String linkName, ImageTree tree,
+      IngestPolicy policy, EntryHook hook) throws IOException {
     if (policy.confined() && name.startsWith("/")) {
       throw new HostileInputException("absolute path escapes the destination " + policy.destination());
     }
@@ -130,7 +169,7 @@ public final class TarIngest {
     }
     if (relative.isRoot()) {
       if (kind == Kind.DIRECTORY) {
-        return;
+        return meta(entry, policy);
       }
       throw new HostileInputException(kind.word + " entry names " + (policy.destination().isRoot() ? "the image root" : "the destination " + policy.destination())
           + " itself ('.', '/' or empty)");
@@ -139,7 +178,7 @@ public final class TarIngest {
     if (policy.confined()) {
       requireInside(tree, path, policy);
     }
-    Meta meta = meta(entry, policy);
+    Meta meta = hook.meta(entry, meta(entry, policy));
     switch (kind) {
       case SYMLINK -> tree.addSymlink(path, meta, linkName);
       case HARDLINK -> {
@@ -167,6 +206,7 @@ public final class TarIngest {
         tree.addSpecial(path, meta, special, entry.getDevMajor(), entry.getDevMinor());
       }
     }
+    return meta;
   }
 
   /**

@@ -1,0 +1,351 @@
+package dev.sealbuild.builder.apk;
+
+import dev.sealbuild.builder.archive.ContentSpool;
+import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.builder.cache.CacheException;
+import dev.sealbuild.builder.cache.CacheReader;
+import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.builder.source.LayerSource;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedRepository;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Installs pinned Alpine {@code .apk} packages as apko does: each package's data placed as packaged, no
+ * script run, and apk's own database written so that the image's {@code apk} knows them:
+ * {@code /lib/apk/db/installed} (after the base's stanzas), {@code triggers}, {@code scripts.tar} (scripts
+ * stored), {@code /etc/apk/world}, {@code repositories}, {@code arch} and {@code keys/}. What the busybox
+ * trigger would have made, the applet links listed in {@code /etc/busybox-paths.d/}, is made here.
+ */
+public final class ApkPackagesSource implements LayerSource {
+  static final EntryPath INSTALLED = EntryPath.parse("lib/apk/db/installed");
+  static final EntryPath TRIGGERS = EntryPath.parse("lib/apk/db/triggers");
+  static final EntryPath SCRIPTS = EntryPath.parse("lib/apk/db/scripts.tar");
+  static final EntryPath WORLD = EntryPath.parse("etc/apk/world");
+  static final EntryPath REPOSITORIES = EntryPath.parse("etc/apk/repositories");
+  static final EntryPath ARCH = EntryPath.parse("etc/apk/arch");
+  static final EntryPath KEYS = EntryPath.parse("etc/apk/keys");
+  static final String BUSYBOX_PATHS = "etc/busybox-paths.d/";
+  private static final int MAX_DB_BYTES = 64 << 20;
+  private static final int MAX_LIST_BYTES = 1 << 20;
+  private static final Pattern APK_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_+.-]*");
+  private static final Pattern APK_VERSION = Pattern.compile("[0-9][A-Za-z0-9._+~-]*");
+  private static final Pattern Q1 = Pattern.compile("Q1[A-Za-z0-9+/]{27}=");
+  private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z0-9_@+-][A-Za-z0-9_@+.-]*");
+
+  private final List<LockedPackage> packages;
+  private final List<LockedRepository> repositories;
+  private final List<String> repositoryUrls;
+  private final List<String> world;
+  private final String apkArch;
+  private final CacheReader cache;
+  private final ContentSpool spool;
+  private final Decompressors decompressors;
+  private final long epoch;
+
+  /**
+   * @param packages the packages to install (not those the base already has)
+   * @param repositories the locked repositories, whose embedded keys go to {@code /etc/apk/keys}
+   * @param repositoryUrls lines of {@code /etc/apk/repositories}, in spec order (none: keep the base's)
+   * @param world the spec's packages, added to the base's {@code /etc/apk/world}
+   * @param apkArch apk's name of the architecture ({@code x86_64}, {@code aarch64}) for {@code /etc/apk/arch}
+   */
+  public ApkPackagesSource(List<LockedPackage> packages, List<LockedRepository> repositories, List<String> repositoryUrls,
+      List<String> world, String apkArch, CacheReader cache, ContentSpool spool, Decompressors decompressors, long epoch) {
+    this.packages = packages.stream().sorted().toList();
+    this.repositories = List.copyOf(repositories);
+    this.repositoryUrls = List.copyOf(repositoryUrls);
+    this.world = List.copyOf(world);
+    this.apkArch = apkArch;
+    this.cache = cache;
+    this.spool = spool;
+    this.decompressors = decompressors;
+    this.epoch = epoch;
+  }
+
+  @Override
+  public String describe() {
+    return packages.size() == 1 ? "package " + packages.get(0).label() : packages.size() + " Alpine packages";
+  }
+
+  @Override
+  public void addTo(ImageTree tree) throws IOException {
+    packages.forEach(ApkPackagesSource::requireValid);
+    String baseDb = InstalledDb.terminated(ImageFiles.read(tree, INSTALLED, MAX_DB_BYTES));
+    Set<String> inBase = new HashSet<>(InstalledDb.packageNames(baseDb));
+    for (LockedPackage p : packages) {
+      if (inBase.contains(p.name())) {
+        throw new HostileInputException(label(p) + ": the base image already has package " + p.name()
+            + " installed; upgrading base packages is not supported, remove it from the lock and run build lock again");
+      }
+    }
+    ApkArchive apk = new ApkArchive(decompressors, spool, ImageAccounts.of(tree));
+    Map<String, LockedPackage> byName = new LinkedHashMap<>();
+    Map<String, PkgInfo> infos = new HashMap<>();
+    for (LockedPackage p : packages) {
+      if (byName.put(p.name(), p) != null) {
+        throw new HostileInputException(label(p) + ": package " + p.name() + " is locked twice for one platform; run build lock again");
+      }
+      PkgInfo info = read(p, false, in -> apk.readInfo(in, tree, epoch, label(p)));
+      requireMatches(p, info);
+      infos.put(p.name(), info);
+    }
+    // As apk: dependencies first, so that where packages share a file, the later one's wins as apk's would.
+    List<String> order = installOrder(infos);
+    FileOwners owners = FileOwners.fromDb(baseDb);
+    Map<String, ApkArchive.Installed> installed = new HashMap<>();
+    for (String name : order) {
+      LockedPackage p = byName.get(name);
+      installed.put(name, read(p, true, in -> apk.install(in, tree, epoch, label(p), owners)));
+    }
+    writeDatabase(tree, baseDb, order, byName, installed, owners);
+    addGenerated(tree, WORLD, world(tree).getBytes(StandardCharsets.UTF_8));
+    if (!repositoryUrls.isEmpty()) {
+      addGenerated(tree, REPOSITORIES, lines(repositoryUrls, "repository URL").getBytes(StandardCharsets.UTF_8));
+    }
+    addGenerated(tree, ARCH, lines(List.of(apkArch), "apk architecture").getBytes(StandardCharsets.UTF_8));
+    keys(tree);
+    for (String name : order) {
+      busyboxLinks(tree, installed.get(name));
+    }
+  }
+
+  /** installed (base stanzas, then the new ones in install order), triggers and scripts.tar. */
+  private void writeDatabase(ImageTree tree, String baseDb, List<String> order, Map<String, LockedPackage> byName,
+      Map<String, ApkArchive.Installed> installed, FileOwners owners) throws IOException {
+    StringBuilder db = new StringBuilder(InstalledDb.withoutFiles(baseDb, owners::taken));
+    StringBuilder triggers = new StringBuilder(text(tree, TRIGGERS));
+    if (triggers.length() > 0 && triggers.charAt(triggers.length() - 1) != '\n') {
+      triggers.append('\n');
+    }
+    ScriptsTar scripts = new ScriptsTar();
+    byte[] baseScripts = ImageFiles.bytes(tree, SCRIPTS, MAX_DB_BYTES);
+    if (baseScripts != null) {
+      scripts.addExisting(baseScripts, epoch);
+    }
+    for (String name : order) {
+      LockedPackage p = byName.get(name);
+      ApkArchive.Installed i = installed.get(name);
+      List<ApkArchive.DbEntry> kept = i.entries().stream()
+          .filter(e -> e.directory() || !owners.taken(name).contains(e.path())).toList();
+      db.append(InstalledDb.stanza(i.info(), p.checksum(), p.size(), kept));
+      i.scripts().forEach((type, bytes) -> scripts.add(i.info(), p.checksum(), type, bytes, epoch));
+      List<String> paths = i.info().list("triggers");
+      if (!paths.isEmpty() && i.scripts().containsKey("trigger")) {
+        triggers.append(p.checksum()).append(' ').append(String.join(" ", paths)).append('\n');
+      }
+    }
+    scripts.sortBy(InstalledDb.checksums(db.toString()));
+    // Missing parents (an empty base) are made as root-owned 0755 directories by the tree.
+    addGenerated(tree, INSTALLED, db.toString().getBytes(StandardCharsets.UTF_8));
+    addGenerated(tree, TRIGGERS, triggers.toString().getBytes(StandardCharsets.UTF_8));
+    addGenerated(tree, SCRIPTS, scripts.write());
+  }
+
+  private interface ApkReader<T> {
+    T read(VerifyingInputStream in) throws IOException;
+  }
+
+  /**
+   * Reads a package from the cache. When reading fails, the rest of the blob is hashed first: a blob that
+   * is not what the lock pinned is reported as such (run build prep), whatever its bytes made the reader say.
+   */
+  private <T> T read(LockedPackage p, boolean verifyAll, ApkReader<T> reader) throws IOException {
+    try (VerifyingInputStream in = cache.open(p.sha256(), p.size(), label(p))) {
+      T result;
+      try {
+        result = reader.read(in);
+      } catch (HostileInputException | IOException e) {
+        try {
+          in.drainAndVerify();
+        } catch (CacheException corrupt) {
+          corrupt.addSuppressed(e);
+          throw corrupt;
+        } catch (IOException unreadable) {
+          e.addSuppressed(unreadable);
+        }
+        throw e;
+      }
+      if (verifyAll) {
+        in.drainAndVerify();
+      }
+      return result;
+    }
+  }
+
+  private static void requireMatches(LockedPackage p, PkgInfo info) {
+    if (!p.name().equals(info.name()) || !p.version().equals(info.version())) {
+      throw new HostileInputException(label(p) + ": its .PKGINFO names " + ApkText.printable(info.name()) + " "
+          + ApkText.printable(info.version()) + "; check the repository, then run build lock again");
+    }
+    if (!info.get("arch").isEmpty() && !info.get("arch").equals("noarch") && !info.get("arch").equals(p.architecture())) {
+      throw new HostileInputException(label(p) + ": built for " + ApkText.printable(info.get("arch"))
+          + ", the lock pins " + p.architecture() + "; run build lock again");
+    }
+  }
+
+  /** Dependencies first, as apk's changeset orders them; otherwise by name. */
+  private static List<String> installOrder(Map<String, PkgInfo> installed) {
+    Map<String, String> providers = new HashMap<>();
+    for (Map.Entry<String, PkgInfo> e : new TreeMap<>(installed).entrySet()) {
+      providers.putIfAbsent(e.getKey(), e.getKey());
+      for (String provided : e.getValue().list("provides")) {
+        providers.putIfAbsent(depName(provided), e.getKey());
+      }
+    }
+    List<String> order = new ArrayList<>();
+    Set<String> visiting = new HashSet<>();
+    for (String name : new TreeSet<>(installed.keySet())) {
+      visit(name, installed, providers, visiting, order);
+    }
+    return order;
+  }
+
+  /** Depth-first: a package's providers of dependencies first; {@code visiting} also breaks cycles. */
+  private static void visit(String name, Map<String, PkgInfo> installed, Map<String, String> providers,
+      Set<String> visiting, List<String> order) {
+    if (!visiting.add(name)) {
+      return;
+    }
+    for (String dep : installed.get(name).list("depend")) {
+      String provider = dep.startsWith("!") ? null : providers.get(depName(dep));
+      if (provider != null) {
+        visit(provider, installed, providers, visiting, order);
+      }
+    }
+    order.add(name);
+  }
+
+  /** The name of a dependency or provide: what comes before its version constraint. */
+  private static String depName(String dep) {
+    int end = 0;
+    while (end < dep.length() && "=<>~".indexOf(dep.charAt(end)) < 0) {
+      end++;
+    }
+    return dep.substring(0, end);
+  }
+
+  private String world(ImageTree tree) throws IOException {
+    TreeSet<String> entries = new TreeSet<>();
+    for (String w : text(tree, WORLD).split("\\s+")) {
+      if (!w.isEmpty()) {
+        entries.add(w);
+      }
+    }
+    for (String w : world) {
+      if (w.isBlank() || w.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
+        throw new HostileInputException("world entry '" + ApkText.printable(w) + "' is not a package name; fix the spec");
+      }
+      entries.add(w);
+    }
+    return entries.isEmpty() ? "" : String.join("\n", entries) + "\n";
+  }
+
+  private void keys(ImageTree tree) throws IOException {
+    Map<String, String> keys = new TreeMap<>();
+    for (LockedRepository r : repositories) {
+      for (LockedRepository.Key k : r.keys() == null ? List.<LockedRepository.Key>of() : r.keys()) {
+        if (!KEY_NAME.matcher(k.name()).matches() || k.name().startsWith(".wh.")) {
+          throw new HostileInputException("repository " + r.name() + ": key name '" + ApkText.printable(k.name())
+              + "' is not a plain file name; run build lock again");
+        }
+        String previous = keys.put(k.name(), k.pem());
+        if (previous != null && !previous.equals(k.pem())) {
+          throw new HostileInputException("key " + k.name() + " has two different contents in the lock; run build lock again");
+        }
+      }
+    }
+    for (Map.Entry<String, String> k : keys.entrySet()) {
+      String pem = k.getValue().endsWith("\n") ? k.getValue() : k.getValue() + "\n";
+      addGenerated(tree, KEYS.child(k.getKey()), pem.getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  /**
+   * What busybox's trigger ({@code busybox --install -s}) would have made: a link to the binary for each
+   * path a package lists in {@code /etc/busybox-paths.d/<name>}, where nothing exists yet.
+   */
+  private void busyboxLinks(ImageTree tree, ApkArchive.Installed installed) throws IOException {
+    for (ApkArchive.DbEntry e : installed.entries()) {
+      if (e.directory() || !e.path().value().startsWith(BUSYBOX_PATHS) || !e.path().parent().value().equals("etc/busybox-paths.d")) {
+        continue;
+      }
+      String binary = "/bin/" + e.path().name();
+      if (!(tree.lookup(EntryPath.parse(binary)) instanceof Node.RegularFile)) {
+        binary = "/bin/busybox";
+      }
+      String list = ImageFiles.read(tree, e.path(), MAX_LIST_BYTES);
+      if (list == null) {
+        continue;
+      }
+      for (String line : list.split("\n")) {
+        String path = line.strip();
+        if (path.isEmpty() || path.startsWith("#")) {
+          continue;
+        }
+        EntryPath link;
+        try {
+          link = EntryPath.parse(path);
+        } catch (HostileInputException bad) {
+          throw new HostileInputException(e.path() + " of package " + installed.info().name() + ": " + bad.getMessage());
+        }
+        if (!link.isRoot() && tree.lookup(tree.resolveParent(link).child(link.name())) == null) {
+          tree.addSymlink(link, new Meta(0777, 0, 0, epoch), binary);
+        }
+      }
+    }
+  }
+
+  private static String text(ImageTree tree, EntryPath path) throws IOException {
+    String text = ImageFiles.read(tree, path, MAX_DB_BYTES);
+    return text == null ? "" : text;
+  }
+
+  private static String lines(List<String> values, String what) {
+    StringBuilder b = new StringBuilder();
+    for (String v : values) {
+      if (v.isBlank() || v.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new HostileInputException(what + " '" + ApkText.printable(v) + "' is not a single line; fix the spec");
+      }
+      b.append(v).append('\n');
+    }
+    return b.toString();
+  }
+
+  private void addGenerated(ImageTree tree, EntryPath path, byte[] bytes) throws IOException {
+    tree.addFile(path, new Meta(0644, 0, 0, epoch), spool.append(new ByteArrayInputStream(bytes), bytes.length, "generated " + path));
+  }
+
+  /** Names, versions and checksums become file names and database lines: only what apk allows is accepted. */
+  private static void requireValid(LockedPackage p) {
+    if (!APK_NAME.matcher(p.name()).matches() || !APK_VERSION.matcher(p.version()).matches()) {
+      throw new HostileInputException("locked package '" + ApkText.printable(p.name()) + "' version '"
+          + ApkText.printable(p.version()) + "' is not a valid apk package name and version; run build lock again");
+    }
+    if (p.checksum() == null || !Q1.matcher(p.checksum()).matches()) {
+      throw new HostileInputException(label(p) + ": the lock has no valid Q1 control checksum for it"
+          + (p.checksum() == null ? "" : " ('" + ApkText.printable(p.checksum()) + "')") + "; run build lock again");
+    }
+  }
+
+  private static String label(LockedPackage p) {
+    return "package " + p.name() + " " + p.version();
+  }
+}
