@@ -1,6 +1,7 @@
 package dev.sealbuild.builder.image;
 
 import dev.sealbuild.builder.accounts.AccountsSource;
+import dev.sealbuild.builder.apk.ApkPackagesSource;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
@@ -128,6 +129,12 @@ public final class ImageAssembler {
     List<LockedPackage> mine = lock.packageList().stream().filter(p -> p.platforms().contains(platform)).toList();
     if (mine.isEmpty()) {
       return List.of();
+    }
+    if ("apk".equals(mine.get(0).type())) {
+      List<String> urls = spec.repositories().stream().map(r -> r.url() == null ? null : r.url().toString())
+          .filter(java.util.Objects::nonNull).toList();
+      return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, spec.packages(), mine.get(0).architecture(),
+          cache, context.spool(), context.decompressors(), context.epoch()));
     }
     if (!"deb".equals(mine.get(0).type())) {
       throw new LockException("packages of type " + mine.get(0).type() + " cannot be installed by this sealbuild");
