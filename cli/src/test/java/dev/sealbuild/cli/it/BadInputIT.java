@@ -124,6 +124,38 @@ class BadInputIT {
   }
 
   @Test
+  void unreadableCacheIsNamed() throws Exception {
+    Tools.require("setpriv");
+    // A project nobody may read, and a cache only root may read, built as user nobody.
+    Path shared = Files.createTempDirectory("sealbuild-unreadable");
+    try {
+      Path proj = Files.createDirectories(shared.resolve("project"));
+      Path cache = Files.createDirectories(shared.resolve("cache"));
+      Path file = Files.writeString(shared.resolve("x.txt"), "x");
+      Files.writeString(proj.resolve("build.yaml"),
+          "name: a\nfiles: [{url: 'http://127.0.0.1:9/x.txt', sha256: '" + OciLayoutReader.sha256(file) + "', dest: /x}]\n");
+      ok(new Sealbuild(proj).env("SEALBUILD_CACHE", cache.toString()).run("lock"));
+      ok(new Sealbuild(proj).env("SEALBUILD_CACHE", cache.toString()).run("cache", "import", file.toString()));
+      for (Path p : List.of(shared, proj, proj.resolve("build.yaml"), proj.resolve("build.lock.json"))) {
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-r--r--"));
+      }
+      Files.setPosixFilePermissions(cache, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      Sealbuild.Result r = new Sealbuild(proj).env("SEALBUILD_CACHE", cache.toString()).env("HOME", shared.toString())
+          .wrapper("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+          .run("image", "--output", "oci:out/x");
+      assertEquals(1, r.exit(), r.toString());
+      assertTrue(r.stderr().contains(cache.toString()) && r.stderr().contains("not readable"), r.stderr());
+      assertFalse(Files.exists(proj.resolve("out/x")));
+    } finally {
+      try (Stream<Path> s = Files.walk(shared)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+
+  @Test
   void deadMirrorNamesUrlAndEntry() throws Exception {
     spec("name: a\nfiles: [{url: 'http://127.0.0.1:9/gone.tar.gz', dest: /x}]\n");
     String err = fails("lock").stderr();
