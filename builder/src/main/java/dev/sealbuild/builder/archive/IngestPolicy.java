@@ -15,11 +15,25 @@ import dev.sealbuild.builder.fs.EntryPath;
  * @param maxEntries most entries the archive may hold, repeated names included
  */
 public record IngestPolicy(
-    EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label, long maxEntries) {
+    EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label, long maxEntries,
+    boolean whiteouts) {
   public static final long MAX_ENTRIES_PER_ARCHIVE = 2_000_000;
 
   public IngestPolicy(EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label) {
-    this(destination, confined, owner, allowSpecialFiles, epoch, label, MAX_ENTRIES_PER_ARCHIVE);
+    this(destination, confined, owner, allowSpecialFiles, epoch, label, MAX_ENTRIES_PER_ARCHIVE, false);
+  }
+
+  public IngestPolicy(EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label,
+      long maxEntries) {
+    this(destination, confined, owner, allowSpecialFiles, epoch, label, maxEntries, false);
+  }
+
+  /**
+   * A base image's layer, read to know what the image holds (the blob itself is reused as it is): OCI
+   * whiteouts ({@code .wh.NAME}, {@code .wh..wh..opq}) delete from the layers below; devices are kept.
+   */
+  public static IngestPolicy baseLayer(long epoch, String label) {
+    return new IngestPolicy(EntryPath.ROOT, false, null, true, epoch, label, MAX_ENTRIES_PER_ARCHIVE, true);
   }
 
   public static IngestPolicy rootfs(long epoch, String label) {
@@ -37,6 +51,6 @@ public record IngestPolicy(
 
   /** The same policy with another entry limit (tests use small ones). */
   public IngestPolicy withMaxEntries(long limit) {
-    return new IngestPolicy(destination, confined, owner, allowSpecialFiles, epoch, label, limit);
+    return new IngestPolicy(destination, confined, owner, allowSpecialFiles, epoch, label, limit, whiteouts);
   }
 }

@@ -6,6 +6,7 @@ import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
 import java.io.IOException;
+import java.util.List;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +130,23 @@ public final class TarIngest {
     }
   }
 
+  /** OCI whiteouts: an empty regular file named {@code .wh.NAME} deletes NAME; {@code .wh..wh..opq} makes its directory opaque. */
+  private static Meta whiteout(TarArchiveEntry entry, boolean regularFile, EntryPath relative, ImageTree tree, IngestPolicy policy) {
+    if (!regularFile || entry.getSize() != 0) {
+      throw new HostileInputException("a whiteout must be an empty regular file");
+    }
+    String target = relative.name().substring(".wh.".length());
+    EntryPath dir = relative.parent();
+    if (target.equals(".wh..opq")) {
+      tree.markOpaque(dir);
+    } else if (target.isEmpty() || target.equals(".") || target.equals("..") || target.startsWith(".wh.")) {
+      throw new HostileInputException("'" + printable(relative.name()) + "' is not a valid whiteout");
+    } else {
+      tree.whiteout(dir.child(target));
+    }
+    return meta(entry, policy);
+  }
+
   private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, IngestPolicy policy, String previous) throws IOException {
     try {
       return tar.getNextEntry();
@@ -151,10 +169,15 @@ public final class TarIngest {
       throw new HostileInputException("absolute path escapes the destination " + policy.destination());
     }
     EntryPath relative = EntryPath.parse(name);
-    for (String component : relative.components()) {
-      if (component.startsWith(".wh.")) {
-        throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
+    List<String> components = relative.components();
+    for (int i = 0; i < components.size(); i++) {
+      if (components.get(i).startsWith(".wh.") && !(policy.whiteouts() && i == components.size() - 1)) {
+        throw new HostileInputException(policy.whiteouts() ? "a whiteout name can only be the last part of a path"
+            : "whiteout names (.wh.*) are not allowed in this archive");
       }
+    }
+    if (policy.whiteouts() && !relative.isRoot() && relative.name().startsWith(".wh.")) {
+      return whiteout(entry, kind(entry, name) == Kind.FILE, relative, tree, policy);
     }
     if (entry.isSparse() || entry.isGNUSparse() || entry.isOldGNUSparse() || entry.isPaxGNUSparse() || entry.isStarSparse()) {
       throw new HostileInputException("sparse files are not supported");

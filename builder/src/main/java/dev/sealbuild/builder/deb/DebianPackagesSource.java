@@ -146,7 +146,8 @@ public final class DebianPackagesSource implements LayerSource {
       for (Map.Entry<EntryPath, Node> e : layer.entries().subMap(STATUS_DIR, false, new EntryPath(STATUS_DIR.value() + "0"), false).entrySet()) {
         String name = e.getKey().name();
         boolean wanted = suffix.isEmpty() ? !name.endsWith(".md5sums") : name.endsWith(suffix);
-        if (wanted && e.getKey().parent().equals(STATUS_DIR) && e.getValue() instanceof Node.RegularFile f) {
+        if (wanted && e.getKey().parent().equals(STATUS_DIR) && e.getValue() instanceof Node.RegularFile f
+            && tree.visible(e.getKey(), f)) {
           if (f.content().size() > MAX_STATUS_RECORD) {
             throw new HostileInputException(e.getKey() + " is larger than " + MAX_STATUS_RECORD + " bytes; refusing to read it");
           }
@@ -251,7 +252,7 @@ public final class DebianPackagesSource implements LayerSource {
     }
     ByteArrayOutputStream bundle = new ByteArrayOutputStream();
     for (EntryPath path : paths) {
-      if (visible(tree, path) && tree.lookup(path) instanceof Node.RegularFile f) {
+      if (tree.lookup(path) instanceof Node.RegularFile f && visible(tree, path)) {
         Content content = f.content();
         if (content.size() > MAX_CERTIFICATE_BYTES) {
           throw new HostileInputException("certificate " + path + " is larger than " + MAX_CERTIFICATE_BYTES

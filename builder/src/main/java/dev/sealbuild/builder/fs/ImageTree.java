@@ -50,10 +50,44 @@ public final class ImageTree {
   /** The node at an already resolved path, as the merged file system shows it. */
   public Node lookup(EntryPath resolved) {
     Node n = upper.get(resolved);
-    for (int i = lowers.size() - 1; n == null && i >= 0; i--) {
-      n = lowers.get(i).get(resolved);
+    if (n != null || upper.hidesBelow(resolved)) {
+      return n;
     }
-    return n;
+    for (int i = lowers.size() - 1; i >= 0; i--) {
+      n = lowers.get(i).get(resolved);
+      if (n != null || lowers.get(i).hidesBelow(resolved)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code node}, found in some layer at {@code resolved}, is what the merged file system shows there. */
+  public boolean visible(EntryPath resolved, Node node) {
+    return lookup(resolved) == node;
+  }
+
+  /**
+   * An OCI whiteout in a base layer: {@code path} and everything below it disappear from the layers
+   * underneath. Resolved inside the image like every other name.
+   */
+  public void whiteout(EntryPath path) {
+    if (path.isRoot()) {
+      throw new HostileInputException("a whiteout cannot delete the image root");
+    }
+    EntryPath resolved = resolveParent(path).child(path.name());
+    upper.removeChildren(resolved);
+    upper.remove(resolved);
+    upper.addWhiteout(resolved);
+  }
+
+  /** An OCI opaque directory: what the layers underneath have below {@code dir} is hidden; this layer's own entries stay. */
+  public void markOpaque(EntryPath dir) {
+    if (dir.isRoot()) {
+      upper.addOpaque(EntryPath.ROOT);
+      return;
+    }
+    upper.addOpaque(resolveParent(dir).child(dir.name()));
   }
 
   public void addDirectory(EntryPath path, Meta meta) {

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 public final class LayerTree {
   private final String description;
   private final TreeMap<EntryPath, Node> entries = new TreeMap<>();
+  private final java.util.Set<EntryPath> whiteouts = new java.util.TreeSet<>();
+  private final java.util.Set<EntryPath> opaqueDirectories = new java.util.TreeSet<>();
 
   public LayerTree(String description) {
     this.description = description;
@@ -25,12 +27,50 @@ public final class LayerTree {
     return entries.isEmpty();
   }
 
+  /** Paths this layer deletes from the layers below it (OCI {@code .wh.NAME}). */
+  public java.util.Set<EntryPath> whiteouts() {
+    return java.util.Collections.unmodifiableSet(whiteouts);
+  }
+
+  /** Directories whose lower contents this layer hides (OCI {@code .wh..wh..opq}). */
+  public java.util.Set<EntryPath> opaqueDirectories() {
+    return java.util.Collections.unmodifiableSet(opaqueDirectories);
+  }
+
+  void addWhiteout(EntryPath path) {
+    whiteouts.add(path);
+  }
+
+  void addOpaque(EntryPath dir) {
+    opaqueDirectories.add(dir);
+  }
+
+  /** Whether this layer hides {@code path} of the layers below: it, or a directory above it, is whited out or opaque. */
+  boolean hidesBelow(EntryPath path) {
+    if (whiteouts.isEmpty() && opaqueDirectories.isEmpty()) {
+      return false;
+    }
+    if (whiteouts.contains(path) || (!path.isRoot() && opaqueDirectories.contains(EntryPath.ROOT))) {
+      return true;
+    }
+    for (EntryPath p = path.parent(); !p.isRoot(); p = p.parent()) {
+      if (whiteouts.contains(p) || opaqueDirectories.contains(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   Node get(EntryPath path) {
     return entries.get(path);
   }
 
   void put(EntryPath path, Node node) {
     entries.put(path, node);
+  }
+
+  void remove(EntryPath path) {
+    entries.remove(path);
   }
 
   /** Drops everything below {@code dir} (not {@code dir} itself). */
