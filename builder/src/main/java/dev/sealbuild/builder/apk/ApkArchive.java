@@ -5,6 +5,7 @@ import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.io.NamedReadErrors;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -69,7 +70,7 @@ final class ApkArchive {
   }
 
   private void ingest(InputStream apk, ImageTree tree, long epoch, String label, Reader reader) throws IOException {
-    InputStream tar = new NamedReadErrors(decompressors.tarStream(apk, ArchiveFormat.TAR_GZIP, label), label);
+    InputStream tar = new NamedReadErrors(decompressors.tarStream(apk, ArchiveFormat.TAR_GZIP, label), label, "; run build prep");
     new TarIngest(spool).ingest(tar, tree, IngestPolicy.packageData(epoch, label), reader);
     if (reader.info == null) {
       throw new HostileInputException(label + ": no .PKGINFO (not an apk package, or an empty one)");

@@ -159,35 +159,8 @@ public final class ApkPackagesSource implements LayerSource {
     addGenerated(tree, SCRIPTS, scripts.write());
   }
 
-  private interface ApkReader<T> {
-    T read(VerifyingInputStream in) throws IOException;
-  }
-
-  /**
-   * Reads a package from the cache. When reading fails, the rest of the blob is hashed first: a blob that
-   * is not what the lock pinned is reported as such (run build prep), whatever its bytes made the reader say.
-   */
-  private <T> T read(LockedPackage p, boolean verifyAll, ApkReader<T> reader) throws IOException {
-    try (VerifyingInputStream in = cache.open(p.sha256(), p.size(), label(p))) {
-      T result;
-      try {
-        result = reader.read(in);
-      } catch (HostileInputException | IOException e) {
-        try {
-          in.drainAndVerify();
-        } catch (CacheException corrupt) {
-          corrupt.addSuppressed(e);
-          throw corrupt;
-        } catch (IOException unreadable) {
-          e.addSuppressed(unreadable);
-        }
-        throw e;
-      }
-      if (verifyAll) {
-        in.drainAndVerify();
-      }
-      return result;
-    }
+  private <T> T read(LockedPackage p, boolean verifyAll, CacheReader.BlobReader<T> reader) throws IOException {
+    return cache.read(p.sha256(), p.size(), label(p), verifyAll, reader);
   }
 
   private static void requireMatches(LockedPackage p, PkgInfo info) {

@@ -5,15 +5,6 @@ final class ApkText {
   private ApkText() {}
 
   static String printable(String s) {
-    String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    StringBuilder b = new StringBuilder();
-    t.codePoints().forEach(cp -> {
-      if (cp < 0x20 || cp == 0x7f) {
-        b.append(String.format("\\x%02x", cp));
-      } else {
-        b.appendCodePoint(cp);
-      }
-    });
-    return b.toString();
+    return dev.sealbuild.builder.io.Printable.of(s);
   }
 }

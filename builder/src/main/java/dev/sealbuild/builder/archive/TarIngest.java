@@ -267,7 +267,6 @@ public final class TarIngest {
   }
 
   private static String printable(String s) {
-    String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    return t.replaceAll("[\\p{Cntrl}]", "?");
+    return dev.sealbuild.builder.io.Printable.of(s);
   }
 }

@@ -45,6 +45,42 @@ public final class CacheReader {
     }
   }
 
+  /** Reads a blob through a parser. */
+  public interface BlobReader<T> {
+    T read(VerifyingInputStream in) throws IOException;
+  }
+
+  /**
+   * Reads a blob with {@code reader}. When the reader fails, the rest of the blob is hashed first: a blob that
+   * is not what the lock pinned is reported as such (run build prep), whatever its bytes made the reader say.
+   * With {@code verifyAll}, the whole blob is verified after a successful read too.
+   */
+  public <T> T read(Sha256 digest, Long size, String label, boolean verifyAll, BlobReader<T> reader) throws IOException {
+    try (VerifyingInputStream in = open(digest, size, label)) {
+      T result;
+      try {
+        result = reader.read(in);
+      } catch (RuntimeException | IOException e) {
+        if (e instanceof CacheException) {
+          throw e;
+        }
+        try {
+          in.drainAndVerify();
+        } catch (CacheException corrupt) {
+          corrupt.addSuppressed(e);
+          throw corrupt;
+        } catch (IOException unreadable) {
+          e.addSuppressed(unreadable);
+        }
+        throw e;
+      }
+      if (verifyAll) {
+        in.drainAndVerify();
+      }
+      return result;
+    }
+  }
+
   /** The path of a verified blob, for readers that need random access (zip). Hashes it first. */
   public Path verifiedPath(Sha256 digest, Long size, String label) throws IOException {
     try (VerifyingInputStream in = open(digest, size, label)) {

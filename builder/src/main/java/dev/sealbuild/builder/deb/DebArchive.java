@@ -7,6 +7,7 @@ import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.io.NamedReadErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -106,7 +107,7 @@ public final class DebArchive {
   /** The member's tar stream through exactly the decompressor its name declares; read errors name the member. */
   private InputStream decompressed(InputStream member, String name, String label) throws IOException {
     String what = label + " " + name;
-    return new NamedReadErrors(decompressors.tarStream(member, format(name, label), what), what);
+    return new NamedReadErrors(decompressors.tarStream(member, format(name, label), what), what, "");
   }
 
   private static ArArchiveEntry nextMember(ArArchiveInputStream ar, String label) throws IOException {
@@ -169,62 +170,6 @@ public final class DebArchive {
 
   /** Control characters escaped and length capped, so that a name from the archive keeps a message on one line. */
   static String printable(String s) {
-    String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    StringBuilder b = new StringBuilder();
-    t.codePoints().forEach(cp -> {
-      if (cp < 0x20 || cp == 0x7f) {
-        b.append(String.format("\\x%02x", cp));
-      } else {
-        b.appendCodePoint(cp);
-      }
-    });
-    return b.toString();
-  }
-
-  /**
-   * Gives read errors of a decompressed member a message naming the package and member: decompressors
-   * report truncation with no message at all (EOFException) or a bare one ("Truncated source").
-   */
-  private static final class NamedReadErrors extends FilterInputStream {
-    private final String what;
-
-    NamedReadErrors(InputStream in, String what) {
-      super(in);
-      this.what = what;
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        throw named(e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return super.read(b, off, len);
-      } catch (IOException e) {
-        throw named(e);
-      }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      try {
-        return super.skip(n);
-      } catch (IOException e) {
-        throw named(e);
-      }
-    }
-
-    private IOException named(IOException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith(what)) {
-        return e;
-      }
-      return new IOException(what + ": truncated or corrupt (" + describe(e) + ")", e);
-    }
+    return dev.sealbuild.builder.io.Printable.of(s);
   }
 }

@@ -158,35 +158,8 @@ public final class DebianPackagesSource implements LayerSource {
     return records;
   }
 
-  private interface DebReader<T> {
-    T read(VerifyingInputStream in) throws IOException;
-  }
-
-  /**
-   * Reads a package from the cache. When reading fails, the rest of the blob is hashed first: a blob that
-   * is not what the lock pinned is reported as such (run build prep), whatever its bytes made the reader say.
-   */
-  private <T> T read(LockedPackage p, boolean verifyAll, DebReader<T> reader) throws IOException {
-    try (VerifyingInputStream in = cache.open(p.sha256(), p.size(), label(p))) {
-      T result;
-      try {
-        result = reader.read(in);
-      } catch (HostileInputException | IOException e) {
-        try {
-          in.drainAndVerify();
-        } catch (CacheException corrupt) {
-          corrupt.addSuppressed(e);
-          throw corrupt;
-        } catch (IOException unreadable) {
-          e.addSuppressed(unreadable);
-        }
-        throw e;
-      }
-      if (verifyAll) {
-        in.drainAndVerify();
-      }
-      return result;
-    }
+  private <T> T read(LockedPackage p, boolean verifyAll, CacheReader.BlobReader<T> reader) throws IOException {
+    return cache.read(p.sha256(), p.size(), label(p), verifyAll, reader);
   }
 
   /** Names and versions become paths and messages: only what Debian allows in them is accepted. */

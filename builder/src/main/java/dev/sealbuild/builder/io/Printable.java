@@ -1,0 +1,21 @@
+package dev.sealbuild.builder.io;
+
+/** Text from an archive made safe for a one-line message: control characters escaped, length capped. */
+public final class Printable {
+  private static final int MAX = 200;
+
+  private Printable() {}
+
+  public static String of(String s) {
+    String t = s.length() > MAX ? s.substring(0, MAX) + "..." : s;
+    StringBuilder b = new StringBuilder();
+    t.codePoints().forEach(cp -> {
+      if (cp < 0x20 || cp == 0x7f) {
+        b.append(String.format("\\x%02x", cp));
+      } else {
+        b.appendCodePoint(cp);
+      }
+    });
+    return b.toString();
+  }
+}
