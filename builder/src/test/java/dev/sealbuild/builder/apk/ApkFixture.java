@@ -165,30 +165,10 @@ final class ApkFixture implements AutoCloseable {
     }
   }
 
-  /**
-   * Runs what must be refused and returns the message, checked to be one line naming each given part.
-   * Refusals are HostileInputException, CacheException, or IOException for a cut-off stream.
-   */
+  /** See {@link dev.sealbuild.builder.testing.Refusals#refused}. */
   static String refused(Executable action, String... mustContain) {
-    Throwable thrown = null;
-    try {
-      action.execute();
-    } catch (Throwable t) {
-      thrown = t;
-    }
-    if (thrown == null) {
-      fail("accepted, but must be refused");
-    }
-    if (!(thrown instanceof HostileInputException || thrown instanceof CacheException || thrown instanceof IOException)) {
-      throw new AssertionError("refused with an unexpected exception type", thrown);
-    }
-    String message = thrown.getMessage();
-    assertTrue(message != null && !message.isBlank(), "refusal without a message: " + thrown);
-    assertFalse(message.contains("\n") || message.contains("\r"), "message must be one line: " + message);
+    String message = dev.sealbuild.builder.testing.Refusals.refused(action, mustContain);
     assertFalse(message.contains("null"), "message must say what went wrong: " + message);
-    for (String part : mustContain) {
-      assertTrue(message.contains(part), "message lacks '" + part + "': " + message);
-    }
     return message;
   }
 

@@ -132,29 +132,9 @@ final class Fixture implements AutoCloseable {
     }
   }
 
-  /**
-   * Runs what must be refused and returns the message, checked to be one line that names what it should
-   * (the source label, the entry). Refusals are HostileInputException, or IOException for a cut-off stream.
-   */
+  /** See {@link dev.sealbuild.builder.testing.Refusals#refused}. */
   static String refused(Executable action, String... mustContain) {
-    Throwable thrown = null;
-    try {
-      action.execute();
-    } catch (Throwable t) {
-      thrown = t;
-    }
-    if (thrown == null) {
-      fail("accepted, but must be refused");
-    }
-    if (!(thrown instanceof HostileInputException || thrown instanceof IOException)) {
-      throw new AssertionError("refused with an unexpected exception type", thrown);
-    }
-    String message = thrown.getMessage();
-    assertFalse(message.contains("\n") || message.contains("\r"), "message must be one line: " + message);
-    for (String part : mustContain) {
-      assertTrue(message.contains(part), "message lacks '" + part + "': " + message);
-    }
-    return message;
+    return dev.sealbuild.builder.testing.Refusals.refused(action, mustContain);
   }
 
   static void assertFileNode(Node n, String what) {
