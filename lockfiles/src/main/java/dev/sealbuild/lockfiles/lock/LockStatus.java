@@ -45,6 +45,21 @@ public record LockStatus(List<String> problems) {
         problems.add("base rootfs is pinned to " + lock.rootfs().sha256() + " but the spec says sha256:" + rootfs.sha256());
       }
     }
+    String image = spec.base().image();
+    LockedBaseImage lockedImage = lock.baseImage();
+    if (image == null && lockedImage != null) {
+      problems.add("the lock pins base image " + lockedImage.reference() + " but the spec has no base image");
+    } else if (image != null) {
+      if (lockedImage == null || !lockedImage.reference().equals(image)) {
+        problems.add("base image " + image + " is not pinned");
+      } else {
+        for (var platform : spec.platforms()) {
+          if (lockedImage.platform(platform).isEmpty()) {
+            problems.add("base image " + image + " is not pinned for platform " + platform);
+          }
+        }
+      }
+    }
     return new LockStatus(List.copyOf(problems));
   }
 

@@ -12,8 +12,8 @@ import java.util.Optional;
  * canonical. See docs/lockfile.md.
  */
 public record Lockfile(
-    int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files,
-    List<LockedRepository> repositories, List<LockedPackage> packages) {
+    int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
+    List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages) {
   public static final int VERSION = 1;
   public static final String FILE_NAME = "build.lock.json";
 
@@ -23,6 +23,7 @@ public record Lockfile(
       @JsonProperty(value = "specDigest", required = true) Sha256 specDigest,
       @JsonProperty("sourceDateEpoch") long sourceDateEpoch,
       @JsonProperty("rootfs") LockedRootfs rootfs,
+      @JsonProperty("baseImage") LockedBaseImage baseImage,
       @JsonProperty("files") List<LockedFile> files,
       @JsonProperty("repositories") List<LockedRepository> repositories,
       @JsonProperty("packages") List<LockedPackage> packages) {
@@ -35,7 +36,11 @@ public record Lockfile(
     this.lockfileVersion = lockfileVersion;
     this.specDigest = Objects.requireNonNull(specDigest, "specDigest");
     this.sourceDateEpoch = sourceDateEpoch;
+    if (rootfs != null && baseImage != null) {
+      throw new IllegalArgumentException("a lock pins a base rootfs or a base image, not both");
+    }
     this.rootfs = rootfs;
+    this.baseImage = baseImage;
     this.files = files == null ? List.of() : files.stream().sorted().distinct().toList();
     this.repositories = repositories == null || repositories.isEmpty() ? null : repositories.stream().sorted().toList();
     this.packages = packages == null || packages.isEmpty() ? null : packages.stream().sorted().toList();
@@ -43,7 +48,7 @@ public record Lockfile(
 
   /** A lock for a spec without packages. */
   public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files) {
-    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, files, null, null);
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, null, files, null, null);
   }
 
   public List<LockedPackage> packageList() {

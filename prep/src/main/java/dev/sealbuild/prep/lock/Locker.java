@@ -73,7 +73,7 @@ public final class Locker {
       }
     }
     PackageLocker.Pinned pinned = pinPackages(spec, previous, rootfs);
-    return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, files,
+    return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, null, files,
         pinned.repositories(), pinned.packages());
   }
 
