@@ -37,6 +37,9 @@ final class LockCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   MirrorOptions mirrorOptions = new MirrorOptions();
 
+  @picocli.CommandLine.Mixin
+  RegistryOptions registryOptions = new RegistryOptions();
+
   private final Environment env;
 
   LockCommand(Environment env) {
@@ -56,8 +59,8 @@ final class LockCommand implements Callable<Integer> {
     }
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
-    try (PrepServices services = PrepServices.create(env, options.cache(), System.err)) {
-      Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services))
+    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
+      Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services), services.baseImages())
           .lock(project.spec(), project.specDir(), previous, epoch);
       byte[] bytes = io.toBytes(lock);
       boolean unchanged = Files.exists(project.lockFile()) && Arrays.equals(bytes, Files.readAllBytes(project.lockFile()));
@@ -70,12 +73,12 @@ final class LockCommand implements Callable<Integer> {
   }
 
   private int dryRun(Project project, Optional<Lockfile> previous) throws Exception {
-    try (PrepServices services = PrepServices.create(env, options.cache(), System.err)) {
+    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
       Locker planner = new Locker((url, label) -> {
         throw new IllegalStateException("dry run downloads nothing");
       }, (file, label) -> {
         throw new IllegalStateException("dry run imports nothing");
-      }, packageLocker(project, services));
+      }, packageLocker(project, services), services.baseImages());
       System.out.write(CanonicalJson.pretty(planner.plan(project.spec(), previous)));
       System.out.flush();
       return 0;

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.sealbuild.prep.baseimage.BaseImageFetcher;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +41,9 @@ final class PrepCommand implements Callable<Integer> {
 
   @picocli.CommandLine.Mixin
   MirrorOptions mirrorOptions = new MirrorOptions();
+
+  @picocli.CommandLine.Mixin
+  RegistryOptions registryOptions = new RegistryOptions();
 
   private final Environment env;
 
@@ -58,7 +62,7 @@ final class PrepCommand implements Callable<Integer> {
     if (!status.upToDate()) {
       throw new LockException("build.lock.json is stale: " + status.problems().get(0) + "; run build lock");
     }
-    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, jobs)) {
+    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, jobs, registryOptions.settings(env))) {
       services.cache().deleteStaleTemp(java.time.Duration.ofDays(1));
       List<FetchJob> fetches = new ArrayList<>();
       LockedRootfs rootfs = lock.rootfs();
@@ -88,11 +92,14 @@ final class PrepCommand implements Callable<Integer> {
               URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size()));
         }
       }
+      BaseImageFetcher.Result image = lock.baseImage() == null ? new BaseImageFetcher.Result(0, 0)
+          : services.baseImageFetcher(jobs).fetch(lock.baseImage());
       List<DownloadResult> results = services.prepDownloader().downloadAll(fetches);
       verifyApkPackages(lock, services);
-      long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count();
-      System.err.println("prep: " + results.size() + " entries ready in " + services.cache().layout().root()
-          + " (" + fetched + " fetched, " + (results.size() - fetched) + " already cached)");
+      long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count() + image.fetched();
+      long total = results.size() + image.fetched() + image.cached();
+      System.err.println("prep: " + total + " entries ready in " + services.cache().layout().root()
+          + " (" + fetched + " fetched, " + (total - fetched) + " already cached)");
     }
     return 0;
   }
@@ -118,7 +125,7 @@ final class PrepCommand implements Callable<Integer> {
             .verify(in, new ApkPackageVerifier.Expected(p.name(), p.version(), p.checksum(), p.size()));
       } catch (ApkException e) {
         Files.deleteIfExists(blob);
-        throw new CliException(p.label() + ": " + e.getMessage() + " (removed from the options.cache())");
+        throw new CliException(p.label() + ": " + e.getMessage() + " (removed from the cache)");
       }
     }
   }

@@ -19,6 +19,16 @@ import dev.sealbuild.prep.fetch.PrepDownloader;
 import dev.sealbuild.prep.fetch.ProgressReporter;
 import dev.sealbuild.prep.lock.Downloader;
 import dev.sealbuild.prep.lock.Locker;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedDescriptor;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import dev.sealbuild.prep.baseimage.BaseImageFetcher;
+import dev.sealbuild.prep.baseimage.BaseImageLocker;
+import dev.sealbuild.prep.baseimage.LayerMediaTypes;
+import dev.sealbuild.prep.packages.LockedBase;
+import dev.sealbuild.prep.registry.Registry;
+import dev.sealbuild.prep.registry.RegistrySettings;
+import dev.sealbuild.prep.registry.RemoteRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,18 +42,21 @@ final class PrepServices implements AutoCloseable {
   private final CacheWriter cache;
   private final PrepDownloader downloader;
   private final HttpFetcher fetcher;
+  private final RegistrySettings registrySettings;
+  private RemoteRegistry registry;
 
-  private PrepServices(CacheWriter cache, PrepDownloader downloader, HttpFetcher fetcher) {
+  private PrepServices(CacheWriter cache, PrepDownloader downloader, HttpFetcher fetcher, RegistrySettings registrySettings) {
     this.cache = cache;
     this.downloader = downloader;
     this.fetcher = fetcher;
+    this.registrySettings = registrySettings;
   }
 
-  static PrepServices create(Environment env, Path cacheOption, PrintStream err) {
-    return create(env, cacheOption, err, PrepDownloader.DEFAULT_PARALLELISM);
+  static PrepServices create(Environment env, Path cacheOption, PrintStream err, RegistrySettings registrySettings) {
+    return create(env, cacheOption, err, PrepDownloader.DEFAULT_PARALLELISM, registrySettings);
   }
 
-  static PrepServices create(Environment env, Path cacheOption, PrintStream err, int jobs) {
+  static PrepServices create(Environment env, Path cacheOption, PrintStream err, int jobs, RegistrySettings registrySettings) {
     VendorCacheLayout layout = env.cache(cacheOption);
     CacheWriter cache = CacheWriter.open(layout);
     HttpFetcher fetcher = new HttpFetcher(FetchSettings.defaults(env.variables()));
@@ -51,7 +64,7 @@ final class PrepServices implements AutoCloseable {
     PrepDownloader downloader = new PrepDownloader(fetcher, cache, progress, jobs);
     // A Ctrl-C removes partial downloads; a kill -9 leaves them in tmp/, cleaned at the next prep.
     Runtime.getRuntime().addShutdownHook(new Thread(downloader::cancel, "sealbuild-cancel-downloads"));
-    return new PrepServices(cache, downloader, fetcher);
+    return new PrepServices(cache, downloader, fetcher, registrySettings);
   }
 
   CacheWriter cache() {
@@ -104,7 +117,11 @@ final class PrepServices implements AutoCloseable {
       }
 
       @Override
-      public BaseDatabase baseDatabase(LockedRootfs rootfs, boolean mayDownload) throws IOException {
+      public BaseDatabase baseDatabase(LockedBase base, boolean mayDownload) throws IOException {
+        if (base.image() != null) {
+          return imageDatabase(base.image(), mayDownload);
+        }
+        LockedRootfs rootfs = base.rootfs();
         if (!cache.contains(rootfs.sha256()) && !mayDownload) {
           System.err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
               + " empty root; import it with build cache import to include what it already has");
@@ -124,12 +141,53 @@ final class PrepServices implements AutoCloseable {
     };
   }
 
+  /** The registry client, made on first use (most builds never talk to a registry). */
+  synchronized Registry registry() {
+    if (registry == null) {
+      registry = new RemoteRegistry(registrySettings);
+    }
+    return registry;
+  }
+
+  Locker.BaseImages baseImages() {
+    return (reference, platforms, previous) -> new BaseImageLocker(registry()).lock(reference, platforms, previous);
+  }
+
+  BaseImageFetcher baseImageFetcher(int jobs) {
+    return new BaseImageFetcher(registry(), cache, jobs, System.err::println);
+  }
+
+  /**
+   * The apk database of a base image, from its first platform's layers (Alpine images have the same packages on
+   * every architecture). The layers are fetched into the cache first, as prep would.
+   */
+  private AlpineLocker.Transport.BaseDatabase imageDatabase(LockedBaseImage image, boolean mayDownload) throws IOException {
+    LockedPlatformImage first = image.platforms().get(0);
+    if (!mayDownload && !first.layers().stream().allMatch(l -> cache.contains(l.digest()))) {
+      System.err.println("warning: base image " + image.reference() + " is not in the cache, so this dry run resolves as on an"
+          + " empty root; run build prep first to include what it already has");
+      return null;
+    }
+    baseImageFetcher(PrepDownloader.DEFAULT_PARALLELISM).fetch(image);
+    List<BaseApkDatabase.Layer> layers = new java.util.ArrayList<>();
+    for (int i = 0; i < first.layers().size(); i++) {
+      LockedDescriptor layer = first.layers().get(i);
+      String label = "base image " + image.reference() + " layer " + (i + 1);
+      layers.add(new BaseApkDatabase.Layer(label, () -> LayerMediaTypes.decompress(
+          Files.newInputStream(cache.layout().blob(layer.digest())), layer.mediaType(), label)));
+    }
+    return BaseApkDatabase.readLayers(layers);
+  }
+
   HttpFetcher fetcher() {
     return fetcher;
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     downloader.cancel();
+    if (registry != null) {
+      registry.close();
+    }
   }
 }

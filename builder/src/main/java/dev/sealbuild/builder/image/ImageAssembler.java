@@ -15,6 +15,7 @@ import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.source.LocalCopySource;
 import dev.sealbuild.builder.source.RemoteFileSource;
 import dev.sealbuild.builder.source.RootfsLayerSource;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockException;
@@ -60,13 +61,13 @@ public final class ImageAssembler {
     try (ContentSpool spool = new ContentSpool(stagingDir)) {
       BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
       checkCached(spec, lock);
-      Map<Platform, List<LayerBlob>> layersByPlatform = new LinkedHashMap<>();
+      Map<Platform, PlatformLayers> layersByPlatform = new LinkedHashMap<>();
       for (Platform platform : spec.platforms()) {
         if (spec.platforms().size() > 1) {
           progress.accept("platform " + platform);
         }
-        List<LayerBlob> layers = buildLayers(spec, lock, context, platform, stagingDir);
-        for (LayerBlob layer : layers) {
+        PlatformLayers layers = buildLayers(spec, lock, context, platform, stagingDir, blobs);
+        for (LayerBlob layer : layers.added()) {
           Path target = blobs.resolve(layer.digest().hex());
           if (Files.exists(target)) {
             Files.delete(layer.file());
@@ -76,16 +77,25 @@ public final class ImageAssembler {
         }
         layersByPlatform.put(platform, layers);
       }
-      return describe(spec, epoch, stagingDir, layersByPlatform);
+      return describe(spec, lock, epoch, stagingDir, layersByPlatform);
     }
   }
 
   /**
-   * One platform's layers: the base, then packages, pinned files and local copies, squashed into one
-   * layer or one layer per source.
+   * One platform's layers: a base image's layers as they are ({@code base}, with its config), then the added ones
+   * ({@code added}): a base rootfs, then packages, pinned files and local copies, squashed into one layer or one
+   * layer per source.
    */
-  private List<LayerBlob> buildLayers(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform, Path stagingDir)
-      throws IOException {
+  private record PlatformLayers(JsonNode baseConfig, List<LayerBlob> base, List<LayerBlob> added) {
+    List<LayerBlob> all() {
+      List<LayerBlob> all = new ArrayList<>(base);
+      all.addAll(added);
+      return all;
+    }
+  }
+
+  private PlatformLayers buildLayers(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform, Path stagingDir,
+      Path blobs) throws IOException {
     RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
     List<LayerSource> added = new ArrayList<>(packageSources(spec, lock, context, platform));
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
@@ -95,6 +105,16 @@ public final class ImageAssembler {
     List<LayerBlob> layers = new ArrayList<>();
     LayerWriter writer = new LayerWriter(context.epoch());
     ImageTree tree = new ImageTree(base != null ? base.describe() : "sealbuild", context.epoch(), MAX_IMAGE_ENTRIES);
+    JsonNode baseConfig = null;
+    List<LayerBlob> baseLayers = List.of();
+    if (lock.baseImage() != null) {
+      BaseImageLayers image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
+          .orElseThrow(() -> new LockException("the lock pins base image " + lock.baseImage().reference() + " without platform "
+              + platform + "; run build lock")), context);
+      progress.accept("reading " + image.describe());
+      baseConfig = image.config();
+      baseLayers = image.addTo(tree, baseConfig, blobs);
+    }
     if (base != null) {
       progress.accept("reading " + base.describe());
       base.addTo(tree);
@@ -117,11 +137,11 @@ public final class ImageAssembler {
       }
       layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + String.join(", ", names)));
     }
-    if (layers.isEmpty()) {
+    if (layers.isEmpty() && baseLayers.isEmpty()) {
       // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
       layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: empty"));
     }
-    return layers;
+    return new PlatformLayers(baseConfig, baseLayers, layers);
   }
 
   private List<LayerSource> packageSources(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform)
@@ -177,6 +197,17 @@ public final class ImageAssembler {
     if (lock.rootfs() != null) {
       cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
     }
+    if (lock.baseImage() != null) {
+      for (Platform platform : spec.platforms()) {
+        lock.baseImage().platform(platform).ifPresent(image -> {
+          String label = "base image " + lock.baseImage().reference() + " (" + platform + ")";
+          cache.requirePresent(image.config().digest(), label + " config");
+          for (int i = 0; i < image.layers().size(); i++) {
+            cache.requirePresent(image.layers().get(i).digest(), label + " layer " + (i + 1));
+          }
+        });
+      }
+    }
     for (int i = 0; i < spec.files().size(); i++) {
       String url = spec.files().get(i).url().toString();
       cache.requirePresent(lock.file(url).orElseThrow().sha256(), "files[" + i + "] " + url);
@@ -186,24 +217,31 @@ public final class ImageAssembler {
     }
   }
 
-  private BuiltImage describe(BuildSpec spec, long epoch, Path stagingDir, Map<Platform, List<LayerBlob>> layersByPlatform)
-      throws IOException {
+  private BuiltImage describe(BuildSpec spec, Lockfile lock, long epoch, Path stagingDir,
+      Map<Platform, PlatformLayers> layersByPlatform) throws IOException {
     Set<Sha256> blobs = new LinkedHashSet<>();
     Map<Platform, BuiltImage.PlatformImage> platforms = new LinkedHashMap<>();
     for (Platform platform : spec.platforms()) {
-      List<LayerBlob> layers = layersByPlatform.get(platform);
+      PlatformLayers platformLayers = layersByPlatform.get(platform);
+      List<LayerBlob> layers = platformLayers.all();
       List<Sha256> diffIds = layers.stream().map(LayerBlob::diffId).toList();
-      List<String> history = layers.stream().map(LayerBlob::createdBy).toList();
+      List<String> history = platformLayers.added().stream().map(LayerBlob::createdBy).toList();
       List<Descriptor> layerDescriptors = layers.stream()
           .map(l -> new Descriptor(l.mediaType(), l.digest(), l.size(), null, null)).toList();
       layers.forEach(l -> blobs.add(l.digest()));
-      byte[] configBytes = CanonicalJson.compact(ImageConfigDocument.build(spec.config(), platform, diffIds, history, epoch));
+      byte[] configBytes = CanonicalJson.compact(ImageConfigDocument.build(spec.config(), platformLayers.baseConfig(), platform, diffIds, history, epoch));
       Descriptor config = writeBlob(stagingDir, MediaTypes.IMAGE_CONFIG, configBytes, null);
       Map<String, Object> manifest = new LinkedHashMap<>();
       manifest.put("schemaVersion", 2);
       manifest.put("mediaType", MediaTypes.IMAGE_MANIFEST);
       manifest.put("config", config);
       manifest.put("layers", layerDescriptors);
+      if (lock.baseImage() != null) {
+        // OCI's pre-defined annotations for "the image this one is built on"; registries use them to mount blobs.
+        manifest.put("annotations", Map.of(
+            "org.opencontainers.image.base.name", lock.baseImage().reference(),
+            "org.opencontainers.image.base.digest", lock.baseImage().platform(platform).orElseThrow().manifest().digest().toString()));
+      }
       Descriptor manifestDescriptor = writeBlob(stagingDir, MediaTypes.IMAGE_MANIFEST, CanonicalJson.compact(manifest),
           ImageConfigDocument.platformMap(platform));
       blobs.add(config.digest());

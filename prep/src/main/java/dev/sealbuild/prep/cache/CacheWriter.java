@@ -122,6 +122,62 @@ public final class CacheWriter {
     }
   }
 
+  /** Writes a blob's bytes to the stream it is given (a registry client streaming a layer, say). */
+  public interface BlobWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Like {@link #put(InputStream, Sha256, Long, String, String)}, for producers that write rather than being read:
+   * the bytes {@code writer} writes are hashed and counted on their way into a temporary file, refused after
+   * {@code expectedSize + 1} bytes, and moved into {@code blobs/} only when digest and size match.
+   */
+  public Sha256 putWritten(Sha256 expected, long expectedSize, String label, BlobWriter writer) throws IOException {
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(writer, "writer");
+    if (contains(expected)) {
+      return expected;
+    }
+    Path temp = layout.tmpDir().resolve(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
+    try {
+      MessageDigest sha256 = newSha256();
+      long[] total = {0};
+      OutputStream file = writeStep(label, () -> tempFiles.create(temp));
+      OutputStream counted = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          if (total[0] + len > expectedSize) {
+            throw new ContentMismatchException("size mismatch for " + label + ": expected " + expectedSize
+                + " bytes, got more; the source changed or the lock is wrong: run build lock again");
+          }
+          sha256.update(b, off, len);
+          total[0] += len;
+          writeStep(label, () -> file.write(b, off, len));
+        }
+      };
+      try {
+        writer.writeTo(counted);
+      } catch (IOException | RuntimeException | Error failure) {
+        closeAfterFailure(file);
+        throw failure;
+      }
+      writeStep(label, file::close);
+      checkContent(new Hashed(Sha256.of(sha256.digest()), total[0]), expected, expectedSize, label);
+      writeStep(label, () -> fsync(temp));
+      writeStep(label, () -> Files.move(temp, layout.blob(expected), StandardCopyOption.ATOMIC_MOVE));
+      syncDirectory(layout.blobsDir());
+      return expected;
+    } catch (IOException | RuntimeException | Error failure) {
+      deleteTemp(temp, failure);
+      throw failure;
+    }
+  }
+
   /**
    * Copies a local file into the cache ({@code build cache import}); does not copy it if a blob with
    * the same content is already present.

@@ -1,7 +1,10 @@
 package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.prep.packages.LockedBase;
 import dev.sealbuild.prep.packages.PackageLocker;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
@@ -23,16 +26,23 @@ public final class Locker {
   private final Downloader downloader;
   private final LocalImporter localImporter;
   private final PackageLocker packages;
+  private final BaseImages baseImages;
 
   /** Hashes a local file and puts it in the cache (for {@code rootfs: {path}}). */
   public interface LocalImporter {
     Downloader.Pinned importFile(Path file, String label) throws IOException;
   }
 
-  public Locker(Downloader downloader, LocalImporter localImporter, PackageLocker packages) {
+  /** Pins {@code base.image}; the previous pin is given so an unchanged reference stays where it was. */
+  public interface BaseImages {
+    LockedBaseImage lock(String reference, List<Platform> platforms, Optional<LockedBaseImage> previous) throws IOException;
+  }
+
+  public Locker(Downloader downloader, LocalImporter localImporter, PackageLocker packages, BaseImages baseImages) {
     this.downloader = downloader;
     this.localImporter = localImporter;
     this.packages = packages;
+    this.baseImages = baseImages;
   }
 
   /** One entry as {@code lock --dry-run} shows it: what would be pinned, and whether it needs a download. */
@@ -72,13 +82,16 @@ public final class Locker {
         rootfs = new LockedRootfs(r.source(), p.sha256(), p.size());
       }
     }
-    PackageLocker.Pinned pinned = pinPackages(spec, previous, rootfs);
-    return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, null, files,
+    LockedBaseImage image = spec.base().isImage()
+        ? baseImages.lock(spec.base().image(), spec.platforms(), previous.map(Lockfile::baseImage))
+        : null;
+    PackageLocker.Pinned pinned = pinPackages(spec, previous, new LockedBase(rootfs, image));
+    return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, image, files,
         pinned.repositories(), pinned.packages());
   }
 
   /** Packages are re-resolved when the spec changed; an unchanged spec keeps its pinned closure offline. */
-  private PackageLocker.Pinned pinPackages(BuildSpec spec, Optional<Lockfile> previous, LockedRootfs rootfs) throws IOException {
+  private PackageLocker.Pinned pinPackages(BuildSpec spec, Optional<Lockfile> previous, LockedBase base) throws IOException {
     if (spec.packages().isEmpty()) {
       return new PackageLocker.Pinned(List.of(), List.of());
     }
@@ -86,7 +99,7 @@ public final class Locker {
     if (current.isPresent()) {
       return new PackageLocker.Pinned(current.get().repositoryList(), current.get().packageList());
     }
-    return packages.lock(spec, rootfs);
+    return packages.lock(spec, base);
   }
 
   /** The base as the spec pins it, when it does (a dry run downloads nothing to find out). */
@@ -103,12 +116,20 @@ public final class Locker {
       List<PackageLocker.Planned> planned = current.isPresent() && !current.get().packageList().isEmpty()
           ? current.get().packageList().stream().map(p -> new PackageLocker.Planned(p.type(), p.name(), p.version(),
               p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms())).toList()
-          : packages.plan(spec, current.map(Lockfile::rootfs).orElse(pinnedRootfs(spec)));
+          : packages.plan(spec, current.map(l -> new LockedBase(l.rootfs(), l.baseImage()))
+              .orElse(new LockedBase(pinnedRootfs(spec), null)));
       for (PackageLocker.Planned p : planned) {
         out.add(new PlannedEntry(p.type(), p.name(), p.version(), p.sha256() == null ? null : p.sha256().toString(), p.size(),
             p.architecture() + " from " + p.repository() + " for " + p.platforms()
                 + (p.sha256() == null ? " (download to hash)" : "")));
       }
+    }
+    if (spec.base().isImage()) {
+      LockedBaseImage image = baseImages.lock(spec.base().image(), spec.platforms(), previous.map(Lockfile::baseImage));
+      boolean kept = previous.map(Lockfile::baseImage).filter(o -> o.root().equals(image.root())).isPresent();
+      out.add(new PlannedEntry("image", image.reference(), null, image.root().digest().toString(), image.root().size(),
+          (kept ? "kept from lock: " : "resolved: ") + image.pinned() + " for "
+              + image.platforms().stream().map(p -> p.platform().toString()).toList()));
     }
     RootfsSource r = spec.base().rootfs();
     if (r != null) {

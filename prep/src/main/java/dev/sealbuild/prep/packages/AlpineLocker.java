@@ -3,7 +3,6 @@ package dev.sealbuild.prep.packages;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
-import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.Platform;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
@@ -51,7 +50,7 @@ public final class AlpineLocker implements PackageLocker {
     void discard(Sha256 digest) throws IOException;
 
     /** The base root filesystem's {@code lib/apk/db/installed} and {@code etc/apk/world}; null if it has none. */
-    BaseDatabase baseDatabase(LockedRootfs rootfs, boolean mayDownload) throws IOException;
+    BaseDatabase baseDatabase(LockedBase base, boolean mayDownload) throws IOException;
 
     record Pinned(Sha256 sha256, long size) {}
 
@@ -71,15 +70,15 @@ public final class AlpineLocker implements PackageLocker {
   }
 
   @Override
-  public Pinned lock(BuildSpec spec, LockedRootfs rootfs) throws IOException {
-    List<Resolved> resolved = resolve(spec, rootfs, true);
+  public Pinned lock(BuildSpec spec, LockedBase base) throws IOException {
+    List<Resolved> resolved = resolve(spec, base, true);
     return new Pinned(resolved.isEmpty() ? List.of() : resolved.get(0).repositories(),
         resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(Resolved.Entry::locked).toList());
   }
 
   @Override
-  public List<Planned> plan(BuildSpec spec, LockedRootfs rootfs) throws IOException {
-    List<Resolved> resolved = resolve(spec, rootfs, false);
+  public List<Planned> plan(BuildSpec spec, LockedBase base) throws IOException {
+    List<Resolved> resolved = resolve(spec, base, false);
     return resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(e -> {
       LockedPackage p = e.locked();
       return new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), e.downloaded() ? p.sha256() : null,
@@ -92,13 +91,13 @@ public final class AlpineLocker implements PackageLocker {
   }
 
   /** Without {@code download}, packages are resolved but not fetched: their sha256 is left unknown. */
-  private List<Resolved> resolve(BuildSpec spec, LockedRootfs rootfs, boolean download) throws IOException {
+  private List<Resolved> resolve(BuildSpec spec, LockedBase lockedBase, boolean download) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
     Map<String, Map<String, String>> keysByRepo = new LinkedHashMap<>();
     for (RepositorySpec repo : spec.repositories()) {
       keysByRepo.put(repo.name(), readKeys(repo));
     }
-    Transport.BaseDatabase base = rootfs == null ? null : transport.baseDatabase(rootfs, download);
+    Transport.BaseDatabase base = lockedBase.isScratch() ? null : transport.baseDatabase(lockedBase, download);
     ApkInstalledDb installed = base == null ? ApkInstalledDb.empty() : ApkInstalledDb.parse(base.installed(), base.world());
     Map<String, List<LockedRepository.Index>> indexes = new TreeMap<>();
     Map<String, Resolved.Entry> packages = new TreeMap<>();

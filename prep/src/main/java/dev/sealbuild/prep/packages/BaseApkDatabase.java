@@ -25,27 +25,70 @@ public final class BaseApkDatabase {
     String n = fileName.toLowerCase(Locale.ROOT);
     InputStream in = n.endsWith(".gz") || n.endsWith(".tgz") ? new GzipCompressorInputStream(raw, true)
         : n.endsWith(".xz") || n.endsWith(".txz") ? new XZInputStream(raw, 256 * 1024) : raw;
-    String installed = null;
-    String world = null;
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        String name = e.getName().replaceFirst("^(\\./|/)+", "");
-        if (!e.isFile() || !(name.equals("lib/apk/db/installed") || name.equals("etc/apk/world"))) {
-          continue;
-        }
-        if (e.getSize() > MAX_FILE) {
-          throw new PackageException("base rootfs " + fileName + ": " + name + " is larger than " + MAX_FILE + " bytes");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tar.transferTo(out);
-        if (name.equals("lib/apk/db/installed")) {
-          installed = out.toString(StandardCharsets.UTF_8);
-        } else {
-          world = out.toString(StandardCharsets.UTF_8);
-        }
+    String[] found = new String[2];
+    scan(in, "base rootfs " + fileName, found);
+    return found[0] == null ? null : new AlpineLocker.Transport.BaseDatabase(found[0], found[1]);
+  }
+
+  /** One base image layer: a way to open its tar stream (already decompressed) and a name for messages. */
+  public record Layer(String label, LayerOpener opener) {}
+
+  /** Opens a layer's decompressed tar stream. */
+  public interface LayerOpener {
+    InputStream open() throws IOException;
+  }
+
+  /**
+   * The database of a base image, read through its layers from the bottom up: a later layer's copy replaces an
+   * earlier one, and an OCI whiteout of either file (or of a directory above it) removes it. Null when there is none.
+   */
+  public static AlpineLocker.Transport.BaseDatabase readLayers(java.util.List<Layer> layers) throws IOException {
+    String[] found = new String[2];
+    for (Layer layer : layers) {
+      try (InputStream in = layer.opener().open()) {
+        scan(in, layer.label(), found);
       }
     }
-    return installed == null ? null : new AlpineLocker.Transport.BaseDatabase(installed, world);
+    return found[0] == null ? null : new AlpineLocker.Transport.BaseDatabase(found[0], found[1]);
+  }
+
+  private static final String[] FILES = {"lib/apk/db/installed", "etc/apk/world"};
+
+  private static void scan(InputStream in, String label, String[] found) throws IOException {
+    TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
+    TarArchiveEntry e;
+    while ((e = tar.getNextEntry()) != null) {
+      String name = e.getName().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
+      for (int i = 0; i < FILES.length; i++) {
+        if (removes(name, FILES[i])) {
+          found[i] = null;
+        }
+      }
+      int which = java.util.Arrays.asList(FILES).indexOf(name);
+      if (!e.isFile() || which < 0) {
+        continue;
+      }
+      if (e.getSize() > MAX_FILE) {
+        throw new PackageException(label + ": " + name + " is larger than " + MAX_FILE + " bytes");
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      tar.transferTo(out);
+      found[which] = out.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** True when layer entry {@code name} is a whiteout of {@code file} or of a directory holding it, or makes its directory opaque. */
+  private static boolean removes(String name, String file) {
+    int slash = name.lastIndexOf('/');
+    String dir = slash < 0 ? "" : name.substring(0, slash + 1);
+    String base = name.substring(slash + 1);
+    if (base.equals(".wh..wh..opq")) {
+      return file.startsWith(dir) && !dir.isEmpty();
+    }
+    if (!base.startsWith(".wh.")) {
+      return false;
+    }
+    String target = dir + base.substring(4);
+    return file.equals(target) || file.startsWith(target + "/");
   }
 }

@@ -47,7 +47,7 @@ public final class DebianLocker implements PackageLocker {
   }
 
   @Override
-  public Pinned lock(BuildSpec spec, dev.sealbuild.lockfiles.lock.LockedRootfs rootfs) throws IOException {
+  public Pinned lock(BuildSpec spec, LockedBase base) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
     Map<String, LockedRepository> repositories = new TreeMap<>();
     Map<String, LockedPackage> packages = new TreeMap<>();

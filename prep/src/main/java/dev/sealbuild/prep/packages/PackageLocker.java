@@ -2,19 +2,18 @@ package dev.sealbuild.prep.packages;
 
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
-import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import java.io.IOException;
 import java.util.List;
 
 /** Resolves a spec's {@code packages} against its signed repositories, for every platform. */
 public interface PackageLocker {
-  /** Resolves and pins; {@code rootfs} is the locked base (null for scratch), whose package database counts. */
-  Pinned lock(BuildSpec spec, LockedRootfs rootfs) throws IOException;
+  /** Resolves and pins on top of the locked base, whose package database counts. */
+  Pinned lock(BuildSpec spec, LockedBase base) throws IOException;
 
   /** Resolves without downloading packages (for {@code lock --dry-run}); digests may be unknown (null). */
-  default List<Planned> plan(BuildSpec spec, LockedRootfs rootfs) throws IOException {
-    return lock(spec, rootfs).packages().stream()
+  default List<Planned> plan(BuildSpec spec, LockedBase base) throws IOException {
+    return lock(spec, base).packages().stream()
         .map(p -> new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms()))
         .toList();
   }

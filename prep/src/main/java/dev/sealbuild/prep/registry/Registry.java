@@ -20,4 +20,10 @@ public interface Registry {
    * Bytes already written to {@code out} when it fails must be discarded by the caller.
    */
   void fetchBlob(ImageReference repository, Sha256 digest, long size, OutputStream out);
+
+  /**
+   * Fetches manifest or index {@code descriptor} of {@code repository} by digest, byte-exact, refusing bytes that
+   * do not hash to the descriptor's digest or are not the size or the media type it declares.
+   */
+  byte[] fetchManifest(ImageReference repository, Descriptor descriptor);
 }

@@ -127,6 +127,24 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
   }
 
   @Override
+  public byte[] fetchManifest(ImageReference repository, Descriptor descriptor) {
+    String what = "manifest " + descriptor.digest() + " of " + repository.registry() + "/" + repository.repository();
+    if (descriptor.size() > ManifestClient.MAX_MANIFEST_BYTES) {
+      throw new RegistryException(what + " declares " + descriptor.size() + " bytes, over the " + ManifestClient.MAX_MANIFEST_BYTES + " limit");
+    }
+    byte[] bytes = manifests.fetch(repository, descriptor.digest().toString()).bytes();
+    if (bytes.length != descriptor.size() || !Sha256.hash(bytes).equals(descriptor.digest())) {
+      throw new RegistryException(what + " does not match its pinned digest (got " + bytes.length + " bytes hashing to "
+          + Sha256.hash(bytes) + "): refused");
+    }
+    String mediaType = ManifestDocuments.parse(bytes, descriptor.mediaType(), what).mediaType();
+    if (!mediaType.equals(descriptor.mediaType())) {
+      throw new RegistryException(what + " is a " + mediaType + " but the lock says " + descriptor.mediaType() + ": refused");
+    }
+    return bytes;
+  }
+
+  @Override
   public void fetchBlob(ImageReference repository, Sha256 digest, long size, OutputStream out) {
     Objects.requireNonNull(digest, "digest");
     Objects.requireNonNull(out, "out");

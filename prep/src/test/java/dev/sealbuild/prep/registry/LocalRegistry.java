@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A Debian docker-registry (distribution v2) on 127.0.0.1 and a free port, optionally behind htpasswd auth. */
-final class LocalRegistry implements AutoCloseable {
-  final int port;
+public final class LocalRegistry implements AutoCloseable {
+  public final int port;
   private final Process process;
   private final Path log;
 
@@ -28,12 +28,12 @@ final class LocalRegistry implements AutoCloseable {
     this.log = log;
   }
 
-  static void requireTools() {
+  public static void requireTools() {
     Requirements.require(onPath("docker-registry"), "docker-registry is not installed (apt-get install docker-registry)");
     Requirements.require(onPath("skopeo"), "skopeo is not installed (apt-get install skopeo)");
   }
 
-  static boolean onPath(String tool) {
+  public static boolean onPath(String tool) {
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, tool))) {
         return true;
@@ -43,7 +43,7 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   /** Starts a registry storing into {@code dir}; {@code htpasswd} (a file with bcrypt lines) turns on Basic auth. */
-  static LocalRegistry start(Path dir, Path htpasswd) throws IOException, InterruptedException {
+  public static LocalRegistry start(Path dir, Path htpasswd) throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
@@ -78,12 +78,12 @@ final class LocalRegistry implements AutoCloseable {
     throw new IllegalStateException("docker-registry did not start: " + Files.readString(log));
   }
 
-  String host() {
+  public String host() {
     return "127.0.0.1:" + port;
   }
 
   /** Copies {@code source} (any skopeo transport) to {@code repo:tag} here; {@code all} copies whole indexes. */
-  void push(String source, String repoAndTag, boolean all, String credentials) throws IOException, InterruptedException {
+  public void push(String source, String repoAndTag, boolean all, String credentials) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false"));
     if (all) {
       command.add("--all");
@@ -96,7 +96,7 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   /** The raw manifest bytes as skopeo reads them. */
-  byte[] rawManifest(String repoAndTag, String credentials) throws IOException, InterruptedException {
+  public byte[] rawManifest(String repoAndTag, String credentials) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("skopeo", "inspect", "--raw", "--tls-verify=false"));
     if (credentials != null) {
       command.addAll(List.of("--creds", credentials));
@@ -127,7 +127,7 @@ final class LocalRegistry implements AutoCloseable {
     }
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.readString(log);
   }
 }

@@ -15,13 +15,13 @@ import java.util.zip.GZIPInputStream;
  * Writes a tiny OCI layout from the Alpine minirootfs fixtures: one image per architecture (the tarball as its
  * gzip layer) tagged {@code amd64} / {@code arm64}, and an index of both tagged {@code multi}.
  */
-final class TestImages {
-  static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
+public final class TestImages {
+  public static final String OCI_LAYER = "application/vnd.oci.image.layer.v1.tar+gzip";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final Path layout;
-  final byte[] amd64Layer;
-  final byte[] arm64Layer;
+  public final Path layout;
+  public final byte[] amd64Layer;
+  public final byte[] arm64Layer;
 
   private TestImages(Path layout, byte[] amd64Layer, byte[] arm64Layer) {
     this.layout = layout;
@@ -29,7 +29,7 @@ final class TestImages {
     this.arm64Layer = arm64Layer;
   }
 
-  static Path fixture(String arch) {
+  public static Path fixture(String arch) {
     String shared = System.getProperty("sealbuild.shared");
     Requirements.require(shared != null, "system property sealbuild.shared is not set");
     Path file = Path.of(shared, "fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-" + arch + ".tar.gz");
@@ -37,7 +37,7 @@ final class TestImages {
     return file;
   }
 
-  static TestImages write(Path layout) throws IOException {
+  public static TestImages write(Path layout) throws IOException {
     Files.createDirectories(layout.resolve("blobs/sha256"));
     Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     byte[] amd64Layer = Files.readAllBytes(fixture("x86_64"));
@@ -60,7 +60,7 @@ final class TestImages {
     return new TestImages(layout, amd64Layer, arm64Layer);
   }
 
-  String source(String tag) {
+  public String source(String tag) {
     return "oci:" + layout + ":" + tag;
   }
 
@@ -73,7 +73,11 @@ final class TestImages {
     if (variant != null) {
       config.put("variant", variant);
     }
-    config.putObject("config").putArray("Cmd").add("/bin/sh");
+    ObjectNode runtime = config.putObject("config");
+    runtime.putArray("Env").add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin").add("BASE_ONLY=kept");
+    runtime.putArray("Cmd").add("/bin/sh");
+    runtime.putObject("Labels").put("org.example.base", "alpine").put("org.example.shared", "from-base");
+    config.putArray("history").addObject().put("created_by", "alpine minirootfs " + arch);
     ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
     rootfs.putArray("diff_ids").add(diffId.toString());
     ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);

@@ -1,0 +1,198 @@
+package dev.sealbuild.builder.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.cache.CacheReader;
+import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.layer.LayerBlob;
+import dev.sealbuild.builder.source.BuildContext;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockException;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedDescriptor;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One platform of a pinned base image: its config, and its layers read into the tree (so what comes on top sees the
+ * base's files, whiteouts applied) while the layer blobs themselves are reused byte for byte. Each layer's
+ * uncompressed tar must hash to the config's {@code diff_ids} entry, as runtimes check.
+ */
+public final class BaseImageLayers {
+  /** Base configs are small JSON; a bigger one is refused rather than parsed. */
+  static final long MAX_CONFIG_BYTES = 8L << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final LockedBaseImage base;
+  private final LockedPlatformImage image;
+  private final BuildContext context;
+
+  public BaseImageLayers(LockedBaseImage base, LockedPlatformImage image, BuildContext context) {
+    this.base = base;
+    this.image = image;
+    this.context = context;
+  }
+
+  public String describe() {
+    return "base image " + base.reference() + " (" + image.platform() + ")";
+  }
+
+  /** The base config: parsed, checked to be this platform's and to list one diff_id per layer. */
+  public JsonNode config() throws IOException {
+    LockedDescriptor config = image.config();
+    String label = describe() + " config";
+    if (config.size() > MAX_CONFIG_BYTES) {
+      throw new LockException(label + " is " + config.size() + " bytes, over the " + MAX_CONFIG_BYTES + " limit");
+    }
+    byte[] bytes = context.cache().read(config.digest(), config.size(), label, true, InputStream::readAllBytes);
+    JsonNode json;
+    try {
+      json = JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw new HostileInputException(label + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+    }
+    if (json == null || !json.isObject()) {
+      throw new HostileInputException(label + " is not a JSON object");
+    }
+    String os = json.path("os").asText("");
+    String architecture = json.path("architecture").asText("");
+    if (!os.equals(image.platform().os()) || !architecture.equals(image.platform().architecture())) {
+      throw new HostileInputException(label + " is for " + os + "/" + architecture + ", not " + image.platform());
+    }
+    JsonNode diffIds = json.path("rootfs").path("diff_ids");
+    if (!diffIds.isArray() || diffIds.size() != image.layers().size()) {
+      throw new HostileInputException(label + " lists " + (diffIds.isArray() ? diffIds.size() : 0) + " diff_ids for "
+          + image.layers().size() + " layers");
+    }
+    return json;
+  }
+
+  /**
+   * Reads every layer into {@code tree} (one tree layer each, then a fresh one for what comes on top) and copies
+   * the blobs into {@code blobsDir}. Returns the layers as the new manifest lists them.
+   */
+  public List<LayerBlob> addTo(ImageTree tree, JsonNode config, Path blobsDir) throws IOException {
+    JsonNode diffIds = config.path("rootfs").path("diff_ids");
+    JsonNode history = config.path("history");
+    List<LayerBlob> layers = new ArrayList<>();
+    for (int i = 0; i < image.layers().size(); i++) {
+      LockedDescriptor layer = image.layers().get(i);
+      String label = describe() + " layer " + (i + 1) + " (" + layer.digest() + ")";
+      Sha256 diffId = parseDiffId(diffIds.get(i), label);
+      long uncompressed = ingest(tree, layer, diffId, label);
+      Path target = blobsDir.resolve(layer.digest().hex());
+      if (!Files.exists(target)) {
+        try (VerifyingInputStream in = context.cache().open(layer.digest(), layer.size(), label);
+             OutputStream out = Files.newOutputStream(target)) {
+          in.transferTo(out);
+          in.drainAndVerify();
+        }
+      }
+      layers.add(new LayerBlob(target, layer.digest(), layer.size(), diffId, uncompressed, ociMediaType(layer.mediaType(), label),
+          createdBy(history, i)));
+      tree.startLayer("added");
+    }
+    return layers;
+  }
+
+  private long ingest(ImageTree tree, LockedDescriptor layer, Sha256 diffId, String label) throws IOException {
+    ArchiveFormat format = format(layer.mediaType(), label);
+    MessageDigest sha256 = sha256();
+    long[] count = {0};
+    context.cache().read(layer.digest(), layer.size(), label, true, blob -> {
+      InputStream tar = context.decompressors().tarStream(blob, format, label);
+      InputStream hashed = new DigestInputStream(tar, sha256) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            count[0] += n;
+          }
+          return n;
+        }
+
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            count[0]++;
+          }
+          return b;
+        }
+      };
+      new TarIngest(context.spool()).ingest(hashed, tree, IngestPolicy.baseLayer(context.epoch(), label));
+      hashed.transferTo(OutputStream.nullOutputStream());
+      return null;
+    });
+    Sha256 actual = Sha256.of(sha256.digest());
+    if (!actual.equals(diffId)) {
+      throw new HostileInputException(label + " unpacks to " + actual + " but the base config's diff_id says " + diffId
+          + ": the base image is inconsistent; pick another or re-lock");
+    }
+    return count[0];
+  }
+
+  static ArchiveFormat format(String mediaType, String label) {
+    return switch (mediaType) {
+      case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" -> ArchiveFormat.TAR;
+      case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip" -> ArchiveFormat.TAR_GZIP;
+      case "application/vnd.oci.image.layer.v1.tar+zstd" -> ArchiveFormat.TAR_ZSTD;
+      default -> throw new LockException(label + " has media type " + mediaType + ", which sealbuild cannot build on");
+    };
+  }
+
+  /** The same bytes under the OCI name: a Docker v2 layer is a plain or gzipped tar, exactly as OCI's. */
+  static String ociMediaType(String mediaType, String label) {
+    return switch (format(mediaType, label)) {
+      case TAR -> "application/vnd.oci.image.layer.v1.tar";
+      case TAR_GZIP -> LayerBlob.OCI_TAR_GZIP;
+      case TAR_ZSTD -> "application/vnd.oci.image.layer.v1.tar+zstd";
+      default -> throw new IllegalStateException(mediaType);
+    };
+  }
+
+  private static Sha256 parseDiffId(JsonNode node, String label) {
+    try {
+      return Sha256.parse(node.asText());
+    } catch (IllegalArgumentException e) {
+      throw new HostileInputException(label + ": the base config's diff_id '" + node.asText() + "' is not a sha256 digest");
+    }
+  }
+
+  /** The base's own history line for layer {@code index} (skipping empty_layer entries), when it has one. */
+  private static String createdBy(JsonNode history, int index) {
+    int seen = 0;
+    for (JsonNode h : history) {
+      if (h.path("empty_layer").asBoolean(false)) {
+        continue;
+      }
+      if (seen++ == index) {
+        return h.path("created_by").asText("");
+      }
+    }
+    return "";
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}

@@ -1,0 +1,57 @@
+package dev.sealbuild.prep.baseimage;
+
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedDescriptor;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.prep.registry.ImageReference;
+import dev.sealbuild.prep.registry.PlatformImage;
+import dev.sealbuild.prep.registry.Registry;
+import dev.sealbuild.prep.registry.ResolvedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Pins {@code base.image}: the reference is resolved once, at lock time, to its digest and one manifest per platform;
+ * after that only a new lock moves the base (a tag that moves in the registry changes nothing).
+ */
+public final class BaseImageLocker {
+  private final Registry registry;
+
+  public BaseImageLocker(Registry registry) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  /**
+   * The previous pin when it is for the same reference and covers every platform (narrowed to them), else a fresh
+   * resolution through the registry.
+   */
+  public LockedBaseImage lock(String reference, List<Platform> platforms, Optional<LockedBaseImage> previous) {
+    Optional<LockedBaseImage> kept = previous.filter(p -> p.reference().equals(reference))
+        .filter(p -> platforms.stream().allMatch(platform -> p.platform(platform).isPresent()))
+        .map(p -> new LockedBaseImage(p.reference(), p.repository(), p.root(),
+            platforms.stream().map(platform -> p.platform(platform).orElseThrow()).toList()));
+    return kept.orElseGet(() -> resolve(reference, platforms));
+  }
+
+  private LockedBaseImage resolve(String reference, List<Platform> platforms) {
+    ImageReference parsed = ImageReference.parse(reference);
+    List<dev.sealbuild.prep.registry.Platform> wanted = platforms.stream()
+        .map(p -> new dev.sealbuild.prep.registry.Platform(p.os(), p.architecture(), p.variant())).toList();
+    ResolvedImage resolved = registry.resolve(parsed, wanted);
+    List<LockedPlatformImage> images = new ArrayList<>();
+    for (int i = 0; i < platforms.size(); i++) {
+      PlatformImage image = resolved.images().get(i);
+      images.add(new LockedPlatformImage(platforms.get(i), locked(image.manifest()), locked(image.config()),
+          image.layers().stream().map(BaseImageLocker::locked).toList()));
+    }
+    return new LockedBaseImage(reference, parsed.registry() + "/" + parsed.repository(), locked(resolved.root()), images);
+  }
+
+  private static LockedDescriptor locked(Descriptor d) {
+    return new LockedDescriptor(d.mediaType(), d.digest(), d.size());
+  }
+}
