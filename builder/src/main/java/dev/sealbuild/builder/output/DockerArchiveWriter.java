@@ -45,8 +45,8 @@ public final class DockerArchiveWriter implements ImageWriter {
           Sha256 diffId = chosen.diffIds().get(i);
           String name = diffId.hex() + ".tar";
           if (!layerNames.contains(name)) {
-            try (InputStream gz = new GzipCompressorInputStream(Files.newInputStream(image.blob(layer.digest())))) {
-              tar.file(name, chosen.uncompressedSizes().get(i), gz);
+            try (InputStream uncompressed = uncompressed(layer, Files.newInputStream(image.blob(layer.digest())))) {
+              tar.file(name, chosen.uncompressedSizes().get(i), uncompressed);
             }
           }
           layerNames.add(name);
@@ -80,5 +80,14 @@ public final class DockerArchiveWriter implements ImageWriter {
     int slash = reference.lastIndexOf('/');
     int colon = reference.lastIndexOf(':');
     return colon > slash ? reference : reference + ":latest";
+  }
+
+  /** docker load wants plain tars; a layer reused from a base image may be stored plain, gzipped or zstd-compressed. */
+  private static InputStream uncompressed(Descriptor layer, InputStream blob) throws IOException {
+    return switch (layer.mediaType()) {
+      case "application/vnd.oci.image.layer.v1.tar" -> blob;
+      case "application/vnd.oci.image.layer.v1.tar+zstd" -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
+      default -> new GzipCompressorInputStream(blob);
+    };
   }
 }

@@ -158,6 +158,15 @@ class BaseImageIT {
 
   @Test
   @Order(4)
+  void theSameDigestUnderAnotherUmaskTimeZoneAndCpuCount() throws Exception {
+    String first = JSON.readTree(project.resolve("out/img/index.json").toFile()).get("manifests").get(0).get("digest").asText();
+    Sealbuild.Result again = ok(sealbuild("fresh").env("TZ", "Pacific/Kiritimati").shellPrefix("umask 077")
+        .run("image", "--output", "oci:out/again:latest"));
+    assertEquals(first, again.lastLine());
+  }
+
+  @Test
+  @Order(5)
   void umociUnpacksBothPlatformsAndTheAddedProgramRunsOffline() throws Exception {
     for (String arch : List.of("amd64", "arm64")) {
       // umoci reads one manifest: skopeo picks the platform out of the index, keeping every blob as it is.
@@ -176,7 +185,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void alpinePackagesInstallOnTopOfTheBaseImage() throws Exception {
     Path mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
     TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@sealbuild.invalid-00000003.rsa.pub");
@@ -221,7 +230,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void badReferencesFailInOneLineAndWriteNothing() throws Exception {
     String[][] cases = {
         {"UPPER/Case::x", "does not parse"},
@@ -247,7 +256,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aTamperedBaseLayerInTheCacheIsRefused() throws Exception {
     String layer = lock().get("baseImage").get("platforms").get(0).get("layers").get(0).get("digest").asText();
     Path blob = work.resolve("fresh/blobs/sha256/" + layer.substring("sha256:".length()));
@@ -262,6 +271,53 @@ class BaseImageIT {
       assertFalse(Files.exists(project.resolve("out/tampered")));
     } finally {
       Files.write(blob, good);
+    }
+  }
+
+  @Test
+  @Order(9)
+  void dockerArchiveTakesOnePlatformAndSaysHowToChoose() throws Exception {
+    Sealbuild.Result none = sealbuild("fresh").run("image", "--output", "docker-archive:out/img.tar");
+    assertEquals(1, none.exit(), none.toString());
+    assertTrue(none.stderr().contains("--platform"), none.stderr());
+    assertFalse(Files.exists(project.resolve("out/img.tar")));
+    ok(sealbuild("fresh").run("image", "--platform", "linux/arm64", "--output", "docker-archive:out/img.tar"));
+    String inspected = Tools.ok(project, "skopeo", "inspect", "docker-archive:out/img.tar");
+    JsonNode info = JSON.readTree(inspected);
+    assertEquals("arm64", info.get("Architecture").asText());
+    // docker-archive holds plain tars named by diff_id, as docker save writes them.
+    assertEquals(Sha256.hash(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(images.arm64Layer)).readAllBytes()).toString(),
+        info.get("Layers").get(0).asText(), "the arm64 base layer is carried");
+  }
+
+  @Test
+  @Order(10)
+  void aRegistryThatNeedsCredentialsGetsThemFromADockerConfig() throws Exception {
+    byte[] salt = new byte[16];
+    new java.security.SecureRandom().nextBytes(salt);
+    Path dir = Files.createDirectories(work.resolve("private"));
+    Path htpasswd = dir.resolve("htpasswd");
+    Files.writeString(htpasswd, "robot:" + org.bouncycastle.crypto.generators.OpenBSDBCrypt.generate("2y", "s3cret".toCharArray(), salt, 6) + "\n");
+    try (LocalRegistry secured = LocalRegistry.start(Files.createDirectories(dir.resolve("registry")), htpasswd)) {
+      secured.push(images.source("amd64"), "private/alpine:1", false, "robot:s3cret");
+      Path spec = Files.createDirectories(dir.resolve("project"));
+      Files.writeString(spec.resolve("build.yaml"), "name: private\nbase:\n  image: " + secured.host() + "/private/alpine:1\n");
+      Path home = Files.createDirectories(dir.resolve("home"));
+      Sealbuild anonymous = new Sealbuild(spec).env("HOME", home.toString()).env("SEALBUILD_CACHE", dir.resolve("cache").toString());
+      Sealbuild.Result refused = anonymous.run("lock");
+      assertEquals(1, refused.exit(), refused.toString());
+      assertEquals(1, refused.stderr().strip().lines().count(), refused.stderr());
+      assertTrue(refused.stderr().contains("private/alpine"), refused.stderr());
+      assertFalse(Files.exists(spec.resolve("build.lock.json")));
+
+      Path dockerConfig = Files.createDirectories(dir.resolve("docker"));
+      String auth = java.util.Base64.getEncoder().encodeToString("robot:s3cret".getBytes(StandardCharsets.UTF_8));
+      Files.writeString(dockerConfig.resolve("config.json"), "{\"auths\": {\"" + secured.host() + "\": {\"auth\": \"" + auth + "\"}}}");
+      Sealbuild withConfig = new Sealbuild(spec).env("HOME", home.toString()).env("DOCKER_CONFIG", dockerConfig.toString())
+          .env("SEALBUILD_CACHE", dir.resolve("cache").toString());
+      ok(withConfig.run("lock"));
+      ok(withConfig.run("prep"));
+      assertTrue(Files.exists(dir.resolve("cache/blobs/sha256/" + Sha256.hash(images.amd64Layer).hex())));
     }
   }
 
