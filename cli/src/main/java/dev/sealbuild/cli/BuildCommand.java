@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
         "  build lock    pin every input of build.yaml into build.lock.json (online)",
         "  build prep    fetch and verify every pinned input into the vendor cache (online)",
         "  build image   assemble the OCI image from the cache alone (offline, network disabled)",
+        "  build audit   account for every file of an image: which pinned input put it there",
         ""},
-    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, CacheCommand.class},
+    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, AuditCommand.class, CacheCommand.class},
     footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
 public final class BuildCommand implements Runnable {
   @Override

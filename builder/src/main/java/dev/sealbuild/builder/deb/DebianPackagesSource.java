@@ -91,7 +91,7 @@ public final class DebianPackagesSource implements LayerSource {
         installed.put(p.name(), read(p, true, in -> deb.install(in, tree, epoch, label(p))));
       }
     } finally {
-      tree.listen(null);
+      tree.stopListening(claims);
     }
     record(installed, tree);
     if (installed.containsKey("ca-certificates")) {

@@ -227,11 +227,15 @@ public final class ImageTree {
     void written(EntryPath resolved, Node node, Node replaced);
   }
 
-  private WriteListener listener;
+  private final List<WriteListener> listeners = new java.util.ArrayList<>();
 
-  /** Observes writes, e.g. to track which package owns which path; null stops observing. */
-  public void listen(WriteListener newListener) {
-    this.listener = newListener;
+  /** Observes writes, e.g. to track which package owns which path, until {@link #stopListening}. */
+  public void listen(WriteListener listener) {
+    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void stopListening(WriteListener listener) {
+    listeners.remove(listener);
   }
 
   private void put(EntryPath resolved, Node node, Node existing) {
@@ -239,7 +243,7 @@ public final class ImageTree {
       return;
     }
     checkPlaceable(resolved);
-    if (listener != null) {
+    for (WriteListener listener : listeners) {
       listener.written(resolved, node, existing);
     }
     if (existing == null && ++entryCount > maxEntries) {

@@ -83,7 +83,8 @@ public final class BaseImageLayers {
 
   /**
    * Reads every layer into {@code tree} (one tree layer each, then a fresh one for what comes on top) and copies
-   * the blobs into {@code blobsDir}. Returns the layers as the new manifest lists them.
+   * the blobs into {@code blobsDir} (null: copy nothing, as a replay does). Returns the layers as the new manifest
+   * lists them.
    */
   public List<LayerBlob> addTo(ImageTree tree, JsonNode config, Path blobsDir) throws IOException {
     JsonNode diffIds = config.path("rootfs").path("diff_ids");
@@ -94,8 +95,8 @@ public final class BaseImageLayers {
       String label = describe() + " layer " + (i + 1) + " (" + layer.digest() + ")";
       Sha256 diffId = parseDiffId(diffIds.get(i), label);
       long uncompressed = ingest(tree, layer, diffId, label);
-      Path target = blobsDir.resolve(layer.digest().hex());
-      if (!Files.exists(target)) {
+      Path target = blobsDir == null ? null : blobsDir.resolve(layer.digest().hex());
+      if (target != null && !Files.exists(target)) {
         try (VerifyingInputStream in = context.cache().open(layer.digest(), layer.size(), label);
              OutputStream out = Files.newOutputStream(target)) {
           in.transferTo(out);

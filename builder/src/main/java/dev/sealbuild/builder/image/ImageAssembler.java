@@ -66,7 +66,7 @@ public final class ImageAssembler {
         if (spec.platforms().size() > 1) {
           progress.accept("platform " + platform);
         }
-        PlatformLayers layers = buildLayers(spec, lock, context, platform, stagingDir, blobs);
+        PlatformLayers layers = buildLayers(spec, lock, context, platform, blobs, writing(context, stagingDir));
         for (LayerBlob layer : layers.added()) {
           Path target = blobs.resolve(layer.digest().hex());
           if (Files.exists(target)) {
@@ -94,8 +94,80 @@ public final class ImageAssembler {
     }
   }
 
-  private PlatformLayers buildLayers(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform, Path stagingDir,
-      Path blobs) throws IOException {
+  /** What the pipeline tells whoever runs it: the tree it builds, each source as it starts, each finished layer. */
+  private interface Steps {
+    default void treeCreated(ImageTree tree) {}
+
+    default void sourceStarting(String description) {}
+
+    LayerBlob layerDone(ImageTree tree, LayerTree layer, String createdBy) throws IOException;
+  }
+
+  private Steps writing(BuildContext context, Path stagingDir) {
+    LayerWriter writer = new LayerWriter(context.epoch());
+    return (tree, layer, createdBy) -> writeLayer(writer, tree, layer, stagingDir, createdBy);
+  }
+
+  /** Watches a replayed build: which source writes what, and where each added layer ends. */
+  public interface ReplayObserver extends ImageTree.WriteListener {
+    void sourceStarting(String description);
+
+    void layerDone(String createdBy);
+  }
+
+  /**
+   * Runs one platform's build as {@link #assemble} would, without writing any layer: the tree it returns holds the
+   * base image's layers and then the added ones, and {@code observer} sees every write and which source made it.
+   * The tree's file contents live in {@code workDir} until the caller deletes it.
+   */
+  public Replayed replay(BuildSpec spec, Lockfile lock, Path specDir, long epoch, Platform platform, Path workDir,
+      ReplayObserver observer) throws IOException {
+    checkLock(spec, lock);
+    checkCached(spec, lock);
+    ContentSpool spool = new ContentSpool(workDir);
+    try {
+      return new Replayed(replayInto(spool, spec, lock, specDir, epoch, platform, observer), spool);
+    } catch (IOException | RuntimeException e) {
+      spool.close();
+      throw e;
+    }
+  }
+
+  /** A replayed tree and the spool holding its file contents (closed with it). */
+  public record Replayed(ImageTree tree, ContentSpool spool) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      spool.close();
+    }
+  }
+
+  private ImageTree replayInto(ContentSpool spool, BuildSpec spec, Lockfile lock, Path specDir, long epoch, Platform platform,
+      ReplayObserver observer) throws IOException {
+    BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
+    ImageTree[] built = new ImageTree[1];
+    buildLayers(spec, lock, context, platform, null, new Steps() {
+      @Override
+      public void treeCreated(ImageTree tree) {
+        built[0] = tree;
+        tree.listen(observer);
+      }
+
+      @Override
+      public void sourceStarting(String description) {
+        observer.sourceStarting(description);
+      }
+
+      @Override
+      public LayerBlob layerDone(ImageTree tree, LayerTree layer, String createdBy) {
+        observer.layerDone(createdBy);
+        return null;
+      }
+    });
+    return built[0];
+  }
+
+  private PlatformLayers buildLayers(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform, Path blobs,
+      Steps steps) throws IOException {
     RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
     List<LayerSource> added = new ArrayList<>(packageSources(spec, lock, context, platform));
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
@@ -103,8 +175,8 @@ public final class ImageAssembler {
     }
     added.addAll(addedSources(spec, lock, context));
     List<LayerBlob> layers = new ArrayList<>();
-    LayerWriter writer = new LayerWriter(context.epoch());
     ImageTree tree = new ImageTree(base != null ? base.describe() : "sealbuild", context.epoch(), MAX_IMAGE_ENTRIES);
+    steps.treeCreated(tree);
     JsonNode baseConfig = null;
     List<LayerBlob> baseLayers = List.of();
     if (lock.baseImage() != null) {
@@ -112,34 +184,38 @@ public final class ImageAssembler {
           .orElseThrow(() -> new LockException("the lock pins base image " + lock.baseImage().reference() + " without platform "
               + platform + "; run build lock")), context);
       progress.accept("reading " + image.describe());
+      steps.sourceStarting(image.describe());
       baseConfig = image.config();
       baseLayers = image.addTo(tree, baseConfig, blobs);
     }
     if (base != null) {
       progress.accept("reading " + base.describe());
+      steps.sourceStarting(base.describe());
       base.addTo(tree);
-      layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + base.describe()));
+      layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: " + base.describe()));
       tree.startLayer("added");
     }
     if (spec.layers() == LayerStrategy.PER_SOURCE) {
       for (LayerSource source : added) {
         progress.accept("adding " + source.describe());
+        steps.sourceStarting(source.describe());
         source.addTo(tree);
-        layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + source.describe()));
+        layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: " + source.describe()));
         tree.startLayer("added");
       }
     } else if (!added.isEmpty()) {
       List<String> names = new ArrayList<>();
       for (LayerSource source : added) {
         progress.accept("adding " + source.describe());
+        steps.sourceStarting(source.describe());
         source.addTo(tree);
         names.add(source.describe());
       }
-      layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: " + String.join(", ", names)));
+      layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: " + String.join(", ", names)));
     }
     if (layers.isEmpty() && baseLayers.isEmpty()) {
       // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
-      layers.add(writeLayer(writer, tree, tree.currentLayer(), stagingDir, "sealbuild: empty"));
+      layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: empty"));
     }
     return new PlatformLayers(baseConfig, baseLayers, layers);
   }

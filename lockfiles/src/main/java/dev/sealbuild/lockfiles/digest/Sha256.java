@@ -55,6 +55,27 @@ public record Sha256(String hex) implements Comparable<Sha256> {
     }
   }
 
+  /** The digest of a stream's remaining bytes (the stream is read to its end, not closed). */
+  public static Sha256 hash(java.io.InputStream in) throws java.io.IOException {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        md.update(buffer, 0, n);
+      }
+      return of(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The digest of a file's bytes. */
+  public static Sha256 hash(java.nio.file.Path file) throws java.io.IOException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return hash(in);
+    }
+  }
+
   /** The OCI form, {@code sha256:<hex>}. */
   @JsonValue
   @Override

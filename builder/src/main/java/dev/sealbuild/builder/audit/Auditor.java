@@ -1,0 +1,306 @@
+package dev.sealbuild.builder.audit;
+
+import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.builder.fs.Content;
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.builder.image.ImageAssembler;
+import dev.sealbuild.builder.inspect.ImageReadException;
+import dev.sealbuild.builder.inspect.StoredImage;
+import dev.sealbuild.builder.io.Printable;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedDescriptor;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Accounts for every entry of every layer of an image against the project that claims to have built it: the build is
+ * replayed offline from spec, lock and cache (nothing is written), recording which pinned input wrote each path.
+ * A layer whose blob is a pinned base image layer is the base's; any other entry must match, by type and bytes (or
+ * link target) and mode and owner, something the replay wrote at that path, or it is unaccounted.
+ */
+public final class Auditor {
+  private static final long MAX_ENTRIES_PER_LAYER = 2_000_000;
+  private final ImageAssembler assembler;
+  private final DecompressionLimits limits;
+
+  public Auditor(ImageAssembler assembler, DecompressionLimits limits) {
+    this.assembler = assembler;
+    this.limits = limits;
+  }
+
+  /** What the replay wrote at a path, and from which input. */
+  private record Expected(Node node, Sha256 sha256, Origin origin) {}
+
+  public AuditReport audit(StoredImage image, BuildSpec spec, Lockfile lock, Path specDir, long epoch, Path workDir) throws IOException {
+    List<AuditedFile> files = new ArrayList<>();
+    for (StoredImage.PlatformImage platformImage : image.platforms()) {
+      Platform platform = Platform.parse(platformImage.platform());
+      if (!spec.platforms().contains(platform)) {
+        throw new ImageReadException(image.source() + " holds a " + platform + " image, which the spec does not build (it builds "
+            + spec.platforms() + ")");
+      }
+      Map<String, Origin> baseLayers = baseLayers(lock, platform);
+      Map<String, List<Expected>> expected = replay(spec, lock, specDir, epoch, platform, Files.createTempDirectory(workDir, "replay"));
+      Set<String> ancestors = ancestors(expected.keySet());
+      for (int i = 0; i < platformImage.layers().size(); i++) {
+        StoredImage.Layer layer = platformImage.layers().get(i);
+        Origin base = baseLayers.get(layer.digest().toString());
+        readLayer(platformImage.platform(), i + 1, layer, base, expected, ancestors, files);
+      }
+    }
+    return new AuditReport(image.source(), files);
+  }
+
+  private static Map<String, Origin> baseLayers(Lockfile lock, Platform platform) {
+    Map<String, Origin> layers = new HashMap<>();
+    LockedBaseImage base = lock.baseImage();
+    if (base != null) {
+      LockedPlatformImage image = base.platform(platform).orElse(null);
+      if (image != null) {
+        for (int i = 0; i < image.layers().size(); i++) {
+          LockedDescriptor d = image.layers().get(i);
+          layers.put(d.digest().toString(), new Origin("base-image", base.reference() + " (" + base.root().digest() + ") layer " + (i + 1)));
+        }
+      }
+    }
+    return layers;
+  }
+
+  private Map<String, List<Expected>> replay(BuildSpec spec, Lockfile lock, Path specDir, long epoch, Platform platform, Path dir)
+      throws IOException {
+    Map<String, List<Expected>> expected = new HashMap<>();
+    Map<String, LockedPackage> packages = new HashMap<>();
+    for (LockedPackage p : lock.packageList()) {
+      packages.put("package " + p.name() + " " + p.version(), p);
+    }
+    String[] source = {"sealbuild"};
+    ImageAssembler.ReplayObserver observer = new ImageAssembler.ReplayObserver() {
+      @Override
+      public void sourceStarting(String description) {
+        source[0] = description;
+      }
+
+      @Override
+      public void layerDone(String createdBy) {}
+
+      @Override
+      public void written(EntryPath resolved, Node node, Node replaced) {
+        Sha256 sha = null;
+        Origin origin = originOf(source[0], null, packages);
+        if (node instanceof Node.RegularFile file) {
+          sha = digest(file.content());
+          origin = originOf(source[0], file.content().origin(), packages);
+        }
+        expected.computeIfAbsent(resolved.value(), k -> new ArrayList<>()).add(new Expected(node, sha, origin));
+      }
+    };
+    try (ImageAssembler.Replayed replayed = assembler.replay(spec, lock, specDir, epoch, platform, dir, observer)) {
+      return expected;
+    }
+  }
+
+  private static Sha256 digest(Content content) {
+    return content.knownDigest().orElseGet(() -> {
+      try (InputStream in = content.open()) {
+        return Sha256.hash(in);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** Names the pinned input behind a write: the source, refined by the content's own origin for packages. */
+  private static Origin originOf(String source, String contentOrigin, Map<String, LockedPackage> packages) {
+    if (contentOrigin != null && contentOrigin.startsWith("generated")) {
+      return new Origin("generated", "sealbuild, " + contentOrigin + " (" + source + ")");
+    }
+    if (contentOrigin != null && contentOrigin.startsWith("package ")) {
+      int colon = contentOrigin.lastIndexOf(':');
+      String label = colon > 0 ? contentOrigin.substring(0, colon) : contentOrigin;
+      LockedPackage p = packages.get(label);
+      return new Origin("package", p == null ? label
+          : "package " + p.name() + " " + p.version() + " (" + p.architecture() + ") from " + p.repository() + ", " + p.sha256());
+    }
+    if (source.startsWith("files[")) {
+      return new Origin("file", source);
+    }
+    if (source.startsWith("copy[")) {
+      return new Origin("copy", source);
+    }
+    if (source.startsWith("base rootfs")) {
+      return new Origin("rootfs", source);
+    }
+    if (source.startsWith("base image")) {
+      return new Origin("base-image", source);
+    }
+    return new Origin("generated", "sealbuild (" + source + ")");
+  }
+
+  private static Set<String> ancestors(Set<String> paths) {
+    Set<String> all = new HashSet<>();
+    for (String p : paths) {
+      for (int slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+        if (!all.add(p.substring(0, slash))) {
+          break;
+        }
+      }
+    }
+    return all;
+  }
+
+  private void readLayer(String platform, int index, StoredImage.Layer layer, Origin base, Map<String, List<Expected>> expected,
+      Set<String> ancestors, List<AuditedFile> out) throws IOException {
+    String label = "layer " + index + " (" + layer.digest() + ")";
+    ArchiveFormat format = switch (layer.mediaType()) {
+      case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" -> ArchiveFormat.TAR;
+      case "application/vnd.oci.image.layer.v1.tar+zstd" -> ArchiveFormat.TAR_ZSTD;
+      case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip" -> ArchiveFormat.TAR_GZIP;
+      default -> throw new ImageReadException(label + " has media type " + layer.mediaType() + ", which is not a layer");
+    };
+    Map<String, Sha256> contentByPath = new HashMap<>();
+    long count = 0;
+    try (InputStream raw = Files.newInputStream(layer.file());
+         TarArchiveInputStream tar = new TarArchiveInputStream(new Decompressors(limits).tarStream(raw, format, label), "UTF-8")) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        if (++count > MAX_ENTRIES_PER_LAYER) {
+          throw new ImageReadException(label + " has more than " + MAX_ENTRIES_PER_LAYER + " entries");
+        }
+        String path = e.getName().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
+        if (path.isEmpty() || path.equals(".")) {
+          continue;
+        }
+        String type = typeOf(e, path);
+        Sha256 sha = null;
+        if (e.isFile() && !e.isLink()) {
+          sha = Sha256.hash(tar);
+          contentByPath.put(path, sha);
+        }
+        Origin origin = base != null ? base : account(e, path, type, sha, expected, ancestors, contentByPath);
+        out.add(new AuditedFile(platform, index, layer.digest().toString(), "/" + Printable.of(path), type,
+            sha == null ? null : sha.toString(), origin));
+      }
+    }
+  }
+
+  private static String typeOf(TarArchiveEntry e, String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    if (name.startsWith(".wh.")) {
+      return "whiteout";
+    }
+    if (e.isDirectory()) {
+      return "dir";
+    }
+    if (e.isSymbolicLink()) {
+      return "symlink";
+    }
+    if (e.isLink()) {
+      return "hardlink";
+    }
+    if (e.isCharacterDevice() || e.isBlockDevice()) {
+      return "device";
+    }
+    if (e.isFIFO()) {
+      return "fifo";
+    }
+    return "file";
+  }
+
+  private static Origin account(TarArchiveEntry e, String path, String type, Sha256 sha, Map<String, List<Expected>> expected,
+      Set<String> ancestors, Map<String, Sha256> contentByPath) {
+    List<Expected> candidates = expected.getOrDefault(path, List.of());
+    if (candidates.isEmpty()) {
+      if (type.equals("dir") && ancestors.contains(path)) {
+        return new Origin("generated", "sealbuild (parent directory)");
+      }
+      return Origin.unaccounted("no pinned input puts anything at this path");
+    }
+    String mismatch = null;
+    for (Expected x : candidates) {
+      String why = mismatch(e, type, sha, x, contentByPath);
+      if (why == null) {
+        return x.origin();
+      }
+      mismatch = why;
+    }
+    return Origin.unaccounted(mismatch + " (expected from " + candidates.get(candidates.size() - 1).origin().description() + ")");
+  }
+
+  /** Null when the entry is what the replay wrote, else why not. */
+  private static String mismatch(TarArchiveEntry e, String type, Sha256 sha, Expected x, Map<String, Sha256> contentByPath) {
+    Node node = x.node();
+    switch (type) {
+      case "file" -> {
+        if (!(node instanceof Node.RegularFile)) {
+          return "a file where the build puts a " + kind(node);
+        }
+        if (!sha.equals(x.sha256())) {
+          return "bytes " + sha + " match no pinned input";
+        }
+      }
+      case "hardlink" -> {
+        String target = e.getLinkName().replaceFirst("^(\\./|/)+", "");
+        Sha256 linked = contentByPath.get(target);
+        if (!(node instanceof Node.RegularFile) || linked == null || !linked.equals(x.sha256())) {
+          return "a hard link whose bytes match no pinned input";
+        }
+      }
+      case "symlink" -> {
+        if (!(node instanceof Node.Symlink link) || !link.target().equals(e.getLinkName())) {
+          return "symlink to " + Printable.of(e.getLinkName()) + " where the build puts " + kind(node);
+        }
+      }
+      case "dir" -> {
+        if (!(node instanceof Node.Directory)) {
+          return "a directory where the build puts a " + kind(node);
+        }
+      }
+      case "device", "fifo" -> {
+        if (!(node instanceof Node.Special)) {
+          return "a " + type + " where the build puts a " + kind(node);
+        }
+      }
+      default -> {
+        return "a " + type + " the build never writes";
+      }
+    }
+    int mode = e.getMode() & 07777;
+    if (mode != node.meta().mode() || e.getLongUserId() != node.meta().uid() || e.getLongGroupId() != node.meta().gid()) {
+      return String.format("mode %04o owner %d:%d where the build gives %04o %d:%d", mode, e.getLongUserId(), e.getLongGroupId(),
+          node.meta().mode(), node.meta().uid(), node.meta().gid());
+    }
+    return null;
+  }
+
+  private static String kind(Node node) {
+    if (node instanceof Node.Directory) {
+      return "directory";
+    }
+    if (node instanceof Node.Symlink link) {
+      return "symlink to " + Printable.of(link.target());
+    }
+    if (node instanceof Node.Special) {
+      return "special file";
+    }
+    return "file";
+  }
+}

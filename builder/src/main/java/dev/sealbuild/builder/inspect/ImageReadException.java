@@ -1,0 +1,8 @@
+package dev.sealbuild.builder.inspect;
+
+/** An image that cannot be read as the transport it claims to be; the message is one line naming it. */
+public class ImageReadException extends RuntimeException {
+  public ImageReadException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,140 @@
+package dev.sealbuild.cli.it;
+
+import static dev.sealbuild.cli.it.Sealbuild.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code build audit} on an image built from the real Alpine minirootfs, a pinned file and a local copy: every entry
+ * accounted for and the rebuild reproduces; a file slipped in with {@code umoci repack} is reported and fails.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AuditIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path work;
+  static Path project;
+  static LocalHttpServer http;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    Path minirootfs = Sealbuild.SHARED.resolve("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
+    Fixtures.require(minirootfs);
+    Path served = Files.createDirectories(work.resolve("served"));
+    Files.writeString(served.resolve("motd"), "pinned motd\n");
+    http = new LocalHttpServer(served);
+    project = Files.createDirectories(work.resolve("project"));
+    Files.copy(minirootfs, project.resolve("rootfs.tar.gz"));
+    Files.createDirectories(project.resolve("app"));
+    Files.writeString(project.resolve("app/hello.sh"), "#!/bin/sh\necho hello\n");
+    Files.writeString(project.resolve("build.yaml"), """
+        name: audited
+        base:
+          rootfs: {path: rootfs.tar.gz}
+        files:
+          - {url: %s, dest: /etc/motd}
+        copy:
+          - {src: app, dest: /opt/app}
+        layers: per-source
+        """.formatted(http.url("motd")));
+    Sealbuild sb = sealbuild();
+    ok(sb.run("lock"));
+    ok(sb.run("prep"));
+    ok(sb.run("image", "--output", "oci:out/img:latest", "--output", "oci-archive:out/img.tar", "--output", "docker-archive:out/docker.tar"));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  private static Sealbuild sealbuild() {
+    return new Sealbuild(project).env("SEALBUILD_CACHE", work.resolve("cache").toString());
+  }
+
+  private static Map<String, JsonNode> byPath(JsonNode report) {
+    Map<String, JsonNode> files = new HashMap<>();
+    report.get("files").forEach(f -> files.put(f.get("path").asText(), f));
+    return files;
+  }
+
+  @Test
+  @Order(1)
+  void everyEntryOfEveryOutputIsAccountedFor() throws Exception {
+    for (String image : List.of("oci:out/img:latest", "oci-archive:out/img.tar", "docker-archive:out/docker.tar")) {
+      Sealbuild.Result r = sealbuild().run("audit", image, "--json");
+      assertEquals(0, r.exit(), image + "\n" + r);
+      JsonNode report = JSON.readTree(r.stdout());
+      assertEquals(0, report.get("unaccounted").asInt());
+      Map<String, JsonNode> files = byPath(report);
+      assertEquals("rootfs", files.get("/bin/busybox").get("origin").get("kind").asText());
+      assertEquals("file", files.get("/etc/motd").get("origin").get("kind").asText());
+      assertTrue(files.get("/etc/motd").get("origin").get("description").asText().contains(http.url("motd").toString()));
+      assertEquals("copy", files.get("/opt/app/hello.sh").get("origin").get("kind").asText());
+      assertTrue(report.get("files").size() > 400, "the minirootfs alone has hundreds of entries");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void withThePathTheRebuildReproducesTheDigest() throws Exception {
+    Sealbuild.Result r = ok(sealbuild().run("audit", "oci:out/img:latest", "."));
+    assertTrue(r.stdout().contains("reproduced: sha256:"), r.stdout());
+    assertFalse(r.stdout().contains("UNACCOUNTED"), r.stdout());
+  }
+
+  @Test
+  @Order(3)
+  void aFileSlippedInWithUmociRepackIsReportedAndFails() throws Exception {
+    Tools.require("umoci");
+    Tools.ok(project, "cp", "-a", "out/img", "out/tampered");
+    Tools.ok(project, "umoci", "unpack", "--rootless", "--image", "out/tampered:latest", "out/bundle");
+    Files.writeString(project.resolve("out/bundle/rootfs/usr/bin/backdoor"), "#!/bin/sh\nnc -l 4444\n");
+    Files.writeString(project.resolve("out/bundle/rootfs/etc/motd"), "changed after the build\n");
+    Tools.ok(project, "umoci", "repack", "--image", "out/tampered:latest", "out/bundle");
+
+    Sealbuild.Result r = sealbuild().run("audit", "oci:out/tampered:latest", "--json");
+    assertEquals(1, r.exit(), r.toString());
+    JsonNode report = JSON.readTree(r.stdout());
+    List<String> unaccounted = new ArrayList<>();
+    report.get("files").forEach(f -> {
+      if (f.get("origin").get("kind").asText().equals("unaccounted")) {
+        unaccounted.add(f.get("path").asText());
+      }
+    });
+    assertTrue(unaccounted.contains("/usr/bin/backdoor"), unaccounted.toString());
+    assertTrue(unaccounted.contains("/etc/motd"), unaccounted.toString());
+
+    Sealbuild.Result table = sealbuild().run("audit", "oci:out/tampered:latest", ".");
+    assertEquals(1, table.exit(), table.toString());
+    assertTrue(table.stdout().contains("UNACCOUNTED") && table.stdout().contains("/usr/bin/backdoor"), table.stdout());
+    assertTrue(table.stdout().contains("NOT reproduced") && table.stdout().contains("added after the build"), table.stdout());
+  }
+
+  @Test
+  @Order(4)
+  void aBadImageIsAOneLineError() throws Exception {
+    Sealbuild.Result r = sealbuild().run("audit", "oci:out/nothing-here");
+    assertEquals(1, r.exit(), r.toString());
+    assertEquals(1, r.stderr().strip().lines().count(), r.stderr());
+    assertTrue(r.stderr().contains("nothing-here"), r.stderr());
+  }
+}
