@@ -11,6 +11,8 @@ import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.ImageAssembler;
 import dev.sealbuild.builder.inspect.ImageReader;
 import dev.sealbuild.builder.inspect.StoredImage;
+import dev.sealbuild.builder.provenance.DsseVerifier;
+import dev.sealbuild.builder.provenance.VerifiedStatement;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
@@ -45,6 +47,13 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the report as JSON on stdout")
   boolean json;
 
+  @Option(names = "--verify-key", paramLabel = "PUB",
+      description = "check the signed provenance (attached to IMAGE, or --provenance FILE) against this PEM public key")
+  Path verifyKey;
+
+  @Option(names = "--provenance", paramLabel = "FILE", description = "the signed provenance to check, when it is not attached to IMAGE")
+  Path provenance;
+
   @Mixin
   RegistryOptions registryOptions = new RegistryOptions();
 
@@ -68,6 +77,7 @@ final class AuditCommand implements Callable<Integer> {
             project.spec().platforms(), Files.createDirectories(work.resolve("pulled")));
       }
       StoredImage stored = new ImageReader(Files.createDirectories(work.resolve("unpacked"))).read(location, env.workingDir());
+      String verified = verifyKey == null ? null : verifyProvenance(stored);
       CacheReader cache = new CacheReader(env.cache(cacheOption.cache));
       ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, message -> { });
       AuditReport report = new Auditor(assembler, DecompressionLimits.DEFAULT)
@@ -79,9 +89,12 @@ final class AuditCommand implements Callable<Integer> {
         reproduction = new Reproducer(DecompressionLimits.DEFAULT).compare(stored, rebuilt);
       }
       if (json) {
-        printJson(report, reproduction);
+        printJson(report, reproduction, verified);
       } else {
         printTable(report, reproduction);
+        if (verified != null) {
+          System.out.println(verified);
+        }
       }
       boolean ok = report.unaccounted().isEmpty() && (reproduction == null || reproduction.reproduced());
       return ok ? 0 : 1;
@@ -114,13 +127,37 @@ final class AuditCommand implements Callable<Integer> {
     }
   }
 
-  private static void printJson(AuditReport report, Reproduction reproduction) throws IOException {
+  /**
+   * Checks the DSSE-signed provenance (attached as a referrer, or the file given) against the key, and that its
+   * subject is this image. Returns a line saying so; any failure is an error.
+   */
+  private String verifyProvenance(StoredImage stored) throws IOException {
+    Path envelope = provenance != null ? env.workingDir().resolve(provenance) : stored.referrers().stream()
+        .filter(r -> r.artifactType().equals(ImageCommand.DSSE_ENVELOPE)).map(StoredImage.Referrer::document).findFirst()
+        .orElseThrow(() -> new CliException(image + " carries no signed provenance; give it with --provenance FILE"));
+    VerifiedStatement statement = DsseVerifier.verify(envelope, env.workingDir().resolve(verifyKey));
+    dev.sealbuild.lockfiles.digest.Sha256 subject = stored.root() != null ? stored.root() : null;
+    boolean names = subject != null ? statement.subjectDigests().contains(subject)
+        : stored.platforms().stream().allMatch(p -> p.manifest() == null);
+    if (!names) {
+      throw new CliException("the provenance is signed by key " + statement.keyId() + " but is about " + statement.subjectDigests()
+          + ", not " + image + " (" + subject + ")");
+    }
+    return subject == null
+        ? "provenance: signed by key " + statement.keyId() + " (a docker-archive has no manifest digest to compare with its subject)"
+        : "provenance: signed by key " + statement.keyId() + " and names this image";
+  }
+
+  private static void printJson(AuditReport report, Reproduction reproduction, String verified) throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("image", report.image());
     doc.put("files", report.files());
     doc.put("unaccounted", report.unaccounted().size());
     if (reproduction != null) {
       doc.put("reproduction", reproduction);
+    }
+    if (verified != null) {
+      doc.put("provenance", verified);
     }
     System.out.write(CanonicalJson.pretty(doc));
     System.out.flush();

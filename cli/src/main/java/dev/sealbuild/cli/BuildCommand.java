@@ -13,8 +13,9 @@ import picocli.CommandLine.Command;
         "  build prep    fetch and verify every pinned input into the vendor cache (online)",
         "  build image   assemble the OCI image from the cache alone (offline, network disabled)",
         "  build audit   account for every file of an image: which pinned input put it there",
+        "  build diff    what changed between two lockfiles",
         ""},
-    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, AuditCommand.class, CacheCommand.class},
+    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, AuditCommand.class, DiffCommand.class, CacheCommand.class},
     footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
 public final class BuildCommand implements Runnable {
   @Override

@@ -23,6 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.sealbuild.builder.image.Referrers;
+import dev.sealbuild.builder.provenance.BuildRun;
+import dev.sealbuild.builder.provenance.DsseEnvelope;
+import dev.sealbuild.builder.provenance.ProvenanceStatement;
+import dev.sealbuild.builder.provenance.ProvenanceWriter;
+import dev.sealbuild.builder.provenance.SigningKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +41,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "The last line on stdout is the image digest."})
 final class ImageCommand implements Callable<Integer> {
   static final String PROBE_VARIABLE = "SEALBUILD_ISOLATION_PROBE";
+  static final String DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json";
 
   @Spec CommandSpec commandSpec;
 
@@ -51,6 +58,17 @@ final class ImageCommand implements Callable<Integer> {
 
   @Option(names = "--platform", paramLabel = "OS/ARCH", description = "platform for docker-archive when several are built")
   String platform;
+
+  @Option(names = "--provenance", paramLabel = "FILE",
+      description = "also write the SLSA provenance (an in-toto statement) to FILE")
+  Path provenance;
+
+  @Option(names = "--sign-key", paramLabel = "KEY",
+      description = "sign the provenance with this PEM private key (ECDSA P-256 or Ed25519): a DSSE envelope")
+  Path signKey;
+
+  @Option(names = "--no-attach", description = "do not attach the provenance to OCI outputs as an OCI 1.1 referrer")
+  boolean noAttach;
 
   @Option(names = "--network-isolation", paramLabel = "MODE", defaultValue = "auto",
       description = "auto (isolate where possible, warn otherwise), require, or off (default: ${DEFAULT-VALUE})")
@@ -78,6 +96,7 @@ final class ImageCommand implements Callable<Integer> {
     probe();
 
     Project project = Project.load(env, options.path);
+    Optional<SigningKey> key = signKey == null ? Optional.empty() : Optional.of(SigningKey.load(env.workingDir().resolve(signKey)));
     Lockfile lock = new LockfileIO().read(project.lockFile());
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : lock.sourceDateEpoch();
@@ -90,10 +109,20 @@ final class ImageCommand implements Callable<Integer> {
       CacheReader cacheReader = new CacheReader(env.cache(options.cache()));
       ImageAssembler assembler = new ImageAssembler(cacheReader, DecompressionLimits.DEFAULT, msg -> System.err.println(msg));
       BuiltImage image = assembler.assemble(project.spec(), lock, project.specDir(), epoch, staging);
+      BuildRun run = new BuildRun(VersionProvider.version(), epoch, state == NetworkIsolation.State.ISOLATED);
+      ProvenanceStatement statement = ProvenanceStatement.of(image, project.spec(), lock, run);
+      if (!noAttach) {
+        byte[] document = new ProvenanceWriter().render(statement, key);
+        image = Referrers.attach(image, key.isPresent() ? DSSE_ENVELOPE : DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, document, epoch);
+      }
       Map<String, String> annotations = Map.of("dev.sealbuild.network", state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
       for (OutputTarget target : targets) {
         writer(target, project, epoch, chosen).write(image, target, annotations);
         System.err.println("wrote " + target);
+      }
+      if (provenance != null) {
+        new ProvenanceWriter().write(statement, key, env.workingDir().resolve(provenance));
+        System.err.println("wrote provenance " + provenance + (key.isPresent() ? " (signed, key " + key.get().keyId() + ")" : ""));
       }
       String digest = image.digest().toString();
       if (digestFile != null) {

@@ -1,9 +1,12 @@
 package dev.sealbuild.cli;
 
+import dev.sealbuild.lockfiles.diff.LockDiff;
+import dev.sealbuild.lockfiles.diff.LockDiffText;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
+import dev.sealbuild.prep.lock.LockUpdate;
 import dev.sealbuild.prep.lock.Locker;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.packages.AlpineLocker;
@@ -31,6 +34,10 @@ final class LockCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "resolve without downloading or writing; print the entries as JSON on stdout")
   boolean dryRun;
 
+  @Option(names = "--update", description = {"resolve everything again, keeping only what the spec pins by sha256 or digest:",
+      "packages, files and the rootfs without a sha256, a base image by tag; then print what changed"})
+  boolean update;
+
   @Option(names = "--allow-expired-metadata", description = "accept repository metadata past its Valid-Until date")
   boolean allowExpiredMetadata;
 
@@ -52,22 +59,30 @@ final class LockCommand implements Callable<Integer> {
     LockfileIO io = new LockfileIO();
     Optional<Lockfile> previous = Files.exists(project.lockFile()) ? Optional.of(io.read(project.lockFile())) : Optional.empty();
     if (check) {
+      if (update) {
+        throw new CliException("--check and --update do not go together: --check writes nothing");
+      }
       return check(project, previous);
     }
+    // What the locker may keep: everything the previous lock pins, or with --update only what the spec pins.
+    Optional<Lockfile> basis = update ? previous.map(p -> LockUpdate.basis(project.spec(), p)) : previous;
     if (dryRun) {
-      return dryRun(project, previous);
+      return dryRun(project, basis);
     }
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
     try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
       Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services), services.baseImages())
-          .lock(project.spec(), project.specDir(), previous, epoch);
+          .lock(project.spec(), project.specDir(), basis, epoch);
       byte[] bytes = io.toBytes(lock);
       boolean unchanged = Files.exists(project.lockFile()) && Arrays.equals(bytes, Files.readAllBytes(project.lockFile()));
       if (!unchanged) {
         io.write(lock, project.lockFile());
       }
       System.err.println((unchanged ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
+      if (update && previous.isPresent()) {
+        LockDiffText.lines(LockDiff.between(previous.get(), lock)).forEach(System.err::println);
+      }
     }
     return 0;
   }

@@ -12,9 +12,14 @@ public record Descriptor(
     @JsonProperty("digest") Sha256 digest,
     @JsonProperty("size") long size,
     @JsonProperty("platform") Map<String, String> platform,
-    @JsonProperty("annotations") Map<String, String> annotations) {
+    @JsonProperty("annotations") Map<String, String> annotations,
+    @JsonProperty("artifactType") String artifactType) {
+
+  public Descriptor(String mediaType, Sha256 digest, long size, Map<String, String> platform, Map<String, String> annotations) {
+    this(mediaType, digest, size, platform, annotations, null);
+  }
 
   public Descriptor withAnnotations(Map<String, String> newAnnotations) {
-    return new Descriptor(mediaType, digest, size, platform, newAnnotations);
+    return new Descriptor(mediaType, digest, size, platform, newAnnotations, artifactType);
   }
 }

@@ -51,9 +51,14 @@ public final class ImageReader {
     }
     JsonNode index = json(layout.resolve("index.json"), location + " index.json");
     List<JsonNode> images = new ArrayList<>();
+    List<JsonNode> artifacts = new ArrayList<>();
     List<String> tags = new ArrayList<>();
     for (JsonNode m : index.path("manifests")) {
       String mediaType = m.path("mediaType").asText();
+      if (m.has("artifactType")) {
+        artifacts.add(m); // an OCI 1.1 referrer (SBOM, provenance) beside the image, not an image
+        continue;
+      }
       if (!(mediaType.endsWith("image.index.v1+json") || mediaType.endsWith("image.manifest.v1+json")
           || mediaType.endsWith("manifest.list.v2+json") || mediaType.endsWith("distribution.manifest.v2+json"))) {
         continue;
@@ -87,7 +92,23 @@ public final class ImageReader {
     } else {
       platforms.add(platformImage(layout, location, null, root, rootDoc));
     }
-    return new StoredImage(location, root, platforms);
+    return new StoredImage(location, root, platforms, referrers(layout, location, root, artifacts));
+  }
+
+  private static List<StoredImage.Referrer> referrers(Path layout, String location, Sha256 root, List<JsonNode> artifacts)
+      throws IOException {
+    List<StoredImage.Referrer> referrers = new ArrayList<>();
+    for (JsonNode a : artifacts) {
+      Sha256 digest = digest(a.path("digest").asText(), location);
+      JsonNode manifest = blobJson(layout, digest, a.path("size").asLong(-1), location);
+      if (!root.toString().equals(manifest.path("subject").path("digest").asText()) || manifest.path("layers").size() != 1) {
+        continue;
+      }
+      JsonNode layer = manifest.path("layers").get(0);
+      Path document = checkedBlob(layout, digest(layer.path("digest").asText(), location), layer.path("size").asLong(-1), location);
+      referrers.add(new StoredImage.Referrer(manifest.path("artifactType").asText(a.path("artifactType").asText()), digest, document));
+    }
+    return referrers;
   }
 
   private StoredImage.PlatformImage platformImage(Path layout, String location, String platform, Sha256 manifestDigest, JsonNode manifest)
@@ -122,7 +143,8 @@ public final class ImageReader {
       Path file = inside(dir, name.asText(), location);
       layers.add(new StoredImage.Layer("application/vnd.oci.image.layer.v1.tar", Sha256.hash(file), file));
     }
-    return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(platform, null, Sha256.hash(configBytes), config, layers)));
+    return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(platform, null, Sha256.hash(configBytes), config, layers)),
+        List.of());
   }
 
   /** Unpacks an archive's regular files into a fresh directory; any other entry or an unsafe name is refused. */

@@ -10,10 +10,14 @@ import java.util.List;
  * manifest digest; null for a docker-archive, which has none) and, per platform, its manifest, config and layers.
  * Blobs are files on disk, checked against their digests when {@link ImageReader} read them.
  */
-public record StoredImage(String source, Sha256 root, List<PlatformImage> platforms) {
+public record StoredImage(String source, Sha256 root, List<PlatformImage> platforms, List<Referrer> referrers) {
   public StoredImage {
     platforms = List.copyOf(platforms);
+    referrers = List.copyOf(referrers);
   }
+
+  /** An OCI 1.1 artifact whose subject is this image (an SBOM, a provenance): its type and its document's bytes. */
+  public record Referrer(String artifactType, Sha256 manifest, Path document) {}
 
   /** One platform's image. {@code manifest} is null for a docker-archive. */
   public record PlatformImage(String platform, Sha256 manifest, Sha256 configDigest, JsonNode config, List<Layer> layers) {

@@ -24,7 +24,9 @@ final class OciLayout {
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
     index.put("mediaType", dev.sealbuild.builder.image.MediaTypes.IMAGE_INDEX);
-    index.put("manifests", List.of(root));
+    List<Descriptor> manifests = new java.util.ArrayList<>(List.of(root));
+    manifests.addAll(image.referrers());
+    index.put("manifests", manifests);
     return CanonicalJson.compact(index);
   }
 }

@@ -131,6 +131,39 @@ class AuditIT {
 
   @Test
   @Order(4)
+  void aSignedProvenanceIsAttachedAndVerifiedAndATamperedOneFails() throws Exception {
+    Tools.require("openssl");
+    Tools.ok(project, "openssl", "genpkey", "-algorithm", "ed25519", "-out", "signing.pem");
+    Tools.ok(project, "openssl", "pkey", "-in", "signing.pem", "-pubout", "-out", "signing.pub");
+    Tools.ok(project, "openssl", "genpkey", "-algorithm", "ed25519", "-out", "other.pem");
+    Tools.ok(project, "openssl", "pkey", "-in", "other.pem", "-pubout", "-out", "other.pub");
+    Sealbuild.Result built = ok(sealbuild().run("image", "--output", "oci:out/signed:latest", "--provenance", "out/provenance.json",
+        "--sign-key", "signing.pem"));
+    JsonNode envelope = JSON.readTree(project.resolve("out/provenance.json").toFile());
+    JsonNode statement = JSON.readTree(java.util.Base64.getDecoder().decode(envelope.get("payload").asText()));
+    assertEquals(built.lastLine(), "sha256:" + statement.get("subject").get(0).get("digest").get("sha256").asText(),
+        "the provenance's subject is the digest build image printed");
+
+    Sealbuild.Result verified = ok(sealbuild().run("audit", "oci:out/signed:latest", "--verify-key", "signing.pub"));
+    assertTrue(verified.stdout().contains("provenance: signed by key"), verified.stdout());
+
+    Sealbuild.Result wrongKey = sealbuild().run("audit", "oci:out/signed:latest", "--verify-key", "other.pub");
+    assertEquals(1, wrongKey.exit(), wrongKey.toString());
+    assertEquals(1, wrongKey.stderr().strip().lines().count(), wrongKey.stderr());
+
+    String payload = new String(java.util.Base64.getDecoder().decode(envelope.get("payload").asText()), java.nio.charset.StandardCharsets.UTF_8);
+    String forged = payload.replace(statement.get("subject").get(0).get("digest").get("sha256").asText(), "0".repeat(64));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) envelope).put("payload",
+        java.util.Base64.getEncoder().encodeToString(forged.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Files.write(project.resolve("out/forged.json"), JSON.writeValueAsBytes(envelope));
+    Sealbuild.Result tampered = sealbuild().run("audit", "oci:out/signed:latest", "--verify-key", "signing.pub",
+        "--provenance", "out/forged.json");
+    assertEquals(1, tampered.exit(), tampered.toString());
+    assertTrue(tampered.stderr().toLowerCase(java.util.Locale.ROOT).contains("signature"), tampered.stderr());
+  }
+
+  @Test
+  @Order(5)
   void aBadImageIsAOneLineError() throws Exception {
     Sealbuild.Result r = sealbuild().run("audit", "oci:out/nothing-here");
     assertEquals(1, r.exit(), r.toString());

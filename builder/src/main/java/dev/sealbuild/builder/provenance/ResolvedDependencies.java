@@ -1,0 +1,113 @@
+package dev.sealbuild.builder.provenance;
+
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.lockfiles.spec.RepositorySpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Every pinned input of a build as an in-toto ResourceDescriptor, in a fixed order: the base (image or rootfs),
+ * the remote files, the signed repository indexes, then the packages, each group in lock order. The
+ * {@code kind} annotation says which group an entry belongs to. See docs/provenance.md for each kind's layout.
+ */
+final class ResolvedDependencies {
+  static final String KIND = "kind";
+
+  private ResolvedDependencies() {}
+
+  static List<ResourceDescriptor> of(BuildSpec spec, Lockfile lock) {
+    List<ResourceDescriptor> out = new ArrayList<>();
+    if (lock.baseImage() != null) {
+      out.addAll(baseImage(lock.baseImage()));
+    }
+    if (lock.rootfs() != null) {
+      out.add(rootfs(lock.rootfs()));
+    }
+    for (LockedFile f : lock.files()) {
+      out.add(ResourceDescriptor.of(f.url(), null, f.sha256(), null, Map.of(KIND, "file")));
+    }
+    for (LockedRepository repo : lock.repositoryList()) {
+      for (LockedRepository.Index index : repo.indexes()) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(KIND, "repository-index");
+        annotations.put("repository", repo.name());
+        putIfPresent(annotations, "date", index.date());
+        putIfPresent(annotations, "signer", index.signer());
+        out.add(ResourceDescriptor.of(null, repo.name() + "/" + index.path(), index.sha256(), null, annotations));
+      }
+    }
+    Map<String, String> suites = spec.repositories().stream().filter(r -> r.suite() != null)
+        .collect(Collectors.toMap(RepositorySpec::name, RepositorySpec::suite));
+    for (LockedPackage p : lock.packageList()) {
+      out.add(ResourceDescriptor.of(packageUrl(p, suites.get(p.repository())), p.path(), p.sha256(), null, Map.of(
+          KIND, "package", "repository", p.repository(),
+          "platforms", p.platforms().stream().map(Platform::toString).collect(Collectors.joining(",")))));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<ResourceDescriptor> baseImage(LockedBaseImage image) {
+    List<ResourceDescriptor> out = new ArrayList<>();
+    out.add(ResourceDescriptor.of(ociUrl(image, image.root().digest().toString(), null), image.reference(),
+        image.root().digest(), image.root().mediaType(), Map.of(KIND, "base-image")));
+    for (LockedPlatformImage platform : image.platforms()) {
+      if (!platform.manifest().digest().equals(image.root().digest())) {
+        out.add(ResourceDescriptor.of(ociUrl(image, platform.manifest().digest().toString(), platform.platform()),
+            image.reference() + " (" + platform.platform() + ")", platform.manifest().digest(),
+            platform.manifest().mediaType(), Map.of(KIND, "base-image", "platform", platform.platform().toString())));
+      }
+    }
+    return out;
+  }
+
+  private static ResourceDescriptor rootfs(LockedRootfs rootfs) {
+    boolean remote = rootfs.source().startsWith("https://") || rootfs.source().startsWith("http://");
+    // A local rootfs is a path relative to the spec, not a URI: it goes in name.
+    return ResourceDescriptor.of(remote ? rootfs.source() : null, remote ? null : rootfs.source(), rootfs.sha256(), null,
+        Map.of(KIND, "rootfs"));
+  }
+
+  /** {@code pkg:deb/debian/NAME@VERSION?arch=A&distro=SUITE}, {@code pkg:apk/alpine/NAME@VERSION?arch=A}. */
+  static String packageUrl(LockedPackage p, String suite) {
+    Map<String, String> qualifiers = new LinkedHashMap<>();
+    qualifiers.put("arch", p.architecture());
+    return switch (p.type()) {
+      case "deb" -> {
+        qualifiers.put("distro", suite);
+        yield PackageUrl.of("deb", "debian", p.name(), p.version(), qualifiers);
+      }
+      case "apk" -> PackageUrl.of("apk", "alpine", p.name(), p.version(), qualifiers);
+      default -> PackageUrl.of(p.type().toLowerCase(Locale.ROOT), null, p.name(), p.version(), qualifiers);
+    };
+  }
+
+  /** {@code pkg:oci/NAME@sha256%3AHEX?arch=A&repository_url=REGISTRY/REPOSITORY}. */
+  static String ociUrl(LockedBaseImage image, String digest, Platform platform) {
+    String repository = image.repository();
+    String name = repository.substring(repository.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    Map<String, String> qualifiers = new LinkedHashMap<>();
+    qualifiers.put("repository_url", repository);
+    if (platform != null) {
+      qualifiers.put("arch", platform.architecture());
+    }
+    return PackageUrl.of("oci", null, name, digest, qualifiers);
+  }
+
+  private static void putIfPresent(Map<String, String> map, String key, String value) {
+    if (value != null && !value.isEmpty()) {
+      map.put(key, value);
+    }
+  }
+}

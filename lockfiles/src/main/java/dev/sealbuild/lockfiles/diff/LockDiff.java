@@ -1,0 +1,253 @@
+package dev.sealbuild.lockfiles.diff;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.spec.Platform;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What differs between two locks, by content: packages (per type, name, architecture and platform), remote
+ * files, the base rootfs, the base image, the repositories' signed indexes and keys, the spec digest and the
+ * epoch. Lists are sorted; a null field means no difference there. Sizes are not compared: a digest says it all.
+ */
+public record LockDiff(
+    List<PackageChange> packages,
+    List<FileChange> files,
+    RootfsChange rootfs,
+    BaseImageChange baseImage,
+    List<RepositoryChange> repositories,
+    ValueChange<Sha256> specDigest,
+    ValueChange<Long> sourceDateEpoch) {
+
+  public LockDiff {
+    packages = List.copyOf(packages);
+    files = List.copyOf(files);
+    repositories = List.copyOf(repositories);
+  }
+
+  public static LockDiff between(Lockfile from, Lockfile to) {
+    return new LockDiff(packages(from, to), files(from, to), rootfs(from.rootfs(), to.rootfs()),
+        baseImage(from.baseImage(), to.baseImage()), repositories(from, to),
+        from.specDigest().equals(to.specDigest()) ? null : new ValueChange<>(from.specDigest(), to.specDigest()),
+        from.sourceDateEpoch() == to.sourceDateEpoch() ? null : new ValueChange<>(from.sourceDateEpoch(), to.sourceDateEpoch()));
+  }
+
+  /** True when both locks pin the same content. */
+  @JsonIgnore
+  public boolean isEmpty() {
+    return packages.isEmpty() && files.isEmpty() && rootfs == null && baseImage == null && repositories.isEmpty()
+        && specDigest == null && sourceDateEpoch == null;
+  }
+
+  /** Canonical pretty JSON of this diff ({@code build diff --json}). */
+  public byte[] toJson() {
+    return CanonicalJson.pretty(this);
+  }
+
+  private record PackageKey(String type, String name, String architecture) implements Comparable<PackageKey> {
+    private static final Comparator<PackageKey> ORDER = Comparator.comparing(PackageKey::name)
+        .thenComparing(PackageKey::architecture).thenComparing(PackageKey::type);
+
+    @Override
+    public int compareTo(PackageKey o) {
+      return ORDER.compare(this, o);
+    }
+  }
+
+  /** One version of a package as pinned: what it is called and what its bytes hash to. */
+  private record Build(String version, Sha256 sha256) implements Comparable<Build> {
+    @Override
+    public int compareTo(Build o) {
+      int c = version.compareTo(o.version);
+      return c != 0 ? c : sha256.compareTo(o.sha256);
+    }
+  }
+
+  /** A change on one or more platforms: the same builds before and after. */
+  private record Outcome(Change change, Build from, Build to) {}
+
+  /** An empty platform list (never written by sealbuild's lockers) counts as one unnamed platform. */
+  private static final String NO_PLATFORM = "";
+
+  private static Map<PackageKey, Map<String, SortedSet<Build>>> byPlatform(Lockfile lock) {
+    Map<PackageKey, Map<String, SortedSet<Build>>> index = new TreeMap<>();
+    for (LockedPackage p : lock.packageList()) {
+      Map<String, SortedSet<Build>> platforms = index.computeIfAbsent(new PackageKey(p.type(), p.name(), p.architecture()),
+          k -> new TreeMap<>());
+      List<String> names = p.platforms().isEmpty() ? List.of(NO_PLATFORM) : p.platforms().stream().map(Platform::toString).toList();
+      for (String platform : names) {
+        platforms.computeIfAbsent(platform, k -> new TreeSet<>()).add(new Build(p.version(), p.sha256()));
+      }
+    }
+    return index;
+  }
+
+  /**
+   * Compares each package platform by platform, then groups platforms that saw the same change: a version
+   * bump on every platform is one entry; a bump on one platform only is an entry for that platform, with
+   * the others listed as unchanged.
+   */
+  private static List<PackageChange> packages(Lockfile from, Lockfile to) {
+    Map<PackageKey, Map<String, SortedSet<Build>>> before = byPlatform(from);
+    Map<PackageKey, Map<String, SortedSet<Build>>> after = byPlatform(to);
+    Set<PackageKey> keys = new TreeSet<>(before.keySet());
+    keys.addAll(after.keySet());
+    List<PackageChange> changes = new ArrayList<>();
+    for (PackageKey key : keys) {
+      Map<String, SortedSet<Build>> old = before.getOrDefault(key, Map.of());
+      Map<String, SortedSet<Build>> now = after.getOrDefault(key, Map.of());
+      Set<String> platforms = new TreeSet<>(old.keySet());
+      platforms.addAll(now.keySet());
+      Map<Outcome, List<String>> outcomes = new LinkedHashMap<>();
+      List<String> unchanged = new ArrayList<>();
+      for (String platform : platforms) {
+        SortedSet<Build> was = old.getOrDefault(platform, new TreeSet<>());
+        SortedSet<Build> is = now.getOrDefault(platform, new TreeSet<>());
+        if (was.equals(is)) {
+          unchanged.add(platform);
+        } else if (was.size() == 1 && is.size() == 1) {
+          outcomes.computeIfAbsent(new Outcome(Change.CHANGED, was.first(), is.first()), o -> new ArrayList<>()).add(platform);
+        } else {
+          for (Build b : was) {
+            if (!is.contains(b)) {
+              outcomes.computeIfAbsent(new Outcome(Change.REMOVED, b, null), o -> new ArrayList<>()).add(platform);
+            }
+          }
+          for (Build b : is) {
+            if (!was.contains(b)) {
+              outcomes.computeIfAbsent(new Outcome(Change.ADDED, null, b), o -> new ArrayList<>()).add(platform);
+            }
+          }
+        }
+      }
+      outcomes.forEach((outcome, on) -> changes.add(new PackageChange(outcome.change(), key.type(), key.name(), key.architecture(),
+          outcome.from() == null ? null : outcome.from().version(), outcome.to() == null ? null : outcome.to().version(),
+          outcome.from() == null ? null : outcome.from().sha256(), outcome.to() == null ? null : outcome.to().sha256(),
+          platforms(on), platforms(unchanged))));
+    }
+    changes.sort(null);
+    return changes;
+  }
+
+  private static List<Platform> platforms(List<String> names) {
+    return names.stream().filter(n -> !n.equals(NO_PLATFORM)).map(Platform::parse).toList();
+  }
+
+  private static List<FileChange> files(Lockfile from, Lockfile to) {
+    Map<String, Sha256> before = new TreeMap<>();
+    from.files().forEach(f -> before.putIfAbsent(f.url(), f.sha256()));
+    Map<String, Sha256> after = new TreeMap<>();
+    to.files().forEach(f -> after.putIfAbsent(f.url(), f.sha256()));
+    Set<String> urls = new TreeSet<>(before.keySet());
+    urls.addAll(after.keySet());
+    List<FileChange> changes = new ArrayList<>();
+    for (String url : urls) {
+      Sha256 was = before.get(url);
+      Sha256 is = after.get(url);
+      if (!Objects.equals(was, is)) {
+        changes.add(new FileChange(Change.between(was, is), url, was, is));
+      }
+    }
+    return changes;
+  }
+
+  private static RootfsChange rootfs(LockedRootfs from, LockedRootfs to) {
+    if (from == null && to == null
+        || from != null && to != null && from.source().equals(to.source()) && from.sha256().equals(to.sha256())) {
+      return null;
+    }
+    return new RootfsChange(Change.between(from, to), from == null ? null : from.source(), to == null ? null : to.source(),
+        from == null ? null : from.sha256(), to == null ? null : to.sha256());
+  }
+
+  private static BaseImageChange baseImage(LockedBaseImage from, LockedBaseImage to) {
+    if (from == null && to == null) {
+      return null;
+    }
+    Map<Platform, Sha256> before = manifests(from);
+    Map<Platform, Sha256> after = manifests(to);
+    Set<Platform> platforms = new TreeSet<>(before.keySet());
+    platforms.addAll(after.keySet());
+    List<BaseImageChange.PlatformManifestChange> changed = new ArrayList<>();
+    for (Platform platform : platforms) {
+      Sha256 was = before.get(platform);
+      Sha256 is = after.get(platform);
+      if (!Objects.equals(was, is)) {
+        changed.add(new BaseImageChange.PlatformManifestChange(Change.between(was, is), platform, was, is));
+      }
+    }
+    String fromReference = from == null ? null : from.reference();
+    String toReference = to == null ? null : to.reference();
+    Sha256 fromDigest = from == null ? null : from.root().digest();
+    Sha256 toDigest = to == null ? null : to.root().digest();
+    if (changed.isEmpty() && Objects.equals(fromReference, toReference) && Objects.equals(fromDigest, toDigest)) {
+      return null;
+    }
+    return new BaseImageChange(Change.between(from, to), fromReference, toReference, fromDigest, toDigest, changed);
+  }
+
+  private static Map<Platform, Sha256> manifests(LockedBaseImage image) {
+    Map<Platform, Sha256> manifests = new TreeMap<>();
+    if (image != null) {
+      for (LockedPlatformImage p : image.platforms()) {
+        manifests.put(p.platform(), p.manifest().digest());
+      }
+    }
+    return manifests;
+  }
+
+  /** What a repository pins: its indexes by path and its keys by name, each with a digest and, for indexes, a date. */
+  private record Pinned(Sha256 sha256, String date) {}
+
+  private static Map<List<String>, Pinned> repositoryItems(Lockfile lock) {
+    Map<List<String>, Pinned> items = new LinkedHashMap<>();
+    for (LockedRepository repo : lock.repositoryList()) {
+      for (LockedRepository.Index index : repo.indexes()) {
+        items.put(List.of(repo.name(), index.path()), new Pinned(index.sha256(), index.date()));
+      }
+      if (repo.keys() != null) {
+        for (LockedRepository.Key key : repo.keys()) {
+          items.put(List.of(repo.name(), "key " + key.name()), new Pinned(Sha256.hash(key.pem().getBytes(StandardCharsets.UTF_8)), null));
+        }
+      }
+    }
+    return items;
+  }
+
+  private static List<RepositoryChange> repositories(Lockfile from, Lockfile to) {
+    Map<List<String>, Pinned> before = repositoryItems(from);
+    Map<List<String>, Pinned> after = repositoryItems(to);
+    Set<List<String>> items = new LinkedHashSet<>(before.keySet());
+    items.addAll(after.keySet());
+    List<RepositoryChange> changes = new ArrayList<>();
+    for (List<String> item : items) {
+      Pinned was = before.get(item);
+      Pinned is = after.get(item);
+      if (was == null || is == null || !was.sha256().equals(is.sha256())) {
+        changes.add(new RepositoryChange(Change.between(was, is), item.get(0), item.get(1),
+            was == null ? null : was.sha256(), is == null ? null : is.sha256(), was == null ? null : was.date(),
+            is == null ? null : is.date()));
+      }
+    }
+    changes.sort(null);
+    return changes;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.sealbuild.lockfiles.diff;
+
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.spec.Platform;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A package added, removed or changed between two locks, identified by type, name and architecture.
+ * {@code platforms} are the platforms the change applies to; {@code unchangedOn} the platforms where the
+ * same package stays as it was (non-empty when a version moved on some platforms only). A change whose
+ * versions are equal kept its version but not its bytes ({@code fromSha256} differs from {@code toSha256}).
+ */
+public record PackageChange(Change change, String type, String name, String architecture, String fromVersion,
+    String toVersion, Sha256 fromSha256, Sha256 toSha256, List<Platform> platforms, List<Platform> unchangedOn)
+    implements Comparable<PackageChange> {
+  private static final Comparator<PackageChange> ORDER = Comparator.comparing(PackageChange::name)
+      .thenComparing(PackageChange::architecture).thenComparing(PackageChange::type).thenComparing(PackageChange::change)
+      .thenComparing(p -> p.platforms().toString());
+
+  public PackageChange {
+    platforms = List.copyOf(platforms);
+    unchangedOn = List.copyOf(unchangedOn);
+  }
+
+  /** The version shown for the entry: the new one, or the old one when removed. */
+  public String version() {
+    return toVersion != null ? toVersion : fromVersion;
+  }
+
+  /** Same version, other bytes: the repository rebuilt or replaced the package. */
+  public boolean contentOnly() {
+    return change == Change.CHANGED && fromVersion.equals(toVersion);
+  }
+
+  @Override
+  public int compareTo(PackageChange o) {
+    return ORDER.compare(this, o);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.sealbuild.prep.lock;
+
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.FileEntry;
+import dev.sealbuild.lockfiles.spec.RootfsSource;
+import java.util.List;
+
+/**
+ * {@code build lock --update}: which pins of the previous lock survive when everything is resolved again. Only
+ * what the spec itself pins by content is kept (a {@code sha256} written in the spec, a base image referenced by
+ * digest), so their recorded sizes and manifests carry over; packages, unpinned files, an unpinned rootfs and a
+ * base image by tag are dropped, so {@link Locker} resolves them afresh.
+ */
+public final class LockUpdate {
+  private LockUpdate() {}
+
+  /** The previous lock reduced to what the spec pins; pass it to {@link Locker#lock} as the previous lock. */
+  public static Lockfile basis(BuildSpec spec, Lockfile previous) {
+    List<LockedFile> files = previous.files().stream().filter(f -> pinnedBySpec(spec, f)).toList();
+    RootfsSource r = spec.base().rootfs();
+    LockedRootfs rootfs = previous.rootfs() != null && r != null && r.sha256() != null
+        && previous.rootfs().source().equals(r.source()) && previous.rootfs().sha256().hex().equals(r.sha256())
+        ? previous.rootfs() : null;
+    LockedBaseImage image = previous.baseImage() != null && spec.base().image() != null
+        && spec.base().image().contains("@sha256:") && previous.baseImage().reference().equals(spec.base().image())
+        ? previous.baseImage() : null;
+    return new Lockfile(previous.lockfileVersion(), previous.specDigest(), previous.sourceDateEpoch(), rootfs, image, files,
+        null, null);
+  }
+
+  private static boolean pinnedBySpec(BuildSpec spec, LockedFile locked) {
+    for (FileEntry f : spec.files()) {
+      if (f.sha256() != null && f.url().toString().equals(locked.url()) && f.sha256().equals(locked.sha256().hex())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.sealbuild.prep.lock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.lockfiles.diff.Change;
+import dev.sealbuild.lockfiles.diff.LockDiff;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.SpecDigest;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.lockfiles.spec.SpecReader;
+import dev.sealbuild.prep.packages.PackageLocker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** {@code build lock --update}: everything the spec does not pin is resolved again; the spec's own pins stay. */
+class LockUpdateTest {
+  private static final Platform AMD64 = Platform.parse("linux/amd64");
+  private static final String PINNED_HEX = sha("pinned").hex();
+
+  private static Sha256 sha(String s) {
+    return Sha256.hash(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private final BuildSpec spec = new SpecReader(Map.of()).parse("build.yaml", """
+      name: app
+      base:
+        rootfs:
+          url: https://files.example.invalid/rootfs.tar.gz
+      files:
+        - url: https://files.example.invalid/moving.tar.gz
+          dest: /opt/moving.tar.gz
+        - url: https://files.example.invalid/pinned.tar.gz
+          sha256: %s
+          dest: /opt/pinned.tar.gz
+      repositories:
+        - name: debian
+          type: debian
+          suite: bookworm
+      packages: [curl]
+      """.formatted(PINNED_HEX));
+
+  private final Lockfile previous = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 7,
+      new LockedRootfs("https://files.example.invalid/rootfs.tar.gz", sha("rootfs v1"), 10L), null,
+      List.of(new LockedFile("https://files.example.invalid/moving.tar.gz", sha("moving v1"), 1L),
+          new LockedFile("https://files.example.invalid/pinned.tar.gz", sha("pinned"), 42L)),
+      List.of(new LockedRepository("debian", "debian", List.of(), null)),
+      List.of(curl("8.5.0-2")));
+
+  private static LockedPackage curl(String version) {
+    return new LockedPackage("deb", "curl", version, "amd64", "debian", "pool/main/c/curl/curl_" + version + "_amd64.deb",
+        sha("curl " + version), 100, null, List.of(AMD64));
+  }
+
+  @Test
+  void basisKeepsOnlyWhatTheSpecPins() {
+    Lockfile basis = LockUpdate.basis(spec, previous);
+    assertEquals(List.of("https://files.example.invalid/pinned.tar.gz"), basis.files().stream().map(LockedFile::url).toList());
+    assertEquals(42L, basis.files().get(0).size(), "the recorded size carries over");
+    assertNull(basis.rootfs(), "the rootfs has no sha256 in the spec");
+    assertTrue(basis.packageList().isEmpty());
+    assertEquals(previous.sourceDateEpoch(), basis.sourceDateEpoch());
+  }
+
+  @Test
+  void updateResolvesEverythingUnpinnedAgainAndTheDiffNamesIt() throws Exception {
+    List<String> downloaded = new ArrayList<>();
+    Downloader network = (url, label) -> {
+      downloaded.add(url.toString());
+      return new Downloader.Pinned(sha(url.getPath().contains("rootfs") ? "rootfs v2" : "moving v2"), 5);
+    };
+    PackageLocker packages = (s, rootfs) -> new PackageLocker.Pinned(List.of(new LockedRepository("debian", "debian", List.of(), null)),
+        List.of(curl("8.5.0-3")));
+    Locker locker = new Locker(network, (file, label) -> {
+      throw new AssertionError("no local files here");
+    }, packages, (reference, platforms, old) -> {
+      throw new AssertionError("no base image here");
+    });
+
+    Lockfile kept = locker.lock(spec, Path.of("."), Optional.of(previous), previous.sourceDateEpoch());
+    assertTrue(downloaded.isEmpty(), "a plain lock keeps every pin: " + downloaded);
+    assertTrue(LockDiff.between(previous, kept).isEmpty());
+
+    Lockfile updated = locker.lock(spec, Path.of("."), Optional.of(LockUpdate.basis(spec, previous)), previous.sourceDateEpoch());
+    assertEquals(List.of("https://files.example.invalid/moving.tar.gz", "https://files.example.invalid/rootfs.tar.gz"),
+        downloaded.stream().sorted().toList(), "only the unpinned inputs are fetched again");
+    LockDiff diff = LockDiff.between(previous, updated);
+    assertEquals(List.of("curl 8.5.0-2 -> 8.5.0-3"),
+        diff.packages().stream().map(p -> p.name() + " " + p.fromVersion() + " -> " + p.toVersion()).toList());
+    assertEquals(List.of("https://files.example.invalid/moving.tar.gz"), diff.files().stream().map(f -> f.url()).toList());
+    assertEquals(Change.CHANGED, diff.rootfs().change());
+    assertEquals(42L, updated.file("https://files.example.invalid/pinned.tar.gz").orElseThrow().size(),
+        "the spec-pinned file keeps its recorded size");
+  }
+}
