@@ -12,10 +12,13 @@ import picocli.CommandLine.Command;
         "  build lock    pin every input of build.yaml into build.lock.json (online)",
         "  build prep    fetch and verify every pinned input into the vendor cache (online)",
         "  build image   assemble the OCI image from the cache alone (offline, network disabled)",
+        "  build push    publish a built image to a registry, keeping its digest (online)",
+        "  build sbom    write an SPDX or CycloneDX SBOM from spec, lock and cache (offline)",
         "  build audit   account for every file of an image: which pinned input put it there",
         "  build diff    what changed between two lockfiles",
         ""},
-    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, AuditCommand.class, DiffCommand.class, CacheCommand.class},
+    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, PushCommand.class, SbomCommand.class, AuditCommand.class, DiffCommand.class,
+        CacheCommand.class},
     footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
 public final class BuildCommand implements Runnable {
   @Override

@@ -7,6 +7,11 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.inspect.ImageDiff;
+import dev.sealbuild.builder.inspect.ImageReader;
+import dev.sealbuild.lockfiles.json.CanonicalJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "diff", mixinStandardHelpOptions = true,
     description = {"Show what differs between two locks: packages, remote files, the base rootfs or image,",
-        "repository indexes and keys, the spec digest and the epoch.",
-        "OLD and NEW are lock files or directories holding build.lock.json.",
+        "repository indexes and keys, the spec digest and the epoch; or between two images (oci:DIR[:TAG],",
+        "oci-archive:FILE[:TAG], docker-archive:FILE): base digest, packages and files.",
+        "OLD and NEW are lock files or directories holding build.lock.json, or two images.",
         "Exit status as diff(1): 0 no differences, 1 differences, 2 trouble (a lock missing or unreadable)."})
 final class DiffCommand implements Callable<Integer> {
   static final int SAME = 0;
@@ -28,11 +34,11 @@ final class DiffCommand implements Callable<Integer> {
 
   @Spec CommandSpec commandSpec;
 
-  @Parameters(index = "0", paramLabel = "OLD", description = "the lock before: a build.lock.json or its directory")
-  Path old;
+  @Parameters(index = "0", paramLabel = "OLD", description = "the lock before (a build.lock.json or its directory), or an image")
+  String old;
 
-  @Parameters(index = "1", paramLabel = "NEW", description = "the lock after: a build.lock.json or its directory")
-  Path now;
+  @Parameters(index = "1", paramLabel = "NEW", description = "the lock after, or an image")
+  String now;
 
   @Option(names = "--json", description = "print the differences as JSON (full digests) instead of text")
   boolean json;
@@ -47,9 +53,12 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = commandSpec.commandLine().getOut();
     PrintWriter err = commandSpec.commandLine().getErr();
+    if (isImage(old) || isImage(now)) {
+      return images(out, err);
+    }
     LockDiff diff;
     try {
-      diff = LockDiff.between(read(old), read(now));
+      diff = LockDiff.between(read(Path.of(old)), read(Path.of(now)));
     } catch (LockException e) {
       err.println("error: " + e.getMessage());
       err.flush();
@@ -62,6 +71,50 @@ final class DiffCommand implements Callable<Integer> {
     }
     out.flush();
     return diff.isEmpty() ? SAME : DIFFERENT;
+  }
+
+  private static boolean isImage(String arg) {
+    return arg.startsWith("oci:") || arg.startsWith("oci-archive:") || arg.startsWith("docker-archive:");
+  }
+
+  private int images(PrintWriter out, PrintWriter err) {
+    if (!isImage(old) || !isImage(now)) {
+      err.println("error: compare two locks or two images, not one of each (" + old + ", " + now + ")");
+      err.flush();
+      return TROUBLE;
+    }
+    Path work = null;
+    try {
+      work = Files.createTempDirectory("sealbuild-diff");
+      ImageReader reader = new ImageReader(work);
+      ImageDiff diff = ImageDiff.between(reader.read(old, env.workingDir()), reader.read(now, env.workingDir()), DecompressionLimits.DEFAULT);
+      if (json) {
+        out.print(new String(CanonicalJson.pretty(diff), StandardCharsets.UTF_8));
+      } else {
+        diff.lines().forEach(out::println);
+      }
+      out.flush();
+      return diff.isEmpty() ? SAME : DIFFERENT;
+    } catch (IOException | RuntimeException e) {
+      err.println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+      err.flush();
+      return TROUBLE;
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException ignored) {
+      // a temporary directory; the OS cleans it eventually
+    }
   }
 
   private Lockfile read(Path given) {

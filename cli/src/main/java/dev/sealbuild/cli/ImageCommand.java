@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import dev.sealbuild.builder.image.Referrers;
+import dev.sealbuild.builder.sbom.SbomFormat;
+import dev.sealbuild.builder.sbom.SbomGenerator;
 import dev.sealbuild.builder.provenance.BuildRun;
 import dev.sealbuild.builder.provenance.DsseEnvelope;
 import dev.sealbuild.builder.provenance.ProvenanceStatement;
@@ -42,6 +44,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ImageCommand implements Callable<Integer> {
   static final String PROBE_VARIABLE = "SEALBUILD_ISOLATION_PROBE";
   static final String DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json";
+  static final String SPDX_JSON = "application/spdx+json";
 
   @Spec CommandSpec commandSpec;
 
@@ -67,7 +70,7 @@ final class ImageCommand implements Callable<Integer> {
       description = "sign the provenance with this PEM private key (ECDSA P-256 or Ed25519): a DSSE envelope")
   Path signKey;
 
-  @Option(names = "--no-attach", description = "do not attach the provenance to OCI outputs as an OCI 1.1 referrer")
+  @Option(names = "--no-attach", description = "do not attach the SBOM and the provenance to tagged OCI outputs as OCI 1.1 referrers")
   boolean noAttach;
 
   @Option(names = "--network-isolation", paramLabel = "MODE", defaultValue = "auto",
@@ -112,6 +115,9 @@ final class ImageCommand implements Callable<Integer> {
       BuildRun run = new BuildRun(VersionProvider.version(), epoch, state == NetworkIsolation.State.ISOLATED);
       ProvenanceStatement statement = ProvenanceStatement.of(image, project.spec(), lock, run);
       if (!noAttach) {
+        byte[] sbom = new SbomGenerator(cacheReader, DecompressionLimits.DEFAULT, VersionProvider.version())
+            .generate(project.spec(), lock, project.specDir(), SbomFormat.SPDX_JSON);
+        image = Referrers.attach(image, SPDX_JSON, sbom, epoch);
         byte[] document = new ProvenanceWriter().render(statement, key);
         image = Referrers.attach(image, key.isPresent() ? DSSE_ENVELOPE : DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, document, epoch);
       }

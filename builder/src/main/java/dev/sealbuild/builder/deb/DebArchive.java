@@ -5,6 +5,7 @@ import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.io.NamedReadErrors;
@@ -26,6 +27,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  */
 public final class DebArchive {
   private static final int MAX_CONTROL_FILE = 4 << 20;
+  private static final java.util.regex.Pattern PACKAGE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9+.-]*");
 
   /** What the package says about itself: its control stanza and md5sums, as shipped. */
   public record Control(String control, String md5sums) {}
@@ -55,6 +57,50 @@ public final class DebArchive {
   }
 
   public Control install(InputStream deb, ImageTree tree, long epoch, String label) throws IOException {
+    return walk(deb, label, (control, tar) -> new TarIngest(spool).ingest(tar, tree, IngestPolicy.packageData(epoch, label)));
+  }
+
+  /** What a package says about itself and its licensing: its control member, and its copyright file when it ships one. */
+  public record Documentation(Control control, String copyright) {}
+
+  /**
+   * Reads the control member and, from data.tar, the regular file {@code usr/share/doc/<Package>/copyright} when
+   * the package ships one (at most {@value #MAX_CONTROL_FILE} bytes; a larger one counts as absent). Nothing is
+   * placed anywhere: every data entry passes the tar reader's checks and is then skipped.
+   */
+  public Documentation readDocumentation(InputStream deb, String label) throws IOException {
+    String[] copyright = new String[1];
+    Control control = walk(deb, label, (c, tar) -> {
+      String name = ControlFields.parse(c.control()).packageName();
+      EntryPath wanted = name == null || !PACKAGE_NAME.matcher(name).matches() ? null
+          : EntryPath.parse("usr/share/doc/" + name + "/copyright");
+      TarIngest.EntryHook reader = new TarIngest.EntryHook() {
+        @Override
+        public boolean take(String entryName, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
+          if (wanted != null && entry.isFile() && !entry.isLink() && entry.getSize() <= MAX_CONTROL_FILE
+              && EntryPath.parse(entryName).equals(wanted)) {
+            copyright[0] = new String(data.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8);
+          }
+          return true;
+        }
+
+        @Override
+        public void placed(String entryName, String linkName, TarArchiveEntry entry, dev.sealbuild.builder.fs.Meta meta) {
+          throw new IllegalStateException("nothing is placed while reading documentation");
+        }
+      };
+      new TarIngest(spool).ingest(tar, new ImageTree(label, 0, 1), IngestPolicy.packageData(0, label), reader);
+    });
+    return new Documentation(control, copyright[0]);
+  }
+
+  /** Reads data.tar once the control member is known. */
+  private interface DataReader {
+    void read(Control control, InputStream tar) throws IOException;
+  }
+
+  /** Walks the members in the order dpkg requires, handing the data member's tar stream to {@code data}. */
+  private Control walk(InputStream deb, String label, DataReader data) throws IOException {
     ArArchiveInputStream ar = new ArArchiveInputStream(deb);
     Control control = null;
     boolean sawBinary = false;
@@ -80,7 +126,7 @@ public final class DebArchive {
         if (control == null || sawData) {
           throw new HostileInputException(label + ": data.tar must follow control.tar, once");
         }
-        new TarIngest(spool).ingest(decompressed(ar, name, label), tree, IngestPolicy.packageData(epoch, label));
+        data.read(control, decompressed(ar, name, label));
         sawData = true;
       } else if (!name.startsWith("_")) {
         throw new HostileInputException(label + ": unexpected ar member '" + name + "'");

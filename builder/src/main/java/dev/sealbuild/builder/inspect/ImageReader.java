@@ -124,7 +124,8 @@ public final class ImageReader {
       Path file = checkedBlob(layout, digest, l.path("size").asLong(-1), location);
       layers.add(new StoredImage.Layer(l.path("mediaType").asText(), digest, file));
     }
-    return new StoredImage.PlatformImage(platform != null ? platform : own, manifestDigest, configDigest, config, layers);
+    return new StoredImage.PlatformImage(platform != null ? platform : own, manifestDigest, configDigest, config, layers,
+        manifest.path("annotations").path("org.opencontainers.image.base.digest").asText(null));
   }
 
   private StoredImage readDockerArchive(String location, Path dir) throws IOException {
@@ -143,7 +144,7 @@ public final class ImageReader {
       Path file = inside(dir, name.asText(), location);
       layers.add(new StoredImage.Layer("application/vnd.oci.image.layer.v1.tar", Sha256.hash(file), file));
     }
-    return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(platform, null, Sha256.hash(configBytes), config, layers)),
+    return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(platform, null, Sha256.hash(configBytes), config, layers, null)),
         List.of());
   }
 

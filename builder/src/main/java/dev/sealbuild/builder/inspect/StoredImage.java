@@ -19,8 +19,12 @@ public record StoredImage(String source, Sha256 root, List<PlatformImage> platfo
   /** An OCI 1.1 artifact whose subject is this image (an SBOM, a provenance): its type and its document's bytes. */
   public record Referrer(String artifactType, Sha256 manifest, Path document) {}
 
-  /** One platform's image. {@code manifest} is null for a docker-archive. */
-  public record PlatformImage(String platform, Sha256 manifest, Sha256 configDigest, JsonNode config, List<Layer> layers) {
+  /**
+   * One platform's image. {@code manifest} is null for a docker-archive; {@code baseDigest} is the manifest's
+   * {@code org.opencontainers.image.base.digest} annotation, when it has one.
+   */
+  public record PlatformImage(String platform, Sha256 manifest, Sha256 configDigest, JsonNode config, List<Layer> layers,
+      String baseDigest) {
     public PlatformImage {
       layers = List.copyOf(layers);
     }

@@ -25,7 +25,10 @@ final class OciLayout {
     index.put("schemaVersion", 2);
     index.put("mediaType", dev.sealbuild.builder.image.MediaTypes.IMAGE_INDEX);
     List<Descriptor> manifests = new java.util.ArrayList<>(List.of(root));
-    manifests.addAll(image.referrers());
+    if (tag != null) {
+      // Untagged, a second entry would make skopeo and umoci refuse the layout ("more than one image").
+      manifests.addAll(image.referrers());
+    }
     index.put("manifests", manifests);
     return CanonicalJson.compact(index);
   }

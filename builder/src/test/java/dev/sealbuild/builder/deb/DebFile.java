@@ -23,7 +23,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * {@code data.tar.*} ({@code ./}-prefixed entries). md5sums is computed from the regular files added.
  * {@link #members()} hands out the ar members so hostile tests can reorder, rename or damage them.
  */
-final class DebFile {
+public final class DebFile {
   /** Before the fixtures' build epoch, so that mtimes survive unclamped and can be compared. */
   static final long MTIME = 1_600_000_000L;
 
@@ -48,25 +48,25 @@ final class DebFile {
     data.add(new DataEntry(header("./", TarConstants.LF_DIR, 040755, 0, 0), null));
   }
 
-  static DebFile named(String name) {
+  public static DebFile named(String name) {
     return new DebFile(name);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  String version() {
+  public String version() {
     return version;
   }
 
-  DebFile version(String newVersion) {
+  public DebFile version(String newVersion) {
     this.version = newVersion;
     return this;
   }
 
   /** Another control field, such as Replaces or Depends, written after the standard ones. */
-  DebFile field(String field, String value) {
+  public DebFile field(String field, String value) {
     extraFields.put(field, value);
     return this;
   }
@@ -77,7 +77,7 @@ final class DebFile {
     return this;
   }
 
-  DebFile dir(String path) {
+  public DebFile dir(String path) {
     return dir(path, 0755, 0, 0);
   }
 
@@ -86,7 +86,7 @@ final class DebFile {
     return this;
   }
 
-  DebFile file(String path, String content) {
+  public DebFile file(String path, String content) {
     return file(path, content.getBytes(StandardCharsets.UTF_8), 0644, 0, 0);
   }
 
@@ -139,7 +139,7 @@ final class DebFile {
     return e;
   }
 
-  String controlText() {
+  public String controlText() {
     StringBuilder c = new StringBuilder();
     c.append("Package: ").append(name).append('\n');
     c.append("Version: ").append(version).append('\n');
@@ -190,7 +190,7 @@ final class DebFile {
     return new ArrayList<>(List.of(debianBinary(), controlMember(), dataMember()));
   }
 
-  byte[] build() {
+  public byte[] build() {
     return ar(members());
   }
 

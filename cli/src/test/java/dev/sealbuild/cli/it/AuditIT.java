@@ -66,6 +66,21 @@ class AuditIT {
     }
   }
 
+  @Test
+  @Order(6)
+  void diffOfTwoImagesNamesTheChangedFilesAndPackages() throws Exception {
+    Sealbuild.Result same = sealbuild().run("diff", "oci:out/img:latest", "oci-archive:out/img.tar");
+    assertEquals(0, same.exit(), same.toString());
+    assertTrue(same.stdout().contains("no differences"), same.stdout());
+
+    Sealbuild.Result r = sealbuild().run("diff", "oci:out/img:latest", "oci:out/tampered:latest");
+    assertEquals(1, r.exit(), r.toString());
+    assertTrue(r.stdout().contains("+ /usr/bin/backdoor"), r.stdout());
+    assertTrue(r.stdout().contains("~ /etc/motd"), r.stdout());
+    assertFalse(r.stdout().contains("/bin/busybox"), "unchanged files are not listed: " + r.stdout());
+    assertFalse(r.stdout().contains("packages ("), "the apk database did not change: " + r.stdout());
+  }
+
   private static Sealbuild sealbuild() {
     return new Sealbuild(project).env("SEALBUILD_CACHE", work.resolve("cache").toString());
   }

@@ -167,6 +167,23 @@ class BaseImageIT {
 
   @Test
   @Order(5)
+  void pushKeepsTheDigestMountsTheBaseLayersAndCarriesTheReferrers() throws Exception {
+    String built = JSON.readTree(project.resolve("out/img/index.json").toFile()).get("manifests").get(0).get("digest").asText();
+    Sealbuild.Result pushed = ok(sealbuild("fresh").run("push", "oci:out/img:latest", "docker://" + registry.host() + "/team/app:1"));
+    assertEquals(built, pushed.lastLine());
+    assertEquals(built, Sha256.hash(registry.rawManifest("team/app:1", null)).toString(), "skopeo reads the same bytes");
+    assertTrue(registry.log().contains("mount="), "base layers are mounted from the base repository, not uploaded");
+    JsonNode top = JSON.readTree(project.resolve("out/img/index.json").toFile());
+    assertEquals(3, top.get("manifests").size(), "the image, its SBOM and its provenance");
+    for (int i = 1; i < 3; i++) {
+      String referrer = top.get("manifests").get(i).get("digest").asText();
+      byte[] raw = registry.rawManifest("team/app@" + referrer, null);
+      assertEquals(built, JSON.readTree(raw).get("subject").get("digest").asText(), "pushed by digest, subject is the image");
+    }
+  }
+
+  @Test
+  @Order(6)
   void umociUnpacksBothPlatformsAndTheAddedProgramRunsOffline() throws Exception {
     for (String arch : List.of("amd64", "arm64")) {
       // umoci reads one manifest: skopeo picks the platform out of the index, keeping every blob as it is.
@@ -185,7 +202,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void alpinePackagesInstallOnTopOfTheBaseImage() throws Exception {
     Path mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
     TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@sealbuild.invalid-00000003.rsa.pub");
@@ -230,7 +247,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void badReferencesFailInOneLineAndWriteNothing() throws Exception {
     String[][] cases = {
         {"UPPER/Case::x", "does not parse"},
@@ -256,7 +273,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aTamperedBaseLayerInTheCacheIsRefused() throws Exception {
     String layer = lock().get("baseImage").get("platforms").get(0).get("layers").get(0).get("digest").asText();
     Path blob = work.resolve("fresh/blobs/sha256/" + layer.substring("sha256:".length()));
@@ -275,7 +292,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void dockerArchiveTakesOnePlatformAndSaysHowToChoose() throws Exception {
     Sealbuild.Result none = sealbuild("fresh").run("image", "--output", "docker-archive:out/img.tar");
     assertEquals(1, none.exit(), none.toString());
@@ -291,7 +308,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void aRegistryThatNeedsCredentialsGetsThemFromADockerConfig() throws Exception {
     byte[] salt = new byte[16];
     new java.security.SecureRandom().nextBytes(salt);

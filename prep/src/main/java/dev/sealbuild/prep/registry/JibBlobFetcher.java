@@ -70,7 +70,7 @@ final class JibBlobFetcher {
   }
 
   /** The HTTP status Jib saw, if the failure was an HTTP response. */
-  private static Integer httpStatus(Throwable e) {
+  static Integer httpStatus(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof com.google.cloud.tools.jib.http.ResponseException response) {
         return response.getStatusCode();
@@ -105,7 +105,7 @@ final class JibBlobFetcher {
     });
   }
 
-  private static dev.sealbuild.prep.registry.RegistryException ownRefusal(Throwable e) {
+  static dev.sealbuild.prep.registry.RegistryException ownRefusal(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof dev.sealbuild.prep.registry.RegistryException ours) {
         return ours;

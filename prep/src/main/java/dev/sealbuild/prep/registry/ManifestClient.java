@@ -15,13 +15,15 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Fetches manifests with their exact bytes. Jib's RegistryClient parses manifests into templates and drops the
  * raw bytes, which sealbuild must keep (they are what the pinned digest names), so manifests are fetched here with
- * the JDK client, doing the registry's Basic or Bearer-token handshake with the credentials Jib found.
+ * the JDK client, doing the registry's Basic or Bearer-token handshake with the credentials Jib found. Pushed
+ * manifests go the same way for the same reason: Jib re-serializes them, which would change their digest.
  */
 final class ManifestClient {
   /** A manifest response: its bytes and the registry's claims about them. */
@@ -31,6 +33,8 @@ final class ManifestClient {
   private static final int MAX_TOKEN_BYTES = 1024 * 1024;
   private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PULL = "pull";
+  private static final String PUSH = "pull,push";
 
   private final HttpClient http;
   private final RegistrySettings settings;
@@ -44,16 +48,12 @@ final class ManifestClient {
   }
 
   Fetched fetch(ImageReference ref, String qualifier) {
-    URI uri = URI.create(baseUrl(ref.registry()) + "/v2/" + ref.repository() + "/manifests/" + qualifier);
-    String key = ref.registry() + "/" + ref.repository();
-    HttpResponse<InputStream> response = send(ref, uri, authorizationByRepository.get(key));
-    if (response.statusCode() == 401) {
-      String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
-      drain(response);
-      String authorization = authorize(ref, challenge);
-      authorizationByRepository.put(key, authorization);
-      response = send(ref, uri, authorization);
-    }
+    URI uri = manifestUri(ref, qualifier);
+    HttpResponse<InputStream> response = exchange(ref, PULL, authorization -> {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET()
+          .header("Accept", String.join(", ", MediaTypes.ACCEPTED)).header("User-Agent", "sealbuild");
+      return withAuthorization(request, authorization);
+    });
     int status = response.statusCode();
     if (status != 200) {
       String body = new String(readBounded(ref, response, 16 * 1024, false), StandardCharsets.UTF_8);
@@ -64,22 +64,99 @@ final class ManifestClient {
         response.headers().firstValue("Docker-Content-Digest").orElse(null));
   }
 
+  /**
+   * Uploads manifest {@code bytes} unchanged as {@code qualifier} (a tag or digest) of {@code ref}'s repository,
+   * with a token for {@code pull,push} when the registry wants one. Returns the registry's Docker-Content-Digest.
+   */
+  Optional<String> put(ImageReference ref, String qualifier, String mediaType, byte[] bytes) {
+    URI uri = manifestUri(ref, qualifier);
+    HttpResponse<InputStream> response = exchange(ref, PUSH, authorization -> {
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2))
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes))
+          .header("Content-Type", mediaType).header("User-Agent", "sealbuild");
+      return withAuthorization(request, authorization);
+    });
+    int status = response.statusCode();
+    String body = new String(readBounded(ref, response, 16 * 1024, false), StandardCharsets.UTF_8);
+    if (status != 200 && status != 201 && status != 202) {
+      throw new RegistryException("pushing manifest " + qualifier + " to " + ref.registry() + "/" + ref.repository() + " failed: "
+          + describeFailure(ref, qualifier, status, body));
+    }
+    return response.headers().firstValue("Docker-Content-Digest");
+  }
+
+  /**
+   * Asks {@code GET /v2/}, retrying transient failures: a registry answers (200, or 401 asking for credentials),
+   * so an unreachable host, a TLS mismatch or a server that is no registry fails here, before any upload starts.
+   */
+  void ping(ImageReference ref) {
+    URI uri = URI.create(baseUrl(ref.registry()) + "/v2/");
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(1)).GET().header("User-Agent", "sealbuild").build();
+    HttpResponse<InputStream> response;
+    try {
+      response = send(ref, request);
+    } catch (RegistryException e) {
+      if (!(e.getCause() instanceof IOException)) {
+        throw e;
+      }
+      throw new RegistryException(uri + " did not answer after " + settings.maxAttempts() + " attempt"
+          + (settings.maxAttempts() == 1 ? "" : "s") + " (" + causes(e.getCause()) + ")", e.getCause());
+    }
+    drain(response);
+    int status = response.statusCode();
+    if (status == 404 || status >= 500) {
+      throw new RegistryException(uri + " answered HTTP " + status + " for " + ref + ": "
+          + (status == 404 ? "no registry API there; check the host and port" : "registry error: retry later"));
+    }
+  }
+
+  /** The exception chain as {@code Type: message} parts (the JDK's connect errors often carry no message). */
+  static String causes(Throwable e) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+      String part = t.getClass().getSimpleName() + (t.getMessage() == null || t.getMessage().isBlank() ? "" : " " + t.getMessage());
+      if (parts.isEmpty() || !parts.get(parts.size() - 1).equals(part)) {
+        parts.add(part);
+      }
+    }
+    return String.join(": ", parts);
+  }
+
+  private URI manifestUri(ImageReference ref, String qualifier) {
+    return URI.create(baseUrl(ref.registry()) + "/v2/" + ref.repository() + "/manifests/" + qualifier);
+  }
+
+  private static HttpRequest withAuthorization(HttpRequest.Builder request, String authorization) {
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return request.build();
+  }
+
+  /** Sends a request, answering one 401 challenge for {@code actions} (remembered per repository and actions). */
+  private HttpResponse<InputStream> exchange(ImageReference ref, String actions, Function<String, HttpRequest> request) {
+    String key = ref.registry() + "/" + ref.repository() + " " + actions;
+    HttpResponse<InputStream> response = send(ref, request.apply(authorizationByRepository.get(key)));
+    if (response.statusCode() == 401) {
+      String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+      drain(response);
+      String authorization = authorize(ref, challenge, actions);
+      authorizationByRepository.put(key, authorization);
+      response = send(ref, request.apply(authorization));
+    }
+    return response;
+  }
+
   String baseUrl(String registry) {
     return (settings.allowsPlainHttp(registry) ? "http://" : "https://") + registry;
   }
 
-  private HttpResponse<InputStream> send(ImageReference ref, URI uri, String authorization) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET()
-        .header("Accept", String.join(", ", MediaTypes.ACCEPTED)).header("User-Agent", "sealbuild");
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return Retry.call(settings.maxAttempts(), () -> http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream()),
-        ref.toString());
+  private HttpResponse<InputStream> send(ImageReference ref, HttpRequest request) {
+    return Retry.call(settings.maxAttempts(), () -> http.send(request, HttpResponse.BodyHandlers.ofInputStream()), ref.toString());
   }
 
   /** Answers a 401 challenge: Basic with the stored credentials, or a Bearer token from the realm it names. */
-  private String authorize(ImageReference ref, String challenge) {
+  private String authorize(ImageReference ref, String challenge, String actions) {
     Optional<CredentialLookup.UserPassword> credential = credentials.find(ref.registry(), ref.repository());
     Optional<String> basic = credential.map(c -> "Basic " + Base64.getEncoder()
         .encodeToString((c.user() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
@@ -112,7 +189,7 @@ final class ManifestClient {
     if (params.containsKey("service")) {
       query.append("service=").append(URLEncoder.encode(params.get("service"), StandardCharsets.UTF_8)).append('&');
     }
-    query.append("scope=").append(URLEncoder.encode("repository:" + ref.repository() + ":pull", StandardCharsets.UTF_8));
+    query.append("scope=").append(URLEncoder.encode("repository:" + ref.repository() + ":" + actions, StandardCharsets.UTF_8));
     URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
     HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).timeout(Duration.ofMinutes(1)).GET().header("User-Agent", "sealbuild");
     basic.ifPresent(value -> request.header("Authorization", value));

@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A Debian docker-registry (distribution v2) on 127.0.0.1 and a free port, optionally behind htpasswd auth. */
+/**
+ * A Debian docker-registry (distribution v2) on 127.0.0.1 and a free port, optionally behind htpasswd auth. Public for
+ * the push tests and cli's integration tests (through prep's test jar).
+ */
 public final class LocalRegistry implements AutoCloseable {
   public final int port;
   private final Process process;
@@ -105,7 +108,7 @@ public final class LocalRegistry implements AutoCloseable {
     return run(command);
   }
 
-  static byte[] run(List<String> command) throws IOException, InterruptedException {
+  public static byte[] run(List<String> command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,0 +1,172 @@
+package dev.sealbuild.builder.sbom;
+
+import dev.sealbuild.builder.apk.ApkMetadata;
+import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.builder.archive.ContentSpool;
+import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.cache.CacheReader;
+import dev.sealbuild.builder.deb.ControlStanza;
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * What the image starts from: a base image (by the digest it was pinned to), or a root-filesystem tarball together
+ * with the packages its own package database says it has installed ({@code lib/apk/db/installed},
+ * {@code var/lib/dpkg/status}, {@code var/lib/dpkg/status.d/*}). The tarball is read entry by entry with the
+ * same checks as when the image is built; only those database files are kept, bounded in size.
+ */
+final class BaseInputs {
+  private static final EntryPath APK_DB = EntryPath.parse("lib/apk/db/installed");
+  private static final EntryPath DPKG_STATUS = EntryPath.parse("var/lib/dpkg/status");
+  private static final EntryPath DPKG_STATUS_DIR = EntryPath.parse("var/lib/dpkg/status.d");
+  private static final long MAX_DATABASE_BYTES = 64L << 20;
+
+  private final CacheReader cache;
+  private final Decompressors decompressors;
+  private final ContentSpool spool;
+  private final LockedPackages packages;
+
+  BaseInputs(CacheReader cache, Decompressors decompressors, ContentSpool spool, LockedPackages packages) {
+    this.cache = cache;
+    this.decompressors = decompressors;
+    this.spool = spool;
+    this.packages = packages;
+  }
+
+  /** The base image: one component, pinned by the digest its reference resolved to. */
+  static SbomComponent image(LockedBaseImage image) {
+    StringBuilder note = new StringBuilder("base image ").append(image.reference()).append(", pinned as ").append(image.pinned());
+    for (LockedPlatformImage p : image.platforms()) {
+      note.append("; ").append(p.platform()).append(" manifest ").append(p.manifest().digest());
+    }
+    String name = image.repository();
+    return new SbomComponent(SbomComponent.Kind.BASE_IMAGE, SbomComponent.refOf("image", name, image.root().digest().hex().substring(0, 12)),
+        name, image.root().digest().toString(), null, null, null, null, null, image.root().digest(), null,
+        PackageUrl.oci(image.repository(), image.root().digest(), PackageUrl.tagOf(image.reference())), null, null,
+        List.of(), note.toString());
+  }
+
+  /** The rootfs tarball, then each package its database lists, contained in it. */
+  List<SbomComponent> rootfs(LockedRootfs rootfs) throws IOException {
+    String label = "base rootfs " + rootfs.source();
+    String source = rootfs.source();
+    boolean remote = source.startsWith("https://") || source.startsWith("http://");
+    String path = remote ? java.net.URI.create(source).getPath() : source;
+    String fileName = path == null || path.isEmpty() ? source : path.substring(path.lastIndexOf('/') + 1);
+    String ref = SbomComponent.refOf("rootfs", fileName, rootfs.sha256().hex().substring(0, 12));
+    List<SbomComponent> components = new ArrayList<>();
+    components.add(new SbomComponent(SbomComponent.Kind.BASE_ROOTFS, ref, fileName, null, null, null, null, null, null,
+        rootfs.sha256(), null, null, remote ? source : null, null, List.of(),
+        "base root filesystem " + (remote ? "from " : "from the local file ") + source));
+    ArchiveFormat format = ArchiveFormat.fromName(source);
+    if (format == ArchiveFormat.ZIP) {
+      throw new IllegalArgumentException(label + " must be a tar archive (tar, tar.gz, tar.xz, tar.zst)");
+    }
+    Databases found = cache.read(rootfs.sha256(), rootfs.size(), label, true, in -> {
+      Databases db = new Databases(label);
+      new TarIngest(spool).ingest(decompressors.tarStream(in, format, label), new ImageTree(label, 0, 1),
+          IngestPolicy.rootfs(0, label), db);
+      return db;
+    });
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    if (found.apk != null) {
+      for (ApkMetadata m : ApkMetadata.installed(found.apk)) {
+        if (m.name().isBlank() || !seen.add("apk " + m.name() + " " + m.version() + " " + m.arch())) {
+          continue;
+        }
+        components.add(new SbomComponent(SbomComponent.Kind.BASE_PACKAGE,
+            SbomComponent.refOf("base", "apk", m.name(), m.version(), m.arch()), m.name(), blankToNull(m.version()), blankToNull(m.arch()),
+            Party.parse(m.maintainer()), packages.stated(m.license(), "the base rootfs's " + APK_DB), LockedPackages.webAddress(m.url()),
+            LockedPackages.oneLine(m.description()), null, null, PackageUrl.apk(m.name(), m.version(), m.arch()), null, ref,
+            List.of(), "installed in the base rootfs (" + APK_DB + ")"));
+      }
+    }
+    List<Map.Entry<ControlStanza, String>> dpkg = new ArrayList<>();
+    if (found.dpkgStatus != null) {
+      for (ControlStanza s : ControlStanza.parseAll(found.dpkgStatus)) {
+        String status = s.get("status");
+        if (status != null && status.endsWith(" installed")) {
+          dpkg.add(Map.entry(s, DPKG_STATUS.toString()));
+        }
+      }
+    }
+    found.statusDir.forEach((file, text) -> ControlStanza.parseAll(text).forEach(s -> dpkg.add(Map.entry(s, DPKG_STATUS_DIR + "/" + file))));
+    for (Map.Entry<ControlStanza, String> entry : dpkg) {
+      ControlStanza s = entry.getKey();
+      String name = s.get("package");
+      String version = s.get("version");
+      String arch = s.get("architecture");
+      if (name != null && !name.isBlank() && version != null && !version.isBlank()
+          && seen.add("deb " + name + " " + version + " " + arch)) {
+        components.add(new SbomComponent(SbomComponent.Kind.BASE_PACKAGE, SbomComponent.refOf("base", "deb", name, version, arch),
+            name, version, arch, Party.parse(s.get("maintainer")), null, LockedPackages.webAddress(s.get("homepage")),
+            LockedPackages.oneLine(s.firstLine("description")), null, null, PackageUrl.deb(name, version, arch), null, ref,
+            List.of(), "installed in the base rootfs (" + entry.getValue() + ")"));
+      }
+    }
+    return components;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  /** Takes every entry (nothing is placed) and keeps the package databases' text; later entries replace earlier ones. */
+  private static final class Databases implements TarIngest.EntryHook {
+    private String apk;
+    private String dpkgStatus;
+    private final Map<String, String> statusDir = new TreeMap<>();
+    private final String label;
+    private long kept;
+
+    Databases(String label) {
+      this.label = label;
+    }
+
+    @Override
+    public boolean take(String name, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
+      if (!entry.isFile() || entry.isLink()) {
+        return true;
+      }
+      EntryPath path = EntryPath.parse(name);
+      boolean wanted = path.equals(APK_DB) || path.equals(DPKG_STATUS)
+          || (path.parent().equals(DPKG_STATUS_DIR) && !path.name().endsWith(".md5sums"));
+      if (!wanted) {
+        return true;
+      }
+      kept += entry.getSize();
+      if (entry.getSize() > MAX_DATABASE_BYTES || kept > MAX_DATABASE_BYTES) {
+        throw new HostileInputException(label + ": package database " + path + " is larger than " + MAX_DATABASE_BYTES + " bytes; refusing to read it");
+      }
+      String text = new String(data.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8);
+      if (path.equals(APK_DB)) {
+        apk = text;
+      } else if (path.equals(DPKG_STATUS)) {
+        dpkgStatus = text;
+      } else {
+        statusDir.put(path.name(), text);
+      }
+      return true;
+    }
+
+    @Override
+    public void placed(String name, String linkName, TarArchiveEntry entry, Meta meta) {
+      throw new IllegalStateException("nothing is placed while reading package databases");
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.sealbuild.builder.sbom;
+
+import dev.sealbuild.builder.archive.ContentSpool;
+import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.builder.cache.CacheReader;
+import dev.sealbuild.builder.source.BuildContext;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockException;
+import dev.sealbuild.lockfiles.lock.LockStatus;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.LockfileIO;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.FileEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Software bills of materials for what {@code build image} would build from a spec, its lock and the vendor cache,
+ * offline: every package (described by its own metadata from the cache), the base image or rootfs (with the
+ * packages a rootfs says it has installed), the pinned files and the local files. Same spec, lock, cache and
+ * local files: byte-identical documents.
+ */
+public final class SbomGenerator {
+  private final CacheReader cache;
+  private final DecompressionLimits limits;
+  private final String toolVersion;
+  private final SpdxLicenses licenses = SpdxLicenses.bundled();
+
+  /** @param toolVersion sealbuild's version, recorded as the documents' creator */
+  public SbomGenerator(CacheReader cache, DecompressionLimits limits, String toolVersion) {
+    this.cache = cache;
+    this.limits = limits;
+    this.toolVersion = toolVersion;
+  }
+
+  /** The document in {@code format}, as UTF-8 JSON ending in a newline. */
+  public byte[] generate(BuildSpec spec, Lockfile lock, Path specDir, SbomFormat format) throws IOException {
+    return write(collect(spec, lock, specDir), format);
+  }
+
+  public byte[] write(BillOfMaterials bom, SbomFormat format) {
+    return switch (format) {
+      case SPDX_JSON -> SpdxJsonWriter.write(bom, toolVersion);
+      case CYCLONEDX_JSON -> CycloneDxJsonWriter.write(bom, toolVersion);
+    };
+  }
+
+  /** What the image is made of, independent of the format. */
+  public BillOfMaterials collect(BuildSpec spec, Lockfile lock, Path specDir) throws IOException {
+    LockStatus status = LockStatus.check(spec, lock);
+    if (!status.upToDate()) {
+      throw new LockException("build.lock.json is stale: " + status.problems().get(0)
+          + (status.problems().size() > 1 ? " (and " + (status.problems().size() - 1) + " more)" : "")
+          + "; run build lock, then build prep");
+    }
+    if (lock.rootfs() != null) {
+      cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
+    }
+    for (LockedPackage p : lock.packageList()) {
+      cache.requirePresent(p.sha256(), "package " + p.label());
+    }
+    Path scratch = Files.createTempDirectory("sealbuild-sbom");
+    try (ContentSpool spool = new ContentSpool(scratch)) {
+      Decompressors decompressors = new Decompressors(limits);
+      BuildContext context = new BuildContext(cache, spool, lock.sourceDateEpoch(), limits, specDir);
+      LockedPackages packages = new LockedPackages(cache, decompressors, spool, licenses);
+      List<SbomComponent> components = new ArrayList<>();
+      for (LockedPackage p : lock.packageList()) {
+        components.add(packages.describe(p, spec.repositories(), spec.platforms()));
+      }
+      if (lock.baseImage() != null) {
+        components.add(BaseInputs.image(lock.baseImage()));
+      }
+      if (lock.rootfs() != null) {
+        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).rootfs(lock.rootfs()), components));
+      }
+      components.addAll(pinnedFiles(spec, lock));
+      components.addAll(new LocalInputs(context).describe(spec.copy()));
+      return new BillOfMaterials(spec.name(), spec.platforms(), lock.sourceDateEpoch(), lock.specDigest(),
+          Sha256.hash(new LockfileIO().toBytes(lock)), licenses.listVersion(), components);
+    } finally {
+      Files.deleteIfExists(scratch);
+    }
+  }
+
+  /** Base packages the lock installs again (an upgrade over the rootfs's copy) are listed once, as locked. */
+  private static List<SbomComponent> withoutReplaced(List<SbomComponent> base, List<SbomComponent> locked) {
+    Set<String> installed = locked.stream().filter(c -> c.purl() != null).map(c -> identity(c.purl())).collect(Collectors.toSet());
+    return base.stream().filter(c -> c.purl() == null || !installed.contains(identity(c.purl()))).toList();
+  }
+
+  /** A purl without its version: type, name and qualifiers (the architecture). */
+  private static String identity(String purl) {
+    int at = purl.indexOf('@');
+    int query = purl.indexOf('?');
+    return at < 0 ? purl : purl.substring(0, at) + (query < 0 ? "" : purl.substring(query));
+  }
+
+  private static List<SbomComponent> pinnedFiles(BuildSpec spec, Lockfile lock) {
+    List<SbomComponent> files = new ArrayList<>();
+    for (int i = 0; i < spec.files().size(); i++) {
+      FileEntry entry = spec.files().get(i);
+      LockedFile locked = lock.file(entry.url().toString())
+          .orElseThrow(() -> new LockException("lock does not pin " + entry.url() + "; run build lock"));
+      String path = entry.url().getPath();
+      String name = path == null || path.isEmpty() || path.endsWith("/") ? entry.url().toString() : path.substring(path.lastIndexOf('/') + 1);
+      files.add(new SbomComponent(SbomComponent.Kind.PINNED_FILE,
+          SbomComponent.refOf("pinned", name, locked.sha256().hex().substring(0, 12)), name, null, null, null, null, null, null,
+          locked.sha256(), null, null, entry.url().toString(), null, List.of(),
+          "files[" + i + "] " + (entry.extract() ? "extracted into " : "to ") + entry.dest()));
+    }
+    return files;
+  }
+}

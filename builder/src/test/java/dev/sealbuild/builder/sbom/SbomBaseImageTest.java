@@ -1,0 +1,107 @@
+package dev.sealbuild.builder.sbom;
+
+import static dev.sealbuild.builder.sbom.SbomTestKit.onlyComponent;
+import static dev.sealbuild.builder.sbom.SbomTestKit.onlySpdxPackage;
+import static dev.sealbuild.builder.sbom.SbomTestKit.relationships;
+import static dev.sealbuild.builder.sbom.SbomTestKit.sha256Checksum;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.packageurl.PackageURL;
+import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
+import dev.sealbuild.lockfiles.lock.LockedDescriptor;
+import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.SpecDigest;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.Platform;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.cyclonedx.Version;
+import org.cyclonedx.parsers.JsonParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spdx.tools.SpdxToolsHelper;
+import org.spdx.tools.Verify;
+
+/** A spec on a registry base image: the image it was pinned to is one pkg:oci component the image descends from. */
+class SbomBaseImageTest {
+  @TempDir Path work;
+
+  private static LockedDescriptor descriptor(String mediaType, String content) {
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    return new LockedDescriptor(mediaType, Sha256.hash(bytes), bytes.length);
+  }
+
+  private static LockedPlatformImage platform(String platform) {
+    return new LockedPlatformImage(Platform.parse(platform), descriptor("application/vnd.oci.image.manifest.v1+json", "manifest " + platform),
+        descriptor("application/vnd.oci.image.config.v1+json", "config " + platform),
+        List.of(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", "layer " + platform)));
+  }
+
+  @Test
+  void theBaseImageIsAnOciPackageUrlOfItsPinnedDigest() throws Exception {
+    SbomTestKit kit = new SbomTestKit(work);
+    BuildSpec spec = kit.spec("""
+        name: app
+        base: {image: "registry.example.com:5000/library/debian:12"}
+        platforms: [linux/amd64, linux/arm64]
+        """);
+    LockedDescriptor index = descriptor("application/vnd.oci.image.index.v1+json", "index");
+    LockedBaseImage base = new LockedBaseImage("registry.example.com:5000/library/debian:12", "registry.example.com:5000/library/debian",
+        index, List.of(platform("linux/amd64"), platform("linux/arm64")));
+    Lockfile lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0, null, base, List.of(), null, null);
+    JsonNode doc = kit.validSpdx(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
+    JsonNode bom = SbomTestKit.validCycloneDx(kit.generate(spec, lock, SbomFormat.CYCLONEDX_JSON));
+
+    String purl = "pkg:oci/debian@" + index.digest() + "?repository_url=registry.example.com:5000%2Flibrary%2Fdebian&tag=12";
+    PackageURL parsed = new PackageURL(purl);
+    assertEquals("oci", parsed.getType());
+    assertEquals("debian", parsed.getName());
+    assertEquals(index.digest().toString(), parsed.getVersion());
+    assertEquals("registry.example.com:5000/library/debian", parsed.getQualifiers().get("repository_url"));
+    assertEquals("12", parsed.getQualifiers().get("tag"));
+
+    JsonNode pkg = onlySpdxPackage(doc, purl);
+    assertEquals(index.digest().hex(), sha256Checksum(pkg));
+    assertEquals("CONTAINER", pkg.get("primaryPackagePurpose").asText());
+    assertTrue(relationships(doc).contains("SPDXRef-image DESCENDANT_OF " + pkg.get("SPDXID").asText()), relationships(doc).toString());
+    for (LockedPlatformImage p : base.platforms()) {
+      assertTrue(pkg.get("comment").asText().contains(p.platform() + " manifest " + p.manifest().digest()), pkg.get("comment").asText());
+    }
+    JsonNode component = onlyComponent(bom, purl);
+    assertEquals("container", component.get("type").asText());
+    assertEquals(index.digest().hex(), SbomTestKit.hash(component, "SHA-256"));
+  }
+
+  /** The validators the other tests rely on do reject documents: a missing required field, a malformed serial. */
+  @Test
+  void theValidatorsRejectBrokenDocuments() throws Exception {
+    SbomTestKit kit = new SbomTestKit(work);
+    BuildSpec spec = kit.spec("name: app\n");
+    Lockfile lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0, null, List.of());
+    ObjectNode spdx =
+        (ObjectNode) kit.validSpdx(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
+    ((ObjectNode) spdx.get("packages").get(0)).remove("downloadLocation");
+    Path broken = work.resolve("broken.spdx.json");
+    Files.write(broken, SbomTestKit.JSON.writeValueAsBytes(spdx));
+    assertTrue(!Verify.verify(broken.toString(), SpdxToolsHelper.SerFileType.JSON).isEmpty());
+    ObjectNode cdx =
+        (ObjectNode) SbomTestKit.validCycloneDx(kit.generate(spec, lock, SbomFormat.CYCLONEDX_JSON));
+    cdx.put("serialNumber", "not-a-urn");
+    assertTrue(!new JsonParser().validate(SbomTestKit.JSON.writeValueAsBytes(cdx), Version.VERSION_15).isEmpty());
+  }
+
+  @Test
+  void tagOfAReference() {
+    assertEquals("12", PackageUrl.tagOf("registry.example.com:5000/library/debian:12"));
+    assertEquals("3.20", PackageUrl.tagOf("registry.example.com/alpine:3.20@sha256:" + "a".repeat(64)));
+    assertEquals(null, PackageUrl.tagOf("registry.example.com:5000/library/debian@sha256:" + "a".repeat(64)));
+    assertEquals(null, PackageUrl.tagOf("registry.example.com:5000/library/debian"));
+  }
+}

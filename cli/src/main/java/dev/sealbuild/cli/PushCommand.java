@@ -1,0 +1,92 @@
+package dev.sealbuild.cli;
+
+import dev.sealbuild.prep.push.ImagePusher;
+import dev.sealbuild.prep.push.OciLayoutReader;
+import dev.sealbuild.prep.push.PushDestination;
+import dev.sealbuild.prep.push.PushListener;
+import dev.sealbuild.prep.push.PushPlan;
+import dev.sealbuild.prep.push.PushResult;
+import dev.sealbuild.prep.push.PushSource;
+import dev.sealbuild.prep.registry.BlobPush;
+import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.prep.registry.ImageReference;
+import dev.sealbuild.prep.registry.RegistryPusher;
+import dev.sealbuild.prep.registry.RegistrySettings;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "push", mixinStandardHelpOptions = true,
+    description = {"Upload a built image to a registry (online). Only blobs the registry lacks are sent; manifests go",
+        "byte for byte, so the pushed digest is the built one, checked against what the registry serves back.",
+        "The last line on stdout is the image digest."})
+final class PushCommand implements Callable<Integer> {
+  static final int MAX_RETRIES = 10;
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "oci:DIR[:TAG] or oci-archive:FILE[:TAG] (TAG may be left out when it holds one image)")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "DEST", description = "docker://REGISTRY[:PORT]/REPOSITORY[:TAG]")
+  String destination;
+
+  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
+      description = "speak plain HTTP to this registry (repeatable); loopback registries always may")
+  List<String> insecureRegistries = new ArrayList<>();
+
+  @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
+      description = "retries of a request after a connection error, 429 or 5xx (default: ${DEFAULT-VALUE})")
+  int retries;
+
+  private final Environment env;
+
+  PushCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() {
+    if (retries < 0 || retries > MAX_RETRIES) {
+      throw new CliException("--retries must be between 0 and " + MAX_RETRIES);
+    }
+    for (String registry : insecureRegistries) {
+      if (registry.isBlank() || registry.contains("/") || registry.contains("://")) {
+        throw new CliException("--insecure-registry '" + registry + "' must be a HOST or HOST:PORT, without a scheme or path");
+      }
+    }
+    PushSource from = PushSource.parse(source, env.workingDir());
+    ImageReference to = PushDestination.parse(destination);
+    RegistrySettings settings = new RegistrySettings(new LinkedHashSet<>(insecureRegistries), env.variables(), retries + 1);
+    PrintStream err = System.err;
+    try (OciLayoutReader layout = from.open(); RegistryPusher registry = new RegistryPusher(settings)) {
+      PushPlan plan = PushPlan.of(layout, from.tag());
+      err.println("push: " + from + " -> " + to + ": " + plan.summary());
+      PushResult result = new ImagePusher(registry, new Progress(err)).push(plan, to);
+      err.println("pushed " + result.reference() + " (" + result.uploaded() + " blobs uploaded, " + result.uploadedBytes() + " bytes; "
+          + result.mounted() + " mounted; " + result.existed() + " already there)");
+      System.out.println(result.digest());
+    }
+    return 0;
+  }
+
+  /** One stderr line per blob and manifest. */
+  private record Progress(PrintStream err) implements PushListener {
+    @Override
+    public void blob(Descriptor blob, BlobPush outcome, String mountedFrom) {
+      err.println(switch (outcome) {
+        case UPLOADED -> "uploaded " + blob.digest() + " (" + blob.size() + " bytes)";
+        case MOUNTED -> "mounted " + blob.digest() + " from " + mountedFrom;
+        case EXISTED -> "exists " + blob.digest();
+      });
+    }
+
+    @Override
+    public void manifest(Descriptor manifest, String reference) {
+      err.println("pushed manifest " + reference);
+    }
+  }
+}

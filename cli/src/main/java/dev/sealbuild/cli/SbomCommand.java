@@ -1,0 +1,83 @@
+package dev.sealbuild.cli;
+
+import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.cache.CacheReader;
+import dev.sealbuild.builder.sbom.SbomFormat;
+import dev.sealbuild.builder.sbom.SbomGenerator;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.LockfileIO;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "sbom", mixinStandardHelpOptions = true,
+    description = {"Write a software bill of materials for the image the spec and its lock describe, offline:",
+        "every locked package (read from the vendor cache), the base image or rootfs, pinned files and local files.",
+        "Same spec, lock, cache and local files: the same bytes. See docs/sbom.md."})
+final class SbomCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  ProjectOptions options = new ProjectOptions();
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "spdx-json",
+      description = "spdx-json (SPDX 2.3) or cyclonedx-json (CycloneDX 1.5) (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write to FILE instead of standard output")
+  Path output;
+
+  private final Environment env;
+
+  SbomCommand(Environment env) {
+    this.env = env;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    SbomFormat chosen;
+    try {
+      chosen = SbomFormat.parse(format);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage() + " (--format)");
+    }
+    Project project = Project.load(env, options.path);
+    Lockfile lock = new LockfileIO().read(project.lockFile());
+    SbomGenerator generator = new SbomGenerator(new CacheReader(env.cache(options.cache())), DecompressionLimits.DEFAULT,
+        VersionProvider.version());
+    byte[] document = generator.generate(project.spec(), lock, project.specDir(), chosen);
+    if (output == null) {
+      System.out.write(document);
+      System.out.flush();
+      return 0;
+    }
+    Path target = env.workingDir().resolve(output);
+    writeAtomically(target, document);
+    System.err.println("wrote " + chosen + " SBOM " + target);
+    return 0;
+  }
+
+  /** Readers see the old file or the whole new one, never half a document. */
+  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Path dir = Files.createDirectories(target.toAbsolutePath().getParent());
+    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      try {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep its default
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

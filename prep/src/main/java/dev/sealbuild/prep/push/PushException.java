@@ -1,0 +1,19 @@
+package dev.sealbuild.prep.push;
+
+/** A source or destination that cannot be pushed; the message is one line naming it and what to do. */
+public final class PushException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public PushException(String message) {
+    super(oneLine(message));
+  }
+
+  public PushException(String message, Throwable cause) {
+    super(oneLine(message), cause);
+  }
+
+  private static String oneLine(String text) {
+    String flat = String.valueOf(text).replaceAll("[\\s\\p{Cntrl}]+", " ").trim();
+    return flat.length() > 500 ? flat.substring(0, 500) + "..." : flat;
+  }
+}
