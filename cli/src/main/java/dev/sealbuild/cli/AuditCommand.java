@@ -99,7 +99,7 @@ final class AuditCommand implements Callable<Integer> {
       boolean ok = report.unaccounted().isEmpty() && (reproduction == null || reproduction.reproduced());
       return ok ? 0 : 1;
     } finally {
-      deleteTree(work);
+      Trees.delete(work);
     }
   }
 
@@ -163,14 +163,4 @@ final class AuditCommand implements Callable<Integer> {
     System.out.flush();
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

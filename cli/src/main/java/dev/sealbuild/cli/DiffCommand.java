@@ -100,20 +100,11 @@ final class DiffCommand implements Callable<Integer> {
       err.flush();
       return TROUBLE;
     } finally {
-      deleteTree(work);
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+      try {
+        Trees.delete(work);
+      } catch (IOException ignored) {
+        // a temporary directory; the system cleans it eventually
       }
-    } catch (IOException ignored) {
-      // a temporary directory; the OS cleans it eventually
     }
   }
 

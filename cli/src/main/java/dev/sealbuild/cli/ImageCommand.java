@@ -138,7 +138,7 @@ final class ImageCommand implements Callable<Integer> {
       System.out.println(digest);
       return 0;
     } finally {
-      deleteTree(staging);
+      Trees.delete(staging);
     }
   }
 
@@ -186,14 +186,4 @@ final class ImageCommand implements Callable<Integer> {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }

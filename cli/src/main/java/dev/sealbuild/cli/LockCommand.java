@@ -14,7 +14,6 @@ import dev.sealbuild.prep.packages.DebianLocker;
 import dev.sealbuild.prep.packages.PackageLocker;
 import java.time.Clock;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Callable;

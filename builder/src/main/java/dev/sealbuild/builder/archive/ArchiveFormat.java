@@ -31,4 +31,17 @@ public enum ArchiveFormat {
     throw new IllegalArgumentException("cannot tell the archive type of '" + name
         + "': the name must end in .tar, .tar.gz, .tgz, .tar.xz, .tar.zst or .zip");
   }
+
+  /**
+   * The format an OCI or Docker v2 layer media type declares; an unknown one (a foreign layer, a new compression)
+   * is an {@link IllegalArgumentException} naming it.
+   */
+  public static ArchiveFormat ofLayer(String mediaType) {
+    return switch (mediaType) {
+      case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" -> TAR;
+      case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip" -> TAR_GZIP;
+      case "application/vnd.oci.image.layer.v1.tar+zstd" -> TAR_ZSTD;
+      default -> throw new IllegalArgumentException("media type " + mediaType + " is not a layer sealbuild can read");
+    };
+  }
 }

@@ -1,13 +1,12 @@
 package dev.sealbuild.builder.audit;
 
-import dev.sealbuild.builder.archive.ArchiveFormat;
 import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.archive.Decompressors;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.builder.image.ImageAssembler;
 import dev.sealbuild.builder.inspect.ImageReadException;
+import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
 import dev.sealbuild.builder.io.Printable;
 import dev.sealbuild.lockfiles.digest.Sha256;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Accounts for every entry of every layer of an image against the project that claims to have built it: the build is
@@ -38,7 +36,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * link target) and mode and owner, something the replay wrote at that path, or it is unaccounted.
  */
 public final class Auditor {
-  private static final long MAX_ENTRIES_PER_LAYER = 2_000_000;
   private final ImageAssembler assembler;
   private final DecompressionLimits limits;
 
@@ -169,37 +166,18 @@ public final class Auditor {
 
   private void readLayer(String platform, int index, StoredImage.Layer layer, Origin base, Map<String, List<Expected>> expected,
       Set<String> ancestors, List<AuditedFile> out) throws IOException {
-    String label = "layer " + index + " (" + layer.digest() + ")";
-    ArchiveFormat format = switch (layer.mediaType()) {
-      case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" -> ArchiveFormat.TAR;
-      case "application/vnd.oci.image.layer.v1.tar+zstd" -> ArchiveFormat.TAR_ZSTD;
-      case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip" -> ArchiveFormat.TAR_GZIP;
-      default -> throw new ImageReadException(label + " has media type " + layer.mediaType() + ", which is not a layer");
-    };
     Map<String, Sha256> contentByPath = new HashMap<>();
-    long count = 0;
-    try (InputStream raw = Files.newInputStream(layer.file());
-         TarArchiveInputStream tar = new TarArchiveInputStream(new Decompressors(limits).tarStream(raw, format, label), "UTF-8")) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        if (++count > MAX_ENTRIES_PER_LAYER) {
-          throw new ImageReadException(label + " has more than " + MAX_ENTRIES_PER_LAYER + " entries");
-        }
-        String path = e.getName().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
-        if (path.isEmpty() || path.equals(".")) {
-          continue;
-        }
-        String type = typeOf(e, path);
-        Sha256 sha = null;
-        if (e.isFile() && !e.isLink()) {
-          sha = Sha256.hash(tar);
-          contentByPath.put(path, sha);
-        }
-        Origin origin = base != null ? base : account(e, path, type, sha, expected, ancestors, contentByPath);
-        out.add(new AuditedFile(platform, index, layer.digest().toString(), "/" + Printable.of(path), type,
-            sha == null ? null : sha.toString(), origin));
+    LayerEntries.forEach(layer.file(), layer.mediaType(), "layer " + index + " (" + layer.digest() + ")", limits, (path, e, data) -> {
+      String type = typeOf(e, path);
+      Sha256 sha = null;
+      if (e.isFile() && !e.isLink()) {
+        sha = Sha256.hash(data);
+        contentByPath.put(path, sha);
       }
-    }
+      Origin origin = base != null ? base : account(e, path, type, sha, expected, ancestors, contentByPath);
+      out.add(new AuditedFile(platform, index, layer.digest().toString(), "/" + Printable.of(path), type,
+          sha == null ? null : sha.toString(), origin));
+    });
   }
 
   private static String typeOf(TarArchiveEntry e, String path) {

@@ -2,26 +2,21 @@ package dev.sealbuild.builder.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.builder.archive.ArchiveFormat;
 import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.archive.Decompressors;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.Descriptor;
+import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
 import dev.sealbuild.builder.io.Printable;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.Platform;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /** Compares an audited image with an offline rebuild, naming the first differing file (or config key) and why. */
 public final class Reproducer {
@@ -123,20 +118,14 @@ public final class Reproducer {
   }
 
   private List<Entry> entries(Path file, String mediaType) throws IOException {
-    ArchiveFormat format = mediaType.endsWith("+gzip") || mediaType.endsWith(".gzip") ? ArchiveFormat.TAR_GZIP
-        : mediaType.endsWith("+zstd") ? ArchiveFormat.TAR_ZSTD : ArchiveFormat.TAR;
     List<Entry> entries = new ArrayList<>();
-    try (InputStream raw = Files.newInputStream(file);
-         TarArchiveInputStream tar = new TarArchiveInputStream(new Decompressors(limits).tarStream(raw, format, file.toString()), "UTF-8")) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        Sha256 content = e.isFile() && !e.isLink() ? Sha256.hash(tar) : null;
-        String summary = String.format("type %c mode %04o owner %d:%d mtime %d size %d link %s", (char) e.getLinkFlag(),
-            e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), e.getModTime().toInstant().getEpochSecond(), e.getSize(),
-            Printable.of(e.getLinkName()));
-        entries.add(new Entry(Printable.of(e.getName().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "")), summary, content));
-      }
-    }
+    LayerEntries.forEach(file, mediaType, file.toString(), limits, (path, e, data) -> {
+      Sha256 content = e.isFile() && !e.isLink() ? Sha256.hash(data) : null;
+      String summary = String.format("type %c mode %04o owner %d:%d mtime %d size %d link %s", (char) e.getLinkFlag(),
+          e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), e.getModTime().toInstant().getEpochSecond(), e.getSize(),
+          Printable.of(e.getLinkName()));
+      entries.add(new Entry(Printable.of(path), summary, content));
+    });
     return entries;
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.builder.archive.ArchiveFormat;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
-import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.cache.VerifyingInputStream;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -148,12 +147,11 @@ public final class BaseImageLayers {
   }
 
   static ArchiveFormat format(String mediaType, String label) {
-    return switch (mediaType) {
-      case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" -> ArchiveFormat.TAR;
-      case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip" -> ArchiveFormat.TAR_GZIP;
-      case "application/vnd.oci.image.layer.v1.tar+zstd" -> ArchiveFormat.TAR_ZSTD;
-      default -> throw new LockException(label + " has media type " + mediaType + ", which sealbuild cannot build on");
-    };
+    try {
+      return ArchiveFormat.ofLayer(mediaType);
+    } catch (IllegalArgumentException e) {
+      throw new LockException(label + ": " + e.getMessage() + "; sealbuild cannot build on it");
+    }
   }
 
   /** The same bytes under the OCI name: a Docker v2 layer is a plain or gzipped tar, exactly as OCI's. */

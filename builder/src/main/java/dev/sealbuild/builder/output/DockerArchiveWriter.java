@@ -84,9 +84,9 @@ public final class DockerArchiveWriter implements ImageWriter {
 
   /** docker load wants plain tars; a layer reused from a base image may be stored plain, gzipped or zstd-compressed. */
   private static InputStream uncompressed(Descriptor layer, InputStream blob) throws IOException {
-    return switch (layer.mediaType()) {
-      case "application/vnd.oci.image.layer.v1.tar" -> blob;
-      case "application/vnd.oci.image.layer.v1.tar+zstd" -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
+    return switch (dev.sealbuild.builder.archive.ArchiveFormat.ofLayer(layer.mediaType())) {
+      case TAR -> blob;
+      case TAR_ZSTD -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
       default -> new GzipCompressorInputStream(blob);
     };
   }
