@@ -15,7 +15,9 @@ import dev.sealbuild.prep.packages.PackageLocker;
 import java.time.Clock;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import dev.sealbuild.lockfiles.diff.PackageChange;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,9 +35,11 @@ final class LockCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "resolve without downloading or writing; print the entries as JSON on stdout")
   boolean dryRun;
 
-  @Option(names = "--update", description = {"resolve everything again, keeping only what the spec pins by sha256 or digest:",
-      "packages, files and the rootfs without a sha256, a base image by tag; then print what changed"})
-  boolean update;
+  @Option(names = "--update", arity = "0..*", paramLabel = "PACKAGE", description = {
+      "without names: resolve everything again, keeping only what the spec pins by sha256 or digest (packages,",
+      "files and the rootfs without a sha256, a base image by tag); with names: resolve packages again and refuse",
+      "if any package other than those (or a new dependency) would move. Prints what changed. Put PATH first."})
+  List<String> updateNames;
 
   @Option(names = "--allow-expired-metadata", description = "accept repository metadata past its Valid-Until date")
   boolean allowExpiredMetadata;
@@ -57,6 +61,22 @@ final class LockCommand implements Callable<Integer> {
     Project project = Project.load(env, options.path);
     LockfileIO io = new LockfileIO();
     Optional<Lockfile> previous = Files.exists(project.lockFile()) ? Optional.of(io.read(project.lockFile())) : Optional.empty();
+    boolean update = updateNames != null;
+    List<String> names = update ? updateNames : List.of();
+    if (update && !names.isEmpty()) {
+      for (String name : names) {
+        if (name.contains("/") || name.endsWith(".yaml")) {
+          throw new CliException("--update takes package names, but '" + name + "' looks like a path: put PATH before --update");
+        }
+      }
+      if (previous.isEmpty()) {
+        throw new CliException("--update " + String.join(" ", names) + ": there is no lock yet; run build lock first");
+      }
+      List<String> unknown = LockUpdate.unknown(names, project.spec(), previous.get());
+      if (!unknown.isEmpty()) {
+        throw new CliException("--update: " + String.join(", ", unknown) + " is neither locked nor in the spec's packages");
+      }
+    }
     if (check) {
       if (update) {
         throw new CliException("--check and --update do not go together: --check writes nothing");
@@ -64,7 +84,8 @@ final class LockCommand implements Callable<Integer> {
       return check(project, previous);
     }
     // What the locker may keep: everything the previous lock pins, or with --update only what the spec pins.
-    Optional<Lockfile> basis = update ? previous.map(p -> LockUpdate.basis(project.spec(), p)) : previous;
+    Optional<Lockfile> basis = !update ? previous
+        : names.isEmpty() ? previous.map(p -> LockUpdate.basis(project.spec(), p)) : previous.map(LockUpdate::packagesOnly);
     if (dryRun) {
       return dryRun(project, basis);
     }
@@ -73,6 +94,15 @@ final class LockCommand implements Callable<Integer> {
     try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
       Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services), services.baseImages())
           .lock(project.spec(), project.specDir(), basis, epoch);
+      if (!names.isEmpty()) {
+        List<PackageChange> unasked = LockUpdate.unasked(names, previous.get(), lock);
+        if (!unasked.isEmpty()) {
+          throw new CliException("updating " + String.join(", ", names) + " would also move " + unasked.stream()
+              .map(p -> p.name() + " " + p.fromVersion() + (p.toVersion() == null ? " (removed)" : " -> " + p.toVersion()))
+              .collect(java.util.stream.Collectors.joining(", "))
+              + " (the repositories no longer offer what is pinned); name them too, or run build lock --update without names");
+        }
+      }
       byte[] bytes = io.toBytes(lock);
       boolean unchanged = Files.exists(project.lockFile()) && Arrays.equals(bytes, Files.readAllBytes(project.lockFile()));
       if (!unchanged) {

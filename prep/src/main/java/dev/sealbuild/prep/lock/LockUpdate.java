@@ -7,7 +7,11 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.FileEntry;
 import dev.sealbuild.lockfiles.spec.RootfsSource;
+import java.util.Collection;
 import java.util.List;
+import dev.sealbuild.lockfiles.diff.Change;
+import dev.sealbuild.lockfiles.diff.LockDiff;
+import dev.sealbuild.lockfiles.diff.PackageChange;
 
 /**
  * {@code build lock --update}: which pins of the previous lock survive when everything is resolved again. Only
@@ -39,5 +43,32 @@ public final class LockUpdate {
       }
     }
     return false;
+  }
+
+  /**
+   * {@code build lock --update PACKAGE...}: the previous lock without its packages, so they are resolved again,
+   * while files, the rootfs and the base image stay pinned as they are.
+   */
+  public static Lockfile packagesOnly(Lockfile previous) {
+    return new Lockfile(previous.lockfileVersion(), previous.specDigest(), previous.sourceDateEpoch(), previous.rootfs(),
+        previous.baseImage(), previous.files(), null, null);
+  }
+
+  /**
+   * The package changes from {@code previous} to {@code updated} that {@code names} did not ask for: an update of
+   * some packages may add new dependencies, but any other package that moves or goes is reported (repositories
+   * publish only their newest versions, so a fresh resolution may move more than asked).
+   */
+  public static List<PackageChange> unasked(Collection<String> names, Lockfile previous, Lockfile updated) {
+    return LockDiff.between(previous, updated).packages().stream()
+        .filter(p -> p.change() != Change.ADDED && !names.contains(p.name()))
+        .toList();
+  }
+
+  /** Names that are neither in the previous lock nor asked for by the spec: most likely typos. */
+  public static List<String> unknown(Collection<String> names, BuildSpec spec, Lockfile previous) {
+    return names.stream()
+        .filter(n -> previous.packageList().stream().noneMatch(p -> p.name().equals(n)) && !spec.packages().contains(n))
+        .toList();
   }
 }

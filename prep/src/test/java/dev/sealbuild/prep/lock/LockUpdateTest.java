@@ -104,4 +104,29 @@ class LockUpdateTest {
     assertEquals(42L, updated.file("https://files.example.invalid/pinned.tar.gz").orElseThrow().size(),
         "the spec-pinned file keeps its recorded size");
   }
+
+  private static LockedPackage pkg(String name, String version) {
+    return new LockedPackage("deb", name, version, "amd64", "debian", "pool/main/x/" + name + "_" + version + "_amd64.deb",
+        sha(name + " " + version), 100, null, List.of(AMD64));
+  }
+
+  private Lockfile withPackages(LockedPackage... packages) {
+    return new Lockfile(1, previous.specDigest(), 0, null, null, List.of(),
+        List.of(new LockedRepository("debian", "debian", List.of(), null)), List.of(packages));
+  }
+
+  @Test
+  void updatingNamedPackagesKeepsFilesAndRootfsAndReportsWhatElseMoved() {
+    Lockfile basis = LockUpdate.packagesOnly(previous);
+    assertEquals(previous.files(), basis.files());
+    assertEquals(previous.rootfs(), basis.rootfs());
+    assertTrue(basis.packageList().isEmpty(), "packages are resolved again");
+
+    Lockfile before = withPackages(pkg("curl", "8.5.0-2"), pkg("libssl3", "3.0.11"), pkg("zlib1g", "1.2.13"));
+    Lockfile after = withPackages(pkg("curl", "8.5.0-3"), pkg("libssl3", "3.0.13"), pkg("zlib1g", "1.2.13"), pkg("libnew", "1.0"));
+    assertEquals(List.of("libssl3"), LockUpdate.unasked(List.of("curl"), before, after).stream().map(p -> p.name()).toList(),
+        "curl was asked for and libnew is a new dependency; libssl3 moved unasked");
+    assertTrue(LockUpdate.unasked(List.of("curl", "libssl3"), before, after).isEmpty());
+    assertEquals(List.of("curll"), LockUpdate.unknown(List.of("curl", "curll"), spec, before));
+  }
 }
