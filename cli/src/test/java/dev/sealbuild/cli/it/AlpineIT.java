@@ -1,6 +1,7 @@
 package dev.sealbuild.cli.it;
 
 import static dev.sealbuild.cli.it.Sealbuild.ok;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -177,6 +178,47 @@ class AlpineIT {
       assertFalse(Files.exists(work.resolve("evil-cache/blobs/sha256/" + OciLayoutReader.sha256(apk))), "the bad package is not kept");
     } finally {
       Files.write(apk, good);
+    }
+  }
+
+  @Test
+  @Order(6)
+  void updatingOnePackageRefusesToMoveAnotherUnaskedAndDiffNamesTheChanges() throws Exception {
+    ok(sealbuild("cache").run("lock"));
+    Path before = work.resolve("before.lock.json");
+    Files.copy(project.resolve("build.lock.json"), before, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    byte[] index = Files.readAllBytes(mirror.resolve("APKINDEX.tar.gz"));
+    try {
+      // The mirror moves on: both packages have a new release, and the old ones are gone from the index.
+      TestApkBuilder.BuiltApk data = TestApkBuilder.pkg("greeting-data", "1.1-r0")
+          .dir("usr").dir("usr/share").dir("usr/share/greeting").file("usr/share/greeting/text", "hello again\n").build(key);
+      TestApkBuilder.BuiltApk hello = TestApkBuilder.pkg("hello", "1.1-r0")
+          .depends("greeting-data", "/bin/sh", "so:libc.musl-x86_64.so.1")
+          .dir("usr").dir("usr/bin").file("usr/bin/hello", "#!/bin/sh\ncat /usr/share/greeting/text\n".getBytes(StandardCharsets.UTF_8), 0755)
+          .build(key);
+      for (TestApkBuilder.BuiltApk apk : List.of(data, hello)) {
+        Files.write(mirror.resolve(apk.fileName()), apk.bytes());
+      }
+      Files.write(mirror.resolve("APKINDEX.tar.gz"), TestApkBuilder.index(List.of(data.indexEntry(), hello.indexEntry()), "test mirror", key));
+
+      Sealbuild.Result refused = sealbuild("cache").run("lock", project.toString(), "--update", "hello");
+      assertEquals(1, refused.exit(), refused.toString());
+      assertTrue(refused.stderr().contains("greeting-data 1.0-r0 -> 1.1-r0"), refused.stderr());
+      assertArrayEquals(Files.readAllBytes(before), Files.readAllBytes(project.resolve("build.lock.json")), "nothing written");
+
+      Sealbuild.Result updated = ok(sealbuild("cache").run("lock", project.toString(), "--update", "hello", "greeting-data"));
+      assertTrue(updated.stderr().contains("~ hello") && updated.stderr().contains("1.0-r0 -> 1.1-r0"), updated.stderr());
+      Sealbuild.Result diff = sealbuild("cache").run("diff", before.toString(), project.toString());
+      assertEquals(1, diff.exit(), diff.toString());
+      List<String> lines = diff.stdout().lines().toList();
+      List<String> changed = new java.util.ArrayList<>();
+      for (int i = lines.indexOf("packages:") + 1; i > 0 && i < lines.size() && lines.get(i).startsWith("  "); i++) {
+        changed.add(lines.get(i).trim().split("\\s+")[0] + " " + lines.get(i).trim().split("\\s+")[1]);
+      }
+      assertEquals(List.of("~ greeting-data", "~ hello"), changed, diff.stdout());
+    } finally {
+      Files.write(mirror.resolve("APKINDEX.tar.gz"), index);
+      Files.copy(before, project.resolve("build.lock.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
