@@ -203,6 +203,15 @@ class BaseImageIT {
 
   @Test
   @Order(7)
+  void auditPullsFromTheRegistryAndAccountsForEveryFile() throws Exception {
+    Sealbuild.Result r = sealbuild("fresh").run("audit", "docker://" + registry.host() + "/team/app:1");
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.stdout().contains("base-image") && r.stdout().contains("/usr/local/bin/hello"), r.stdout());
+    assertFalse(r.stdout().contains("UNACCOUNTED"), r.stdout());
+  }
+
+  @Test
+  @Order(8)
   void alpinePackagesInstallOnTopOfTheBaseImage() throws Exception {
     Path mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
     TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@sealbuild.invalid-00000003.rsa.pub");
@@ -243,11 +252,18 @@ class BaseImageIT {
       assertTrue(info.contains("hello-1.0-r0") && info.contains("busybox-"), info);
       Tools.Output audit = Tools.run(dir, "unshare", "-n", "chroot", rootfs.toString(), "/sbin/apk", "audit", "--system");
       assertEquals(0, audit.exit(), audit.stdout() + audit.stderr());
+      Sealbuild.Result accounted = sb.run("audit", "oci:out/img:latest", "--json");
+      assertEquals(0, accounted.exit(), accounted.toString());
+      List<String> origins = new ArrayList<>();
+      JSON.readTree(accounted.stdout()).get("files").forEach(f -> origins.add(f.get("path").asText() + " " + f.get("origin").get("kind").asText()
+          + " " + f.get("origin").get("description").asText()));
+      assertTrue(origins.stream().anyMatch(o -> o.startsWith("/bin/busybox base-image")), "base layer files are the base's");
+      assertTrue(origins.stream().anyMatch(o -> o.startsWith("/usr/bin/hello package package hello 1.0-r0")), origins.toString());
     }
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void badReferencesFailInOneLineAndWriteNothing() throws Exception {
     String[][] cases = {
         {"UPPER/Case::x", "does not parse"},
@@ -273,7 +289,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aTamperedBaseLayerInTheCacheIsRefused() throws Exception {
     String layer = lock().get("baseImage").get("platforms").get(0).get("layers").get(0).get("digest").asText();
     Path blob = work.resolve("fresh/blobs/sha256/" + layer.substring("sha256:".length()));
@@ -292,7 +308,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void dockerArchiveTakesOnePlatformAndSaysHowToChoose() throws Exception {
     Sealbuild.Result none = sealbuild("fresh").run("image", "--output", "docker-archive:out/img.tar");
     assertEquals(1, none.exit(), none.toString());
@@ -308,7 +324,7 @@ class BaseImageIT {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void aRegistryThatNeedsCredentialsGetsThemFromADockerConfig() throws Exception {
     byte[] salt = new byte[16];
     new java.security.SecureRandom().nextBytes(salt);

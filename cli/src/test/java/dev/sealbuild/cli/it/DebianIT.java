@@ -136,6 +136,11 @@ class DebianIT {
     JsonNode lock = new ObjectMapper().readTree(project.resolve("build.lock.json").toFile());
     assertEquals(2, lock.get("packages").size(), "one busybox-static per architecture");
     Tools.ok(work, "skopeo", "inspect", "--raw", "oci:" + work.resolve("oci-multi"));
+    // Every file of both platforms, status.d records and md5sums included, comes from a pinned .deb or sealbuild.
+    Sealbuild.Result audit = sealbuild().run("audit", "oci:" + work.resolve("oci-multi"), project.toString());
+    assertEquals(0, audit.exit(), audit.toString());
+    assertTrue(audit.stdout().contains("reproduced: " + image.lastLine()), audit.stdout());
+    assertTrue(audit.stdout().contains("package busybox-static"), audit.stdout());
   }
 
   @Test
