@@ -180,6 +180,14 @@ class BaseImageIT {
       byte[] raw = registry.rawManifest("team/app@" + referrer, null);
       assertEquals(built, JSON.readTree(raw).get("subject").get("digest").asText(), "pushed by digest, subject is the image");
     }
+    // docker-registry 2.8 has no referrers API, so the OCI 1.1 fallback tag lists them for discovery.
+    JsonNode fallback = JSON.readTree(registry.rawManifest("team/app:sha256-" + built.substring("sha256:".length()), null));
+    List<String> types = new ArrayList<>();
+    fallback.get("manifests").forEach(m -> types.add(m.get("artifactType").asText()));
+    assertEquals(List.of("application/spdx+json", "application/vnd.in-toto+json"), types.stream().sorted().toList());
+    ok(sealbuild("fresh").run("push", "oci:out/img:latest", "docker://" + registry.host() + "/team/app:1"));
+    assertEquals(2, JSON.readTree(registry.rawManifest("team/app:sha256-" + built.substring("sha256:".length()), null))
+        .get("manifests").size(), "pushing again merges, it does not list them twice");
   }
 
   @Test

@@ -64,6 +64,34 @@ final class ManifestClient {
         response.headers().firstValue("Docker-Content-Digest").orElse(null));
   }
 
+  /** Like {@link #fetch}, but empty when the registry answers 404 (no such tag or manifest). */
+  Optional<Fetched> fetchIfPresent(ImageReference ref, String qualifier) {
+    URI uri = manifestUri(ref, qualifier);
+    HttpResponse<InputStream> response = exchange(ref, PULL, authorization -> withAuthorization(HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofMinutes(2)).GET().header("Accept", String.join(", ", MediaTypes.ACCEPTED))
+        .header("User-Agent", "sealbuild"), authorization));
+    if (response.statusCode() == 404) {
+      drain(response);
+      return Optional.empty();
+    }
+    if (response.statusCode() != 200) {
+      String body = new String(readBounded(ref, response, 16 * 1024, false), StandardCharsets.UTF_8);
+      throw new RegistryException(describeFailure(ref, qualifier, response.statusCode(), body));
+    }
+    byte[] bytes = readBounded(ref, response, MAX_MANIFEST_BYTES, true);
+    return Optional.of(new Fetched(bytes, response.headers().firstValue("Content-Type").map(ManifestClient::bareMediaType).orElse(""),
+        response.headers().firstValue("Docker-Content-Digest").orElse(null)));
+  }
+
+  /** True when the registry serves OCI 1.1's referrers API ({@code GET /v2/NAME/referrers/DIGEST} answers 200). */
+  boolean servesReferrers(ImageReference ref, String digest) {
+    URI uri = URI.create(baseUrl(ref.registry()) + "/v2/" + ref.repository() + "/referrers/" + digest);
+    HttpResponse<InputStream> response = exchange(ref, PULL, authorization -> withAuthorization(HttpRequest.newBuilder(uri)
+        .timeout(Duration.ofMinutes(1)).GET().header("Accept", MediaTypes.OCI_INDEX).header("User-Agent", "sealbuild"), authorization));
+    drain(response);
+    return response.statusCode() == 200;
+  }
+
   /**
    * Uploads manifest {@code bytes} unchanged as {@code qualifier} (a tag or digest) of {@code ref}'s repository,
    * with a token for {@code pull,push} when the registry wants one. Returns the registry's Docker-Content-Digest.

@@ -72,6 +72,16 @@ public final class RegistryPusher implements AutoCloseable {
    * Fetches manifest {@code qualifier} of {@code target}'s repository back and returns the digest of the bytes
    * served (refusing a Docker-Content-Digest header that disagrees with them).
    */
+  /** The bytes of manifest or index {@code qualifier}, or empty when the registry has none by that name. */
+  public Optional<byte[]> manifestIfPresent(ImageReference target, String qualifier) {
+    return manifests.fetchIfPresent(target, qualifier).map(ManifestClient.Fetched::bytes);
+  }
+
+  /** True when the registry keeps OCI 1.1 referrers itself (its referrers API answers). */
+  public boolean servesReferrers(ImageReference target, Sha256 subject) {
+    return manifests.servesReferrers(target, subject.toString());
+  }
+
   public Sha256 manifestDigest(ImageReference target, String qualifier) {
     ManifestClient.Fetched fetched = manifests.fetch(target, qualifier);
     Sha256 digest = Sha256.hash(fetched.bytes());

@@ -177,7 +177,10 @@ class PushToLocalRegistryTest {
     PushResult result = push("oci:layout:v1", dest("withrefs:v1"), listener);
 
     String repo = registry.host() + "/withrefs";
-    List<String> manifests = listener.manifests();
+    List<String> all = listener.manifests();
+    List<String> fallbackTags = all.stream().filter(m -> m.contains(":sha256-")).toList();
+    List<String> manifests = all.stream().filter(m -> !m.contains(":sha256-")).toList();
+    assertEquals(all.subList(all.size() - fallbackTags.size(), all.size()), fallbackTags, "fallback tags come last");
     assertEquals(repo + ":v1", manifests.get(2), "the image first: " + manifests);
     assertEquals(Set.of(repo + "@" + TestLayout.digest(sbom), repo + "@" + TestLayout.digest(provenance),
         repo + "@" + TestLayout.digest(signatureOfSbom)), Set.copyOf(manifests.subList(3, manifests.size())));
@@ -188,6 +191,18 @@ class PushToLocalRegistryTest {
       assertArrayEquals(layout.bytes(referrer), registry.rawManifest("withrefs@" + TestLayout.digest(referrer), null));
     }
     assertThrows(IllegalStateException.class, () -> registry.rawManifest("withrefs@" + TestLayout.digest(unrelatedSbom), null));
+    // docker-registry has no referrers API: each subject gets the OCI 1.1 fallback tag listing its referrers.
+    assertEquals(3, fallbackTags.size(), "one per subject (index, amd64 manifest, SBOM): " + fallbackTags);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode ofIndex = json.readTree(registry.rawManifest("withrefs:sha256-" + result.digest().hex(), null));
+    assertEquals(1, ofIndex.get("manifests").size());
+    assertEquals(TestLayout.digest(sbom).toString(), ofIndex.get("manifests").get(0).get("digest").asText());
+    assertEquals("application/spdx+json", ofIndex.get("manifests").get(0).get("artifactType").asText());
+    com.fasterxml.jackson.databind.JsonNode ofAmd64 = json.readTree(registry.rawManifest("withrefs:sha256-" + TestLayout.digest(amd64).hex(), null));
+    assertEquals(TestLayout.digest(provenance).toString(), ofAmd64.get("manifests").get(0).get("digest").asText());
+    com.fasterxml.jackson.databind.JsonNode ofSbom = json.readTree(
+        registry.rawManifest("withrefs:sha256-" + TestLayout.digest(sbom).hex(), null));
+    assertEquals(TestLayout.digest(signatureOfSbom).toString(), ofSbom.get("manifests").get(0).get("digest").asText());
   }
 
   @Test
