@@ -19,6 +19,10 @@ public final class Decompressors {
     this.limits = limits;
   }
 
+  public DecompressionLimits limits() {
+    return limits;
+  }
+
   /** Wraps the raw archive bytes for reading its tar stream. */
   public InputStream tarStream(InputStream raw, ArchiveFormat format, String what) throws IOException {
     CountingInputStream counted = format == ArchiveFormat.TAR ? new CountingInputStream(raw)

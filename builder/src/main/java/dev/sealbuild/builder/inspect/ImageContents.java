@@ -15,9 +15,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 /**
  * What one platform of an image holds once its layers are stacked (whiteouts and opaque directories applied):
  * every path with its type, bytes' digest, link target, mode and owner, and the packages its package databases
- * list (dpkg's {@code status} and {@code status.d}, apk's {@code installed}).
+ * list (dpkg's {@code status} and {@code status.d}, apk's {@code installed}), with those databases' bytes by path.
  */
-public record ImageContents(Map<String, Entry> files, Map<String, String> packages) {
+public record ImageContents(Map<String, Entry> files, Map<String, String> packages, Map<String, byte[]> databases) {
   private static final long MAX_DATABASE_BYTES = 64L << 20;
 
   /** One path: {@code type} as {@code file}, {@code dir}, {@code symlink}, {@code hardlink}, {@code device} or {@code fifo}. */
@@ -36,7 +36,7 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
       String label = image.platform() + " layer " + (i + 1) + " (" + layer.digest() + ")";
       LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, e, data) -> apply(path, e, data, files, databases));
     }
-    return new ImageContents(files, packages(databases));
+    return new ImageContents(files, packages(databases), databases);
   }
 
   /** Stacks one layer entry onto what the layers below left: whiteouts remove, anything else replaces. */

@@ -35,8 +35,8 @@ public record ImageDiff(String fromDigest, String toDigest, List<PlatformDiff> p
     for (String platform : names) {
       StoredImage.PlatformImage a = from.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
       StoredImage.PlatformImage b = to.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
-      ImageContents ca = a == null ? new ImageContents(Map.of(), Map.of()) : ImageContents.of(a, limits);
-      ImageContents cb = b == null ? new ImageContents(Map.of(), Map.of()) : ImageContents.of(b, limits);
+      ImageContents ca = a == null ? new ImageContents(Map.of(), Map.of(), Map.of()) : ImageContents.of(a, limits);
+      ImageContents cb = b == null ? new ImageContents(Map.of(), Map.of(), Map.of()) : ImageContents.of(b, limits);
       List<Change> packages = new ArrayList<>();
       for (String name : ImageContents.union(ca.packages(), cb.packages())) {
         change(name, ca.packages().get(name), cb.packages().get(name), packages);

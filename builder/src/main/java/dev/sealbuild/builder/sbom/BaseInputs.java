@@ -12,6 +12,8 @@ import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.builder.inspect.ImageContents;
+import dev.sealbuild.builder.inspect.StoredImage;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
@@ -83,6 +85,42 @@ final class BaseInputs {
           IngestPolicy.rootfs(0, label), db);
       return db;
     });
+    components.addAll(installed(found, ref, "the base rootfs"));
+    return components;
+  }
+
+  /**
+   * The packages a base image's own databases list, read from its first platform's layers in the cache, stacked
+   * with whiteouts applied (every platform of an image normally has the same packages).
+   */
+  List<SbomComponent> imagePackages(LockedBaseImage image) throws IOException {
+    LockedPlatformImage first = image.platforms().get(0);
+    List<StoredImage.Layer> layers = new ArrayList<>();
+    for (int i = 0; i < first.layers().size(); i++) {
+      var layer = first.layers().get(i);
+      String label = "base image " + image.reference() + " " + first.platform() + " layer " + (i + 1);
+      layers.add(new StoredImage.Layer(layer.mediaType(), layer.digest(), cache.verifiedPath(layer.digest(), layer.size(), label)));
+    }
+    ImageContents contents = ImageContents.of(new StoredImage.PlatformImage(first.platform().toString(), first.manifest().digest(),
+        first.config().digest(), null, layers, null), decompressors.limits());
+    Databases found = new Databases("base image " + image.reference());
+    contents.databases().forEach((path, bytes) -> {
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      if (path.equals(APK_DB.value())) {
+        found.apk = text;
+      } else if (path.equals(DPKG_STATUS.value())) {
+        found.dpkgStatus = text;
+      } else if (path.startsWith(DPKG_STATUS_DIR.value() + "/") && !path.endsWith(".md5sums")) {
+        found.statusDir.put(path.substring(path.lastIndexOf('/') + 1), text);
+      }
+    });
+    String ref = SbomComponent.refOf("image", image.repository(), image.root().digest().hex().substring(0, 12));
+    return installed(found, ref, "the base image");
+  }
+
+  /** One component per package the databases list as installed, each contained in {@code containerRef}. */
+  private List<SbomComponent> installed(Databases found, String ref, String where) {
+    List<SbomComponent> components = new ArrayList<>();
     java.util.Set<String> seen = new java.util.HashSet<>();
     if (found.apk != null) {
       for (ApkMetadata m : ApkMetadata.installed(found.apk)) {
@@ -91,9 +129,9 @@ final class BaseInputs {
         }
         components.add(new SbomComponent(SbomComponent.Kind.BASE_PACKAGE,
             SbomComponent.refOf("base", "apk", m.name(), m.version(), m.arch()), m.name(), blankToNull(m.version()), blankToNull(m.arch()),
-            Party.parse(m.maintainer()), packages.stated(m.license(), "the base rootfs's " + APK_DB), LockedPackages.webAddress(m.url()),
+            Party.parse(m.maintainer()), packages.stated(m.license(), where + "'s " + APK_DB), LockedPackages.webAddress(m.url()),
             LockedPackages.oneLine(m.description()), null, null, PackageUrl.apk(m.name(), m.version(), m.arch()), null, ref,
-            List.of(), "installed in the base rootfs (" + APK_DB + ")"));
+            List.of(), "installed in " + where + " (" + APK_DB + ")"));
       }
     }
     List<Map.Entry<ControlStanza, String>> dpkg = new ArrayList<>();
@@ -116,7 +154,7 @@ final class BaseInputs {
         components.add(new SbomComponent(SbomComponent.Kind.BASE_PACKAGE, SbomComponent.refOf("base", "deb", name, version, arch),
             name, version, arch, Party.parse(s.get("maintainer")), null, LockedPackages.webAddress(s.get("homepage")),
             LockedPackages.oneLine(s.firstLine("description")), null, null, PackageUrl.deb(name, version, arch), null, ref,
-            List.of(), "installed in the base rootfs (" + entry.getValue() + ")"));
+            List.of(), "installed in " + where + " (" + entry.getValue() + ")"));
       }
     }
     return components;

@@ -78,6 +78,7 @@ public final class SbomGenerator {
       }
       if (lock.baseImage() != null) {
         components.add(BaseInputs.image(lock.baseImage()));
+        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).imagePackages(lock.baseImage()), components));
       }
       if (lock.rootfs() != null) {
         components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).rootfs(lock.rootfs()), components));

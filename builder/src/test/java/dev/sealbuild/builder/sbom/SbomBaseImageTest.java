@@ -38,10 +38,13 @@ class SbomBaseImageTest {
     return new LockedDescriptor(mediaType, Sha256.hash(bytes), bytes.length);
   }
 
-  private static LockedPlatformImage platform(String platform) {
+  /** A platform whose one layer is the real Alpine minirootfs for that architecture, in the cache as prep leaves it. */
+  private static LockedPlatformImage platform(SbomTestKit kit, String platform, String alpineArch) throws Exception {
+    byte[] layer = Files.readAllBytes(SbomTestKit.shared("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-" + alpineArch + ".tar.gz"));
+    kit.cache(layer);
     return new LockedPlatformImage(Platform.parse(platform), descriptor("application/vnd.oci.image.manifest.v1+json", "manifest " + platform),
         descriptor("application/vnd.oci.image.config.v1+json", "config " + platform),
-        List.of(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", "layer " + platform)));
+        List.of(new LockedDescriptor("application/vnd.oci.image.layer.v1.tar+gzip", Sha256.hash(layer), layer.length)));
   }
 
   @Test
@@ -54,7 +57,7 @@ class SbomBaseImageTest {
         """);
     LockedDescriptor index = descriptor("application/vnd.oci.image.index.v1+json", "index");
     LockedBaseImage base = new LockedBaseImage("registry.example.com:5000/library/debian:12", "registry.example.com:5000/library/debian",
-        index, List.of(platform("linux/amd64"), platform("linux/arm64")));
+        index, List.of(platform(kit, "linux/amd64", "x86_64"), platform(kit, "linux/arm64", "aarch64")));
     Lockfile lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0, null, base, List.of(), null, null);
     JsonNode doc = kit.validSpdx(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
     JsonNode bom = SbomTestKit.validCycloneDx(kit.generate(spec, lock, SbomFormat.CYCLONEDX_JSON));
@@ -77,6 +80,21 @@ class SbomBaseImageTest {
     JsonNode component = onlyComponent(bom, purl);
     assertEquals("container", component.get("type").asText());
     assertEquals(index.digest().hex(), SbomTestKit.hash(component, "SHA-256"));
+
+    // The packages the base image's own apk database lists, read from its layers: busybox among them, with the
+    // version and license the real 3.20.3 database states, contained in the base image.
+    JsonNode busybox = null;
+    for (JsonNode p : doc.get("packages")) {
+      if (p.get("name").asText().equals("busybox")) {
+        busybox = p;
+      }
+    }
+    assertTrue(busybox != null, "busybox from the base image's database is listed");
+    assertEquals("1.36.1-r29", busybox.get("versionInfo").asText(), "as fixtures/alpine/v3.20-x86_64-minirootfs-db/installed says");
+    assertTrue(busybox.get("comment").asText().contains("installed in the base image"), busybox.toString());
+    assertEquals("GPL-2.0-only", busybox.get("licenseDeclared").asText());
+    assertTrue(relationships(doc).contains(pkg.get("SPDXID").asText() + " CONTAINS " + busybox.get("SPDXID").asText()),
+        relationships(doc).toString());
   }
 
   /** The validators the other tests rely on do reject documents: a missing required field, a malformed serial. */
