@@ -89,6 +89,14 @@ public final class Auditor {
     for (LockedPackage p : lock.packageList()) {
       packages.put("package " + p.name() + " " + p.version(), p);
     }
+    Map<String, String> pins = new HashMap<>();
+    for (int i = 0; i < spec.files().size(); i++) {
+      String url = spec.files().get(i).url().toString();
+      lock.file(url).ifPresent(f -> pins.put(url, f.sha256().toString()));
+    }
+    if (lock.rootfs() != null) {
+      pins.put(lock.rootfs().source(), lock.rootfs().sha256().toString());
+    }
     String[] source = {"sealbuild"};
     ImageAssembler.ReplayObserver observer = new ImageAssembler.ReplayObserver() {
       @Override
@@ -102,10 +110,10 @@ public final class Auditor {
       @Override
       public void written(EntryPath resolved, Node node, Node replaced) {
         Sha256 sha = null;
-        Origin origin = originOf(source[0], null, packages);
+        Origin origin = originOf(source[0], null, packages, pins);
         if (node instanceof Node.RegularFile file) {
           sha = digest(file.content());
-          origin = originOf(source[0], file.content().origin(), packages);
+          origin = originOf(source[0], file.content().origin(), packages, pins);
         }
         expected.computeIfAbsent(resolved.value(), k -> new ArrayList<>()).add(new Expected(node, sha, origin));
       }
@@ -126,7 +134,7 @@ public final class Auditor {
   }
 
   /** Names the pinned input behind a write: the source, refined by the content's own origin for packages. */
-  private static Origin originOf(String source, String contentOrigin, Map<String, LockedPackage> packages) {
+  private static Origin originOf(String source, String contentOrigin, Map<String, LockedPackage> packages, Map<String, String> pins) {
     if (contentOrigin != null && contentOrigin.startsWith("generated")) {
       return new Origin("generated", "sealbuild, " + contentOrigin + " (" + source + ")");
     }
@@ -138,13 +146,15 @@ public final class Auditor {
           : "package " + p.name() + " " + p.version() + " (" + p.architecture() + ") from " + p.repository() + ", " + p.sha256());
     }
     if (source.startsWith("files[")) {
-      return new Origin("file", source);
+      String url = source.substring(source.indexOf(' ') + 1);
+      return new Origin("file", source + (pins.containsKey(url) ? ", " + pins.get(url) : ""));
     }
     if (source.startsWith("copy[")) {
       return new Origin("copy", source);
     }
     if (source.startsWith("base rootfs")) {
-      return new Origin("rootfs", source);
+      String rootfs = source.substring("base rootfs ".length());
+      return new Origin("rootfs", source + (pins.containsKey(rootfs) ? ", " + pins.get(rootfs) : ""));
     }
     if (source.startsWith("base image")) {
       return new Origin("base-image", source);

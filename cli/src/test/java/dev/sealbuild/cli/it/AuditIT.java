@@ -103,6 +103,10 @@ class AuditIT {
       assertEquals("rootfs", files.get("/bin/busybox").get("origin").get("kind").asText());
       assertEquals("file", files.get("/etc/motd").get("origin").get("kind").asText());
       assertTrue(files.get("/etc/motd").get("origin").get("description").asText().contains(http.url("motd").toString()));
+      JsonNode lock = JSON.readTree(project.resolve("build.lock.json").toFile());
+      assertTrue(files.get("/etc/motd").get("origin").get("description").asText().contains(lock.get("files").get(0).get("sha256").asText()),
+          "a pinned file's origin names its URL and sha256");
+      assertTrue(files.get("/bin/busybox").get("origin").get("description").asText().contains(lock.get("rootfs").get("sha256").asText()));
       assertEquals("copy", files.get("/opt/app/hello.sh").get("origin").get("kind").asText());
       assertTrue(report.get("files").size() > 400, "the minirootfs alone has hundreds of entries");
     }

@@ -114,6 +114,9 @@ class BaseImageIT {
     ok(sealbuild("cache").run("lock"));
     assertArrayEquals(before, Files.readAllBytes(project.resolve("build.lock.json")));
     ok(sealbuild("cache").run("lock", "--check"));
+    JsonNode plan = JSON.readTree(ok(sealbuild("cache").run("lock", "--dry-run")).stdout());
+    assertEquals("image", plan.get(0).get("kind").asText());
+    assertTrue(plan.get(0).get("action").asText().startsWith("kept from lock"), plan.toString());
   }
 
   @Test
