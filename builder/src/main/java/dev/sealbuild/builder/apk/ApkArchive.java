@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.builder.archive.TarEntryReader;
 import dev.sealbuild.builder.archive.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.Decompressors;
@@ -126,7 +127,7 @@ final class ApkArchive {
       if (sawData) {
         throw new HostileInputException("package metadata in the data segment; refusing (.PKGINFO, .SIGN.* and scripts belong in the control segment)");
       }
-      if (path.components().size() != 1 || !entry.isFile()) {
+      if (path.components().size() != 1 || !TarEntryReader.isRegularFile(entry)) {
         throw new HostileInputException("package metadata must be a regular file at the top level");
       }
       if (first.equals(".PKGINFO")) {

@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.builder.archive.TarEntryReader;
 import dev.sealbuild.builder.fs.HostileInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,7 @@ final class ScriptsTar {
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
       TarArchiveEntry e;
       while ((e = in.getNextEntry()) != null) {
-        if (!e.isFile()) {
+        if (!TarEntryReader.isRegularFile(e)) {
           continue;
         }
         if (scripts.size() >= MAX_ENTRIES) {

@@ -72,42 +72,16 @@ public final class TarIngest {
   }
 
   public void ingest(InputStream tarStream, ImageTree tree, IngestPolicy policy, EntryHook hook) throws IOException {
-    TarHeaderGuard guard = new TarHeaderGuard(tarStream, policy.label());
-    // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly.
-    TarArchiveInputStream tar = new TarArchiveInputStream(guard, StandardCharsets.ISO_8859_1.name());
-    long count = 0;
-    String previous = null;
+    TarEntryReader reader = new TarEntryReader(tarStream, policy.label(), policy.maxEntries());
+    TarArchiveInputStream tar = reader.data();
     while (true) {
-      guard.startHeader();
-      TarArchiveEntry entry = nextEntry(tar, policy, previous);
-      TarHeaderChain chain;
-      try {
-        chain = guard.endHeader();
-      } catch (HostileInputException e) {
-        throw new HostileInputException(policy.label() + ": headers of " + which(entry, previous) + ": " + e.getMessage());
-      }
-      if (entry == null) {
-        if (!chain.endOfArchive()) {
-          throw new HostileInputException(policy.label() + ": archive ends without its end-of-archive marker"
-              + (previous == null ? "" : " after entry '" + printable(previous) + "'") + " (truncated, or not a tar archive)");
-        }
+      TarEntryReader.Entry next = reader.next();
+      if (next == null) {
         return;
       }
-      if (!chain.complete() || chain.finalType() != entry.getLinkFlag()) {
-        throw new HostileInputException(policy.label() + ": headers of " + which(entry, previous)
-            + " are inconsistent (a GNU long-name or PAX header not where a tar reader expects it)");
-      }
-      if (++count > policy.maxEntries()) {
-        throw new HostileInputException(policy.label() + ": more than " + policy.maxEntries() + " entries");
-      }
-      String name;
-      String linkName;
-      try {
-        name = chain.name(entry);
-        linkName = chain.linkName(entry);
-      } catch (HostileInputException e) {
-        throw new HostileInputException(policy.label() + ": " + e.getMessage());
-      }
+      TarArchiveEntry entry = next.header();
+      String name = next.name();
+      String linkName = next.linkName();
       try {
         if (hook.take(name, linkName, entry, tar)) {
           // What the hook left unread is read here, so the next headers are read where they begin.
@@ -126,7 +100,6 @@ public final class TarIngest {
         }
         throw new IOException(policy.label() + ": entry '" + printable(name) + "': " + e.getMessage(), e);
       }
-      previous = name;
     }
   }
 
@@ -147,21 +120,7 @@ public final class TarIngest {
     return meta(entry, policy);
   }
 
-  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, IngestPolicy policy, String previous) throws IOException {
-    try {
-      return tar.getNextEntry();
-    } catch (IllegalArgumentException | IOException e) {
-      throw new HostileInputException(policy.label() + ": not a valid tar archive"
-          + (previous == null ? "" : " after entry '" + printable(previous) + "'") + " (" + e.getMessage() + ")");
-    }
-  }
 
-  private static String which(TarArchiveEntry entry, String previous) {
-    if (entry != null) {
-      return "entry '" + TarHeaderChain.escape(entry.getName().getBytes(StandardCharsets.ISO_8859_1)) + "'";
-    }
-    return previous == null ? "the first entry" : "the entry after '" + printable(previous) + "'";
-  }
 
   private Meta apply(TarArchiveInputStream tar, TarArchiveEntry entry, String name, String linkName, ImageTree tree,
       IngestPolicy policy, EntryHook hook) throws IOException {
@@ -266,7 +225,7 @@ public final class TarIngest {
     return new Meta(entry.getMode() & 07777, uid, gid, Math.max(0, mtime)).clampMtime(policy.epoch());
   }
 
-  private static String printable(String s) {
+  static String printable(String s) {
     return dev.sealbuild.builder.io.Printable.of(s);
   }
 }

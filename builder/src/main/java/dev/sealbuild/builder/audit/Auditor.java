@@ -177,14 +177,14 @@ public final class Auditor {
   private void readLayer(String platform, int index, StoredImage.Layer layer, Origin base, Map<String, List<Expected>> expected,
       Set<String> ancestors, List<AuditedFile> out) throws IOException {
     Map<String, Sha256> contentByPath = new HashMap<>();
-    LayerEntries.forEach(layer.file(), layer.mediaType(), "layer " + index + " (" + layer.digest() + ")", limits, (path, e, data) -> {
+    LayerEntries.forEach(layer.file(), layer.mediaType(), "layer " + index + " (" + layer.digest() + ")", limits, (path, link, e, data) -> {
       String type = typeOf(e, path);
       Sha256 sha = null;
-      if (e.isFile() && !e.isLink()) {
+      if (dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(e)) {
         sha = Sha256.hash(data);
         contentByPath.put(path, sha);
       }
-      Origin origin = base != null ? base : account(e, path, type, sha, expected, ancestors, contentByPath);
+      Origin origin = base != null ? base : account(link, path, type, sha, e, expected, ancestors, contentByPath);
       out.add(new AuditedFile(platform, index, layer.digest().toString(), "/" + Printable.of(path), type,
           sha == null ? null : sha.toString(), origin));
     });
@@ -213,7 +213,7 @@ public final class Auditor {
     return "file";
   }
 
-  private static Origin account(TarArchiveEntry e, String path, String type, Sha256 sha, Map<String, List<Expected>> expected,
+  private static Origin account(String link, String path, String type, Sha256 sha, TarArchiveEntry e, Map<String, List<Expected>> expected,
       Set<String> ancestors, Map<String, Sha256> contentByPath) {
     List<Expected> candidates = expected.getOrDefault(path, List.of());
     if (candidates.isEmpty()) {
@@ -224,7 +224,7 @@ public final class Auditor {
     }
     String mismatch = null;
     for (Expected x : candidates) {
-      String why = mismatch(e, type, sha, x, contentByPath);
+      String why = mismatch(link, type, sha, e, x, contentByPath);
       if (why == null) {
         return x.origin();
       }
@@ -234,7 +234,7 @@ public final class Auditor {
   }
 
   /** Null when the entry is what the replay wrote, else why not. */
-  private static String mismatch(TarArchiveEntry e, String type, Sha256 sha, Expected x, Map<String, Sha256> contentByPath) {
+  private static String mismatch(String link, String type, Sha256 sha, TarArchiveEntry e, Expected x, Map<String, Sha256> contentByPath) {
     Node node = x.node();
     switch (type) {
       case "file" -> {
@@ -246,15 +246,15 @@ public final class Auditor {
         }
       }
       case "hardlink" -> {
-        String target = e.getLinkName().replaceFirst("^(\\./|/)+", "");
+        String target = LayerEntries.normalize(link);
         Sha256 linked = contentByPath.get(target);
         if (!(node instanceof Node.RegularFile) || linked == null || !linked.equals(x.sha256())) {
           return "a hard link whose bytes match no pinned input";
         }
       }
       case "symlink" -> {
-        if (!(node instanceof Node.Symlink link) || !link.target().equals(e.getLinkName())) {
-          return "symlink to " + Printable.of(e.getLinkName()) + " where the build puts " + kind(node);
+        if (!(node instanceof Node.Symlink symlink) || !symlink.target().equals(link)) {
+          return "symlink to " + Printable.of(link) + " where the build puts " + kind(node);
         }
       }
       case "dir" -> {

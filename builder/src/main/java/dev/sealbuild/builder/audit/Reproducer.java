@@ -119,11 +119,11 @@ public final class Reproducer {
 
   private List<Entry> entries(Path file, String mediaType) throws IOException {
     List<Entry> entries = new ArrayList<>();
-    LayerEntries.forEach(file, mediaType, file.toString(), limits, (path, e, data) -> {
-      Sha256 content = e.isFile() && !e.isLink() ? Sha256.hash(data) : null;
+    LayerEntries.forEach(file, mediaType, file.toString(), limits, (path, link, e, data) -> {
+      Sha256 content = dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(e) ? Sha256.hash(data) : null;
       String summary = String.format("type %c mode %04o owner %d:%d mtime %d size %d link %s", (char) e.getLinkFlag(),
           e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), e.getModTime().toInstant().getEpochSecond(), e.getSize(),
-          Printable.of(e.getLinkName()));
+          Printable.of(link));
       entries.add(new Entry(Printable.of(path), summary, content));
     });
     return entries;

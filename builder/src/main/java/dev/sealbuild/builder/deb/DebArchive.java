@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.deb;
 
+import dev.sealbuild.builder.archive.TarEntryReader;
 import dev.sealbuild.builder.archive.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.Decompressors;
@@ -76,7 +77,7 @@ public final class DebArchive {
       TarIngest.EntryHook reader = new TarIngest.EntryHook() {
         @Override
         public boolean take(String entryName, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
-          if (wanted != null && entry.isFile() && !entry.isLink() && entry.getSize() <= MAX_CONTROL_FILE
+          if (wanted != null && TarEntryReader.isRegularFile(entry) && entry.getSize() <= MAX_CONTROL_FILE
               && EntryPath.parse(entryName).equals(wanted)) {
             copyright[0] = new String(data.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8);
           }
@@ -182,7 +183,7 @@ public final class DebArchive {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String entry = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-        if (!e.isFile() || !(entry.equals("control") || entry.equals("md5sums"))) {
+        if (!TarEntryReader.isRegularFile(e) || !(entry.equals("control") || entry.equals("md5sums"))) {
           continue;
         }
         if (e.getSize() > MAX_CONTROL_FILE) {

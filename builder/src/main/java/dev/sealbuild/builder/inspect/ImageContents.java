@@ -34,13 +34,14 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
     for (int i = 0; i < image.layers().size(); i++) {
       StoredImage.Layer layer = image.layers().get(i);
       String label = image.platform() + " layer " + (i + 1) + " (" + layer.digest() + ")";
-      LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, e, data) -> apply(path, e, data, files, databases));
+      LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, link, e, data) -> apply(path, link, e, data, files, databases));
     }
     return new ImageContents(files, packages(databases), databases);
   }
 
   /** Stacks one layer entry onto what the layers below left: whiteouts remove, anything else replaces. */
-  private static void apply(String path, TarArchiveEntry e, InputStream data, Map<String, Entry> files, Map<String, byte[]> databases)
+  private static void apply(String path, String link, TarArchiveEntry e, InputStream data, Map<String, Entry> files,
+      Map<String, byte[]> databases)
       throws IOException {
     int slash = path.lastIndexOf('/');
     String dir = slash < 0 ? "" : path.substring(0, slash + 1);
@@ -68,14 +69,14 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
         sha = Sha256.hash(data);
       }
     } else if (type.equals("hardlink")) {
-      Entry target = files.get(LayerEntries.normalize(e.getLinkName()));
+      Entry target = files.get(LayerEntries.normalize(link));
       sha = target == null ? null : target.sha256();
       type = "file";
     }
     if (!type.equals("dir") || !files.containsKey(path) || !files.get(path).type().equals("dir")) {
       files.keySet().removeIf(p -> p.startsWith(path + "/"));
     }
-    files.put(path, new Entry(type, sha, e.isSymbolicLink() ? e.getLinkName() : null, e.getMode() & 07777,
+    files.put(path, new Entry(type, sha, e.isSymbolicLink() ? link : null, e.getMode() & 07777,
         e.getLongUserId(), e.getLongGroupId()));
   }
 

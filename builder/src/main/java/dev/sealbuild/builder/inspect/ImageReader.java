@@ -162,7 +162,7 @@ public final class ImageReader {
         if (e.isDirectory() || name.isEmpty()) {
           continue;
         }
-        if (!e.isFile() || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
+        if (!dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(e) || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
           throw new ImageReadException(location + ": entry '" + printable(name) + "' is not a plain file with a plain name; refused");
         }
         Path target = dir.resolve(name);

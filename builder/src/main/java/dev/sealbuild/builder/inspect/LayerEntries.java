@@ -8,18 +8,22 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import dev.sealbuild.builder.archive.TarEntryReader;
 
 /**
- * Walks the entries of a layer blob someone hands us: decompressed as its media type declares (bounded), at most
- * {@link #MAX_ENTRIES} entries, each name normalized (no leading {@code ./} or {@code /}, no trailing {@code /}).
+ * Walks the entries of a layer blob someone hands us: decompressed as its media type declares (bounded), headers
+ * bounded and names decoded strictly ({@link TarEntryReader}), at most {@link #MAX_ENTRIES} entries, each name
+ * normalized (no leading {@code ./} or {@code /}, no trailing {@code /}).
  */
 public final class LayerEntries {
   public static final long MAX_ENTRIES = 2_000_000;
 
-  /** Sees one entry; {@code data} is its content, readable until the visitor returns. */
+  /**
+   * Sees one entry: its normalized path, its link target as decoded from the headers (empty when none) and its
+   * content {@code data}, readable until the visitor returns.
+   */
   public interface Visitor {
-    void entry(String path, TarArchiveEntry entry, InputStream data) throws IOException;
+    void entry(String path, String linkName, TarArchiveEntry entry, InputStream data) throws IOException;
   }
 
   private LayerEntries() {}
@@ -31,17 +35,12 @@ public final class LayerEntries {
     } catch (IllegalArgumentException e) {
       throw new ImageReadException(label + ": " + e.getMessage());
     }
-    long count = 0;
-    try (InputStream raw = Files.newInputStream(blob);
-         TarArchiveInputStream tar = new TarArchiveInputStream(new Decompressors(limits).tarStream(raw, format, label), "UTF-8")) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        if (++count > MAX_ENTRIES) {
-          throw new ImageReadException(label + " has more than " + MAX_ENTRIES + " entries");
-        }
-        String path = normalize(e.getName());
+    try (InputStream raw = Files.newInputStream(blob)) {
+      TarEntryReader reader = new TarEntryReader(new Decompressors(limits).tarStream(raw, format, label), label, MAX_ENTRIES);
+      for (TarEntryReader.Entry e = reader.next(); e != null; e = reader.next()) {
+        String path = normalize(e.name());
         if (!path.isEmpty() && !path.equals(".")) {
-          visitor.entry(path, e, tar);
+          visitor.entry(path, e.linkName(), e.header(), reader.data());
         }
       }
     }

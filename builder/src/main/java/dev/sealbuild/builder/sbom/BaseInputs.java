@@ -178,7 +178,7 @@ final class BaseInputs {
 
     @Override
     public boolean take(String name, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
-      if (!entry.isFile() || entry.isLink()) {
+      if (!dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(entry)) {
         return true;
       }
       EntryPath path = EntryPath.parse(name);

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.tukaani.xz.XZInputStream;
 
@@ -65,7 +66,9 @@ public final class BaseApkDatabase {
         }
       }
       int which = java.util.Arrays.asList(FILES).indexOf(name);
-      if (!e.isFile() || which < 0) {
+      // commons-compress's isFile() is true for symlinks and devices too: only a regular file holds a database.
+      boolean regular = e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM;
+      if (!regular || which < 0) {
         continue;
       }
       if (e.getSize() > MAX_FILE) {

@@ -1,0 +1,94 @@
+package dev.sealbuild.builder.archive;
+
+import dev.sealbuild.builder.fs.HostileInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Reads the entries of an untrusted tar stream: headers bounded in size (PAX and GNU long-name records included),
+ * names and link targets decoded strictly as GNU tar would use them, at most {@code maxEntries} entries, and an
+ * archive that ends without its end-of-archive marker refused. Every error names {@code label}.
+ */
+public final class TarEntryReader {
+  /** One entry: its name and link target as decoded from the headers, and the header commons-compress parsed. */
+  public record Entry(String name, String linkName, TarArchiveEntry header) {}
+
+  private final TarHeaderGuard guard;
+  private final TarArchiveInputStream tar;
+  private final String label;
+  private final long maxEntries;
+  private long count;
+  private String previous;
+
+  public TarEntryReader(InputStream tarStream, String label, long maxEntries) {
+    this.guard = new TarHeaderGuard(tarStream, label);
+    // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly.
+    this.tar = new TarArchiveInputStream(guard, StandardCharsets.ISO_8859_1.name());
+    this.label = label;
+    this.maxEntries = maxEntries;
+  }
+
+  /** The next entry, or null at the end of the archive. */
+  public Entry next() throws IOException {
+    guard.startHeader();
+    TarArchiveEntry entry;
+    try {
+      entry = tar.getNextEntry();
+    } catch (IllegalArgumentException | IOException e) {
+      throw new HostileInputException(label + ": not a valid tar archive"
+          + (previous == null ? "" : " after entry '" + TarIngest.printable(previous) + "'") + " (" + e.getMessage() + ")");
+    }
+    TarHeaderChain chain;
+    try {
+      chain = guard.endHeader();
+    } catch (HostileInputException e) {
+      throw new HostileInputException(label + ": headers of " + which(entry) + ": " + e.getMessage());
+    }
+    if (entry == null) {
+      if (!chain.endOfArchive()) {
+        throw new HostileInputException(label + ": archive ends without its end-of-archive marker"
+            + (previous == null ? "" : " after entry '" + TarIngest.printable(previous) + "'") + " (truncated, or not a tar archive)");
+      }
+      return null;
+    }
+    if (!chain.complete() || chain.finalType() != entry.getLinkFlag()) {
+      throw new HostileInputException(label + ": headers of " + which(entry)
+          + " are inconsistent (a GNU long-name or PAX header not where a tar reader expects it)");
+    }
+    if (++count > maxEntries) {
+      throw new HostileInputException(label + ": more than " + maxEntries + " entries");
+    }
+    try {
+      Entry next = new Entry(chain.name(entry), chain.linkName(entry), entry);
+      previous = next.name();
+      return next;
+    } catch (HostileInputException e) {
+      throw new HostileInputException(label + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * True for a regular file's entry only. commons-compress's {@code isFile()} also says true for symlinks, hard
+   * links, devices and FIFOs, so the type flag is checked instead.
+   */
+  public static boolean isRegularFile(TarArchiveEntry entry) {
+    byte flag = entry.getLinkFlag();
+    return flag == TarConstants.LF_NORMAL || flag == TarConstants.LF_OLDNORM || flag == TarConstants.LF_CONTIG;
+  }
+
+  /** The current entry's data. */
+  public TarArchiveInputStream data() {
+    return tar;
+  }
+
+  private String which(TarArchiveEntry entry) {
+    if (entry != null) {
+      return "entry '" + TarHeaderChain.escape(entry.getName().getBytes(StandardCharsets.ISO_8859_1)) + "'";
+    }
+    return previous == null ? "the first entry" : "the entry after '" + TarIngest.printable(previous) + "'";
+  }
+}
