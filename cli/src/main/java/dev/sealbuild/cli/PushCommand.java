@@ -13,9 +13,6 @@ import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.RegistryPusher;
 import dev.sealbuild.prep.registry.RegistrySettings;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,9 +31,8 @@ final class PushCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DEST", description = "docker://REGISTRY[:PORT]/REPOSITORY[:TAG]")
   String destination;
 
-  @Option(names = "--insecure-registry", paramLabel = "HOST[:PORT]",
-      description = "speak plain HTTP to this registry (repeatable); loopback registries always may")
-  List<String> insecureRegistries = new ArrayList<>();
+  @picocli.CommandLine.Mixin
+  RegistryOptions registryOptions = new RegistryOptions();
 
   @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
       description = "retries of a request after a connection error, 429 or 5xx (default: ${DEFAULT-VALUE})")
@@ -53,14 +49,9 @@ final class PushCommand implements Callable<Integer> {
     if (retries < 0 || retries > MAX_RETRIES) {
       throw new CliException("--retries must be between 0 and " + MAX_RETRIES);
     }
-    for (String registry : insecureRegistries) {
-      if (registry.isBlank() || registry.contains("/") || registry.contains("://")) {
-        throw new CliException("--insecure-registry '" + registry + "' must be a HOST or HOST:PORT, without a scheme or path");
-      }
-    }
     PushSource from = PushSource.parse(source, env.workingDir());
     ImageReference to = PushDestination.parse(destination);
-    RegistrySettings settings = new RegistrySettings(new LinkedHashSet<>(insecureRegistries), env.variables(), retries + 1);
+    RegistrySettings settings = registryOptions.settings(env, retries + 1);
     PrintStream err = System.err;
     try (OciLayoutReader layout = from.open(); RegistryPusher registry = new RegistryPusher(settings)) {
       PushPlan plan = PushPlan.of(layout, from.tag());

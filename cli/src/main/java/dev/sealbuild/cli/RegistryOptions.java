@@ -2,8 +2,8 @@ package dev.sealbuild.cli;
 
 import dev.sealbuild.prep.registry.RegistrySettings;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** {@code --insecure-registry HOST}, shared by every command that talks to registries. */
@@ -13,6 +13,16 @@ final class RegistryOptions {
   List<String> insecureRegistries = new ArrayList<>();
 
   RegistrySettings settings(Environment env) {
-    return new RegistrySettings(Set.copyOf(insecureRegistries), env.variables(), 3);
+    return settings(env, 3);
+  }
+
+  /** The settings with {@code attempts} tries per request; a malformed host is a one-line error. */
+  RegistrySettings settings(Environment env, int attempts) {
+    for (String registry : insecureRegistries) {
+      if (registry.isBlank() || registry.contains("/") || registry.contains("://")) {
+        throw new CliException("--insecure-registry '" + registry + "' must be a HOST or HOST:PORT, without a scheme or path");
+      }
+    }
+    return new RegistrySettings(new LinkedHashSet<>(insecureRegistries), env.variables(), attempts);
   }
 }

@@ -43,17 +43,7 @@ class AlpineIT {
     mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
     key = TestApkBuilder.newKey("test@sealbuild.invalid-00000001.rsa.pub");
     stranger = TestApkBuilder.newKey("stranger@sealbuild.invalid-00000002.rsa.pub");
-    TestApkBuilder.BuiltApk data = TestApkBuilder.pkg("greeting-data", "1.0-r0")
-        .dir("usr").dir("usr/share").dir("usr/share/greeting").file("usr/share/greeting/text", "hello from apk\n").build(key);
-    TestApkBuilder.BuiltApk hello = TestApkBuilder.pkg("hello", "1.0-r0")
-        .depends("greeting-data", "/bin/sh", "so:libc.musl-x86_64.so.1")
-        .dir("usr").dir("usr/bin").file("usr/bin/hello", "#!/bin/sh\ncat /usr/share/greeting/text\n".getBytes(StandardCharsets.UTF_8), 0755)
-        .build(key);
-    for (TestApkBuilder.BuiltApk apk : List.of(data, hello)) {
-      Files.write(mirror.resolve(apk.fileName()), apk.bytes());
-    }
-    Files.write(mirror.resolve("APKINDEX.tar.gz"),
-        TestApkBuilder.index(List.of(data.indexEntry(), hello.indexEntry()), "test mirror", key));
+    HelloApks.write(mirror, key, "1.0-r0", "hello from apk\n");
     Files.copy(minirootfs, work.resolve("mirror/" + minirootfs.getFileName()));
     http = new LocalHttpServer(work.resolve("mirror"));
 
@@ -190,16 +180,7 @@ class AlpineIT {
     byte[] index = Files.readAllBytes(mirror.resolve("APKINDEX.tar.gz"));
     try {
       // The mirror moves on: both packages have a new release, and the old ones are gone from the index.
-      TestApkBuilder.BuiltApk data = TestApkBuilder.pkg("greeting-data", "1.1-r0")
-          .dir("usr").dir("usr/share").dir("usr/share/greeting").file("usr/share/greeting/text", "hello again\n").build(key);
-      TestApkBuilder.BuiltApk hello = TestApkBuilder.pkg("hello", "1.1-r0")
-          .depends("greeting-data", "/bin/sh", "so:libc.musl-x86_64.so.1")
-          .dir("usr").dir("usr/bin").file("usr/bin/hello", "#!/bin/sh\ncat /usr/share/greeting/text\n".getBytes(StandardCharsets.UTF_8), 0755)
-          .build(key);
-      for (TestApkBuilder.BuiltApk apk : List.of(data, hello)) {
-        Files.write(mirror.resolve(apk.fileName()), apk.bytes());
-      }
-      Files.write(mirror.resolve("APKINDEX.tar.gz"), TestApkBuilder.index(List.of(data.indexEntry(), hello.indexEntry()), "test mirror", key));
+      HelloApks.write(mirror, key, "1.1-r0", "hello again\n");
 
       Sealbuild.Result refused = sealbuild("cache").run("lock", project.toString(), "--update", "hello");
       assertEquals(1, refused.exit(), refused.toString());

@@ -226,16 +226,7 @@ class BaseImageIT {
   void alpinePackagesInstallOnTopOfTheBaseImage() throws Exception {
     Path mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
     TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@sealbuild.invalid-00000003.rsa.pub");
-    TestApkBuilder.BuiltApk data = TestApkBuilder.pkg("greeting-data", "1.0-r0")
-        .dir("usr").dir("usr/share").dir("usr/share/greeting").file("usr/share/greeting/text", "hello from apk\n").build(key);
-    TestApkBuilder.BuiltApk hello = TestApkBuilder.pkg("hello", "1.0-r0")
-        .depends("greeting-data", "/bin/sh", "so:libc.musl-x86_64.so.1")
-        .dir("usr").dir("usr/bin").file("usr/bin/hello", "#!/bin/sh\ncat /usr/share/greeting/text\n".getBytes(StandardCharsets.UTF_8), 0755)
-        .build(key);
-    for (TestApkBuilder.BuiltApk apk : List.of(data, hello)) {
-      Files.write(mirror.resolve(apk.fileName()), apk.bytes());
-    }
-    Files.write(mirror.resolve("APKINDEX.tar.gz"), TestApkBuilder.index(List.of(data.indexEntry(), hello.indexEntry()), "test mirror", key));
+    HelloApks.write(mirror, key, "1.0-r0", "hello from apk\n");
     registry.push(images.source("multi"), "alpine:pkgs", true, null);
     try (LocalHttpServer http = new LocalHttpServer(work.resolve("mirror"))) {
       Path apkProject = Files.createDirectories(work.resolve("apk-project/keys"));
