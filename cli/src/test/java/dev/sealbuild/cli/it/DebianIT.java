@@ -79,6 +79,33 @@ class DebianIT {
     assertTrue(repo.get("indexes").get(0).get("signer").asText().matches("[0-9a-f]{40}"));
   }
 
+  /**
+   * The README's demo and run commands, taken from README.md as a newcomer copies them: the tagged archive also holds
+   * the SBOM and provenance manifests, and podman must still pick the image. Only the host's runtime settings (runc,
+   * lower ulimits, as ../shared/peers.md says) come from a containers.conf of the test's own.
+   */
+  @Test
+  void readmeRunCommandWorksAsWritten() throws Exception {
+    Tools.require("podman", "runc", "sh");
+    Path checkout = work.resolve("readme");
+    DeterminismIT.copyTree(Sealbuild.ROOT.resolve("samples/busybox"), checkout.resolve("samples/busybox"));
+    ok(sealbuild().run("prep", checkout.resolve("samples/busybox").toString()));
+    ok(new Sealbuild(checkout).env("SEALBUILD_CACHE", cache.toString()).run("image", "samples/busybox"));
+    String runLine = Files.readAllLines(Sealbuild.ROOT.resolve("README.md")).stream()
+        .filter(l -> l.startsWith("podman run ")).findFirst().orElseThrow(() -> new AssertionError("README shows no podman run"));
+    String command = runLine.replaceAll("\\s+#.*$", "");
+    Path conf = work.resolve("containers.conf");
+    Files.writeString(conf, "[containers]\ndefault_ulimits = [\"nofile=20000:20000\", \"nproc=32768:32768\"]\n"
+        + "[engine]\nruntime = \"runc\"\n");
+    ProcessBuilder pb = new ProcessBuilder("sh", "-c", command).directory(checkout.toFile()).redirectErrorStream(false);
+    pb.environment().put("CONTAINERS_CONF", conf.toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), command + ": " + err);
+    assertEquals("hello\n", out, "what the README says it prints");
+  }
+
   @Test
   void pythonSampleComputes() throws Exception {
     Path project = work.resolve("python");
