@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,7 +75,7 @@ class DebianResolverAptEquivalenceTest {
   }
 
   static DebianRepositoryReader reader() throws DebianMetadataException {
-    return new DebianRepositoryReader(new HttpMetadataSource(proxy.base()),
+    return new DebianRepositoryReader(new TransportMetadataSource(TransportFixtures.transport(2), proxy.base(), "repository 'debian'"),
         InReleaseVerifier.fromKeyringFile(keyring), Clock.systemUTC(), false);
   }
 
@@ -304,7 +305,7 @@ class DebianResolverAptEquivalenceTest {
   }
 
   private static DebianRepositoryIndex read(MirrorProxy mirror, String name, String suite) throws Exception {
-    return new DebianRepositoryReader(new HttpMetadataSource(mirror.base()),
+    return new DebianRepositoryReader(new TransportMetadataSource(TransportFixtures.transport(2), mirror.base(), "repository 'debian'"),
         InReleaseVerifier.fromKeyringFile(keyring), Clock.systemUTC(), false)
         .read(name, suite, List.of(COMPONENT), ARCH);
   }

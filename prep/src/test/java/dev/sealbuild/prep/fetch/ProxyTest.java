@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.http.TestServer;
+import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.prep.http.TransportCancelledException;
+import dev.sealbuild.prep.http.TransportException;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +59,7 @@ class ProxyTest {
 
   private void download(Map<String, String> environment) {
     CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
-    new PrepDownloader(new HttpFetcher(settings(environment, new Fixtures.RecordingSleeper(), 2)), cache,
+    new PrepDownloader(new Transport(settings(environment, new TransportFixtures.RecordingSleeper(), 2)), cache,
         ProgressReporter.silent()).downloadAll(List.of(
             new FetchJob("files[0]", origin.uri("/pkg.tar.gz"), sha256(data), (long) data.length)));
     assertTrue(cache.contains(sha256(data)));

@@ -1,7 +1,7 @@
-package dev.sealbuild.prep.fetch;
+package dev.sealbuild.prep.http;
 
-import static dev.sealbuild.prep.fetch.Fixtures.randomBytes;
-import static dev.sealbuild.prep.fetch.Fixtures.settings;
+import static dev.sealbuild.prep.http.TransportFixtures.randomBytes;
+import static dev.sealbuild.prep.http.TransportFixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(60)
-class HttpFetcherTest {
+class TransportTest {
   private TestServer server;
-  private final Fixtures.RecordingSleeper sleeper = new Fixtures.RecordingSleeper();
+  private final TransportFixtures.RecordingSleeper sleeper = new TransportFixtures.RecordingSleeper();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -44,8 +44,8 @@ class HttpFetcherTest {
     server.close();
   }
 
-  private HttpFetcher fetcher(int maxAttempts) {
-    return new HttpFetcher(settings(Map.of(), sleeper, maxAttempts));
+  private Transport fetcher(int maxAttempts) {
+    return new Transport(settings(Map.of(), sleeper, maxAttempts));
   }
 
   private static byte[] readAll(ResponseBody body) throws IOException {
@@ -57,7 +57,7 @@ class HttpFetcherTest {
     byte[] data = randomBytes(3_000_000, 31);
     server.serve("/big.bin", data);
 
-    byte[] received = fetcher(1).fetch(FetchRequest.of("files[0]", server.uri("/big.bin")), HttpFetcherTest::readAll);
+    byte[] received = fetcher(1).fetch(TransportRequest.get("files[0]", server.uri("/big.bin")), TransportTest::readAll);
 
     assertArrayEquals(data, received);
   }
@@ -75,7 +75,7 @@ class HttpFetcherTest {
       }
     });
 
-    byte[] received = fetcher(4).fetch(FetchRequest.of("files[0]", server.uri("/busy")), HttpFetcherTest::readAll);
+    byte[] received = fetcher(4).fetch(TransportRequest.get("files[0]", server.uri("/busy")), TransportTest::readAll);
 
     assertEquals("ok", new String(received, StandardCharsets.UTF_8));
     assertEquals(List.of(Duration.ofSeconds(7), Duration.ofSeconds(30)), sleeper.sleeps);
@@ -85,8 +85,8 @@ class HttpFetcherTest {
   void backoffGrowsExponentiallyWithJitter() {
     server.route("/down", exchange -> TestServer.respond(exchange, 502, new byte[0], null));
 
-    assertThrows(FetchException.class,
-        () -> fetcher(5).fetch(FetchRequest.of("files[0]", server.uri("/down")), HttpFetcherTest::readAll));
+    assertThrows(TransportException.class,
+        () -> fetcher(5).fetch(TransportRequest.get("files[0]", server.uri("/down")), TransportTest::readAll));
 
     assertEquals(5, server.requests("/down"));
     assertEquals(4, sleeper.sleeps.size());
@@ -101,8 +101,8 @@ class HttpFetcherTest {
   void forbiddenFailsAtOnce() {
     server.route("/private", exchange -> TestServer.respond(exchange, 403, new byte[0], null));
 
-    FetchException e = assertThrows(FetchException.class,
-        () -> fetcher(4).fetch(FetchRequest.of("files[9]", server.uri("/private")), HttpFetcherTest::readAll));
+    TransportException e = assertThrows(TransportException.class,
+        () -> fetcher(4).fetch(TransportRequest.get("files[9]", server.uri("/private")), TransportTest::readAll));
 
     assertTrue(e.getMessage().startsWith("fetch failed for files[9] (" + server.uri("/private")
         + "): HTTP 403 Forbidden;"), e.getMessage());
@@ -118,8 +118,8 @@ class HttpFetcherTest {
     }
     URI url = URI.create("http://127.0.0.1:" + closedPort + "/x");
 
-    FetchException e = assertThrows(FetchException.class,
-        () -> fetcher(3).fetch(FetchRequest.of("files[1]", url), HttpFetcherTest::readAll));
+    TransportException e = assertThrows(TransportException.class,
+        () -> fetcher(3).fetch(TransportRequest.get("files[1]", url), TransportTest::readAll));
 
     assertTrue(e.getMessage().startsWith("fetch failed for files[1] (" + url + "): cannot connect"), e.getMessage());
     assertTrue(e.getMessage().contains("gave up after 3 attempts"), e.getMessage());
@@ -140,12 +140,12 @@ class HttpFetcherTest {
         Thread.currentThread().interrupt();
       }
     });
-    HttpFetcher fetcher = new HttpFetcher(settings(Map.of(), sleeper, 2)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
+    Transport fetcher = new Transport(settings(Map.of(), sleeper, 2)
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofSeconds(30)));
     try {
       long start = System.nanoTime();
-      FetchException e = assertThrows(FetchException.class,
-          () -> fetcher.fetch(FetchRequest.of("files[0]", server.uri("/stall")), HttpFetcherTest::readAll));
+      TransportException e = assertThrows(TransportException.class,
+          () -> fetcher.fetch(TransportRequest.get("files[0]", server.uri("/stall")), TransportTest::readAll));
 
       assertTrue(e.getMessage().contains("timed out: no data received for 0.3 s"), e.getMessage());
       assertEquals(2, server.requests("/stall"));
@@ -169,10 +169,10 @@ class HttpFetcherTest {
         Thread.currentThread().interrupt();
       }
     });
-    HttpFetcher fetcher = new HttpFetcher(settings(Map.of(), sleeper, 1)
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(600)));
+    Transport fetcher = new Transport(settings(Map.of(), sleeper, 1)
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(600), Duration.ofSeconds(30)));
 
-    byte[] received = fetcher.fetch(FetchRequest.of("files[0]", server.uri("/trickle")), HttpFetcherTest::readAll);
+    byte[] received = fetcher.fetch(TransportRequest.get("files[0]", server.uri("/trickle")), TransportTest::readAll);
 
     assertEquals(1500, received.length, "1.5 s in total, but never 0.6 s without data");
   }
@@ -187,7 +187,7 @@ class HttpFetcherTest {
     });
 
     ResponseBody[] seen = new ResponseBody[1];
-    byte[] received = fetcher(1).fetch(FetchRequest.of("files[0]", server.uri("/latest.tar.gz")), body -> {
+    byte[] received = fetcher(1).fetch(TransportRequest.get("files[0]", server.uri("/latest.tar.gz")), body -> {
       seen[0] = body;
       return readAll(body);
     });
@@ -203,8 +203,8 @@ class HttpFetcherTest {
       exchange.sendResponseHeaders(302, -1);
     });
 
-    FetchException e = assertThrows(FetchException.class,
-        () -> fetcher(3).fetch(FetchRequest.of("files[0]", server.uri("/loop")), HttpFetcherTest::readAll));
+    TransportException e = assertThrows(TransportException.class,
+        () -> fetcher(3).fetch(TransportRequest.get("files[0]", server.uri("/loop")), TransportTest::readAll));
 
     assertTrue(e.getMessage().startsWith("fetch failed for files[0] (" + server.uri("/loop") + "): "), e.getMessage());
     assertTrue(e.getMessage().toLowerCase().contains("redirect"), e.getMessage());
@@ -217,7 +217,7 @@ class HttpFetcherTest {
     server.route("/index.html", exchange -> TestServer.respond(exchange, 200, page, "text/html"));
 
     byte[] received = fetcher(1).fetch(
-        FetchRequest.of("index", server.uri("/index.html")).expectingHtml(), HttpFetcherTest::readAll);
+        TransportRequest.get("index", server.uri("/index.html")).expectingHtml(), TransportTest::readAll);
 
     assertArrayEquals(page, received);
   }
@@ -227,7 +227,7 @@ class HttpFetcherTest {
     byte[] data = "Release file".getBytes(StandardCharsets.UTF_8);
     server.serve("/Release", data);
 
-    assertArrayEquals(data, fetcher(1).fetchSmall(FetchRequest.of("suite", server.uri("/Release")), 100));
+    assertArrayEquals(data, fetcher(1).fetchSmall(TransportRequest.get("suite", server.uri("/Release")), 100));
   }
 
   @Test
@@ -241,8 +241,8 @@ class HttpFetcherTest {
     });
 
     for (String path : List.of("/announced", "/chunked")) {
-      FetchException e = assertThrows(FetchException.class,
-          () -> fetcher(3).fetchSmall(FetchRequest.of("index", server.uri(path)), 1000));
+      TransportException e = assertThrows(TransportException.class,
+          () -> fetcher(3).fetchSmall(TransportRequest.get("index", server.uri(path)), 1000));
       assertTrue(e.getMessage().contains("larger than the limit of 1000 bytes"), e.getMessage());
       assertEquals(1, server.requests(path), path + " is not retried");
     }
@@ -253,8 +253,8 @@ class HttpFetcherTest {
     server.route("/secret", exchange -> TestServer.respond(exchange, 404, new byte[0], null));
     URI url = URI.create("http://user:hunter2@127.0.0.1:" + server.port() + "/secret");
 
-    FetchException e = assertThrows(FetchException.class,
-        () -> fetcher(1).fetch(FetchRequest.of("files[0]", url), HttpFetcherTest::readAll));
+    TransportException e = assertThrows(TransportException.class,
+        () -> fetcher(1).fetch(TransportRequest.get("files[0]", url), TransportTest::readAll));
 
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
     assertTrue(e.getMessage().contains("127.0.0.1:" + server.port() + "/secret"), e.getMessage());
@@ -262,8 +262,8 @@ class HttpFetcherTest {
 
   @Test
   void onlyHttpUrlsAreAccepted() {
-    FetchException e = assertThrows(FetchException.class,
-        () -> FetchRequest.of("files[0]", URI.create("file:///etc/passwd")));
+    TransportException e = assertThrows(TransportException.class,
+        () -> TransportRequest.get("files[0]", URI.create("file:///etc/passwd")));
 
     assertTrue(e.getMessage().startsWith("fetch failed for files[0] (file:///etc/passwd): only"), e.getMessage());
   }
@@ -274,13 +274,13 @@ class HttpFetcherTest {
     ConnectException wrapped = new ConnectException();
     wrapped.initCause(new UnresolvedAddressException());
 
-    FetchFailures.Classified fromJdk = FetchFailures.classify(wrapped, url, Optional.empty());
-    FetchFailures.Classified plain = FetchFailures.classify(new UnknownHostException("no-such-host.invalid"), url,
+    Failures.Classified fromJdk = Failures.classify(wrapped, url, Optional.empty());
+    Failures.Classified plain = Failures.classify(new UnknownHostException("no-such-host.invalid"), url,
         Optional.empty());
 
     assertTrue(fromJdk.permanent());
     assertTrue(plain.permanent());
     assertTrue(fromJdk.reason().startsWith("unknown host no-such-host.invalid"), fromJdk.reason());
-    assertFalse(FetchFailures.classify(new ConnectException("Connection refused"), url, Optional.empty()).permanent());
+    assertFalse(Failures.classify(new ConnectException("Connection refused"), url, Optional.empty()).permanent());
   }
 }
