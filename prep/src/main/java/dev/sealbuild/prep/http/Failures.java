@@ -134,14 +134,18 @@ public final class Failures {
   }
 
   private static String connectDetail(IOException e) {
-    String detail = message(e).toLowerCase(Locale.ROOT);
-    if (detail.contains("refused") || detail.equals("connectexception")) {
+    ConnectException connect = e instanceof ConnectException c ? c : (ConnectException) e.getCause();
+    if (connect.getMessage() == null || connect.getMessage().isBlank()) {
+      return "connection refused"; // the JDK client's refused connection carries only a ClosedChannelException
+    }
+    String detail = connect.getMessage().toLowerCase(Locale.ROOT);
+    if (detail.contains("refused")) {
       return "connection refused";
     }
     if (detail.contains("unreachable")) {
       return "network unreachable";
     }
-    return message(e);
+    return message(connect);
   }
 
   private static String hostPort(URI url) {

@@ -97,8 +97,8 @@ class PrepDownloaderTest {
     DownloadFailedException e = assertThrows(DownloadFailedException.class,
         () -> downloader(4).downloadAll(List.of(job)));
 
-    assertEquals("fetch failed for files[2] (" + server.uri("/gone.tar.gz")
-        + "): HTTP 404 Not Found; check the URL or run build lock again", e.getMessage());
+    assertEquals("cannot fetch " + server.uri("/gone.tar.gz") + " for files[2]: HTTP 404 Not Found; check the URL,"
+        + " or run build lock again if the file was pinned long ago", e.getMessage());
     assertEquals(1, server.requests("/gone.tar.gz"));
     assertEquals(List.of(), sleeper.sleeps);
     assertCacheEmpty();
@@ -135,8 +135,8 @@ class PrepDownloaderTest {
 
     assertEquals(3, server.requests("/down"));
     assertEquals(2, sleeper.sleeps.size());
-    assertTrue(e.getMessage().startsWith("fetch failed for files[0] (" + server.uri("/down")
-        + "): HTTP 503 Service Unavailable (gave up after 3 attempts)"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + server.uri("/down")
+        + " for files[0]: HTTP 503 Service Unavailable (tried 3 times)"), e.getMessage());
     assertCacheEmpty();
   }
 
@@ -200,9 +200,9 @@ class PrepDownloaderTest {
       DownloadFailedException e = assertThrows(DownloadFailedException.class,
           () -> downloader(2).downloadAll(List.of(job)));
 
-      assertTrue(e.getMessage().startsWith("fetch failed for files[3] (" + dropping.uri("/x.deb") + "): "),
+      assertTrue(e.getMessage().startsWith("cannot fetch " + dropping.uri("/x.deb") + " for files[3]: "),
           e.getMessage());
-      assertTrue(e.getMessage().contains("gave up after 2 attempts"), e.getMessage());
+      assertTrue(e.getMessage().contains("(tried 2 times)"), e.getMessage());
       assertEquals(2, dropping.connections());
     }
     assertCacheEmpty();
@@ -301,7 +301,7 @@ class PrepDownloaderTest {
 
     DownloadFailedException e = assertThrows(DownloadFailedException.class, () -> downloader(4).downloadAll(jobs));
 
-    assertTrue(e.getMessage().startsWith("fetch failed for files[1] "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + server.uri("/missing1") + " for files[1]: "), e.getMessage());
     assertTrue(e.getMessage().endsWith("(2 of 4 entries failed)"), e.getMessage());
     assertEquals(2, e.failures().size());
     assertTrue(e.failures().get(1).contains("files[3]") && e.failures().get(1).contains("HTTP 410 Gone"));

@@ -104,8 +104,8 @@ class TransportTest {
     TransportException e = assertThrows(TransportException.class,
         () -> fetcher(4).fetch(TransportRequest.get("files[9]", server.uri("/private")), TransportTest::readAll));
 
-    assertTrue(e.getMessage().startsWith("fetch failed for files[9] (" + server.uri("/private")
-        + "): HTTP 403 Forbidden;"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + server.uri("/private")
+        + " for files[9]: HTTP 403 Forbidden;"), e.getMessage());
     assertEquals(1, server.requests("/private"));
     assertEquals(List.of(), sleeper.sleeps);
   }
@@ -121,8 +121,9 @@ class TransportTest {
     TransportException e = assertThrows(TransportException.class,
         () -> fetcher(3).fetch(TransportRequest.get("files[1]", url), TransportTest::readAll));
 
-    assertTrue(e.getMessage().startsWith("fetch failed for files[1] (" + url + "): cannot connect"), e.getMessage());
-    assertTrue(e.getMessage().contains("gave up after 3 attempts"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + url + " for files[1]: connection refused by 127.0.0.1:"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("(tried 3 times)"), e.getMessage());
     assertEquals(2, sleeper.sleeps.size());
   }
 
@@ -206,7 +207,7 @@ class TransportTest {
     TransportException e = assertThrows(TransportException.class,
         () -> fetcher(3).fetch(TransportRequest.get("files[0]", server.uri("/loop")), TransportTest::readAll));
 
-    assertTrue(e.getMessage().startsWith("fetch failed for files[0] (" + server.uri("/loop") + "): "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + server.uri("/loop") + " for files[0]: "), e.getMessage());
     assertTrue(e.getMessage().toLowerCase().contains("redirect"), e.getMessage());
     assertEquals(List.of(), sleeper.sleeps, "retrying a redirect loop cannot help");
   }
@@ -265,7 +266,7 @@ class TransportTest {
     TransportException e = assertThrows(TransportException.class,
         () -> TransportRequest.get("files[0]", URI.create("file:///etc/passwd")));
 
-    assertTrue(e.getMessage().startsWith("fetch failed for files[0] (file:///etc/passwd): only"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch file:///etc/passwd for files[0]: only"), e.getMessage());
   }
 
   @Test
@@ -282,5 +283,144 @@ class TransportTest {
     assertTrue(plain.permanent());
     assertTrue(fromJdk.reason().startsWith("unknown host no-such-host.invalid"), fromJdk.reason());
     assertFalse(Failures.classify(new ConnectException("Connection refused"), url, Optional.empty()).permanent());
+  }
+
+  @Test
+  void retryAfterAsAnHttpDateIsHonoured() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-02T08:00:00Z");
+    AtomicInteger calls = new AtomicInteger();
+    server.route("/later", exchange -> {
+      if (calls.incrementAndGet() == 1) {
+        exchange.getResponseHeaders().set("Retry-After", "Wed, 02 Dec 2026 08:00:20 GMT");
+        TestServer.respond(exchange, 503, new byte[0], null);
+      } else {
+        TestServer.respond(exchange, 200, "ok".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+      }
+    });
+    Transport transport = new Transport(settings(Map.of(), sleeper, 3)
+        .withClock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC)));
+
+    byte[] received = transport.fetch(TransportRequest.get("files[0]", server.uri("/later")), TransportTest::readAll);
+
+    assertEquals("ok", new String(received, StandardCharsets.UTF_8));
+    assertEquals(List.of(Duration.ofSeconds(20)), sleeper.sleeps);
+  }
+
+  @Test
+  void aTricklingServerIsCutOffByTheDeadline() {
+    CountDownLatch release = new CountDownLatch(1);
+    server.route("/trickle-forever", exchange -> {
+      exchange.sendResponseHeaders(200, 1_000_000);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (int i = 0; i < 1000 && release.getCount() > 0; i++) {
+          out.write('x');
+          out.flush();
+          Thread.sleep(100);
+        }
+      } catch (InterruptedException | IOException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Transport transport = new Transport(settings(Map.of(), sleeper, 3)
+        .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(1500)));
+    long start = System.nanoTime();
+    try {
+      TransportException e = assertThrows(TransportException.class, () -> transport.fetch(
+          TransportRequest.get("files[0]", server.uri("/trickle-forever")), TransportTest::readAll));
+
+      assertEquals(TransportException.Failure.DEADLINE, e.failure());
+      assertEquals("cannot fetch " + server.uri("/trickle-forever") + " for files[0]: the transfer did not finish"
+          + " within 1.5 s (the deadline per request); the server is too slow; try again later, use another mirror,"
+          + " or raise SEALBUILD_HTTP_DEADLINE", e.getMessage());
+      assertEquals(1, server.requests("/trickle-forever"), "a deadline is not retried");
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "cut off promptly");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void anHtmlPageServedAsDataIsRefused() {
+    server.serve("/index.json", "  <!DOCTYPE html><html><body>Sign in</body></html>".getBytes(StandardCharsets.UTF_8));
+    server.route("/portal", exchange -> TestServer.respond(exchange, 200,
+        "<html>login</html>".getBytes(StandardCharsets.UTF_8), "text/html"));
+
+    TransportException sniffed = assertThrows(TransportException.class,
+        () -> fetcher(1).fetchSmall(TransportRequest.get("manifest", server.uri("/index.json")), 1000));
+    TransportException typed = assertThrows(TransportException.class,
+        () -> fetcher(1).fetch(TransportRequest.get("files[0]", server.uri("/portal")), TransportTest::readAll));
+
+    assertEquals(TransportException.Failure.HTML_INSTEAD_OF_DATA, sniffed.failure());
+    assertTrue(sniffed.getMessage().contains("sent an HTML page (a page starting with <html) instead of the file"),
+        sniffed.getMessage());
+    assertEquals(TransportException.Failure.HTML_INSTEAD_OF_DATA, typed.failure());
+    assertTrue(typed.getMessage().contains("(Content-Type text/html) instead of the file"), typed.getMessage());
+  }
+
+  @Test
+  void redirectsToOtherSchemesAreRefusedSayingWhich() {
+    server.route("/ftp", exchange -> {
+      exchange.getResponseHeaders().set("Location", "ftp://mirror.example/pub/x.deb");
+      TestServer.respond(exchange, 302, new byte[0], null);
+    });
+
+    TransportException e = assertThrows(TransportException.class,
+        () -> fetcher(3).fetch(TransportRequest.get("files[0]", server.uri("/ftp")), TransportTest::readAll));
+
+    assertEquals(TransportException.Failure.REDIRECT, e.failure());
+    assertEquals("cannot fetch " + server.uri("/ftp") + " for files[0]: redirected to ftp://mirror.example/pub/x.deb,"
+        + " which is not followed: only http:// and https:// redirects are (not ftp://); fix the URL", e.getMessage());
+  }
+
+  @Test
+  void credentialsAreNotSentOnToAnotherHost() throws IOException {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (TestServer storage = new TestServer()) {
+      storage.route("/blob", exchange -> {
+        seen.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+        TestServer.respond(exchange, 200, "blob".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+      });
+      server.route("/v2/x/blobs/sha256:1", exchange -> {
+        exchange.getResponseHeaders().set("Location", storage.uri("/blob").toString());
+        TestServer.respond(exchange, 307, new byte[0], null);
+      });
+
+      try (Response response = fetcher(1).send(TransportRequest.get("image x", server.uri("/v2/x/blobs/sha256:1"))
+          .header("Authorization", "Bearer secret"))) {
+        assertEquals(200, response.status());
+        assertEquals("blob", new String(response.readAtMost(100), StandardCharsets.UTF_8));
+      }
+    }
+    assertEquals(List.of("null"), seen);
+  }
+
+  @Test
+  void anUploadIsNotRepeatedAfterTheServerHadIt() {
+    server.route("/upload", exchange -> TestServer.respond(exchange, 500, new byte[0], null));
+
+    TransportException e = assertThrows(TransportException.class, () -> fetcher(4).send(
+        TransportRequest.get("image x", server.uri("/upload"))
+            .withMethod("PUT", TransportRequest.Body.of(new byte[] {1, 2, 3})).notIdempotent()));
+
+    assertEquals(1, server.requests("/upload"));
+    assertTrue(e.getMessage().startsWith("cannot upload to " + server.uri("/upload") + " for image x: HTTP 500"),
+        e.getMessage());
+  }
+
+  @Test
+  void aProxyThatIsDownIsNamed() throws Exception {
+    int closedPort;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = probe.getLocalPort();
+    }
+    Transport transport = new Transport(settings(Map.of("HTTP_PROXY", "http://127.0.0.1:" + closedPort), sleeper, 2));
+
+    TransportException e = assertThrows(TransportException.class,
+        () -> transport.fetch(TransportRequest.get("files[0]", server.uri("/x")), TransportTest::readAll));
+
+    assertEquals("cannot fetch " + server.uri("/x") + " for files[0]: connection refused by proxy 127.0.0.1:"
+        + closedPort + " (from HTTP_PROXY) (tried 2 times); check HTTP_PROXY and NO_PROXY, and that the proxy is"
+        + " running", e.getMessage());
+    assertEquals(0, server.totalRequests());
   }
 }
