@@ -79,7 +79,7 @@ public final class Transport {
    */
   public <T> T fetch(TransportRequest request, BodyConsumer<T> consumer) {
     Objects.requireNonNull(consumer, "consumer");
-    return withRetries(request, (response, attempt) -> {
+    return withRetries(request, false, (response, attempt) -> {
       try (InputStream stream = response.body()) {
         HttpResponse<InputStream> ok = requireSuccess(request, response, attempt);
         return consumer.consume(new ResponseBody(stream, ok.headers().firstValueAsLong("Content-Length"), ok.uri(),
@@ -121,7 +121,7 @@ public final class Transport {
    * @throws TransportException of failure {@link Failure#NOT_FOUND} for 404 and 410, others for everything else
    */
   public ResponseBody open(TransportRequest request) {
-    return withRetries(request, (response, attempt) -> {
+    return withRetries(request, false, (response, attempt) -> {
       HttpResponse<InputStream> ok = requireSuccess(request, response, attempt);
       return new ResponseBody(new TranslatingStream(ok.body(), request, ok.uri()),
           ok.headers().firstValueAsLong("Content-Length"), ok.uri(), ok.headers().firstValue("Content-Type").orElse(""));
@@ -130,11 +130,12 @@ public final class Transport {
 
   /**
    * Sends any request and returns the first response that is not worth a retry, whatever its status (registries
-   * answer 401, 404, 201 and 202 with meaning); its body is open and must be closed. A successful GET that is an
-   * HTML page is still an error unless the request expects HTML.
+   * answer 401, 404, 201 and 202 with meaning), or the last 408/429/5xx once the attempts are used up (its body may
+   * say why); the body is open and must be closed. A successful GET that is an HTML page is still an error unless
+   * the request expects HTML.
    */
   public Response send(TransportRequest request) {
-    return withRetries(request, (response, attempt) -> {
+    return withRetries(request, true, (response, attempt) -> {
       int status = response.statusCode();
       if (status >= 200 && status < 300 && request.method().equals("GET") && !request.htmlExpected()) {
         refuseHtml(request, response);
@@ -156,7 +157,7 @@ public final class Transport {
     T apply(HttpResponse<InputStream> response, int attempt) throws IOException;
   }
 
-  private <T> T withRetries(TransportRequest request, Step<T> step) {
+  private <T> T withRetries(TransportRequest request, boolean lastStatusToCaller, Step<T> step) {
     Objects.requireNonNull(request, "request");
     int maxAttempts = settings.retryPolicy().maxAttempts();
     for (int attempt = 1; ; attempt++) {
@@ -169,7 +170,8 @@ public final class Transport {
         HttpResponse<InputStream> response = exchange(request, deadline);
         url = response.uri();
         int status = response.statusCode();
-        if (!Failures.isTransientStatus(status)) {
+        boolean lastChance = attempt >= maxAttempts || (!request.idempotent() && status != 429 && status != 503);
+        if (!Failures.isTransientStatus(status) || (lastStatusToCaller && lastChance)) {
           try {
             return step.apply(response, attempt);
           } catch (IOException e) {
@@ -295,7 +297,7 @@ public final class Transport {
           "fix the URL");
     }
     TransportRequest.Body body = request.body();
-    HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+    HttpRequest.BodyPublisher publisher = body == null || body.length() == 0 ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
           try {
             return body.source().open();

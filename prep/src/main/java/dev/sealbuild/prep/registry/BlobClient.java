@@ -87,7 +87,7 @@ final class BlobClient {
         }
       }
       URI start = http.uri(target, "/blobs/uploads/" + (mountFrom == null ? ""
-          : "?mount=" + encode(blob.digest().toString()) + "&from=" + encode(mountFrom)));
+          : "?mount=" + blob.digest() + "&from=" + encode(mountFrom)));
       URI location;
       try (Response started = http.send(target, RegistryHttp.PUSH, mountFrom, authorization -> RegistryHttp.withAuthorization(
           TransportRequest.get(subject, start).withMethod("POST", TransportRequest.Body.of(new byte[0])).notIdempotent(),
@@ -101,7 +101,7 @@ final class BlobClient {
         location = start.resolve(started.header("Location").get());
       }
       URI commit = URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest="
-          + encode(blob.digest().toString()));
+          + blob.digest());
       TransportRequest.Body body = new TransportRequest.Body(blob.size(),
           () -> new VerifyingInput(content.open(), blob, what));
       try (Response done = http.send(target, RegistryHttp.PUSH, mountFrom, authorization -> RegistryHttp.withAuthorization(

@@ -170,6 +170,9 @@ class HostileRegistryTest {
     byte[] huge = new byte[ManifestClient.MAX_MANIFEST_BYTES + 10];
     java.util.Arrays.fill(huge, (byte) ' ');
     fake.put("/v2/img/manifests/big", FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, huge));
-    assertTrue(refused(ref(":big")).getMessage().contains("exceeds"));
+    dev.sealbuild.prep.http.TransportException e = assertThrows(dev.sealbuild.prep.http.TransportException.class,
+        () -> registry.resolve(ref(":big"), List.of(AMD64)));
+    assertTrue(e.getMessage().contains("for image " + ref(":big") + ": the response is larger than the limit of "
+        + ManifestClient.MAX_MANIFEST_BYTES + " bytes"), e.getMessage());
   }
 }
