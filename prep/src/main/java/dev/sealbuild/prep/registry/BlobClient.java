@@ -40,8 +40,7 @@ final class BlobClient {
     URI uri = http.uri(repository, "/blobs/" + digest);
     for (int attempt = 1; ; attempt++) {
       boolean streaming = false;
-      try (Response response = http.send(repository, RegistryHttp.PULL, null, authorization ->
-          RegistryHttp.withAuthorization(TransportRequest.get("image " + repository, uri), authorization))) {
+      try (Response response = send(repository, uri, what)) {
         if (response.status() != 200) {
           throw new RegistryException("fetching " + what + " failed: HTTP " + response.status() + ": "
               + RegistryHttp.explainStatus(repository, response.status(), "digest")
@@ -63,6 +62,15 @@ final class BlobClient {
           throw e;
         }
       }
+    }
+  }
+
+  private Response send(ImageReference repository, URI uri, String what) {
+    try {
+      return http.send(repository, RegistryHttp.PULL, null, authorization ->
+          RegistryHttp.withAuthorization(TransportRequest.get("image " + repository, uri), authorization));
+    } catch (RegistryException e) {
+      throw new RegistryException("fetching " + what + " failed: " + e.getMessage(), e);
     }
   }
 
