@@ -4,19 +4,19 @@ import static dev.sealbuild.prep.fetch.Fixtures.randomBytes;
 import static dev.sealbuild.prep.fetch.Fixtures.settings;
 import static dev.sealbuild.prep.fetch.Fixtures.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.http.ForwardProxy;
 import dev.sealbuild.prep.http.TestServer;
 import dev.sealbuild.prep.http.Transport;
-import dev.sealbuild.prep.http.TransportCancelledException;
 import dev.sealbuild.prep.http.TransportException;
 import dev.sealbuild.prep.http.TransportFixtures;
+import dev.sealbuild.prep.http.TransportRequest;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,24 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyTest {
   @TempDir Path dir;
   private TestServer origin;
-  private TestServer proxy;
+  private ForwardProxy proxy;
   private final byte[] data = randomBytes(40_000, 21);
 
   @BeforeEach
   void setUp() throws IOException {
     origin = new TestServer().serve("/pkg.tar.gz", data);
-    HttpClient direct = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-    proxy = new TestServer().catchAll(exchange -> {
-      try {
-        HttpResponse<byte[]> forwarded = direct.send(
-            HttpRequest.newBuilder(exchange.getRequestURI()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        TestServer.respond(exchange, forwarded.statusCode(), forwarded.body(),
-            forwarded.headers().firstValue("Content-Type").orElse(null));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        exchange.sendResponseHeaders(502, -1);
-      }
-    });
+    proxy = new ForwardProxy();
   }
 
   @AfterEach
@@ -69,7 +58,7 @@ class ProxyTest {
   void httpProxyFromTheEnvironmentIsUsed() throws Exception {
     download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port()));
 
-    assertEquals(List.of("GET " + origin.uri("/pkg.tar.gz")), proxy.requestLines());
+    assertEquals(List.of("GET " + origin.uri("/pkg.tar.gz")), proxy.requests());
     assertEquals(1, origin.requests("/pkg.tar.gz"));
   }
 
@@ -77,14 +66,14 @@ class ProxyTest {
   void lowercaseVariableWinsOverUppercase() throws Exception {
     download(Map.of("http_proxy", "127.0.0.1:" + proxy.port(), "HTTP_PROXY", "http://127.0.0.1:9"));
 
-    assertEquals(1, proxy.totalRequests());
+    assertEquals(1, proxy.requests().size());
   }
 
   @Test
   void noProxyBypassesTheProxy() throws Exception {
     download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "example.org, 127.0.0.1"));
 
-    assertEquals(List.of(), proxy.requestLines());
+    assertEquals(List.of(), proxy.requests());
     assertEquals(1, origin.requests("/pkg.tar.gz"));
   }
 
@@ -93,14 +82,27 @@ class ProxyTest {
     download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(),
         "NO_PROXY", "127.0.0.1:" + (origin.port() == 1 ? 2 : origin.port() - 1)));
 
-    assertEquals(1, proxy.totalRequests());
+    assertEquals(1, proxy.requests().size());
   }
 
   @Test
   void httpsProxyIsNotUsedForHttpUrls() throws Exception {
     download(Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port()));
 
-    assertEquals(0, proxy.totalRequests());
+    assertEquals(0, proxy.requests().size());
     assertEquals(1, origin.requests("/pkg.tar.gz"));
+  }
+
+  @Test
+  void httpsGoesThroughTheProxyAsATunnel() {
+    Transport transport = new Transport(settings(Map.of("https_proxy", proxy.url()), new TransportFixtures.RecordingSleeper(), 1));
+    // The origin speaks plain HTTP, so the TLS handshake inside the tunnel fails: what matters is the CONNECT.
+    URI https = URI.create("https://127.0.0.1:" + origin.port() + "/pkg.tar.gz");
+
+    TransportException e = assertThrows(TransportException.class,
+        () -> transport.fetch(TransportRequest.get("files[0]", https), body -> body.stream().readAllBytes()));
+
+    assertEquals(List.of("CONNECT 127.0.0.1:" + origin.port()), proxy.requests());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + https + " for files[0]: "), e.getMessage());
   }
 }

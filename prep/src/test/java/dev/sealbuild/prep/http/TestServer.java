@@ -47,20 +47,6 @@ public final class TestServer implements AutoCloseable {
     return this;
   }
 
-  /** Handles every request no other route takes (counted under "*"), e.g. as a forward proxy. */
-  public TestServer catchAll(HttpHandler handler) {
-    server.createContext("/", exchange -> {
-      requestLines.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-      hits.computeIfAbsent("*", p -> new AtomicInteger()).incrementAndGet();
-      try {
-        handler.handle(exchange);
-      } finally {
-        exchange.close();
-      }
-    });
-    return this;
-  }
-
   public TestServer serve(String path, byte[] body) {
     return route(path, exchange -> respond(exchange, 200, body, "application/octet-stream"));
   }
