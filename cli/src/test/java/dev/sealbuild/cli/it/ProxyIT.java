@@ -154,7 +154,12 @@ class ProxyIT {
       closedPort = probe.getLocalPort();
     }
     Path project = Files.createDirectories(work.resolve("down"));
-    Files.copy(work.resolve("debian/build.yaml"), project.resolve("build.yaml"));
+    Files.writeString(project.resolve("build.yaml"), """
+        name: proxied-debian
+        repositories:
+          - {name: synthetic, type: debian, suite: stable, url: '%s', keyring: synthetic.gpg}
+        packages: [hello]
+        """.formatted(debian.base()));
     Files.copy(work.resolve("debian/synthetic.gpg"), project.resolve("synthetic.gpg"));
     int servedBefore = debian.requests().size();
 
