@@ -11,8 +11,6 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Pulls and pushes blobs over the transport (so proxies, timeouts, the deadline and retries are the transport's):
@@ -156,23 +154,17 @@ final class BlobClient {
     return null;
   }
 
-  /** Checks the bytes being uploaded against the descriptor; a mismatch aborts the upload before it commits. */
+  /**
+   * Checks the bytes being uploaded against the descriptor (through a {@link VerifyingOutputStream} beside the
+   * upload); a mismatch aborts the upload before it commits.
+   */
   private static final class VerifyingInput extends FilterInputStream {
-    private final Descriptor blob;
-    private final String what;
-    private final MessageDigest sha256;
-    private long count;
+    private final VerifyingOutputStream check;
     private boolean checked;
 
     VerifyingInput(InputStream in, Descriptor blob, String what) {
       super(in);
-      this.blob = blob;
-      this.what = what;
-      try {
-        this.sha256 = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      this.check = new VerifyingOutputStream(OutputStream.nullOutputStream(), blob.digest(), blob.size(), what);
     }
 
     @Override
@@ -186,26 +178,16 @@ final class BlobClient {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
       if (n > 0) {
-        sha256.update(b, off, n);
-        count += n;
-        if (count > blob.size()) {
-          throw refusal(what + " is longer than its declared " + blob.size() + " bytes: refused");
-        }
+        check.write(b, off, n);
       } else if (n < 0 && !checked) {
         checked = true;
-        if (count != blob.size()) {
-          throw refusal(what + " has " + count + " bytes but its descriptor says " + blob.size() + ": refused");
-        }
-        Sha256 actual = Sha256.of(sha256.digest());
-        if (!actual.equals(blob.digest())) {
-          throw refusal(what + " hashes to " + actual + ", not " + blob.digest() + ": refused");
+        try {
+          check.verify();
+        } catch (RegistryException e) {
+          throw new IOException(e);
         }
       }
       return n;
-    }
-
-    private static IOException refusal(String message) {
-      return new IOException(new RegistryException(message));
     }
   }
 }
