@@ -90,8 +90,8 @@ public final class RegistryPusher implements AutoCloseable {
   }
 
   /**
-   * Pings each registry once before the first request. Jib retries a failed connection on its own for about a
-   * minute; asking here first makes a wrong host, port or scheme fail at once with a clear message.
+   * Pings each registry once before the first request, so a wrong host, port or scheme fails before any upload
+   * starts, with a message that says which scheme was used.
    */
   private void ensureReachable(ImageReference target) {
     if (reachable.contains(target.registry())) {
