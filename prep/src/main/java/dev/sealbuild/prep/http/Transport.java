@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import javax.net.ssl.SSLContext;
 
 /**
  * The one HTTP client of sealbuild; every online path (Debian and Alpine metadata and packages, pinned files,
@@ -43,15 +44,23 @@ public final class Transport {
   private final HttpClient client;
 
   public Transport(TransportSettings settings) {
+    this(settings, null);
+  }
+
+  /** A transport that trusts what {@code tls} trusts instead of the JVM's CA certificates (for tests). */
+  Transport(TransportSettings settings, SSLContext tls) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.proxies = EnvProxySelector.fromEnvironment(settings.environment());
     this.backoff = new Backoff(settings.retryPolicy(), settings.random());
-    this.client = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(settings.connectTimeout())
-        .proxy(proxies)
-        .build();
+        .proxy(proxies);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.client = builder.build();
   }
 
   /** The transport for a command: defaults, with the proxies and overrides {@code environment} sets. */
