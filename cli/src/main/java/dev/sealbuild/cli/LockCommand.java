@@ -131,10 +131,10 @@ final class LockCommand implements Callable<Integer> {
 
   private PackageLocker packageLocker(Project project, PrepServices services) {
     if (RepositorySpec.ALPINE.equals(project.spec().packageType())) {
-      return new AlpineLocker(mirrorOptions.mirrors(), project.specDir(), services.alpineTransport(services.fetcher()),
+      return new AlpineLocker(mirrorOptions.mirrors(), project.specDir(), services.alpineTransport(),
           message -> System.err.println(message));
     }
-    return new DebianLocker(mirrorOptions.mirrors(), project.specDir(), Clock.systemUTC(), allowExpiredMetadata,
+    return new DebianLocker(mirrorOptions.mirrors(), services.transport(), project.specDir(), Clock.systemUTC(), allowExpiredMetadata,
         message -> System.err.println(message));
   }
 

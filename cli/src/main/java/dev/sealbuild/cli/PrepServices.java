@@ -6,15 +6,14 @@ import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.prep.fetch.DownloadedBlob;
 import dev.sealbuild.prep.fetch.FetchJob;
-import dev.sealbuild.prep.fetch.FetchRequest;
+import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.prep.http.TransportRequest;
 import dev.sealbuild.prep.packages.AlpineLocker;
 import dev.sealbuild.prep.packages.BaseApkDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.List;
-import dev.sealbuild.prep.fetch.FetchSettings;
-import dev.sealbuild.prep.fetch.HttpFetcher;
 import dev.sealbuild.prep.fetch.PrepDownloader;
 import dev.sealbuild.prep.fetch.ProgressReporter;
 import dev.sealbuild.prep.lock.Downloader;
@@ -33,7 +32,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Wires the online side (HTTP fetcher, cache writer, progress) for lock and prep. */
+/** Wires the online side (the HTTP transport, cache writer, progress) for lock and prep. */
 final class PrepServices implements AutoCloseable {
   /** Files downloaded only to hash them at lock time may be large (rootfs tarballs), but not unbounded. */
   private static final long MAX_UNPINNED_BYTES = 8L << 30;
@@ -41,14 +40,14 @@ final class PrepServices implements AutoCloseable {
   private static final int MAX_INDEX_BYTES = 64 << 20;
   private final CacheWriter cache;
   private final PrepDownloader downloader;
-  private final HttpFetcher fetcher;
+  private final Transport transport;
   private final RegistrySettings registrySettings;
   private RemoteRegistry registry;
 
-  private PrepServices(CacheWriter cache, PrepDownloader downloader, HttpFetcher fetcher, RegistrySettings registrySettings) {
+  private PrepServices(CacheWriter cache, PrepDownloader downloader, Transport transport, RegistrySettings registrySettings) {
     this.cache = cache;
     this.downloader = downloader;
-    this.fetcher = fetcher;
+    this.transport = transport;
     this.registrySettings = registrySettings;
   }
 
@@ -59,12 +58,12 @@ final class PrepServices implements AutoCloseable {
   static PrepServices create(Environment env, Path cacheOption, PrintStream err, int jobs, RegistrySettings registrySettings) {
     VendorCacheLayout layout = env.cache(cacheOption);
     CacheWriter cache = CacheWriter.open(layout);
-    HttpFetcher fetcher = new HttpFetcher(FetchSettings.defaults(env.variables()));
+    Transport transport = Transport.fromEnvironment(env.variables());
     ProgressReporter progress = ProgressReporter.choose(System.console() != null, err);
-    PrepDownloader downloader = new PrepDownloader(fetcher, cache, progress, jobs);
+    PrepDownloader downloader = new PrepDownloader(transport, cache, progress, jobs);
     // A Ctrl-C removes partial downloads; a kill -9 leaves them in tmp/, cleaned at the next prep.
     Runtime.getRuntime().addShutdownHook(new Thread(downloader::cancel, "sealbuild-cancel-downloads"));
-    return new PrepServices(cache, downloader, fetcher, registrySettings);
+    return new PrepServices(cache, downloader, transport, registrySettings);
   }
 
   CacheWriter cache() {
@@ -93,11 +92,11 @@ final class PrepServices implements AutoCloseable {
   }
 
   /** Alpine lock-time access: signed indexes into memory, packages into the cache, the base's database. */
-  AlpineLocker.Transport alpineTransport(HttpFetcher fetcher) {
+  AlpineLocker.Transport alpineTransport() {
     return new AlpineLocker.Transport() {
       @Override
       public byte[] fetchIndex(URI url, String label) {
-        return fetcher.fetchSmall(FetchRequest.of(label, url), MAX_INDEX_BYTES);
+        return transport.fetchSmall(TransportRequest.get(label, url), MAX_INDEX_BYTES);
       }
 
       @Override
@@ -144,7 +143,7 @@ final class PrepServices implements AutoCloseable {
   /** The registry client, made on first use (most builds never talk to a registry). */
   synchronized Registry registry() {
     if (registry == null) {
-      registry = new RemoteRegistry(registrySettings);
+      registry = new RemoteRegistry(registrySettings, transport);
     }
     return registry;
   }
@@ -179,8 +178,8 @@ final class PrepServices implements AutoCloseable {
     return BaseApkDatabase.readLayers(layers);
   }
 
-  HttpFetcher fetcher() {
-    return fetcher;
+  Transport transport() {
+    return transport;
   }
 
   @Override

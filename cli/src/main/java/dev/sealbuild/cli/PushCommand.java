@@ -1,5 +1,7 @@
 package dev.sealbuild.cli;
 
+import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.prep.http.TransportSettings;
 import dev.sealbuild.prep.push.ImagePusher;
 import dev.sealbuild.prep.push.OciLayoutReader;
 import dev.sealbuild.prep.push.PushDestination;
@@ -51,9 +53,10 @@ final class PushCommand implements Callable<Integer> {
     }
     PushSource from = PushSource.parse(source, env.workingDir());
     ImageReference to = PushDestination.parse(destination);
-    RegistrySettings settings = registryOptions.settings(env, retries + 1);
+    RegistrySettings settings = registryOptions.settings(env);
+    Transport transport = new Transport(TransportSettings.fromEnvironment(env.variables()).withAttempts(retries + 1));
     PrintStream err = System.err;
-    try (OciLayoutReader layout = from.open(); RegistryPusher registry = new RegistryPusher(settings)) {
+    try (OciLayoutReader layout = from.open(); RegistryPusher registry = new RegistryPusher(settings, transport)) {
       PushPlan plan = PushPlan.of(layout, from.tag());
       err.println("push: " + from + " -> " + to + ": " + plan.summary());
       PushResult result = new ImagePusher(registry, new Progress(err)).push(plan, to);

@@ -2,6 +2,7 @@ package dev.sealbuild.cli;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.prep.http.Transport;
 import dev.sealbuild.prep.registry.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.PlatformImage;
@@ -27,7 +28,7 @@ final class RegistryDownload {
   String toLayout(String reference, List<Platform> platforms, Path dir) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
     Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
-    try (RemoteRegistry registry = new RemoteRegistry(settings)) {
+    try (RemoteRegistry registry = new RemoteRegistry(settings, Transport.fromEnvironment(settings.environment()))) {
       ResolvedImage resolved = registry.resolve(ref, platforms.stream()
           .map(p -> new dev.sealbuild.prep.registry.Platform(p.os(), p.architecture(), p.variant())).toList());
       write(blobs, resolved.root().digest(), resolved.rootBytes());

@@ -12,17 +12,13 @@ final class RegistryOptions {
       description = "allow plain HTTP to this registry (repeatable); loopback registries always may")
   List<String> insecureRegistries = new ArrayList<>();
 
+  /** The settings; a malformed host is a one-line error. */
   RegistrySettings settings(Environment env) {
-    return settings(env, 3);
-  }
-
-  /** The settings with {@code attempts} tries per request; a malformed host is a one-line error. */
-  RegistrySettings settings(Environment env, int attempts) {
     for (String registry : insecureRegistries) {
       if (registry.isBlank() || registry.contains("/") || registry.contains("://")) {
         throw new CliException("--insecure-registry '" + registry + "' must be a HOST or HOST:PORT, without a scheme or path");
       }
     }
-    return new RegistrySettings(new LinkedHashSet<>(insecureRegistries), env.variables(), attempts);
+    return new RegistrySettings(new LinkedHashSet<>(insecureRegistries), env.variables());
   }
 }

@@ -31,10 +31,8 @@ public class DebianMetadataException extends IOException {
     HASH_MISMATCH,
     /** An index file is malformed (bad stanza, bad field, too large, decompression error). */
     BAD_INDEX,
-    /** HTTP 404 or 410. */
+    /** HTTP 404 or 410 (other transfer failures are the transport's {@code TransportException}). */
     NOT_FOUND,
-    /** Any other HTTP status, a timeout or a connection failure. */
-    TRANSFER_FAILED,
     /** The server sent an HTML page instead of repository data (captive portal, wrong base URL). */
     HTML_INSTEAD_OF_DATA
   }

@@ -13,7 +13,7 @@ public interface MetadataSource {
    * Opens one file. The caller closes the stream.
    *
    * @throws DebianMetadataException of kind {@link DebianMetadataException.Kind#NOT_FOUND} when the file does not
-   *     exist, other kinds for transfer failures; messages name the location
+   *     exist; other failures are unchecked and name the location
    */
   InputStream open(String relativePath) throws IOException;
 

@@ -3,6 +3,11 @@ package dev.sealbuild.prep.fetch;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheException;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.http.Failures;
+import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.prep.http.TransportCancelledException;
+import dev.sealbuild.prep.http.TransportException;
+import dev.sealbuild.prep.http.TransportRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -32,19 +37,19 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class PrepDownloader {
   public static final int DEFAULT_PARALLELISM = 4;
 
-  private final HttpFetcher fetcher;
+  private final Transport transport;
   private final CacheWriter cache;
   private final ProgressReporter progress;
   private final int parallelism;
   private final AtomicReference<ExecutorService> running = new AtomicReference<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
-  public PrepDownloader(HttpFetcher fetcher, CacheWriter cache, ProgressReporter progress) {
-    this(fetcher, cache, progress, DEFAULT_PARALLELISM);
+  public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress) {
+    this(transport, cache, progress, DEFAULT_PARALLELISM);
   }
 
-  public PrepDownloader(HttpFetcher fetcher, CacheWriter cache, ProgressReporter progress, int parallelism) {
-    this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+  public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress, int parallelism) {
+    this.transport = Objects.requireNonNull(transport, "transport");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.progress = Objects.requireNonNull(progress, "progress");
     if (parallelism < 1) {
@@ -58,7 +63,7 @@ public final class PrepDownloader {
    *
    * @return one result per job, in the order of {@code jobs}
    * @throws DownloadFailedException naming the first failed entry and how many failed
-   * @throws FetchCancelledException if {@link #cancel()} was called or this thread was interrupted
+   * @throws TransportCancelledException if {@link #cancel()} was called or this thread was interrupted
    */
   public List<DownloadResult> downloadAll(List<FetchJob> jobs) {
     List<FetchJob> all = List.copyOf(jobs);
@@ -89,7 +94,7 @@ public final class PrepDownloader {
       Map<Integer, String> failures = runAll(all, toFetch, results);
       if (cancelled.get()) {
         long fetched = Arrays.stream(results).filter(r -> r != null && r.outcome() == DownloadResult.Outcome.FETCHED).count();
-        throw new FetchCancelledException("download cancelled after fetching " + fetched + " of " + toFetch.size()
+        throw new TransportCancelledException("download cancelled after fetching " + fetched + " of " + toFetch.size()
             + " entries; partial files were removed, run build prep again to continue");
       }
       for (int i : sameAsEarlier) {
@@ -113,13 +118,13 @@ public final class PrepDownloader {
    * {@code maxBytes}, and returns its digest and size.
    */
   public DownloadedBlob fetchUnpinned(String label, URI url, long maxBytes) {
-    FetchRequest request = FetchRequest.of(label, url);
-    return fetcher.fetch(request, body -> {
+    TransportRequest request = TransportRequest.get(label, url);
+    return transport.fetch(request, body -> {
       CountingInputStream counted = new CountingInputStream(body.stream(), maxBytes, () -> {
-        throw new FetchException(FetchFailures.failed(label, url, "the file is larger than the limit of "
-            + maxBytes + " bytes; check the URL"));
+        throw new TransportException(TransportException.Failure.TOO_LARGE, Failures.text(label, url,
+            "the file is larger than the limit of " + maxBytes + " bytes", "check the URL"));
       }, total -> {});
-      Sha256 digest = cache.put(counted, null, null, label, FetchFailures.redact(url));
+      Sha256 digest = cache.put(counted, null, null, label, Failures.redact(url));
       return new DownloadedBlob(digest, counted.count());
     });
   }
@@ -186,17 +191,17 @@ public final class PrepDownloader {
 
   private DownloadResult download(FetchJob job) {
     try {
-      FetchRequest request = FetchRequest.of(job.label(), job.url());
-      DownloadedBlob blob = fetcher.fetch(request, body -> {
+      TransportRequest request = TransportRequest.get(job.label(), job.url());
+      DownloadedBlob blob = transport.fetch(request, body -> {
         CountingInputStream counted = new CountingInputStream(body.stream(), Long.MAX_VALUE, () -> {},
             total -> progress.progress(job, total));
-        Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), FetchFailures.redact(job.url()));
+        Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), Failures.redact(job.url()));
         return new DownloadedBlob(digest, counted.count());
       });
       progress.fetched(job, blob.size(), blob.sha256());
       return new DownloadResult(job, DownloadResult.Outcome.FETCHED, blob.size());
     } catch (RuntimeException e) {
-      if (!(e instanceof FetchCancelledException)) {
+      if (!(e instanceof TransportCancelledException)) {
         progress.failed(job, messageOf(job, e));
       }
       throw e;
@@ -211,17 +216,17 @@ public final class PrepDownloader {
       return Files.size(cache.layout().blob(job.sha256()));
     } catch (IOException e) {
       throw new CacheException("cannot read the cached blob of " + job.label() + " in " + cache.layout().root()
-          + ": " + FetchFailures.message(e) + "; check the cache dir permissions", e);
+          + ": " + Failures.message(e) + "; check the cache dir permissions", e);
     }
   }
 
   private static String messageOf(FetchJob job, Throwable failure) {
     String message = failure.getMessage();
-    if (failure instanceof FetchException || failure instanceof CacheException) {
+    if (failure instanceof TransportException || failure instanceof CacheException) {
       return message;
     }
-    return FetchFailures.failed(job.label(), job.url(),
-        failure.getClass().getSimpleName() + (message == null ? "" : ": " + FetchFailures.oneLine(message)));
+    return Failures.text(job.label(), job.url(),
+        failure.getClass().getSimpleName() + (message == null ? "" : ": " + Failures.oneLine(message)), null);
   }
 
   private static ThreadFactory daemonThreads() {

@@ -10,9 +10,10 @@ import dev.sealbuild.prep.debian.DebianRepositoryIndex;
 import dev.sealbuild.prep.debian.DebianRepositoryReader;
 import dev.sealbuild.prep.debian.DebianResolutionException;
 import dev.sealbuild.prep.debian.DebianResolver;
-import dev.sealbuild.prep.debian.HttpMetadataSource;
 import dev.sealbuild.prep.debian.InReleaseVerifier;
 import dev.sealbuild.prep.debian.ResolvedDebianPackage;
+import dev.sealbuild.prep.debian.TransportMetadataSource;
+import dev.sealbuild.prep.http.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +34,16 @@ public final class DebianLocker implements PackageLocker {
   public static final Path DEFAULT_KEYRING = Path.of("/usr/share/keyrings/debian-archive-keyring.gpg");
 
   private final Mirrors mirrors;
+  private final Transport transport;
   private final Path specDir;
   private final Clock clock;
   private final boolean allowExpiredMetadata;
   private final Consumer<String> progress;
 
-  public DebianLocker(Mirrors mirrors, Path specDir, Clock clock, boolean allowExpiredMetadata, Consumer<String> progress) {
+  public DebianLocker(Mirrors mirrors, Transport transport, Path specDir, Clock clock, boolean allowExpiredMetadata,
+                      Consumer<String> progress) {
     this.mirrors = mirrors;
+    this.transport = transport;
     this.specDir = specDir;
     this.clock = clock;
     this.allowExpiredMetadata = allowExpiredMetadata;
@@ -53,7 +57,8 @@ public final class DebianLocker implements PackageLocker {
     Map<String, LockedPackage> packages = new TreeMap<>();
     Map<String, DebianRepositoryReader> readers = new LinkedHashMap<>();
     for (RepositorySpec repo : spec.repositories()) {
-      readers.put(repo.name(), new DebianRepositoryReader(new HttpMetadataSource(mirrors.baseUrl(repo)),
+      readers.put(repo.name(), new DebianRepositoryReader(
+          new TransportMetadataSource(transport, mirrors.baseUrl(repo), "repository '" + repo.name() + "'"),
           InReleaseVerifier.fromKeyringFile(keyring(repo), clock), clock, allowExpiredMetadata));
     }
     for (Platform platform : spec.platforms()) {

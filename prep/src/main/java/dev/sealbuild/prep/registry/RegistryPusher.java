@@ -1,30 +1,27 @@
 package dev.sealbuild.prep.registry;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
-import java.net.http.HttpClient;
-import java.time.Duration;
+import dev.sealbuild.prep.http.Transport;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Writes to an OCI / Docker v2 registry: blobs through Jib (existence check, cross-repository mount, upload) and
- * manifests byte for byte through the JDK client, so their digests stay what they were built as. Credentials and the
- * plain-HTTP rule are those of {@link RemoteRegistry}. Every failure is a one-line {@link RegistryException}
- * naming the reference; I/O errors, 429 and 5xx are retried up to {@link RegistrySettings#maxAttempts()} times.
+ * Writes to an OCI / Docker v2 registry over the {@link Transport}: blobs (existence check, cross-repository mount,
+ * upload) and manifests byte for byte, so their digests stay what they were built as. Credentials and the
+ * plain-HTTP rule are those of {@link RemoteRegistry}; retries are the transport's. Every failure is a one-line
+ * {@link RegistryException} naming the reference.
  */
 public final class RegistryPusher implements AutoCloseable {
   private final RegistrySettings settings;
   private final ManifestClient manifests;
-  private final JibBlobPusher blobs;
+  private final BlobClient blobs;
   private final java.util.Set<String> reachable = new java.util.HashSet<>();
 
-  public RegistryPusher(RegistrySettings settings) {
+  public RegistryPusher(RegistrySettings settings, Transport transport) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    CredentialLookup credentials = new CredentialLookup(settings.environment());
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-    this.manifests = new ManifestClient(http, settings, credentials);
-    this.blobs = new JibBlobPusher(settings, credentials);
+    RegistryHttp http = new RegistryHttp(transport, settings, new CredentialLookup(settings.environment()));
+    this.manifests = new ManifestClient(http);
+    this.blobs = new BlobClient(http, transport.settings().retryPolicy().maxAttempts());
   }
 
   /**
@@ -58,9 +55,9 @@ public final class RegistryPusher implements AutoCloseable {
     Optional<String> reported;
     try {
       reported = manifests.put(target, qualifier, manifest.mediaType(), bytes);
-    } catch (RegistryException e) {
-      throw e.getCause() instanceof java.io.IOException ? new RegistryException(e.getMessage()
-          + transportHint(settings, target.registry()), e.getCause()) : e;
+    } catch (dev.sealbuild.prep.http.TransportException e) {
+      throw new RegistryException("pushing manifest " + where + " failed: " + e.getMessage()
+          + transportHint(settings, target.registry()), e);
     }
     if (reported.isPresent() && !reported.get().equals(manifest.digest().toString())) {
       throw new RegistryException("registry " + target.registry() + " stored manifest " + manifest.digest() + " pushed as " + where
@@ -93,8 +90,8 @@ public final class RegistryPusher implements AutoCloseable {
   }
 
   /**
-   * Pings each registry once before the first request. Jib retries a failed connection on its own for about a
-   * minute; asking here first makes a wrong host, port or scheme fail at once with a clear message.
+   * Pings each registry once before the first request, so a wrong host, port or scheme fails before any upload
+   * starts, with a message that says which scheme was used.
    */
   private void ensureReachable(ImageReference target) {
     if (reachable.contains(target.registry())) {
@@ -117,6 +114,6 @@ public final class RegistryPusher implements AutoCloseable {
 
   @Override
   public void close() {
-    blobs.close();
+    // nothing held open: the transport's connections belong to the transport
   }
 }

@@ -11,20 +11,16 @@ import java.util.Set;
  * @param environment the process environment used to find credentials ({@code HOME}, {@code DOCKER_CONFIG},
  *     {@code REGISTRY_AUTH_FILE}, {@code XDG_RUNTIME_DIR}, {@code PATH} for credential helpers); injected so
  *     tests never read the real user's files
- * @param maxAttempts attempts per request for transient failures (I/O errors, 429, 5xx), at least 1
  */
-public record RegistrySettings(Set<String> insecureRegistries, Map<String, String> environment, int maxAttempts) {
+public record RegistrySettings(Set<String> insecureRegistries, Map<String, String> environment) {
   public RegistrySettings {
     insecureRegistries = Set.copyOf(insecureRegistries);
     environment = Map.copyOf(environment);
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
-    }
   }
 
-  /** The real environment, no insecure registries, three attempts. */
+  /** The real environment, no insecure registries. */
   public static RegistrySettings defaults() {
-    return new RegistrySettings(Set.of(), System.getenv(), 3);
+    return new RegistrySettings(Set.of(), System.getenv());
   }
 
   /** True when {@code registry} ({@code host[:port]}) may be reached over plain HTTP. */

@@ -1,33 +1,31 @@
 package dev.sealbuild.prep.registry;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.http.Transport;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
- * {@link Registry} backed by Google Jib: Jib finds credentials (Docker/Podman auth files, credential helpers) and
- * pulls blobs; manifests are fetched byte-exact by {@link ManifestClient}. No Jib type leaves this package.
+ * {@link Registry} over the {@link Transport}: manifests are fetched byte-exact by {@link ManifestClient}, blobs by
+ * {@link BlobClient}; Google Jib only finds credentials (Docker/Podman auth files, credential helpers). No Jib type
+ * leaves this package.
  */
 public final class RemoteRegistry implements Registry, AutoCloseable {
   /** Configs are small JSON; a bigger one is refused rather than buffered. */
   static final long MAX_CONFIG_BYTES = 8L * 1024 * 1024;
 
   private final ManifestClient manifests;
-  private final JibBlobFetcher blobs;
+  private final BlobClient blobs;
 
-  public RemoteRegistry(RegistrySettings settings) {
+  public RemoteRegistry(RegistrySettings settings, Transport transport) {
     Objects.requireNonNull(settings, "settings");
-    CredentialLookup credentials = new CredentialLookup(settings.environment());
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-        .followRedirects(HttpClient.Redirect.NEVER).build();
-    this.manifests = new ManifestClient(http, settings, credentials);
-    this.blobs = new JibBlobFetcher(settings, credentials);
+    RegistryHttp http = new RegistryHttp(transport, settings, new CredentialLookup(settings.environment()));
+    this.manifests = new ManifestClient(http);
+    this.blobs = new BlobClient(http, transport.settings().retryPolicy().maxAttempts());
   }
 
   @Override
@@ -156,6 +154,6 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
 
   @Override
   public void close() {
-    blobs.close();
+    // nothing held open: the transport's connections belong to the transport
   }
 }

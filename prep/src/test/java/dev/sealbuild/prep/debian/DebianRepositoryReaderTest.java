@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,7 +22,7 @@ class DebianRepositoryReaderTest {
       SyntheticRepository.pkg("tzdata", "2024a-1", "all", ""));
 
   static DebianRepositoryReader reader(SyntheticRepository repo, boolean allowExpired) throws Exception {
-    return new DebianRepositoryReader(new HttpMetadataSource(repo.base()),
+    return new DebianRepositoryReader(new TransportMetadataSource(TransportFixtures.transport(2), repo.base(), "repository 'synthetic'"),
         new InReleaseVerifier(InReleaseVerifier.parseKeyring(KEY.keyringBytes(), "synthetic.gpg"), "synthetic.gpg",
             Clock.systemUTC()),
         Clock.systemUTC(), allowExpired);

@@ -1,5 +1,7 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.prep.http.TransportException;
+import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,7 +76,7 @@ class DebianResolverAptEquivalenceTest {
   }
 
   static DebianRepositoryReader reader() throws DebianMetadataException {
-    return new DebianRepositoryReader(new HttpMetadataSource(proxy.base()),
+    return new DebianRepositoryReader(new TransportMetadataSource(TransportFixtures.transport(2), proxy.base(), "repository 'debian'"),
         InReleaseVerifier.fromKeyringFile(keyring), Clock.systemUTC(), false);
   }
 
@@ -199,14 +201,17 @@ class DebianResolverAptEquivalenceTest {
 
     proxy.override(IN_RELEASE, new MirrorProxy.Canned(200, "text/html; charset=utf-8",
         "<!DOCTYPE html><html><body>Please log in</body></html>".getBytes(StandardCharsets.UTF_8)));
-    e = assertThrows(DebianMetadataException.class, () -> reader().read("debian", SUITE, List.of(COMPONENT), ARCH));
-    assertEquals(Kind.HTML_INSTEAD_OF_DATA, e.kind(), e.getMessage());
-    assertTrue(e.getMessage().contains(proxy.base() + IN_RELEASE) && !e.getMessage().contains("\n"), e.getMessage());
+    TransportException html = assertThrows(TransportException.class,
+        () -> reader().read("debian", SUITE, List.of(COMPONENT), ARCH));
+    assertEquals(TransportException.Failure.HTML_INSTEAD_OF_DATA, html.failure(), html.getMessage());
+    assertTrue(html.getMessage().contains(proxy.base() + IN_RELEASE) && !html.getMessage().contains("\n"),
+        html.getMessage());
 
     proxy.override(IN_RELEASE, new MirrorProxy.Canned(503, "text/plain", new byte[0]));
-    e = assertThrows(DebianMetadataException.class, () -> reader().read("debian", SUITE, List.of(COMPONENT), ARCH));
-    assertEquals(Kind.TRANSFER_FAILED, e.kind(), e.getMessage());
-    assertTrue(e.getMessage().contains("HTTP 503"), e.getMessage());
+    TransportException unavailable = assertThrows(TransportException.class,
+        () -> reader().read("debian", SUITE, List.of(COMPONENT), ARCH));
+    assertTrue(unavailable.getMessage().contains("HTTP 503 Service Unavailable (tried 2 times)"),
+        unavailable.getMessage());
   }
 
   @Test
@@ -304,7 +309,7 @@ class DebianResolverAptEquivalenceTest {
   }
 
   private static DebianRepositoryIndex read(MirrorProxy mirror, String name, String suite) throws Exception {
-    return new DebianRepositoryReader(new HttpMetadataSource(mirror.base()),
+    return new DebianRepositoryReader(new TransportMetadataSource(TransportFixtures.transport(2), mirror.base(), "repository 'debian'"),
         InReleaseVerifier.fromKeyringFile(keyring), Clock.systemUTC(), false)
         .read(name, suite, List.of(COMPONENT), ARCH);
   }

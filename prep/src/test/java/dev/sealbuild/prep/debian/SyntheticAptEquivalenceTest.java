@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.prep.testing.Requirements;
 import static dev.sealbuild.prep.debian.SyntheticRepository.pkg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,7 +86,7 @@ class SyntheticAptEquivalenceTest {
     repo = new SyntheticRepository(SyntheticRepository.Spec.simple("synthetic"), key, STANZAS);
     Path keyring = tmp.resolve("synthetic.gpg");
     Files.write(keyring, key.keyringBytes());
-    DebianRepositoryIndex index = new DebianRepositoryReader(new HttpMetadataSource(repo.base()),
+    DebianRepositoryIndex index = new DebianRepositoryReader(new TransportMetadataSource(TransportFixtures.transport(2), repo.base(), "repository 'synthetic'"),
         InReleaseVerifier.fromKeyringFile(keyring), Clock.systemUTC(), false)
         .read("synthetic", "synthetic", List.of("main"), "amd64");
     resolver = new DebianResolver(List.of(index));

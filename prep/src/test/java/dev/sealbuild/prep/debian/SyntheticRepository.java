@@ -29,16 +29,16 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 /**
  * A small signed Debian repository generated in memory and served from 127.0.0.1: {@code dists/SUITE/InRelease}
  * clearsigned by a throwaway key, {@code COMP/binary-ARCH/Packages.xz} and {@code .gz}, by-hash copies. Tests can
- * remove or replace any path.
+ * remove or replace any path; every request is recorded.
  */
-final class SyntheticRepository implements AutoCloseable {
+public final class SyntheticRepository implements AutoCloseable {
   static final DateTimeFormatter RFC2822 =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
   /** What goes into the Release file. */
-  record Spec(String suite, String codename, String component, String architecture, Instant date, Instant validUntil,
+  public record Spec(String suite, String codename, String component, String architecture, Instant date, Instant validUntil,
       boolean byHash, Set<String> compressions, String extraReleaseFields) {
-    static Spec simple(String suite) {
+    public static Spec simple(String suite) {
       return new Spec(suite, suite, "main", "amd64", Instant.now().minusSeconds(3600), null, true,
           Set.of("xz", "gz"), "");
     }
@@ -62,10 +62,11 @@ final class SyntheticRepository implements AutoCloseable {
 
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final Map<String, String> contentTypes = new ConcurrentHashMap<>();
+  private final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final HttpServer server;
   private final String packagesText;
 
-  SyntheticRepository(Spec spec, TestPgp.Key key, List<String> stanzas) throws IOException {
+  public SyntheticRepository(Spec spec, TestPgp.Key key, List<String> stanzas) throws IOException {
     this(spec, key, String.join("\n", stanzas), null);
   }
 
@@ -113,8 +114,13 @@ final class SyntheticRepository implements AutoCloseable {
     server.start();
   }
 
-  URI base() {
+  public URI base() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+  }
+
+  /** Every request served, as {@code METHOD /path}. */
+  public List<String> requests() {
+    return List.copyOf(requests);
   }
 
   String packagesText() {
@@ -141,6 +147,7 @@ final class SyntheticRepository implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
+      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
       String path = exchange.getRequestURI().getPath().substring(1);
       byte[] body = files.get(path);
       if (body == null) {
@@ -192,7 +199,7 @@ final class SyntheticRepository implements AutoCloseable {
   }
 
   /** A minimal valid binary package stanza; {@code fields} are extra lines, each ending in \n. */
-  static String pkg(String name, String version, String fields) {
+  public static String pkg(String name, String version, String fields) {
     return pkg(name, version, "amd64", fields);
   }
 

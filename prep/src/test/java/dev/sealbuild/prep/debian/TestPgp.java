@@ -29,16 +29,16 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 
 /** Throwaway Ed25519 OpenPGP keys and cleartext signatures for tests, made with Bouncy Castle. */
-final class TestPgp {
+public final class TestPgp {
 
   /** A signing key: the key pair and its self-certified public key ring. */
-  record Key(PGPKeyPair pair, PGPPublicKeyRing ring) {
+  public record Key(PGPKeyPair pair, PGPPublicKeyRing ring) {
     String fingerprint() {
       return HexFormat.of().formatHex(pair.getPublicKey().getFingerprint());
     }
 
     /** The public key ring as a binary keyring file would hold it. */
-    byte[] keyringBytes() {
+    public byte[] keyringBytes() {
       try {
         return ring.getEncoded();
       } catch (IOException e) {
@@ -60,7 +60,7 @@ final class TestPgp {
   private TestPgp() {
   }
 
-  static Key newKey(String userId) {
+  public static Key newKey(String userId) {
     return newKey(userId, new Date(), 0);
   }
 

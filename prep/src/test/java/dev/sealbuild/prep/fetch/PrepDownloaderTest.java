@@ -13,6 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.http.DroppingServer;
+import dev.sealbuild.prep.http.TestServer;
+import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.prep.http.TransportCancelledException;
+import dev.sealbuild.prep.http.TransportException;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -41,7 +47,7 @@ class PrepDownloaderTest {
   private TestServer server;
   private VendorCacheLayout layout;
   private CacheWriter cache;
-  private final Fixtures.RecordingSleeper sleeper = new Fixtures.RecordingSleeper();
+  private final TransportFixtures.RecordingSleeper sleeper = new TransportFixtures.RecordingSleeper();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -56,7 +62,7 @@ class PrepDownloaderTest {
   }
 
   private PrepDownloader downloader(int maxAttempts) {
-    return new PrepDownloader(new HttpFetcher(settings(Map.of(), sleeper, maxAttempts)), cache,
+    return new PrepDownloader(new Transport(settings(Map.of(), sleeper, maxAttempts)), cache,
         ProgressReporter.silent());
   }
 
@@ -91,8 +97,8 @@ class PrepDownloaderTest {
     DownloadFailedException e = assertThrows(DownloadFailedException.class,
         () -> downloader(4).downloadAll(List.of(job)));
 
-    assertEquals("fetch failed for files[2] (" + server.uri("/gone.tar.gz")
-        + "): HTTP 404 Not Found; check the URL or run build lock again", e.getMessage());
+    assertEquals("cannot fetch " + server.uri("/gone.tar.gz") + " for files[2]: HTTP 404 Not Found; check the URL,"
+        + " or run build lock again if the file was pinned long ago", e.getMessage());
     assertEquals(1, server.requests("/gone.tar.gz"));
     assertEquals(List.of(), sleeper.sleeps);
     assertCacheEmpty();
@@ -129,8 +135,8 @@ class PrepDownloaderTest {
 
     assertEquals(3, server.requests("/down"));
     assertEquals(2, sleeper.sleeps.size());
-    assertTrue(e.getMessage().startsWith("fetch failed for files[0] (" + server.uri("/down")
-        + "): HTTP 503 Service Unavailable (gave up after 3 attempts)"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + server.uri("/down")
+        + " for files[0]: HTTP 503 Service Unavailable (tried 3 times)"), e.getMessage());
     assertCacheEmpty();
   }
 
@@ -194,9 +200,9 @@ class PrepDownloaderTest {
       DownloadFailedException e = assertThrows(DownloadFailedException.class,
           () -> downloader(2).downloadAll(List.of(job)));
 
-      assertTrue(e.getMessage().startsWith("fetch failed for files[3] (" + dropping.uri("/x.deb") + "): "),
+      assertTrue(e.getMessage().startsWith("cannot fetch " + dropping.uri("/x.deb") + " for files[3]: "),
           e.getMessage());
-      assertTrue(e.getMessage().contains("gave up after 2 attempts"), e.getMessage());
+      assertTrue(e.getMessage().contains("(tried 2 times)"), e.getMessage());
       assertEquals(2, dropping.connections());
     }
     assertCacheEmpty();
@@ -251,7 +257,7 @@ class PrepDownloaderTest {
       });
       jobs.add(new FetchJob("files[" + i + "]", server.uri("/f" + i), sha256(data), (long) data.length));
     }
-    PrepDownloader downloader = new PrepDownloader(new HttpFetcher(settings(Map.of(), sleeper, 3)), cache,
+    PrepDownloader downloader = new PrepDownloader(new Transport(settings(Map.of(), sleeper, 3)), cache,
         ProgressReporter.silent(), 4);
 
     List<DownloadResult> results = downloader.downloadAll(jobs);
@@ -295,7 +301,7 @@ class PrepDownloaderTest {
 
     DownloadFailedException e = assertThrows(DownloadFailedException.class, () -> downloader(4).downloadAll(jobs));
 
-    assertTrue(e.getMessage().startsWith("fetch failed for files[1] "), e.getMessage());
+    assertTrue(e.getMessage().startsWith("cannot fetch " + server.uri("/missing1") + " for files[1]: "), e.getMessage());
     assertTrue(e.getMessage().endsWith("(2 of 4 entries failed)"), e.getMessage());
     assertEquals(2, e.failures().size());
     assertTrue(e.failures().get(1).contains("files[3]") && e.failures().get(1).contains("HTTP 410 Gone"));
@@ -333,8 +339,8 @@ class PrepDownloaderTest {
       }
     });
     PrepDownloader downloader = new PrepDownloader(
-        new HttpFetcher(settings(Map.of(), sleeper, 3).withTimeouts(
-            java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30))),
+        new Transport(settings(Map.of(), sleeper, 3).withTimeouts(
+            java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60))),
         cache, ProgressReporter.silent());
     FetchJob job = new FetchJob("files[0]", server.uri("/slow"), sha256(new byte[1_000_000]), 1_000_000L);
     try {
@@ -350,7 +356,7 @@ class PrepDownloaderTest {
 
       Throwable failure = assertThrows(java.util.concurrent.ExecutionException.class,
           () -> running.get(20, TimeUnit.SECONDS)).getCause();
-      assertTrue(failure instanceof FetchCancelledException, String.valueOf(failure));
+      assertTrue(failure instanceof TransportCancelledException, String.valueOf(failure));
       assertFalse(failure.getMessage().contains("\n"));
       assertCacheEmpty();
       assertEquals(1, server.requests("/slow"), "a cancelled download is not retried");
@@ -378,7 +384,7 @@ class PrepDownloaderTest {
     cache.put(new ByteArrayInputStream(cached), sha256(cached), 100L, "seed");
     server.serve("/fresh", fresh);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    PrepDownloader downloader = new PrepDownloader(new HttpFetcher(settings(Map.of(), sleeper, 3)), cache,
+    PrepDownloader downloader = new PrepDownloader(new Transport(settings(Map.of(), sleeper, 3)), cache,
         new PlainProgressReporter(new PrintStream(buffer, true, StandardCharsets.UTF_8)), 2);
 
     downloader.downloadAll(List.of(
@@ -406,7 +412,7 @@ class PrepDownloaderTest {
   void unpinnedFileOverTheLimitIsRejected() throws Exception {
     server.serve("/huge", randomBytes(200_000, 14));
 
-    FetchException e = assertThrows(FetchException.class,
+    TransportException e = assertThrows(TransportException.class,
         () -> downloader(3).fetchUnpinned("files[5]", server.uri("/huge"), 100_000));
 
     assertTrue(e.getMessage().contains("larger than the limit of 100000 bytes"), e.getMessage());

@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.http.ForwardProxy;
+import dev.sealbuild.prep.http.TestServer;
+import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ProxyTest {
   @TempDir Path dir;
   private TestServer origin;
-  private TestServer proxy;
+  private ForwardProxy proxy;
   private final byte[] data = randomBytes(40_000, 21);
 
   @BeforeEach
   void setUp() throws IOException {
     origin = new TestServer().serve("/pkg.tar.gz", data);
-    HttpClient direct = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-    proxy = new TestServer().catchAll(exchange -> {
-      try {
-        HttpResponse<byte[]> forwarded = direct.send(
-            HttpRequest.newBuilder(exchange.getRequestURI()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-        TestServer.respond(exchange, forwarded.statusCode(), forwarded.body(),
-            forwarded.headers().firstValue("Content-Type").orElse(null));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        exchange.sendResponseHeaders(502, -1);
-      }
-    });
+    proxy = new ForwardProxy();
   }
 
   @AfterEach
@@ -54,7 +44,7 @@ class ProxyTest {
 
   private void download(Map<String, String> environment) {
     CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
-    new PrepDownloader(new HttpFetcher(settings(environment, new Fixtures.RecordingSleeper(), 2)), cache,
+    new PrepDownloader(new Transport(settings(environment, new TransportFixtures.RecordingSleeper(), 2)), cache,
         ProgressReporter.silent()).downloadAll(List.of(
             new FetchJob("files[0]", origin.uri("/pkg.tar.gz"), sha256(data), (long) data.length)));
     assertTrue(cache.contains(sha256(data)));
@@ -64,7 +54,7 @@ class ProxyTest {
   void httpProxyFromTheEnvironmentIsUsed() throws Exception {
     download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port()));
 
-    assertEquals(List.of("GET " + origin.uri("/pkg.tar.gz")), proxy.requestLines());
+    assertEquals(List.of("GET " + origin.uri("/pkg.tar.gz")), proxy.requests());
     assertEquals(1, origin.requests("/pkg.tar.gz"));
   }
 
@@ -72,14 +62,14 @@ class ProxyTest {
   void lowercaseVariableWinsOverUppercase() throws Exception {
     download(Map.of("http_proxy", "127.0.0.1:" + proxy.port(), "HTTP_PROXY", "http://127.0.0.1:9"));
 
-    assertEquals(1, proxy.totalRequests());
+    assertEquals(1, proxy.requests().size());
   }
 
   @Test
   void noProxyBypassesTheProxy() throws Exception {
     download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(), "NO_PROXY", "example.org, 127.0.0.1"));
 
-    assertEquals(List.of(), proxy.requestLines());
+    assertEquals(List.of(), proxy.requests());
     assertEquals(1, origin.requests("/pkg.tar.gz"));
   }
 
@@ -88,14 +78,14 @@ class ProxyTest {
     download(Map.of("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(),
         "NO_PROXY", "127.0.0.1:" + (origin.port() == 1 ? 2 : origin.port() - 1)));
 
-    assertEquals(1, proxy.totalRequests());
+    assertEquals(1, proxy.requests().size());
   }
 
   @Test
   void httpsProxyIsNotUsedForHttpUrls() throws Exception {
     download(Map.of("HTTPS_PROXY", "http://127.0.0.1:" + proxy.port()));
 
-    assertEquals(0, proxy.totalRequests());
+    assertEquals(0, proxy.requests().size());
     assertEquals(1, origin.requests("/pkg.tar.gz"));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.prep.registry.LocalRegistry;
 import dev.sealbuild.prep.registry.RegistryException;
 import dev.sealbuild.prep.registry.RegistryPusher;
@@ -32,7 +33,7 @@ class PushAuthenticatedRegistryTest {
 
   private PushResult push(TestLayout layout, String destination, Map<String, String> environment) {
     try (OciLayoutReader reader = OciLayoutReader.directory(layout.dir);
-        RegistryPusher pusher = new RegistryPusher(new RegistrySettings(Set.of(), environment, 1))) {
+        RegistryPusher pusher = new RegistryPusher(new RegistrySettings(Set.of(), environment), TransportFixtures.transport(1))) {
       return new ImagePusher(pusher, PushListener.NONE).push(PushPlan.of(reader, null), PushDestination.parse(destination));
     }
   }

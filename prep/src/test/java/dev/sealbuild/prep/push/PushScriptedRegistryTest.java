@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.prep.registry.BlobPush;
 import dev.sealbuild.prep.registry.RegistryException;
 import dev.sealbuild.prep.registry.RegistryPusher;
@@ -152,7 +153,7 @@ class PushScriptedRegistryTest {
     Files.writeString(docker.resolve("config.json"), "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \""
         + Base64.getEncoder().encodeToString("robot:hunter2".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
     try (OciLayoutReader reader = OciLayoutReader.directory(layout.dir);
-        RegistryPusher pusher = new RegistryPusher(new RegistrySettings(Set.of(), Map.of("DOCKER_CONFIG", docker.toString()), attempts))) {
+        RegistryPusher pusher = new RegistryPusher(new RegistrySettings(Set.of(), Map.of("DOCKER_CONFIG", docker.toString())), TransportFixtures.transport(attempts))) {
       return new ImagePusher(pusher, listener).push(PushPlan.of(reader, "v1"), PushDestination.parse("docker://" + registry.host() + "/team/app:v1"));
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.prep.registry.BlobPush;
 import dev.sealbuild.prep.registry.LocalRegistry;
 import dev.sealbuild.prep.registry.RegistryException;
@@ -47,12 +48,12 @@ class PushToLocalRegistryTest {
   }
 
   private RegistrySettings settings() {
-    return new RegistrySettings(Set.of(), Map.of("HOME", dir.resolve("no-home").toString()), 2);
+    return new RegistrySettings(Set.of(), Map.of("HOME", dir.resolve("no-home").toString()));
   }
 
   private PushResult push(String source, String destination, PushListener listener) {
     PushSource from = PushSource.parse(source, dir);
-    try (OciLayoutReader layout = from.open(); RegistryPusher pusher = new RegistryPusher(settings())) {
+    try (OciLayoutReader layout = from.open(); RegistryPusher pusher = new RegistryPusher(settings(), TransportFixtures.transport(2))) {
       PushPlan plan = PushPlan.of(layout, from.tag());
       return new ImagePusher(pusher, listener).push(plan, PushDestination.parse(destination));
     }
@@ -245,7 +246,7 @@ class PushToLocalRegistryTest {
     layout.indexJson(TestLayout.tagged(manifest, "v1"));
     String layer = layout.blobsOf(manifest).get(1).get("digest").asText();
 
-    try (OciLayoutReader reader = OciLayoutReader.directory(layout.dir); RegistryPusher pusher = new RegistryPusher(settings())) {
+    try (OciLayoutReader reader = OciLayoutReader.directory(layout.dir); RegistryPusher pusher = new RegistryPusher(settings(), TransportFixtures.transport(2))) {
       PushPlan plan = PushPlan.of(reader, "v1");
       byte[] bytes = layout.bytes(layer);
       bytes[bytes.length - 5] ^= 1;
@@ -280,7 +281,7 @@ class PushToLocalRegistryTest {
     String destination = "docker://registry.invalid:5000/app:v1";
     for (Set<String> insecure : List.of(Set.<String>of(), Set.of("registry.invalid:5000"))) {
       try (OciLayoutReader reader = OciLayoutReader.directory(layout.dir);
-          RegistryPusher pusher = new RegistryPusher(new RegistrySettings(insecure, Map.of("HOME", dir.toString()), 1))) {
+          RegistryPusher pusher = new RegistryPusher(new RegistrySettings(insecure, Map.of("HOME", dir.toString())), TransportFixtures.transport(1))) {
         PushPlan plan = PushPlan.of(reader, null);
         RegistryException e = assertThrows(RegistryException.class,
             () -> new ImagePusher(pusher, PushListener.NONE).push(plan, PushDestination.parse(destination)));

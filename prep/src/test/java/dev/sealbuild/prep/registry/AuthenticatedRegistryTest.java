@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ class AuthenticatedRegistryTest {
       Files.writeString(dockerConfig.resolve("config.json"),
           "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \"" + auth + "\"}}}");
       try (RemoteRegistry withCredentials = new RemoteRegistry(new RegistrySettings(Set.of(),
-          Map.of("DOCKER_CONFIG", dockerConfig.toString(), "HOME", dir.resolve("no-home").toString()), 1))) {
+          Map.of("DOCKER_CONFIG", dockerConfig.toString(), "HOME", dir.resolve("no-home").toString())), TransportFixtures.transport(1))) {
         ResolvedImage resolved = withCredentials.resolve(reference, List.of(Platform.parse("linux/amd64")));
         assertEquals(Sha256.hash(raw), resolved.root().digest());
         Descriptor layer = resolved.images().get(0).layers().get(0);
@@ -57,7 +58,7 @@ class AuthenticatedRegistryTest {
       }
 
       try (RemoteRegistry anonymous = new RemoteRegistry(new RegistrySettings(Set.of(),
-          Map.of("HOME", dir.resolve("no-home").toString()), 1))) {
+          Map.of("HOME", dir.resolve("no-home").toString())), TransportFixtures.transport(1))) {
         RegistryException e = assertThrows(RegistryException.class, () -> anonymous.resolve(reference, List.of()));
         assertTrue(e.getMessage().contains("401") && e.getMessage().contains(reference.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("no credentials"), e.getMessage());
@@ -72,7 +73,7 @@ class AuthenticatedRegistryTest {
       Path wrong = Files.createDirectories(dir.resolve("wrong"));
       Files.writeString(wrong.resolve("config.json"), "{\"auths\": {\"" + registry.host() + "\": {\"auth\": \""
           + Base64.getEncoder().encodeToString((USER + ":nope").getBytes(StandardCharsets.UTF_8)) + "\"}}}");
-      try (RemoteRegistry wrongPassword = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of("DOCKER_CONFIG", wrong.toString()), 1))) {
+      try (RemoteRegistry wrongPassword = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of("DOCKER_CONFIG", wrong.toString())), TransportFixtures.transport(1))) {
         RegistryException e = assertThrows(RegistryException.class, () -> wrongPassword.resolve(reference, List.of()));
         assertTrue(e.getMessage().contains("401") && e.getMessage().contains("check the credentials"), e.getMessage());
       }

@@ -13,6 +13,7 @@ import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.lockfiles.spec.Platform;
 import dev.sealbuild.prep.baseimage.BaseImageFetcher;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ class BaseImageFetchTest {
   @BeforeEach
   void start() throws Exception {
     fake = new FakeRegistry();
-    registry = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of(), 1));
+    registry = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of()), TransportFixtures.transport(1));
     cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
     manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
         + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Sha256.hash(config) + "\",\"size\":" + config.length + "},"

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class HostileRegistryTest {
   @BeforeEach
   void start() throws Exception {
     fake = new FakeRegistry();
-    registry = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of(), 3));
+    registry = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of()), TransportFixtures.transport(3));
     fake.put("/v2/img/blobs/" + Sha256.hash(config), FakeRegistry.Reply.ok("application/octet-stream", config));
     fake.put("/v2/img/blobs/" + Sha256.hash(layer), FakeRegistry.Reply.ok("application/octet-stream", layer));
   }
@@ -77,7 +78,7 @@ class HostileRegistryTest {
     Path authFile = dir.resolve("auth.json");
     Files.writeString(authFile, "{\"auths\":{\"" + fake.host() + "\":{\"auth\":\""
         + Base64.getEncoder().encodeToString("robot:pw".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
-    try (RemoteRegistry withAuthFile = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of("REGISTRY_AUTH_FILE", authFile.toString()), 1))) {
+    try (RemoteRegistry withAuthFile = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of("REGISTRY_AUTH_FILE", authFile.toString())), TransportFixtures.transport(1))) {
       ResolvedImage resolved = withAuthFile.resolve(ref(":v1"), List.of(AMD64));
       assertEquals(Sha256.hash(bytes), resolved.root().digest());
       assertArrayEquals(config, resolved.images().get(0).configBytes());
@@ -169,6 +170,9 @@ class HostileRegistryTest {
     byte[] huge = new byte[ManifestClient.MAX_MANIFEST_BYTES + 10];
     java.util.Arrays.fill(huge, (byte) ' ');
     fake.put("/v2/img/manifests/big", FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, huge));
-    assertTrue(refused(ref(":big")).getMessage().contains("exceeds"));
+    dev.sealbuild.prep.http.TransportException e = assertThrows(dev.sealbuild.prep.http.TransportException.class,
+        () -> registry.resolve(ref(":big"), List.of(AMD64)));
+    assertTrue(e.getMessage().contains("for image " + ref(":big") + ": the response is larger than the limit of "
+        + ManifestClient.MAX_MANIFEST_BYTES + " bytes"), e.getMessage());
   }
 }

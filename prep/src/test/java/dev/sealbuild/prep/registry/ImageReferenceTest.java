@@ -61,7 +61,7 @@ class ImageReferenceTest {
 
   @Test
   void plainHttpOnlyForLoopbackAndListedHosts() {
-    RegistrySettings settings = new RegistrySettings(java.util.Set.of("mirror.internal:5000"), java.util.Map.of(), 1);
+    RegistrySettings settings = new RegistrySettings(java.util.Set.of("mirror.internal:5000"), java.util.Map.of());
     assertTrue(settings.allowsPlainHttp("127.0.0.1:5000"));
     assertTrue(settings.allowsPlainHttp("localhost"));
     assertTrue(settings.allowsPlainHttp("[::1]:5000"));

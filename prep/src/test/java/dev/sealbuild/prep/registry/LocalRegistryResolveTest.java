@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.prep.http.TransportFixtures;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +39,7 @@ class LocalRegistryResolveTest {
     registry = LocalRegistry.start(dir, null);
     registry.push(images.source("amd64"), "alpine:single", false, null);
     registry.push(images.source("multi"), "alpine:multi", true, null);
-    client = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of(), 2));
+    client = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of()), TransportFixtures.transport(2));
   }
 
   @AfterAll

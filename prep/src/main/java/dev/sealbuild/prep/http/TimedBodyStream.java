@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.fetch;
+package dev.sealbuild.prep.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,9 +18,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A response body as an InputStream with a read timeout, which the JDK's own
- * {@code BodyHandlers.ofInputStream()} lacks: a read that waits longer than {@code readTimeout} for
- * the next chunk fails with {@link HttpTimeoutException} and cancels the exchange. Only one chunk
+ * A response body as an InputStream with an idle timeout and a deadline, which the JDK's own
+ * {@code BodyHandlers.ofInputStream()} lacks: a read that waits longer than {@code idleTimeout} for
+ * the next chunk fails with {@link HttpTimeoutException}, and so does any read once the deadline
+ * (a {@link System#nanoTime()} value) has passed, with {@link DeadlineExceededException}; either
+ * cancels the exchange. Only one chunk
  * is requested at a time, so the body is never buffered in memory. Interrupting the reading thread
  * makes a waiting read fail with {@link InterruptedIOException} (used for cancellation).
  */
@@ -30,15 +32,26 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
   private record Failure(Throwable cause) {}
 
   private final BlockingQueue<Object> signals = new LinkedBlockingQueue<>();
-  private final Duration readTimeout;
+  private final Duration idleTimeout;
+  private final long deadlineNanos;
   private volatile Flow.Subscription subscription;
   private volatile boolean closed;
   private Iterator<ByteBuffer> chunk = Collections.emptyIterator();
   private ByteBuffer buffer;
   private boolean finished;
 
-  TimedBodyStream(Duration readTimeout) {
-    this.readTimeout = readTimeout;
+  TimedBodyStream(Duration idleTimeout, long deadlineNanos) {
+    this.idleTimeout = idleTimeout;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  /** The request ran past its overall deadline. */
+  static final class DeadlineExceededException extends HttpTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineExceededException(String message) {
+      super(message);
+    }
   }
 
   @Override
@@ -139,9 +152,15 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
   }
 
   private Object awaitSignal() throws IOException {
+    long untilDeadline = deadlineNanos - System.nanoTime();
+    if (untilDeadline <= 0) {
+      close();
+      throw new DeadlineExceededException("deadline");
+    }
+    long wait = Math.min(idleTimeout.toNanos(), untilDeadline);
     Object signal;
     try {
-      signal = signals.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      signal = signals.poll(wait, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();
@@ -149,7 +168,10 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
     }
     if (signal == null) {
       close();
-      throw new HttpTimeoutException("no data received for " + FetchFailures.seconds(readTimeout));
+      if (wait < idleTimeout.toNanos()) {
+        throw new DeadlineExceededException("deadline");
+      }
+      throw new HttpTimeoutException("no data received for " + Failures.seconds(idleTimeout));
     }
     return signal;
   }

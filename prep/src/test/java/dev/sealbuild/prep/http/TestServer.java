@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.fetch;
+package dev.sealbuild.prep.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -17,20 +17,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An HttpServer on 127.0.0.1 (random port) that counts requests per path and records request lines. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(16);
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   private final List<String> requestLines = new CopyOnWriteArrayList<>();
 
-  TestServer() throws IOException {
+  public TestServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.start();
   }
 
   /** Serves {@code handler} at exactly {@code path}; anything else under it is 404. */
-  TestServer route(String path, HttpHandler handler) {
+  public TestServer route(String path, HttpHandler handler) {
     server.createContext(path, exchange -> {
       requestLines.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
       hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
@@ -47,46 +47,32 @@ final class TestServer implements AutoCloseable {
     return this;
   }
 
-  /** Handles every request no other route takes (counted under "*"), e.g. as a forward proxy. */
-  TestServer catchAll(HttpHandler handler) {
-    server.createContext("/", exchange -> {
-      requestLines.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
-      hits.computeIfAbsent("*", p -> new AtomicInteger()).incrementAndGet();
-      try {
-        handler.handle(exchange);
-      } finally {
-        exchange.close();
-      }
-    });
-    return this;
-  }
-
-  TestServer serve(String path, byte[] body) {
+  public TestServer serve(String path, byte[] body) {
     return route(path, exchange -> respond(exchange, 200, body, "application/octet-stream"));
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port() + path);
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
-  int requests(String path) {
+  public int requests(String path) {
     AtomicInteger count = hits.get(path);
     return count == null ? 0 : count.get();
   }
 
-  int totalRequests() {
+  public int totalRequests() {
     return hits.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
-  List<String> requestLines() {
+  public List<String> requestLines() {
     return List.copyOf(requestLines);
   }
 
-  static void respond(HttpExchange exchange, int status, byte[] body, String contentType) throws IOException {
+  public static void respond(HttpExchange exchange, int status, byte[] body, String contentType) throws IOException {
     if (contentType != null) {
       exchange.getResponseHeaders().set("Content-Type", contentType);
     }

@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.fetch;
+package dev.sealbuild.prep.http;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,14 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection halfway through the body for its first {@code drops} connections, then serves the
  * body whole. Each connection serves one request.
  */
-final class DroppingServer implements AutoCloseable {
+public final class DroppingServer implements AutoCloseable {
   private final ServerSocket socket;
   private final byte[] body;
   private final int drops;
   private final AtomicInteger connections = new AtomicInteger();
   private final Thread acceptor;
 
-  DroppingServer(byte[] body, int drops) throws IOException {
+  public DroppingServer(byte[] body, int drops) throws IOException {
     this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.body = body;
     this.drops = drops;
@@ -31,11 +31,11 @@ final class DroppingServer implements AutoCloseable {
     acceptor.start();
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + socket.getLocalPort() + path);
   }
 
-  int connections() {
+  public int connections() {
     return connections.get();
   }
 

@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.fetch;
+package dev.sealbuild.prep.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,8 +20,8 @@ import java.util.Optional;
  * ({@code http://host[:port]}, port 80 by default) are supported, as by the JDK's HttpClient.
  */
 public final class EnvProxySelector extends ProxySelector {
-  /** A proxy's host and port, resolved only when a connection is made. */
-  public record ProxyAddress(String host, int port) {
+  /** A proxy's host and port (resolved only when a connection is made) and the variable that named it. */
+  public record ProxyAddress(String host, int port, String variable) {
     @Override
     public String toString() {
       return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
@@ -41,7 +41,7 @@ public final class EnvProxySelector extends ProxySelector {
   /**
    * Reads the proxy variables from {@code environment} (pass {@code System.getenv()} at the edge).
    *
-   * @throws FetchException naming the variable if a proxy value is unusable
+   * @throws TransportException naming the variable if a proxy value is unusable
    */
   public static EnvProxySelector fromEnvironment(Map<String, String> environment) {
     Objects.requireNonNull(environment, "environment");
@@ -100,7 +100,7 @@ public final class EnvProxySelector extends ProxySelector {
       throw invalid(name, "it is not a valid URL");
     }
     if (uri.getRawUserInfo() != null) {
-      throw new FetchException("proxy credentials in " + name
+      throw new TransportException(TransportException.Failure.INVALID, "proxy credentials in " + name
           + " are not supported; use a proxy that needs no login, or unset " + name);
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -114,10 +114,10 @@ public final class EnvProxySelector extends ProxySelector {
     if (host.startsWith("[") && host.endsWith("]")) {
       host = host.substring(1, host.length() - 1);
     }
-    return new ProxyAddress(host, uri.getPort() == -1 ? 80 : uri.getPort());
+    return new ProxyAddress(host, uri.getPort() == -1 ? 80 : uri.getPort(), name);
   }
 
-  private static FetchException invalid(String name, String why) {
-    return new FetchException("invalid proxy in " + name + ": " + why + "; expected http://HOST:PORT");
+  private static TransportException invalid(String name, String why) {
+    return new TransportException(TransportException.Failure.INVALID, "invalid proxy in " + name + ": " + why + "; expected http://HOST:PORT");
   }
 }

@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.fetch;
+package dev.sealbuild.prep.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

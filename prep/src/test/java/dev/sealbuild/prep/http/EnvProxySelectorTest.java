@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.fetch;
+package dev.sealbuild.prep.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EnvProxySelectorTest {
-  private static final EnvProxySelector.ProxyAddress PROXY = new EnvProxySelector.ProxyAddress("proxy.corp", 3128);
+  private static final EnvProxySelector.ProxyAddress PROXY = new EnvProxySelector.ProxyAddress("proxy.corp", 3128, "HTTP_PROXY");
 
   private static Optional<EnvProxySelector.ProxyAddress> proxyFor(String noProxy, String url) {
     return EnvProxySelector.fromEnvironment(Map.of(
@@ -30,9 +30,9 @@ class EnvProxySelectorTest {
     EnvProxySelector selector = EnvProxySelector.fromEnvironment(Map.of(
         "HTTP_PROXY", "http://plain.corp:8080", "https_proxy", "http://secure.corp:8443"));
 
-    assertEquals(Optional.of(new EnvProxySelector.ProxyAddress("plain.corp", 8080)),
+    assertEquals(Optional.of(new EnvProxySelector.ProxyAddress("plain.corp", 8080, "HTTP_PROXY")),
         selector.proxyFor(URI.create("http://deb.example/x")));
-    assertEquals(Optional.of(new EnvProxySelector.ProxyAddress("secure.corp", 8443)),
+    assertEquals(Optional.of(new EnvProxySelector.ProxyAddress("secure.corp", 8443, "https_proxy")),
         selector.proxyFor(URI.create("https://deb.example/x")));
   }
 
@@ -46,7 +46,7 @@ class EnvProxySelectorTest {
 
   @Test
   void proxyWithoutPortDefaultsToPort80() {
-    assertEquals(Optional.of(new EnvProxySelector.ProxyAddress("proxy.corp", 80)),
+    assertEquals(Optional.of(new EnvProxySelector.ProxyAddress("proxy.corp", 80, "http_proxy")),
         EnvProxySelector.fromEnvironment(Map.of("http_proxy", "proxy.corp")).proxyFor(URI.create("http://a.example/")));
   }
 
@@ -97,17 +97,17 @@ class EnvProxySelectorTest {
 
   @Test
   void unusableProxyValuesNameTheVariable() {
-    FetchException socks = assertThrows(FetchException.class,
+    TransportException socks = assertThrows(TransportException.class,
         () -> EnvProxySelector.fromEnvironment(Map.of("HTTPS_PROXY", "socks5://proxy.corp:1080")));
     assertEquals("invalid proxy in HTTPS_PROXY: only http:// proxies are supported, not socks5://;"
         + " expected http://HOST:PORT", socks.getMessage());
 
-    FetchException credentials = assertThrows(FetchException.class,
+    TransportException credentials = assertThrows(TransportException.class,
         () -> EnvProxySelector.fromEnvironment(Map.of("http_proxy", "http://user:s3cret@proxy.corp:3128")));
     assertTrue(credentials.getMessage().contains("http_proxy"), credentials.getMessage());
     assertFalse(credentials.getMessage().contains("s3cret"), "never echo a password");
 
-    FetchException garbage = assertThrows(FetchException.class,
+    TransportException garbage = assertThrows(TransportException.class,
         () -> EnvProxySelector.fromEnvironment(Map.of("HTTP_PROXY", "http://")));
     assertTrue(garbage.getMessage().startsWith("invalid proxy in HTTP_PROXY"), garbage.getMessage());
   }
