@@ -10,7 +10,7 @@ import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.source.BuildContext;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;

@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.image;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.json.CanonicalJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.sealbuild.builder.output;
 
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.Descriptor;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.json.CanonicalJson;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
