@@ -11,7 +11,7 @@ import dev.sealbuild.builder.output.OciLayoutWriter;
 import dev.sealbuild.builder.output.OutputTarget;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package dev.sealbuild.cli;
 
 import dev.sealbuild.formats.digest.Sha256;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.prep.registry.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.PlatformImage;
@@ -29,7 +29,7 @@ final class RegistryDownload {
     Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
     try (RemoteRegistry registry = new RemoteRegistry(settings)) {
       ResolvedImage resolved = registry.resolve(ref, platforms.stream()
-          .map(p -> new dev.sealbuild.prep.registry.Platform(p.os(), p.architecture(), p.variant())).toList());
+          .map(p -> new dev.sealbuild.formats.oci.Platform(p.os(), p.architecture(), p.variant())).toList());
       write(blobs, resolved.root().digest(), resolved.rootBytes());
       for (PlatformImage image : resolved.images()) {
         write(blobs, image.manifest().digest(), image.manifestBytes());

@@ -38,7 +38,7 @@ public enum MediaType {
 
   /** The type, or a one-line {@link OciFormatException} naming it and what sealbuild reads. */
   public static MediaType parse(String text) {
-    return find(text).orElseThrow(() -> new OciFormatException("unsupported media type '" + text
+    return find(text).orElseThrow(() -> new OciFormatException("unsupported media type '" + OciJson.printable(String.valueOf(text))
         + "': sealbuild reads OCI and Docker v2 manifests, indexes, configs and tar, tar+gzip or tar+zstd layers"));
   }
 
@@ -68,6 +68,22 @@ public enum MediaType {
       throw new OciFormatException("media type " + text + " is not a layer type");
     }
     return compression;
+  }
+
+  /** The OCI layer type for a layer compressed with {@code compression} (a Docker v2 layer's bytes are an OCI layer's). */
+  public static MediaType ociLayer(Compression compression) {
+    return switch (compression) {
+      case NONE -> OCI_LAYER;
+      case GZIP -> OCI_LAYER_GZIP;
+      case ZSTD -> OCI_LAYER_ZSTD;
+      case XZ -> throw new OciFormatException("OCI has no layer media type for xz-compressed tars");
+    };
+  }
+
+  /** A layer type sealbuild reads; a one-line error naming {@code what} for anything else (foreign, non-distributable). */
+  public static MediaType layer(String text, String what) {
+    return find(text).filter(MediaType::isLayer).orElseThrow(() -> new OciFormatException(what + " has media type "
+        + OciJson.printable(String.valueOf(text)) + ", which is not a layer sealbuild can read (tar, tar+gzip or tar+zstd, OCI or Docker v2)"));
   }
 
   @Override

@@ -26,12 +26,13 @@ public sealed interface OciDocument permits Manifest, Index {
     MediaType declaredType = declared == null ? null
         : MediaType.find(declared).filter(t -> t.isIndex() || t.isManifest()).orElse(null);
     if (own != null && !own.isEmpty() && declaredType != null && !own.equals(declaredType.toString())) {
-      throw new OciFormatException(what + " says mediaType " + own + " but was served/described as " + declared);
+      throw new OciFormatException(what + " says mediaType " + OciJson.printable(own) + " but was served/described as "
+          + declared);
     }
     MediaType type;
     if (own != null && !own.isEmpty()) {
       type = MediaType.find(own).filter(t -> t.isIndex() || t.isManifest())
-          .orElseThrow(() -> new OciFormatException(what + " has unsupported media type " + own
+          .orElseThrow(() -> new OciFormatException(what + " has unsupported media type " + OciJson.printable(own)
               + ": sealbuild reads OCI and Docker v2 manifests and indexes"));
     } else if (declaredType != null) {
       type = declaredType;

@@ -45,6 +45,16 @@ final class OciJson {
     return nl < 0 ? m : m.substring(0, nl);
   }
 
+  /** Text from hostile input, safe for a one-line message: controls and non-ASCII escaped, at most 100 characters. */
+  static String printable(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && out.length() < 100; i++) {
+      char c = text.charAt(i);
+      out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+    }
+    return out.length() < 100 ? out.toString() : out + "...";
+  }
+
   static String text(JsonNode node, String field, String what) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
@@ -68,7 +78,7 @@ final class OciJson {
     try {
       return Sha256.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new OciFormatException(what + " has an unusable digest '" + text + "': sealbuild reads sha256:<64 hex> digests");
+      throw new OciFormatException(what + " has digest '" + printable(text) + "', which is not sha256:<64 hex>");
     }
   }
 

@@ -131,7 +131,9 @@ class OciModelTest {
   void badInputIsOneLineNamingTheCulprit() {
     oneLine(() -> MediaType.parse("application/x-tar"), "unsupported media type 'application/x-tar'");
     oneLine(() -> OciDocument.parse(bytes(MANIFEST_TEXT.replace("sha256:" + "b".repeat(64), "sha256:beef")), null, "m.json"),
-        "m.json layers[0] has an unusable digest 'sha256:beef'");
+        "m.json layers[0] has digest 'sha256:beef', which is not sha256:<64 hex>");
+    oneLine(() -> OciDocument.parse(bytes(MANIFEST_TEXT.replace("sha256:" + "b".repeat(64), "sha256:\\n\\u001b[2J")), null, "m.json"),
+        "m.json layers[0] has digest 'sha256:\\u000a\\u001b[2J', which is not");
     oneLine(() -> OciDocument.parse(bytes("{\"schemaVersion\":2,\"manifests\":[],\"layers\":[]}"), null, "both.json"),
         "both.json has both 'manifests' and 'layers'/'config'");
     oneLine(() -> OciDocument.parse(bytes(MANIFEST_TEXT), MediaType.OCI_INDEX.toString(), "m.json"),

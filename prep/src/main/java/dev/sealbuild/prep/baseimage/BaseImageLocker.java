@@ -3,7 +3,7 @@ package dev.sealbuild.prep.baseimage;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.prep.registry.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.PlatformImage;
@@ -39,8 +39,8 @@ public final class BaseImageLocker {
 
   private LockedBaseImage resolve(String reference, List<Platform> platforms) {
     ImageReference parsed = ImageReference.parse(reference);
-    List<dev.sealbuild.prep.registry.Platform> wanted = platforms.stream()
-        .map(p -> new dev.sealbuild.prep.registry.Platform(p.os(), p.architecture(), p.variant())).toList();
+    List<dev.sealbuild.formats.oci.Platform> wanted = platforms.stream()
+        .map(p -> new dev.sealbuild.formats.oci.Platform(p.os(), p.architecture(), p.variant())).toList();
     ResolvedImage resolved = registry.resolve(parsed, wanted);
     List<LockedPlatformImage> images = new ArrayList<>();
     for (int i = 0; i < platforms.size(); i++) {

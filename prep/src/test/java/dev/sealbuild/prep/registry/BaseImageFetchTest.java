@@ -10,7 +10,7 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.prep.baseimage.BaseImageFetcher;
 import dev.sealbuild.prep.cache.CacheWriter;
 import java.nio.charset.StandardCharsets;
