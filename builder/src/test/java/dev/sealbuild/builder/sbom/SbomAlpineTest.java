@@ -209,6 +209,19 @@ class SbomAlpineTest {
     assertTrue(after.get("serialNumber").asText().matches("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   }
 
+  /** build image with SOURCE_DATE_EPOCH stamps the SBOM with that time, as it stamps the image. */
+  @Test
+  void theImagesEpochIsTheDocumentsCreationTime() throws Exception {
+    long epoch = 1_700_000_000L;
+    assertTrue(lock.sourceDateEpoch() != epoch, "the lock's own epoch differs");
+    JsonNode spdx = SbomTestKit.JSON.readTree(kit.generator().generate(spec, lock, kit.specDir, SbomFormat.SPDX_JSON, epoch));
+    JsonNode cdx = SbomTestKit.JSON.readTree(kit.generator().generate(spec, lock, kit.specDir, SbomFormat.CYCLONEDX_JSON, epoch));
+    assertEquals("2023-11-14T22:13:20Z", spdx.at("/creationInfo/created").asText());
+    assertEquals("2023-11-14T22:13:20Z", cdx.at("/metadata/timestamp").asText());
+    JsonNode byLock = SbomTestKit.JSON.readTree(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
+    assertEquals(java.time.Instant.ofEpochSecond(lock.sourceDateEpoch()).toString(), byLock.at("/creationInfo/created").asText());
+  }
+
   @Test
   void aPackageMissingFromTheCacheIsNamedWithWhatToDo() throws Exception {
     LockedPackage strace = packages.stream().filter(p -> p.name().equals("strace")).findFirst().orElseThrow();
