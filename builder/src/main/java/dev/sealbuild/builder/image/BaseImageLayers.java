@@ -143,12 +143,7 @@ public final class BaseImageLayers {
   }
 
   static ArchiveFormat format(String mediaType, String label) {
-    return switch (layerType(mediaType, label).compression()) {
-      case NONE -> ArchiveFormat.TAR;
-      case GZIP -> ArchiveFormat.TAR_GZIP;
-      case ZSTD -> ArchiveFormat.TAR_ZSTD;
-      case XZ -> ArchiveFormat.TAR_XZ;
-    };
+    return ArchiveFormat.of(layerType(mediaType, label).compression());
   }
 
   /** The same bytes under the OCI name: a Docker v2 layer is a plain or gzipped tar, exactly as OCI's. */

@@ -9,9 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** An image index (OCI) or manifest list (Docker v2), and the shape of an OCI layout's {@code index.json}. */
-public record Index(MediaType mediaType, List<Descriptor> manifests, Map<String, String> annotations)
-    implements OciDocument {
+/**
+ * An image index (OCI) or manifest list (Docker v2), and the shape of an OCI layout's {@code index.json}.
+ *
+ * @param artifactType null unless the index is an artifact
+ * @param subject null unless this index refers to another manifest (OCI 1.1)
+ */
+public record Index(MediaType mediaType, String artifactType, List<Descriptor> manifests, Descriptor subject,
+    Map<String, String> annotations) implements OciDocument {
   public Index {
     if (!Objects.requireNonNull(mediaType, "mediaType").isIndex()) {
       throw new OciFormatException("an index cannot have media type " + mediaType);
@@ -22,7 +27,7 @@ public record Index(MediaType mediaType, List<Descriptor> manifests, Map<String,
 
   /** An OCI image index. */
   public static Index of(List<Descriptor> manifests) {
-    return new Index(MediaType.OCI_INDEX, manifests, Map.of());
+    return new Index(MediaType.OCI_INDEX, null, manifests, null, Map.of());
   }
 
   static Index fromJson(MediaType mediaType, JsonNode json, String what) {
@@ -37,17 +42,25 @@ public record Index(MediaType mediaType, List<Descriptor> manifests, Map<String,
     for (JsonNode entry : json.get("manifests")) {
       manifests.add(Descriptor.fromJson(entry, what + " manifests[" + manifests.size() + "]"));
     }
-    return new Index(mediaType, manifests, OciJson.stringMap(json, "annotations", what));
+    Descriptor subject = json.hasNonNull("subject") ? Descriptor.fromJson(json.get("subject"), what + " subject") : null;
+    return new Index(mediaType, OciJson.text(json, "artifactType", what), manifests, subject,
+        OciJson.stringMap(json, "annotations", what));
   }
 
   @Override
   public ObjectNode toJson() {
     ObjectNode node = OciJson.MAPPER.createObjectNode();
     OciJson.putStrings(node, "annotations", annotations);
+    if (artifactType != null) {
+      node.put("artifactType", artifactType);
+    }
     ArrayNode array = node.putArray("manifests");
     manifests.forEach(m -> array.add(m.toJson()));
     node.put("mediaType", mediaType.toString());
     node.put("schemaVersion", 2);
+    if (subject != null) {
+      node.set("subject", subject.toJson());
+    }
     return node;
   }
 

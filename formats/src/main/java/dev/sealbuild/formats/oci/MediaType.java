@@ -42,6 +42,21 @@ public enum MediaType {
         + "': sealbuild reads OCI and Docker v2 manifests, indexes, configs and tar, tar+gzip or tar+zstd layers"));
   }
 
+  /** The Accept header for a registry's manifest endpoint: indexes first, then image manifests, OCI then Docker. */
+  public static String accept() {
+    return String.join(", ", OCI_INDEX.text, DOCKER_MANIFEST_LIST.text, OCI_MANIFEST.text, DOCKER_MANIFEST.text);
+  }
+
+  /** True when {@code text} is an index or image manifest type sealbuild reads. */
+  public static boolean isManifestOrIndex(String text) {
+    return find(text).filter(t -> t.isIndex() || t.isManifest()).isPresent();
+  }
+
+  /** True when {@code text} is an index type (OCI index, Docker manifest list). */
+  public static boolean isIndexType(String text) {
+    return find(text).filter(MediaType::isIndex).isPresent();
+  }
+
   public static Optional<MediaType> find(String text) {
     return Arrays.stream(values()).filter(t -> t.text.equals(text)).findFirst();
   }

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public sealed interface OciDocument permits Manifest, Index {
   MediaType mediaType();
 
+  /** The manifest this document refers to (an OCI 1.1 referrer), or null. */
+  Descriptor subject();
+
+  java.util.Map<String, String> annotations();
+
   ObjectNode toJson();
 
   byte[] toBytes();

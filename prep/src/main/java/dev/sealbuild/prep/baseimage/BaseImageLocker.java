@@ -4,7 +4,7 @@ import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.formats.oci.Platform;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.PlatformImage;
 import dev.sealbuild.prep.registry.Registry;

@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.blob.Blob;

@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.MediaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -51,7 +52,7 @@ final class ManifestClient {
     URI uri = manifestUri(ref, qualifier);
     HttpResponse<InputStream> response = exchange(ref, PULL, authorization -> {
       HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET()
-          .header("Accept", String.join(", ", MediaTypes.ACCEPTED)).header("User-Agent", "sealbuild");
+          .header("Accept", MediaType.accept()).header("User-Agent", "sealbuild");
       return withAuthorization(request, authorization);
     });
     int status = response.statusCode();
@@ -68,7 +69,7 @@ final class ManifestClient {
   Optional<Fetched> fetchIfPresent(ImageReference ref, String qualifier) {
     URI uri = manifestUri(ref, qualifier);
     HttpResponse<InputStream> response = exchange(ref, PULL, authorization -> withAuthorization(HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofMinutes(2)).GET().header("Accept", String.join(", ", MediaTypes.ACCEPTED))
+        .timeout(Duration.ofMinutes(2)).GET().header("Accept", MediaType.accept())
         .header("User-Agent", "sealbuild"), authorization));
     if (response.statusCode() == 404) {
       drain(response);
@@ -87,7 +88,7 @@ final class ManifestClient {
   boolean servesReferrers(ImageReference ref, String digest) {
     URI uri = URI.create(baseUrl(ref.registry()) + "/v2/" + ref.repository() + "/referrers/" + digest);
     HttpResponse<InputStream> response = exchange(ref, PULL, authorization -> withAuthorization(HttpRequest.newBuilder(uri)
-        .timeout(Duration.ofMinutes(1)).GET().header("Accept", MediaTypes.OCI_INDEX).header("User-Agent", "sealbuild"), authorization));
+        .timeout(Duration.ofMinutes(1)).GET().header("Accept", MediaType.OCI_INDEX.toString()).header("User-Agent", "sealbuild"), authorization));
     drain(response);
     return response.statusCode() == 200;
   }

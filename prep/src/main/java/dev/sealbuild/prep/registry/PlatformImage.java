@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.Platform;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.OutputStream;

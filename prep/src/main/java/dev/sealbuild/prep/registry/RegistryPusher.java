@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.digest.Sha256;
 import java.net.http.HttpClient;
 import java.time.Duration;

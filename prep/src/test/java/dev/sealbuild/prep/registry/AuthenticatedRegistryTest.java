@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.Platform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

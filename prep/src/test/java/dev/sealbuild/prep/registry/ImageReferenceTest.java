@@ -56,8 +56,8 @@ class ImageReferenceTest {
     assertFalse(Platform.parse("linux/arm/v7").matches(Platform.parse("linux/arm/v6")));
     assertFalse(arm64.matches(Platform.parse("linux/amd64")));
     assertEquals("linux/arm/v7", Platform.parse("linux/arm/v7").toString());
-    assertThrows(RegistryException.class, () -> Platform.parse("linux"));
-    assertThrows(RegistryException.class, () -> Platform.parse("linux/amd64/v1/x"));
+    assertThrows(dev.sealbuild.formats.oci.OciFormatException.class, () -> Platform.parse("linux"));
+    assertThrows(dev.sealbuild.formats.oci.OciFormatException.class, () -> Platform.parse("linux/amd64/v1/x"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.formats.oci.Platform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,7 +65,7 @@ class LocalRegistryResolveTest {
 
     assertEquals(Sha256.hash(raw), resolved.root().digest());
     assertArrayEquals(raw, resolved.rootBytes());
-    assertEquals(MediaTypes.OCI_MANIFEST, resolved.root().mediaType());
+    assertEquals(MediaType.OCI_MANIFEST.toString(), resolved.root().mediaType());
     assertFalse(resolved.isIndex());
     assertEquals(1, resolved.images().size());
     PlatformImage image = resolved.images().get(0);
