@@ -1,10 +1,9 @@
 package dev.sealbuild.builder.inspect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.builder.output.OutputTarget;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.DockerArchiveManifest;
 import dev.sealbuild.formats.oci.ImageConfig;
 import dev.sealbuild.formats.oci.Index;
 import dev.sealbuild.formats.oci.Manifest;
@@ -32,7 +31,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * before it is used.
  */
 public final class ImageReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
   private static final int MAX_ENTRIES = 100_000;
   private static final long MAX_JSON_BYTES = 8L << 20;
@@ -131,18 +129,19 @@ public final class ImageReader {
   }
 
   private StoredImage readDockerArchive(String location, Path dir) throws IOException {
-    JsonNode manifest = JSON.readTree(json(dir.resolve("manifest.json"), location + " manifest.json"));
-    if (manifest == null || !manifest.isArray() || manifest.size() != 1) {
-      throw new ImageReadException(location + " must hold exactly one image (manifest.json lists "
-          + (manifest == null ? 0 : manifest.size()) + ")");
+    String what = location + " " + DockerArchiveManifest.FILE;
+    byte[] manifestBytes = json(dir.resolve(DockerArchiveManifest.FILE), what);
+    List<DockerArchiveManifest> manifest = oci(() -> DockerArchiveManifest.parse(manifestBytes, what));
+    if (manifest.size() != 1) {
+      throw new ImageReadException(location + " must hold exactly one image (manifest.json lists " + manifest.size() + ")");
     }
-    JsonNode entry = manifest.get(0);
-    Path configFile = inside(dir, entry.path("Config").asText(), location);
-    byte[] configBytes = json(configFile, location + " " + entry.path("Config").asText());
-    ImageConfig config = oci(() -> ImageConfig.parse(configBytes, location + " " + entry.path("Config").asText()));
+    DockerArchiveManifest entry = manifest.get(0);
+    Path configFile = inside(dir, entry.config(), location);
+    byte[] configBytes = json(configFile, location + " " + entry.config());
+    ImageConfig config = oci(() -> ImageConfig.parse(configBytes, location + " " + entry.config()));
     List<StoredImage.Layer> layers = new ArrayList<>();
-    for (JsonNode name : entry.path("Layers")) {
-      Path file = inside(dir, name.asText(), location);
+    for (String name : entry.layers()) {
+      Path file = inside(dir, name, location);
       layers.add(new StoredImage.Layer(MediaType.OCI_LAYER.toString(), Sha256.hash(file), file));
     }
     return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(config.platform(), null,

@@ -2,9 +2,9 @@ package dev.sealbuild.builder.output;
 
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.DockerArchiveManifest;
 import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.formats.digest.Sha256;
-import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.formats.oci.Platform;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -53,11 +52,8 @@ public final class DockerArchiveWriter implements ImageWriter {
           layerNames.add(name);
         }
         tar.file(configName, image.blob(chosen.config().digest()));
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("Config", configName);
-        manifest.put("RepoTags", List.of(withTag(reference)));
-        manifest.put("Layers", layerNames);
-        tar.file("manifest.json", CanonicalJson.compact(List.of(manifest)));
+        tar.file(DockerArchiveManifest.FILE, DockerArchiveManifest.toBytes(
+            List.of(new DockerArchiveManifest(configName, List.of(withTag(reference)), layerNames))));
       }
     });
   }

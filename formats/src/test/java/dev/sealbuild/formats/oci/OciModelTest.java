@@ -153,6 +153,16 @@ class OciModelTest {
   }
 
   @Test
+  void aDockerArchiveManifestRoundTripsAsDockerSaveWritesIt() {
+    DockerArchiveManifest image = new DockerArchiveManifest("abc.json", List.of("app:latest"), List.of("l1.tar", "l2.tar"));
+    byte[] bytes = DockerArchiveManifest.toBytes(List.of(image));
+    assertEquals("[{\"Config\":\"abc.json\",\"Layers\":[\"l1.tar\",\"l2.tar\"],\"RepoTags\":[\"app:latest\"]}]",
+        new String(bytes, StandardCharsets.UTF_8));
+    assertEquals(List.of(image), DockerArchiveManifest.parse(bytes, "manifest.json"));
+    oneLine(() -> DockerArchiveManifest.parse(bytes("[{\"Layers\":[1]}]"), "manifest.json"), "manifest.json[0] has no 'Config'");
+  }
+
+  @Test
   void aDescriptorWithoutPlatformHasNone() {
     Descriptor d = Descriptor.fromJson(Descriptor.of(MediaType.OCI_CONFIG, CONFIG, 1).toJson(), "d");
     assertNull(d.platform());
