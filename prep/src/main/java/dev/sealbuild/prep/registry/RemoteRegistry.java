@@ -123,7 +123,6 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
   private PlatformImage imageOf(ImageReference reference, Descriptor descriptor, byte[] bytes,
                                 Manifest manifest, String what) {
     Descriptor config = manifest.config();
-    List<Descriptor> layers = manifest.layers();
     if (config.size() > MAX_CONFIG_BYTES) {
       throw new RegistryException("config " + config.digest() + " of " + what + " declares " + config.size()
           + " bytes, over the " + MAX_CONFIG_BYTES + " limit: refused");
@@ -131,7 +130,7 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     ByteArrayOutputStream configBytes = new ByteArrayOutputStream((int) config.size());
     fetchBlob(reference, config.digest(), config.size(), configBytes);
     Platform platform = configPlatform(configBytes.toByteArray(), "config " + config.digest() + " of " + what);
-    return new PlatformImage(platform, descriptor, bytes, config, configBytes.toByteArray(), layers);
+    return new PlatformImage(platform, descriptor, bytes, manifest, configBytes.toByteArray());
   }
 
   @Override
