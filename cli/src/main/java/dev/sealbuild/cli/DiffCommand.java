@@ -11,7 +11,7 @@ import java.io.IOException;
 import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.inspect.ImageDiff;
 import dev.sealbuild.builder.inspect.ImageReader;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.json.CanonicalJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -11,7 +11,7 @@ import dev.sealbuild.builder.output.OciLayoutWriter;
 import dev.sealbuild.builder.output.OutputTarget;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -116,7 +116,7 @@ final class ImageCommand implements Callable<Integer> {
       ProvenanceStatement statement = ProvenanceStatement.of(image, project.spec(), lock, run);
       if (!noAttach) {
         byte[] sbom = new SbomGenerator(cacheReader, DecompressionLimits.DEFAULT, VersionProvider.version())
-            .generate(project.spec(), lock, project.specDir(), SbomFormat.SPDX_JSON);
+            .generate(project.spec(), lock, project.specDir(), SbomFormat.SPDX_JSON, epoch);
         image = Referrers.attach(image, SPDX_JSON, sbom, epoch);
         byte[] document = new ProvenanceWriter().render(statement, key);
         image = Referrers.attach(image, key.isPresent() ? DSSE_ENVELOPE : DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, document, epoch);

@@ -2,7 +2,7 @@ package dev.sealbuild.cli;
 
 import dev.sealbuild.lockfiles.diff.LockDiff;
 import dev.sealbuild.lockfiles.diff.LockDiffText;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;

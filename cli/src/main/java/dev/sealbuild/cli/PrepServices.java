@@ -1,7 +1,7 @@
 package dev.sealbuild.cli;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.prep.fetch.DownloadedBlob;
@@ -23,7 +23,7 @@ import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.prep.baseimage.BaseImageFetcher;
 import dev.sealbuild.prep.baseimage.BaseImageLocker;
-import dev.sealbuild.prep.baseimage.LayerMediaTypes;
+import dev.sealbuild.prep.baseimage.LayerStreams;
 import dev.sealbuild.prep.packages.LockedBase;
 import dev.sealbuild.prep.registry.Registry;
 import dev.sealbuild.prep.registry.RegistrySettings;
@@ -172,7 +172,7 @@ final class PrepServices implements AutoCloseable {
     for (int i = 0; i < first.layers().size(); i++) {
       LockedDescriptor layer = first.layers().get(i);
       String label = "base image " + image.reference() + " layer " + (i + 1);
-      layers.add(new BaseApkDatabase.Layer(label, () -> LayerMediaTypes.decompress(
+      layers.add(new BaseApkDatabase.Layer(label, () -> LayerStreams.tar(
           Files.newInputStream(cache.layout().blob(layer.digest())), layer.mediaType(), label)));
     }
     return BaseApkDatabase.readLayers(layers);

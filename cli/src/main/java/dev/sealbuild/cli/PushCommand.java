@@ -10,7 +10,7 @@ import dev.sealbuild.prep.push.PushPlan;
 import dev.sealbuild.prep.push.PushResult;
 import dev.sealbuild.prep.push.PushSource;
 import dev.sealbuild.prep.registry.BlobPush;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.RegistryPusher;
 import dev.sealbuild.prep.registry.RegistrySettings;

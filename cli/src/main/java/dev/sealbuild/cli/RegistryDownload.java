@@ -1,9 +1,10 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.spec.Platform;
 import dev.sealbuild.prep.http.Transport;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.OciLayout;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.PlatformImage;
 import dev.sealbuild.prep.registry.RemoteRegistry;
@@ -11,10 +12,10 @@ import dev.sealbuild.prep.registry.RegistrySettings;
 import dev.sealbuild.prep.registry.ResolvedImage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Pulls an image from a registry into an OCI layout (every blob verified on the way), for commands that read images. */
 final class RegistryDownload {
@@ -29,8 +30,7 @@ final class RegistryDownload {
     ImageReference ref = ImageReference.parse(reference);
     Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
     try (RemoteRegistry registry = new RemoteRegistry(settings, Transport.fromEnvironment(settings.environment()))) {
-      ResolvedImage resolved = registry.resolve(ref, platforms.stream()
-          .map(p -> new dev.sealbuild.prep.registry.Platform(p.os(), p.architecture(), p.variant())).toList());
+      ResolvedImage resolved = registry.resolve(ref, platforms);
       write(blobs, resolved.root().digest(), resolved.rootBytes());
       for (PlatformImage image : resolved.images()) {
         write(blobs, image.manifest().digest(), image.manifestBytes());
@@ -44,11 +44,9 @@ final class RegistryDownload {
           }
         }
       }
-      Descriptor root = resolved.root();
-      Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-      Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + root.mediaType()
-          + "\",\"digest\":\"" + root.digest() + "\",\"size\":" + root.size()
-          + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"pulled\"}}]}", StandardCharsets.UTF_8);
+      Descriptor root = resolved.root().bare().withAnnotations(Map.of(OciLayout.REF_NAME, "pulled"));
+      Files.write(dir.resolve(OciLayout.LAYOUT_FILE), OciLayout.layoutFile());
+      Files.write(dir.resolve(OciLayout.INDEX_FILE), OciLayout.indexJson(List.of(root)));
     }
     return "oci:" + dir + ":pulled";
   }

@@ -1,5 +1,8 @@
 package dev.sealbuild.builder.archive;
 
+import dev.sealbuild.formats.compress.Compression;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.OciFormatException;
 import java.util.Locale;
 
 /** An archive type, declared by the source's file name; never guessed from the bytes. */
@@ -37,11 +40,20 @@ public enum ArchiveFormat {
    * is an {@link IllegalArgumentException} naming it.
    */
   public static ArchiveFormat ofLayer(String mediaType) {
-    return switch (mediaType) {
-      case "application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar" -> TAR;
-      case "application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip" -> TAR_GZIP;
-      case "application/vnd.oci.image.layer.v1.tar+zstd" -> TAR_ZSTD;
-      default -> throw new IllegalArgumentException("media type " + mediaType + " is not a layer sealbuild can read");
+    try {
+      return of(MediaType.layer(mediaType, "layer").compression());
+    } catch (OciFormatException e) {
+      throw new IllegalArgumentException("media type " + mediaType + " is not a layer sealbuild can read");
+    }
+  }
+
+  /** The tar format compressed as {@code compression} says. */
+  public static ArchiveFormat of(Compression compression) {
+    return switch (compression) {
+      case NONE -> TAR;
+      case GZIP -> TAR_GZIP;
+      case XZ -> TAR_XZ;
+      case ZSTD -> TAR_ZSTD;
     };
   }
 }

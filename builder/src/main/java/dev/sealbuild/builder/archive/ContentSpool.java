@@ -46,7 +46,7 @@ public final class ContentSpool implements Closeable {
       remaining -= n;
     }
     end = start + size;
-    return new Spooled(start, size, origin, dev.sealbuild.lockfiles.digest.Sha256.of(md.digest()));
+    return new Spooled(start, size, origin, dev.sealbuild.formats.digest.Sha256.of(md.digest()));
   }
 
   @Override
@@ -67,9 +67,9 @@ public final class ContentSpool implements Closeable {
     private final long offset;
     private final long size;
     private final String origin;
-    private final dev.sealbuild.lockfiles.digest.Sha256 digest;
+    private final dev.sealbuild.formats.digest.Sha256 digest;
 
-    Spooled(long offset, long size, String origin, dev.sealbuild.lockfiles.digest.Sha256 digest) {
+    Spooled(long offset, long size, String origin, dev.sealbuild.formats.digest.Sha256 digest) {
       this.offset = offset;
       this.size = size;
       this.origin = origin;
@@ -77,7 +77,7 @@ public final class ContentSpool implements Closeable {
     }
 
     @Override
-    public java.util.Optional<dev.sealbuild.lockfiles.digest.Sha256> knownDigest() {
+    public java.util.Optional<dev.sealbuild.formats.digest.Sha256> knownDigest() {
       return java.util.Optional.of(digest);
     }
 

@@ -9,14 +9,14 @@ import dev.sealbuild.builder.inspect.ImageReadException;
 import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
 import dev.sealbuild.builder.io.Printable;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ public final class Auditor {
   public AuditReport audit(StoredImage image, BuildSpec spec, Lockfile lock, Path specDir, long epoch, Path workDir) throws IOException {
     List<AuditedFile> files = new ArrayList<>();
     for (StoredImage.PlatformImage platformImage : image.platforms()) {
-      Platform platform = Platform.parse(platformImage.platform());
+      Platform platform = platformImage.platform();
       if (!spec.platforms().contains(platform)) {
         throw new ImageReadException(image.source() + " holds a " + platform + " image, which the spec does not build (it builds "
             + spec.platforms() + ")");
@@ -61,7 +61,7 @@ public final class Auditor {
       for (int i = 0; i < platformImage.layers().size(); i++) {
         StoredImage.Layer layer = platformImage.layers().get(i);
         Origin base = baseLayers.get(layer.digest().toString());
-        readLayer(platformImage.platform(), i + 1, layer, base, expected, ancestors, files);
+        readLayer(platform.toString(), i + 1, layer, base, expected, ancestors, files);
       }
     }
     return new AuditReport(image.source(), files);

@@ -1,15 +1,14 @@
 package dev.sealbuild.builder.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.builder.image.Descriptor;
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
 import dev.sealbuild.builder.io.Printable;
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.ImageConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.TreeSet;
 
 /** Compares an audited image with an offline rebuild, naming the first differing file (or config key) and why. */
 public final class Reproducer {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final DecompressionLimits limits;
 
   public Reproducer(DecompressionLimits limits) {
@@ -33,7 +31,7 @@ public final class Reproducer {
       return new Reproduction(true, rebuiltDigest, null);
     }
     for (StoredImage.PlatformImage image : audited.platforms()) {
-      BuiltImage.PlatformImage mine = rebuilt.platforms().get(Platform.parse(image.platform()));
+      BuiltImage.PlatformImage mine = rebuilt.platforms().get(image.platform());
       if (mine == null) {
         return new Reproduction(false, rebuiltDigest, "the image has a " + image.platform() + " image, which the rebuild does not");
       }
@@ -67,8 +65,8 @@ public final class Reproducer {
           + (image.layers().size() > mine.layers().size() ? " (layer " + (layers + 1) + " was added after the build)" : "");
     }
     if (!image.configDigest().equals(mine.config().digest())) {
-      JsonNode ours = JSON.readTree(Files.readAllBytes(rebuilt.blob(mine.config().digest())));
-      return "config differs: " + firstDifference("", image.config(), ours);
+      ImageConfig ours = ImageConfig.parse(Files.readAllBytes(rebuilt.blob(mine.config().digest())), "the rebuilt config");
+      return "config differs: " + firstDifference("", image.config().toJson(), ours.toJson());
     }
     return null;
   }

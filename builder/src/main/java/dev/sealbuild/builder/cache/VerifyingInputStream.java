@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.cache;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.builder.io.ObservingInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,5 @@
 package dev.sealbuild.builder.image;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.builder.archive.ArchiveFormat;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
@@ -10,7 +8,11 @@ import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.source.BuildContext;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.OciFormatException;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
@@ -34,7 +36,6 @@ import java.util.List;
 public final class BaseImageLayers {
   /** Base configs are small JSON; a bigger one is refused rather than parsed. */
   static final long MAX_CONFIG_BYTES = 8L << 20;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LockedBaseImage base;
   private final LockedPlatformImage image;
@@ -51,33 +52,29 @@ public final class BaseImageLayers {
   }
 
   /** The base config: parsed, checked to be this platform's and to list one diff_id per layer. */
-  public JsonNode config() throws IOException {
+  public ImageConfig config() throws IOException {
     LockedDescriptor config = image.config();
     String label = describe() + " config";
     if (config.size() > MAX_CONFIG_BYTES) {
       throw new LockException(label + " is " + config.size() + " bytes, over the " + MAX_CONFIG_BYTES + " limit");
     }
     byte[] bytes = context.cache().read(config.digest(), config.size(), label, true, InputStream::readAllBytes);
-    JsonNode json;
+    ImageConfig parsed;
     try {
-      json = JSON.readTree(bytes);
-    } catch (IOException e) {
-      throw new HostileInputException(label + " is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+      parsed = ImageConfig.parse(bytes, label);
+    } catch (OciFormatException e) {
+      throw new HostileInputException(e.getMessage());
     }
-    if (json == null || !json.isObject()) {
-      throw new HostileInputException(label + " is not a JSON object");
+    Platform platform = parsed.platform();
+    if (!platform.os().equals(image.platform().os()) || !platform.architecture().equals(image.platform().architecture())) {
+      throw new HostileInputException(label + " is for " + platform.os() + "/" + platform.architecture() + ", not "
+          + image.platform());
     }
-    String os = json.path("os").asText("");
-    String architecture = json.path("architecture").asText("");
-    if (!os.equals(image.platform().os()) || !architecture.equals(image.platform().architecture())) {
-      throw new HostileInputException(label + " is for " + os + "/" + architecture + ", not " + image.platform());
-    }
-    JsonNode diffIds = json.path("rootfs").path("diff_ids");
-    if (!diffIds.isArray() || diffIds.size() != image.layers().size()) {
-      throw new HostileInputException(label + " lists " + (diffIds.isArray() ? diffIds.size() : 0) + " diff_ids for "
+    if (parsed.diffIds().size() != image.layers().size()) {
+      throw new HostileInputException(label + " lists " + parsed.diffIds().size() + " diff_ids for "
           + image.layers().size() + " layers");
     }
-    return json;
+    return parsed;
   }
 
   /**
@@ -85,14 +82,13 @@ public final class BaseImageLayers {
    * the blobs into {@code blobsDir} (null: copy nothing, as a replay does). Returns the layers as the new manifest
    * lists them.
    */
-  public List<LayerBlob> addTo(ImageTree tree, JsonNode config, Path blobsDir) throws IOException {
-    JsonNode diffIds = config.path("rootfs").path("diff_ids");
-    JsonNode history = config.path("history");
+  public List<LayerBlob> addTo(ImageTree tree, ImageConfig config, Path blobsDir) throws IOException {
+    List<ImageConfig.History> history = config.history();
     List<LayerBlob> layers = new ArrayList<>();
     for (int i = 0; i < image.layers().size(); i++) {
       LockedDescriptor layer = image.layers().get(i);
       String label = describe() + " layer " + (i + 1) + " (" + layer.digest() + ")";
-      Sha256 diffId = parseDiffId(diffIds.get(i), label);
+      Sha256 diffId = config.diffIds().get(i);
       long uncompressed = ingest(tree, layer, diffId, label);
       Path target = blobsDir == null ? null : blobsDir.resolve(layer.digest().hex());
       if (target != null && !Files.exists(target)) {
@@ -147,40 +143,31 @@ public final class BaseImageLayers {
   }
 
   static ArchiveFormat format(String mediaType, String label) {
-    try {
-      return ArchiveFormat.ofLayer(mediaType);
-    } catch (IllegalArgumentException e) {
-      throw new LockException(label + ": " + e.getMessage() + "; sealbuild cannot build on it");
-    }
+    return ArchiveFormat.of(layerType(mediaType, label).compression());
   }
 
   /** The same bytes under the OCI name: a Docker v2 layer is a plain or gzipped tar, exactly as OCI's. */
   static String ociMediaType(String mediaType, String label) {
-    return switch (format(mediaType, label)) {
-      case TAR -> "application/vnd.oci.image.layer.v1.tar";
-      case TAR_GZIP -> LayerBlob.OCI_TAR_GZIP;
-      case TAR_ZSTD -> "application/vnd.oci.image.layer.v1.tar+zstd";
-      default -> throw new IllegalStateException(mediaType);
-    };
+    return MediaType.ociLayer(layerType(mediaType, label).compression()).toString();
   }
 
-  private static Sha256 parseDiffId(JsonNode node, String label) {
+  private static MediaType layerType(String mediaType, String label) {
     try {
-      return Sha256.parse(node.asText());
-    } catch (IllegalArgumentException e) {
-      throw new HostileInputException(label + ": the base config's diff_id '" + node.asText() + "' is not a sha256 digest");
+      return MediaType.layer(mediaType, label);
+    } catch (OciFormatException e) {
+      throw new LockException(e.getMessage() + "; sealbuild cannot build on it");
     }
   }
 
   /** The base's own history line for layer {@code index} (skipping empty_layer entries), when it has one. */
-  private static String createdBy(JsonNode history, int index) {
+  private static String createdBy(List<ImageConfig.History> history, int index) {
     int seen = 0;
-    for (JsonNode h : history) {
-      if (h.path("empty_layer").asBoolean(false)) {
+    for (ImageConfig.History h : history) {
+      if (h.emptyLayer()) {
         continue;
       }
       if (seen++ == index) {
-        return h.path("created_by").asText("");
+        return h.createdBy() == null ? "" : h.createdBy();
       }
     }
     return "";

@@ -1,7 +1,8 @@
 package dev.sealbuild.builder.image;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.Platform;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -15,9 +15,12 @@ import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.source.LocalCopySource;
 import dev.sealbuild.builder.source.RemoteFileSource;
 import dev.sealbuild.builder.source.RootfsLayerSource;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.Index;
+import dev.sealbuild.formats.oci.Manifest;
+import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
@@ -25,7 +28,7 @@ import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.LayerStrategy;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +89,7 @@ public final class ImageAssembler {
    * ({@code added}): a base rootfs, then packages, pinned files and local copies, squashed into one layer or one
    * layer per source.
    */
-  private record PlatformLayers(JsonNode baseConfig, List<LayerBlob> base, List<LayerBlob> added) {
+  private record PlatformLayers(ImageConfig baseConfig, List<LayerBlob> base, List<LayerBlob> added) {
     List<LayerBlob> all() {
       List<LayerBlob> all = new ArrayList<>(base);
       all.addAll(added);
@@ -177,7 +180,7 @@ public final class ImageAssembler {
     List<LayerBlob> layers = new ArrayList<>();
     ImageTree tree = new ImageTree(base != null ? base.describe() : "sealbuild", context.epoch(), MAX_IMAGE_ENTRIES);
     steps.treeCreated(tree);
-    JsonNode baseConfig = null;
+    ImageConfig baseConfig = null;
     List<LayerBlob> baseLayers = List.of();
     if (lock.baseImage() != null) {
       BaseImageLayers image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
@@ -302,24 +305,16 @@ public final class ImageAssembler {
       List<LayerBlob> layers = platformLayers.all();
       List<Sha256> diffIds = layers.stream().map(LayerBlob::diffId).toList();
       List<String> history = platformLayers.added().stream().map(LayerBlob::createdBy).toList();
-      List<Descriptor> layerDescriptors = layers.stream()
-          .map(l -> new Descriptor(l.mediaType(), l.digest(), l.size(), null, null)).toList();
+      List<Descriptor> layerDescriptors = layers.stream().map(l -> Descriptor.of(l.mediaType(), l.digest(), l.size())).toList();
       layers.forEach(l -> blobs.add(l.digest()));
-      byte[] configBytes = CanonicalJson.compact(ImageConfigDocument.build(spec.config(), platformLayers.baseConfig(), platform, diffIds, history, epoch));
-      Descriptor config = writeBlob(stagingDir, MediaTypes.IMAGE_CONFIG, configBytes, null);
-      Map<String, Object> manifest = new LinkedHashMap<>();
-      manifest.put("schemaVersion", 2);
-      manifest.put("mediaType", MediaTypes.IMAGE_MANIFEST);
-      manifest.put("config", config);
-      manifest.put("layers", layerDescriptors);
-      if (lock.baseImage() != null) {
-        // OCI's pre-defined annotations for "the image this one is built on"; registries use them to mount blobs.
-        manifest.put("annotations", Map.of(
-            "org.opencontainers.image.base.name", lock.baseImage().reference(),
-            "org.opencontainers.image.base.digest", lock.baseImage().platform(platform).orElseThrow().manifest().digest().toString()));
-      }
-      Descriptor manifestDescriptor = writeBlob(stagingDir, MediaTypes.IMAGE_MANIFEST, CanonicalJson.compact(manifest),
-          ImageConfigDocument.platformMap(platform));
+      ImageConfig imageConfig = ImageConfigDocument.build(spec.config(), platformLayers.baseConfig(), platform, diffIds, history, epoch);
+      Descriptor config = writeBlob(stagingDir, MediaType.OCI_CONFIG, imageConfig.toBytes());
+      // OCI's pre-defined annotations for "the image this one is built on"; registries use them to mount blobs.
+      Map<String, String> annotations = lock.baseImage() == null ? Map.of() : Map.of(
+          "org.opencontainers.image.base.name", lock.baseImage().reference(),
+          "org.opencontainers.image.base.digest", lock.baseImage().platform(platform).orElseThrow().manifest().digest().toString());
+      Manifest manifest = Manifest.image(config, layerDescriptors, annotations);
+      Descriptor manifestDescriptor = writeBlob(stagingDir, MediaType.OCI_MANIFEST, manifest.toBytes()).withPlatform(platform);
       blobs.add(config.digest());
       blobs.add(manifestDescriptor.digest());
       platforms.put(platform, new BuiltImage.PlatformImage(manifestDescriptor, config, layerDescriptors, diffIds,
@@ -329,20 +324,16 @@ public final class ImageAssembler {
     if (platforms.size() == 1) {
       root = platforms.values().iterator().next().manifest();
     } else {
-      Map<String, Object> index = new LinkedHashMap<>();
-      index.put("schemaVersion", 2);
-      index.put("mediaType", MediaTypes.IMAGE_INDEX);
-      index.put("manifests", platforms.values().stream().map(BuiltImage.PlatformImage::manifest).toList());
-      root = writeBlob(stagingDir, MediaTypes.IMAGE_INDEX, CanonicalJson.compact(index), null);
+      Index index = Index.of(platforms.values().stream().map(BuiltImage.PlatformImage::manifest).toList());
+      root = writeBlob(stagingDir, MediaType.OCI_INDEX, index.toBytes());
       blobs.add(root.digest());
     }
     return new BuiltImage(stagingDir, root, platforms, List.copyOf(blobs));
   }
 
-  private static Descriptor writeBlob(Path stagingDir, String mediaType, byte[] bytes, Map<String, String> platform)
-      throws IOException {
+  private static Descriptor writeBlob(Path stagingDir, MediaType mediaType, byte[] bytes) throws IOException {
     Sha256 digest = Sha256.hash(bytes);
     Files.write(stagingDir.resolve("blobs").resolve("sha256").resolve(digest.hex()), bytes);
-    return new Descriptor(mediaType, digest, bytes.length, platform, null);
+    return Descriptor.of(mediaType, digest, bytes.length);
   }
 }

@@ -2,9 +2,11 @@ package dev.sealbuild.builder.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.json.CanonicalJson;
+import dev.sealbuild.formats.oci.ImageConfig;
 import dev.sealbuild.lockfiles.spec.ImageConfigSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,14 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Builds the OCI image config JSON document (as a map for canonical serialization). */
+/** Builds an image's OCI config from the spec, on top of a base image's config when there is one. */
 public final class ImageConfigDocument {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = CanonicalJson.mapper();
 
   private ImageConfigDocument() {}
 
-  public static Map<String, Object> build(ImageConfigSpec spec, Platform platform, List<Sha256> diffIds,
-      List<String> history, long epoch) {
+  public static ImageConfig build(ImageConfigSpec spec, Platform platform, List<Sha256> diffIds, List<String> history,
+      long epoch) {
     return build(spec, null, platform, diffIds, history, epoch);
   }
 
@@ -28,31 +30,21 @@ public final class ImageConfigDocument {
    * spec key by key (see docs/spec.md, "Config inheritance"), the base's history followed by one entry per added
    * layer, and {@code diffIds} (the base's, then the added layers').
    */
-  public static Map<String, Object> build(ImageConfigSpec spec, JsonNode base, Platform platform, List<Sha256> diffIds,
+  public static ImageConfig build(ImageConfigSpec spec, ImageConfig base, Platform platform, List<Sha256> diffIds,
       List<String> history, long epoch) {
     String created = Instant.ofEpochSecond(epoch).toString();
     Map<String, Object> config = new TreeMap<>(own(spec));
     if (base != null) {
-      config = merge(inherited(base.path("config")), spec, config);
+      config = merge(inherited(base.config()), spec, config);
     }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("created", created);
-    doc.put("architecture", platform.architecture());
-    if (platform.variant() != null) {
-      doc.put("variant", platform.variant());
-    }
-    doc.put("os", platform.os());
-    doc.put("config", config);
-    doc.put("rootfs", Map.of("type", "layers", "diff_ids", diffIds.stream().map(Sha256::toString).toList()));
-    List<Object> hist = new ArrayList<>();
-    if (base != null && base.path("history").isArray()) {
-      base.path("history").forEach(h -> hist.add(JSON.convertValue(h, Object.class)));
+    List<ImageConfig.History> entries = new ArrayList<>();
+    if (base != null) {
+      entries.addAll(base.history());
     }
     for (String h : history) {
-      hist.add(Map.of("created", created, "created_by", h));
+      entries.add(new ImageConfig.History(created, h));
     }
-    doc.put("history", hist);
-    return doc;
+    return new ImageConfig(created, platform, JSON.valueToTree(config), diffIds, entries, null);
   }
 
   /** The runtime config keys the spec sets, in OCI names. */
@@ -142,15 +134,5 @@ public final class ImageConfigDocument {
     }
     remaining.forEach((k, v) -> env.add(k + "=" + v));
     return env;
-  }
-
-  public static Map<String, String> platformMap(Platform platform) {
-    Map<String, String> p = new TreeMap<>();
-    p.put("architecture", platform.architecture());
-    p.put("os", platform.os());
-    if (platform.variant() != null) {
-      p.put("variant", platform.variant());
-    }
-    return p;
   }
 }

@@ -2,7 +2,7 @@ package dev.sealbuild.builder.inspect;
 
 import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.io.Printable;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package dev.sealbuild.builder.inspect;
 
 import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +30,10 @@ public record ImageDiff(String fromDigest, String toDigest, List<PlatformDiff> p
 
   public static ImageDiff between(StoredImage from, StoredImage to, DecompressionLimits limits) throws IOException {
     List<PlatformDiff> platforms = new ArrayList<>();
-    List<String> names = new ArrayList<>();
+    List<Platform> names = new ArrayList<>();
     from.platforms().forEach(p -> names.add(p.platform()));
     to.platforms().stream().map(StoredImage.PlatformImage::platform).filter(p -> !names.contains(p)).forEach(names::add);
-    for (String platform : names) {
+    for (Platform platform : names) {
       StoredImage.PlatformImage a = from.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
       StoredImage.PlatformImage b = to.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
       ImageContents ca = a == null ? new ImageContents(Map.of(), Map.of(), Map.of()) : ImageContents.of(a, limits);
@@ -50,7 +51,7 @@ public record ImageDiff(String fromDigest, String toDigest, List<PlatformDiff> p
         }
         change("/" + path, x == null ? null : x.describe(), y == null ? null : y.describe(), files);
       }
-      platforms.add(new PlatformDiff(platform, a == null ? null : a.baseDigest(), b == null ? null : b.baseDigest(), packages, files));
+      platforms.add(new PlatformDiff(platform.toString(), a == null ? null : a.baseDigest(), b == null ? null : b.baseDigest(), packages, files));
     }
     return new ImageDiff(from.root() == null ? null : from.root().toString(), to.root() == null ? null : to.root().toString(), platforms);
   }

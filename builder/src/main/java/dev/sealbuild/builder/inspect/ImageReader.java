@@ -1,9 +1,17 @@
 package dev.sealbuild.builder.inspect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.builder.output.OutputTarget;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.DockerArchiveManifest;
+import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.Index;
+import dev.sealbuild.formats.oci.Manifest;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.OciDocument;
+import dev.sealbuild.formats.oci.OciFormatException;
+import dev.sealbuild.formats.oci.OciLayout;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,11 +31,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * before it is used.
  */
 public final class ImageReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*");
   private static final int MAX_ENTRIES = 100_000;
   private static final long MAX_JSON_BYTES = 8L << 20;
-  private static final String REF_NAME = "org.opencontainers.image.ref.name";
 
   private final Path workDir;
 
@@ -46,24 +52,24 @@ public final class ImageReader {
   }
 
   private StoredImage readLayout(String location, Path layout, String tag) throws IOException {
-    if (!Files.isRegularFile(layout.resolve("index.json"))) {
+    if (!Files.isRegularFile(layout.resolve(OciLayout.INDEX_FILE))) {
       throw new ImageReadException(location + " is not an OCI image layout (no index.json)");
     }
-    JsonNode index = json(layout.resolve("index.json"), location + " index.json");
-    List<JsonNode> images = new ArrayList<>();
-    List<JsonNode> artifacts = new ArrayList<>();
+    String indexWhat = location + " index.json";
+    byte[] indexBytes = json(layout.resolve(OciLayout.INDEX_FILE), indexWhat);
+    Index index = oci(() -> OciLayout.readIndex(indexBytes, indexWhat));
+    List<Descriptor> images = new ArrayList<>();
+    List<Descriptor> artifacts = new ArrayList<>();
     List<String> tags = new ArrayList<>();
-    for (JsonNode m : index.path("manifests")) {
-      String mediaType = m.path("mediaType").asText();
-      if (m.has("artifactType")) {
+    for (Descriptor m : index.manifests()) {
+      if (m.artifactType() != null) {
         artifacts.add(m); // an OCI 1.1 referrer (SBOM, provenance) beside the image, not an image
         continue;
       }
-      if (!(mediaType.endsWith("image.index.v1+json") || mediaType.endsWith("image.manifest.v1+json")
-          || mediaType.endsWith("manifest.list.v2+json") || mediaType.endsWith("distribution.manifest.v2+json"))) {
+      if (m.knownType().filter(t -> t.isIndex() || t.isManifest()).isEmpty()) {
         continue;
       }
-      String name = m.path("annotations").path(REF_NAME).asText(null);
+      String name = m.annotations().get(OciLayout.REF_NAME);
       if (name != null) {
         tags.add(name);
       }
@@ -75,77 +81,71 @@ public final class ImageReader {
       throw new ImageReadException(location + (images.isEmpty() ? " has no image" + (tag == null ? "" : " tagged " + tag)
           : " holds several images") + "; name one of its tags: " + (tags.isEmpty() ? "(none)" : String.join(", ", tags)));
     }
-    JsonNode top = images.get(0);
-    Sha256 root = digest(top.path("digest").asText(), location);
-    JsonNode rootDoc = blobJson(layout, root, top.path("size").asLong(-1), location);
+    Descriptor top = images.get(0);
+    OciDocument rootDoc = document(layout, top, location);
     List<StoredImage.PlatformImage> platforms = new ArrayList<>();
-    if (rootDoc.has("manifests")) {
-      for (JsonNode entry : rootDoc.path("manifests")) {
-        if (entry.has("platform") && entry.path("mediaType").asText().contains("manifest")) {
-          JsonNode p = entry.path("platform");
-          String platform = p.path("os").asText() + "/" + p.path("architecture").asText()
-              + (p.has("variant") ? "/" + p.path("variant").asText() : "");
-          Sha256 manifest = digest(entry.path("digest").asText(), location);
-          platforms.add(platformImage(layout, location, platform, manifest, blobJson(layout, manifest, entry.path("size").asLong(-1), location)));
+    if (rootDoc instanceof Index rootIndex) {
+      for (Descriptor entry : rootIndex.manifests()) {
+        if (entry.platform() != null && entry.knownType().filter(MediaType::isManifest).isPresent()) {
+          Manifest manifest = (Manifest) document(layout, entry, location);
+          platforms.add(platformImage(layout, location, entry.platform(), entry.digest(), manifest));
         }
       }
     } else {
-      platforms.add(platformImage(layout, location, null, root, rootDoc));
+      platforms.add(platformImage(layout, location, null, top.digest(), (Manifest) rootDoc));
     }
-    return new StoredImage(location, root, platforms, referrers(layout, location, root, artifacts));
+    return new StoredImage(location, top.digest(), platforms, referrers(layout, location, top.digest(), artifacts));
   }
 
-  private static List<StoredImage.Referrer> referrers(Path layout, String location, Sha256 root, List<JsonNode> artifacts)
+  private static List<StoredImage.Referrer> referrers(Path layout, String location, Sha256 root, List<Descriptor> artifacts)
       throws IOException {
     List<StoredImage.Referrer> referrers = new ArrayList<>();
-    for (JsonNode a : artifacts) {
-      Sha256 digest = digest(a.path("digest").asText(), location);
-      JsonNode manifest = blobJson(layout, digest, a.path("size").asLong(-1), location);
-      if (!root.toString().equals(manifest.path("subject").path("digest").asText()) || manifest.path("layers").size() != 1) {
+    for (Descriptor a : artifacts) {
+      if (!(document(layout, a, location) instanceof Manifest manifest) || manifest.subject() == null
+          || !root.equals(manifest.subject().digest()) || manifest.layers().size() != 1) {
         continue;
       }
-      JsonNode layer = manifest.path("layers").get(0);
-      Path document = checkedBlob(layout, digest(layer.path("digest").asText(), location), layer.path("size").asLong(-1), location);
-      referrers.add(new StoredImage.Referrer(manifest.path("artifactType").asText(a.path("artifactType").asText()), digest, document));
+      Descriptor layer = manifest.layers().get(0);
+      Path document = checkedBlob(layout, layer.digest(), layer.size(), location);
+      referrers.add(new StoredImage.Referrer(manifest.artifactType() != null ? manifest.artifactType() : a.artifactType(),
+          a.digest(), document));
     }
     return referrers;
   }
 
-  private StoredImage.PlatformImage platformImage(Path layout, String location, String platform, Sha256 manifestDigest, JsonNode manifest)
-      throws IOException {
-    JsonNode configDescriptor = manifest.path("config");
-    Sha256 configDigest = digest(configDescriptor.path("digest").asText(), location);
-    JsonNode config = blobJson(layout, configDigest, configDescriptor.path("size").asLong(-1), location);
-    String own = config.path("os").asText() + "/" + config.path("architecture").asText()
-        + (config.has("variant") ? "/" + config.path("variant").asText() : "");
+  private StoredImage.PlatformImage platformImage(Path layout, String location, Platform platform, Sha256 manifestDigest,
+      Manifest manifest) throws IOException {
+    Descriptor configDescriptor = manifest.config();
+    String what = location + " blob " + configDescriptor.digest();
+    byte[] bytes = json(checkedBlob(layout, configDescriptor.digest(), configDescriptor.size(), location), what);
+    ImageConfig config = oci(() -> ImageConfig.parse(bytes, what));
     List<StoredImage.Layer> layers = new ArrayList<>();
-    for (JsonNode l : manifest.path("layers")) {
-      Sha256 digest = digest(l.path("digest").asText(), location);
-      Path file = checkedBlob(layout, digest, l.path("size").asLong(-1), location);
-      layers.add(new StoredImage.Layer(l.path("mediaType").asText(), digest, file));
+    for (Descriptor l : manifest.layers()) {
+      Path file = checkedBlob(layout, l.digest(), l.size(), location);
+      layers.add(new StoredImage.Layer(l.mediaType(), l.digest(), file));
     }
-    return new StoredImage.PlatformImage(platform != null ? platform : own, manifestDigest, configDigest, config, layers,
-        manifest.path("annotations").path("org.opencontainers.image.base.digest").asText(null));
+    return new StoredImage.PlatformImage(platform != null ? platform : config.platform(), manifestDigest,
+        configDescriptor.digest(), config, layers, manifest.annotations().get("org.opencontainers.image.base.digest"));
   }
 
   private StoredImage readDockerArchive(String location, Path dir) throws IOException {
-    JsonNode manifest = json(dir.resolve("manifest.json"), location + " manifest.json");
-    if (!manifest.isArray() || manifest.size() != 1) {
+    String what = location + " " + DockerArchiveManifest.FILE;
+    byte[] manifestBytes = json(dir.resolve(DockerArchiveManifest.FILE), what);
+    List<DockerArchiveManifest> manifest = oci(() -> DockerArchiveManifest.parse(manifestBytes, what));
+    if (manifest.size() != 1) {
       throw new ImageReadException(location + " must hold exactly one image (manifest.json lists " + manifest.size() + ")");
     }
-    JsonNode entry = manifest.get(0);
-    Path configFile = inside(dir, entry.path("Config").asText(), location);
-    byte[] configBytes = Files.readAllBytes(configFile);
-    JsonNode config = JSON.readTree(configBytes);
-    String platform = config.path("os").asText() + "/" + config.path("architecture").asText()
-        + (config.has("variant") ? "/" + config.path("variant").asText() : "");
+    DockerArchiveManifest entry = manifest.get(0);
+    Path configFile = inside(dir, entry.config(), location);
+    byte[] configBytes = json(configFile, location + " " + entry.config());
+    ImageConfig config = oci(() -> ImageConfig.parse(configBytes, location + " " + entry.config()));
     List<StoredImage.Layer> layers = new ArrayList<>();
-    for (JsonNode name : entry.path("Layers")) {
-      Path file = inside(dir, name.asText(), location);
-      layers.add(new StoredImage.Layer("application/vnd.oci.image.layer.v1.tar", Sha256.hash(file), file));
+    for (String name : entry.layers()) {
+      Path file = inside(dir, name, location);
+      layers.add(new StoredImage.Layer(MediaType.OCI_LAYER.toString(), Sha256.hash(file), file));
     }
-    return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(platform, null, Sha256.hash(configBytes), config, layers, null)),
-        List.of());
+    return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(config.platform(), null,
+        Sha256.hash(configBytes), config, layers, null)), List.of());
   }
 
   /** Unpacks an archive's regular files into a fresh directory; any other entry or an unsafe name is refused. */
@@ -202,29 +202,29 @@ public final class ImageReader {
     return file;
   }
 
-  private static JsonNode blobJson(Path layout, Sha256 digest, long size, String location) throws IOException {
-    return json(checkedBlob(layout, digest, size, location), location + " blob " + digest);
+  /** The manifest or index {@code descriptor} points at, checked against its digest and size. */
+  private static OciDocument document(Path layout, Descriptor descriptor, String location) throws IOException {
+    String what = location + " blob " + descriptor.digest();
+    byte[] bytes = json(checkedBlob(layout, descriptor.digest(), descriptor.size(), location), what);
+    return oci(() -> OciDocument.parse(bytes, descriptor.mediaType(), what));
   }
 
-  private static JsonNode json(Path file, String what) throws IOException {
+  private static byte[] json(Path file, String what) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new ImageReadException(what + " is missing");
     }
     if (Files.size(file) > MAX_JSON_BYTES) {
       throw new ImageReadException(what + " is larger than " + MAX_JSON_BYTES + " bytes; refused");
     }
-    try {
-      return JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new ImageReadException(what + " is not JSON");
-    }
+    return Files.readAllBytes(file);
   }
 
-  private static Sha256 digest(String text, String location) {
+  /** OCI model errors (bad digest, not JSON, ambiguous document) as this reader's one-line error. */
+  private static <T> T oci(java.util.function.Supplier<T> read) {
     try {
-      return Sha256.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ImageReadException(location + " names digest '" + printable(text) + "', which is not sha256:<64 hex>");
+      return read.get();
+    } catch (OciFormatException e) {
+      throw new ImageReadException(e.getMessage());
     }
   }
 

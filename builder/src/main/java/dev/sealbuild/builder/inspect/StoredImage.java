@@ -1,7 +1,8 @@
 package dev.sealbuild.builder.inspect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.Platform;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public record StoredImage(String source, Sha256 root, List<PlatformImage> platfo
    * One platform's image. {@code manifest} is null for a docker-archive; {@code baseDigest} is the manifest's
    * {@code org.opencontainers.image.base.digest} annotation, when it has one.
    */
-  public record PlatformImage(String platform, Sha256 manifest, Sha256 configDigest, JsonNode config, List<Layer> layers,
+  public record PlatformImage(Platform platform, Sha256 manifest, Sha256 configDigest, ImageConfig config, List<Layer> layers,
       String baseDigest) {
     public PlatformImage {
       layers = List.copyOf(layers);

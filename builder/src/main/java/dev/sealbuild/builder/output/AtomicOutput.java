@@ -53,6 +53,23 @@ final class AtomicOutput {
     }
   }
 
+  /** Gives every directory under {@code root} mode 0755 and every file 0644, as a published layout needs. */
+  static void publishTree(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        setMode(dir, "rwxr-xr-x");
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        setMode(file, "rw-r--r--");
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
   /** Temp files are created private; the finished output gets the usual modes. */
   private static void setMode(Path p, String mode) throws IOException {
     try {

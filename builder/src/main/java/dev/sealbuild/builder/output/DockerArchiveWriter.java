@@ -1,17 +1,17 @@
 package dev.sealbuild.builder.output;
 
 import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.builder.image.Descriptor;
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.DockerArchiveManifest;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -52,11 +52,8 @@ public final class DockerArchiveWriter implements ImageWriter {
           layerNames.add(name);
         }
         tar.file(configName, image.blob(chosen.config().digest()));
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("Config", configName);
-        manifest.put("RepoTags", List.of(withTag(reference)));
-        manifest.put("Layers", layerNames);
-        tar.file("manifest.json", CanonicalJson.compact(List.of(manifest)));
+        tar.file(DockerArchiveManifest.FILE, DockerArchiveManifest.toBytes(
+            List.of(new DockerArchiveManifest(configName, List.of(withTag(reference)), layerNames))));
       }
     });
   }
@@ -84,10 +81,11 @@ public final class DockerArchiveWriter implements ImageWriter {
 
   /** docker load wants plain tars; a layer reused from a base image may be stored plain, gzipped or zstd-compressed. */
   private static InputStream uncompressed(Descriptor layer, InputStream blob) throws IOException {
-    return switch (dev.sealbuild.builder.archive.ArchiveFormat.ofLayer(layer.mediaType())) {
-      case TAR -> blob;
-      case TAR_ZSTD -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
-      default -> new GzipCompressorInputStream(blob);
+    return switch (MediaType.layer(layer.mediaType(), "layer " + layer.digest()).compression()) {
+      case NONE -> blob;
+      case ZSTD -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
+      case GZIP -> new GzipCompressorInputStream(blob);
+      case XZ -> new org.apache.commons.compress.compressors.xz.XZCompressorInputStream(blob);
     };
   }
 }

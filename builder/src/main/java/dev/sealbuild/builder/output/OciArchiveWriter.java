@@ -1,7 +1,8 @@
 package dev.sealbuild.builder.output;
 
 import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.OciLayout;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,8 +28,8 @@ public final class OciArchiveWriter implements ImageWriter {
         for (Sha256 digest : new TreeSet<>(image.blobs())) {
           tar.file("blobs/sha256/" + digest.hex(), image.blob(digest));
         }
-        tar.file("index.json", OciLayout.indexJson(image, target.reference(), annotations));
-        tar.file("oci-layout", OciLayout.OCI_LAYOUT);
+        tar.file(OciLayout.INDEX_FILE, LayoutIndex.indexJson(image, target.reference(), annotations));
+        tar.file(OciLayout.LAYOUT_FILE, OciLayout.layoutFile());
       }
     });
   }

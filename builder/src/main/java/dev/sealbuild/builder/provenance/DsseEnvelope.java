@@ -2,7 +2,7 @@ package dev.sealbuild.builder.provenance;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.json.CanonicalJson;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

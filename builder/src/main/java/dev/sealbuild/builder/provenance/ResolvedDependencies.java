@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.provenance;
 
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.purl.PackageUrl;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
@@ -8,12 +10,11 @@ import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -60,11 +61,11 @@ final class ResolvedDependencies {
 
   private static List<ResourceDescriptor> baseImage(LockedBaseImage image) {
     List<ResourceDescriptor> out = new ArrayList<>();
-    out.add(ResourceDescriptor.of(ociUrl(image, image.root().digest().toString(), null), image.reference(),
+    out.add(ResourceDescriptor.of(ociUrl(image, image.root().digest(), null), image.reference(),
         image.root().digest(), image.root().mediaType(), Map.of(KIND, "base-image")));
     for (LockedPlatformImage platform : image.platforms()) {
       if (!platform.manifest().digest().equals(image.root().digest())) {
-        out.add(ResourceDescriptor.of(ociUrl(image, platform.manifest().digest().toString(), platform.platform()),
+        out.add(ResourceDescriptor.of(ociUrl(image, platform.manifest().digest(), platform.platform()),
             image.reference() + " (" + platform.platform() + ")", platform.manifest().digest(),
             platform.manifest().mediaType(), Map.of(KIND, "base-image", "platform", platform.platform().toString())));
       }
@@ -81,28 +82,20 @@ final class ResolvedDependencies {
 
   /** {@code pkg:deb/debian/NAME@VERSION?arch=A&distro=SUITE}, {@code pkg:apk/alpine/NAME@VERSION?arch=A}. */
   static String packageUrl(LockedPackage p, String suite) {
-    Map<String, String> qualifiers = new LinkedHashMap<>();
-    qualifiers.put("arch", p.architecture());
     return switch (p.type()) {
-      case "deb" -> {
-        qualifiers.put("distro", suite);
-        yield PackageUrl.of("deb", "debian", p.name(), p.version(), qualifiers);
-      }
-      case "apk" -> PackageUrl.of("apk", "alpine", p.name(), p.version(), qualifiers);
-      default -> PackageUrl.of(p.type().toLowerCase(Locale.ROOT), null, p.name(), p.version(), qualifiers);
+      case "deb" -> PackageUrl.deb(p.name(), p.version(), p.architecture(), suite);
+      case "apk" -> PackageUrl.apk(p.name(), p.version(), p.architecture());
+      default -> PackageUrl.of(p.type(), null, p.name(), p.version(), Map.of("arch", p.architecture()));
     };
   }
 
-  /** {@code pkg:oci/NAME@sha256%3AHEX?arch=A&repository_url=REGISTRY/REPOSITORY}. */
-  static String ociUrl(LockedBaseImage image, String digest, Platform platform) {
-    String repository = image.repository();
-    String name = repository.substring(repository.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
-    Map<String, String> qualifiers = new LinkedHashMap<>();
-    qualifiers.put("repository_url", repository);
-    if (platform != null) {
-      qualifiers.put("arch", platform.architecture());
-    }
-    return PackageUrl.of("oci", null, name, digest, qualifiers);
+  /**
+   * {@code pkg:oci/NAME@sha256:HEX?[arch=A&]repository_url=REGISTRY%2FREPOSITORY[&tag=T]}: for the root, the very
+   * purl the SBOM gives the base image.
+   */
+  static String ociUrl(LockedBaseImage image, Sha256 digest, Platform platform) {
+    return PackageUrl.oci(image.repository(), digest, PackageUrl.tagOf(image.reference()),
+        platform == null ? null : platform.architecture());
   }
 
   private static void putIfPresent(Map<String, String> map, String key, String value) {

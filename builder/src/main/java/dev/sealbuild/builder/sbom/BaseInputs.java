@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.sbom;
 
+import dev.sealbuild.formats.purl.PackageUrl;
 import dev.sealbuild.builder.apk.ApkMetadata;
 import dev.sealbuild.builder.archive.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
@@ -59,7 +60,7 @@ final class BaseInputs {
     String name = image.repository();
     return new SbomComponent(SbomComponent.Kind.BASE_IMAGE, SbomComponent.refOf("image", name, image.root().digest().hex().substring(0, 12)),
         name, image.root().digest().toString(), null, null, null, null, null, image.root().digest(), null,
-        PackageUrl.oci(image.repository(), image.root().digest(), PackageUrl.tagOf(image.reference())), null, null,
+        PackageUrl.oci(image.repository(), image.root().digest(), PackageUrl.tagOf(image.reference()), null), null, null,
         List.of(), note.toString());
   }
 
@@ -101,7 +102,7 @@ final class BaseInputs {
       String label = "base image " + image.reference() + " " + first.platform() + " layer " + (i + 1);
       layers.add(new StoredImage.Layer(layer.mediaType(), layer.digest(), cache.verifiedPath(layer.digest(), layer.size(), label)));
     }
-    ImageContents contents = ImageContents.of(new StoredImage.PlatformImage(first.platform().toString(), first.manifest().digest(),
+    ImageContents contents = ImageContents.of(new StoredImage.PlatformImage(first.platform(), first.manifest().digest(),
         first.config().digest(), null, layers, null), decompressors.limits());
     Databases found = new Databases("base image " + image.reference());
     contents.databases().forEach((path, bytes) -> {
@@ -153,7 +154,7 @@ final class BaseInputs {
           && seen.add("deb " + name + " " + version + " " + arch)) {
         components.add(new SbomComponent(SbomComponent.Kind.BASE_PACKAGE, SbomComponent.refOf("base", "deb", name, version, arch),
             name, version, arch, Party.parse(s.get("maintainer")), null, LockedPackages.webAddress(s.get("homepage")),
-            LockedPackages.oneLine(s.firstLine("description")), null, null, PackageUrl.deb(name, version, arch), null, ref,
+            LockedPackages.oneLine(s.firstLine("description")), null, null, PackageUrl.deb(name, version, arch, null), null, ref,
             List.of(), "installed in " + where + " (" + entry.getValue() + ")"));
       }
     }

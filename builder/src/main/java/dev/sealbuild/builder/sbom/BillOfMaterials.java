@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.sbom;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Platform;
 import java.util.Comparator;
 import java.util.List;
 
@@ -9,7 +9,7 @@ import java.util.List;
  * What one spec and its lock build, independent of the SBOM format: the image (by name and platforms) and
  * every input it is made of, sorted, with the digests of the spec and the lock it was made from.
  *
- * @param sourceDateEpoch the lock's {@code sourceDateEpoch}: the documents' creation time
+ * @param sourceDateEpoch the image's epoch ({@code SOURCE_DATE_EPOCH}, else the lock's): the documents' creation time
  * @param licenseListVersion the SPDX License List version license expressions are checked against
  */
 public record BillOfMaterials(String imageName, List<Platform> platforms, long sourceDateEpoch, Sha256 specDigest,

@@ -2,7 +2,7 @@ package dev.sealbuild.builder.sbom;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.json.CanonicalJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package dev.sealbuild.builder.sbom;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.json.CanonicalJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

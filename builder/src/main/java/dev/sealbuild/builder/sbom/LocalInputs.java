@@ -2,7 +2,7 @@ package dev.sealbuild.builder.sbom;
 
 import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LocalCopySource;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
 import java.io.IOException;
 import java.io.InputStream;

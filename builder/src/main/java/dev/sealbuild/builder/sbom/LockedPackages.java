@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.sbom;
 
+import dev.sealbuild.formats.purl.PackageUrl;
 import dev.sealbuild.builder.apk.ApkMetadata;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.Decompressors;
@@ -10,7 +11,7 @@ import dev.sealbuild.builder.fs.HostileInputException;
 import dev.sealbuild.builder.io.Printable;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import java.io.IOException;
 import java.net.URI;
@@ -50,7 +51,7 @@ final class LockedPackages {
             "/usr/share/doc/" + p.name() + "/copyright (copyright-format 1.0)", licenses).orElse(null);
         yield new SbomComponent(SbomComponent.Kind.PACKAGE, ref, p.name(), p.version(), p.architecture(),
             Party.parse(control.get("maintainer")), license, webAddress(control.get("homepage")),
-            oneLine(control.firstLine("description")), p.sha256(), null, PackageUrl.deb(p.name(), p.version(), p.architecture()),
+            oneLine(control.firstLine("description")), p.sha256(), null, PackageUrl.deb(p.name(), p.version(), p.architecture(), null),
             download, null, platforms, "from repository " + p.repository() + ", " + p.path());
       }
       case "apk" -> {

@@ -5,7 +5,7 @@ import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.archive.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.source.BuildContext;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
@@ -41,9 +41,17 @@ public final class SbomGenerator {
     this.toolVersion = toolVersion;
   }
 
-  /** The document in {@code format}, as UTF-8 JSON ending in a newline. */
+  /** The document in {@code format}, as UTF-8 JSON ending in a newline, created at the lock's epoch. */
   public byte[] generate(BuildSpec spec, Lockfile lock, Path specDir, SbomFormat format) throws IOException {
-    return write(collect(spec, lock, specDir), format);
+    return generate(spec, lock, specDir, format, lock.sourceDateEpoch());
+  }
+
+  /**
+   * The document for an image stamped with {@code epoch} ({@code SOURCE_DATE_EPOCH} when given, else the lock's):
+   * its creation time is the image's.
+   */
+  public byte[] generate(BuildSpec spec, Lockfile lock, Path specDir, SbomFormat format, long epoch) throws IOException {
+    return write(collect(spec, lock, specDir, epoch), format);
   }
 
   public byte[] write(BillOfMaterials bom, SbomFormat format) {
@@ -53,8 +61,13 @@ public final class SbomGenerator {
     };
   }
 
-  /** What the image is made of, independent of the format. */
+  /** What the image is made of, independent of the format, created at the lock's epoch. */
   public BillOfMaterials collect(BuildSpec spec, Lockfile lock, Path specDir) throws IOException {
+    return collect(spec, lock, specDir, lock.sourceDateEpoch());
+  }
+
+  /** What an image stamped with {@code epoch} is made of, independent of the format. */
+  public BillOfMaterials collect(BuildSpec spec, Lockfile lock, Path specDir, long epoch) throws IOException {
     LockStatus status = LockStatus.check(spec, lock);
     if (!status.upToDate()) {
       throw new LockException("build.lock.json is stale: " + status.problems().get(0)
@@ -70,7 +83,7 @@ public final class SbomGenerator {
     Path scratch = Files.createTempDirectory("sealbuild-sbom");
     try (ContentSpool spool = new ContentSpool(scratch)) {
       Decompressors decompressors = new Decompressors(limits);
-      BuildContext context = new BuildContext(cache, spool, lock.sourceDateEpoch(), limits, specDir);
+      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
       LockedPackages packages = new LockedPackages(cache, decompressors, spool, licenses);
       List<SbomComponent> components = new ArrayList<>();
       for (LockedPackage p : lock.packageList()) {
@@ -85,7 +98,7 @@ public final class SbomGenerator {
       }
       components.addAll(pinnedFiles(spec, lock));
       components.addAll(new LocalInputs(context).describe(spec.copy()));
-      return new BillOfMaterials(spec.name(), spec.platforms(), lock.sourceDateEpoch(), lock.specDigest(),
+      return new BillOfMaterials(spec.name(), spec.platforms(), epoch, lock.specDigest(),
           Sha256.hash(new LockfileIO().toBytes(lock)), licenses.listVersion(), components);
     } finally {
       Files.deleteIfExists(scratch);

@@ -8,7 +8,7 @@ import dev.sealbuild.builder.cache.CacheException;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.cache.VerifyingInputStream;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;

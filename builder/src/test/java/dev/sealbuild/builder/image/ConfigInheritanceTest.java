@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.ImageConfig;
 import dev.sealbuild.lockfiles.spec.ImageConfigSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,21 +19,21 @@ class ConfigInheritanceTest {
   private static final Sha256 BASE_LAYER = Sha256.hash(new byte[] {1});
   private static final Sha256 ADDED_LAYER = Sha256.hash(new byte[] {2});
 
-  private static JsonNode base() throws Exception {
-    return JSON.readTree("""
+  private static ImageConfig base() throws Exception {
+    return ImageConfig.parse("""
         {"architecture":"amd64","os":"linux",
          "config":{"Env":["PATH=/usr/bin:/bin","LANG=C","TZ=UTC"],"Cmd":["/bin/sh"],"Entrypoint":["/init"],
                    "WorkingDir":"/","Labels":{"a":"base","b":"base"},"ExposedPorts":{"80/tcp":{}},
                    "Volumes":{"/data":{}},"User":"0"},
          "rootfs":{"type":"layers","diff_ids":["%s"]},
          "history":[{"created":"2024-01-01T00:00:00Z","created_by":"ADD rootfs"}]}
-        """.formatted(BASE_LAYER));
+        """.formatted(BASE_LAYER).getBytes(java.nio.charset.StandardCharsets.UTF_8), "base config");
   }
 
   private static JsonNode build(ImageConfigSpec spec) throws Exception {
-    Map<String, Object> doc = ImageConfigDocument.build(spec, base(), Platform.LINUX_AMD64, List.of(BASE_LAYER, ADDED_LAYER),
+    ImageConfig doc = ImageConfigDocument.build(spec, base(), Platform.LINUX_AMD64, List.of(BASE_LAYER, ADDED_LAYER),
         List.of("sealbuild: copy[0]"), 0);
-    return JSON.readTree(CanonicalJson.compact(doc));
+    return JSON.readTree(doc.toBytes());
   }
 
   @Test

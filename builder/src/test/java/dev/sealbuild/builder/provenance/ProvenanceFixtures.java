@@ -1,9 +1,9 @@
 package dev.sealbuild.builder.provenance;
 
 import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.builder.image.Descriptor;
-import dev.sealbuild.builder.image.MediaTypes;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedFile;
@@ -14,7 +14,7 @@ import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.SpecReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ final class ProvenanceFixtures {
   static Lockfile alpineImageLock(BuildSpec spec) {
     LockedBaseImage base = new LockedBaseImage("registry.example.invalid/library/alpine:3.20",
         "registry.example.invalid/library/alpine",
-        new LockedDescriptor(MediaTypes.IMAGE_INDEX, digestOf("base index"), 1000),
+        new LockedDescriptor(MediaType.OCI_INDEX.toString(), digestOf("base index"), 1000),
         List.of(platformImage(AMD64), platformImage(ARM64)));
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0, null, base, List.of(),
         List.of(new LockedRepository("main", "alpine", List.of(
@@ -100,9 +100,9 @@ final class ProvenanceFixtures {
   }
 
   private static LockedPlatformImage platformImage(Platform platform) {
-    return new LockedPlatformImage(platform, new LockedDescriptor(MediaTypes.IMAGE_MANIFEST, digestOf("base manifest " + platform), 500),
-        new LockedDescriptor(MediaTypes.IMAGE_CONFIG, digestOf("base config " + platform), 200),
-        List.of(new LockedDescriptor(MediaTypes.LAYER_TAR_GZIP, digestOf("base layer " + platform), 3000)));
+    return new LockedPlatformImage(platform, new LockedDescriptor(MediaType.OCI_MANIFEST.toString(), digestOf("base manifest " + platform), 500),
+        new LockedDescriptor(MediaType.OCI_CONFIG.toString(), digestOf("base config " + platform), 200),
+        List.of(new LockedDescriptor(MediaType.OCI_LAYER_GZIP.toString(), digestOf("base layer " + platform), 3000)));
   }
 
   /** A built image: an index over one manifest per platform (or just the manifest, for one platform). */
@@ -110,12 +110,12 @@ final class ProvenanceFixtures {
     Map<Platform, BuiltImage.PlatformImage> images = new LinkedHashMap<>();
     for (Platform platform : platforms) {
       images.put(platform, new BuiltImage.PlatformImage(
-          new Descriptor(MediaTypes.IMAGE_MANIFEST, digestOf("manifest " + platform), 400, null, null),
-          new Descriptor(MediaTypes.IMAGE_CONFIG, digestOf("config " + platform), 300, null, null),
+          Descriptor.of(MediaType.OCI_MANIFEST, digestOf("manifest " + platform), 400),
+          Descriptor.of(MediaType.OCI_CONFIG, digestOf("config " + platform), 300),
           List.of(), List.of(), List.of()));
     }
     Descriptor root = platforms.size() == 1 ? images.get(platforms.get(0)).manifest()
-        : new Descriptor(MediaTypes.IMAGE_INDEX, digestOf("index"), 600, null, null);
+        : Descriptor.of(MediaType.OCI_INDEX, digestOf("index"), 600);
     return new BuiltImage(Path.of("/nonexistent-staging"), root, images, List.of());
   }
 }

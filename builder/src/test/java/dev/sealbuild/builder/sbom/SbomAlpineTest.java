@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.packageurl.PackageURL;
 import dev.sealbuild.builder.testing.Refusals;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
@@ -24,7 +24,7 @@ import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -207,6 +207,19 @@ class SbomAlpineTest {
     assertFalse(before.get("serialNumber").equals(after.get("serialNumber")), "a changed local file changes the document's identity");
     assertFalse(namespaceBefore.equals(namespaceAfter));
     assertTrue(after.get("serialNumber").asText().matches("urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+  }
+
+  /** build image with SOURCE_DATE_EPOCH stamps the SBOM with that time, as it stamps the image. */
+  @Test
+  void theImagesEpochIsTheDocumentsCreationTime() throws Exception {
+    long epoch = 1_700_000_000L;
+    assertTrue(lock.sourceDateEpoch() != epoch, "the lock's own epoch differs");
+    JsonNode spdx = SbomTestKit.JSON.readTree(kit.generator().generate(spec, lock, kit.specDir, SbomFormat.SPDX_JSON, epoch));
+    JsonNode cdx = SbomTestKit.JSON.readTree(kit.generator().generate(spec, lock, kit.specDir, SbomFormat.CYCLONEDX_JSON, epoch));
+    assertEquals("2023-11-14T22:13:20Z", spdx.at("/creationInfo/created").asText());
+    assertEquals("2023-11-14T22:13:20Z", cdx.at("/metadata/timestamp").asText());
+    JsonNode byLock = SbomTestKit.JSON.readTree(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
+    assertEquals(java.time.Instant.ofEpochSecond(lock.sourceDateEpoch()).toString(), byLock.at("/creationInfo/created").asText());
   }
 
   @Test

@@ -10,18 +10,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.packageurl.PackageURL;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.builder.image.BuiltImage;
+import dev.sealbuild.builder.provenance.BuildRun;
+import dev.sealbuild.builder.provenance.ProvenanceStatement;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.cyclonedx.Version;
 import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.Test;
@@ -115,11 +121,30 @@ class SbomBaseImageTest {
     assertTrue(!new JsonParser().validate(SbomTestKit.JSON.writeValueAsBytes(cdx), Version.VERSION_15).isEmpty());
   }
 
+  /** The SBOM and the provenance of the same build print the same purl for the base image. */
   @Test
-  void tagOfAReference() {
-    assertEquals("12", PackageUrl.tagOf("registry.example.com:5000/library/debian:12"));
-    assertEquals("3.20", PackageUrl.tagOf("registry.example.com/alpine:3.20@sha256:" + "a".repeat(64)));
-    assertEquals(null, PackageUrl.tagOf("registry.example.com:5000/library/debian@sha256:" + "a".repeat(64)));
-    assertEquals(null, PackageUrl.tagOf("registry.example.com:5000/library/debian"));
+  void theSbomAndTheProvenanceNameTheBaseImageAlike() throws Exception {
+    SbomTestKit kit = new SbomTestKit(work);
+    BuildSpec spec = kit.spec("""
+        name: app
+        base: {image: "registry.example.com:5000/library/debian:12"}
+        platforms: [linux/amd64]
+        """);
+    LockedDescriptor index = descriptor("application/vnd.oci.image.index.v1+json", "index");
+    LockedBaseImage base = new LockedBaseImage("registry.example.com:5000/library/debian:12",
+        "registry.example.com:5000/library/debian", index, List.of(platform(kit, "linux/amd64", "x86_64")));
+    Lockfile lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0, null, base, List.of(), null, null);
+    String purl = "pkg:oci/debian@" + index.digest() + "?repository_url=registry.example.com:5000%2Flibrary%2Fdebian&tag=12";
+
+    JsonNode sbom = kit.validSpdx(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
+    onlySpdxPackage(sbom, purl);
+    Descriptor manifest = Descriptor.of(MediaType.OCI_MANIFEST, Sha256.hash("manifest".getBytes(StandardCharsets.UTF_8)), 8);
+    BuiltImage image = new BuiltImage(work, manifest, Map.of(Platform.LINUX_AMD64, new BuiltImage.PlatformImage(manifest,
+        Descriptor.of(MediaType.OCI_CONFIG, Sha256.hash("config".getBytes(StandardCharsets.UTF_8)), 6), List.of(), List.of(),
+        List.of())), List.of());
+    JsonNode provenance = SbomTestKit.JSON.readTree(
+        ProvenanceStatement.of(image, spec, lock, new BuildRun("test", 0, true)).toJson());
+    List<String> uris = provenance.findValuesAsText("uri");
+    assertTrue(uris.contains(purl), purl + " among " + uris);
   }
 }

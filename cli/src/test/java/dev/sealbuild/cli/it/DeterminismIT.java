@@ -121,7 +121,7 @@ class DeterminismIT {
     String epoch0 = ok(new Sealbuild(projectA).env("SEALBUILD_CACHE", cache.toString())
         .run("image", "--output", "oci:out/e0")).lastLine();
     Sealbuild.Result later = ok(new Sealbuild(projectA).env("SEALBUILD_CACHE", cache.toString())
-        .env("SOURCE_DATE_EPOCH", "1700000000").run("image", "--output", "oci:out/e1"));
+        .env("SOURCE_DATE_EPOCH", "1700000000").run("image", "--output", "oci:out/e1:v1"));
     assertTrue(!epoch0.equals(later.lastLine()));
     OciLayoutReader layout = new OciLayoutReader(projectA.resolve("out/e1"));
     var manifest = layout.manifest("amd64");
@@ -132,6 +132,17 @@ class DeterminismIT {
     for (var e : layout.layers(manifest).get(0).values()) {
       assertTrue(e.mtime() <= 1_700_000_000L, "base mtimes clamped: " + e.name());
     }
+    // The SBOM attached beside the image is created when the image is, not at the lock's epoch.
+    var index = new com.fasterxml.jackson.databind.ObjectMapper().readTree(projectA.resolve("out/e1/index.json").toFile());
+    String sbomManifest = null;
+    for (var entry : index.get("manifests")) {
+      if ("application/spdx+json".equals(entry.path("artifactType").asText())) {
+        sbomManifest = entry.get("digest").asText();
+      }
+    }
+    assertTrue(sbomManifest != null, index.toString());
+    var sbom = layout.json(layout.json(sbomManifest).get("layers").get(0).get("digest").asText());
+    assertEquals("2023-11-14T22:13:20Z", sbom.at("/creationInfo/created").asText());
   }
 
   static String newestJava() throws Exception {

@@ -1,15 +1,15 @@
 package dev.sealbuild.lockfiles.diff;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

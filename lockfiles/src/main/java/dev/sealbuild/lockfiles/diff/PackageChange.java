@@ -1,7 +1,7 @@
 package dev.sealbuild.lockfiles.diff;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Platform;
 import java.util.Comparator;
 import java.util.List;
 

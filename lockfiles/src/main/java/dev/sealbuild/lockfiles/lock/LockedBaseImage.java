@@ -2,7 +2,7 @@ package dev.sealbuild.lockfiles.lock;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -2,7 +2,8 @@ package dev.sealbuild.lockfiles.lock;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
 import java.util.Objects;
 
 /** An OCI content descriptor pinned in the lock: media type, digest and exact size of a manifest or blob. */
@@ -21,5 +22,14 @@ public record LockedDescriptor(String mediaType, Sha256 digest, long size) {
     this.mediaType = mediaType;
     this.digest = Objects.requireNonNull(digest, "digest");
     this.size = size;
+  }
+
+  /** What the lock pins of {@code descriptor}: its media type, digest and size. */
+  public static LockedDescriptor of(Descriptor descriptor) {
+    return new LockedDescriptor(descriptor.mediaType(), descriptor.digest(), descriptor.size());
+  }
+
+  public Descriptor toDescriptor() {
+    return Descriptor.of(mediaType, digest, size);
   }
 }

@@ -1,7 +1,7 @@
 package dev.sealbuild.lockfiles.lock;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.lockfiles.json.CanonicalJson;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.json.CanonicalJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

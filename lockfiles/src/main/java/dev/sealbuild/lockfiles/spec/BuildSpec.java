@@ -1,5 +1,6 @@
 package dev.sealbuild.lockfiles.spec;
 
+import dev.sealbuild.formats.oci.Platform;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;

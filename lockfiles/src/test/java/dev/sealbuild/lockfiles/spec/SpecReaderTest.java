@@ -1,5 +1,6 @@
 package dev.sealbuild.lockfiles.spec;
 
+import dev.sealbuild.formats.oci.Platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,11 @@
 package dev.sealbuild.prep.baseimage;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.prep.cache.CacheWriter;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.Registry;
 import java.io.IOException;
@@ -100,7 +100,7 @@ public final class BaseImageFetcher {
       counts[1]++;
       return;
     }
-    byte[] bytes = registry.fetchManifest(repository, new Descriptor(d.mediaType(), d.digest(), d.size()));
+    byte[] bytes = registry.fetchManifest(repository, Descriptor.of(d.mediaType(), d.digest(), d.size()));
     cache.putWritten(d.digest(), d.size(), label, out -> out.write(bytes));
     counts[0]++;
   }

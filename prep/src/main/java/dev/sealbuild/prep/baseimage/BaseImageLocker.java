@@ -3,8 +3,7 @@ package dev.sealbuild.prep.baseimage;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
-import dev.sealbuild.lockfiles.spec.Platform;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.PlatformImage;
 import dev.sealbuild.prep.registry.Registry;
@@ -39,19 +38,14 @@ public final class BaseImageLocker {
 
   private LockedBaseImage resolve(String reference, List<Platform> platforms) {
     ImageReference parsed = ImageReference.parse(reference);
-    List<dev.sealbuild.prep.registry.Platform> wanted = platforms.stream()
-        .map(p -> new dev.sealbuild.prep.registry.Platform(p.os(), p.architecture(), p.variant())).toList();
-    ResolvedImage resolved = registry.resolve(parsed, wanted);
+    ResolvedImage resolved = registry.resolve(parsed, platforms);
     List<LockedPlatformImage> images = new ArrayList<>();
     for (int i = 0; i < platforms.size(); i++) {
       PlatformImage image = resolved.images().get(i);
-      images.add(new LockedPlatformImage(platforms.get(i), locked(image.manifest()), locked(image.config()),
-          image.layers().stream().map(BaseImageLocker::locked).toList()));
+      images.add(new LockedPlatformImage(platforms.get(i), LockedDescriptor.of(image.manifest()),
+          LockedDescriptor.of(image.config()), image.layers().stream().map(LockedDescriptor::of).toList()));
     }
-    return new LockedBaseImage(reference, parsed.registry() + "/" + parsed.repository(), locked(resolved.root()), images);
-  }
-
-  private static LockedDescriptor locked(Descriptor d) {
-    return new LockedDescriptor(d.mediaType(), d.digest(), d.size());
+    return new LockedBaseImage(reference, parsed.registry() + "/" + parsed.repository(), LockedDescriptor.of(resolved.root()),
+        images);
   }
 }

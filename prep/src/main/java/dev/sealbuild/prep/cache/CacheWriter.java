@@ -1,7 +1,7 @@
 package dev.sealbuild.prep.cache;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,9 +1,9 @@
 package dev.sealbuild.prep.lock;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedFile;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.prep.packages.LockedBase;
 import dev.sealbuild.prep.packages.PackageLocker;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;

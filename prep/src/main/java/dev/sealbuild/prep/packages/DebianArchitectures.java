@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.packages;
 
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import java.util.Map;
 
 /** OCI platforms to Debian architecture names. */

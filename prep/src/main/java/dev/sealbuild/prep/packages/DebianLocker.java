@@ -3,7 +3,7 @@ package dev.sealbuild.prep.packages;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.debian.DebianMetadataException;
 import dev.sealbuild.prep.debian.DebianRepositoryIndex;

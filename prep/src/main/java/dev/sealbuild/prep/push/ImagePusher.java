@@ -1,18 +1,19 @@
 package dev.sealbuild.prep.push;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.registry.BlobPush;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.RegistryException;
 import dev.sealbuild.prep.registry.RegistryPusher;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sealbuild.prep.registry.MediaTypes;
+import dev.sealbuild.formats.oci.Index;
+import dev.sealbuild.formats.oci.Manifest;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.OciDocument;
+import java.util.List;
 
 /**
  * Pushes a {@link PushPlan} to a registry: the blobs the repository lacks (mounted from the base image's repository
@@ -21,7 +22,6 @@ import dev.sealbuild.prep.registry.MediaTypes;
  * everything it needs is in place.
  */
 public final class ImagePusher {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final RegistryPusher registry;
   private final PushListener listener;
 
@@ -75,52 +75,29 @@ public final class ImagePusher {
    * so that {@code oras discover} and {@code cosign tree} find the SBOM and the provenance.
    */
   private void tagReferrers(PushPlan plan, ImageReference destination) {
-    Map<Sha256, Map<Sha256, ObjectNode>> bySubject = new TreeMap<>();
+    Map<Sha256, Map<Sha256, Descriptor>> bySubject = new TreeMap<>();
     for (PushPlan.Group group : plan.referrers()) {
       PushPlan.Manifest manifest = group.root();
-      JsonNode doc = json(manifest.bytes(), plan.label());
-      Sha256 subject = Sha256.parse(doc.path("subject").path("digest").asText());
-      ObjectNode descriptor = JSON.createObjectNode()
-          .put("mediaType", manifest.descriptor().mediaType())
-          .put("digest", manifest.descriptor().digest().toString())
-          .put("size", manifest.descriptor().size());
-      String artifactType = doc.path("artifactType").asText(doc.path("config").path("mediaType").asText(""));
-      if (!artifactType.isEmpty()) {
-        descriptor.put("artifactType", artifactType);
-      }
-      if (doc.path("annotations").isObject()) {
-        descriptor.set("annotations", doc.path("annotations"));
-      }
-      bySubject.computeIfAbsent(subject, k -> new TreeMap<>()).put(manifest.descriptor().digest(), descriptor);
+      OciDocument doc = OciLayoutReader.oci(() -> OciDocument.parse(manifest.bytes(), manifest.descriptor().mediaType(),
+          plan.label() + " referrer " + manifest.descriptor().digest()));
+      String artifactType = doc instanceof Manifest m ? (m.artifactType() != null ? m.artifactType() : m.config().mediaType())
+          : ((Index) doc).artifactType();
+      Descriptor descriptor = manifest.descriptor().bare().withArtifactType(artifactType).withAnnotations(doc.annotations());
+      bySubject.computeIfAbsent(doc.subject().digest(), k -> new TreeMap<>()).put(descriptor.digest(), descriptor);
     }
-    for (Map.Entry<Sha256, Map<Sha256, ObjectNode>> entry : bySubject.entrySet()) {
+    for (Map.Entry<Sha256, Map<Sha256, Descriptor>> entry : bySubject.entrySet()) {
       if (registry.servesReferrers(destination, entry.getKey())) {
         continue;
       }
       String tag = "sha256-" + entry.getKey().hex();
-      Map<Sha256, JsonNode> listed = new TreeMap<>();
-      registry.manifestIfPresent(destination, tag).ifPresent(bytes -> json(bytes, where(destination, tag)).path("manifests")
-          .forEach(m -> listed.put(Sha256.parse(m.path("digest").asText()), m)));
+      Map<Sha256, Descriptor> listed = new TreeMap<>();
+      registry.manifestIfPresent(destination, tag).ifPresent(bytes -> OciLayoutReader.oci(() -> OciDocument.parseIndex(bytes,
+          MediaType.OCI_INDEX.toString(), where(destination, tag))).manifests().forEach(m -> listed.put(m.digest(), m)));
       listed.putAll(entry.getValue());
-      ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
-      listed.values().forEach(index.putArray("manifests")::add);
-      byte[] bytes;
-      try {
-        bytes = JSON.writeValueAsBytes(index);
-      } catch (java.io.IOException e) {
-        throw new PushException("cannot write the referrers index for " + entry.getKey() + ": " + e.getMessage());
-      }
-      Descriptor descriptor = new Descriptor(MediaTypes.OCI_INDEX, Sha256.hash(bytes), bytes.length);
+      byte[] bytes = Index.of(List.copyOf(listed.values())).toBytes();
+      Descriptor descriptor = Descriptor.of(MediaType.OCI_INDEX, Sha256.hash(bytes), bytes.length);
       registry.putManifest(destination, tag, descriptor, bytes);
       listener.manifest(descriptor, where(destination, tag));
-    }
-  }
-
-  private static JsonNode json(byte[] bytes, String what) {
-    try {
-      return JSON.readTree(bytes);
-    } catch (java.io.IOException e) {
-      throw new PushException(what + ": a referrer manifest is not JSON");
     }
   }
 

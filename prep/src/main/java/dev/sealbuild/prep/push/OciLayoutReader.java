@@ -1,7 +1,9 @@
 package dev.sealbuild.prep.push;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.OciFormatException;
+import dev.sealbuild.formats.oci.OciLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,12 +22,11 @@ public final class OciLayoutReader implements AutoCloseable {
   static final int MAX_INDEX_BYTES = 4 * 1024 * 1024;
   /** What registries accept as a manifest (distribution's own limit). */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-  static final int MAX_INDEX_ENTRIES = 10_000;
 
   private final LayoutStore store;
-  private final List<LayoutDocument.Entry> entries;
+  private final List<Descriptor> entries;
 
-  private OciLayoutReader(LayoutStore store, List<LayoutDocument.Entry> entries) {
+  private OciLayoutReader(LayoutStore store, List<Descriptor> entries) {
     this.store = store;
     this.entries = entries;
   }
@@ -63,7 +64,8 @@ public final class OciLayoutReader implements AutoCloseable {
       if (index.length > MAX_INDEX_BYTES) {
         throw new PushException(store.label() + ": index.json is over the " + MAX_INDEX_BYTES + " byte limit");
       }
-      return new OciLayoutReader(store, LayoutDocument.indexJson(index, store.label() + " index.json", MAX_INDEX_ENTRIES));
+      String what = store.label() + " index.json";
+      return new OciLayoutReader(store, oci(() -> OciLayout.readIndex(index, what)).manifests());
     } catch (IOException e) {
       closeQuietly(store);
       throw new PushException(store.label() + ": cannot read the layout: " + e.getMessage(), e);
@@ -77,7 +79,8 @@ public final class OciLayoutReader implements AutoCloseable {
     return store.label();
   }
 
-  List<LayoutDocument.Entry> entries() {
+  /** The descriptors of index.json, with their annotations (a tag is {@link OciLayout#REF_NAME}). */
+  List<Descriptor> entries() {
     return entries;
   }
 
@@ -150,6 +153,15 @@ public final class OciLayoutReader implements AutoCloseable {
     if (!digest.equals(descriptor.digest())) {
       throw new PushException(label() + ": " + what + " " + descriptor.digest() + " hashes to " + digest
           + ": the layout is corrupt; build it again");
+    }
+  }
+
+  /** A model error (not JSON, bad digest, ambiguous document) as this package's one-line error. */
+  static <T> T oci(java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (OciFormatException e) {
+      throw new PushException(e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.sealbuild.prep.push;
 
 import dev.sealbuild.prep.registry.BlobPush;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.oci.Descriptor;
 
 /** Hears about each step of a push as it completes. */
 public interface PushListener {

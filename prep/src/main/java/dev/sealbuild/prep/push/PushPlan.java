@@ -1,8 +1,11 @@
 package dev.sealbuild.prep.push;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.prep.registry.Descriptor;
-import dev.sealbuild.prep.registry.MediaTypes;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.Index;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.OciDocument;
+import dev.sealbuild.formats.oci.OciLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -34,6 +37,7 @@ public final class PushPlan {
   }
 
   private static final int MAX_DEPTH = 4;
+  private static final String BASE_NAME = "org.opencontainers.image.base.name";
 
   private final OciLayoutReader layout;
   private final Group image;
@@ -87,7 +91,7 @@ public final class PushPlan {
 
   private static final class Builder {
     private final OciLayoutReader layout;
-    private final Map<Sha256, LayoutDocument> documents = new HashMap<>();
+    private final Map<Sha256, OciDocument> documents = new HashMap<>();
     private final Map<Sha256, byte[]> bytes = new HashMap<>();
     private final Set<Sha256> plannedManifests = new HashSet<>();
     private final Set<Sha256> plannedBlobs = new HashSet<>();
@@ -97,18 +101,17 @@ public final class PushPlan {
     }
 
     PushPlan build(String tag) {
-      LayoutDocument.Entry chosen = select(tag);
+      Descriptor chosen = select(tag);
       Group image = group(chosen);
       Set<Sha256> subjects = image.manifests().stream().map(m -> m.descriptor().digest()).collect(Collectors.toCollection(HashSet::new));
       List<Group> referrers = new ArrayList<>();
       for (boolean grew = true; grew; ) {
         grew = false;
-        for (LayoutDocument.Entry entry : layout.entries()) {
-          Descriptor descriptor = entry.descriptor();
-          if (plannedManifests.contains(descriptor.digest()) || !MediaTypes.ACCEPTED.contains(descriptor.mediaType())) {
+        for (Descriptor entry : layout.entries()) {
+          if (plannedManifests.contains(entry.digest()) || !MediaType.isManifestOrIndex(entry.mediaType())) {
             continue;
           }
-          Sha256 subject = document(descriptor).subject();
+          Sha256 subject = subject(document(entry));
           if (subject != null && subjects.contains(subject)) {
             Group referrer = group(entry);
             referrer.manifests().forEach(m -> subjects.add(m.descriptor().digest()));
@@ -120,41 +123,49 @@ public final class PushPlan {
       return new PushPlan(layout, image, referrers);
     }
 
-    private LayoutDocument.Entry select(String tag) {
-      List<LayoutDocument.Entry> entries = layout.entries();
+    private Descriptor select(String tag) {
+      List<Descriptor> entries = layout.entries();
       if (entries.isEmpty()) {
         throw new PushException(layout.label() + " holds no image: its index.json lists none");
       }
-      String tags = entries.stream().map(LayoutDocument.Entry::tag).filter(Objects::nonNull).distinct().sorted()
+      String tags = entries.stream().map(Builder::tag).filter(Objects::nonNull).distinct().sorted()
           .collect(Collectors.joining(", "));
       String tagHint = tags.isEmpty() ? "it has no tags" : "its tags: " + tags;
-      List<LayoutDocument.Entry> candidates;
+      List<Descriptor> candidates;
       if (tag != null) {
-        candidates = entries.stream().filter(e -> tag.equals(e.tag())).toList();
+        candidates = entries.stream().filter(e -> tag.equals(tag(e))).toList();
         if (candidates.isEmpty()) {
           throw new PushException(layout.label() + " has no image tagged '" + tag + "' (" + tagHint + ")");
         }
       } else {
         candidates = entries.size() == 1 ? entries
-            : entries.stream().filter(e -> !MediaTypes.ACCEPTED.contains(e.descriptor().mediaType()) || document(e.descriptor()).subject() == null).toList();
+            : entries.stream().filter(e -> !MediaType.isManifestOrIndex(e.mediaType()) || subject(document(e)) == null).toList();
       }
-      if (candidates.stream().map(e -> e.descriptor().digest()).distinct().count() != 1) {
+      if (candidates.stream().map(Descriptor::digest).distinct().count() != 1) {
         throw new PushException(layout.label() + " holds " + candidates.size() + " images"
             + (tag != null ? " tagged '" + tag + "'" : "") + ": name one as " + layout.label() + ":TAG (" + tagHint + ")");
       }
-      LayoutDocument.Entry entry = candidates.get(0);
-      if (!MediaTypes.ACCEPTED.contains(entry.descriptor().mediaType())) {
+      Descriptor entry = candidates.get(0);
+      if (!MediaType.isManifestOrIndex(entry.mediaType())) {
         throw new PushException(layout.label() + ": the image" + (tag != null ? " tagged '" + tag + "'" : "") + " has media type "
-            + entry.descriptor().mediaType() + ": only OCI and Docker v2 manifests and indexes can be pushed");
+            + entry.mediaType() + ": only OCI and Docker v2 manifests and indexes can be pushed");
       }
       return entry;
     }
 
+    private static String tag(Descriptor entry) {
+      return entry.annotations().get(OciLayout.REF_NAME);
+    }
+
+    private static Sha256 subject(OciDocument document) {
+      return document.subject() == null ? null : document.subject().digest();
+    }
+
     /** Plans {@code entry} with everything it needs that is not planned yet, verifying every blob. */
-    private Group group(LayoutDocument.Entry entry) {
+    private Group group(Descriptor entry) {
       Map<Sha256, Blob> blobs = new LinkedHashMap<>();
       List<Manifest> manifests = new ArrayList<>();
-      collect(entry.descriptor(), entry.annotations().get(LayoutDocument.BASE_NAME), 0, blobs, manifests);
+      collect(entry, entry.annotations().get(BASE_NAME), 0, blobs, manifests);
       for (Blob blob : blobs.values()) {
         layout.verify(blob.descriptor(), "blob");
       }
@@ -168,14 +179,16 @@ public final class PushPlan {
       if (!plannedManifests.add(descriptor.digest())) {
         return;
       }
-      LayoutDocument document = document(descriptor);
-      String base = document.annotations().getOrDefault(LayoutDocument.BASE_NAME, inheritedBase);
-      if (document.isIndex()) {
-        for (Descriptor child : document.manifests()) {
+      OciDocument document = document(descriptor);
+      String base = document.annotations().getOrDefault(BASE_NAME, inheritedBase);
+      if (document instanceof Index index) {
+        for (Descriptor child : index.manifests()) {
           collect(child, base, depth + 1, blobs, manifests);
         }
-      } else {
-        for (Descriptor blob : document.blobs()) {
+      } else if (document instanceof dev.sealbuild.formats.oci.Manifest manifest) {
+        List<Descriptor> needed = new ArrayList<>(List.of(manifest.config()));
+        needed.addAll(manifest.layers());
+        for (Descriptor blob : needed) {
           if (plannedBlobs.add(blob.digest())) {
             blobs.put(blob.digest(), new Blob(blob, base));
           }
@@ -184,18 +197,31 @@ public final class PushPlan {
       manifests.add(new Manifest(descriptor, bytes.get(descriptor.digest())));
     }
 
-    private LayoutDocument document(Descriptor descriptor) {
-      LayoutDocument known = documents.get(descriptor.digest());
+    private OciDocument document(Descriptor descriptor) {
+      OciDocument known = documents.get(descriptor.digest());
       if (known != null) {
-        if (!known.mediaType().equals(descriptor.mediaType())) {
+        if (!known.mediaType().toString().equals(descriptor.mediaType())) {
           throw new PushException(layout.label() + ": manifest " + descriptor.digest() + " is described as both " + known.mediaType()
               + " and " + descriptor.mediaType());
         }
         return known;
       }
-      String what = MediaTypes.isIndex(descriptor.mediaType()) ? "index" : "manifest";
+      String what = MediaType.isIndexType(descriptor.mediaType()) ? "index" : "manifest";
+      String where = layout.label() + " " + what + " " + descriptor.digest();
+      if (!MediaType.isManifestOrIndex(descriptor.mediaType())) {
+        throw new PushException(where + " has media type " + descriptor.mediaType()
+            + ": only OCI and Docker v2 manifests and indexes can be pushed");
+      }
       byte[] read = layout.readManifest(descriptor, what);
-      LayoutDocument document = LayoutDocument.parse(read, descriptor.mediaType(), layout.label() + " " + what + " " + descriptor.digest());
+      OciDocument document = OciLayoutReader.oci(() -> OciDocument.parse(read, descriptor.mediaType(), where));
+      if (document instanceof Index index) {
+        for (int i = 0; i < index.manifests().size(); i++) {
+          if (!MediaType.isManifestOrIndex(index.manifests().get(i).mediaType())) {
+            throw new PushException(where + " manifests[" + i + "] has media type " + index.manifests().get(i).mediaType()
+                + ": an index may list only manifests and indexes");
+          }
+        }
+      }
       documents.put(descriptor.digest(), document);
       bytes.put(descriptor.digest(), read);
       return document;

@@ -1,6 +1,7 @@
 package dev.sealbuild.prep.registry;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.http.Response;
 import dev.sealbuild.prep.http.TransportException;
 import dev.sealbuild.prep.http.TransportRequest;

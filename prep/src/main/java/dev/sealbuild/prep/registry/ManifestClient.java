@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.prep.http.Response;
 import dev.sealbuild.prep.http.TransportException;
 import dev.sealbuild.prep.http.TransportRequest;
@@ -35,7 +36,7 @@ final class ManifestClient {
   private Optional<Fetched> fetchIfPresent(ImageReference ref, String qualifier, boolean mayBeMissing) {
     URI uri = http.uri(ref, "/manifests/" + qualifier);
     try (Response response = http.send(ref, RegistryHttp.PULL, null, authorization -> RegistryHttp.withAuthorization(
-        TransportRequest.get("image " + ref, uri).header("Accept", String.join(", ", MediaTypes.ACCEPTED)), authorization))) {
+        TransportRequest.get("image " + ref, uri).header("Accept", MediaType.accept()), authorization))) {
       if (mayBeMissing && response.status() == 404) {
         return Optional.empty();
       }
@@ -53,7 +54,7 @@ final class ManifestClient {
   boolean servesReferrers(ImageReference ref, String digest) {
     URI uri = http.uri(ref, "/referrers/" + digest);
     try (Response response = http.send(ref, RegistryHttp.PULL, null, authorization -> RegistryHttp.withAuthorization(
-        TransportRequest.get("the referrers of " + ref, uri).header("Accept", MediaTypes.OCI_INDEX), authorization))) {
+        TransportRequest.get("the referrers of " + ref, uri).header("Accept", MediaType.OCI_INDEX.toString()), authorization))) {
       return response.status() == 200;
     }
   }

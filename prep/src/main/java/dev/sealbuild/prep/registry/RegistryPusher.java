@@ -1,7 +1,8 @@
 package dev.sealbuild.prep.registry;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.Objects;
 import java.util.Optional;
 

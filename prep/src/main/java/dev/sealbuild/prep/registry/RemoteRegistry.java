@@ -1,7 +1,15 @@
 package dev.sealbuild.prep.registry;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.http.Transport;
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.Index;
+import dev.sealbuild.formats.oci.Manifest;
+import dev.sealbuild.formats.oci.OciDocument;
+import dev.sealbuild.formats.oci.OciFormatException;
+import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -41,18 +49,17 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     if (fetched.dockerContentDigest() != null && !fetched.dockerContentDigest().equals(rootDigest.toString())) {
       throw new RegistryException(what + " hashes to " + rootDigest + " but the registry says " + fetched.dockerContentDigest() + ": refused");
     }
-    ManifestDocuments.Document root = ManifestDocuments.parse(fetched.bytes(), fetched.contentType(), what);
-    Descriptor rootDescriptor = new Descriptor(root.mediaType(), rootDigest, fetched.bytes().length);
-    List<PlatformImage> images = MediaTypes.isIndex(root.mediaType())
-        ? fromIndex(reference, root, wanted)
-        : List.of(fromSingleManifest(reference, rootDescriptor, fetched.bytes(), root, wanted));
+    OciDocument root = parse(fetched.bytes(), fetched.contentType(), what);
+    Descriptor rootDescriptor = Descriptor.of(root.mediaType(), rootDigest, fetched.bytes().length);
+    List<PlatformImage> images = root instanceof Index index
+        ? fromIndex(reference, index, wanted)
+        : List.of(fromSingleManifest(reference, rootDescriptor, fetched.bytes(), (Manifest) root, wanted));
     return new ResolvedImage(reference, rootDescriptor, fetched.bytes(), images);
   }
 
-  private List<PlatformImage> fromIndex(ImageReference reference, ManifestDocuments.Document index, List<Platform> wanted) {
-    String what = "index of " + reference;
-    List<ManifestDocuments.IndexEntry> entries = ManifestDocuments.indexEntries(index, what).stream()
-        .filter(entry -> entry.platform() != null && MediaTypes.isManifest(entry.descriptor().mediaType()))
+  private List<PlatformImage> fromIndex(ImageReference reference, Index index, List<Platform> wanted) {
+    List<Descriptor> entries = index.manifests().stream()
+        .filter(entry -> entry.platform() != null && entry.knownType().filter(MediaType::isManifest).isPresent())
         .toList();
     String available = entries.stream().map(entry -> entry.platform().toString()).distinct().collect(Collectors.joining(", "));
     if (wanted.isEmpty()) {
@@ -60,16 +67,15 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     }
     List<PlatformImage> images = new ArrayList<>();
     for (Platform platform : wanted) {
-      List<ManifestDocuments.IndexEntry> matches = entries.stream().filter(entry -> platform.matches(entry.platform())).toList();
+      List<Descriptor> matches = entries.stream().filter(entry -> platform.matches(entry.platform())).toList();
       if (matches.isEmpty()) {
         throw new RegistryException(reference + " has no image for platform " + platform + " (it has " + available + ")");
       }
-      if (matches.stream().map(ManifestDocuments.IndexEntry::platform).distinct().count() > 1 || matches.size() > 1) {
+      if (matches.stream().map(Descriptor::platform).distinct().count() > 1 || matches.size() > 1) {
         throw new RegistryException(reference + " has several images for platform " + platform + " ("
             + matches.stream().map(m -> m.platform().toString()).collect(Collectors.joining(", ")) + "): name the variant");
       }
-      Descriptor descriptor = matches.get(0).descriptor();
-      images.add(childManifest(reference, descriptor, matches.get(0).platform()));
+      images.add(childManifest(reference, matches.get(0).bare(), matches.get(0).platform()));
     }
     return images;
   }
@@ -85,12 +91,14 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
       throw new RegistryException(what + " does not match its descriptor (got " + bytes.length + " bytes hashing to "
           + Sha256.hash(bytes) + "): refused");
     }
-    ManifestDocuments.Document manifest = ManifestDocuments.parse(bytes, descriptor.mediaType(), what);
-    if (!manifest.mediaType().equals(descriptor.mediaType())) {
+    if (!(parse(bytes, descriptor.mediaType(), what) instanceof Manifest manifest)) {
+      throw new RegistryException(what + " is an index but its descriptor says " + descriptor.mediaType());
+    }
+    if (!manifest.mediaType().toString().equals(descriptor.mediaType())) {
       throw new RegistryException(what + " is a " + manifest.mediaType() + " but its descriptor says " + descriptor.mediaType());
     }
     PlatformImage image = imageOf(reference, descriptor, bytes, manifest, what);
-    Platform configured = ManifestDocuments.configPlatform(image.configBytes(), "config of " + what);
+    Platform configured = configPlatform(image.configBytes(), "config of " + what);
     if (!configured.os().equals(platform.os()) || !configured.architecture().equals(platform.architecture())) {
       throw new RegistryException("config of " + what + " says platform " + configured + ", not " + platform + ": refused");
     }
@@ -98,7 +106,7 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
   }
 
   private PlatformImage fromSingleManifest(ImageReference reference, Descriptor descriptor, byte[] bytes,
-                                           ManifestDocuments.Document manifest, List<Platform> wanted) {
+                                           Manifest manifest, List<Platform> wanted) {
     String what = "manifest of " + reference;
     PlatformImage image = imageOf(reference, descriptor, bytes, manifest, what);
     Platform own = image.platform();
@@ -111,17 +119,16 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
   }
 
   private PlatformImage imageOf(ImageReference reference, Descriptor descriptor, byte[] bytes,
-                                ManifestDocuments.Document manifest, String what) {
-    Descriptor config = ManifestDocuments.config(manifest, what);
-    List<Descriptor> layers = ManifestDocuments.layers(manifest, what);
+                                Manifest manifest, String what) {
+    Descriptor config = manifest.config();
     if (config.size() > MAX_CONFIG_BYTES) {
       throw new RegistryException("config " + config.digest() + " of " + what + " declares " + config.size()
           + " bytes, over the " + MAX_CONFIG_BYTES + " limit: refused");
     }
     ByteArrayOutputStream configBytes = new ByteArrayOutputStream((int) config.size());
     fetchBlob(reference, config.digest(), config.size(), configBytes);
-    Platform platform = ManifestDocuments.configPlatform(configBytes.toByteArray(), "config " + config.digest() + " of " + what);
-    return new PlatformImage(platform, descriptor, bytes, config, configBytes.toByteArray(), layers);
+    Platform platform = configPlatform(configBytes.toByteArray(), "config " + config.digest() + " of " + what);
+    return new PlatformImage(platform, descriptor, bytes, manifest, configBytes.toByteArray());
   }
 
   @Override
@@ -135,7 +142,7 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
       throw new RegistryException(what + " does not match its pinned digest (got " + bytes.length + " bytes hashing to "
           + Sha256.hash(bytes) + "): refused");
     }
-    String mediaType = ManifestDocuments.parse(bytes, descriptor.mediaType(), what).mediaType();
+    String mediaType = parse(bytes, descriptor.mediaType(), what).mediaType().toString();
     if (!mediaType.equals(descriptor.mediaType())) {
       throw new RegistryException(what + " is a " + mediaType + " but the lock says " + descriptor.mediaType() + ": refused");
     }
@@ -150,6 +157,24 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     VerifyingOutputStream verifying = new VerifyingOutputStream(out, digest, size, what);
     blobs.fetch(repository, digest, verifying);
     verifying.verify();
+  }
+
+  /** A fetched manifest or index, read with the formats model; its errors as this package's one-line error. */
+  private static OciDocument parse(byte[] bytes, String declared, String what) {
+    try {
+      return OciDocument.parse(bytes, declared, what);
+    } catch (OciFormatException e) {
+      throw new RegistryException(e.getMessage(), e);
+    }
+  }
+
+  /** The platform an image config declares ({@code os}, {@code architecture}, optional {@code variant}). */
+  private static Platform configPlatform(byte[] config, String what) {
+    try {
+      return ImageConfig.parse(config, what).platform();
+    } catch (OciFormatException e) {
+      throw new RegistryException(e.getMessage(), e);
+    }
   }
 
   @Override

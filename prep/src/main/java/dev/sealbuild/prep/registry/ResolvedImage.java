@@ -1,5 +1,7 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.MediaType;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,6 +30,6 @@ public record ResolvedImage(ImageReference reference, Descriptor root, byte[] ro
   }
 
   public boolean isIndex() {
-    return MediaTypes.isIndex(root.mediaType());
+    return MediaType.isIndexType(root.mediaType());
   }
 }

@@ -1,9 +1,9 @@
 package dev.sealbuild.prep.fetch;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.http.Sleeper;
 import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.prep.http.TransportSettings;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

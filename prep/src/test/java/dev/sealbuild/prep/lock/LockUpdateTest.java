@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.diff.Change;
 import dev.sealbuild.lockfiles.diff.LockDiff;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
@@ -14,7 +14,7 @@ import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.SpecReader;
 import dev.sealbuild.prep.packages.PackageLocker;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.prep.registry.ImageReference;
-import dev.sealbuild.prep.registry.MediaTypes;
+import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.prep.registry.RegistryException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -113,10 +113,10 @@ class PushLayoutTest {
   @Test
   void hostileIndexJsonIsRefusedBeforeAnyPathIsBuilt() throws Exception {
     TestLayout layout = new TestLayout(dir.resolve("layout"));
-    Files.writeString(layout.dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+    Files.writeString(layout.dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + MediaType.OCI_MANIFEST.toString()
         + "\",\"digest\":\"sha256:../../../etc/passwd\",\"size\":10}]}");
-    refused(() -> OciLayoutReader.directory(layout.dir), "manifests[0]", "unusable digest");
-    Files.writeString(layout.dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+    refused(() -> OciLayoutReader.directory(layout.dir), "manifests[0]", "which is not sha256:<64 hex>");
+    Files.writeString(layout.dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" + MediaType.OCI_MANIFEST.toString()
         + "\",\"digest\":\"sha256:" + "a".repeat(64) + "\",\"size\":999999999}]}");
     refused(() -> plan(layout.dir, null), "over the 4194304 limit");
     Files.writeString(layout.dir.resolve("index.json"), "[1,2]");
@@ -127,9 +127,9 @@ class PushLayoutTest {
   void manifestWhoseMediaTypeDisagreesWithItsDescriptorIsRefused() throws Exception {
     TestLayout layout = new TestLayout(dir.resolve("layout"));
     ObjectNode manifest = layout.image("amd64", Map.of(), TestLayout.layer("a", "x\n"));
-    ObjectNode lying = manifest.deepCopy().put("mediaType", MediaTypes.OCI_INDEX);
+    ObjectNode lying = manifest.deepCopy().put("mediaType", MediaType.OCI_INDEX.toString());
     layout.indexJson(TestLayout.tagged(lying, "v1"));
-    refused(() -> plan(layout.dir, "v1"), "says mediaType", MediaTypes.OCI_INDEX);
+    refused(() -> plan(layout.dir, "v1"), "says mediaType", MediaType.OCI_INDEX.toString());
     ObjectNode artifact = manifest.deepCopy().put("mediaType", "application/vnd.example.thing");
     layout.indexJson(TestLayout.tagged(artifact, "v1"));
     refused(() -> plan(layout.dir, "v1"), "application/vnd.example.thing", "only OCI and Docker v2");

@@ -1,7 +1,7 @@
 package dev.sealbuild.prep.push;
 
 import dev.sealbuild.prep.registry.BlobPush;
-import dev.sealbuild.prep.registry.Descriptor;
+import dev.sealbuild.formats.oci.Descriptor;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -3,8 +3,8 @@ package dev.sealbuild.prep.push;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.prep.registry.MediaTypes;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.MediaType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -61,7 +61,7 @@ final class TestLayout {
     ObjectNode config = JSON.createObjectNode().put("architecture", arch).put("os", "linux");
     config.putObject("config").putArray("Cmd").add("/bin/sh");
     ArrayNode diffIds = config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
-    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
+    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaType.OCI_MANIFEST.toString());
     ArrayNode layerDescriptors = JSON.createArrayNode();
     for (byte[][] layer : layers) {
       diffIds.add(Sha256.hash(layer[1]).toString());
@@ -73,12 +73,12 @@ final class TestLayout {
       ObjectNode node = manifest.putObject("annotations");
       annotations.forEach(node::put);
     }
-    return blob(MediaTypes.OCI_MANIFEST, JSON.writeValueAsBytes(manifest));
+    return blob(MediaType.OCI_MANIFEST.toString(), JSON.writeValueAsBytes(manifest));
   }
 
   /** An index of platform manifests ({@link #image} results). */
   ObjectNode index(ObjectNode... manifests) throws IOException {
-    ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+    ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaType.OCI_INDEX.toString());
     ArrayNode entries = index.putArray("manifests");
     for (ObjectNode manifest : manifests) {
       ObjectNode entry = manifest.deepCopy();
@@ -86,21 +86,21 @@ final class TestLayout {
       entry.putObject("platform").put("architecture", arch).put("os", "linux");
       entries.add(entry);
     }
-    return blob(MediaTypes.OCI_INDEX, JSON.writeValueAsBytes(index));
+    return blob(MediaType.OCI_INDEX.toString(), JSON.writeValueAsBytes(index));
   }
 
   /** An OCI 1.1 artifact (e.g. an SBOM) whose subject is {@code subject}. */
   ObjectNode referrer(ObjectNode subject, String artifactType, String payload) throws IOException {
-    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST)
+    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaType.OCI_MANIFEST.toString())
         .put("artifactType", artifactType);
     manifest.set("config", blob("application/vnd.oci.empty.v1+json", "{}".getBytes(StandardCharsets.UTF_8)));
     manifest.putArray("layers").add(blob(artifactType, payload.getBytes(StandardCharsets.UTF_8)));
     manifest.set("subject", subject.deepCopy());
-    return blob(MediaTypes.OCI_MANIFEST, JSON.writeValueAsBytes(manifest));
+    return blob(MediaType.OCI_MANIFEST.toString(), JSON.writeValueAsBytes(manifest));
   }
 
   void indexJson(ObjectNode... entries) throws IOException {
-    ObjectNode top = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+    ObjectNode top = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaType.OCI_INDEX.toString());
     ArrayNode list = top.putArray("manifests");
     Stream.of(entries).forEach(list::add);
     Files.write(dir.resolve("index.json"), JSON.writeValueAsBytes(top));

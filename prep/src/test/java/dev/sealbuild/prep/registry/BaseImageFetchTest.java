@@ -1,16 +1,17 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.MediaType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
-import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.prep.baseimage.BaseImageFetcher;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.prep.http.TransportFixtures;
@@ -43,7 +44,7 @@ class BaseImageFetchTest {
     fake = new FakeRegistry();
     registry = new RemoteRegistry(new RegistrySettings(Set.of(), Map.of()), TransportFixtures.transport(1));
     cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
-    manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+    manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST.toString() + "\","
         + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Sha256.hash(config) + "\",\"size\":" + config.length + "},"
         + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + Sha256.hash(layer) + "\",\"size\":" + layer.length + "}]}")
         .getBytes(StandardCharsets.UTF_8);
@@ -56,14 +57,14 @@ class BaseImageFetchTest {
   }
 
   private LockedBaseImage locked() {
-    LockedDescriptor m = new LockedDescriptor(MediaTypes.OCI_MANIFEST, Sha256.hash(manifest), manifest.length);
+    LockedDescriptor m = new LockedDescriptor(MediaType.OCI_MANIFEST.toString(), Sha256.hash(manifest), manifest.length);
     return new LockedBaseImage(fake.host() + "/img:1", fake.host() + "/img", m, List.of(new LockedPlatformImage(Platform.LINUX_AMD64, m,
         new LockedDescriptor("application/vnd.oci.image.config.v1+json", Sha256.hash(config), config.length),
         List.of(new LockedDescriptor("application/vnd.oci.image.layer.v1.tar+gzip", Sha256.hash(layer), layer.length)))));
   }
 
   private void serve(byte[] manifestBytes, byte[] layerBytes) {
-    fake.put("/v2/img/manifests/" + Sha256.hash(manifest), FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, manifestBytes));
+    fake.put("/v2/img/manifests/" + Sha256.hash(manifest), FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), manifestBytes));
     fake.put("/v2/img/blobs/" + Sha256.hash(config), FakeRegistry.Reply.ok("application/octet-stream", config));
     fake.put("/v2/img/blobs/" + Sha256.hash(layer), FakeRegistry.Reply.ok("application/octet-stream", layerBytes));
   }

@@ -1,13 +1,15 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.Platform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.http.TransportFixtures;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +54,7 @@ class HostileRegistryTest {
   }
 
   private String manifest(String extra) {
-    return "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+    return "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST.toString() + "\","
         + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Sha256.hash(config) + "\",\"size\":" + config.length + "},"
         + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + Sha256.hash(layer) + "\",\"size\":" + layer.length + "}]"
         + extra + "}";
@@ -74,7 +76,7 @@ class HostileRegistryTest {
     String basic = "Basic " + Base64.getEncoder().encodeToString("robot:pw".getBytes(StandardCharsets.UTF_8));
     fake.requireBearer(basic);
     byte[] bytes = manifest("").getBytes(StandardCharsets.UTF_8);
-    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, bytes));
+    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     Path authFile = dir.resolve("auth.json");
     Files.writeString(authFile, "{\"auths\":{\"" + fake.host() + "\":{\"auth\":\""
         + Base64.getEncoder().encodeToString("robot:pw".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
@@ -94,14 +96,14 @@ class HostileRegistryTest {
   void manifestWhoseBytesDoNotMatchTheRequestedDigestIsRefused() {
     byte[] bytes = manifest("").getBytes(StandardCharsets.UTF_8);
     Sha256 claimed = Sha256.hash("something else".getBytes(StandardCharsets.UTF_8));
-    fake.put("/v2/img/manifests/" + claimed, FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, bytes));
+    fake.put("/v2/img/manifests/" + claimed, FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     assertTrue(refused(ref("@" + claimed)).getMessage().contains("not the digest asked for"));
   }
 
   @Test
   void dockerContentDigestHeaderThatDisagreesIsRefused() {
     byte[] bytes = manifest("").getBytes(StandardCharsets.UTF_8);
-    fake.put("/v2/img/manifests/v1", new FakeRegistry.Reply(200, MediaTypes.OCI_MANIFEST, bytes,
+    fake.put("/v2/img/manifests/v1", new FakeRegistry.Reply(200, MediaType.OCI_MANIFEST.toString(), bytes,
         Map.of("Docker-Content-Digest", Sha256.hash(new byte[0]).toString())));
     assertTrue(refused(ref(":v1")).getMessage().contains("registry says"));
   }
@@ -109,31 +111,31 @@ class HostileRegistryTest {
   @Test
   void documentWithBothManifestsAndLayersIsRefused() {
     byte[] bytes = manifest(",\"manifests\":[]").getBytes(StandardCharsets.UTF_8);
-    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, bytes));
+    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     assertTrue(refused(ref(":v1")).getMessage().contains("both 'manifests' and"));
   }
 
   @Test
   void mediaTypeDisagreeingWithTheServedTypeOrTheDescriptorIsRefused() {
     byte[] bytes = manifest("").getBytes(StandardCharsets.UTF_8);
-    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaTypes.DOCKER_MANIFEST, bytes));
+    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaType.DOCKER_MANIFEST.toString(), bytes));
     assertTrue(refused(ref(":v1")).getMessage().contains("says mediaType"));
 
-    byte[] index = indexOf(MediaTypes.OCI_INDEX, bytes, MediaTypes.DOCKER_MANIFEST).getBytes(StandardCharsets.UTF_8);
-    fake.put("/v2/img/manifests/multi", FakeRegistry.Reply.ok(MediaTypes.OCI_INDEX, index));
-    fake.put("/v2/img/manifests/" + Sha256.hash(bytes), FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, bytes));
+    byte[] index = indexOf(MediaType.OCI_INDEX.toString(), bytes, MediaType.DOCKER_MANIFEST.toString()).getBytes(StandardCharsets.UTF_8);
+    fake.put("/v2/img/manifests/multi", FakeRegistry.Reply.ok(MediaType.OCI_INDEX.toString(), index));
+    fake.put("/v2/img/manifests/" + Sha256.hash(bytes), FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     assertTrue(refused(ref(":multi")).getMessage().contains("says mediaType"));
   }
 
   @Test
   void indexChildWhoseBytesDoNotMatchItsDescriptorIsRefused() {
     byte[] bytes = manifest("").getBytes(StandardCharsets.UTF_8);
-    byte[] index = indexOf(MediaTypes.OCI_INDEX, bytes, MediaTypes.OCI_MANIFEST).getBytes(StandardCharsets.UTF_8);
-    fake.put("/v2/img/manifests/multi", FakeRegistry.Reply.ok(MediaTypes.OCI_INDEX, index));
-    fake.put("/v2/img/manifests/" + Sha256.hash(bytes), FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, manifest(" ").getBytes(StandardCharsets.UTF_8)));
+    byte[] index = indexOf(MediaType.OCI_INDEX.toString(), bytes, MediaType.OCI_MANIFEST.toString()).getBytes(StandardCharsets.UTF_8);
+    fake.put("/v2/img/manifests/multi", FakeRegistry.Reply.ok(MediaType.OCI_INDEX.toString(), index));
+    fake.put("/v2/img/manifests/" + Sha256.hash(bytes), FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), manifest(" ").getBytes(StandardCharsets.UTF_8)));
     assertTrue(refused(ref(":multi")).getMessage().contains("does not match its descriptor"));
 
-    fake.put("/v2/img/manifests/" + Sha256.hash(bytes), FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, bytes));
+    fake.put("/v2/img/manifests/" + Sha256.hash(bytes), FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     ResolvedImage resolved = registry.resolve(ref(":multi"), List.of(AMD64));
     assertEquals(Sha256.hash(bytes), resolved.images().get(0).manifest().digest());
   }
@@ -141,7 +143,7 @@ class HostileRegistryTest {
   @Test
   void configWithOtherBytesThanItsDigestIsRefused() {
     byte[] bytes = manifest("").getBytes(StandardCharsets.UTF_8);
-    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, bytes));
+    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     byte[] tampered = config.clone();
     tampered[tampered.length - 2] = ' ';
     fake.put("/v2/img/blobs/" + Sha256.hash(config), FakeRegistry.Reply.ok("application/octet-stream", tampered));
@@ -153,7 +155,7 @@ class HostileRegistryTest {
   void transientFailuresAreRetriedAndPersistentOnesAreOneLineErrors() {
     byte[] bytes = manifest("").getBytes(StandardCharsets.UTF_8);
     byte[] empty = new byte[0];
-    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, bytes));
+    fake.put("/v2/img/manifests/v1", FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     fake.putFirst("/v2/img/manifests/v1", new FakeRegistry.Reply(503, "text/plain", empty, Map.of()),
         new FakeRegistry.Reply(429, "text/plain", empty, Map.of()));
     assertEquals(Sha256.hash(bytes), registry.resolve(ref(":v1"), List.of(AMD64)).root().digest());
@@ -169,7 +171,7 @@ class HostileRegistryTest {
   void oversizedManifestIsRefusedWithoutReadingItAll() {
     byte[] huge = new byte[ManifestClient.MAX_MANIFEST_BYTES + 10];
     java.util.Arrays.fill(huge, (byte) ' ');
-    fake.put("/v2/img/manifests/big", FakeRegistry.Reply.ok(MediaTypes.OCI_MANIFEST, huge));
+    fake.put("/v2/img/manifests/big", FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), huge));
     dev.sealbuild.prep.http.TransportException e = assertThrows(dev.sealbuild.prep.http.TransportException.class,
         () -> registry.resolve(ref(":big"), List.of(AMD64)));
     assertTrue(e.getMessage().contains("for image " + ref(":big") + ": the response is larger than the limit of "

@@ -1,12 +1,13 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import org.junit.jupiter.api.Test;
 
 class ImageReferenceTest {
@@ -55,8 +56,8 @@ class ImageReferenceTest {
     assertFalse(Platform.parse("linux/arm/v7").matches(Platform.parse("linux/arm/v6")));
     assertFalse(arm64.matches(Platform.parse("linux/amd64")));
     assertEquals("linux/arm/v7", Platform.parse("linux/arm/v7").toString());
-    assertThrows(RegistryException.class, () -> Platform.parse("linux"));
-    assertThrows(RegistryException.class, () -> Platform.parse("linux/amd64/v1/x"));
+    assertThrows(dev.sealbuild.formats.oci.OciFormatException.class, () -> Platform.parse("linux"));
+    assertThrows(dev.sealbuild.formats.oci.OciFormatException.class, () -> Platform.parse("linux/amd64/v1/x"));
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.Descriptor;
+import dev.sealbuild.formats.oci.MediaType;
+import dev.sealbuild.formats.oci.Platform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.http.TransportFixtures;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +66,7 @@ class LocalRegistryResolveTest {
 
     assertEquals(Sha256.hash(raw), resolved.root().digest());
     assertArrayEquals(raw, resolved.rootBytes());
-    assertEquals(MediaTypes.OCI_MANIFEST, resolved.root().mediaType());
+    assertEquals(MediaType.OCI_MANIFEST.toString(), resolved.root().mediaType());
     assertFalse(resolved.isIndex());
     assertEquals(1, resolved.images().size());
     PlatformImage image = resolved.images().get(0);

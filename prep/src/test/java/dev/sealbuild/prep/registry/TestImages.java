@@ -1,9 +1,10 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.oci.MediaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.testing.Requirements;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,11 +46,11 @@ public final class TestImages {
     ObjectNode amd64 = image(layout, amd64Layer, "amd64", null);
     ObjectNode arm64 = image(layout, arm64Layer, "arm64", "v8");
 
-    ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_INDEX);
+    ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaType.OCI_INDEX.toString());
     ArrayNode entries = index.putArray("manifests");
     entries.add(withPlatform(amd64.deepCopy(), "amd64", null));
     entries.add(withPlatform(arm64.deepCopy(), "arm64", "v8"));
-    ObjectNode indexDescriptor = blob(layout, MediaTypes.OCI_INDEX, JSON.writeValueAsBytes(index));
+    ObjectNode indexDescriptor = blob(layout, MediaType.OCI_INDEX.toString(), JSON.writeValueAsBytes(index));
 
     ObjectNode top = JSON.createObjectNode().put("schemaVersion", 2);
     ArrayNode refs = top.putArray("manifests");
@@ -80,10 +81,10 @@ public final class TestImages {
     config.putArray("history").addObject().put("created_by", "alpine minirootfs " + arch);
     ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
     rootfs.putArray("diff_ids").add(diffId.toString());
-    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
+    ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaType.OCI_MANIFEST.toString());
     manifest.set("config", blob(layout, "application/vnd.oci.image.config.v1+json", JSON.writeValueAsBytes(config)));
     manifest.putArray("layers").add(blob(layout, OCI_LAYER, gzipLayer));
-    return blob(layout, MediaTypes.OCI_MANIFEST, JSON.writeValueAsBytes(manifest));
+    return blob(layout, MediaType.OCI_MANIFEST.toString(), JSON.writeValueAsBytes(manifest));
   }
 
   private static ObjectNode blob(Path layout, String mediaType, byte[] bytes) throws IOException {

@@ -1,4 +1,4 @@
-package dev.sealbuild.lockfiles.digest;
+package dev.sealbuild.formats.digest;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

@@ -1,4 +1,4 @@
-package dev.sealbuild.lockfiles.json;
+package dev.sealbuild.formats.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;

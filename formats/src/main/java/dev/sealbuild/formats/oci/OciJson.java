@@ -1,0 +1,116 @@
+package dev.sealbuild.formats.oci;
+
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sealbuild.formats.digest.Sha256;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Bounded reading of OCI JSON documents (hostile input: every field is checked before use). */
+final class OciJson {
+  /** The largest manifest, index, config or {@code index.json} read. */
+  static final int MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+  /** The most descriptors an index or a manifest may list. */
+  static final int MAX_ENTRIES = 10_000;
+
+  static final ObjectMapper MAPPER = new ObjectMapper(new JsonFactoryBuilder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(1 << 20).build())
+      .build());
+
+  private OciJson() {}
+
+  static ObjectNode object(byte[] bytes, String what) {
+    if (bytes.length > MAX_DOCUMENT_BYTES) {
+      throw new OciFormatException(what + " is " + bytes.length + " bytes, over the " + MAX_DOCUMENT_BYTES
+          + "-byte limit for an OCI document");
+    }
+    try {
+      JsonNode json = MAPPER.readTree(bytes);
+      if (json == null || !json.isObject()) {
+        throw new OciFormatException(what + " is not a JSON object");
+      }
+      return (ObjectNode) json;
+    } catch (IOException e) {
+      throw new OciFormatException(what + " is not valid JSON: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  static String firstLine(String message) {
+    String m = String.valueOf(message);
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** Text from hostile input, safe for a one-line message: controls and non-ASCII escaped, at most 100 characters. */
+  static String printable(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && out.length() < 100; i++) {
+      char c = text.charAt(i);
+      out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+    }
+    return out.length() < 100 ? out.toString() : out + "...";
+  }
+
+  static String text(JsonNode node, String field, String what) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new OciFormatException(what + " has a non-string '" + field + "'");
+    }
+    return value.asText();
+  }
+
+  static String requiredText(JsonNode node, String field, String what) {
+    String value = text(node, field, what);
+    if (value == null || value.isEmpty()) {
+      throw new OciFormatException(what + " has no '" + field + "'");
+    }
+    return value;
+  }
+
+  static Sha256 digest(String text, String what) {
+    try {
+      return Sha256.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new OciFormatException(what + " has digest '" + printable(text) + "', which is not sha256:<64 hex>");
+    }
+  }
+
+  static Map<String, String> stringMap(JsonNode node, String field, String what) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return Map.of();
+    }
+    if (!value.isObject()) {
+      throw new OciFormatException(what + " has a '" + field + "' that is not an object of strings");
+    }
+    Map<String, String> map = new TreeMap<>();
+    value.fields().forEachRemaining(e -> {
+      if (!e.getValue().isTextual()) {
+        throw new OciFormatException(what + " has " + field + "." + e.getKey() + " that is not a string");
+      }
+      map.put(e.getKey(), e.getValue().asText());
+    });
+    return map;
+  }
+
+  static void putStrings(ObjectNode node, String field, Map<String, String> map) {
+    if (!map.isEmpty()) {
+      ObjectNode object = node.putObject(field);
+      new TreeMap<>(map).forEach(object::put);
+    }
+  }
+
+  static void checkSchemaVersion(JsonNode json, String what) {
+    if (!json.path("schemaVersion").isIntegralNumber() || json.path("schemaVersion").asInt() != 2) {
+      throw new OciFormatException(what + " has schemaVersion " + json.path("schemaVersion")
+          + ": only schema 2 (OCI and Docker v2) is supported");
+    }
+  }
+}
