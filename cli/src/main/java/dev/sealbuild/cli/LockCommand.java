@@ -8,6 +8,10 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.prep.lock.LockUpdate;
 import dev.sealbuild.prep.lock.Locker;
+import dev.sealbuild.prep.lock.PrepServices;
+import dev.sealbuild.prep.fetch.PrepDownloader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.packages.AlpineLocker;
 import dev.sealbuild.prep.packages.DebianLocker;
@@ -20,12 +24,16 @@ import java.util.Optional;
 import dev.sealbuild.lockfiles.diff.PackageChange;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "lock", mixinStandardHelpOptions = true,
     description = {"Pin every input of the spec by content and write build.lock.json beside it.",
         "Inputs the lock already pins are kept; unpinned files are downloaded once (into the cache) to hash them."})
 final class LockCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
   @picocli.CommandLine.Mixin
   ProjectOptions options = new ProjectOptions();
 
@@ -91,7 +99,8 @@ final class LockCommand implements Callable<Integer> {
     }
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
-    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
+    PrintWriter err = commandSpec.commandLine().getErr();
+    try (PrepServices services = services()) {
       Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services), services.baseImages())
           .lock(project.spec(), project.specDir(), basis, epoch);
       if (!names.isEmpty()) {
@@ -108,49 +117,56 @@ final class LockCommand implements Callable<Integer> {
       if (!unchanged) {
         io.write(lock, project.lockFile());
       }
-      System.err.println((unchanged ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
+      err.println((unchanged ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
       if (update && previous.isPresent()) {
-        LockDiffText.lines(LockDiff.between(previous.get(), lock)).forEach(System.err::println);
+        LockDiffText.lines(LockDiff.between(previous.get(), lock)).forEach(err::println);
       }
     }
     return 0;
   }
 
   private int dryRun(Project project, Optional<Lockfile> previous) throws Exception {
-    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
+    try (PrepServices services = services()) {
       Locker planner = new Locker((url, label) -> {
         throw new IllegalStateException("dry run downloads nothing");
       }, (file, label) -> {
         throw new IllegalStateException("dry run imports nothing");
       }, packageLocker(project, services), services.baseImages());
-      System.out.write(CanonicalJson.pretty(planner.plan(project.spec(), previous)));
-      System.out.flush();
+      PrintWriter out = commandSpec.commandLine().getOut();
+      out.print(new String(CanonicalJson.pretty(planner.plan(project.spec(), previous)), StandardCharsets.UTF_8));
+      out.flush();
       return 0;
     }
   }
 
   private PackageLocker packageLocker(Project project, PrepServices services) {
     if (RepositorySpec.ALPINE.equals(project.spec().packageType())) {
-      return new AlpineLocker(mirrorOptions.mirrors(), project.specDir(), services.alpineTransport(services.fetcher()),
-          message -> System.err.println(message));
+      return new AlpineLocker(mirrorOptions.mirrors(), project.specDir(), services.alpineTransport(),
+          commandSpec.commandLine().getErr()::println);
     }
     return new DebianLocker(mirrorOptions.mirrors(), project.specDir(), Clock.systemUTC(), allowExpiredMetadata,
-        message -> System.err.println(message));
+        commandSpec.commandLine().getErr()::println);
+  }
+
+  private PrepServices services() {
+    return PrepServices.create(env.cache(options.cache()), env.variables(), commandSpec.commandLine().getErr(), env.terminal(),
+        PrepDownloader.DEFAULT_PARALLELISM, registryOptions.settings(env));
   }
 
   private Integer check(Project project, Optional<Lockfile> previous) {
+    PrintWriter err = commandSpec.commandLine().getErr();
     String shown = env.workingDir().relativize(project.lockFile()).toString();
     if (previous.isEmpty()) {
-      System.err.println(shown + ": missing; run build lock " + env.workingDir().relativize(project.specFile()));
+      err.println(shown + ": missing; run build lock " + env.workingDir().relativize(project.specFile()));
       return 1;
     }
     LockStatus status = LockStatus.check(project.spec(), previous.get());
     if (status.upToDate()) {
-      System.err.println(shown + ": up to date");
+      err.println(shown + ": up to date");
       return 0;
     }
-    System.err.println(shown + ": stale; run build lock " + env.workingDir().relativize(project.specFile()));
-    status.problems().forEach(p -> System.err.println("  - " + p));
+    err.println(shown + ": stale; run build lock " + env.workingDir().relativize(project.specFile()));
+    status.problems().forEach(p -> err.println("  - " + p));
     return 1;
   }
 }

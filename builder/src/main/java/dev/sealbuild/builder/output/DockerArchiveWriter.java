@@ -2,6 +2,7 @@ package dev.sealbuild.builder.output;
 
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.Descriptor;
+import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.spec.Platform;
@@ -29,6 +30,11 @@ public final class DockerArchiveWriter implements ImageWriter {
     this.epoch = epoch;
     this.defaultReference = defaultReference;
     this.platform = platform;
+  }
+
+  @Override
+  public void check(BuiltImage image, OutputTarget target) {
+    choose(image);
   }
 
   @Override
@@ -66,12 +72,12 @@ public final class DockerArchiveWriter implements ImageWriter {
       return image.platforms().values().iterator().next();
     }
     if (platform == null) {
-      throw new IllegalArgumentException("docker-archive holds one platform and this image has "
+      throw new UserError("docker-archive holds one platform and this image has "
           + image.platforms().keySet() + "; choose one with --platform");
     }
     BuiltImage.PlatformImage p = image.platforms().get(platform);
     if (p == null) {
-      throw new IllegalArgumentException("--platform " + platform + " is not built; the image has " + image.platforms().keySet());
+      throw new UserError("--platform " + platform + " is not built; the image has " + image.platforms().keySet());
     }
     return p;
   }

@@ -46,8 +46,17 @@ public final class DebianLocker implements PackageLocker {
     this.progress = progress;
   }
 
+  /** Metadata that cannot be fetched, verified or read is a user error naming the repository file and what to do. */
   @Override
   public Pinned lock(BuildSpec spec, LockedBase base) throws IOException {
+    try {
+      return pin(spec);
+    } catch (DebianMetadataException e) {
+      throw new PackageException(e.getMessage(), e);
+    }
+  }
+
+  private Pinned pin(BuildSpec spec) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
     Map<String, LockedRepository> repositories = new TreeMap<>();
     Map<String, LockedPackage> packages = new TreeMap<>();

@@ -1,7 +1,9 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.UserError;
+
 /** A registry or reference problem; the message is one line naming the image reference and what to do. */
-public final class RegistryException extends RuntimeException {
+public final class RegistryException extends UserError {
   private static final long serialVersionUID = 1L;
 
   public RegistryException(String message) {

@@ -1,4 +1,4 @@
-package dev.sealbuild.cli;
+package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.lockfiles.digest.Sha256;
@@ -17,8 +17,6 @@ import dev.sealbuild.prep.fetch.FetchSettings;
 import dev.sealbuild.prep.fetch.HttpFetcher;
 import dev.sealbuild.prep.fetch.PrepDownloader;
 import dev.sealbuild.prep.fetch.ProgressReporter;
-import dev.sealbuild.prep.lock.Downloader;
-import dev.sealbuild.prep.lock.Locker;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
@@ -29,12 +27,13 @@ import dev.sealbuild.prep.packages.LockedBase;
 import dev.sealbuild.prep.registry.Registry;
 import dev.sealbuild.prep.registry.RegistrySettings;
 import dev.sealbuild.prep.registry.RemoteRegistry;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import dev.sealbuild.prep.packages.PackageException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** Wires the online side (HTTP fetcher, cache writer, progress) for lock and prep. */
-final class PrepServices implements AutoCloseable {
+/** Wires the online side (HTTP fetcher, cache writer, progress, registry) for the {@link Locker} and the {@link Preparer}. */
+public final class PrepServices implements AutoCloseable {
   /** Files downloaded only to hash them at lock time may be large (rootfs tarballs), but not unbounded. */
   private static final long MAX_UNPINNED_BYTES = 8L << 30;
 
@@ -43,49 +42,55 @@ final class PrepServices implements AutoCloseable {
   private final PrepDownloader downloader;
   private final HttpFetcher fetcher;
   private final RegistrySettings registrySettings;
+  private final PrintWriter err;
+  private final Thread cancelOnExit;
   private RemoteRegistry registry;
 
-  private PrepServices(CacheWriter cache, PrepDownloader downloader, HttpFetcher fetcher, RegistrySettings registrySettings) {
+  private PrepServices(CacheWriter cache, PrepDownloader downloader, HttpFetcher fetcher, RegistrySettings registrySettings,
+      PrintWriter err, Thread cancelOnExit) {
     this.cache = cache;
     this.downloader = downloader;
     this.fetcher = fetcher;
     this.registrySettings = registrySettings;
+    this.err = err;
+    this.cancelOnExit = cancelOnExit;
   }
 
-  static PrepServices create(Environment env, Path cacheOption, PrintStream err, RegistrySettings registrySettings) {
-    return create(env, cacheOption, err, PrepDownloader.DEFAULT_PARALLELISM, registrySettings);
-  }
-
-  static PrepServices create(Environment env, Path cacheOption, PrintStream err, int jobs, RegistrySettings registrySettings) {
-    VendorCacheLayout layout = env.cache(cacheOption);
+  /**
+   * The services over the cache at {@code layout}, with proxies and timeouts from {@code environment}; progress and
+   * warnings go to {@code err} (a redrawn bar when {@code terminal}).
+   */
+  public static PrepServices create(VendorCacheLayout layout, Map<String, String> environment, PrintWriter err, boolean terminal,
+      int jobs, RegistrySettings registrySettings) {
     CacheWriter cache = CacheWriter.open(layout);
-    HttpFetcher fetcher = new HttpFetcher(FetchSettings.defaults(env.variables()));
-    ProgressReporter progress = ProgressReporter.choose(System.console() != null, err);
+    HttpFetcher fetcher = new HttpFetcher(FetchSettings.defaults(environment));
+    ProgressReporter progress = ProgressReporter.choose(terminal, err);
     PrepDownloader downloader = new PrepDownloader(fetcher, cache, progress, jobs);
     // A Ctrl-C removes partial downloads; a kill -9 leaves them in tmp/, cleaned at the next prep.
-    Runtime.getRuntime().addShutdownHook(new Thread(downloader::cancel, "sealbuild-cancel-downloads"));
-    return new PrepServices(cache, downloader, fetcher, registrySettings);
+    Thread cancelOnExit = new Thread(downloader::cancel, "sealbuild-cancel-downloads");
+    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    return new PrepServices(cache, downloader, fetcher, registrySettings, err, cancelOnExit);
   }
 
-  CacheWriter cache() {
+  public CacheWriter cache() {
     return cache;
   }
 
-  PrepDownloader prepDownloader() {
+  public PrepDownloader prepDownloader() {
     return downloader;
   }
 
-  Downloader downloader() {
+  public Downloader downloader() {
     return (url, label) -> {
       DownloadedBlob blob = downloader.fetchUnpinned(label, url, MAX_UNPINNED_BYTES);
       return new Downloader.Pinned(blob.sha256(), blob.size());
     };
   }
 
-  Locker.LocalImporter importer() {
+  public Locker.LocalImporter importer() {
     return (file, label) -> {
       if (!Files.isRegularFile(file)) {
-        throw new CliException(label + ": no such file " + file);
+        throw new PackageException(label + ": no such file " + file);
       }
       Sha256 digest = cache.importFile(file);
       return new Downloader.Pinned(digest, Files.size(file));
@@ -93,7 +98,7 @@ final class PrepServices implements AutoCloseable {
   }
 
   /** Alpine lock-time access: signed indexes into memory, packages into the cache, the base's database. */
-  AlpineLocker.Transport alpineTransport(HttpFetcher fetcher) {
+  public AlpineLocker.Transport alpineTransport() {
     return new AlpineLocker.Transport() {
       @Override
       public byte[] fetchIndex(URI url, String label) {
@@ -123,14 +128,14 @@ final class PrepServices implements AutoCloseable {
         }
         LockedRootfs rootfs = base.rootfs();
         if (!cache.contains(rootfs.sha256()) && !mayDownload) {
-          System.err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
+          err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
               + " empty root; import it with build cache import to include what it already has");
           return null;
         }
         if (!cache.contains(rootfs.sha256())) {
           URI url = URI.create(rootfs.source());
           if (url.getScheme() == null) {
-            throw new CliException("base rootfs " + rootfs.source() + " is not in the cache; run build lock again");
+            throw new PackageException("base rootfs " + rootfs.source() + " is not in the cache; run build lock again");
           }
           downloader.downloadAll(List.of(new FetchJob("base rootfs", url, rootfs.sha256(), rootfs.size())));
         }
@@ -142,19 +147,19 @@ final class PrepServices implements AutoCloseable {
   }
 
   /** The registry client, made on first use (most builds never talk to a registry). */
-  synchronized Registry registry() {
+  public synchronized Registry registry() {
     if (registry == null) {
       registry = new RemoteRegistry(registrySettings);
     }
     return registry;
   }
 
-  Locker.BaseImages baseImages() {
+  public Locker.BaseImages baseImages() {
     return (reference, platforms, previous) -> new BaseImageLocker(registry()).lock(reference, platforms, previous);
   }
 
-  BaseImageFetcher baseImageFetcher(int jobs) {
-    return new BaseImageFetcher(registry(), cache, jobs, System.err::println);
+  public BaseImageFetcher baseImageFetcher(int jobs) {
+    return new BaseImageFetcher(registry(), cache, jobs, err::println);
   }
 
   /**
@@ -164,7 +169,7 @@ final class PrepServices implements AutoCloseable {
   private AlpineLocker.Transport.BaseDatabase imageDatabase(LockedBaseImage image, boolean mayDownload) throws IOException {
     LockedPlatformImage first = image.platforms().get(0);
     if (!mayDownload && !first.layers().stream().allMatch(l -> cache.contains(l.digest()))) {
-      System.err.println("warning: base image " + image.reference() + " is not in the cache, so this dry run resolves as on an"
+      err.println("warning: base image " + image.reference() + " is not in the cache, so this dry run resolves as on an"
           + " empty root; run build prep first to include what it already has");
       return null;
     }
@@ -179,13 +184,14 @@ final class PrepServices implements AutoCloseable {
     return BaseApkDatabase.readLayers(layers);
   }
 
-  HttpFetcher fetcher() {
-    return fetcher;
-  }
-
   @Override
   public synchronized void close() {
     downloader.cancel();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs anyway
+    }
     if (registry != null) {
       registry.close();
     }
