@@ -118,6 +118,7 @@ final class LockCommand implements Callable<Integer> {
         io.write(lock, project.lockFile());
       }
       err.println((unchanged ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
+      lock.excludedList().forEach(e -> err.println("excluded: " + e.describe()));
       if (update && previous.isPresent()) {
         LockDiffText.lines(LockDiff.between(previous.get(), lock)).forEach(err::println);
       }
