@@ -29,7 +29,12 @@ public final class Main {
 
   /** Runs one command line in this process: what {@code main} does, minus the exit; for tests. */
   static int run(String[] args, Environment env, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new BuildCommand(), new CommandFactory(env));
+    return run(new BuildCommand(), args, env, out, err);
+  }
+
+  /** Runs {@code command} (the {@code build} command, or another in tests) with sealbuild's error handling. */
+  static int run(Object command, String[] args, Environment env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(command, new CommandFactory(env));
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(new OneLineErrors(env.get(DEBUG_VARIABLE) != null));
