@@ -33,7 +33,7 @@ class LockPrepImageCommandTest {
       assertEquals("", lock.out());
       assertEquals("project/build.lock.json: up to date\n", project.build().run("lock", "--check", "project").ok().err());
       assertEquals("up to date: project/build.lock.json\n", project.build().run("lock", "project").ok().err());
-      assertEquals(1, project.requests.size(), "the file was downloaded once, to hash it: " + project.requests);
+      assertEquals(1, project.requests().size(), "the file was downloaded once, to hash it: " + project.requests());
     }
   }
 

@@ -1,15 +1,10 @@
 package dev.sealbuild.cli;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A small project to build in-process: one {@code copy:} of a local file and one {@code files:} entry served by an
@@ -18,30 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class TestProject implements AutoCloseable {
   final Path dir;
   final Path cache;
-  final List<String> requests = new CopyOnWriteArrayList<>();
-  private final HttpServer server;
+  private final LoopbackServer server;
 
   TestProject(Path root, String... platforms) throws IOException {
     dir = Files.createDirectories(root.resolve("project"));
     cache = root.resolve("cache");
     Path served = Files.createDirectories(root.resolve("served"));
     Files.writeString(served.resolve("data.txt"), "served over http\n");
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().getPath();
-      requests.add(path);
-      Path file = served.resolve(path.substring(1)).normalize();
-      if (!file.startsWith(served) || !Files.isRegularFile(file)) {
-        exchange.sendResponseHeaders(404, -1);
-        exchange.close();
-        return;
-      }
-      exchange.sendResponseHeaders(200, Files.size(file));
-      try (OutputStream out = exchange.getResponseBody()) {
-        Files.copy(file, out);
-      }
-    });
-    server.start();
+    server = new LoopbackServer(served);
     Files.writeString(dir.resolve("hello.txt"), "hello from a local file\n");
     Files.writeString(dir.resolve("build.yaml"), """
         name: hello
@@ -49,11 +28,15 @@ final class TestProject implements AutoCloseable {
         copy:
           - {src: hello.txt, dest: /hello.txt}
         files:
-          - {url: "http://127.0.0.1:%d/data.txt", dest: /data.txt}
+          - {url: "%s", dest: /data.txt}
         config:
           entrypoint: [/hello]
         """.formatted(String.join(", ", platforms.length == 0 ? new String[] {"linux/amd64"} : platforms),
-        server.getAddress().getPort()), StandardCharsets.UTF_8);
+        server.url("data.txt")), StandardCharsets.UTF_8);
+  }
+
+  List<String> requests() {
+    return server.requests;
   }
 
   /** {@code build} run in the project's parent directory, with the project's cache. */
@@ -70,6 +53,6 @@ final class TestProject implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    server.close();
   }
 }
