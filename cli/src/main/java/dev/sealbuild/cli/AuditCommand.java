@@ -1,18 +1,10 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.builder.audit.AuditReport;
 import dev.sealbuild.builder.audit.AuditedFile;
-import dev.sealbuild.builder.audit.Auditor;
-import dev.sealbuild.builder.audit.Reproducer;
+import dev.sealbuild.builder.audit.ImageAudit;
 import dev.sealbuild.builder.audit.Reproduction;
 import dev.sealbuild.builder.cache.CacheReader;
-import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.builder.image.ImageAssembler;
-import dev.sealbuild.builder.inspect.ImageReader;
-import dev.sealbuild.builder.inspect.StoredImage;
-import dev.sealbuild.builder.provenance.DsseVerifier;
-import dev.sealbuild.builder.provenance.VerifiedStatement;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
@@ -83,28 +75,20 @@ final class AuditCommand implements Callable<Integer> {
         location = new RegistryDownload(registryOptions.settings(env)).toLayout(image.substring("docker://".length()),
             project.spec().platforms(), Files.createDirectories(work.resolve("pulled")));
       }
-      StoredImage stored = new ImageReader(Files.createDirectories(work.resolve("unpacked"))).read(location, env.workingDir());
-      String verified = verifyKey == null ? null : verifyProvenance(stored);
-      CacheReader cache = new CacheReader(env.cache(cacheOption.cache));
-      ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, message -> { });
-      AuditReport report = new Auditor(assembler, DecompressionLimits.DEFAULT)
-          .audit(stored, project.spec(), lock, project.specDir(), epoch, work);
-      Reproduction reproduction = null;
-      if (path != null) {
-        commandSpec.commandLine().getErr().println("rebuilding offline to compare");
-        BuiltImage rebuilt = assembler.assemble(project.spec(), lock, project.specDir(), epoch, Files.createDirectories(work.resolve("rebuild")));
-        reproduction = new Reproducer(DecompressionLimits.DEFAULT).compare(stored, rebuilt);
-      }
+      ImageAudit.Request request = new ImageAudit.Request(location, env.workingDir(), project.spec(), lock, project.specDir(), epoch,
+          path != null, verifyKey == null ? null : env.workingDir().resolve(verifyKey),
+          provenance == null ? null : env.workingDir().resolve(provenance));
+      ImageAudit.Result result = new ImageAudit(new CacheReader(env.cache(cacheOption.cache)), commandSpec.commandLine().getErr()::println)
+          .audit(request, work);
       if (json) {
-        printJson(out, report, reproduction, verified);
+        printJson(out, result.report(), result.reproduction(), result.provenance());
       } else {
-        printTable(out, report, reproduction);
-        if (verified != null) {
-          out.println(verified);
+        printTable(out, result.report(), result.reproduction());
+        if (result.provenance() != null) {
+          out.println(result.provenance());
         }
       }
-      boolean ok = report.unaccounted().isEmpty() && (reproduction == null || reproduction.reproduced());
-      return ok ? 0 : 1;
+      return result.passed() ? 0 : 1;
     } finally {
       Trees.delete(work);
     }
@@ -132,27 +116,6 @@ final class AuditCommand implements Callable<Integer> {
       out.println(reproduction.reproduced() ? "reproduced: " + reproduction.rebuiltDigest()
           : "NOT reproduced (rebuild " + reproduction.rebuiltDigest() + "): " + reproduction.difference());
     }
-  }
-
-  /**
-   * Checks the DSSE-signed provenance (attached as a referrer, or the file given) against the key, and that its
-   * subject is this image. Returns a line saying so; any failure is an error.
-   */
-  private String verifyProvenance(StoredImage stored) throws IOException {
-    Path envelope = provenance != null ? env.workingDir().resolve(provenance) : stored.referrers().stream()
-        .filter(r -> r.artifactType().equals(dev.sealbuild.builder.build.ImageBuild.DSSE_ENVELOPE)).map(StoredImage.Referrer::document).findFirst()
-        .orElseThrow(() -> new CliException(image + " carries no signed provenance; give it with --provenance FILE"));
-    VerifiedStatement statement = DsseVerifier.verify(envelope, env.workingDir().resolve(verifyKey));
-    dev.sealbuild.lockfiles.digest.Sha256 subject = stored.root() != null ? stored.root() : null;
-    boolean names = subject != null ? statement.subjectDigests().contains(subject)
-        : stored.platforms().stream().allMatch(p -> p.manifest() == null);
-    if (!names) {
-      throw new CliException("the provenance is signed by key " + statement.keyId() + " but is about " + statement.subjectDigests()
-          + ", not " + image + " (" + subject + ")");
-    }
-    return subject == null
-        ? "provenance: signed by key " + statement.keyId() + " (a docker-archive has no manifest digest to compare with its subject)"
-        : "provenance: signed by key " + statement.keyId() + " and names this image";
   }
 
   private static void printJson(PrintWriter out, AuditReport report, Reproduction reproduction, String verified) throws IOException {

@@ -38,6 +38,24 @@ class LockPrepImageCommandTest {
   }
 
   @Test
+  void lockUpdateChecksItsNames() throws Exception {
+    try (TestProject project = new TestProject(work)) {
+      InProcess.Result early = project.build().run("lock", "project", "--update", "curl");
+      assertEquals(1, early.exit(), early.toString());
+      assertEquals("error: --update curl: there is no lock yet; run build lock first\n", early.err());
+      project.build().run("lock", "project").ok();
+      InProcess.Result unknown = project.build().run("lock", "project", "--update", "curl");
+      assertEquals("error: --update: curl is neither locked nor in the spec's packages\n", unknown.err());
+      InProcess.Result path = project.build().run("lock", "--update", "project/build.yaml");
+      assertTrue(path.err().startsWith("error: --update takes package names, but 'project/build.yaml' looks like a path"), path.err());
+      InProcess.Result all = project.build().run("lock", "project", "--update").ok();
+      assertTrue(all.err().startsWith("up to date: project/build.lock.json\n"), all.err());
+      InProcess.Result both = project.build().run("lock", "project", "--check", "--update");
+      assertEquals("error: --check and --update do not go together: --check writes nothing\n", both.err());
+    }
+  }
+
+  @Test
   void prepFetchesOnceAndSaysSo() throws Exception {
     try (TestProject project = new TestProject(work)) {
       project.build().run("lock", "project").ok();
