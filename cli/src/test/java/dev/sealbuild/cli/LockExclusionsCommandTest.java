@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sealbuild.cli.it.LocalHttpServer;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.prep.alpine.TestApkBuilder;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ class LockExclusionsCommandTest {
   @TempDir Path work;
 
   /** A signed Alpine mirror where {@code app} depends on {@code docs}, served on 127.0.0.1, and a project excluding docs. */
-  private LoopbackServer alpineProject() throws Exception {
+  private LocalHttpServer alpineProject() throws Exception {
     Path arch = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
     TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@sealbuild.invalid-00000005.rsa.pub");
     TestApkBuilder.BuiltApk docs = TestApkBuilder.pkg("docs", "1.0-r0").dir("usr").file("usr/README", "docs\n").build(key);
@@ -30,7 +31,7 @@ class LockExclusionsCommandTest {
       Files.write(arch.resolve(apk.fileName()), apk.bytes());
     }
     Files.write(arch.resolve("APKINDEX.tar.gz"), TestApkBuilder.index(List.of(docs.indexEntry(), app.indexEntry()), "test", key));
-    LoopbackServer server = new LoopbackServer(work.resolve("mirror"));
+    LocalHttpServer server = new LocalHttpServer(work.resolve("mirror"));
     Path project = Files.createDirectories(work.resolve("project/keys"));
     Files.writeString(project.resolve(key.name()), key.publicPem());
     Files.writeString(work.resolve("project/build.yaml"), """
@@ -39,7 +40,7 @@ class LockExclusionsCommandTest {
           - {name: local, type: alpine, url: "%s", keys: [keys/%s]}
         packages: [app]
         exclude: [docs]
-        """.formatted(server.url("alpine"), key.name()));
+        """.formatted(server.url("alpine").toString(), key.name()));
     return server;
   }
 
@@ -49,7 +50,7 @@ class LockExclusionsCommandTest {
 
   @Test
   void alpineLockPrintsAndRecordsWhatExcludeDropped() throws Exception {
-    try (LoopbackServer ignored = alpineProject()) {
+    try (LocalHttpServer ignored = alpineProject()) {
       InProcess.Result dryRun = build().run("lock", "--dry-run", "project").ok();
       JsonNode planned = CanonicalJson.mapper().readTree(dryRun.out());
       JsonNode excluded = null;

@@ -1,5 +1,6 @@
 package dev.sealbuild.cli;
 
+import dev.sealbuild.cli.it.LocalHttpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,14 +14,14 @@ import java.util.List;
 final class TestProject implements AutoCloseable {
   final Path dir;
   final Path cache;
-  private final LoopbackServer server;
+  private final LocalHttpServer server;
 
   TestProject(Path root, String... platforms) throws IOException {
     dir = Files.createDirectories(root.resolve("project"));
     cache = root.resolve("cache");
     Path served = Files.createDirectories(root.resolve("served"));
     Files.writeString(served.resolve("data.txt"), "served over http\n");
-    server = new LoopbackServer(served);
+    server = new LocalHttpServer(served);
     Files.writeString(dir.resolve("hello.txt"), "hello from a local file\n");
     Files.writeString(dir.resolve("build.yaml"), """
         name: hello
@@ -32,11 +33,11 @@ final class TestProject implements AutoCloseable {
         config:
           entrypoint: [/hello]
         """.formatted(String.join(", ", platforms.length == 0 ? new String[] {"linux/amd64"} : platforms),
-        server.url("data.txt")), StandardCharsets.UTF_8);
+        server.url("data.txt").toString()), StandardCharsets.UTF_8);
   }
 
   List<String> requests() {
-    return server.requests;
+    return server.requests();
   }
 
   /** {@code build} run in the project's parent directory, with the project's cache. */
