@@ -1,6 +1,8 @@
 package dev.sealbuild.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "build",
@@ -21,8 +23,10 @@ import picocli.CommandLine.Command;
         CacheCommand.class},
     footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
 public final class BuildCommand implements Runnable {
+  @Spec CommandSpec commandSpec;
+
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    commandSpec.commandLine().usage(commandSpec.commandLine().getOut());
   }
 }

@@ -4,11 +4,14 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.BadBlob;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.prep.cache.VerifyReport;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,15 +19,19 @@ import picocli.CommandLine.Parameters;
     description = "Manage the vendor cache.",
     subcommands = {CacheCommand.Import.class, CacheCommand.Verify.class})
 final class CacheCommand implements Runnable {
+  @Spec CommandSpec commandSpec;
+
   @Override
   public void run() {
-    new picocli.CommandLine(this).usage(System.out);
+    commandSpec.commandLine().usage(commandSpec.commandLine().getOut());
   }
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {"Add local files to the cache under their sha256 (for air-gapped machines:",
           "carry the files in, and build prep finds them cached)."})
   static final class Import implements Callable<Integer> {
+    @Spec CommandSpec commandSpec;
+
     @Parameters(arity = "1..*", paramLabel = "FILE")
     List<Path> files;
 
@@ -46,7 +53,7 @@ final class CacheCommand implements Runnable {
           throw new CliException("cannot import " + file + ": not a regular file");
         }
         Sha256 digest = writer.importFile(f);
-        System.out.println(digest + "  " + file);
+        commandSpec.commandLine().getOut().println(digest + "  " + file);
       }
       return 0;
     }
@@ -55,6 +62,8 @@ final class CacheCommand implements Runnable {
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Re-hash every blob in the cache and report the bad ones (exit 1 when any).")
   static final class Verify implements Callable<Integer> {
+    @Spec CommandSpec commandSpec;
+
     @picocli.CommandLine.Mixin
     CacheOption cacheOption = new CacheOption();
 
@@ -71,10 +80,11 @@ final class CacheCommand implements Runnable {
     public Integer call() {
       CacheWriter writer = CacheWriter.open(env.cache(cacheOption.cache));
       VerifyReport report = writer.verifyAll(delete);
+      PrintWriter out = commandSpec.commandLine().getOut();
       for (BadBlob bad : report.problems()) {
-        System.out.println("bad: " + bad.path() + ": " + bad.problem() + " " + bad.detail() + (bad.deleted() ? " (deleted)" : ""));
+        out.println("bad: " + bad.path() + ": " + bad.problem() + " " + bad.detail() + (bad.deleted() ? " (deleted)" : ""));
       }
-      System.err.println("verified " + report.blobsChecked() + " blobs in " + writer.layout().root() + ": "
+      commandSpec.commandLine().getErr().println("verified " + report.blobsChecked() + " blobs in " + writer.layout().root() + ": "
           + (report.clean() ? "all good" : report.problems().size() + " bad" + (delete ? "" : "; rerun with --delete, then build prep")));
       return report.clean() ? 0 : 1;
     }

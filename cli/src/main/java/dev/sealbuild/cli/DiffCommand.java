@@ -1,5 +1,6 @@
 package dev.sealbuild.cli;
 
+import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.diff.LockDiff;
 import dev.sealbuild.lockfiles.diff.LockDiffText;
 import dev.sealbuild.lockfiles.lock.LockException;
@@ -95,7 +96,7 @@ final class DiffCommand implements Callable<Integer> {
       }
       out.flush();
       return diff.isEmpty() ? SAME : DIFFERENT;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | UserError e) {
       err.println("error: " + String.valueOf(e.getMessage()).replace('\n', ' '));
       err.flush();
       return TROUBLE;

@@ -22,6 +22,11 @@ public record Environment(Map<String, String> variables, Path workingDir) {
     return new VendorCacheLayout(workingDir.resolve(VendorCacheLayout.DEFAULT_DIR));
   }
 
+  /** True when a person watches: progress is then a redrawn bar rather than one line per event. */
+  public boolean terminal() {
+    return System.console() != null;
+  }
+
   /** {@code SOURCE_DATE_EPOCH} when set (a non-negative integer), else null. */
   public Long sourceDateEpoch() {
     String s = variables.get("SOURCE_DATE_EPOCH");
@@ -35,7 +40,7 @@ public record Environment(Map<String, String> variables, Path workingDir) {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("SOURCE_DATE_EPOCH='" + s + "' is not a non-negative number of seconds");
+      throw new CliException("SOURCE_DATE_EPOCH='" + s + "' is not a non-negative number of seconds");
     }
   }
 }

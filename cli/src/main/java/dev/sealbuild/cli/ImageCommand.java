@@ -1,36 +1,23 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.builder.build.ImageBuild;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.builder.image.ImageAssembler;
-import dev.sealbuild.builder.output.DockerArchiveWriter;
-import dev.sealbuild.builder.output.ImageWriter;
-import dev.sealbuild.builder.output.OciArchiveWriter;
-import dev.sealbuild.builder.output.OciLayoutWriter;
 import dev.sealbuild.builder.output.OutputTarget;
+import dev.sealbuild.builder.provenance.SigningKey;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import dev.sealbuild.builder.image.Referrers;
-import dev.sealbuild.builder.sbom.SbomFormat;
-import dev.sealbuild.builder.sbom.SbomGenerator;
-import dev.sealbuild.builder.provenance.BuildRun;
-import dev.sealbuild.builder.provenance.DsseEnvelope;
-import dev.sealbuild.builder.provenance.ProvenanceStatement;
-import dev.sealbuild.builder.provenance.ProvenanceWriter;
-import dev.sealbuild.builder.provenance.SigningKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,8 +30,6 @@ import picocli.CommandLine.Model.CommandSpec;
         "The last line on stdout is the image digest."})
 final class ImageCommand implements Callable<Integer> {
   static final String PROBE_VARIABLE = "SEALBUILD_ISOLATION_PROBE";
-  static final String DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json";
-  static final String SPDX_JSON = "application/spdx+json";
 
   @Spec CommandSpec commandSpec;
 
@@ -85,8 +70,10 @@ final class ImageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    PrintWriter out = commandSpec.commandLine().getOut();
+    PrintWriter err = commandSpec.commandLine().getErr();
     NetworkIsolation.Mode mode = NetworkIsolation.Mode.parse(isolation);
-    NetworkIsolation netns = new NetworkIsolation(env, System.err);
+    NetworkIsolation netns = new NetworkIsolation(env, err);
     Optional<Integer> child = netns.reexecIfNeeded(mode, originalArgs());
     if (child.isPresent()) {
       return child.get();
@@ -94,51 +81,33 @@ final class ImageCommand implements Callable<Integer> {
     NetworkIsolation.State state = mode == NetworkIsolation.Mode.OFF ? NetworkIsolation.State.DISABLED
         : netns.inside() ? netns.verifyInside() : NetworkIsolation.State.NOT_ISOLATED;
     if (state == NetworkIsolation.State.ISOLATED) {
-      System.err.println("network: isolated (new network namespace, no interfaces up)");
+      err.println("network: isolated (new network namespace, no interfaces up)");
     }
-    probe();
+    probe(err);
 
     Project project = Project.load(env, options.path);
     Optional<SigningKey> key = signKey == null ? Optional.empty() : Optional.of(SigningKey.load(env.workingDir().resolve(signKey)));
     Lockfile lock = new LockfileIO().read(project.lockFile());
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : lock.sourceDateEpoch();
-    List<OutputTarget> targets = targets(project);
-    Platform chosen = platform == null ? null : Platform.parse(platform);
+    ImageBuild.Request request = new ImageBuild.Request(project.spec(), lock, project.specDir(), epoch, targets(project),
+        platform(), !noAttach, key, provenance == null ? null : env.workingDir().resolve(provenance),
+        digestFile == null ? null : env.workingDir().resolve(digestFile));
+    ImageBuild.Run run = new ImageBuild.Run(VersionProvider.version(), state == NetworkIsolation.State.ISOLATED,
+        state.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    BuiltImage image = new ImageBuild(new CacheReader(env.cache(options.cache())), run, err::println).build(request);
+    out.println(image.digest());
+    return 0;
+  }
 
-    Path firstParent = Files.createDirectories(targets.get(0).path().toAbsolutePath().getParent());
-    Path staging = Files.createTempDirectory(firstParent, ".sealbuild-staging");
+  private Platform platform() {
+    if (platform == null) {
+      return null;
+    }
     try {
-      CacheReader cacheReader = new CacheReader(env.cache(options.cache()));
-      ImageAssembler assembler = new ImageAssembler(cacheReader, DecompressionLimits.DEFAULT, msg -> System.err.println(msg));
-      BuiltImage image = assembler.assemble(project.spec(), lock, project.specDir(), epoch, staging);
-      BuildRun run = new BuildRun(VersionProvider.version(), epoch, state == NetworkIsolation.State.ISOLATED);
-      ProvenanceStatement statement = ProvenanceStatement.of(image, project.spec(), lock, run);
-      if (!noAttach) {
-        byte[] sbom = new SbomGenerator(cacheReader, DecompressionLimits.DEFAULT, VersionProvider.version())
-            .generate(project.spec(), lock, project.specDir(), SbomFormat.SPDX_JSON, epoch);
-        image = Referrers.attach(image, SPDX_JSON, sbom, epoch);
-        byte[] document = new ProvenanceWriter().render(statement, key);
-        image = Referrers.attach(image, key.isPresent() ? DSSE_ENVELOPE : DsseEnvelope.IN_TOTO_PAYLOAD_TYPE, document, epoch);
-      }
-      Map<String, String> annotations = Map.of("dev.sealbuild.network", state.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-      for (OutputTarget target : targets) {
-        writer(target, project, epoch, chosen).write(image, target, annotations);
-        System.err.println("wrote " + target);
-      }
-      if (provenance != null) {
-        new ProvenanceWriter().write(statement, key, env.workingDir().resolve(provenance));
-        System.err.println("wrote provenance " + provenance + (key.isPresent() ? " (signed, key " + key.get().keyId() + ")" : ""));
-      }
-      String digest = image.digest().toString();
-      if (digestFile != null) {
-        Path f = env.workingDir().resolve(digestFile);
-        Files.writeString(f, digest + "\n", StandardCharsets.UTF_8);
-      }
-      System.out.println(digest);
-      return 0;
-    } finally {
-      Trees.delete(staging);
+      return Platform.parse(platform);
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--platform: " + e.getMessage());
     }
   }
 
@@ -154,21 +123,17 @@ final class ImageCommand implements Callable<Integer> {
       targets.add(new OutputTarget(OutputTarget.Transport.OCI_ARCHIVE, project.specDir().resolve("out").resolve(base + ".tar"), "latest"));
     }
     for (String o : outputs) {
-      targets.add(OutputTarget.parse(o, env.workingDir()));
+      try {
+        targets.add(OutputTarget.parse(o, env.workingDir()));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(e.getMessage());
+      }
     }
     return targets;
   }
 
-  private static ImageWriter writer(OutputTarget target, Project project, long epoch, Platform platform) {
-    return switch (target.transport()) {
-      case OCI -> new OciLayoutWriter();
-      case OCI_ARCHIVE -> new OciArchiveWriter(epoch);
-      case DOCKER_ARCHIVE -> new DockerArchiveWriter(epoch, project.spec().name(), platform);
-    };
-  }
-
   /** Diagnostics: with SEALBUILD_ISOLATION_PROBE=HOST:PORT, try one connection and report what the kernel said. */
-  private void probe() {
+  private void probe(PrintWriter err) {
     String target = env.get(PROBE_VARIABLE);
     if (target == null || target.isBlank()) {
       return;
@@ -179,10 +144,10 @@ final class ImageCommand implements Callable<Integer> {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 2000);
       try (InputStream ignored = s.getInputStream()) {
-        System.err.println("isolation probe: connected to " + target);
+        err.println("isolation probe: connected to " + target);
       }
     } catch (IOException e) {
-      System.err.println("isolation probe: connection to " + target + " failed: " + e.getMessage());
+      err.println("isolation probe: connection to " + target + " failed: " + e.getMessage());
     }
   }
 

@@ -1,31 +1,35 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.lockfiles.diff.LockDiff;
 import dev.sealbuild.lockfiles.diff.LockDiffText;
 import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
-import dev.sealbuild.prep.lock.LockUpdate;
+import dev.sealbuild.prep.lock.ProjectLocker;
 import dev.sealbuild.prep.lock.Locker;
+import dev.sealbuild.prep.lock.PrepServices;
+import dev.sealbuild.prep.fetch.PrepDownloader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.packages.AlpineLocker;
 import dev.sealbuild.prep.packages.DebianLocker;
 import dev.sealbuild.prep.packages.PackageLocker;
-import java.time.Clock;
 import java.nio.file.Files;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import dev.sealbuild.lockfiles.diff.PackageChange;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "lock", mixinStandardHelpOptions = true,
     description = {"Pin every input of the spec by content and write build.lock.json beside it.",
         "Inputs the lock already pins are kept; unpinned files are downloaded once (into the cache) to hash them."})
 final class LockCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
   @picocli.CommandLine.Mixin
   ProjectOptions options = new ProjectOptions();
 
@@ -58,99 +62,73 @@ final class LockCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Project project = Project.load(env, options.path);
-    LockfileIO io = new LockfileIO();
-    Optional<Lockfile> previous = Files.exists(project.lockFile()) ? Optional.of(io.read(project.lockFile())) : Optional.empty();
-    boolean update = updateNames != null;
-    List<String> names = update ? updateNames : List.of();
-    if (update && !names.isEmpty()) {
-      for (String name : names) {
-        if (name.contains("/") || name.endsWith(".yaml")) {
-          throw new CliException("--update takes package names, but '" + name + "' looks like a path: put PATH before --update");
-        }
-      }
-      if (previous.isEmpty()) {
-        throw new CliException("--update " + String.join(" ", names) + ": there is no lock yet; run build lock first");
-      }
-      List<String> unknown = LockUpdate.unknown(names, project.spec(), previous.get());
-      if (!unknown.isEmpty()) {
-        throw new CliException("--update: " + String.join(", ", unknown) + " is neither locked nor in the spec's packages");
+    PrintWriter err = commandSpec.commandLine().getErr();
+    List<String> names = updateNames == null ? List.of() : updateNames;
+    for (String name : names) {
+      if (name.contains("/") || name.endsWith(".yaml")) {
+        throw new CliException("--update takes package names, but '" + name + "' looks like a path: put PATH before --update");
       }
     }
+    Project project = Project.load(env, options.path);
     if (check) {
-      if (update) {
+      if (updateNames != null) {
         throw new CliException("--check and --update do not go together: --check writes nothing");
       }
-      return check(project, previous);
+      return check(project);
     }
-    // What the locker may keep: everything the previous lock pins, or with --update only what the spec pins.
-    Optional<Lockfile> basis = !update ? previous
-        : names.isEmpty() ? previous.map(p -> LockUpdate.basis(project.spec(), p)) : previous.map(LockUpdate::packagesOnly);
-    if (dryRun) {
-      return dryRun(project, basis);
-    }
-    Long sde = env.sourceDateEpoch();
-    long epoch = sde != null ? sde : previous.map(Lockfile::sourceDateEpoch).orElse(0L);
-    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
-      Lockfile lock = new Locker(services.downloader(), services.importer(), packageLocker(project, services), services.baseImages())
-          .lock(project.spec(), project.specDir(), basis, epoch);
-      if (!names.isEmpty()) {
-        List<PackageChange> unasked = LockUpdate.unasked(names, previous.get(), lock);
-        if (!unasked.isEmpty()) {
-          throw new CliException("updating " + String.join(", ", names) + " would also move " + unasked.stream()
-              .map(p -> p.name() + " " + p.fromVersion() + (p.toVersion() == null ? " (removed)" : " -> " + p.toVersion()))
-              .collect(java.util.stream.Collectors.joining(", "))
-              + " (the repositories no longer offer what is pinned); name them too, or run build lock --update without names");
-        }
+    try (PrepServices services = services()) {
+      if (dryRun) {
+        Locker planner = new Locker((url, label) -> {
+          throw new IllegalStateException("dry run downloads nothing");
+        }, (file, label) -> {
+          throw new IllegalStateException("dry run imports nothing");
+        }, packageLocker(project, services), services.baseImages());
+        PrintWriter out = commandSpec.commandLine().getOut();
+        out.print(new String(CanonicalJson.pretty(new ProjectLocker(planner).plan(project.spec(), project.lockFile(), updateNames)),
+            StandardCharsets.UTF_8));
+        out.flush();
+        return 0;
       }
-      byte[] bytes = io.toBytes(lock);
-      boolean unchanged = Files.exists(project.lockFile()) && Arrays.equals(bytes, Files.readAllBytes(project.lockFile()));
-      if (!unchanged) {
-        io.write(lock, project.lockFile());
-      }
-      System.err.println((unchanged ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
-      if (update && previous.isPresent()) {
-        LockDiffText.lines(LockDiff.between(previous.get(), lock)).forEach(System.err::println);
-      }
+      Locker locker = new Locker(services.downloader(), services.importer(), packageLocker(project, services), services.baseImages());
+      ProjectLocker.Outcome outcome = new ProjectLocker(locker)
+          .lock(project.spec(), project.specDir(), project.lockFile(), updateNames, env.sourceDateEpoch());
+      err.println((outcome.unchanged() ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
+      outcome.lock().excludedList().forEach(e -> err.println("excluded: " + e.describe()));
+      outcome.changes().ifPresent(diff -> LockDiffText.lines(diff).forEach(err::println));
     }
     return 0;
-  }
-
-  private int dryRun(Project project, Optional<Lockfile> previous) throws Exception {
-    try (PrepServices services = PrepServices.create(env, options.cache(), System.err, registryOptions.settings(env))) {
-      Locker planner = new Locker((url, label) -> {
-        throw new IllegalStateException("dry run downloads nothing");
-      }, (file, label) -> {
-        throw new IllegalStateException("dry run imports nothing");
-      }, packageLocker(project, services), services.baseImages());
-      System.out.write(CanonicalJson.pretty(planner.plan(project.spec(), previous)));
-      System.out.flush();
-      return 0;
-    }
   }
 
   private PackageLocker packageLocker(Project project, PrepServices services) {
     if (RepositorySpec.ALPINE.equals(project.spec().packageType())) {
       return new AlpineLocker(mirrorOptions.mirrors(), project.specDir(), services.alpineTransport(),
-          message -> System.err.println(message));
+          commandSpec.commandLine().getErr()::println);
     }
-    return new DebianLocker(mirrorOptions.mirrors(), services.transport(), project.specDir(), Clock.systemUTC(), allowExpiredMetadata,
-        message -> System.err.println(message));
+    return new DebianLocker(mirrorOptions.mirrors(), services.transport(), project.specDir(), java.time.Clock.systemUTC(), allowExpiredMetadata,
+        commandSpec.commandLine().getErr()::println);
   }
 
-  private Integer check(Project project, Optional<Lockfile> previous) {
+  private PrepServices services() {
+    return PrepServices.create(env.cache(options.cache()), env.variables(), commandSpec.commandLine().getErr(), env.terminal(),
+        PrepDownloader.DEFAULT_PARALLELISM, registryOptions.settings(env));
+  }
+
+  private Integer check(Project project) {
+    PrintWriter err = commandSpec.commandLine().getErr();
+    Optional<Lockfile> previous = Files.exists(project.lockFile()) ? Optional.of(new LockfileIO().read(project.lockFile()))
+        : Optional.empty();
     String shown = env.workingDir().relativize(project.lockFile()).toString();
     if (previous.isEmpty()) {
-      System.err.println(shown + ": missing; run build lock " + env.workingDir().relativize(project.specFile()));
+      err.println(shown + ": missing; run build lock " + env.workingDir().relativize(project.specFile()));
       return 1;
     }
     LockStatus status = LockStatus.check(project.spec(), previous.get());
     if (status.upToDate()) {
-      System.err.println(shown + ": up to date");
+      err.println(shown + ": up to date");
       return 0;
     }
-    System.err.println(shown + ": stale; run build lock " + env.workingDir().relativize(project.specFile()));
-    status.problems().forEach(p -> System.err.println("  - " + p));
+    err.println(shown + ": stale; run build lock " + env.workingDir().relativize(project.specFile()));
+    status.problems().forEach(p -> err.println("  - " + p));
     return 1;
   }
 }

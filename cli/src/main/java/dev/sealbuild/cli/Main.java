@@ -1,55 +1,100 @@
 package dev.sealbuild.cli;
 
+import dev.sealbuild.formats.UserError;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 
 /** Entry point of the {@code build} command. */
 public final class Main {
+  /** A bug in sealbuild rather than a problem with its input (EX_SOFTWARE of sysexits.h). */
+  static final int EXIT_INTERNAL_ERROR = 70;
+  static final int EXIT_USAGE = 2;
+  static final String DEBUG_VARIABLE = "SEALBUILD_DEBUG";
+
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv()));
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    System.exit(run(args, new Environment(System.getenv(), Path.of("").toAbsolutePath()), out, err));
   }
 
-  static int run(String[] args, Map<String, String> environment) {
-    Environment env = new Environment(environment, java.nio.file.Path.of("").toAbsolutePath());
-    CommandLine cli = new CommandLine(new BuildCommand(), new CommandFactory(env));
-    cli.setExecutionExceptionHandler(new OneLineErrors(environment.containsKey("SEALBUILD_DEBUG")));
+  /** Runs one command line in this process: what {@code main} does, minus the exit; for tests. */
+  static int run(String[] args, Environment env, PrintWriter out, PrintWriter err) {
+    return run(new BuildCommand(), args, env, out, err);
+  }
+
+  /** Runs {@code command} (the {@code build} command, or another in tests) with sealbuild's error handling. */
+  static int run(Object command, String[] args, Environment env, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(command, new CommandFactory(env));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(new OneLineErrors(env.get(DEBUG_VARIABLE) != null));
     cli.setParameterExceptionHandler((ex, a) -> {
-      PrintWriter err = ex.getCommandLine().getErr();
-      err.println("error: " + ex.getMessage());
-      err.println("try: build " + ex.getCommandLine().getCommandName() + " --help");
-      err.flush();
-      return 2;
+      PrintWriter w = ex.getCommandLine().getErr();
+      w.println("error: " + ex.getMessage());
+      w.println("try: build " + ex.getCommandLine().getCommandName() + " --help");
+      w.flush();
+      return EXIT_USAGE;
     });
-    return cli.execute(args);
+    int exit = cli.execute(args);
+    out.flush();
+    err.flush();
+    return exit;
   }
 
-  /** Bad input is a one-line error and exit 1; a stack trace only with SEALBUILD_DEBUG set. */
+  /**
+   * Every failure is one line on stderr. A {@link UserError} names the culprit and what to do, and exits with its
+   * code; an I/O error from the host (no such file, permission denied, disk full) is the user's to fix too and exits
+   * 1; anything else is a bug in sealbuild: it says so, exits {@value #EXIT_INTERNAL_ERROR}, and with
+   * {@code SEALBUILD_DEBUG} set the stack trace follows.
+   */
   private record OneLineErrors(boolean debug) implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
       PrintWriter err = cmd.getErr();
+      Throwable failure = ex instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : ex;
+      int exit;
+      String line;
+      if (failure instanceof UserError user) {
+        exit = user.exitCode();
+        line = "error: " + oneLine(user.getMessage()) + (user.hint() == null ? "" : "; " + oneLine(user.hint()));
+      } else if (failure instanceof IOException io) {
+        exit = UserError.EXIT_USER_ERROR;
+        line = "error: " + hostProblem(io);
+      } else {
+        exit = EXIT_INTERNAL_ERROR;
+        line = "internal error (a bug in sealbuild, please report it): " + failure.getClass().getName() + ": "
+            + oneLine(failure.getMessage()) + (debug ? "" : "; rerun with " + DEBUG_VARIABLE + "=1 for the stack trace");
+      }
+      err.println(line);
       if (debug) {
         ex.printStackTrace(err);
       }
-      String message = ex.getMessage();
-      boolean expected = ex instanceof RuntimeException && !(ex instanceof NullPointerException)
-          && !(ex instanceof IllegalStateException) && !(ex instanceof ClassCastException)
-          && !(ex instanceof IndexOutOfBoundsException);
-      if (ex instanceof java.nio.file.NoSuchFileException) {
-        message = "no such file: " + message;
-      } else if (ex instanceof java.nio.file.AccessDeniedException) {
-        message = "permission denied: " + message;
-      } else if (ex instanceof java.io.IOException && message != null && message.contains("No space left on device")) {
-        message = "disk full: " + message;
-      } else if (!expected && !(ex instanceof java.io.IOException)) {
-        message = "internal error (" + ex.getClass().getSimpleName() + ": " + message + "); rerun with SEALBUILD_DEBUG=1 and report it";
-      }
-      err.println("error: " + oneLine(message));
       err.flush();
-      return 1;
+      return exit;
+    }
+
+    private static String hostProblem(IOException e) {
+      String message = oneLine(e.getMessage());
+      if (e instanceof NoSuchFileException) {
+        return "no such file: " + message;
+      }
+      if (e instanceof AccessDeniedException) {
+        return "permission denied: " + message;
+      }
+      if (message.contains("No space left on device")) {
+        return "disk full: " + message;
+      }
+      return message;
     }
 
     private static String oneLine(String s) {

@@ -1,7 +1,7 @@
 package dev.sealbuild.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -27,7 +27,7 @@ final class NetworkIsolation {
       try {
         return valueOf(s.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--network-isolation must be auto, require or off, not '" + s + "'");
+        throw new CliException("--network-isolation must be auto, require or off, not '" + s + "'");
       }
     }
   }
@@ -36,9 +36,9 @@ final class NetworkIsolation {
   enum State { ISOLATED, NOT_ISOLATED, DISABLED }
 
   private final Environment env;
-  private final PrintStream err;
+  private final PrintWriter err;
 
-  NetworkIsolation(Environment env, PrintStream err) {
+  NetworkIsolation(Environment env, PrintWriter err) {
     this.env = env;
     this.err = err;
   }

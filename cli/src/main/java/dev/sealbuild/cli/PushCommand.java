@@ -14,10 +14,12 @@ import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.RegistryPusher;
 import dev.sealbuild.prep.registry.RegistrySettings;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "push", mixinStandardHelpOptions = true,
@@ -26,6 +28,8 @@ import picocli.CommandLine.Parameters;
         "The last line on stdout is the image digest."})
 final class PushCommand implements Callable<Integer> {
   static final int MAX_RETRIES = 10;
+
+  @Spec CommandSpec commandSpec;
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "oci:DIR[:TAG] or oci-archive:FILE[:TAG] (TAG may be left out when it holds one image)")
   String source;
@@ -55,20 +59,20 @@ final class PushCommand implements Callable<Integer> {
     ImageReference to = PushDestination.parse(destination);
     RegistrySettings settings = registryOptions.settings(env);
     Transport transport = new Transport(TransportSettings.fromEnvironment(env.variables()).withAttempts(retries + 1));
-    PrintStream err = System.err;
+    PrintWriter err = commandSpec.commandLine().getErr();
     try (OciLayoutReader layout = from.open(); RegistryPusher registry = new RegistryPusher(settings, transport)) {
       PushPlan plan = PushPlan.of(layout, from.tag());
       err.println("push: " + from + " -> " + to + ": " + plan.summary());
       PushResult result = new ImagePusher(registry, new Progress(err)).push(plan, to);
       err.println("pushed " + result.reference() + " (" + result.uploaded() + " blobs uploaded, " + result.uploadedBytes() + " bytes; "
           + result.mounted() + " mounted; " + result.existed() + " already there)");
-      System.out.println(result.digest());
+      commandSpec.commandLine().getOut().println(result.digest());
     }
     return 0;
   }
 
   /** One stderr line per blob and manifest. */
-  private record Progress(PrintStream err) implements PushListener {
+  private record Progress(PrintWriter err) implements PushListener {
     @Override
     public void blob(Descriptor blob, BlobPush outcome, String mountedFrom) {
       err.println(switch (outcome) {

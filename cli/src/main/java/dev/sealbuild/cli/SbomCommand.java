@@ -7,19 +7,25 @@ import dev.sealbuild.builder.sbom.SbomGenerator;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sbom", mixinStandardHelpOptions = true,
     description = {"Write a software bill of materials for the image the spec and its lock describe, offline:",
         "every locked package (read from the vendor cache), the base image or rootfs, pinned files and local files.",
         "Same spec, lock, cache and local files: the same bytes. See docs/sbom.md."})
 final class SbomCommand implements Callable<Integer> {
+  @Spec CommandSpec commandSpec;
+
   @picocli.CommandLine.Mixin
   ProjectOptions options = new ProjectOptions();
 
@@ -50,13 +56,14 @@ final class SbomCommand implements Callable<Integer> {
         VersionProvider.version());
     byte[] document = generator.generate(project.spec(), lock, project.specDir(), chosen);
     if (output == null) {
-      System.out.write(document);
-      System.out.flush();
+      PrintWriter out = commandSpec.commandLine().getOut();
+      out.print(new String(document, StandardCharsets.UTF_8));
+      out.flush();
       return 0;
     }
     Path target = env.workingDir().resolve(output);
     writeAtomically(target, document);
-    System.err.println("wrote " + chosen + " SBOM " + target);
+    commandSpec.commandLine().getErr().println("wrote " + chosen + " SBOM " + target);
     return 0;
   }
 

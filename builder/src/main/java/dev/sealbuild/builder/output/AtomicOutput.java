@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.output;
 
+import dev.sealbuild.formats.UserError;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -10,7 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Writes into a hidden sibling, then renames over the target, so readers see the old or the new output. */
-final class AtomicOutput {
+public final class AtomicOutput {
   interface Body {
     void writeTo(Path temporary) throws IOException;
   }
@@ -37,9 +38,7 @@ final class AtomicOutput {
       body.writeTo(tmp);
       setMode(tmp, "rwxr-xr-x");
       if (Files.exists(target)) {
-        if (!Files.isDirectory(target) || !(Files.exists(target.resolve("oci-layout")) || isEmpty(target))) {
-          throw new IOException(target + " exists and is not an OCI layout; remove it or choose another output");
-        }
+        checkReplaceable(target);
         old = Files.createTempDirectory(dir, "." + target.getFileName() + ".old");
         Files.delete(old);
         move(target, old);
@@ -70,6 +69,13 @@ final class AtomicOutput {
     });
   }
 
+  /** An existing directory output is replaced only when it is an OCI layout or empty. */
+  static void checkReplaceable(Path target) throws IOException {
+    if (Files.exists(target) && (!Files.isDirectory(target) || !(Files.exists(target.resolve("oci-layout")) || isEmpty(target)))) {
+      throw new UserError(target + " exists and is not an OCI layout; remove it or choose another output");
+    }
+  }
+
   /** Temp files are created private; the finished output gets the usual modes. */
   private static void setMode(Path p, String mode) throws IOException {
     try {
@@ -93,7 +99,8 @@ final class AtomicOutput {
     }
   }
 
-  static void deleteTree(Path root) throws IOException {
+  /** Deletes a file or a tree, never following links; nothing when it does not exist. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

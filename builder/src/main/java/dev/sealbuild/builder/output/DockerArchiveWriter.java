@@ -6,6 +6,7 @@ import dev.sealbuild.formats.oci.DockerArchiveManifest;
 import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.UserError;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,11 @@ public final class DockerArchiveWriter implements ImageWriter {
     this.epoch = epoch;
     this.defaultReference = defaultReference;
     this.platform = platform;
+  }
+
+  @Override
+  public void check(BuiltImage image, OutputTarget target) {
+    choose(image);
   }
 
   @Override
@@ -63,12 +69,12 @@ public final class DockerArchiveWriter implements ImageWriter {
       return image.platforms().values().iterator().next();
     }
     if (platform == null) {
-      throw new IllegalArgumentException("docker-archive holds one platform and this image has "
+      throw new UserError("docker-archive holds one platform and this image has "
           + image.platforms().keySet() + "; choose one with --platform");
     }
     BuiltImage.PlatformImage p = image.platforms().get(platform);
     if (p == null) {
-      throw new IllegalArgumentException("--platform " + platform + " is not built; the image has " + image.platforms().keySet());
+      throw new UserError("--platform " + platform + " is not built; the image has " + image.platforms().keySet());
     }
     return p;
   }

@@ -15,6 +15,11 @@ import java.util.Map;
  */
 public final class OciLayoutWriter implements ImageWriter {
   @Override
+  public void check(BuiltImage image, OutputTarget target) throws IOException {
+    AtomicOutput.checkReplaceable(target.path());
+  }
+
+  @Override
   public void write(BuiltImage image, OutputTarget target, Map<String, String> annotations) throws IOException {
     AtomicOutput.directory(target.path(), dir -> {
       Path blobs = Files.createDirectories(dir.resolve("blobs").resolve("sha256"));

@@ -15,6 +15,7 @@ import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.inspect.ImageContents;
 import dev.sealbuild.builder.inspect.StoredImage;
+import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
@@ -78,7 +79,7 @@ final class BaseInputs {
         "base root filesystem " + (remote ? "from " : "from the local file ") + source));
     ArchiveFormat format = ArchiveFormat.fromName(source);
     if (format == ArchiveFormat.ZIP) {
-      throw new IllegalArgumentException(label + " must be a tar archive (tar, tar.gz, tar.xz, tar.zst)");
+      throw new UserError(label + " must be a tar archive (tar, tar.gz, tar.xz, tar.zst)");
     }
     Databases found = cache.read(rootfs.sha256(), rootfs.size(), label, true, in -> {
       Databases db = new Databases(label);

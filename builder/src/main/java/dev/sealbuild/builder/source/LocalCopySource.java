@@ -4,6 +4,7 @@ import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,14 +43,14 @@ public final class LocalCopySource implements LayerSource {
     Path base = context.specDir().toRealPath();
     Path candidate = base.resolve(entry.src()).normalize();
     if (!candidate.startsWith(base)) {
-      throw new IllegalArgumentException(describe() + ": src escapes the spec's directory " + base);
+      throw new UserError(describe() + ": src escapes the spec's directory " + base);
     }
     if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IllegalArgumentException(describe() + ": no such file or directory: " + candidate);
+      throw new UserError(describe() + ": no such file or directory: " + candidate);
     }
     Path real = candidate.toRealPath();
     if (!real.startsWith(base)) {
-      throw new IllegalArgumentException(describe() + ": src resolves through a symlink to " + real + ", outside the spec's directory " + base);
+      throw new UserError(describe() + ": src resolves through a symlink to " + real + ", outside the spec's directory " + base);
     }
     return real;
   }
@@ -97,7 +98,7 @@ public final class LocalCopySource implements LayerSource {
       tree.addFile(target, new Meta(mode, entry.owner().uid(), entry.owner().gid(), context.epoch()),
           new LocalFileContent(file, Files.size(file)));
     } else {
-      throw new IllegalArgumentException(describe() + ": " + file + " is not a regular file, directory or symlink");
+      throw new UserError(describe() + ": " + file + " is not a regular file, directory or symlink");
     }
   }
 

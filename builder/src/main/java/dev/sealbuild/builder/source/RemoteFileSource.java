@@ -8,6 +8,7 @@ import dev.sealbuild.builder.cache.VerifyingInputStream;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.spec.FileEntry;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class RemoteFileSource implements LayerSource {
     String path = entry.url().getPath();
     String name = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
     if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-      throw new IllegalArgumentException(describe() + ": cannot take a file name from the URL; give dest a full path");
+      throw new UserError(describe() + ": cannot take a file name from the URL; give dest a full path");
     }
     return name;
   }

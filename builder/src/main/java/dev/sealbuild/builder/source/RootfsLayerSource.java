@@ -5,6 +5,7 @@ import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.cache.VerifyingInputStream;
 import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,7 +29,7 @@ public final class RootfsLayerSource implements LayerSource {
   public void addTo(ImageTree tree) throws IOException {
     ArchiveFormat format = ArchiveFormat.fromName(locked.source());
     if (format == ArchiveFormat.ZIP) {
-      throw new IllegalArgumentException("base rootfs " + locked.source() + " must be a tar archive (tar, tar.gz, tar.xz, tar.zst)");
+      throw new UserError("base rootfs " + locked.source() + " must be a tar archive (tar, tar.gz, tar.xz, tar.zst)");
     }
     try (VerifyingInputStream blob = context.cache().open(locked.sha256(), locked.size(), describe())) {
       InputStream tar = context.decompressors().tarStream(blob, format, describe());

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Serves a directory on 127.0.0.1 and records every request path, so tests can count network use. */
-final class LocalHttpServer implements AutoCloseable {
+public final class LocalHttpServer implements AutoCloseable {
   private final HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
-  LocalHttpServer(Path root) throws IOException {
+  public LocalHttpServer(Path root) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
@@ -36,19 +36,19 @@ final class LocalHttpServer implements AutoCloseable {
     server.start();
   }
 
-  URI url(String path) {
+  public URI url(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + path);
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 
-  List<String> requests() {
+  public List<String> requests() {
     return List.copyOf(requests);
   }
 
-  void clearRequests() {
+  public void clearRequests() {
     requests.clear();
   }
 

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record Lockfile(
     int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
-    List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages) {
+    List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded) {
   public static final int VERSION = 1;
   public static final String FILE_NAME = "build.lock.json";
 
@@ -26,7 +26,8 @@ public record Lockfile(
       @JsonProperty("baseImage") LockedBaseImage baseImage,
       @JsonProperty("files") List<LockedFile> files,
       @JsonProperty("repositories") List<LockedRepository> repositories,
-      @JsonProperty("packages") List<LockedPackage> packages) {
+      @JsonProperty("packages") List<LockedPackage> packages,
+      @JsonProperty("excluded") List<ExcludedPackage> excluded) {
     if (lockfileVersion != VERSION) {
       throw new IllegalArgumentException("lockfileVersion " + lockfileVersion + " is not supported (this sealbuild reads version " + VERSION + ")");
     }
@@ -44,15 +45,27 @@ public record Lockfile(
     this.files = files == null ? List.of() : files.stream().sorted().distinct().toList();
     this.repositories = repositories == null || repositories.isEmpty() ? null : repositories.stream().sorted().toList();
     this.packages = packages == null || packages.isEmpty() ? null : packages.stream().sorted().toList();
+    this.excluded = excluded == null || excluded.isEmpty() ? null : excluded.stream().sorted().toList();
+  }
+
+  /** A lock without excluded packages. */
+  public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
+      List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages) {
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, null);
   }
 
   /** A lock for a spec without packages. */
   public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files) {
-    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, null, files, null, null);
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, null, files, null, null, null);
   }
 
   public List<LockedPackage> packageList() {
     return packages == null ? List.of() : packages;
+  }
+
+  /** What {@code exclude:} kept out although locked packages depend on it; empty when nothing was. */
+  public List<ExcludedPackage> excludedList() {
+    return excluded == null ? List.of() : excluded;
   }
 
   public List<LockedRepository> repositoryList() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.SpecReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,5 +101,26 @@ class LockfileIOTest {
     BuildSpec bare = reader.parse("build.yaml", "name: a\n");
     BuildSpec explicitEmpty = reader.parse("build.yaml", "name: a\nfiles: []\ncopy: []\npackages: []\nexclude: []\nconfig: {}\n");
     assertEquals(SpecDigest.of(bare), SpecDigest.of(explicitEmpty));
+  }
+
+  @Test
+  void excludedPackagesAreRecordedSortedAndLeftOutWhenThereAreNone(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Sha256 spec = Sha256.hash("spec".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Lockfile none = new Lockfile(Lockfile.VERSION, spec, 0, null, null, List.of(), null, null, List.of());
+    LockfileIO io = new LockfileIO();
+    assertFalse(new String(io.toBytes(none), java.nio.charset.StandardCharsets.UTF_8).contains("excluded"),
+        "an empty list is not written: locks made before exclusions were recorded stay byte for byte");
+    Lockfile some = new Lockfile(Lockfile.VERSION, spec, 0, null, null, List.of(), null, null, List.of(
+        new ExcludedPackage("perl-base", List.of("debconf", "app", "app"), List.of(Platform.LINUX_AMD64)),
+        new ExcludedPackage("dash", List.of("app"), List.of(Platform.LINUX_AMD64))));
+    Path file = dir.resolve(Lockfile.FILE_NAME);
+    io.write(some, file);
+    String text = Files.readString(file);
+    assertTrue(text.contains("\"excluded\": ["), text);
+    assertTrue(text.indexOf("\"dash\"") < text.indexOf("\"perl-base\""), text);
+    Lockfile read = io.read(file);
+    assertEquals(some, read);
+    assertEquals(List.of("app", "debconf"), read.excludedList().get(1).neededBy());
+    assertEquals("perl-base (needed by app, debconf; linux/amd64)", read.excludedList().get(1).describe());
   }
 }

@@ -6,8 +6,11 @@ import dev.sealbuild.prep.alpine.ApkSolverModel.Name;
 import dev.sealbuild.prep.alpine.ApkSolverModel.Pkg;
 import dev.sealbuild.prep.alpine.ApkSolverModel.Provider;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Resolves requested packages to the exact set apk would install, like {@code apk add --simulate}.
@@ -54,6 +59,91 @@ public final class ApkResolver {
   public ApkResolver(List<ApkPackage> available, ApkInstalledDb installed) {
     this.available = List.copyOf(available);
     this.installed = Objects.requireNonNull(installed, "installed");
+  }
+
+  /**
+   * Resolves as {@link #resolve(List)}, never installing a package named in {@code exclude}: apk has no such option,
+   * so excluded packages are taken out of the indexes and a dependency only they could satisfy is dropped (as the
+   * Debian resolver does); {@link ApkResolution#excluded()} says which packages lost such a dependency.
+   */
+  public ApkResolution resolve(List<String> requests, Collection<String> exclude) {
+    if (exclude.isEmpty()) {
+      return resolve(requests);
+    }
+    Set<String> excluded = Set.copyOf(exclude);
+    for (String request : requests) {
+      String name = request.strip();
+      if (excluded.contains(name)) {
+        throw new ApkException("package " + name + " is both requested and excluded; remove it from one of the lists");
+      }
+    }
+    Set<String> keptNames = new HashSet<>();
+    Map<String, Set<String>> excludedProviders = new HashMap<>();
+    for (ApkPackage p : concat(available, installed.packages())) {
+      boolean isExcluded = excluded.contains(p.name()) && !installed.packages().contains(p);
+      for (String name : providedNames(p)) {
+        if (isExcluded) {
+          excludedProviders.computeIfAbsent(name, k -> new TreeSet<>()).add(p.name());
+        } else {
+          keptNames.add(name);
+        }
+      }
+    }
+    Map<String, Set<String>> neededBy = new TreeMap<>();
+    Map<ApkPackage, ApkPackage> trimmed = new IdentityHashMap<>();
+    List<ApkPackage> kept = new ArrayList<>();
+    for (ApkPackage p : available) {
+      if (excluded.contains(p.name())) {
+        continue;
+      }
+      List<ApkDependency> depends = new ArrayList<>();
+      for (ApkDependency d : p.depends()) {
+        if (!d.conflict() && !keptNames.contains(d.name()) && excludedProviders.containsKey(d.name())) {
+          excludedProviders.get(d.name()).forEach(x -> neededBy.computeIfAbsent(x, k -> new TreeSet<>()).add(p.name()));
+        } else {
+          depends.add(d);
+        }
+      }
+      ApkPackage copy = depends.size() == p.depends().size() ? p : withDepends(p, depends);
+      trimmed.put(copy, p);
+      kept.add(copy);
+    }
+    ApkResolution resolution = new ApkResolver(kept, installed).resolve(requests);
+    Set<String> present = new HashSet<>();
+    resolution.packages().forEach(p -> present.add(p.name()));
+    Map<String, List<String>> dropped = new TreeMap<>();
+    neededBy.forEach((name, by) -> {
+      List<String> still = by.stream().filter(present::contains).toList();
+      if (!still.isEmpty()) {
+        dropped.put(name, still);
+      }
+    });
+    return new ApkResolution(resolution.world(), original(resolution.packages(), trimmed), original(resolution.toInstall(), trimmed),
+        resolution.toRemove(), dropped);
+  }
+
+  private static List<ApkPackage> concat(List<ApkPackage> a, List<ApkPackage> b) {
+    List<ApkPackage> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static Set<String> providedNames(ApkPackage p) {
+    Set<String> names = new HashSet<>();
+    names.add(p.name());
+    p.provides().forEach(d -> names.add(d.name()));
+    return names;
+  }
+
+  /** The packages as the index lists them (with every dependency), not as trimmed for the solver. */
+  private static List<ApkPackage> original(List<ApkPackage> packages, Map<ApkPackage, ApkPackage> trimmed) {
+    return packages.stream().map(p -> trimmed.getOrDefault(p, p)).toList();
+  }
+
+  private static ApkPackage withDepends(ApkPackage p, List<ApkDependency> depends) {
+    return new ApkPackage(p.checksum(), p.name(), p.version(), p.arch(), p.size(), p.installedSize(), p.description(), p.url(),
+        p.license(), p.origin(), p.maintainer(), p.buildTime(), p.commit(), depends, p.provides(), p.installIf(),
+        p.providerPriority(), p.replaces(), p.replacesPriority(), p.installable());
   }
 
   /** Resolves requests written as apk atoms, e.g. {@code curl}, {@code busybox>=1.35}, {@code !dropbear}. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -363,7 +364,7 @@ public final class DebianResolver {
         result.add(toResolved(e));
       }
       result.sort(Comparator.comparing(ResolvedDebianPackage::name));
-      return new DebianResolution(result, List.copyOf(dropped));
+      return new DebianResolution(result, List.copyOf(dropped), exclusions());
     }
 
     private Entry requestedEntry(String name) throws DebianResolutionException {
@@ -641,6 +642,23 @@ public final class DebianResolver {
           }
         }
       }
+    }
+
+    /** Per excluded name, the selected packages whose dependency on it was dropped (none once something else satisfies it). */
+    private List<DebianResolution.Exclusion> exclusions() throws DebianResolutionException {
+      Map<String, Set<String>> neededBy = new TreeMap<>();
+      for (Entry e : selected.values()) {
+        for (RelationGroup group : parse(e).critical()) {
+          if (!satisfiedBySelection(group)) {
+            for (String name : excludedSolutions(group)) {
+              neededBy.computeIfAbsent(name, k -> new TreeSet<>()).add(e.name());
+            }
+          }
+        }
+      }
+      List<DebianResolution.Exclusion> exclusions = new ArrayList<>();
+      neededBy.forEach((name, by) -> exclusions.add(new DebianResolution.Exclusion(name, List.copyOf(by))));
+      return exclusions;
     }
 
     private ResolvedDebianPackage toResolved(Entry e) throws DebianResolutionException {

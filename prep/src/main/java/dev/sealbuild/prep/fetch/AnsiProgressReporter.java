@@ -1,7 +1,7 @@
 package dev.sealbuild.prep.fetch;
 
 import dev.sealbuild.formats.digest.Sha256;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +16,7 @@ public final class AnsiProgressReporter implements ProgressReporter {
   private static final int BAR_WIDTH = 24;
   private static final long REDRAW_INTERVAL_NANOS = 100_000_000L;
 
-  private final PrintStream out;
+  private final PrintWriter out;
   private final LongSupplier nanoTime;
   private final Map<FetchJob, Long> inFlight = new HashMap<>();
   private int entries;
@@ -27,7 +27,7 @@ public final class AnsiProgressReporter implements ProgressReporter {
   private long lastDrawNanos;
 
   /** @param nanoTime a monotonic clock in nanoseconds ({@code System::nanoTime}), for the rate */
-  public AnsiProgressReporter(PrintStream out, LongSupplier nanoTime) {
+  public AnsiProgressReporter(PrintWriter out, LongSupplier nanoTime) {
     this.out = Objects.requireNonNull(out, "out");
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
   }

@@ -1,7 +1,7 @@
 package dev.sealbuild.prep.fetch;
 
 import dev.sealbuild.formats.digest.Sha256;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Objects;
 
 /**
@@ -9,9 +9,9 @@ import java.util.Objects;
  * {@code cached files[1]}, {@code failed files[2]: <why>}.
  */
 public final class PlainProgressReporter implements ProgressReporter {
-  private final PrintStream out;
+  private final PrintWriter out;
 
-  public PlainProgressReporter(PrintStream out) {
+  public PlainProgressReporter(PrintWriter out) {
     this.out = Objects.requireNonNull(out, "out");
   }
 

@@ -1,7 +1,7 @@
 package dev.sealbuild.prep.fetch;
 
 import dev.sealbuild.formats.digest.Sha256;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Told what {@link PrepDownloader} does. Methods are called from several download threads at once,
@@ -31,7 +31,7 @@ public interface ProgressReporter {
    * The reporter for {@code out}: a redrawn progress bar on a terminal, one plain line per event
    * otherwise. Call with {@code System.console() != null} at the edge.
    */
-  static ProgressReporter choose(boolean terminal, PrintStream out) {
+  static ProgressReporter choose(boolean terminal, PrintWriter out) {
     return terminal ? new AnsiProgressReporter(out, System::nanoTime) : new PlainProgressReporter(out);
   }
 

@@ -1,6 +1,7 @@
 package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.ExcludedPackage;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.formats.oci.Platform;
@@ -87,7 +88,7 @@ public final class Locker {
         : null;
     PackageLocker.Pinned pinned = pinPackages(spec, previous, new LockedBase(rootfs, image));
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, image, files,
-        pinned.repositories(), pinned.packages());
+        pinned.repositories(), pinned.packages(), pinned.excluded());
   }
 
   /** Packages are re-resolved when the spec changed; an unchanged spec keeps its pinned closure offline. */
@@ -97,7 +98,7 @@ public final class Locker {
     }
     Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)) && !p.packageList().isEmpty());
     if (current.isPresent()) {
-      return new PackageLocker.Pinned(current.get().repositoryList(), current.get().packageList());
+      return new PackageLocker.Pinned(current.get().repositoryList(), current.get().packageList(), current.get().excludedList());
     }
     return packages.lock(spec, base);
   }
@@ -113,15 +114,20 @@ public final class Locker {
     List<PlannedEntry> out = new ArrayList<>();
     Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)));
     if (!spec.packages().isEmpty()) {
-      List<PackageLocker.Planned> planned = current.isPresent() && !current.get().packageList().isEmpty()
-          ? current.get().packageList().stream().map(p -> new PackageLocker.Planned(p.type(), p.name(), p.version(),
-              p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms())).toList()
+      PackageLocker.Plan planned = current.isPresent() && !current.get().packageList().isEmpty()
+          ? new PackageLocker.Plan(current.get().packageList().stream().map(p -> new PackageLocker.Planned(p.type(), p.name(),
+              p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms())).toList(),
+              current.get().excludedList())
           : packages.plan(spec, current.map(l -> new LockedBase(l.rootfs(), l.baseImage()))
               .orElse(new LockedBase(pinnedRootfs(spec), null)));
-      for (PackageLocker.Planned p : planned) {
+      for (PackageLocker.Planned p : planned.packages()) {
         out.add(new PlannedEntry(p.type(), p.name(), p.version(), p.sha256() == null ? null : p.sha256().toString(), p.size(),
             p.architecture() + " from " + p.repository() + " for " + p.platforms()
                 + (p.sha256() == null ? " (download to hash)" : "")));
+      }
+      for (ExcludedPackage e : planned.excluded()) {
+        out.add(new PlannedEntry("excluded", e.name(), null, null, null,
+            "not installed (exclude:) though needed by " + String.join(", ", e.neededBy()) + " for " + e.platforms()));
       }
     }
     if (spec.base().isImage()) {

@@ -1,6 +1,7 @@
 package dev.sealbuild.prep.packages;
 
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.ExcludedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
@@ -13,6 +14,7 @@ import dev.sealbuild.prep.alpine.ApkKeyring;
 import dev.sealbuild.prep.alpine.ApkLimits;
 import dev.sealbuild.prep.alpine.ApkPackage;
 import dev.sealbuild.prep.alpine.ApkPackageVerifier;
+import dev.sealbuild.prep.alpine.ApkResolution;
 import dev.sealbuild.prep.alpine.ApkResolver;
 import dev.sealbuild.prep.alpine.SignedApkIndex;
 import java.io.IOException;
@@ -73,20 +75,24 @@ public final class AlpineLocker implements PackageLocker {
   public Pinned lock(BuildSpec spec, LockedBase base) throws IOException {
     List<Resolved> resolved = resolve(spec, base, true);
     return new Pinned(resolved.isEmpty() ? List.of() : resolved.get(0).repositories(),
-        resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(Resolved.Entry::locked).toList());
+        resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(Resolved.Entry::locked).toList(),
+        resolved.isEmpty() ? List.of() : resolved.get(0).excluded());
   }
 
   @Override
-  public List<Planned> plan(BuildSpec spec, LockedBase base) throws IOException {
+  public Plan plan(BuildSpec spec, LockedBase base) throws IOException {
     List<Resolved> resolved = resolve(spec, base, false);
-    return resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(e -> {
+    if (resolved.isEmpty()) {
+      return new Plan(List.of(), List.of());
+    }
+    return new Plan(resolved.get(0).packages().stream().map(e -> {
       LockedPackage p = e.locked();
       return new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), e.downloaded() ? p.sha256() : null,
           p.size(), p.platforms());
-    }).toList();
+    }).toList(), resolved.get(0).excluded());
   }
 
-  private record Resolved(List<LockedRepository> repositories, List<Entry> packages) {
+  private record Resolved(List<LockedRepository> repositories, List<Entry> packages, List<ExcludedPackage> excluded) {
     record Entry(LockedPackage locked, boolean downloaded) {}
   }
 
@@ -101,6 +107,7 @@ public final class AlpineLocker implements PackageLocker {
     ApkInstalledDb installed = base == null ? ApkInstalledDb.empty() : ApkInstalledDb.parse(base.installed(), base.world());
     Map<String, List<LockedRepository.Index>> indexes = new TreeMap<>();
     Map<String, Resolved.Entry> packages = new TreeMap<>();
+    Exclusions excluded = new Exclusions();
     for (Platform platform : spec.platforms()) {
       String arch = ApkArchitectures.of(platform);
       List<ApkPackage> available = new ArrayList<>();
@@ -124,7 +131,9 @@ public final class AlpineLocker implements PackageLocker {
       }
       List<ApkPackage> toInstall;
       try {
-        toInstall = new ApkResolver(available, installed).resolve(spec.packages()).toInstall();
+        ApkResolution resolution = new ApkResolver(available, installed).resolve(spec.packages(), spec.exclude());
+        resolution.excluded().forEach((name, neededBy) -> excluded.add(name, neededBy, platform));
+        toInstall = resolution.toInstall();
       } catch (ApkException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
@@ -155,7 +164,7 @@ public final class AlpineLocker implements PackageLocker {
           .map(e -> new LockedRepository.Key(e.getKey(), e.getValue())).toList();
       repositories.add(new LockedRepository(repo.name(), RepositorySpec.ALPINE, indexes.getOrDefault(repo.name(), List.of()), keys));
     }
-    return List.of(new Resolved(repositories, List.copyOf(packages.values())));
+    return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList()));
   }
 
   /** Stands in for a digest not known yet (dry run); never written to a lock. */

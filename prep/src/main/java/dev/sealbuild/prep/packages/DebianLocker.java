@@ -8,6 +8,7 @@ import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.debian.DebianMetadataException;
 import dev.sealbuild.prep.debian.DebianRepositoryIndex;
 import dev.sealbuild.prep.debian.DebianRepositoryReader;
+import dev.sealbuild.prep.debian.DebianResolution;
 import dev.sealbuild.prep.debian.DebianResolutionException;
 import dev.sealbuild.prep.debian.DebianResolver;
 import dev.sealbuild.prep.debian.InReleaseVerifier;
@@ -50,11 +51,21 @@ public final class DebianLocker implements PackageLocker {
     this.progress = progress;
   }
 
+  /** Metadata that cannot be fetched, verified or read is a user error naming the repository file and what to do. */
   @Override
   public Pinned lock(BuildSpec spec, LockedBase base) throws IOException {
+    try {
+      return pin(spec);
+    } catch (DebianMetadataException e) {
+      throw new PackageException(e.getMessage(), e);
+    }
+  }
+
+  private Pinned pin(BuildSpec spec) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
     Map<String, LockedRepository> repositories = new TreeMap<>();
     Map<String, LockedPackage> packages = new TreeMap<>();
+    Exclusions excluded = new Exclusions();
     Map<String, DebianRepositoryReader> readers = new LinkedHashMap<>();
     for (RepositorySpec repo : spec.repositories()) {
       readers.put(repo.name(), new DebianRepositoryReader(
@@ -72,13 +83,14 @@ public final class DebianLocker implements PackageLocker {
             new LockedRepository.Index("dists/" + repo.suite() + "/InRelease", index.inReleaseSha256(),
                 index.date().toString(), index.signerFingerprint())), null));
       }
-      List<ResolvedDebianPackage> resolved;
+      DebianResolution resolution;
       try {
-        resolved = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude()).packages();
+        resolution = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude());
       } catch (DebianResolutionException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
-      for (ResolvedDebianPackage p : resolved) {
+      resolution.excluded().forEach(e -> excluded.add(e.name(), e.neededBy(), platform));
+      for (ResolvedDebianPackage p : resolution.packages()) {
         String key = p.name() + " " + p.version().text() + " " + p.architecture() + " " + p.sha256();
         LockedPackage previous = packages.get(key);
         List<Platform> platforms = new ArrayList<>(previous == null ? List.of() : previous.platforms());
@@ -87,7 +99,7 @@ public final class DebianLocker implements PackageLocker {
             p.filename(), p.sha256(), p.size(), null, platforms));
       }
     }
-    return new Pinned(List.copyOf(repositories.values()), List.copyOf(packages.values()));
+    return new Pinned(List.copyOf(repositories.values()), List.copyOf(packages.values()), excluded.toList());
   }
 
   private Path keyring(RepositorySpec repo) throws DebianMetadataException {

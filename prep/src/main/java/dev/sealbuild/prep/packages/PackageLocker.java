@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.packages;
 
+import dev.sealbuild.lockfiles.lock.ExcludedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
@@ -12,14 +13,23 @@ public interface PackageLocker {
   Pinned lock(BuildSpec spec, LockedBase base) throws IOException;
 
   /** Resolves without downloading packages (for {@code lock --dry-run}); digests may be unknown (null). */
-  default List<Planned> plan(BuildSpec spec, LockedBase base) throws IOException {
-    return lock(spec, base).packages().stream()
+  default Plan plan(BuildSpec spec, LockedBase base) throws IOException {
+    Pinned pinned = lock(spec, base);
+    return new Plan(pinned.packages().stream()
         .map(p -> new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms()))
-        .toList();
+        .toList(), pinned.excluded());
   }
+
+  /** What a dry run would pin, and what {@code exclude:} would keep out. */
+  record Plan(List<Planned> packages, List<ExcludedPackage> excluded) {}
 
   record Planned(String type, String name, String version, String architecture, String repository,
       dev.sealbuild.formats.digest.Sha256 sha256, long size, List<dev.sealbuild.formats.oci.Platform> platforms) {}
 
-  record Pinned(List<LockedRepository> repositories, List<LockedPackage> packages) {}
+  /** The pinned closure; {@code excluded} lists the dependencies {@code exclude:} dropped, and who needed them. */
+  record Pinned(List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded) {
+    public Pinned(List<LockedRepository> repositories, List<LockedPackage> packages) {
+      this(repositories, packages, List.of());
+    }
+  }
 }

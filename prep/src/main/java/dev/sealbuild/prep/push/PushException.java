@@ -1,7 +1,9 @@
 package dev.sealbuild.prep.push;
 
+import dev.sealbuild.formats.UserError;
+
 /** A source or destination that cannot be pushed; the message is one line naming it and what to do. */
-public final class PushException extends RuntimeException {
+public final class PushException extends UserError {
   private static final long serialVersionUID = 1L;
 
   public PushException(String message) {

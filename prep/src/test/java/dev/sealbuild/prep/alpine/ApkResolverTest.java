@@ -143,6 +143,32 @@ class ApkResolverTest {
     assertEquals(first, install(new ApkResolver(reversed, ApkInstalledDb.empty()), "all"));
   }
 
+  @Test
+  void excludedPackagesAreNeverInstalledAndWhoNeededThemIsReported() {
+    ApkResolver resolver = repo(
+        pkg("app", "1-r0", "D:so:libx.so.1 docs helper"),
+        pkg("libx", "2-r0", "p:so:libx.so.1=2"),
+        pkg("docs", "1-r0"),
+        pkg("helper", "1-r0", "D:docs"),
+        pkg("unused", "1-r0", "D:docs"));
+    ApkResolution r = resolver.resolve(List.of("app"), List.of("docs", "libx"));
+    assertEquals(List.of("app-1-r0", "helper-1-r0"), names(r.toInstall()));
+    assertEquals(java.util.Map.of("docs", List.of("app", "helper"), "libx", List.of("app")), r.excluded());
+    assertEquals(3, r.toInstall().get(0).depends().size(), "the package as the index lists it, every dependency included");
+    assertEquals(java.util.Map.of(), resolver.resolve(List.of("app"), List.of()).excluded());
+    assertEquals("package docs is both requested and excluded; remove it from one of the lists",
+        assertThrows(ApkException.class, () -> resolver.resolve(List.of("docs"), List.of("docs"))).getMessage());
+  }
+
+  @Test
+  void anExcludedNameAnotherPackageProvidesIsNotDropped() {
+    ApkResolver resolver = repo(pkg("app", "1-r0", "D:so:libx.so.1"), pkg("libx", "2-r0", "p:so:libx.so.1=2"),
+        pkg("libx-compat", "2-r0", "p:so:libx.so.1=2"));
+    ApkResolution r = resolver.resolve(List.of("app", "libx-compat"), List.of("libx"));
+    assertEquals(List.of("app-1-r0", "libx-compat-2-r0"), names(r.toInstall()));
+    assertEquals(java.util.Map.of(), r.excluded());
+  }
+
   private static List<String> names(List<ApkPackage> packages) {
     return packages.stream().map(ApkPackage::nameVersion).toList();
   }

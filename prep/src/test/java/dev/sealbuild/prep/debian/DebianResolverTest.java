@@ -120,6 +120,8 @@ class DebianResolverTest {
     assertEquals(List.of("app=1", "cdebconf=1", "libc=1"),
         r.packages().stream().map(ResolvedDebianPackage::nameAndVersion).toList());
     assertEquals(List.of("app -> perl-base (excluded: perl-base)"), r.droppedDependencies());
+    assertEquals(List.of(new DebianResolution.Exclusion("perl-base", List.of("app"))), r.excluded(),
+        "debconf is excluded too, but cdebconf satisfies the same dependency: nothing was dropped for it");
     DebianResolutionException e = assertThrows(DebianResolutionException.class,
         () -> new DebianResolver(List.of(idx)).resolve(List.of("app"), Set.of("app")));
     assertEquals(DebianResolutionException.Kind.EXCLUDED, e.kind());

@@ -23,7 +23,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -385,7 +385,7 @@ class PrepDownloaderTest {
     server.serve("/fresh", fresh);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     PrepDownloader downloader = new PrepDownloader(new Transport(settings(Map.of(), sleeper, 3)), cache,
-        new PlainProgressReporter(new PrintStream(buffer, true, StandardCharsets.UTF_8)), 2);
+        new PlainProgressReporter(new PrintWriter(new java.io.OutputStreamWriter(buffer, StandardCharsets.UTF_8), true)), 2);
 
     downloader.downloadAll(List.of(
         new FetchJob("files[0]", server.uri("/fresh"), sha256(fresh), 1536L),

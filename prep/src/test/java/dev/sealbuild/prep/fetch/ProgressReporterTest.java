@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +21,7 @@ class ProgressReporterTest {
   void ansiBarRedrawsOneLineWithBytesEntriesAndRate() {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     AtomicLong nanos = new AtomicLong();
-    AnsiProgressReporter bar = new AnsiProgressReporter(new PrintStream(buffer, true, StandardCharsets.UTF_8), nanos::get);
+    AnsiProgressReporter bar = new AnsiProgressReporter(new PrintWriter(new java.io.OutputStreamWriter(buffer, StandardCharsets.UTF_8), true), nanos::get);
 
     bar.start(3, 3072);
     bar.cached(new FetchJob("files[2]", URI.create("https://example.test/c"), Sha256.ofHex("ef".repeat(32)), 1L));
@@ -45,7 +45,7 @@ class ProgressReporterTest {
   void progressRedrawsAreThrottled() {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     AtomicLong nanos = new AtomicLong();
-    AnsiProgressReporter bar = new AnsiProgressReporter(new PrintStream(buffer, true, StandardCharsets.UTF_8), nanos::get);
+    AnsiProgressReporter bar = new AnsiProgressReporter(new PrintWriter(new java.io.OutputStreamWriter(buffer, StandardCharsets.UTF_8), true), nanos::get);
     bar.start(1, 1_000_000);
     for (int i = 1; i <= 1000; i++) {
       nanos.addAndGet(1_000_000L); // 1 ms per chunk
@@ -58,8 +58,8 @@ class ProgressReporterTest {
 
   @Test
   void unknownTotalShowsBytesDoneOnly() {
-    AnsiProgressReporter bar = new AnsiProgressReporter(new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8), () -> 1_000_000_000L);
+    AnsiProgressReporter bar = new AnsiProgressReporter(new PrintWriter(new java.io.OutputStreamWriter(new ByteArrayOutputStream(),
+        StandardCharsets.UTF_8), true), () -> 1_000_000_000L);
     bar.start(2, -1);
     bar.fetched(first, 5 * 1024 * 1024, DIGEST);
     assertTrue(bar.barLine().startsWith("[############            ] 1/2 5.0 MiB "), bar.barLine());
@@ -68,7 +68,7 @@ class ProgressReporterTest {
   @Test
   void plainReporterPrintsFailures() {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    ProgressReporter plain = ProgressReporter.choose(false, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    ProgressReporter plain = ProgressReporter.choose(false, new PrintWriter(new java.io.OutputStreamWriter(buffer, StandardCharsets.UTF_8), true));
 
     plain.failed(first, "fetch failed for files[0] (https://example.test/a): HTTP 404 Not Found");
 

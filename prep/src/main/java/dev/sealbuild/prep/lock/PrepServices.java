@@ -1,4 +1,4 @@
-package dev.sealbuild.cli;
+package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.formats.digest.Sha256;
@@ -16,8 +16,6 @@ import java.net.URI;
 import java.util.List;
 import dev.sealbuild.prep.fetch.PrepDownloader;
 import dev.sealbuild.prep.fetch.ProgressReporter;
-import dev.sealbuild.prep.lock.Downloader;
-import dev.sealbuild.prep.lock.Locker;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
@@ -28,12 +26,13 @@ import dev.sealbuild.prep.packages.LockedBase;
 import dev.sealbuild.prep.registry.Registry;
 import dev.sealbuild.prep.registry.RegistrySettings;
 import dev.sealbuild.prep.registry.RemoteRegistry;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import dev.sealbuild.prep.packages.PackageException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** Wires the online side (the HTTP transport, cache writer, progress) for lock and prep. */
-final class PrepServices implements AutoCloseable {
+/** Wires the online side (the HTTP transport, cache writer, progress, registry) for the {@link Locker} and the {@link Preparer}. */
+public final class PrepServices implements AutoCloseable {
   /** Files downloaded only to hash them at lock time may be large (rootfs tarballs), but not unbounded. */
   private static final long MAX_UNPINNED_BYTES = 8L << 30;
 
@@ -42,49 +41,55 @@ final class PrepServices implements AutoCloseable {
   private final PrepDownloader downloader;
   private final Transport transport;
   private final RegistrySettings registrySettings;
+  private final PrintWriter err;
+  private final Thread cancelOnExit;
   private RemoteRegistry registry;
 
-  private PrepServices(CacheWriter cache, PrepDownloader downloader, Transport transport, RegistrySettings registrySettings) {
+  private PrepServices(CacheWriter cache, PrepDownloader downloader, Transport transport, RegistrySettings registrySettings,
+      PrintWriter err, Thread cancelOnExit) {
     this.cache = cache;
     this.downloader = downloader;
     this.transport = transport;
     this.registrySettings = registrySettings;
+    this.err = err;
+    this.cancelOnExit = cancelOnExit;
   }
 
-  static PrepServices create(Environment env, Path cacheOption, PrintStream err, RegistrySettings registrySettings) {
-    return create(env, cacheOption, err, PrepDownloader.DEFAULT_PARALLELISM, registrySettings);
-  }
-
-  static PrepServices create(Environment env, Path cacheOption, PrintStream err, int jobs, RegistrySettings registrySettings) {
-    VendorCacheLayout layout = env.cache(cacheOption);
+  /**
+   * The services over the cache at {@code layout}, with proxies and timeouts from {@code environment}; progress and
+   * warnings go to {@code err} (a redrawn bar when {@code terminal}).
+   */
+  public static PrepServices create(VendorCacheLayout layout, Map<String, String> environment, PrintWriter err, boolean terminal,
+      int jobs, RegistrySettings registrySettings) {
     CacheWriter cache = CacheWriter.open(layout);
-    Transport transport = Transport.fromEnvironment(env.variables());
-    ProgressReporter progress = ProgressReporter.choose(System.console() != null, err);
+    Transport transport = Transport.fromEnvironment(environment);
+    ProgressReporter progress = ProgressReporter.choose(terminal, err);
     PrepDownloader downloader = new PrepDownloader(transport, cache, progress, jobs);
     // A Ctrl-C removes partial downloads; a kill -9 leaves them in tmp/, cleaned at the next prep.
-    Runtime.getRuntime().addShutdownHook(new Thread(downloader::cancel, "sealbuild-cancel-downloads"));
-    return new PrepServices(cache, downloader, transport, registrySettings);
+    Thread cancelOnExit = new Thread(downloader::cancel, "sealbuild-cancel-downloads");
+    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    return new PrepServices(cache, downloader, transport, registrySettings, err, cancelOnExit);
   }
 
-  CacheWriter cache() {
+  public CacheWriter cache() {
     return cache;
   }
 
-  PrepDownloader prepDownloader() {
+  public PrepDownloader prepDownloader() {
     return downloader;
   }
 
-  Downloader downloader() {
+  public Downloader downloader() {
     return (url, label) -> {
       DownloadedBlob blob = downloader.fetchUnpinned(label, url, MAX_UNPINNED_BYTES);
       return new Downloader.Pinned(blob.sha256(), blob.size());
     };
   }
 
-  Locker.LocalImporter importer() {
+  public Locker.LocalImporter importer() {
     return (file, label) -> {
       if (!Files.isRegularFile(file)) {
-        throw new CliException(label + ": no such file " + file);
+        throw new PackageException(label + ": no such file " + file);
       }
       Sha256 digest = cache.importFile(file);
       return new Downloader.Pinned(digest, Files.size(file));
@@ -92,7 +97,7 @@ final class PrepServices implements AutoCloseable {
   }
 
   /** Alpine lock-time access: signed indexes into memory, packages into the cache, the base's database. */
-  AlpineLocker.Transport alpineTransport() {
+  public AlpineLocker.Transport alpineTransport() {
     return new AlpineLocker.Transport() {
       @Override
       public byte[] fetchIndex(URI url, String label) {
@@ -122,14 +127,14 @@ final class PrepServices implements AutoCloseable {
         }
         LockedRootfs rootfs = base.rootfs();
         if (!cache.contains(rootfs.sha256()) && !mayDownload) {
-          System.err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
+          err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
               + " empty root; import it with build cache import to include what it already has");
           return null;
         }
         if (!cache.contains(rootfs.sha256())) {
           URI url = URI.create(rootfs.source());
           if (url.getScheme() == null) {
-            throw new CliException("base rootfs " + rootfs.source() + " is not in the cache; run build lock again");
+            throw new PackageException("base rootfs " + rootfs.source() + " is not in the cache; run build lock again");
           }
           downloader.downloadAll(List.of(new FetchJob("base rootfs", url, rootfs.sha256(), rootfs.size())));
         }
@@ -141,19 +146,19 @@ final class PrepServices implements AutoCloseable {
   }
 
   /** The registry client, made on first use (most builds never talk to a registry). */
-  synchronized Registry registry() {
+  public synchronized Registry registry() {
     if (registry == null) {
       registry = new RemoteRegistry(registrySettings, transport);
     }
     return registry;
   }
 
-  Locker.BaseImages baseImages() {
+  public Locker.BaseImages baseImages() {
     return (reference, platforms, previous) -> new BaseImageLocker(registry()).lock(reference, platforms, previous);
   }
 
-  BaseImageFetcher baseImageFetcher(int jobs) {
-    return new BaseImageFetcher(registry(), cache, jobs, System.err::println);
+  public BaseImageFetcher baseImageFetcher(int jobs) {
+    return new BaseImageFetcher(registry(), cache, jobs, err::println);
   }
 
   /**
@@ -163,7 +168,7 @@ final class PrepServices implements AutoCloseable {
   private AlpineLocker.Transport.BaseDatabase imageDatabase(LockedBaseImage image, boolean mayDownload) throws IOException {
     LockedPlatformImage first = image.platforms().get(0);
     if (!mayDownload && !first.layers().stream().allMatch(l -> cache.contains(l.digest()))) {
-      System.err.println("warning: base image " + image.reference() + " is not in the cache, so this dry run resolves as on an"
+      err.println("warning: base image " + image.reference() + " is not in the cache, so this dry run resolves as on an"
           + " empty root; run build prep first to include what it already has");
       return null;
     }
@@ -178,13 +183,18 @@ final class PrepServices implements AutoCloseable {
     return BaseApkDatabase.readLayers(layers);
   }
 
-  Transport transport() {
+  public Transport transport() {
     return transport;
   }
 
   @Override
   public synchronized void close() {
     downloader.cancel();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs anyway
+    }
     if (registry != null) {
       registry.close();
     }

@@ -1,0 +1,153 @@
+package dev.sealbuild.prep.lock;
+
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.lockfiles.lock.LockException;
+import dev.sealbuild.lockfiles.lock.LockStatus;
+import dev.sealbuild.lockfiles.lock.LockedFile;
+import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.RepositorySpec;
+import dev.sealbuild.prep.alpine.ApkException;
+import dev.sealbuild.prep.alpine.ApkKeyring;
+import dev.sealbuild.prep.alpine.ApkLimits;
+import dev.sealbuild.prep.alpine.ApkPackageVerifier;
+import dev.sealbuild.prep.baseimage.BaseImageFetcher;
+import dev.sealbuild.prep.cache.CacheException;
+import dev.sealbuild.prep.fetch.DownloadResult;
+import dev.sealbuild.prep.fetch.FetchJob;
+import dev.sealbuild.prep.packages.Mirrors;
+import dev.sealbuild.prep.packages.PackageException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code build prep}: fetches every input a current lock pins into the vendor cache, in named steps: check the lock
+ * is current, clean stale temporaries, import a local rootfs, fetch the base image, download the pinned files,
+ * rootfs and packages (verifying size and sha256), then verify Alpine packages against their signed index.
+ */
+public final class Preparer {
+  /** How much is ready, and how much of it came over the network this time. */
+  public record Result(long entries, long fetched, Path cache) {
+    public long alreadyCached() {
+      return entries - fetched;
+    }
+  }
+
+  private final PrepServices services;
+  private final Mirrors mirrors;
+  private final int jobs;
+
+  public Preparer(PrepServices services, Mirrors mirrors, int jobs) {
+    this.services = services;
+    this.mirrors = mirrors;
+    this.jobs = jobs;
+  }
+
+  public Result prepare(BuildSpec spec, Path specDir, Lockfile lock) throws IOException {
+    checkCurrent(spec, lock);
+    services.cache().deleteStaleTemp(Duration.ofDays(1));
+    List<FetchJob> fetches = new ArrayList<>();
+    LockedRootfs rootfs = lock.rootfs();
+    if (rootfs != null) {
+      if (spec.base().rootfs().url() != null) {
+        fetches.add(new FetchJob("base rootfs", URI.create(rootfs.source()), rootfs.sha256(), rootfs.size()));
+      } else {
+        importLocal(specDir.resolve(rootfs.source()).normalize(), rootfs.sha256());
+      }
+    }
+    fetches.addAll(fileJobs(spec, lock));
+    fetches.addAll(packageJobs(spec, lock));
+    BaseImageFetcher.Result image = lock.baseImage() == null ? new BaseImageFetcher.Result(0, 0)
+        : services.baseImageFetcher(jobs).fetch(lock.baseImage());
+    List<DownloadResult> results = services.prepDownloader().downloadAll(fetches);
+    verifyApkPackages(lock);
+    long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count() + image.fetched();
+    long total = results.size() + image.fetched() + image.cached();
+    return new Result(total, fetched, services.cache().layout().root());
+  }
+
+  private static void checkCurrent(BuildSpec spec, Lockfile lock) {
+    LockStatus status = LockStatus.check(spec, lock);
+    if (!status.upToDate()) {
+      throw new LockException("build.lock.json is stale: " + status.problems().get(0) + "; run build lock");
+    }
+  }
+
+  private static List<FetchJob> fileJobs(BuildSpec spec, Lockfile lock) {
+    List<FetchJob> jobs = new ArrayList<>();
+    for (int i = 0; i < spec.files().size(); i++) {
+      String url = spec.files().get(i).url().toString();
+      LockedFile f = lock.file(url).orElseThrow();
+      jobs.add(new FetchJob("files[" + i + "]", URI.create(url), f.sha256(), f.size()));
+    }
+    return jobs;
+  }
+
+  private List<FetchJob> packageJobs(BuildSpec spec, Lockfile lock) {
+    List<FetchJob> jobs = new ArrayList<>();
+    if (lock.packageList().isEmpty()) {
+      return jobs;
+    }
+    mirrors.checkOverridesName(spec.repositories());
+    Map<String, RepositorySpec> repos = new HashMap<>();
+    spec.repositories().forEach(r -> repos.put(r.name(), r));
+    for (LockedPackage p : lock.packageList()) {
+      RepositorySpec repo = repos.get(p.repository());
+      if (repo == null) {
+        throw new LockException("lock pins " + p.label() + " from repository " + p.repository() + " which the spec does not declare; run build lock");
+      }
+      jobs.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
+          URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size()));
+    }
+    return jobs;
+  }
+
+  /**
+   * Alpine packages are checked beyond their sha256 against what the signed index said (Q1 control
+   * checksum, signature when present, datahash); a package that fails is removed from the cache.
+   */
+  private void verifyApkPackages(Lockfile lock) throws IOException {
+    for (LockedPackage p : lock.packageList()) {
+      if (!"apk".equals(p.type())) {
+        continue;
+      }
+      LockedRepository repo = lock.repositoryList().stream().filter(r -> r.name().equals(p.repository())).findFirst()
+          .orElseThrow(() -> new LockException("lock pins " + p.label() + " from unknown repository " + p.repository() + "; run build lock"));
+      Map<String, String> keys = new HashMap<>();
+      if (repo.keys() != null) {
+        repo.keys().forEach(k -> keys.put(k.name(), k.pem()));
+      }
+      Path blob = services.cache().layout().blob(p.sha256());
+      try (var in = Files.newInputStream(blob)) {
+        new ApkPackageVerifier(ApkKeyring.fromPem(keys), ApkLimits.defaults())
+            .verify(in, new ApkPackageVerifier.Expected(p.name(), p.version(), p.checksum(), p.size()));
+      } catch (ApkException e) {
+        Files.deleteIfExists(blob);
+        throw new PackageException(p.label() + ": " + e.getMessage() + " (removed from the cache)");
+      }
+    }
+  }
+
+  private void importLocal(Path file, Sha256 expected) {
+    if (services.cache().contains(expected)) {
+      return;
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new CacheException("base rootfs " + file + " does not exist; restore it or run build lock");
+    }
+    Sha256 actual = services.cache().importFile(file);
+    if (!actual.equals(expected)) {
+      throw new CacheException("base rootfs " + file + " changed since it was locked (expected " + expected + ", got " + actual + "); run build lock");
+    }
+  }
+}
