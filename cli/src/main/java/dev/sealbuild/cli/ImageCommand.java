@@ -106,7 +106,7 @@ final class ImageCommand implements Callable<Integer> {
     }
     try {
       return Platform.parse(platform);
-    } catch (IllegalArgumentException e) {
+    } catch (dev.sealbuild.formats.oci.OciFormatException e) {
       throw new CliException("--platform: " + e.getMessage());
     }
   }
