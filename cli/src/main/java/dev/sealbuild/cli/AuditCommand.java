@@ -1,6 +1,6 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.audit.AuditReport;
 import dev.sealbuild.builder.audit.AuditedFile;
 import dev.sealbuild.builder.audit.Auditor;

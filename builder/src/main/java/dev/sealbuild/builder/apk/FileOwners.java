@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.apk;
 
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -112,7 +112,7 @@ final class InstalledDb {
   private static EntryPath parseOrRoot(String value) {
     try {
       return EntryPath.parse(value);
-    } catch (dev.sealbuild.builder.fs.HostileInputException e) {
+    } catch (dev.sealbuild.formats.HostileInputException e) {
       return EntryPath.ROOT;
     }
   }

@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.apk;
 
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

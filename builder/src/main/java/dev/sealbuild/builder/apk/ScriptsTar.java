@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.apk;
 
-import dev.sealbuild.builder.archive.TarEntryReader;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.HostileInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +28,7 @@ final class ScriptsTar {
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
       TarArchiveEntry e;
       while ((e = in.getNextEntry()) != null) {
-        if (!TarEntryReader.isRegularFile(e)) {
+        if (!TarReader.isRegularFile(e)) {
           continue;
         }
         if (scripts.size() >= MAX_ENTRIES) {

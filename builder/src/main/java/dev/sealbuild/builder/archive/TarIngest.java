@@ -1,7 +1,8 @@
 package dev.sealbuild.builder.archive;
 
+import dev.sealbuild.formats.tar.TarReader;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
@@ -72,10 +73,10 @@ public final class TarIngest {
   }
 
   public void ingest(InputStream tarStream, ImageTree tree, IngestPolicy policy, EntryHook hook) throws IOException {
-    TarEntryReader reader = new TarEntryReader(tarStream, policy.label(), policy.maxEntries());
+    TarReader reader = new TarReader(tarStream, policy.label(), policy.maxEntries());
     TarArchiveInputStream tar = reader.data();
     while (true) {
-      TarEntryReader.Entry next = reader.next();
+      TarReader.Entry next = reader.next();
       if (next == null) {
         return;
       }
@@ -226,6 +227,6 @@ public final class TarIngest {
   }
 
   static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.cache;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
-import dev.sealbuild.builder.io.ObservingInputStream;
+import dev.sealbuild.formats.io.ObservingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;

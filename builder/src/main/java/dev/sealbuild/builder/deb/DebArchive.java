@@ -1,13 +1,13 @@
 package dev.sealbuild.builder.deb;
 
-import dev.sealbuild.builder.archive.TarEntryReader;
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.io.NamedReadErrors;
 import java.io.ByteArrayOutputStream;
@@ -77,7 +77,7 @@ public final class DebArchive {
       TarIngest.EntryHook reader = new TarIngest.EntryHook() {
         @Override
         public boolean take(String entryName, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
-          if (wanted != null && TarEntryReader.isRegularFile(entry) && entry.getSize() <= MAX_CONTROL_FILE
+          if (wanted != null && TarReader.isRegularFile(entry) && entry.getSize() <= MAX_CONTROL_FILE
               && EntryPath.parse(entryName).equals(wanted)) {
             copyright[0] = new String(data.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8);
           }
@@ -183,7 +183,7 @@ public final class DebArchive {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         String entry = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-        if (!TarEntryReader.isRegularFile(e) || !(entry.equals("control") || entry.equals("md5sums"))) {
+        if (!TarReader.isRegularFile(e) || !(entry.equals("control") || entry.equals("md5sums"))) {
           continue;
         }
         if (e.getSize() > MAX_CONTROL_FILE) {
@@ -216,6 +216,6 @@ public final class DebArchive {
 
   /** Control characters escaped and length capped, so that a name from the archive keeps a message on one line. */
   static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

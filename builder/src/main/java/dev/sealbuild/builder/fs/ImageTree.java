@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.fs;
 
+import dev.sealbuild.formats.HostileInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.inspect;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.io.Printable;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;

@@ -162,7 +162,7 @@ public final class ImageReader {
         if (e.isDirectory() || name.isEmpty()) {
           continue;
         }
-        if (!dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(e) || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
+        if (!dev.sealbuild.formats.tar.TarReader.isRegularFile(e) || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
           throw new ImageReadException(location + ": entry '" + printable(name) + "' is not a plain file with a plain name; refused");
         }
         Path target = dir.resolve(name);
@@ -229,6 +229,6 @@ public final class ImageReader {
   }
 
   private static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

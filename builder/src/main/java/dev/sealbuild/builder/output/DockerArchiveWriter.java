@@ -84,7 +84,7 @@ public final class DockerArchiveWriter implements ImageWriter {
 
   /** docker load wants plain tars; a layer reused from a base image may be stored plain, gzipped or zstd-compressed. */
   private static InputStream uncompressed(Descriptor layer, InputStream blob) throws IOException {
-    return switch (dev.sealbuild.builder.archive.ArchiveFormat.ofLayer(layer.mediaType())) {
+    return switch (dev.sealbuild.formats.compress.ArchiveFormat.ofLayer(layer.mediaType())) {
       case TAR -> blob;
       case TAR_ZSTD -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
       default -> new GzipCompressorInputStream(blob);

@@ -1,15 +1,15 @@
 package dev.sealbuild.builder.sbom;
 
 import dev.sealbuild.builder.apk.ApkMetadata;
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.deb.ControlStanza;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.inspect.ImageContents;
@@ -178,7 +178,7 @@ final class BaseInputs {
 
     @Override
     public boolean take(String name, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
-      if (!dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(entry)) {
+      if (!dev.sealbuild.formats.tar.TarReader.isRegularFile(entry)) {
         return true;
       }
       EntryPath path = EntryPath.parse(name);

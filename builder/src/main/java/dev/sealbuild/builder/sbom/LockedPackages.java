@@ -2,12 +2,12 @@ package dev.sealbuild.builder.sbom;
 
 import dev.sealbuild.builder.apk.ApkMetadata;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.deb.ControlStanza;
 import dev.sealbuild.builder.deb.DebArchive;
-import dev.sealbuild.builder.fs.HostileInputException;
-import dev.sealbuild.builder.io.Printable;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.spec.Platform;

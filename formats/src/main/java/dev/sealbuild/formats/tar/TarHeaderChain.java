@@ -1,6 +1,6 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.tar;
 
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

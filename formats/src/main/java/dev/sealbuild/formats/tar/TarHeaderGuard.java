@@ -1,7 +1,7 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.tar;
 
-import dev.sealbuild.builder.fs.HostileInputException;
-import dev.sealbuild.builder.io.ObservingInputStream;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.ObservingInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.tar;
 
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +14,17 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * names and link targets decoded strictly as GNU tar would use them, at most {@code maxEntries} entries, and an
  * archive that ends without its end-of-archive marker refused. Every error names {@code label}.
  */
-public final class TarEntryReader {
+public final class TarReader {
   /** One entry: its name and link target as decoded from the headers, and the header commons-compress parsed. */
-  public record Entry(String name, String linkName, TarArchiveEntry header) {}
+  public record Entry(String name, String linkName, TarArchiveEntry header) {
+    /** True for a regular file only, told by the type flag (see {@link TarReader#isRegularFile}). */
+    public boolean isRegularFile() {
+      return TarReader.isRegularFile(header);
+    }
+  }
+
+  /** Entries one archive may hold unless the caller says otherwise, repeated names included. */
+  public static final long MAX_ENTRIES = 2_000_000;
 
   private final TarHeaderGuard guard;
   private final TarArchiveInputStream tar;
@@ -24,7 +33,11 @@ public final class TarEntryReader {
   private long count;
   private String previous;
 
-  public TarEntryReader(InputStream tarStream, String label, long maxEntries) {
+  public TarReader(InputStream tarStream, String label) {
+    this(tarStream, label, MAX_ENTRIES);
+  }
+
+  public TarReader(InputStream tarStream, String label, long maxEntries) {
     this.guard = new TarHeaderGuard(tarStream, label);
     // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly.
     this.tar = new TarArchiveInputStream(guard, StandardCharsets.ISO_8859_1.name());
@@ -40,7 +53,7 @@ public final class TarEntryReader {
       entry = tar.getNextEntry();
     } catch (IllegalArgumentException | IOException e) {
       throw new HostileInputException(label + ": not a valid tar archive"
-          + (previous == null ? "" : " after entry '" + TarIngest.printable(previous) + "'") + " (" + e.getMessage() + ")");
+          + (previous == null ? "" : " after entry '" + Printable.of(previous) + "'") + " (" + e.getMessage() + ")");
     }
     TarHeaderChain chain;
     try {
@@ -51,7 +64,7 @@ public final class TarEntryReader {
     if (entry == null) {
       if (!chain.endOfArchive()) {
         throw new HostileInputException(label + ": archive ends without its end-of-archive marker"
-            + (previous == null ? "" : " after entry '" + TarIngest.printable(previous) + "'") + " (truncated, or not a tar archive)");
+            + (previous == null ? "" : " after entry '" + Printable.of(previous) + "'") + " (truncated, or not a tar archive)");
       }
       return null;
     }
@@ -89,6 +102,6 @@ public final class TarEntryReader {
     if (entry != null) {
       return "entry '" + TarHeaderChain.escape(entry.getName().getBytes(StandardCharsets.ISO_8859_1)) + "'";
     }
-    return previous == null ? "the first entry" : "the entry after '" + TarIngest.printable(previous) + "'";
+    return previous == null ? "the first entry" : "the entry after '" + Printable.of(previous) + "'";
   }
 }

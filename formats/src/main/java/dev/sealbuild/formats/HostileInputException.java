@@ -1,7 +1,7 @@
-package dev.sealbuild.builder.fs;
+package dev.sealbuild.formats;
 
 /** An archive or entry that breaks the rules of the image tree (escapes, loops, limits). One-line message. */
-public class HostileInputException extends RuntimeException {
+public class HostileInputException extends UserError {
   public HostileInputException(String message) {
     super(message);
   }
