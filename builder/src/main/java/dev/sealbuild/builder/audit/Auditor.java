@@ -192,7 +192,7 @@ public final class Auditor {
 
   private static String typeOf(TarArchiveEntry e, String path) {
     String name = path.substring(path.lastIndexOf('/') + 1);
-    if (name.startsWith(".wh.")) {
+    if (dev.sealbuild.formats.tar.Whiteout.isWhiteoutName(name)) {
       return "whiteout";
     }
     if (e.isDirectory()) {

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads a {@code .deb} as a stream: the ar members {@code debian-binary} (must be 2.x),
@@ -176,21 +175,21 @@ public final class DebArchive {
 
   private Control parseControlTar(InputStream member, String name, String label) throws IOException {
     String what = label + " " + name;
-    TarArchiveInputStream tar = new TarArchiveInputStream(decompressed(member, name, label), "UTF-8");
+    TarReader tar = new TarReader(decompressed(member, name, label), what);
     String control = null;
     String md5sums = "";
     try {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        String entry = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-        if (!TarReader.isRegularFile(e) || !(entry.equals("control") || entry.equals("md5sums"))) {
+      TarReader.Entry e;
+      while ((e = tar.next()) != null) {
+        String entry = e.name().startsWith("./") ? e.name().substring(2) : e.name();
+        if (!e.isRegularFile() || !(entry.equals("control") || entry.equals("md5sums"))) {
           continue;
         }
-        if (e.getSize() > MAX_CONTROL_FILE) {
+        if (e.header().getSize() > MAX_CONTROL_FILE) {
           throw new HostileInputException(label + ": control file " + entry + " is larger than " + MAX_CONTROL_FILE + " bytes");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tar.transferTo(out);
+        tar.data().transferTo(out);
         String text = out.toString(StandardCharsets.UTF_8);
         if (entry.equals("control")) {
           control = text;
@@ -198,7 +197,7 @@ public final class DebArchive {
           md5sums = text;
         }
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(what)) {
         throw e;
       }

@@ -1,14 +1,20 @@
 package dev.sealbuild.builder.inspect;
 
 import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.io.Printable;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.tar.Whiteout;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
@@ -34,29 +40,32 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
     for (int i = 0; i < image.layers().size(); i++) {
       StoredImage.Layer layer = image.layers().get(i);
       String label = image.platform() + " layer " + (i + 1) + " (" + layer.digest() + ")";
-      LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, link, e, data) -> apply(path, link, e, data, files, databases));
+      Set<String> ownEntries = new HashSet<>();
+      LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, link, e, data) -> {
+        try {
+          apply(path, link, e, data, files, databases, ownEntries);
+        } catch (HostileInputException bad) {
+          throw new ImageReadException(label + ": entry '" + Printable.of(path) + "': " + bad.getMessage());
+        }
+      });
     }
     return new ImageContents(files, packages(databases), databases);
   }
 
-  /** Stacks one layer entry onto what the layers below left: whiteouts remove, anything else replaces. */
+  /**
+   * Stacks one layer entry onto what the layers below left: whiteouts remove what the layers below hold (not this
+   * layer's own entries, {@code own}), anything else replaces.
+   */
   private static void apply(String path, String link, TarArchiveEntry e, InputStream data, Map<String, Entry> files,
-      Map<String, byte[]> databases)
+      Map<String, byte[]> databases, Set<String> own)
       throws IOException {
-    int slash = path.lastIndexOf('/');
-    String dir = slash < 0 ? "" : path.substring(0, slash + 1);
-    String name = path.substring(slash + 1);
-    if (name.equals(".wh..wh..opq")) {
-      files.keySet().removeIf(p -> p.startsWith(dir) && !p.equals(dir));
-      databases.keySet().removeIf(p -> p.startsWith(dir));
+    Optional<Whiteout> whiteout = Whiteout.of(path, TarReader.isRegularFile(e), e.getSize());
+    if (whiteout.isPresent()) {
+      files.keySet().removeIf(p -> whiteout.get().hides(p) && !own.contains(p));
+      databases.keySet().removeIf(p -> whiteout.get().hides(p) && !own.contains(p));
       return;
     }
-    if (name.startsWith(".wh.")) {
-      String gone = dir + name.substring(4);
-      files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
-      databases.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
-      return;
-    }
+    own.add(path);
     Sha256 sha = null;
     String type = e.isDirectory() ? "dir" : e.isSymbolicLink() ? "symlink" : e.isLink() ? "hardlink"
         : e.isCharacterDevice() || e.isBlockDevice() ? "device" : e.isFIFO() ? "fifo" : "file";

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import dev.sealbuild.formats.compress.ArchiveFormat;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
 
 /**
  * {@code docker-archive:FILE[:NAME:TAG]}: the {@code docker save} format ({@code manifest.json}, the config,
@@ -84,10 +86,7 @@ public final class DockerArchiveWriter implements ImageWriter {
 
   /** docker load wants plain tars; a layer reused from a base image may be stored plain, gzipped or zstd-compressed. */
   private static InputStream uncompressed(Descriptor layer, InputStream blob) throws IOException {
-    return switch (dev.sealbuild.formats.compress.ArchiveFormat.ofLayer(layer.mediaType())) {
-      case TAR -> blob;
-      case TAR_ZSTD -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
-      default -> new GzipCompressorInputStream(blob);
-    };
+    ArchiveFormat format = ArchiveFormat.ofLayer(layer.mediaType());
+    return new Decompressors(DecompressionLimits.DEFAULT).open(format.compression(), blob, "layer " + layer.digest());
   }
 }

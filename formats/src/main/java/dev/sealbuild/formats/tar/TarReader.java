@@ -4,6 +4,7 @@ import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.io.Printable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -47,6 +48,15 @@ public final class TarReader {
 
   /** The next entry, or null at the end of the archive. */
   public Entry next() throws IOException {
+    if (previous != null) {
+      // What the caller left unread of the last entry is read here, so the guard sees only the next headers.
+      try {
+        tar.transferTo(OutputStream.nullOutputStream());
+      } catch (IllegalArgumentException | IOException e) {
+        throw new HostileInputException(label + ": not a valid tar archive: entry '" + Printable.of(previous)
+            + "' is cut short (" + e.getMessage() + ")");
+      }
+    }
     guard.startHeader();
     TarArchiveEntry entry;
     try {
