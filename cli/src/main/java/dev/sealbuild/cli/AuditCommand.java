@@ -136,7 +136,7 @@ final class AuditCommand implements Callable<Integer> {
         .filter(r -> r.artifactType().equals(ImageCommand.DSSE_ENVELOPE)).map(StoredImage.Referrer::document).findFirst()
         .orElseThrow(() -> new CliException(image + " carries no signed provenance; give it with --provenance FILE"));
     VerifiedStatement statement = DsseVerifier.verify(envelope, env.workingDir().resolve(verifyKey));
-    dev.sealbuild.lockfiles.digest.Sha256 subject = stored.root() != null ? stored.root() : null;
+    dev.sealbuild.formats.digest.Sha256 subject = stored.root() != null ? stored.root() : null;
     boolean names = subject != null ? statement.subjectDigests().contains(subject)
         : stored.platforms().stream().allMatch(p -> p.manifest() == null);
     if (!names) {

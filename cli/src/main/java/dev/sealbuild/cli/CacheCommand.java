@@ -1,6 +1,6 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.BadBlob;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.prep.cache.VerifyReport;

@@ -1,7 +1,7 @@
 package dev.sealbuild.cli;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.prep.fetch.DownloadedBlob;

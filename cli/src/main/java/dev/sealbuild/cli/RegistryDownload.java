@@ -1,6 +1,6 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.Platform;
 import dev.sealbuild.prep.registry.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;

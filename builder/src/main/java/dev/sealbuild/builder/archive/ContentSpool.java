@@ -46,7 +46,7 @@ public final class ContentSpool implements Closeable {
       remaining -= n;
     }
     end = start + size;
-    return new Spooled(start, size, origin, dev.sealbuild.lockfiles.digest.Sha256.of(md.digest()));
+    return new Spooled(start, size, origin, dev.sealbuild.formats.digest.Sha256.of(md.digest()));
   }
 
   @Override
@@ -56,20 +56,16 @@ public final class ContentSpool implements Closeable {
   }
 
   private static java.security.MessageDigest sha256() {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
   }
 
   private final class Spooled implements Content {
     private final long offset;
     private final long size;
     private final String origin;
-    private final dev.sealbuild.lockfiles.digest.Sha256 digest;
+    private final dev.sealbuild.formats.digest.Sha256 digest;
 
-    Spooled(long offset, long size, String origin, dev.sealbuild.lockfiles.digest.Sha256 digest) {
+    Spooled(long offset, long size, String origin, dev.sealbuild.formats.digest.Sha256 digest) {
       this.offset = offset;
       this.size = size;
       this.origin = origin;
@@ -77,7 +73,7 @@ public final class ContentSpool implements Closeable {
     }
 
     @Override
-    public java.util.Optional<dev.sealbuild.lockfiles.digest.Sha256> knownDigest() {
+    public java.util.Optional<dev.sealbuild.formats.digest.Sha256> knownDigest() {
       return java.util.Optional.of(digest);
     }
 

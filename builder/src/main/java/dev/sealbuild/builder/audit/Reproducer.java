@@ -8,7 +8,7 @@ import dev.sealbuild.builder.image.Descriptor;
 import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
 import dev.sealbuild.formats.io.Printable;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.Platform;
 import java.io.IOException;
 import java.nio.file.Files;

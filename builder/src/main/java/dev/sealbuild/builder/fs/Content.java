@@ -16,7 +16,7 @@ public interface Content {
   String origin();
 
   /** The sha256 of the bytes when it is already known without reading them again. */
-  default java.util.Optional<dev.sealbuild.lockfiles.digest.Sha256> knownDigest() {
+  default java.util.Optional<dev.sealbuild.formats.digest.Sha256> knownDigest() {
     return java.util.Optional.empty();
   }
 }

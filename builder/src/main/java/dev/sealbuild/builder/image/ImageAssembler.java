@@ -16,7 +16,7 @@ import dev.sealbuild.builder.source.LocalCopySource;
 import dev.sealbuild.builder.source.RemoteFileSource;
 import dev.sealbuild.builder.source.RootfsLayerSource;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;

@@ -2,7 +2,7 @@ package dev.sealbuild.builder.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.ImageConfigSpec;
 import dev.sealbuild.lockfiles.spec.Platform;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.formats.tar.TarReader;
 import dev.sealbuild.formats.tar.Whiteout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.nio.file.Path;
 import java.util.List;
 

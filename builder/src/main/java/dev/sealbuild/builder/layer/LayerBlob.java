@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.layer;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.nio.file.Path;
 
 /** A written layer: the compressed blob on disk, its digest and size, and the digest of its tar (diff_id). */

@@ -2,7 +2,7 @@ package dev.sealbuild.builder.output;
 
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.Descriptor;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.spec.Platform;
 import java.io.BufferedOutputStream;

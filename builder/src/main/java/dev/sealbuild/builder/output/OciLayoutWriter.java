@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.output;
 
 import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.provenance;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 
 /** Key ids: the sha256 (hex) of a public key's DER SubjectPublicKeyInfo. */
 final class KeyIds {

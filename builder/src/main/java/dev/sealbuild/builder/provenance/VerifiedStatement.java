@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.sbom;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.sealbuild.builder.sbom;
 
 import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LocalCopySource;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,10 +85,9 @@ final class LocalInputs {
 
   /** SHA-256 and SHA-1 of a file, read once. */
   private static String[] digests(Path file) throws IOException {
-    MessageDigest sha256;
+    MessageDigest sha256 = dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
     MessageDigest sha1;
     try {
-      sha256 = MessageDigest.getInstance("SHA-256");
       sha1 = MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

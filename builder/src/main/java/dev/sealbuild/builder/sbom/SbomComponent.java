@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.sbom;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.List;
 import java.util.Objects;
 

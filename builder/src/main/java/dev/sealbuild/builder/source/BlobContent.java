@@ -2,7 +2,7 @@ package dev.sealbuild.builder.source;
 
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.Content;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -3,7 +3,7 @@ package dev.sealbuild.builder.source;
 import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
-import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import java.io.IOException;

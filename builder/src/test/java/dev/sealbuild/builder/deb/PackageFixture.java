@@ -15,7 +15,7 @@ import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.spec.Platform;
 import java.io.IOException;

@@ -7,14 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Checklist item 39, for {@code dev.sealbuild.lockfiles.digest.Sha256} (the only way the builder names a
+ * Checklist item 39, for {@code dev.sealbuild.formats.digest.Sha256} (the only way the builder names a
  * cache blob): a digest string is validated before any path is built from it.
  */
 class DigestParsingTest {

@@ -7,7 +7,7 @@ import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.inspect.ImageContents;
 import dev.sealbuild.builder.inspect.ImageReader;
 import dev.sealbuild.builder.inspect.StoredImage;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

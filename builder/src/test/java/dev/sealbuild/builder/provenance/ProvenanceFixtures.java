@@ -3,7 +3,7 @@ package dev.sealbuild.builder.provenance;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.Descriptor;
 import dev.sealbuild.builder.image.MediaTypes;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedFile;

@@ -1,6 +1,6 @@
 package dev.sealbuild.lockfiles.cache;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.nio.file.Path;
 import java.util.Objects;
 

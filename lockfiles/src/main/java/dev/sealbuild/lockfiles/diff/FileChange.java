@@ -1,6 +1,6 @@
 package dev.sealbuild.lockfiles.diff;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 
 /** A {@code files:} URL pinned in only one lock, or pinned to other bytes. */
 public record FileChange(Change change, String url, Sha256 fromSha256, Sha256 toSha256) implements Comparable<FileChange> {

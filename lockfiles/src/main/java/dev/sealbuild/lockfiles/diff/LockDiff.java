@@ -1,7 +1,7 @@
 package dev.sealbuild.lockfiles.diff;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.json.CanonicalJson;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedPackage;

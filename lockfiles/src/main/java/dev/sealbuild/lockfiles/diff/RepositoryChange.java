@@ -1,6 +1,6 @@
 package dev.sealbuild.lockfiles.diff;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 
 /**
  * A repository's signed index ({@code item} is its path, e.g. {@code dists/bookworm/InRelease}, with its

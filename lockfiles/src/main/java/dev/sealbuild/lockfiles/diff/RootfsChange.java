@@ -1,6 +1,6 @@
 package dev.sealbuild.lockfiles.diff;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 
 /** The base rootfs tarball added, removed, moved to another source or pinned to other bytes. */
 public record RootfsChange(Change change, String fromSource, String toSource, Sha256 fromSha256, Sha256 toSha256) {}

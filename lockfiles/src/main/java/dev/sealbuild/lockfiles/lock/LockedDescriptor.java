@@ -2,7 +2,7 @@ package dev.sealbuild.lockfiles.lock;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.Objects;
 
 /** An OCI content descriptor pinned in the lock: media type, digest and exact size of a manifest or blob. */

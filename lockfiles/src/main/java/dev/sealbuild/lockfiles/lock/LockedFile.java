@@ -2,7 +2,7 @@ package dev.sealbuild.lockfiles.lock;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.Objects;
 
 /** A pinned {@code files:} entry: the URL it was fetched from, and what its bytes must hash to. */

@@ -2,7 +2,7 @@ package dev.sealbuild.lockfiles.lock;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.Objects;
 
 /** The pinned root-filesystem tarball: its source (URL or local path as written in the spec) and digest. */

@@ -31,7 +31,7 @@ public record FileEntry(URI url, String sha256, ImagePath dest, FileMode mode, O
       throw new IllegalArgumentException("url '" + url + "' must be an http or https URL");
     }
     this.url = url;
-    this.sha256 = sha256 == null ? null : dev.sealbuild.lockfiles.digest.Sha256.parse(sha256).hex();
+    this.sha256 = sha256 == null ? null : dev.sealbuild.formats.digest.Sha256.parse(sha256).hex();
     this.dest = dest;
     this.mode = mode;
     this.owner = owner == null ? Owner.ROOT : owner;

@@ -2,7 +2,7 @@ package dev.sealbuild.lockfiles.spec;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.net.URI;
 
 /** A root-filesystem tarball (tar, tar.gz, tar.xz), by URL or by a path relative to the spec. */

@@ -3,14 +3,13 @@ package dev.sealbuild.prep.debian;
 import dev.sealbuild.formats.compress.Compression;
 import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,7 +156,7 @@ public final class DebianRepositoryReader {
       raw = source.open(path);
     }
     String url = source.describe(path);
-    try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.size(), entry.sha256(), url)) {
+    try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.sha256(), entry.size(), new SignedIndexMismatch(url))) {
       List<DebianPackage> packages;
       try {
         InputStream shielded = new FilterInputStream(verifying) {
@@ -216,11 +215,7 @@ public final class DebianRepositoryReader {
   }
 
   private static Sha256 sha256(byte[] bytes) {
-    try {
-      return Sha256.of(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hash(bytes);
   }
 
   private static void checkName(String value, String what) {

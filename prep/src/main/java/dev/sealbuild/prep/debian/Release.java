@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.debian;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

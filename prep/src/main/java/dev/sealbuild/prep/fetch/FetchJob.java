@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.fetch;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.net.URI;
 import java.util.Objects;
 

@@ -19,7 +19,7 @@ public interface PackageLocker {
   }
 
   record Planned(String type, String name, String version, String architecture, String repository,
-      dev.sealbuild.lockfiles.digest.Sha256 sha256, long size, List<dev.sealbuild.lockfiles.spec.Platform> platforms) {}
+      dev.sealbuild.formats.digest.Sha256 sha256, long size, List<dev.sealbuild.lockfiles.spec.Platform> platforms) {}
 
   record Pinned(List<LockedRepository> repositories, List<LockedPackage> packages) {}
 }

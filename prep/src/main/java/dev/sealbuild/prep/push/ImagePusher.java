@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.push;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.registry.BlobPush;
 import dev.sealbuild.prep.registry.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;

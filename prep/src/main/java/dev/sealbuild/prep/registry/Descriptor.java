@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.registry;
 
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.Objects;
 
 /** An OCI content descriptor: what a blob or manifest is, its digest and its exact size in bytes. */

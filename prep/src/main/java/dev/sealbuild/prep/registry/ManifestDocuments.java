@@ -3,7 +3,7 @@ package dev.sealbuild.prep.registry;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.lockfiles.digest.Sha256;
+import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
