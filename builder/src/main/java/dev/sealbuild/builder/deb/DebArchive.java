@@ -70,7 +70,7 @@ public final class DebArchive {
   public Documentation readDocumentation(InputStream deb, String label) throws IOException {
     String[] copyright = new String[1];
     Control control = walk(deb, label, (c, tar) -> {
-      String name = ControlFields.parse(c.control()).packageName();
+      String name = ControlFields.parse(c.control(), label + " control").packageName();
       EntryPath wanted = name == null || !PACKAGE_NAME.matcher(name).matches() ? null
           : EntryPath.parse("usr/share/doc/" + name + "/copyright");
       TarIngest.EntryHook reader = new TarIngest.EntryHook() {

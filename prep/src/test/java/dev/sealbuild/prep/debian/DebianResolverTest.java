@@ -204,5 +204,4 @@ class DebianResolverTest {
     assertTrue(p.essential());
     assertEquals("t", p.repository());
   }
-
 }
