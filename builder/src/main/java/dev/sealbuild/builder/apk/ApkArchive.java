@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.PkgInfo;
 import dev.sealbuild.formats.tar.TarReader;
 import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
@@ -134,7 +135,7 @@ final class ApkArchive {
         if (info != null) {
           throw new HostileInputException("a second .PKGINFO");
         }
-        info = PkgInfo.parse(text(entry, data, PkgInfo.MAX_BYTES), label);
+        info = PkgInfo.parse(text(entry, data, PkgInfo.MAX_BYTES));
         if (owners != null) {
           owners.add(info);
         }

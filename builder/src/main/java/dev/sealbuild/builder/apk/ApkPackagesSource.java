@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.PkgInfo;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheException;

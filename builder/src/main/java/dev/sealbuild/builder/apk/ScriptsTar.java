@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.PkgInfo;
 import dev.sealbuild.formats.tar.TarReader;
 import dev.sealbuild.formats.HostileInputException;
 import java.io.ByteArrayInputStream;

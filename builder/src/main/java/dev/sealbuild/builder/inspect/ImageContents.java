@@ -1,5 +1,8 @@
 package dev.sealbuild.builder.inspect;
 
+import dev.sealbuild.formats.apk.ApkRecords;
+import dev.sealbuild.formats.deb822.Deb822Reader;
+import dev.sealbuild.formats.deb822.Deb822Stanza;
 import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.io.Printable;
@@ -101,36 +104,26 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
       if (db.getKey().startsWith("var/lib/dpkg/status.d/") && db.getKey().contains(".")) {
         continue; // md5sums and other per-package side files
       }
-      for (String stanza : new String(db.getValue(), StandardCharsets.UTF_8).split("\n\\s*\n")) {
-        String name = null;
-        String version = null;
-        String arch = null;
-        boolean installed = true;
-        for (String line : stanza.split("\n")) {
-          if (apk) {
-            if (line.startsWith("P:")) {
-              name = line.substring(2);
-            } else if (line.startsWith("V:")) {
-              version = line.substring(2);
-            } else if (line.startsWith("A:")) {
-              arch = line.substring(2);
-            }
-          } else if (line.startsWith("Package:")) {
-            name = line.substring(8).strip();
-          } else if (line.startsWith("Version:")) {
-            version = line.substring(8).strip();
-          } else if (line.startsWith("Architecture:")) {
-            arch = line.substring(13).strip();
-          } else if (line.startsWith("Status:")) {
-            installed = line.contains(" installed");
-          }
+      String text = new String(db.getValue(), StandardCharsets.UTF_8);
+      if (apk) {
+        for (ApkRecords.Record r : ApkRecords.parse(text, db.getKey())) {
+          add(packages, r.last('P'), r.last('V'), r.last('A'), true);
         }
-        if (name != null && version != null && installed) {
-          packages.put(name + (arch == null ? "" : " (" + arch + ")"), version);
+      } else {
+        for (Deb822Stanza s : Deb822Reader.parseAll(text, db.getKey(), Deb822Reader.Syntax.STRICT)) {
+          String status = s.folded("status");
+          add(packages, s.folded("package"), s.folded("version"), s.folded("architecture"),
+              status == null || (" " + status).contains(" installed"));
         }
       }
     }
     return packages;
+  }
+
+  private static void add(Map<String, String> packages, String name, String version, String arch, boolean installed) {
+    if (name != null && version != null && installed) {
+      packages.put(name + (arch == null ? "" : " (" + arch + ")"), version);
+    }
   }
 
   /** Lists the keys of {@code a} and {@code b} together, sorted. */
