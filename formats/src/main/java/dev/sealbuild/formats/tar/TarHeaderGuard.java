@@ -19,6 +19,7 @@ final class TarHeaderGuard extends ObservingInputStream {
   private long position;
   private long captureStart;
   private ByteArrayOutputStream captured;
+  private boolean nothingAfterPadding;
 
   TarHeaderGuard(InputStream in, String label) {
     super(in);
@@ -37,7 +38,13 @@ final class TarHeaderGuard extends ObservingInputStream {
     captured = null;
     // Entry data ends anywhere; the reader first skips the padding up to the next 512-byte boundary.
     int padding = (int) Math.floorMod(-captureStart, (long) TarHeaderChain.BLOCK);
+    nothingAfterPadding = bytes.length <= padding;
     return TarHeaderChain.parse(bytes, Math.min(padding, bytes.length));
+  }
+
+  /** Whether the stream ended right after the last entry's padding, where a header would start (a cut tar). */
+  boolean nothingAfterPadding() {
+    return nothingAfterPadding;
   }
 
   @Override

@@ -28,6 +28,8 @@ public final class TarReader {
   public static final long MAX_ENTRIES = 2_000_000;
 
   private final TarHeaderGuard guard;
+  private final boolean cutAllowed;
+  private boolean endMarkerSeen;
   private final TarArchiveInputStream tar;
   private final String label;
   private final long maxEntries;
@@ -39,11 +41,31 @@ public final class TarReader {
   }
 
   public TarReader(InputStream tarStream, String label, long maxEntries) {
+    this(tarStream, label, maxEntries, false);
+  }
+
+  private TarReader(InputStream tarStream, String label, long maxEntries, boolean cutAllowed) {
     this.guard = new TarHeaderGuard(tarStream, label);
-    // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly.
-    this.tar = new TarArchiveInputStream(guard, StandardCharsets.ISO_8859_1.name());
+    this.cutAllowed = cutAllowed;
+    // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly. 512-byte
+    // blocks: nothing past the end-of-archive marker is read, so a caller can check what follows it.
+    this.tar = new TarArchiveInputStream(guard, TarHeaderChain.BLOCK, TarHeaderChain.BLOCK, StandardCharsets.ISO_8859_1.name());
     this.label = label;
     this.maxEntries = maxEntries;
+  }
+
+  /**
+   * A reader that also accepts a "cut" tar: one that ends right after an entry, where the next header would start,
+   * without the end-of-archive marker (abuild writes the signature and control streams of an .apk so).
+   * {@link #endMarkerSeen()} tells which way the archive ended.
+   */
+  public static TarReader cutAllowed(InputStream tarStream, String label, long maxEntries) {
+    return new TarReader(tarStream, label, maxEntries, true);
+  }
+
+  /** Whether the archive ended with its end-of-archive marker (false while reading, or for a cut tar). */
+  public boolean endMarkerSeen() {
+    return endMarkerSeen;
   }
 
   /** The next entry, or null at the end of the archive. */
@@ -72,7 +94,8 @@ public final class TarReader {
       throw new HostileInputException(label + ": headers of " + which(entry) + ": " + e.getMessage());
     }
     if (entry == null) {
-      if (!chain.endOfArchive()) {
+      endMarkerSeen = chain.endOfArchive();
+      if (!chain.endOfArchive() && !(cutAllowed && guard.nothingAfterPadding())) {
         throw new HostileInputException(label + ": archive ends without its end-of-archive marker"
             + (previous == null ? "" : " after entry '" + Printable.of(previous) + "'") + " (truncated, or not a tar archive)");
       }

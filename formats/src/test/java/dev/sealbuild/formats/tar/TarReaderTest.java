@@ -150,4 +150,40 @@ class TarReaderTest {
     HostileInputException e = assertThrows(HostileInputException.class, () -> names(out.toByteArray(), 10));
     assertEquals("t.tar: entry name is not valid UTF-8: 'a\\xff'", e.getMessage());
   }
+
+  @Test
+  void aCutTarIsAcceptedOnlyWhereTheCallerAllowsIt() throws Exception {
+    byte[] whole = tar(t -> file(t, "a", "x"));
+    byte[] cut = Arrays.copyOf(whole, 1024);
+    TarReader reader = TarReader.cutAllowed(new ByteArrayInputStream(cut), "sig", 10);
+    assertEquals("a", reader.next().name());
+    assertNull(reader.next());
+    assertFalse(reader.endMarkerSeen());
+    TarReader full = TarReader.cutAllowed(new ByteArrayInputStream(whole), "sig", 10);
+    full.next();
+    assertNull(full.next());
+    assertTrue(full.endMarkerSeen());
+    assertThrows(HostileInputException.class, () -> names(cut, 10));
+    byte[] partial = Arrays.copyOf(whole, 1024 + 100);
+    TarReader partialReader = TarReader.cutAllowed(new ByteArrayInputStream(partial), "sig", 10);
+    partialReader.next();
+    assertThrows(HostileInputException.class, partialReader::next);
+  }
+
+  @Test
+  void aHeaderWithAWrongChecksumIsNotTar() throws Exception {
+    byte[] tar = tar(t -> file(t, "a", "x"));
+    tar[0] = 'b';
+    HostileInputException e = assertThrows(HostileInputException.class, () -> names(tar, 10));
+    assertEquals("t.tar: headers of entry 'b': tar header checksum mismatch (not a tar archive, or corrupt)", e.getMessage());
+  }
+
+  @Test
+  void aLoneZeroBlockBeforeMoreHeadersIsRefused() throws Exception {
+    byte[] one = tar(t -> file(t, "b", ""));
+    byte[] tar = new byte[512 + one.length];
+    System.arraycopy(one, 0, tar, 512, one.length);
+    HostileInputException e = assertThrows(HostileInputException.class, () -> names(tar, 10));
+    assertEquals("t.tar: headers of the first entry: a single zero block inside the tar archive", e.getMessage());
+  }
 }
