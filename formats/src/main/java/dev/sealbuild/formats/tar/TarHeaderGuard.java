@@ -3,7 +3,6 @@ package dev.sealbuild.formats.tar;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.io.ObservingInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 
 /**
