@@ -9,7 +9,7 @@ import dev.sealbuild.lockfiles.lock.LockfileIO;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.inspect.ImageDiff;
 import dev.sealbuild.builder.inspect.ImageReader;
 import dev.sealbuild.formats.json.CanonicalJson;

@@ -1,6 +1,6 @@
 package dev.sealbuild.cli;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.sbom.SbomFormat;
 import dev.sealbuild.builder.sbom.SbomGenerator;

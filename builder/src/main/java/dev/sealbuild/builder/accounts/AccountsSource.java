@@ -2,7 +2,7 @@ package dev.sealbuild.builder.accounts;
 
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;

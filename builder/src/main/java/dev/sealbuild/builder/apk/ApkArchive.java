@@ -1,14 +1,15 @@
 package dev.sealbuild.builder.apk;
 
-import dev.sealbuild.builder.archive.TarEntryReader;
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.apk.PkgInfo;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.io.NamedReadErrors;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import java.io.IOException;
@@ -127,14 +128,14 @@ final class ApkArchive {
       if (sawData) {
         throw new HostileInputException("package metadata in the data segment; refusing (.PKGINFO, .SIGN.* and scripts belong in the control segment)");
       }
-      if (path.components().size() != 1 || !TarEntryReader.isRegularFile(entry)) {
+      if (path.components().size() != 1 || !TarReader.isRegularFile(entry)) {
         throw new HostileInputException("package metadata must be a regular file at the top level");
       }
       if (first.equals(".PKGINFO")) {
         if (info != null) {
           throw new HostileInputException("a second .PKGINFO");
         }
-        info = PkgInfo.parse(text(entry, data, PkgInfo.MAX_BYTES), label);
+        info = PkgInfo.parse(text(entry, data, PkgInfo.MAX_BYTES));
         if (owners != null) {
           owners.add(info);
         }

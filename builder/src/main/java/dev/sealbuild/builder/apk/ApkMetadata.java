@@ -1,7 +1,8 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.PkgInfo;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.fs.ImageTree;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,13 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.PkgInfo;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheException;
 import dev.sealbuild.builder.cache.CacheReader;
-import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;

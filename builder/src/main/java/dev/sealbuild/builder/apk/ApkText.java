@@ -5,6 +5,6 @@ final class ApkText {
   private ApkText() {}
 
   static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

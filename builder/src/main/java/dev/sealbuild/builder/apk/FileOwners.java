@@ -1,7 +1,9 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.ApkRecords;
+import dev.sealbuild.formats.apk.PkgInfo;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,18 +28,15 @@ final class FileOwners {
   /** The files of every stanza of an installed database. */
   static FileOwners fromDb(String db) {
     FileOwners owners = new FileOwners();
-    for (String stanza : db.split("\n\n")) {
+    for (ApkRecords.Record record : ApkRecords.parse(db, "the image's lib/apk/db/installed")) {
       String name = null;
       String origin = "";
       List<String> replaces = List.of();
       long priority = 0;
       EntryPath dir = EntryPath.ROOT;
-      for (String line : stanza.split("\n")) {
-        if (line.length() < 2 || line.charAt(1) != ':') {
-          continue;
-        }
-        String value = line.substring(2);
-        switch (line.charAt(0)) {
+      for (ApkRecords.Field field : record.fields()) {
+        String value = field.value();
+        switch (field.key()) {
           case 'P' -> name = value;
           case 'o' -> origin = value;
           case 'r' -> replaces = List.of(value.trim().split("\\s+"));

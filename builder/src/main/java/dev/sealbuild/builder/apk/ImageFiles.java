@@ -2,7 +2,7 @@ package dev.sealbuild.builder.apk;
 
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Node;
 import java.io.IOException;

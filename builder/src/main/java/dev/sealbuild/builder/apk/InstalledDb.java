@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.ApkRecords;
+import dev.sealbuild.formats.apk.PkgInfo;
 import dev.sealbuild.builder.fs.EntryPath;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import java.util.Map;
 final class InstalledDb {
   private static final int DEFAULT_DIR_MODE = 0755;
   private static final int DEFAULT_FILE_MODE = 0644;
+  private static final String SOURCE = "the image's lib/apk/db/installed";
 
   private InstalledDb() {}
 
@@ -66,10 +69,8 @@ final class InstalledDb {
   /** The package names of a database's stanzas ({@code P:}), in order. */
   static List<String> packageNames(String db) {
     List<String> names = new ArrayList<>();
-    for (String line : db.split("\n")) {
-      if (line.startsWith("P:")) {
-        names.add(line.substring(2));
-      }
+    for (ApkRecords.Record record : ApkRecords.parse(db, SOURCE)) {
+      names.addAll(record.all('P'));
     }
     return names;
   }
@@ -112,7 +113,7 @@ final class InstalledDb {
   private static EntryPath parseOrRoot(String value) {
     try {
       return EntryPath.parse(value);
-    } catch (dev.sealbuild.builder.fs.HostileInputException e) {
+    } catch (dev.sealbuild.formats.HostileInputException e) {
       return EntryPath.ROOT;
     }
   }
@@ -120,10 +121,8 @@ final class InstalledDb {
   /** The control checksums of a database's stanzas ({@code C:}), in order. */
   static List<String> checksums(String db) {
     List<String> checksums = new ArrayList<>();
-    for (String line : db.split("\n")) {
-      if (line.startsWith("C:")) {
-        checksums.add(line.substring(2));
-      }
+    for (ApkRecords.Record record : ApkRecords.parse(db, SOURCE)) {
+      checksums.addAll(record.all('C'));
     }
     return checksums;
   }

@@ -1,7 +1,8 @@
 package dev.sealbuild.builder.apk;
 
-import dev.sealbuild.builder.archive.TarEntryReader;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.apk.PkgInfo;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.HostileInputException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -25,20 +25,18 @@ final class ScriptsTar {
 
   /** Keeps the entries of an existing scripts.tar (the base's), in their order. */
   void addExisting(byte[] tar, long epoch) throws IOException {
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
-      TarArchiveEntry e;
-      while ((e = in.getNextEntry()) != null) {
-        if (!TarEntryReader.isRegularFile(e)) {
-          continue;
-        }
-        if (scripts.size() >= MAX_ENTRIES) {
-          throw new HostileInputException("the image's /lib/apk/db/scripts.tar has more than " + MAX_ENTRIES + " entries");
-        }
-        long mtime = e.getLastModifiedDate() == null ? 0 : Math.max(0, e.getLastModifiedDate().getTime() / 1000);
-        scripts.add(new Script(e.getName(), Math.min(mtime, epoch), in.readNBytes((int) e.getSize())));
+    TarReader in = new TarReader(new ByteArrayInputStream(tar), "the image's /lib/apk/db/scripts.tar");
+    TarReader.Entry e;
+    while ((e = in.next()) != null) {
+      if (!e.isRegularFile()) {
+        continue;
       }
-    } catch (IllegalArgumentException e) {
-      throw new HostileInputException("the image's /lib/apk/db/scripts.tar is not a valid tar archive (" + e.getMessage() + ")");
+      if (scripts.size() >= MAX_ENTRIES) {
+        throw new HostileInputException("the image's /lib/apk/db/scripts.tar has more than " + MAX_ENTRIES + " entries");
+      }
+      TarArchiveEntry header = e.header();
+      long mtime = header.getLastModifiedDate() == null ? 0 : Math.max(0, header.getLastModifiedDate().getTime() / 1000);
+      scripts.add(new Script(e.name(), Math.min(mtime, epoch), in.data().readNBytes((int) header.getSize())));
     }
   }
 

@@ -56,11 +56,7 @@ public final class ContentSpool implements Closeable {
   }
 
   private static java.security.MessageDigest sha256() {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
   }
 
   private final class Spooled implements Content {

@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.archive;
 
+import dev.sealbuild.formats.tar.TarReader;
 import dev.sealbuild.builder.fs.EntryPath;
 
 /**
@@ -17,7 +18,7 @@ import dev.sealbuild.builder.fs.EntryPath;
 public record IngestPolicy(
     EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label, long maxEntries,
     boolean whiteouts) {
-  public static final long MAX_ENTRIES_PER_ARCHIVE = 2_000_000;
+  public static final long MAX_ENTRIES_PER_ARCHIVE = dev.sealbuild.formats.tar.TarReader.MAX_ENTRIES;
 
   public IngestPolicy(EntryPath destination, boolean confined, long[] owner, boolean allowSpecialFiles, long epoch, String label) {
     this(destination, confined, owner, allowSpecialFiles, epoch, label, MAX_ENTRIES_PER_ARCHIVE, false);

@@ -1,12 +1,14 @@
 package dev.sealbuild.builder.archive;
 
+import dev.sealbuild.formats.tar.TarReader;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
 import java.io.IOException;
-import java.util.List;
+import java.util.Optional;
+import dev.sealbuild.formats.tar.Whiteout;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,10 +74,10 @@ public final class TarIngest {
   }
 
   public void ingest(InputStream tarStream, ImageTree tree, IngestPolicy policy, EntryHook hook) throws IOException {
-    TarEntryReader reader = new TarEntryReader(tarStream, policy.label(), policy.maxEntries());
+    TarReader reader = new TarReader(tarStream, policy.label(), policy.maxEntries());
     TarArchiveInputStream tar = reader.data();
     while (true) {
-      TarEntryReader.Entry next = reader.next();
+      TarReader.Entry next = reader.next();
       if (next == null) {
         return;
       }
@@ -103,40 +105,27 @@ public final class TarIngest {
     }
   }
 
-  /** OCI whiteouts: an empty regular file named {@code .wh.NAME} deletes NAME; {@code .wh..wh..opq} makes its directory opaque. */
-  private static Meta whiteout(TarArchiveEntry entry, boolean regularFile, EntryPath relative, ImageTree tree, IngestPolicy policy) {
-    if (!regularFile || entry.getSize() != 0) {
-      throw new HostileInputException("a whiteout must be an empty regular file");
-    }
-    String target = relative.name().substring(".wh.".length());
-    EntryPath dir = relative.parent();
-    if (target.equals(".wh..opq")) {
-      tree.markOpaque(dir);
-    } else if (target.isEmpty() || target.equals(".") || target.equals("..") || target.startsWith(".wh.")) {
-      throw new HostileInputException("'" + printable(relative.name()) + "' is not a valid whiteout");
-    } else {
-      tree.whiteout(dir.child(target));
-    }
-    return meta(entry, policy);
-  }
-
-
-
   private Meta apply(TarArchiveInputStream tar, TarArchiveEntry entry, String name, String linkName, ImageTree tree,
       IngestPolicy policy, EntryHook hook) throws IOException {
     if (policy.confined() && name.startsWith("/")) {
       throw new HostileInputException("absolute path escapes the destination " + policy.destination());
     }
     EntryPath relative = EntryPath.parse(name);
-    List<String> components = relative.components();
-    for (int i = 0; i < components.size(); i++) {
-      if (components.get(i).startsWith(".wh.") && !(policy.whiteouts() && i == components.size() - 1)) {
-        throw new HostileInputException(policy.whiteouts() ? "a whiteout name can only be the last part of a path"
-            : "whiteout names (.wh.*) are not allowed in this archive");
+    if (!policy.whiteouts()) {
+      if (Whiteout.containsWhiteoutName(relative.value())) {
+        throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
       }
-    }
-    if (policy.whiteouts() && !relative.isRoot() && relative.name().startsWith(".wh.")) {
-      return whiteout(entry, kind(entry, name) == Kind.FILE, relative, tree, policy);
+    } else {
+      boolean regular = TarReader.isRegularFile(entry) && !name.endsWith("/");
+      Optional<Whiteout> whiteout = Whiteout.of(relative.value(), regular, entry.getSize());
+      if (whiteout.isPresent()) {
+        if (whiteout.get() instanceof Whiteout.Opaque opaque) {
+          tree.markOpaque(EntryPath.parse(opaque.directory()));
+        } else {
+          tree.whiteout(EntryPath.parse(((Whiteout.Removal) whiteout.get()).target()));
+        }
+        return meta(entry, policy);
+      }
     }
     if (entry.isSparse() || entry.isGNUSparse() || entry.isOldGNUSparse() || entry.isPaxGNUSparse() || entry.isStarSparse()) {
       throw new HostileInputException("sparse files are not supported");
@@ -226,6 +215,6 @@ public final class TarIngest {
   }
 
   static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

@@ -1,8 +1,9 @@
 package dev.sealbuild.builder.archive;
 
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import java.io.IOException;

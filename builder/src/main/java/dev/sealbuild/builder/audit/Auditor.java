@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.audit;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.Node;
@@ -8,7 +8,7 @@ import dev.sealbuild.builder.image.ImageAssembler;
 import dev.sealbuild.builder.inspect.ImageReadException;
 import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
-import dev.sealbuild.builder.io.Printable;
+import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
@@ -180,7 +180,7 @@ public final class Auditor {
     LayerEntries.forEach(layer.file(), layer.mediaType(), "layer " + index + " (" + layer.digest() + ")", limits, (path, link, e, data) -> {
       String type = typeOf(e, path);
       Sha256 sha = null;
-      if (dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(e)) {
+      if (dev.sealbuild.formats.tar.TarReader.isRegularFile(e)) {
         sha = Sha256.hash(data);
         contentByPath.put(path, sha);
       }
@@ -192,7 +192,7 @@ public final class Auditor {
 
   private static String typeOf(TarArchiveEntry e, String path) {
     String name = path.substring(path.lastIndexOf('/') + 1);
-    if (name.startsWith(".wh.")) {
+    if (dev.sealbuild.formats.tar.Whiteout.isWhiteoutName(name)) {
       return "whiteout";
     }
     if (e.isDirectory()) {

@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.audit;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.build.ImageBuild;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;

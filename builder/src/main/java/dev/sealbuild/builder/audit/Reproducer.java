@@ -1,14 +1,14 @@
 package dev.sealbuild.builder.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
-import dev.sealbuild.builder.io.Printable;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.io.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +118,7 @@ public final class Reproducer {
   private List<Entry> entries(Path file, String mediaType) throws IOException {
     List<Entry> entries = new ArrayList<>();
     LayerEntries.forEach(file, mediaType, file.toString(), limits, (path, link, e, data) -> {
-      Sha256 content = dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(e) ? Sha256.hash(data) : null;
+      Sha256 content = dev.sealbuild.formats.tar.TarReader.isRegularFile(e) ? Sha256.hash(data) : null;
       String summary = String.format("type %c mode %04o owner %d:%d mtime %d size %d link %s", (char) e.getLinkFlag(),
           e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), e.getModTime().toInstant().getEpochSecond(), e.getSize(),
           Printable.of(link));

@@ -1,6 +1,6 @@
 package dev.sealbuild.builder.build;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.ImageAssembler;

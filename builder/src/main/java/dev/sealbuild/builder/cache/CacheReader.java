@@ -2,6 +2,7 @@ package dev.sealbuild.builder.cache;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -37,12 +38,35 @@ public final class CacheReader {
     requirePresent(digest, label);
     try {
       InputStream in = Files.newInputStream(layout.blob(digest), LinkOption.NOFOLLOW_LINKS);
-      return new VerifyingInputStream(new java.io.BufferedInputStream(in, 256 * 1024), digest, size, label);
+      return new VerifyingInputStream(new java.io.BufferedInputStream(in, 256 * 1024), digest, size, mismatch(label));
     } catch (AccessDeniedException e) {
       throw new CacheException(label + ": cannot read " + layout.blob(digest) + " (permission denied)");
     } catch (NoSuchFileException e) {
       throw new CacheException(label + " (" + digest + ") is not in the vendor cache " + layout.root() + "; run build prep");
     }
+  }
+
+  /** How a cached blob that is not what the lock pins is reported: naming the entry, saying to fetch it again. */
+  public static VerifyingInputStream.Mismatch mismatch(String label) {
+    return new VerifyingInputStream.Mismatch() {
+      @Override
+      public void tooLong(long expectedSize) {
+        throw new CacheException(label + ": cached blob is larger than the " + expectedSize
+            + " bytes the lock pins; run build cache verify, then build prep");
+      }
+
+      @Override
+      public void wrongSize(long actualSize, long expectedSize) {
+        throw new CacheException(label + ": cached blob has " + actualSize + " bytes, the lock pins " + expectedSize
+            + "; run build prep to fetch it again");
+      }
+
+      @Override
+      public void wrongDigest(Sha256 actual, Sha256 expected) {
+        throw new CacheException(label + ": cached blob is corrupt (expected " + expected + ", got " + actual
+            + "); run build prep to fetch it again");
+      }
+    };
   }
 
   /** Reads a blob through a parser. */

@@ -1,13 +1,13 @@
 package dev.sealbuild.builder.deb;
 
-import dev.sealbuild.builder.archive.TarEntryReader;
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.io.NamedReadErrors;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Reads a {@code .deb} as a stream: the ar members {@code debian-binary} (must be 2.x),
@@ -71,13 +70,13 @@ public final class DebArchive {
   public Documentation readDocumentation(InputStream deb, String label) throws IOException {
     String[] copyright = new String[1];
     Control control = walk(deb, label, (c, tar) -> {
-      String name = ControlFields.parse(c.control()).packageName();
+      String name = ControlFields.parse(c.control(), label + " control").packageName();
       EntryPath wanted = name == null || !PACKAGE_NAME.matcher(name).matches() ? null
           : EntryPath.parse("usr/share/doc/" + name + "/copyright");
       TarIngest.EntryHook reader = new TarIngest.EntryHook() {
         @Override
         public boolean take(String entryName, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
-          if (wanted != null && TarEntryReader.isRegularFile(entry) && entry.getSize() <= MAX_CONTROL_FILE
+          if (wanted != null && TarReader.isRegularFile(entry) && entry.getSize() <= MAX_CONTROL_FILE
               && EntryPath.parse(entryName).equals(wanted)) {
             copyright[0] = new String(data.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8);
           }
@@ -176,21 +175,21 @@ public final class DebArchive {
 
   private Control parseControlTar(InputStream member, String name, String label) throws IOException {
     String what = label + " " + name;
-    TarArchiveInputStream tar = new TarArchiveInputStream(decompressed(member, name, label), "UTF-8");
+    TarReader tar = new TarReader(decompressed(member, name, label), what);
     String control = null;
     String md5sums = "";
     try {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        String entry = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
-        if (!TarEntryReader.isRegularFile(e) || !(entry.equals("control") || entry.equals("md5sums"))) {
+      TarReader.Entry e;
+      while ((e = tar.next()) != null) {
+        String entry = e.name().startsWith("./") ? e.name().substring(2) : e.name();
+        if (!e.isRegularFile() || !(entry.equals("control") || entry.equals("md5sums"))) {
           continue;
         }
-        if (e.getSize() > MAX_CONTROL_FILE) {
+        if (e.header().getSize() > MAX_CONTROL_FILE) {
           throw new HostileInputException(label + ": control file " + entry + " is larger than " + MAX_CONTROL_FILE + " bytes");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        tar.transferTo(out);
+        tar.data().transferTo(out);
         String text = out.toString(StandardCharsets.UTF_8);
         if (entry.equals("control")) {
           control = text;
@@ -198,7 +197,7 @@ public final class DebArchive {
           md5sums = text;
         }
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException e) {
       if (e.getMessage() != null && e.getMessage().startsWith(what)) {
         throw e;
       }
@@ -216,6 +215,6 @@ public final class DebArchive {
 
   /** Control characters escaped and length capped, so that a name from the archive keeps a message on one line. */
   static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

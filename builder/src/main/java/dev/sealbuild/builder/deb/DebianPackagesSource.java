@@ -1,11 +1,11 @@
 package dev.sealbuild.builder.deb;
 
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
@@ -70,7 +70,7 @@ public final class DebianPackagesSource implements LayerSource {
     Map<String, ControlFields> fields = new HashMap<>();
     for (LockedPackage p : packages) {
       fields.put(p.name(), read(p, false, in -> {
-        ControlFields f = ControlFields.parse(deb.readControl(in, label(p)).control());
+        ControlFields f = ControlFields.parse(deb.readControl(in, label(p)).control(), label(p) + " control");
         if (!p.name().equals(f.packageName())) {
           throw new HostileInputException(label(p) + ": its control file names package '"
               + DebArchive.printable(String.valueOf(f.packageName())) + "'; check the repository, then run build lock again");
@@ -106,7 +106,7 @@ public final class DebianPackagesSource implements LayerSource {
     DebArchive deb = new DebArchive(decompressors, spool);
     Map<String, ControlFields> fields = new HashMap<>();
     for (LockedPackage p : packages) {
-      fields.put(p.name(), read(p, false, in -> ControlFields.parse(deb.readControl(in, label(p)).control())));
+      fields.put(p.name(), read(p, false, in -> ControlFields.parse(deb.readControl(in, label(p)).control(), label(p) + " control")));
     }
     return installOrder(fields).stream()
         .map(p -> new DebianPackagesSource(List.of(p), cache, spool, decompressors, epoch)).toList();
@@ -116,7 +116,7 @@ public final class DebianPackagesSource implements LayerSource {
   private static Map<String, ControlFields> installedBefore(ImageTree tree) throws IOException {
     Map<String, ControlFields> fields = new HashMap<>();
     for (Map.Entry<String, byte[]> record : statusRecords(tree, "").entrySet()) {
-      fields.put(record.getKey(), ControlFields.parse(new String(record.getValue(), StandardCharsets.UTF_8)));
+      fields.put(record.getKey(), ControlFields.parse(new String(record.getValue(), StandardCharsets.UTF_8), "status.d/" + record.getKey()));
     }
     return fields;
   }

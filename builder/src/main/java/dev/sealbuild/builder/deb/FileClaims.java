@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.deb;
 
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Node;
 import java.util.Map;

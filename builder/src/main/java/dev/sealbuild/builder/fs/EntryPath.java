@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.fs;
 
+import dev.sealbuild.formats.HostileInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +95,6 @@ public record EntryPath(String value) implements Comparable<EntryPath> {
   }
 
   static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

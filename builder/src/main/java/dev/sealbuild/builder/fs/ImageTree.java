@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.fs;
 
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.tar.Whiteout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -257,7 +259,7 @@ public final class ImageTree {
   }
 
   private static void checkPlaceable(EntryPath resolved) {
-    if (resolved.name().startsWith(".wh.")) {
+    if (Whiteout.isWhiteoutName(resolved.name())) {
       throw new HostileInputException("name '" + EntryPath.printable(resolved.name()) + "' at " + resolved
           + " is reserved for layer whiteouts");
     }

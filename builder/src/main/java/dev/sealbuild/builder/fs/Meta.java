@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.fs;
 
+import dev.sealbuild.formats.HostileInputException;
+
 /** Ownership, permission bits (at most 07777) and modification time (seconds) of a tree node. */
 public record Meta(int mode, long uid, long gid, long mtime) {
   public static final long MAX_ID = Integer.MAX_VALUE;

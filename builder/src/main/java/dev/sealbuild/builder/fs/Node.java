@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.fs;
 
+import dev.sealbuild.formats.HostileInputException;
+
 /** One entry of the image tree. */
 public sealed interface Node {
   Meta meta();

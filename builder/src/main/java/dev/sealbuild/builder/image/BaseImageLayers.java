@@ -1,10 +1,10 @@
 package dev.sealbuild.builder.image;
 
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
-import dev.sealbuild.builder.cache.VerifyingInputStream;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.source.BuildContext;
@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -174,11 +173,7 @@ public final class BaseImageLayers {
   }
 
   private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
   }
 
 }

@@ -3,7 +3,7 @@ package dev.sealbuild.builder.image;
 import dev.sealbuild.builder.accounts.AccountsSource;
 import dev.sealbuild.builder.apk.ApkPackagesSource;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.LayerTree;

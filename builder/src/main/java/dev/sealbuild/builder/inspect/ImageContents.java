@@ -1,14 +1,23 @@
 package dev.sealbuild.builder.inspect;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.io.Printable;
+import dev.sealbuild.formats.apk.ApkRecords;
+import dev.sealbuild.formats.deb822.Deb822Reader;
+import dev.sealbuild.formats.deb822.Deb822Stanza;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.Printable;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.tar.Whiteout;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
@@ -34,29 +43,32 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
     for (int i = 0; i < image.layers().size(); i++) {
       StoredImage.Layer layer = image.layers().get(i);
       String label = image.platform() + " layer " + (i + 1) + " (" + layer.digest() + ")";
-      LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, link, e, data) -> apply(path, link, e, data, files, databases));
+      Set<String> ownEntries = new HashSet<>();
+      LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, link, e, data) -> {
+        try {
+          apply(path, link, e, data, files, databases, ownEntries);
+        } catch (HostileInputException bad) {
+          throw new ImageReadException(label + ": entry '" + Printable.of(path) + "': " + bad.getMessage());
+        }
+      });
     }
     return new ImageContents(files, packages(databases), databases);
   }
 
-  /** Stacks one layer entry onto what the layers below left: whiteouts remove, anything else replaces. */
+  /**
+   * Stacks one layer entry onto what the layers below left: whiteouts remove what the layers below hold (not this
+   * layer's own entries, {@code own}), anything else replaces.
+   */
   private static void apply(String path, String link, TarArchiveEntry e, InputStream data, Map<String, Entry> files,
-      Map<String, byte[]> databases)
+      Map<String, byte[]> databases, Set<String> own)
       throws IOException {
-    int slash = path.lastIndexOf('/');
-    String dir = slash < 0 ? "" : path.substring(0, slash + 1);
-    String name = path.substring(slash + 1);
-    if (name.equals(".wh..wh..opq")) {
-      files.keySet().removeIf(p -> p.startsWith(dir) && !p.equals(dir));
-      databases.keySet().removeIf(p -> p.startsWith(dir));
+    Optional<Whiteout> whiteout = Whiteout.of(path, TarReader.isRegularFile(e), e.getSize());
+    if (whiteout.isPresent()) {
+      files.keySet().removeIf(p -> whiteout.get().hides(p) && !own.contains(p));
+      databases.keySet().removeIf(p -> whiteout.get().hides(p) && !own.contains(p));
       return;
     }
-    if (name.startsWith(".wh.")) {
-      String gone = dir + name.substring(4);
-      files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
-      databases.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
-      return;
-    }
+    own.add(path);
     Sha256 sha = null;
     String type = e.isDirectory() ? "dir" : e.isSymbolicLink() ? "symlink" : e.isLink() ? "hardlink"
         : e.isCharacterDevice() || e.isBlockDevice() ? "device" : e.isFIFO() ? "fifo" : "file";
@@ -92,36 +104,26 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
       if (db.getKey().startsWith("var/lib/dpkg/status.d/") && db.getKey().contains(".")) {
         continue; // md5sums and other per-package side files
       }
-      for (String stanza : new String(db.getValue(), StandardCharsets.UTF_8).split("\n\\s*\n")) {
-        String name = null;
-        String version = null;
-        String arch = null;
-        boolean installed = true;
-        for (String line : stanza.split("\n")) {
-          if (apk) {
-            if (line.startsWith("P:")) {
-              name = line.substring(2);
-            } else if (line.startsWith("V:")) {
-              version = line.substring(2);
-            } else if (line.startsWith("A:")) {
-              arch = line.substring(2);
-            }
-          } else if (line.startsWith("Package:")) {
-            name = line.substring(8).strip();
-          } else if (line.startsWith("Version:")) {
-            version = line.substring(8).strip();
-          } else if (line.startsWith("Architecture:")) {
-            arch = line.substring(13).strip();
-          } else if (line.startsWith("Status:")) {
-            installed = line.contains(" installed");
-          }
+      String text = new String(db.getValue(), StandardCharsets.UTF_8);
+      if (apk) {
+        for (ApkRecords.Record r : ApkRecords.parse(text, db.getKey())) {
+          add(packages, r.last('P'), r.last('V'), r.last('A'), true);
         }
-        if (name != null && version != null && installed) {
-          packages.put(name + (arch == null ? "" : " (" + arch + ")"), version);
+      } else {
+        for (Deb822Stanza s : Deb822Reader.parseAll(text, db.getKey(), Deb822Reader.Syntax.STRICT)) {
+          String status = s.folded("status");
+          add(packages, s.folded("package"), s.folded("version"), s.folded("architecture"),
+              status == null || (" " + status).contains(" installed"));
         }
       }
     }
     return packages;
+  }
+
+  private static void add(Map<String, String> packages, String name, String version, String arch, boolean installed) {
+    if (name != null && version != null && installed) {
+      packages.put(name + (arch == null ? "" : " (" + arch + ")"), version);
+    }
   }
 
   /** Lists the keys of {@code a} and {@code b} together, sorted. */

@@ -1,7 +1,7 @@
 package dev.sealbuild.builder.inspect;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

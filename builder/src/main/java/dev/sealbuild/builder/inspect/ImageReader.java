@@ -21,8 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import dev.sealbuild.formats.tar.TarReader;
 
 /**
  * Reads an image someone hands us (untrusted): {@code oci:DIR[:TAG]}, {@code oci-archive:FILE[:TAG]} or
@@ -151,18 +150,15 @@ public final class ImageReader {
   /** Unpacks an archive's regular files into a fresh directory; any other entry or an unsafe name is refused. */
   private Path unpack(Path archive, String location) throws IOException {
     Path dir = Files.createTempDirectory(workDir, "image");
-    int entries = 0;
-    try (InputStream raw = Files.newInputStream(archive); TarArchiveInputStream tar = new TarArchiveInputStream(raw, "UTF-8")) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        if (++entries > MAX_ENTRIES) {
-          throw new ImageReadException(location + " has more than " + MAX_ENTRIES + " entries");
-        }
-        String name = e.getName().replaceFirst("^\\./", "").replaceFirst("/$", "");
-        if (e.isDirectory() || name.isEmpty()) {
+    try (InputStream raw = Files.newInputStream(archive)) {
+      TarReader tar = new TarReader(raw, location, MAX_ENTRIES);
+      TarReader.Entry e;
+      while ((e = tar.next()) != null) {
+        String name = e.name().replaceFirst("^\\./", "").replaceFirst("/$", "");
+        if (e.header().isDirectory() || name.isEmpty()) {
           continue;
         }
-        if (!dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(e) || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
+        if (!e.isRegularFile() || !SAFE_NAME.matcher(name).matches() || name.contains("..")) {
           throw new ImageReadException(location + ": entry '" + printable(name) + "' is not a plain file with a plain name; refused");
         }
         Path target = dir.resolve(name);
@@ -171,7 +167,7 @@ public final class ImageReader {
         }
         Files.createDirectories(target.getParent());
         try (OutputStream out = Files.newOutputStream(target)) {
-          tar.transferTo(out);
+          tar.data().transferTo(out);
         }
       }
     } catch (NoSuchFileException e) {
@@ -229,6 +225,6 @@ public final class ImageReader {
   }
 
   private static String printable(String s) {
-    return dev.sealbuild.builder.io.Printable.of(s);
+    return dev.sealbuild.formats.io.Printable.of(s);
   }
 }

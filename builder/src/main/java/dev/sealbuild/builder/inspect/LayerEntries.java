@@ -1,18 +1,18 @@
 package dev.sealbuild.builder.inspect;
 
-import dev.sealbuild.builder.archive.ArchiveFormat;
-import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.ArchiveFormat;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import dev.sealbuild.builder.archive.TarEntryReader;
+import dev.sealbuild.formats.tar.TarReader;
 
 /**
  * Walks the entries of a layer blob someone hands us: decompressed as its media type declares (bounded), headers
- * bounded and names decoded strictly ({@link TarEntryReader}), at most {@link #MAX_ENTRIES} entries, each name
+ * bounded and names decoded strictly ({@link TarReader}), at most {@link #MAX_ENTRIES} entries, each name
  * normalized (no leading {@code ./} or {@code /}, no trailing {@code /}).
  */
 public final class LayerEntries {
@@ -36,8 +36,8 @@ public final class LayerEntries {
       throw new ImageReadException(label + ": " + e.getMessage());
     }
     try (InputStream raw = Files.newInputStream(blob)) {
-      TarEntryReader reader = new TarEntryReader(new Decompressors(limits).tarStream(raw, format, label), label, MAX_ENTRIES);
-      for (TarEntryReader.Entry e = reader.next(); e != null; e = reader.next()) {
+      TarReader reader = new TarReader(new Decompressors(limits).tarStream(raw, format, label), label, MAX_ENTRIES);
+      for (TarReader.Entry e = reader.next(); e != null; e = reader.next()) {
         String path = normalize(e.name());
         if (!path.isEmpty() && !path.equals(".")) {
           visitor.entry(path, e.linkName(), e.header(), reader.data());

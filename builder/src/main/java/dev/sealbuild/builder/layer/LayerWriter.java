@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.layer;
 
+import dev.sealbuild.formats.digest.DigestingOutputStream;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;

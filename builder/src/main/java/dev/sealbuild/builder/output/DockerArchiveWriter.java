@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import dev.sealbuild.formats.compress.ArchiveFormat;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
 
 /**
  * {@code docker-archive:FILE[:NAME:TAG]}: the {@code docker save} format ({@code manifest.json}, the config,
@@ -87,11 +89,7 @@ public final class DockerArchiveWriter implements ImageWriter {
 
   /** docker load wants plain tars; a layer reused from a base image may be stored plain, gzipped or zstd-compressed. */
   private static InputStream uncompressed(Descriptor layer, InputStream blob) throws IOException {
-    return switch (MediaType.layer(layer.mediaType(), "layer " + layer.digest()).compression()) {
-      case NONE -> blob;
-      case ZSTD -> new com.github.luben.zstd.ZstdInputStreamNoFinalizer(blob);
-      case GZIP -> new GzipCompressorInputStream(blob);
-      case XZ -> new org.apache.commons.compress.compressors.xz.XZCompressorInputStream(blob);
-    };
+    String what = "layer " + layer.digest();
+    return new Decompressors(DecompressionLimits.DEFAULT).open(MediaType.layer(layer.mediaType(), what).compression(), blob, what);
   }
 }

@@ -1,16 +1,17 @@
 package dev.sealbuild.builder.sbom;
 
 import dev.sealbuild.formats.purl.PackageUrl;
+import dev.sealbuild.formats.deb822.Deb822Stanza;
+import dev.sealbuild.formats.deb822.Deb822Reader;
 import dev.sealbuild.builder.apk.ApkMetadata;
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.cache.CacheReader;
-import dev.sealbuild.builder.deb.ControlStanza;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.inspect.ImageContents;
@@ -136,25 +137,25 @@ final class BaseInputs {
             List.of(), "installed in " + where + " (" + APK_DB + ")"));
       }
     }
-    List<Map.Entry<ControlStanza, String>> dpkg = new ArrayList<>();
+    List<Map.Entry<Deb822Stanza, String>> dpkg = new ArrayList<>();
     if (found.dpkgStatus != null) {
-      for (ControlStanza s : ControlStanza.parseAll(found.dpkgStatus)) {
-        String status = s.get("status");
+      for (Deb822Stanza s : Deb822Reader.parseAll(found.dpkgStatus, where + " " + DPKG_STATUS, Deb822Reader.Syntax.STRICT)) {
+        String status = s.folded("status");
         if (status != null && status.endsWith(" installed")) {
           dpkg.add(Map.entry(s, DPKG_STATUS.toString()));
         }
       }
     }
-    found.statusDir.forEach((file, text) -> ControlStanza.parseAll(text).forEach(s -> dpkg.add(Map.entry(s, DPKG_STATUS_DIR + "/" + file))));
-    for (Map.Entry<ControlStanza, String> entry : dpkg) {
-      ControlStanza s = entry.getKey();
-      String name = s.get("package");
-      String version = s.get("version");
-      String arch = s.get("architecture");
+    found.statusDir.forEach((file, text) -> Deb822Reader.parseAll(text, where + " " + DPKG_STATUS_DIR + "/" + file, Deb822Reader.Syntax.STRICT).forEach(s -> dpkg.add(Map.entry(s, DPKG_STATUS_DIR + "/" + file))));
+    for (Map.Entry<Deb822Stanza, String> entry : dpkg) {
+      Deb822Stanza s = entry.getKey();
+      String name = s.folded("package");
+      String version = s.folded("version");
+      String arch = s.folded("architecture");
       if (name != null && !name.isBlank() && version != null && !version.isBlank()
           && seen.add("deb " + name + " " + version + " " + arch)) {
         components.add(new SbomComponent(SbomComponent.Kind.BASE_PACKAGE, SbomComponent.refOf("base", "deb", name, version, arch),
-            name, version, arch, Party.parse(s.get("maintainer")), null, LockedPackages.webAddress(s.get("homepage")),
+            name, version, arch, Party.parse(s.folded("maintainer")), null, LockedPackages.webAddress(s.folded("homepage")),
             LockedPackages.oneLine(s.firstLine("description")), null, null, PackageUrl.deb(name, version, arch, null), null, ref,
             List.of(), "installed in " + where + " (" + entry.getValue() + ")"));
       }
@@ -180,7 +181,7 @@ final class BaseInputs {
 
     @Override
     public boolean take(String name, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
-      if (!dev.sealbuild.builder.archive.TarEntryReader.isRegularFile(entry)) {
+      if (!dev.sealbuild.formats.tar.TarReader.isRegularFile(entry)) {
         return true;
       }
       EntryPath path = EntryPath.parse(name);

@@ -1,6 +1,8 @@
 package dev.sealbuild.builder.sbom;
 
-import dev.sealbuild.builder.deb.ControlStanza;
+import dev.sealbuild.formats.deb822.Deb822Exception;
+import dev.sealbuild.formats.deb822.Deb822Reader;
+import dev.sealbuild.formats.deb822.Deb822Stanza;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,12 +22,17 @@ final class DebianCopyright {
     if (copyright == null) {
       return Optional.empty();
     }
-    List<ControlStanza> paragraphs = ControlStanza.parseAll(copyright);
-    if (paragraphs.isEmpty() || !machineReadable(paragraphs.get(0).get("format"))) {
+    List<Deb822Stanza> paragraphs;
+    try {
+      paragraphs = Deb822Reader.parseAll(copyright, source, Deb822Reader.Syntax.STRICT);
+    } catch (Deb822Exception e) {
+      return Optional.empty(); // free-form text, or not deb822 a program can read
+    }
+    if (paragraphs.isEmpty() || !machineReadable(paragraphs.get(0).folded("format"))) {
       return Optional.empty();
     }
     List<String> names = new ArrayList<>();
-    for (ControlStanza p : paragraphs.subList(1, paragraphs.size())) {
+    for (Deb822Stanza p : paragraphs.subList(1, paragraphs.size())) {
       if (p.has("files") && p.firstLine("license") != null && !p.firstLine("license").isBlank()) {
         names.add(p.firstLine("license"));
       }

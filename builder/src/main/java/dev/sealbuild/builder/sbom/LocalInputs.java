@@ -85,10 +85,9 @@ final class LocalInputs {
 
   /** SHA-256 and SHA-1 of a file, read once. */
   private static String[] digests(Path file) throws IOException {
-    MessageDigest sha256;
+    MessageDigest sha256 = dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
     MessageDigest sha1;
     try {
-      sha256 = MessageDigest.getInstance("SHA-256");
       sha1 = MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -1,14 +1,15 @@
 package dev.sealbuild.builder.sbom;
 
 import dev.sealbuild.formats.purl.PackageUrl;
+import dev.sealbuild.formats.deb822.Deb822Stanza;
+import dev.sealbuild.formats.deb822.Deb822Reader;
 import dev.sealbuild.builder.apk.ApkMetadata;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
-import dev.sealbuild.builder.deb.ControlStanza;
 import dev.sealbuild.builder.deb.DebArchive;
-import dev.sealbuild.builder.fs.HostileInputException;
-import dev.sealbuild.builder.io.Printable;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.formats.oci.Platform;
@@ -45,12 +46,12 @@ final class LockedPackages {
       case "deb" -> {
         DebArchive.Documentation doc = cache.read(p.sha256(), p.size(), label, true,
             in -> new DebArchive(decompressors, spool).readDocumentation(in, label));
-        ControlStanza control = ControlStanza.parse(doc.control().control());
-        requireSame(p, label, control.get("package"), control.get("version"), "control file");
+        Deb822Stanza control = Deb822Reader.parseFirst(doc.control().control(), label + " control");
+        requireSame(p, label, control.folded("package"), control.folded("version"), "control file");
         StatedLicense license = DebianCopyright.read(doc.copyright(),
             "/usr/share/doc/" + p.name() + "/copyright (copyright-format 1.0)", licenses).orElse(null);
         yield new SbomComponent(SbomComponent.Kind.PACKAGE, ref, p.name(), p.version(), p.architecture(),
-            Party.parse(control.get("maintainer")), license, webAddress(control.get("homepage")),
+            Party.parse(control.folded("maintainer")), license, webAddress(control.folded("homepage")),
             oneLine(control.firstLine("description")), p.sha256(), null, PackageUrl.deb(p.name(), p.version(), p.architecture(), null),
             download, null, platforms, "from repository " + p.repository() + ", " + p.path());
       }

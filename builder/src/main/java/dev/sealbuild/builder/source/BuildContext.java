@@ -1,8 +1,8 @@
 package dev.sealbuild.builder.source;
 
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import java.nio.file.Path;
 

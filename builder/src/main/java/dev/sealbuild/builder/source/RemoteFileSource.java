@@ -1,10 +1,10 @@
 package dev.sealbuild.builder.source;
 
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.archive.ZipIngest;
-import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;

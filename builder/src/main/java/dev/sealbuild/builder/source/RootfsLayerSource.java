@@ -1,9 +1,9 @@
 package dev.sealbuild.builder.source;
 
-import dev.sealbuild.builder.archive.ArchiveFormat;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
-import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;

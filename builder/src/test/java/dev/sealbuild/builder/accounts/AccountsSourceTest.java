@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;

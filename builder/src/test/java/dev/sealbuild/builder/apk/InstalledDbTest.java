@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.formats.apk.PkgInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,8 +51,7 @@ class InstalledDbTest {
 
   /** Takes a stanza apart and writes it again with {@link InstalledDb#stanza}. */
   private static String rewrite(String stanza) {
-    Map<String, String> single = new LinkedHashMap<>();
-    Map<String, List<String>> repeated = new LinkedHashMap<>();
+    Map<String, List<String>> fields = new LinkedHashMap<>();
     String checksum = null;
     long size = 0;
     List<ApkArchive.DbEntry> entries = new ArrayList<>();
@@ -75,16 +75,16 @@ class InstalledDbTest {
         }
         default -> {
           if (REPEATED_KEYS.containsKey(field)) {
-            repeated.put(REPEATED_KEYS.get(field), List.of(value));
+            fields.put(REPEATED_KEYS.get(field), List.of(value));
           } else if (PKGINFO_KEYS.containsKey(field)) {
-            single.put(PKGINFO_KEYS.get(field), value);
+            fields.put(PKGINFO_KEYS.get(field), List.of(value));
           } else {
             throw new AssertionError("field the writer does not know: " + line);
           }
         }
       }
     }
-    return InstalledDb.stanza(new PkgInfo(single, repeated), checksum, size, entries);
+    return InstalledDb.stanza(new PkgInfo(fields), checksum, size, entries);
   }
 
   private static ApkArchive.DbEntry withAcl(ApkArchive.DbEntry e, String acl) {

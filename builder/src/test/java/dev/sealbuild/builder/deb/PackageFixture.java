@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheException;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.builder.layer.LayerWriter;

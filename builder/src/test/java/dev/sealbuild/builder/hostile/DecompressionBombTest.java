@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
-import dev.sealbuild.builder.archive.ArchiveFormat;
-import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.ArchiveFormat;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -9,7 +9,7 @@ import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;

@@ -3,7 +3,7 @@ package dev.sealbuild.builder.hostile;
 import static dev.sealbuild.builder.hostile.Fixture.refused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.inspect.ImageContents;
 import dev.sealbuild.builder.inspect.ImageReader;
 import dev.sealbuild.builder.inspect.StoredImage;

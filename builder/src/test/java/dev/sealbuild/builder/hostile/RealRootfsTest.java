@@ -5,9 +5,9 @@ import static dev.sealbuild.builder.hostile.Fixture.assertSymlink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sealbuild.builder.archive.ArchiveFormat;
-import dev.sealbuild.builder.archive.DecompressionLimits;
-import dev.sealbuild.builder.archive.Decompressors;
+import dev.sealbuild.formats.compress.ArchiveFormat;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.layer.LayerBlob;

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.builder.cache.CacheException;
 import dev.sealbuild.builder.cache.CacheReader;
-import dev.sealbuild.builder.cache.VerifyingInputStream;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,12 +23,12 @@ class VerifyingInputStreamTest {
   private static final byte[] BLOB = "the pinned content".getBytes();
 
   private static Sha256 sha256(byte[] data) throws Exception {
-    return Sha256.of(MessageDigest.getInstance("SHA-256").digest(data));
+    return Sha256.hash(data);
   }
 
   @Test
   void exactBlobPasses() throws Exception {
-    try (VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(BLOB), sha256(BLOB), (long) BLOB.length, LABEL)) {
+    try (VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(BLOB), sha256(BLOB), (long) BLOB.length, CacheReader.mismatch(LABEL))) {
       assertArrayEquals(BLOB, in.readAllBytes());
       in.drainAndVerify();
     }
@@ -40,7 +39,7 @@ class VerifyingInputStreamTest {
     byte[] tampered = BLOB.clone();
     tampered[0] ^= 1;
     for (Long size : new Long[] {(long) BLOB.length, null}) {
-      VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(tampered), sha256(BLOB), size, LABEL);
+      VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(tampered), sha256(BLOB), size, CacheReader.mismatch(LABEL));
       CacheException e = assertThrows(CacheException.class, in::drainAndVerify);
       assertTrue(e.getMessage().startsWith(LABEL) && e.getMessage().contains("corrupt") && e.getMessage().contains(sha256(BLOB).toString()),
           e.getMessage());
@@ -50,7 +49,7 @@ class VerifyingInputStreamTest {
   @Test
   void truncatedBlobIsRejected() throws Exception {
     byte[] shorter = Arrays.copyOf(BLOB, BLOB.length - 3);
-    VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(shorter), sha256(BLOB), (long) BLOB.length, LABEL);
+    VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(shorter), sha256(BLOB), (long) BLOB.length, CacheReader.mismatch(LABEL));
     CacheException e = assertThrows(CacheException.class, in::drainAndVerify);
     assertTrue(e.getMessage().contains(LABEL), e.getMessage());
   }
@@ -72,7 +71,7 @@ class VerifyingInputStreamTest {
         return len;
       }
     };
-    VerifyingInputStream in = new VerifyingInputStream(endless, sha256(BLOB), (long) BLOB.length, LABEL);
+    VerifyingInputStream in = new VerifyingInputStream(endless, sha256(BLOB), (long) BLOB.length, CacheReader.mismatch(LABEL));
     CacheException e = assertThrows(CacheException.class, in::drainAndVerify);
     assertTrue(e.getMessage().contains("larger than the " + BLOB.length + " bytes"), e.getMessage());
     // Reads stop one byte past the pinned size.
@@ -81,7 +80,7 @@ class VerifyingInputStreamTest {
 
   @Test
   void blobShorterThanThePinnedSizeIsRejectedEvenIfTheDigestMatches() throws Exception {
-    VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(BLOB), sha256(BLOB), (long) BLOB.length + 10, LABEL);
+    VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(BLOB), sha256(BLOB), (long) BLOB.length + 10, CacheReader.mismatch(LABEL));
     assertThrows(CacheException.class, in::drainAndVerify);
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.builder.archive.DecompressionLimits;
+import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.testing.Requirements;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sealbuild.builder.cache.CacheException;
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import java.io.IOException;
 import org.junit.jupiter.api.function.Executable;
 

@@ -48,25 +48,14 @@ public record Sha256(String hex) implements Comparable<Sha256> {
 
   /** The digest of some bytes. */
   public static Sha256 hash(byte[] bytes) {
-    try {
-      return of(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    Sha256Hasher hasher = new Sha256Hasher();
+    hasher.update(bytes, 0, bytes.length);
+    return hasher.digest();
   }
 
   /** The digest of a stream's remaining bytes (the stream is read to its end, not closed). */
   public static Sha256 hash(java.io.InputStream in) throws java.io.IOException {
-    try {
-      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        md.update(buffer, 0, n);
-      }
-      return of(md.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256Hasher.hash(in).digest();
   }
 
   /** The digest of a file's bytes. */

@@ -1,5 +1,6 @@
 package dev.sealbuild.lockfiles.spec;
 
+import dev.sealbuild.formats.text.EditDistance;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

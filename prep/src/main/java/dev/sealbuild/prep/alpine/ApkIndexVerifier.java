@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
+import dev.sealbuild.formats.digest.Sha256Hasher;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class ApkIndexVerifier {
 
   /** Reads {@code in} to its end; {@code source} (a URL or path) names the file in error messages. */
   public SignedApkIndex verify(InputStream in, String source) throws IOException {
-    MessageDigest fileSha256 = Digests.of("SHA-256");
+    MessageDigest fileSha256 = Sha256Hasher.newMessageDigest();
     GzipMembers.RawSink fileSink = Digests.sink(fileSha256);
     GzipMembers gzip = new GzipMembers(in, source, limits.maxIndexBytes());
 

@@ -10,8 +10,7 @@ package dev.sealbuild.prep.alpine;
  * @param maxControlDecompressedBytes the decompressed control stream (.PKGINFO and scripts)
  * @param maxDataDecompressedBytes the decompressed data stream of one package
  * @param maxSignatureBytes one {@code .SIGN.*} entry
- * @param maxEntries tar entries per stream
- * @param maxPaxBytes one PAX extended header
+ * @param maxEntries tar entries per stream (every header block of one entry is bounded by the tar reader: 1 MiB)
  * @param maxNameBytes one path or link target
  */
 public record ApkLimits(
@@ -22,7 +21,6 @@ public record ApkLimits(
     long maxDataDecompressedBytes,
     int maxSignatureBytes,
     int maxEntries,
-    int maxPaxBytes,
     int maxNameBytes) {
 
   public static ApkLimits defaults() {
@@ -34,7 +32,6 @@ public record ApkLimits(
         16L << 30,
         8 * 1024,
         1_000_000,
-        1 << 20,
         4096);
   }
 }

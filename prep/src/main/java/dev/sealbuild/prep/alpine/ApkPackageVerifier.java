@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
+import dev.sealbuild.formats.digest.Sha256Hasher;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class ApkPackageVerifier {
     String source = "package " + expected.nameVersion();
     ApkChecksum.parse(expected.checksum(), source + " (expected checksum)");
     String identityAlgorithm = ApkChecksum.algorithm(expected.checksum());
-    MessageDigest fileSha256 = Digests.of("SHA-256");
+    MessageDigest fileSha256 = Sha256Hasher.newMessageDigest();
     GzipMembers.RawSink fileSink = Digests.sink(fileSha256);
     GzipMembers gzip = new GzipMembers(in, source, limits.maxPackageBytes());
 
@@ -128,7 +129,7 @@ public final class ApkPackageVerifier {
     if (gzip.atEnd()) {
       throw new ApkException(source + ": no data stream after the control stream");
     }
-    MessageDigest dataSha256 = Digests.of("SHA-256");
+    MessageDigest dataSha256 = Sha256Hasher.newMessageDigest();
     List<ApkDataEntry> entries;
     try (InputStream data = gzip.next("data stream", limits.maxDataDecompressedBytes(),
         List.of(fileSink, Digests.sink(dataSha256)))) {

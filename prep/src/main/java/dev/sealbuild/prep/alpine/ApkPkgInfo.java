@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
+import dev.sealbuild.formats.apk.PkgInfo;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -46,46 +47,32 @@ public record ApkPkgInfo(
     fields = Collections.unmodifiableMap(copy);
   }
 
-  /** Parses {@code .PKGINFO} text; comment lines and lines without " = " are ignored, as apk does. */
+  /** Parses {@code .PKGINFO} text by the rule of {@link PkgInfo} (comments and lines without " = " skipped, as apk). */
   public static ApkPkgInfo parse(String text, String source) {
-    Map<String, List<String>> fields = new LinkedHashMap<>();
-    for (String line : text.split("\n", -1)) {
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      int split = line.indexOf(" = ");
-      if (split <= 0) {
-        continue;
-      }
-      fields.computeIfAbsent(line.substring(0, split), k -> new ArrayList<>()).add(line.substring(split + 3));
-    }
+    PkgInfo info = PkgInfo.parse(text);
+    Map<String, List<String>> fields = info.fields();
     try {
-      String name = last(fields, "pkgname");
-      String version = last(fields, "pkgver");
+      String name = info.get("pkgname");
+      String version = info.get("pkgver");
       if (name.isEmpty()) {
         throw new ApkException("missing pkgname");
       }
       if (!ApkVersion.isValid(version)) {
         throw new ApkException("missing or invalid pkgver '" + Texts.abbreviate(version) + "'");
       }
-      return new ApkPkgInfo(name, version, last(fields, "arch"), last(fields, "pkgdesc"), last(fields, "url"),
-          last(fields, "license"), last(fields, "origin"), last(fields, "maintainer"), last(fields, "commit"),
-          number(fields, "builddate"), number(fields, "size"), last(fields, "datahash"),
+      return new ApkPkgInfo(name, version, info.get("arch"), info.get("pkgdesc"), info.get("url"),
+          info.get("license"), info.get("origin"), info.get("maintainer"), info.get("commit"),
+          number(info, "builddate"), number(info, "size"), info.get("datahash"),
           deps(fields, "depend"), deps(fields, "provides"), deps(fields, "install_if"), deps(fields, "replaces"),
-          (int) number(fields, "provider_priority"), (int) number(fields, "replaces_priority"),
+          (int) number(info, "provider_priority"), (int) number(info, "replaces_priority"),
           fields.getOrDefault("triggers", List.of()), fields);
     } catch (ApkException e) {
       throw new ApkException(source + ": .PKGINFO: " + e.getMessage());
     }
   }
 
-  private static String last(Map<String, List<String>> fields, String key) {
-    List<String> values = fields.get(key);
-    return values == null ? "" : values.get(values.size() - 1);
-  }
-
-  private static long number(Map<String, List<String>> fields, String key) {
-    String value = last(fields, key);
+  private static long number(PkgInfo info, String key) {
+    String value = info.get(key);
     if (value.isEmpty()) {
       return 0;
     }

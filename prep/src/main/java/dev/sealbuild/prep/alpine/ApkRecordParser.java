@@ -1,11 +1,13 @@
 package dev.sealbuild.prep.alpine;
 
+import dev.sealbuild.formats.apk.ApkFormatException;
+import dev.sealbuild.formats.apk.ApkRecords;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses the line-oriented package records shared by {@code APKINDEX} and {@code lib/apk/db/installed}:
- * {@code X:value} lines, records separated by blank lines. Per-file lines of the installed database
+ * Reads the package records shared by {@code APKINDEX} and {@code lib/apk/db/installed} ({@link ApkRecords}: {@code
+ * X:value} lines, records separated by blank lines) into typed packages. Per-file lines of the installed database
  * ({@code F R a M Z}) and unknown lower-case fields are skipped, as apk does; an unknown upper-case field
  * makes the package uninstallable, as in apk. Multiple {@code D:}, {@code p:}, {@code i:}, {@code r:}
  * lines accumulate; for other fields the last line wins.
@@ -18,35 +20,18 @@ final class ApkRecordParser {
   }
 
   List<ApkPackage> parse(String text) {
-    List<ApkPackage> packages = new ArrayList<>();
-    Builder current = null;
-    int lineNumber = 0;
-    int start = 0;
-    while (start <= text.length()) {
-      int end = text.indexOf('\n', start);
-      if (end < 0) {
-        end = text.length();
-      }
-      String line = text.substring(start, end);
-      lineNumber++;
-      start = end + 1;
-      if (line.isEmpty()) {
-        if (current != null) {
-          packages.add(current.build());
-          current = null;
-        }
-        continue;
-      }
-      if (line.length() < 2 || line.charAt(1) != ':') {
-        throw new ApkException("malformed line " + lineNumber + " in " + source + ": '" + Texts.abbreviate(line)
-            + "' (expected X:value)");
-      }
-      if (current == null) {
-        current = new Builder(lineNumber);
-      }
-      current.add(line.charAt(0), line.substring(2), lineNumber);
+    List<ApkRecords.Record> records;
+    try {
+      records = ApkRecords.parse(text, source);
+    } catch (ApkFormatException e) {
+      throw new ApkException(e.getMessage());
     }
-    if (current != null) {
+    List<ApkPackage> packages = new ArrayList<>();
+    for (ApkRecords.Record record : records) {
+      Builder current = new Builder(record.firstLine());
+      for (ApkRecords.Field field : record.fields()) {
+        current.add(field.key(), field.value(), field.line());
+      }
       packages.add(current.build());
     }
     return List.copyOf(packages);

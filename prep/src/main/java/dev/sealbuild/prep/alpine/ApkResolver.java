@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
+import dev.sealbuild.formats.text.EditDistance;
 import dev.sealbuild.prep.alpine.ApkSolver.Problem;
 import dev.sealbuild.prep.alpine.ApkSolverModel.Dep;
 import dev.sealbuild.prep.alpine.ApkSolverModel.Name;
@@ -323,37 +324,16 @@ public final class ApkResolver {
         if (candidate.providers.isEmpty()) {
           continue;
         }
-        int distance = editDistance(unknown, candidate.name);
+        if (Math.abs(unknown.length() - candidate.name.length()) > 8) {
+          continue;
+        }
+        int distance = EditDistance.within(unknown, candidate.name, bestDistance);
         if (distance < bestDistance || (distance == bestDistance && best != null && candidate.name.compareTo(best) < 0)) {
           best = candidate.name;
           bestDistance = distance;
         }
       }
       return best;
-    }
-
-    /** Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps. */
-    private static int editDistance(String a, String b) {
-      if (Math.abs(a.length() - b.length()) > 8) {
-        return Integer.MAX_VALUE;
-      }
-      int[][] d = new int[a.length() + 1][b.length() + 1];
-      for (int i = 0; i <= a.length(); i++) {
-        d[i][0] = i;
-      }
-      for (int j = 0; j <= b.length(); j++) {
-        d[0][j] = j;
-      }
-      for (int i = 1; i <= a.length(); i++) {
-        for (int j = 1; j <= b.length(); j++) {
-          int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
-          if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-          }
-        }
-      }
-      return d[a.length()][b.length()];
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.formats.deb822.Deb822Stanza;
+import dev.sealbuild.formats.deb822.Deb822Reader;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -38,7 +40,7 @@ public final class AptSources {
       try (Stream<Path> files = Files.list(dir)) {
         for (Path file : files.sorted().toList()) {
           if (file.getFileName().toString().endsWith(".sources")) {
-            sources.addAll(parseDeb822(Files.readString(file)));
+            sources.addAll(parseDeb822(Files.readString(file), file.toString()));
           } else if (file.getFileName().toString().endsWith(".list")) {
             sources.addAll(parseOneLine(Files.readString(file)));
           }
@@ -59,9 +61,9 @@ public final class AptSources {
         .findFirst();
   }
 
-  private static List<Source> parseDeb822(String text) {
+  private static List<Source> parseDeb822(String text, String origin) {
     List<Source> sources = new ArrayList<>();
-    for (String paragraph : text.split("\n\\s*\n")) {
+    for (Deb822Stanza paragraph : Deb822Reader.parseAll(text, origin, Deb822Reader.Syntax.COMMENTS)) {
       String types = field(paragraph, "Types");
       if (!Arrays.asList(types.split("\\s+")).contains("deb") || field(paragraph, "Enabled").equals("no")) {
         continue;
@@ -81,13 +83,10 @@ public final class AptSources {
     return sources;
   }
 
-  private static String field(String paragraph, String name) {
-    for (String line : paragraph.split("\n")) {
-      if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
-        return line.substring(name.length() + 1).strip();
-      }
-    }
-    return "";
+  /** The field's value on one line ("" when absent): apt lets a list continue on the next lines. */
+  private static String field(Deb822Stanza paragraph, String name) {
+    String value = paragraph.folded(name);
+    return value == null ? "" : value;
   }
 
   private static List<Source> parseOneLine(String text) {

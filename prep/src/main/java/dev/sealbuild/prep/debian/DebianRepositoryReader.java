@@ -1,13 +1,15 @@
 package dev.sealbuild.prep.debian;
 
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.compress.Compression;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +17,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Reads one suite of a Debian repository the way apt does for {@code apt-get update}, minus the cache:
@@ -39,7 +39,6 @@ public final class DebianRepositoryReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~+-]*(/[A-Za-z0-9][A-Za-z0-9._~+-]*)*");
   private static final long MAX_INRELEASE_BYTES = 64L << 20;
   private static final long DEFAULT_MAX_DECOMPRESSED = 1L << 30;
-  private static final int XZ_MEMORY_LIMIT_KIB = 256 * 1024;
 
   private final MetadataSource source;
   private final InReleaseVerifier verifier;
@@ -157,7 +156,7 @@ public final class DebianRepositoryReader {
       raw = source.open(path);
     }
     String url = source.describe(path);
-    try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.size(), entry.sha256(), url)) {
+    try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.sha256(), entry.size(), new SignedIndexMismatch(url))) {
       List<DebianPackage> packages;
       try {
         InputStream shielded = new FilterInputStream(verifying) {
@@ -181,18 +180,20 @@ public final class DebianRepositoryReader {
     }
   }
 
+  /** The decompressor the index's file name declares, with the bounds every decompression has. */
   private static InputStream decompress(InputStream in, String name, String url) throws IOException {
     String lower = name.toLowerCase(Locale.ROOT);
+    Compression compression;
     if (lower.endsWith(".xz")) {
-      return new XZCompressorInputStream(in, false, XZ_MEMORY_LIMIT_KIB);
+      compression = Compression.XZ;
+    } else if (lower.endsWith(".gz")) {
+      compression = Compression.GZIP;
+    } else if (lower.equals("packages")) {
+      compression = Compression.NONE;
+    } else {
+      throw new DebianMetadataException(Kind.BAD_INDEX, url + ": unsupported compression");
     }
-    if (lower.endsWith(".gz")) {
-      return new GzipCompressorInputStream(in, false);
-    }
-    if (lower.equals("packages")) {
-      return in;
-    }
-    throw new DebianMetadataException(Kind.BAD_INDEX, url + ": unsupported compression");
+    return new Decompressors(DecompressionLimits.DEFAULT).open(compression, in, url);
   }
 
   private static byte[] readBounded(InputStream in, long max, String url) throws IOException {
@@ -214,11 +215,7 @@ public final class DebianRepositoryReader {
   }
 
   private static Sha256 sha256(byte[] bytes) {
-    try {
-      return Sha256.of(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hash(bytes);
   }
 
   private static void checkName(String value, String what) {

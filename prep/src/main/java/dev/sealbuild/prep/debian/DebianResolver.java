@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.formats.text.EditDistance;
 import dev.sealbuild.prep.debian.DebianResolutionException.Kind;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -695,7 +696,7 @@ public final class DebianResolver {
       if (Math.abs(known.length() - name.length()) > limit) {
         continue;
       }
-      int d = editDistance(name, known, limit);
+      int d = EditDistance.within(name, known, limit);
       if (d <= limit) {
         near.add(new Scored(known, d));
       }
@@ -705,33 +706,6 @@ public final class DebianResolver {
       return "; no similar package names";
     }
     return "; did you mean: " + near.stream().limit(3).map(Scored::name).collect(Collectors.joining(", ")) + "?";
-  }
-
-  /** Damerau-Levenshtein (optimal string alignment) distance, giving up early above {@code limit}. */
-  static int editDistance(String a, String b, int limit) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      int rowMin = Integer.MAX_VALUE;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          v = Math.min(v, d[i - 2][j - 2] + 1);
-        }
-        d[i][j] = v;
-        rowMin = Math.min(rowMin, v);
-      }
-      if (rowMin > limit) {
-        return limit + 1;
-      }
-    }
-    return d[a.length()][b.length()];
   }
 
   @Override

@@ -1,5 +1,8 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.formats.deb822.Deb822Stanza;
+import dev.sealbuild.formats.deb822.Deb822Reader;
+import dev.sealbuild.formats.deb822.Deb822Exception;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +63,8 @@ public final class PackagesIndex {
       }
     } catch (DebianMetadataException e) {
       throw e;
+    } catch (Deb822Exception e) {
+      throw new DebianMetadataException(DebianMetadataException.Kind.BAD_INDEX, e.getMessage());
     } catch (IOException e) {
       throw new DebianMetadataException(DebianMetadataException.Kind.BAD_INDEX,
           origin + ": cannot read index: " + e.getMessage(), e);

@@ -1,5 +1,8 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.formats.deb822.Deb822Stanza;
+import dev.sealbuild.formats.deb822.Deb822Reader;
+import dev.sealbuild.formats.deb822.Deb822Exception;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.ByteArrayInputStream;
@@ -67,6 +70,8 @@ public record Release(String suite, String codename, Instant date, Optional<Inst
         throw bad(origin, "Release has more than one paragraph");
       }
     } catch (DebianMetadataException e) {
+      throw new DebianMetadataException(Kind.BAD_RELEASE, e.getMessage(), e);
+    } catch (Deb822Exception e) {
       throw new DebianMetadataException(Kind.BAD_RELEASE, e.getMessage(), e);
     } catch (IOException e) {
       throw bad(origin, "unreadable Release: " + e.getMessage());

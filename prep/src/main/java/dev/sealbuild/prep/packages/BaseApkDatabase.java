@@ -1,15 +1,16 @@
 package dev.sealbuild.prep.packages;
 
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.compress.ArchiveFormat;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.formats.tar.Whiteout;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.tukaani.xz.XZInputStream;
+import java.util.Optional;
 
 /**
  * Reads an Alpine root filesystem tarball's package database ({@code lib/apk/db/installed} and
@@ -23,11 +24,15 @@ public final class BaseApkDatabase {
 
   /** Null when the tarball holds no apk database (not an Alpine root filesystem). */
   public static AlpineLocker.Transport.BaseDatabase read(InputStream raw, String fileName) throws IOException {
-    String n = fileName.toLowerCase(Locale.ROOT);
-    InputStream in = n.endsWith(".gz") || n.endsWith(".tgz") ? new GzipCompressorInputStream(raw, true)
-        : n.endsWith(".xz") || n.endsWith(".txz") ? new XZInputStream(raw, 256 * 1024) : raw;
+    String label = "base rootfs " + fileName;
+    InputStream in;
+    try {
+      in = new Decompressors(DecompressionLimits.DEFAULT).tarStream(raw, ArchiveFormat.fromName(fileName), label);
+    } catch (IllegalArgumentException e) {
+      throw new PackageException(label + ": " + e.getMessage());
+    }
     String[] found = new String[2];
-    scan(in, "base rootfs " + fileName, found);
+    scan(in, label, found, false);
     return found[0] == null ? null : new AlpineLocker.Transport.BaseDatabase(found[0], found[1]);
   }
 
@@ -47,7 +52,7 @@ public final class BaseApkDatabase {
     String[] found = new String[2];
     for (Layer layer : layers) {
       try (InputStream in = layer.opener().open()) {
-        scan(in, layer.label(), found);
+        scan(in, layer.label(), found, true);
       }
     }
     return found[0] == null ? null : new AlpineLocker.Transport.BaseDatabase(found[0], found[1]);
@@ -55,43 +60,43 @@ public final class BaseApkDatabase {
 
   private static final String[] FILES = {"lib/apk/db/installed", "etc/apk/world"};
 
-  private static void scan(InputStream in, String label, String[] found) throws IOException {
-    TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
-    TarArchiveEntry e;
-    while ((e = tar.getNextEntry()) != null) {
-      String name = e.getName().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
-      for (int i = 0; i < FILES.length; i++) {
-        if (removes(name, FILES[i])) {
-          found[i] = null;
+  /**
+   * Reads the two files from one tar stream into {@code found}; with {@code whiteouts} (an image layer), a whiteout
+   * of either file, or of a directory above it, removes what the layers below left (not this layer's own copy).
+   */
+  private static void scan(InputStream in, String label, String[] found, boolean whiteouts) throws IOException {
+    TarReader tar = new TarReader(in, label);
+    boolean[] own = new boolean[FILES.length];
+    TarReader.Entry e;
+    while ((e = tar.next()) != null) {
+      String name = e.name().replaceFirst("^(\\./|/)+", "").replaceFirst("/+$", "");
+      if (whiteouts) {
+        Optional<Whiteout> whiteout;
+        try {
+          whiteout = Whiteout.of(name, e.isRegularFile(), e.header().getSize());
+        } catch (HostileInputException bad) {
+          throw new PackageException(label + ": entry '" + name + "': " + bad.getMessage());
+        }
+        if (whiteout.isPresent()) {
+          for (int i = 0; i < FILES.length; i++) {
+            if (!own[i] && whiteout.get().hides(FILES[i])) {
+              found[i] = null;
+            }
+          }
+          continue;
         }
       }
       int which = java.util.Arrays.asList(FILES).indexOf(name);
-      // commons-compress's isFile() is true for symlinks and devices too: only a regular file holds a database.
-      boolean regular = e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM;
-      if (!regular || which < 0) {
+      if (!e.isRegularFile() || which < 0) {
         continue;
       }
-      if (e.getSize() > MAX_FILE) {
+      if (e.header().getSize() > MAX_FILE) {
         throw new PackageException(label + ": " + name + " is larger than " + MAX_FILE + " bytes");
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tar.transferTo(out);
+      tar.data().transferTo(out);
       found[which] = out.toString(StandardCharsets.UTF_8);
+      own[which] = true;
     }
-  }
-
-  /** True when layer entry {@code name} is a whiteout of {@code file} or of a directory holding it, or makes its directory opaque. */
-  private static boolean removes(String name, String file) {
-    int slash = name.lastIndexOf('/');
-    String dir = slash < 0 ? "" : name.substring(0, slash + 1);
-    String base = name.substring(slash + 1);
-    if (base.equals(".wh..wh..opq")) {
-      return file.startsWith(dir) && !dir.isEmpty();
-    }
-    if (!base.startsWith(".wh.")) {
-      return false;
-    }
-    String target = dir + base.substring(4);
-    return file.equals(target) || file.startsWith(target + "/");
   }
 }

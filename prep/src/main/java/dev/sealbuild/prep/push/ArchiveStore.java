@@ -1,5 +1,7 @@
 package dev.sealbuild.prep.push;
 
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.tar.TarReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
@@ -63,14 +63,13 @@ final class ArchiveStore implements LayoutStore {
 
   /** Counts entries and checks names before anything keeps a list of them. */
   private static void scanHeaders(Path file, String label) throws IOException {
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(file), 64 * 1024))) {
-      int count = 0;
-      for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-        if (++count > MAX_ENTRIES) {
-          throw new PushException(label + ": more than " + MAX_ENTRIES + " entries: not an OCI archive this tool reads");
-        }
-        checkedName(entry, label);
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
+      TarReader in = new TarReader(raw, label, MAX_ENTRIES);
+      for (TarReader.Entry entry = in.next(); entry != null; entry = in.next()) {
+        checkedName(entry.header(), label);
       }
+    } catch (HostileInputException e) {
+      throw new PushException(e.getMessage() + ": not an OCI archive this tool reads");
     }
   }
 
@@ -94,8 +93,7 @@ final class ArchiveStore implements LayoutStore {
       }
     }
     byte type = entry.getLinkFlag();
-    boolean regular = type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM || type == TarConstants.LF_CONTIG;
-    if (!entry.isDirectory() && (!regular || entry.isSparse())) {
+    if (!entry.isDirectory() && (!TarReader.isRegularFile(entry) || entry.isSparse())) {
       throw new PushException(label + ": entry '" + shown + "' is not a regular file or directory (type '" + (char) type
           + "'): an OCI archive holds only those");
     }

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -110,12 +109,7 @@ public final class OciLayoutReader implements AutoCloseable {
 
   /** Reads blob {@code descriptor} to its end, refusing a missing, short, long or altered blob. */
   void verify(Descriptor descriptor, String what) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha256 = dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
     long total = 0;
     try (InputStream in = openExisting(descriptor, what)) {
       byte[] buffer = new byte[256 * 1024];

@@ -1,33 +1,25 @@
 package dev.sealbuild.prep.registry;
 
+import dev.sealbuild.formats.digest.DigestingOutputStream;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
- * Passes bytes through while hashing and counting them; refuses the first byte beyond the expected size, and
- * {@link #verify} refuses a short blob or another digest.
+ * Passes bytes through while hashing and counting them ({@link DigestingOutputStream}); refuses the first byte beyond
+ * the expected size, and {@link #verify} refuses a short blob or another digest.
  */
 final class VerifyingOutputStream extends OutputStream {
-  private final OutputStream out;
+  private final DigestingOutputStream out;
   private final Sha256 expected;
   private final long size;
   private final String what;
-  private final MessageDigest sha256;
-  private long written;
 
   VerifyingOutputStream(OutputStream out, Sha256 expected, long size, String what) {
-    this.out = out;
+    this.out = new DigestingOutputStream(out);
     this.expected = expected;
     this.size = size;
     this.what = what;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
@@ -37,12 +29,10 @@ final class VerifyingOutputStream extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    if (written + len > size) {
+    if (out.count() + len > size) {
       throw new IOException(new RegistryException(what + " is longer than its declared " + size + " bytes: refused"));
     }
-    sha256.update(b, off, len);
     out.write(b, off, len);
-    written += len;
   }
 
   @Override
@@ -51,14 +41,14 @@ final class VerifyingOutputStream extends OutputStream {
   }
 
   long written() {
-    return written;
+    return out.count();
   }
 
   void verify() {
-    if (written != size) {
-      throw new RegistryException(what + " has " + written + " bytes but its descriptor says " + size + ": refused");
+    if (out.count() != size) {
+      throw new RegistryException(what + " has " + out.count() + " bytes but its descriptor says " + size + ": refused");
     }
-    Sha256 actual = Sha256.of(sha256.digest());
+    Sha256 actual = out.digest();
     if (!actual.equals(expected)) {
       throw new RegistryException(what + " hashes to " + actual + ", not " + expected + ": refused");
     }

@@ -110,7 +110,7 @@ class ApkIndexVerifierTest {
     e = assertThrows(ApkException.class, () -> verifier.verify(truncated, "idx"));
     assertEquals("idx: index stream is truncated", e.getMessage());
 
-    ApkLimits small = new ApkLimits(100_000, 512L << 20, 1 << 30, 1 << 20, 1L << 30, 8192, 1000, 1 << 20, 4096);
+    ApkLimits small = new ApkLimits(100_000, 512L << 20, 1 << 30, 1 << 20, 1L << 30, 8192, 1000, 4096);
     e = assertThrows(ApkException.class, () -> new ApkIndexVerifier(AlpineFixtures.keyring(), small).verify(real, "idx"));
     assertEquals("idx is larger than the limit of 100000 bytes", e.getMessage());
   }
@@ -123,7 +123,7 @@ class ApkIndexVerifierTest {
         TestApkBuilder.regular("APKINDEX", zeros, Map.of())), false));
     byte[] bomb = TestApkBuilder.concat(TestApkBuilder.signatureStream(key, "RSA", stream), stream);
     assertTrue(bomb.length < 64 * 1024, "8 MiB of zeros compress well");
-    ApkLimits limits = new ApkLimits(64L << 20, 1 << 20, 1 << 30, 1 << 20, 1L << 30, 8192, 1000, 1 << 20, 4096);
+    ApkLimits limits = new ApkLimits(64L << 20, 1 << 20, 1 << 30, 1 << 20, 1L << 30, 8192, 1000, 4096);
     ApkException e = assertThrows(ApkException.class, () -> new ApkIndexVerifier(key.keyring(), limits).verify(bomb, "bomb"));
     assertEquals("bomb: index stream decompresses to more than 1048576 bytes", e.getMessage());
   }

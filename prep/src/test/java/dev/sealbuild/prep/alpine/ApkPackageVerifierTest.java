@@ -211,7 +211,7 @@ class ApkPackageVerifierTest {
     assertEquals("package junk-1-r0 data stream: data after the end of the tar archive", e.getMessage());
 
     TestApkBuilder.BuiltApk bomb = TestApkBuilder.pkg("bomb", "1-r0").file("zeros", new byte[4 << 20], 0644).build(KEY);
-    ApkLimits limits = new ApkLimits(1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 8192, 1000, 1 << 20, 4096);
+    ApkLimits limits = new ApkLimits(1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 8192, 1000, 4096);
     ApkException stopped = assertThrows(ApkException.class, () -> new ApkPackageVerifier(KEY.keyring(), limits)
         .verify(bomb.bytes(), ApkPackageVerifier.Expected.of(bomb.indexEntry())));
     assertEquals("package bomb-1-r0: data stream decompresses to more than 1048576 bytes", stopped.getMessage());

@@ -206,11 +206,4 @@ class DebianResolverTest {
     assertTrue(p.essential());
     assertEquals("t", p.repository());
   }
-
-  @Test
-  void editDistanceCountsTranspositionsOnce() {
-    assertEquals(1, DebianResolver.editDistance("crul", "curl", 3));
-    assertEquals(2, DebianResolver.editDistance("python", "pyhtn", 3));
-    assertEquals(4, DebianResolver.editDistance("abc", "xyzw", 3));
-  }
 }

@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.formats.deb822.Deb822Reader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,9 +1,8 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.tar;
 
-import dev.sealbuild.builder.fs.HostileInputException;
-import dev.sealbuild.builder.io.ObservingInputStream;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.ObservingInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -19,6 +18,7 @@ final class TarHeaderGuard extends ObservingInputStream {
   private long position;
   private long captureStart;
   private ByteArrayOutputStream captured;
+  private boolean nothingAfterPadding;
 
   TarHeaderGuard(InputStream in, String label) {
     super(in);
@@ -37,7 +37,13 @@ final class TarHeaderGuard extends ObservingInputStream {
     captured = null;
     // Entry data ends anywhere; the reader first skips the padding up to the next 512-byte boundary.
     int padding = (int) Math.floorMod(-captureStart, (long) TarHeaderChain.BLOCK);
+    nothingAfterPadding = bytes.length <= padding;
     return TarHeaderChain.parse(bytes, Math.min(padding, bytes.length));
+  }
+
+  /** Whether the stream ended right after the last entry's padding, where a header would start (a cut tar). */
+  boolean nothingAfterPadding() {
+    return nothingAfterPadding;
   }
 
   @Override

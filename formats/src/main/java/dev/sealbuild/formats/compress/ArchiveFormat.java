@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.compress;
 
 import dev.sealbuild.formats.compress.Compression;
 import dev.sealbuild.formats.oci.MediaType;
@@ -7,7 +7,18 @@ import java.util.Locale;
 
 /** An archive type, declared by the source's file name; never guessed from the bytes. */
 public enum ArchiveFormat {
-  TAR, TAR_GZIP, TAR_XZ, TAR_ZSTD, ZIP;
+  TAR(Compression.NONE), TAR_GZIP(Compression.GZIP), TAR_XZ(Compression.XZ), TAR_ZSTD(Compression.ZSTD), ZIP(Compression.NONE);
+
+  private final Compression compression;
+
+  ArchiveFormat(Compression compression) {
+    this.compression = compression;
+  }
+
+  /** The compression around the archive (zip compresses each member itself: {@link Compression#NONE}). */
+  public Compression compression() {
+    return compression;
+  }
 
   /** The format a file name declares, e.g. {@code rootfs.tar.gz}; an unknown ending is an error naming it. */
   public static ArchiveFormat fromName(String name) {

@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.fs;
+package dev.sealbuild.formats;
 
 import dev.sealbuild.formats.UserError;
 

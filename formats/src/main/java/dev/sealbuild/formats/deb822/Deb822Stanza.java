@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.debian;
+package dev.sealbuild.formats.deb822;
 
 import java.util.Collections;
 import java.util.Map;
@@ -30,5 +30,25 @@ public record Deb822Stanza(Map<String, String> fields, String text, long firstLi
   /** The value, or {@code ""} when the field is absent. */
   public String fieldOrEmpty(String name) {
     return fields.getOrDefault(name, "");
+  }
+
+  public boolean has(String name) {
+    return fields.containsKey(name);
+  }
+
+  /** The value with its continuation lines folded into one line (joined by a space), or null when absent. */
+  public String folded(String name) {
+    String value = fields.get(name);
+    return value == null ? null : value.replace('\n', ' ').strip();
+  }
+
+  /** The first line of the value (a synopsis, such as a license's short name), or null when absent. */
+  public String firstLine(String name) {
+    String value = fields.get(name);
+    if (value == null) {
+      return null;
+    }
+    int nl = value.indexOf('\n');
+    return nl < 0 ? value : value.substring(0, nl);
   }
 }

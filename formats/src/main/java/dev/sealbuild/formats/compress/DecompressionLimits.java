@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.compress;
 
 /**
  * Bounds on what one archive may expand to. The defaults fit any real root filesystem or package while

@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.io;
+package dev.sealbuild.formats.io;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

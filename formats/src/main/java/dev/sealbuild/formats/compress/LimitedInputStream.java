@@ -1,6 +1,6 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.compress;
 
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;

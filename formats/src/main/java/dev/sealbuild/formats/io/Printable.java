@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.io;
+package dev.sealbuild.formats.io;
 
 /** Text from an archive made safe for a one-line message: control characters escaped, length capped. */
 public final class Printable {

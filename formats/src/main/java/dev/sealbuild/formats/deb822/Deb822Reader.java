@@ -1,23 +1,37 @@
-package dev.sealbuild.prep.debian;
+package dev.sealbuild.formats.deb822;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Streams deb822 paragraphs (Packages, Release, dpkg status) from UTF-8 text, one {@link Deb822Stanza} at a time, so a
- * 50 MB index never sits in memory as a whole. Strict: invalid UTF-8, a line longer than {@link Limits#maxLineChars},
- * a paragraph longer than {@link Limits#maxStanzaChars}, duplicate fields, continuation lines without a field and
- * lines without a colon are errors naming the source and line.
+ * The one deb822 reader (binary package {@code control} files, dpkg {@code status}, {@code Packages}, Release and
+ * InRelease after the signature is stripped, machine-readable {@code copyright}, apt {@code .sources}). It streams
+ * paragraphs from UTF-8 text, one {@link Deb822Stanza} at a time, so a 50 MB index never sits in memory as a whole.
+ *
+ * <p>One rule for odd input, Debian Policy 5.1 as dpkg applies it: a field name appears at most once per paragraph
+ * (dpkg refuses a duplicate; so does this reader, whatever the case of the name: field names are case-insensitive).
+ * Invalid UTF-8, a line longer than {@link Limits#maxLineChars}, a paragraph longer than {@link Limits#maxStanzaChars}
+ * or with more than {@link Limits#maxFieldsPerStanza} fields, a continuation line without a field before it and a line
+ * that is neither {@code Field: value} nor a continuation are errors ({@link Deb822Exception}) naming the source and
+ * line. A line starting with {@code #} is a comment only where the format allows comments ({@link Syntax#COMMENTS}:
+ * apt {@code .sources}, source package control files); elsewhere it is an error.
  */
 public final class Deb822Reader implements Closeable {
+
+  /** Whether the format allows comment lines (a {@code #} in the first column). */
+  public enum Syntax { STRICT, COMMENTS }
 
   /** Bounds applied while reading. */
   public record Limits(int maxLineChars, int maxStanzaChars, int maxFieldsPerStanza) {
@@ -27,6 +41,7 @@ public final class Deb822Reader implements Closeable {
   private final Reader in;
   private final String origin;
   private final Limits limits;
+  private final Syntax syntax;
   private final char[] buffer = new char[64 * 1024];
   private int bufferPos;
   private int bufferEnd;
@@ -38,15 +53,40 @@ public final class Deb822Reader implements Closeable {
    * @param origin names the source in error messages (URL or file)
    */
   public Deb822Reader(InputStream in, String origin, Limits limits) {
+    this(in, origin, limits, Syntax.STRICT);
+  }
+
+  public Deb822Reader(InputStream in, String origin, Limits limits, Syntax syntax) {
     this.in = new InputStreamReader(Objects.requireNonNull(in, "in"), StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT));
     this.origin = Objects.requireNonNull(origin, "origin");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.syntax = Objects.requireNonNull(syntax, "syntax");
   }
 
   public Deb822Reader(InputStream in, String origin) {
     this(in, origin, Limits.DEFAULT);
+  }
+
+  /** Every paragraph of {@code text}. */
+  public static List<Deb822Stanza> parseAll(String text, String origin, Syntax syntax) {
+    List<Deb822Stanza> all = new ArrayList<>();
+    try (Deb822Reader reader = new Deb822Reader(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), origin, Limits.DEFAULT, syntax)) {
+      for (Deb822Stanza s = reader.next(); s != null; s = reader.next()) {
+        all.add(s);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // not thrown by an in-memory stream
+    }
+    return all;
+  }
+
+  /** The first paragraph of {@code text} (a {@code control} file), empty when there is none. */
+  public static Deb822Stanza parseFirst(String text, String origin) {
+    List<Deb822Stanza> all = parseAll(text, origin, Syntax.STRICT);
+    return all.isEmpty() ? new Deb822Stanza(java.util.Map.of(), "", 0) : all.get(0);
   }
 
   /** The next paragraph, or {@code null} at the end of input. */
@@ -58,7 +98,7 @@ public final class Deb822Reader implements Closeable {
       if (!readLine(line)) {
         return null;
       }
-      if (!isBlank(line)) {
+      if (!isBlank(line) && !isComment(line)) {
         first = lineNumber;
         break;
       }
@@ -72,6 +112,9 @@ public final class Deb822Reader implements Closeable {
         throw malformed("paragraph starting at line " + first + " exceeds " + limits.maxStanzaChars() + " characters");
       }
       text.append(line).append('\n');
+      if (isComment(line)) {
+        continue;
+      }
       char c0 = line.charAt(0);
       if (c0 == ' ' || c0 == '\t') {
         if (currentName == null) {
@@ -160,6 +203,10 @@ public final class Deb822Reader implements Closeable {
     }
   }
 
+  private boolean isComment(CharSequence line) {
+    return syntax == Syntax.COMMENTS && line.length() > 0 && line.charAt(0) == '#';
+  }
+
   private static boolean isBlank(CharSequence line) {
     for (int k = 0; k < line.length(); k++) {
       char c = line.charAt(k);
@@ -184,8 +231,8 @@ public final class Deb822Reader implements Closeable {
     return true;
   }
 
-  private DebianMetadataException malformed(String what) {
-    return new DebianMetadataException(DebianMetadataException.Kind.BAD_INDEX, origin + ": " + what);
+  private Deb822Exception malformed(String what) {
+    return new Deb822Exception(origin + ": " + what);
   }
 
   private static String abbreviate(String s) {

@@ -1,8 +1,7 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.compress;
 
-import dev.sealbuild.builder.fs.HostileInputException;
-import dev.sealbuild.builder.io.ObservingInputStream;
-import java.io.IOException;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.ObservingInputStream;
 import java.io.InputStream;
 
 /**
@@ -15,10 +14,6 @@ final class CountingInputStream extends ObservingInputStream {
   private final String what;
   private long count;
   private boolean outputSeen;
-
-  CountingInputStream(InputStream in) {
-    this(in, Long.MAX_VALUE, "");
-  }
 
   CountingInputStream(InputStream in, long maxBeforeOutput, String what) {
     super(in);

@@ -1,6 +1,6 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.tar;
 
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -43,7 +43,15 @@ record TarHeaderChain(
           // commons-compress quietly takes a GNU long name followed by the end for the end; GNU tar does not.
           throw new HostileInputException("PAX or GNU long-name header not followed by an entry");
         }
+        if (pos + 2 * BLOCK <= raw.length && !isZero(raw, pos + BLOCK, BLOCK)) {
+          // commons-compress takes the block after a lone zero block for the second end block, whatever it holds.
+          throw new HostileInputException("a single zero block inside the tar archive");
+        }
         return END;
+      }
+      if (!checksumMatches(raw, pos)) {
+        // commons-compress does not check it; GNU tar does, and a stream that fails it is not a tar archive.
+        throw new HostileInputException("tar header checksum mismatch (not a tar archive, or corrupt)");
       }
       byte type = raw[pos + 156];
       long size = number(raw, pos + 124, 12);
@@ -252,6 +260,19 @@ record TarHeaderChain(
       v = (v << 3) | (raw[i] - '0');
     }
     return v;
+  }
+
+  /** The header checksum as POSIX defines it (checksum field counted as spaces), unsigned or, as old tars wrote it, signed. */
+  private static boolean checksumMatches(byte[] raw, int off) {
+    long stored = number(raw, off + 148, 8);
+    long unsigned = 0;
+    long signed = 0;
+    for (int i = 0; i < BLOCK; i++) {
+      boolean inField = i >= 148 && i < 156;
+      unsigned += inField ? ' ' : raw[off + i] & 0xff;
+      signed += inField ? ' ' : raw[off + i];
+    }
+    return stored == unsigned || stored == signed;
   }
 
   private static boolean isZero(byte[] raw, int off, int len) {

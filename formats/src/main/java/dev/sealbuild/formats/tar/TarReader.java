@@ -1,8 +1,10 @@
-package dev.sealbuild.builder.archive;
+package dev.sealbuild.formats.tar;
 
-import dev.sealbuild.builder.fs.HostileInputException;
+import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.io.Printable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -13,34 +15,77 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * names and link targets decoded strictly as GNU tar would use them, at most {@code maxEntries} entries, and an
  * archive that ends without its end-of-archive marker refused. Every error names {@code label}.
  */
-public final class TarEntryReader {
+public final class TarReader {
   /** One entry: its name and link target as decoded from the headers, and the header commons-compress parsed. */
-  public record Entry(String name, String linkName, TarArchiveEntry header) {}
+  public record Entry(String name, String linkName, TarArchiveEntry header) {
+    /** True for a regular file only, told by the type flag (see {@link TarReader#isRegularFile}). */
+    public boolean isRegularFile() {
+      return TarReader.isRegularFile(header);
+    }
+  }
+
+  /** Entries one archive may hold unless the caller says otherwise, repeated names included. */
+  public static final long MAX_ENTRIES = 2_000_000;
 
   private final TarHeaderGuard guard;
+  private final boolean cutAllowed;
+  private boolean endMarkerSeen;
   private final TarArchiveInputStream tar;
   private final String label;
   private final long maxEntries;
   private long count;
   private String previous;
 
-  public TarEntryReader(InputStream tarStream, String label, long maxEntries) {
+  public TarReader(InputStream tarStream, String label) {
+    this(tarStream, label, MAX_ENTRIES);
+  }
+
+  public TarReader(InputStream tarStream, String label, long maxEntries) {
+    this(tarStream, label, maxEntries, false);
+  }
+
+  private TarReader(InputStream tarStream, String label, long maxEntries, boolean cutAllowed) {
     this.guard = new TarHeaderGuard(tarStream, label);
-    // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly.
-    this.tar = new TarArchiveInputStream(guard, StandardCharsets.ISO_8859_1.name());
+    this.cutAllowed = cutAllowed;
+    // ISO-8859-1 keeps the bytes of header names as they are; TarHeaderChain decodes them strictly. 512-byte
+    // blocks: nothing past the end-of-archive marker is read, so a caller can check what follows it.
+    this.tar = new TarArchiveInputStream(guard, TarHeaderChain.BLOCK, TarHeaderChain.BLOCK, StandardCharsets.ISO_8859_1.name());
     this.label = label;
     this.maxEntries = maxEntries;
   }
 
+  /**
+   * A reader that also accepts a "cut" tar: one that ends right after an entry, where the next header would start,
+   * without the end-of-archive marker (abuild writes the signature and control streams of an .apk so).
+   * {@link #endMarkerSeen()} tells which way the archive ended.
+   */
+  public static TarReader cutAllowed(InputStream tarStream, String label, long maxEntries) {
+    return new TarReader(tarStream, label, maxEntries, true);
+  }
+
+  /** Whether the archive ended with its end-of-archive marker (false while reading, or for a cut tar). */
+  public boolean endMarkerSeen() {
+    return endMarkerSeen;
+  }
+
   /** The next entry, or null at the end of the archive. */
   public Entry next() throws IOException {
+    if (previous != null) {
+      // What the caller left unread of the last entry is read here, so the guard sees only the next headers.
+      try {
+        tar.transferTo(OutputStream.nullOutputStream());
+      } catch (IllegalArgumentException | IOException e) {
+        throw new HostileInputException(label + ": not a valid tar archive: entry '" + Printable.of(previous)
+            + "' is cut short (" + e.getMessage() + ")");
+      }
+    }
     guard.startHeader();
     TarArchiveEntry entry;
     try {
       entry = tar.getNextEntry();
     } catch (IllegalArgumentException | IOException e) {
       throw new HostileInputException(label + ": not a valid tar archive"
-          + (previous == null ? "" : " after entry '" + TarIngest.printable(previous) + "'") + " (" + e.getMessage() + ")");
+          + (previous == null ? "" : " after entry '" + Printable.of(previous) + "'") + " (" + e.getMessage() + ")");
     }
     TarHeaderChain chain;
     try {
@@ -49,9 +94,10 @@ public final class TarEntryReader {
       throw new HostileInputException(label + ": headers of " + which(entry) + ": " + e.getMessage());
     }
     if (entry == null) {
-      if (!chain.endOfArchive()) {
+      endMarkerSeen = chain.endOfArchive();
+      if (!chain.endOfArchive() && !(cutAllowed && guard.nothingAfterPadding())) {
         throw new HostileInputException(label + ": archive ends without its end-of-archive marker"
-            + (previous == null ? "" : " after entry '" + TarIngest.printable(previous) + "'") + " (truncated, or not a tar archive)");
+            + (previous == null ? "" : " after entry '" + Printable.of(previous) + "'") + " (truncated, or not a tar archive)");
       }
       return null;
     }
@@ -89,6 +135,6 @@ public final class TarEntryReader {
     if (entry != null) {
       return "entry '" + TarHeaderChain.escape(entry.getName().getBytes(StandardCharsets.ISO_8859_1)) + "'";
     }
-    return previous == null ? "the first entry" : "the entry after '" + TarIngest.printable(previous) + "'";
+    return previous == null ? "the first entry" : "the entry after '" + Printable.of(previous) + "'";
   }
 }

@@ -1,0 +1,68 @@
+package dev.sealbuild.formats.deb822;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.formats.UserError;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The one rule for odd deb822 input (Debian Policy 5.1, as dpkg reads it). */
+class Deb822ReaderTest {
+  @Test
+  void aDuplicateFieldIsAnErrorWhateverItsCase() {
+    Deb822Exception e = assertThrows(Deb822Exception.class,
+        () -> Deb822Reader.parseFirst("Package: a\nVersion: 1\npackage: b\n", "pkg control"));
+    assertEquals("pkg control: field 'package' appears twice in the paragraph at line 1", e.getMessage());
+    assertTrue(e instanceof UserError);
+  }
+
+  @Test
+  void fieldNamesAreCaseInsensitiveAndContinuationLinesFold() {
+    Deb822Stanza s = Deb822Reader.parseFirst("Package: a\nDescription: short\n long text\n .\n more\n", "x");
+    assertEquals("a", s.folded("PACKAGE"));
+    assertEquals("short", s.firstLine("description"));
+    assertEquals("short long text . more", s.folded("Description"));
+    assertEquals("short\nlong text\n.\nmore", s.fieldOrEmpty("description"));
+    assertNull(s.folded("Depends"));
+  }
+
+  @Test
+  void paragraphsAreSeparatedByBlankLines() {
+    List<Deb822Stanza> all = Deb822Reader.parseAll("A: 1\n\n \t\nA: 2\r\nB: 3\n\n", "x", Deb822Reader.Syntax.STRICT);
+    assertEquals(2, all.size());
+    assertEquals("2", all.get(1).folded("a"));
+    assertEquals(4, all.get(1).firstLine());
+  }
+
+  @Test
+  void commentsAreAllowedOnlyWhereTheFormatAllowsThem() {
+    String text = "# the mirror\nTypes: deb\n# URIs: http://old\nURIs: http://new\n";
+    List<Deb822Stanza> sources = Deb822Reader.parseAll(text, "debian.sources", Deb822Reader.Syntax.COMMENTS);
+    assertEquals("http://new", sources.get(0).folded("uris"));
+    Deb822Exception e = assertThrows(Deb822Exception.class,
+        () -> Deb822Reader.parseAll(text, "Packages", Deb822Reader.Syntax.STRICT));
+    assertEquals("Packages: line 1 is neither 'Field: value' nor a continuation line", e.getMessage());
+  }
+
+  @Test
+  void aContinuationWithoutAFieldOrALineWithoutAColonIsAnError() {
+    assertEquals("x: continuation line 1 has no field before it",
+        assertThrows(Deb822Exception.class, () -> Deb822Reader.parseFirst(" orphan\n", "x")).getMessage());
+    assertEquals("x: line 2 is neither 'Field: value' nor a continuation line",
+        assertThrows(Deb822Exception.class, () -> Deb822Reader.parseFirst("A: 1\nno colon\n", "x")).getMessage());
+  }
+
+  @Test
+  void boundsAreErrorsNamingTheSource() {
+    Deb822Reader.Limits small = new Deb822Reader.Limits(20, 1000, 2);
+    Deb822Exception tooMany = assertThrows(Deb822Exception.class, () -> new Deb822Reader(
+        new java.io.ByteArrayInputStream("A: 1\nB: 2\nC: 3\n".getBytes()), "idx", small).next());
+    assertEquals("idx: paragraph at line 1 has more than 2 fields", tooMany.getMessage());
+    Deb822Exception tooLong = assertThrows(Deb822Exception.class, () -> new Deb822Reader(
+        new java.io.ByteArrayInputStream("A: 123456789012345678901234567890\n".getBytes()), "idx", small).next());
+    assertEquals("idx: line 1 is longer than 20 characters", tooLong.getMessage());
+  }
+}
