@@ -1,6 +1,5 @@
 package dev.sealbuild.prep.debian;
 
-import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.sealbuild.prep.debian;
 
-import dev.sealbuild.prep.testing.Requirements;
 import static dev.sealbuild.prep.debian.SyntheticRepository.pkg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
