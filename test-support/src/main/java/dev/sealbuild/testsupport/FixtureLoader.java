@@ -100,7 +100,7 @@ public final class FixtureLoader {
     if (override == null) {
       tried.add(ENV + " (not set)");
     } else if (isUrl(override)) {
-      String url = override.replaceAll("/*$", "/") + path;
+      String url = (override.endsWith("/") ? override : override + "/") + path;
       try {
         return download(url, entry, ENV + " " + url);
       } catch (IOException e) {
