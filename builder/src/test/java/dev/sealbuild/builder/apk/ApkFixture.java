@@ -25,6 +25,7 @@ import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.spec.Platform;
 import dev.sealbuild.testsupport.Fixtures;
 import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

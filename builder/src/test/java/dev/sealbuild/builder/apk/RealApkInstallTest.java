@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -18,6 +18,7 @@ import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.spec.Platform;
+import dev.sealbuild.testsupport.deb.DebFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.packageurl.PackageURL;
-import dev.sealbuild.builder.deb.DebFile;
+import dev.sealbuild.testsupport.deb.DebFile;
 import dev.sealbuild.builder.testing.Refusals;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sealbuild.lockfiles.digest.Sha256;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.sealbuild.prep.debian;
 
-import static dev.sealbuild.prep.debian.SyntheticRepository.pkg;
+import static dev.sealbuild.testsupport.deb.SyntheticRepository.pkg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

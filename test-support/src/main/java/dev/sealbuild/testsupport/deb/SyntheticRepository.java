@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.debian;
+package dev.sealbuild.testsupport.deb;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -31,31 +31,31 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
  * clearsigned by a throwaway key, {@code COMP/binary-ARCH/Packages.xz} and {@code .gz}, by-hash copies. Tests can
  * remove or replace any path.
  */
-final class SyntheticRepository implements AutoCloseable {
-  static final DateTimeFormatter RFC2822 =
+public final class SyntheticRepository implements AutoCloseable {
+  public static final DateTimeFormatter RFC2822 =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
   /** What goes into the Release file. */
-  record Spec(String suite, String codename, String component, String architecture, Instant date, Instant validUntil,
+  public record Spec(String suite, String codename, String component, String architecture, Instant date, Instant validUntil,
       boolean byHash, Set<String> compressions, String extraReleaseFields) {
-    static Spec simple(String suite) {
+    public static Spec simple(String suite) {
       return new Spec(suite, suite, "main", "amd64", Instant.now().minusSeconds(3600), null, true,
           Set.of("xz", "gz"), "");
     }
 
-    Spec withValidUntil(Instant until) {
+    public Spec withValidUntil(Instant until) {
       return new Spec(suite, codename, component, architecture, date, until, byHash, compressions, extraReleaseFields);
     }
 
-    Spec withCodename(String name) {
+    public Spec withCodename(String name) {
       return new Spec(suite, name, component, architecture, date, validUntil, byHash, compressions, extraReleaseFields);
     }
 
-    Spec withCompressions(Set<String> kinds) {
+    public Spec withCompressions(Set<String> kinds) {
       return new Spec(suite, codename, component, architecture, date, validUntil, byHash, kinds, extraReleaseFields);
     }
 
-    Spec withExtraReleaseFields(String fields) {
+    public Spec withExtraReleaseFields(String fields) {
       return new Spec(suite, codename, component, architecture, date, validUntil, byHash, compressions, fields);
     }
   }
@@ -65,12 +65,12 @@ final class SyntheticRepository implements AutoCloseable {
   private final HttpServer server;
   private final String packagesText;
 
-  SyntheticRepository(Spec spec, TestPgp.Key key, List<String> stanzas) throws IOException {
+  public SyntheticRepository(Spec spec, TestPgp.Key key, List<String> stanzas) throws IOException {
     this(spec, key, String.join("\n", stanzas), null);
   }
 
   /** @param listedUncompressedSize overrides the size listed for the uncompressed Packages (null: the real one) */
-  SyntheticRepository(Spec spec, TestPgp.Key key, String packages, Long listedUncompressedSize) throws IOException {
+  public SyntheticRepository(Spec spec, TestPgp.Key key, String packages, Long listedUncompressedSize) throws IOException {
     this.packagesText = packages;
     String dir = spec.component() + "/binary-" + spec.architecture() + "/";
     byte[] plain = packages.getBytes(StandardCharsets.UTF_8);
@@ -113,29 +113,29 @@ final class SyntheticRepository implements AutoCloseable {
     server.start();
   }
 
-  URI base() {
+  public URI base() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
   }
 
-  String packagesText() {
+  public String packagesText() {
     return packagesText;
   }
 
   /** Paths currently served, for tests that alter one. */
-  List<String> paths() {
+  public List<String> paths() {
     return new ArrayList<>(files.keySet());
   }
 
-  byte[] file(String path) {
+  public byte[] file(String path) {
     return files.get(path);
   }
 
-  void put(String path, byte[] bytes, String contentType) {
+  public void put(String path, byte[] bytes, String contentType) {
     files.put(path, bytes);
     contentTypes.put(path, contentType);
   }
 
-  void remove(String path) {
+  public void remove(String path) {
     files.remove(path);
   }
 
@@ -163,7 +163,7 @@ final class SyntheticRepository implements AutoCloseable {
     server.stop(0);
   }
 
-  static byte[] xz(byte[] plain) {
+  public static byte[] xz(byte[] plain) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (XZCompressorOutputStream xz = new XZCompressorOutputStream(out)) {
       xz.write(plain);
@@ -173,7 +173,7 @@ final class SyntheticRepository implements AutoCloseable {
     return out.toByteArray();
   }
 
-  static byte[] gz(byte[] plain) {
+  public static byte[] gz(byte[] plain) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out)) {
       gz.write(plain);
@@ -183,7 +183,7 @@ final class SyntheticRepository implements AutoCloseable {
     return out.toByteArray();
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -192,11 +192,11 @@ final class SyntheticRepository implements AutoCloseable {
   }
 
   /** A minimal valid binary package stanza; {@code fields} are extra lines, each ending in \n. */
-  static String pkg(String name, String version, String fields) {
+  public static String pkg(String name, String version, String fields) {
     return pkg(name, version, "amd64", fields);
   }
 
-  static String pkg(String name, String version, String arch, String fields) {
+  public static String pkg(String name, String version, String arch, String fields) {
     String file = "pool/main/" + name.charAt(0) + "/" + name + "/" + name + "_" + version.replace(':', '%') + "_"
         + arch + ".deb";
     file = file.replace("%", "");

@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.debian;
+package dev.sealbuild.testsupport.deb;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,16 +29,16 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPKeyPair;
 
 /** Throwaway Ed25519 OpenPGP keys and cleartext signatures for tests, made with Bouncy Castle. */
-final class TestPgp {
+public final class TestPgp {
 
   /** A signing key: the key pair and its self-certified public key ring. */
-  record Key(PGPKeyPair pair, PGPPublicKeyRing ring) {
-    String fingerprint() {
+  public record Key(PGPKeyPair pair, PGPPublicKeyRing ring) {
+    public String fingerprint() {
       return HexFormat.of().formatHex(pair.getPublicKey().getFingerprint());
     }
 
     /** The public key ring as a binary keyring file would hold it. */
-    byte[] keyringBytes() {
+    public byte[] keyringBytes() {
       try {
         return ring.getEncoded();
       } catch (IOException e) {
@@ -46,7 +46,7 @@ final class TestPgp {
       }
     }
 
-    byte[] armoredKeyring() {
+    public byte[] armoredKeyring() {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
         ring.encode(armored);
@@ -60,12 +60,12 @@ final class TestPgp {
   private TestPgp() {
   }
 
-  static Key newKey(String userId) {
+  public static Key newKey(String userId) {
     return newKey(userId, new Date(), 0);
   }
 
   /** @param validSeconds key lifetime from {@code created}, 0 for no expiry */
-  static Key newKey(String userId, Date created, long validSeconds) {
+  public static Key newKey(String userId, Date created, long validSeconds) {
     try {
       Ed25519KeyPairGenerator generator = new Ed25519KeyPairGenerator();
       generator.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
@@ -86,7 +86,7 @@ final class TestPgp {
   }
 
   /** Concatenated binary key rings, like /usr/share/keyrings/*.gpg. */
-  static byte[] keyring(Key... keys) {
+  public static byte[] keyring(Key... keys) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Key key : keys) {
       out.writeBytes(key.keyringBytes());
@@ -95,7 +95,7 @@ final class TestPgp {
   }
 
   /** Clearsigns {@code text} (lines ending in \n) with each key, dash-escaping and canonicalizing like gpg. */
-  static byte[] clearsign(String text, Key... keys) {
+  public static byte[] clearsign(String text, Key... keys) {
     List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
     if (text.endsWith("\n")) {
       lines.remove(lines.size() - 1);
@@ -113,7 +113,7 @@ final class TestPgp {
   }
 
   /** An armored signature block over {@code signedBytes} (already canonical) by each key. */
-  static byte[] signatureBlock(byte[] signedBytes, Key... keys) {
+  public static byte[] signatureBlock(byte[] signedBytes, Key... keys) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out)) {
       for (Key key : keys) {
@@ -125,7 +125,7 @@ final class TestPgp {
     return out.toByteArray();
   }
 
-  static PGPSignature sign(byte[] signedBytes, Key key) {
+  public static PGPSignature sign(byte[] signedBytes, Key key) {
     try {
       PGPSignatureGenerator generator = new PGPSignatureGenerator(
           new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA256),
