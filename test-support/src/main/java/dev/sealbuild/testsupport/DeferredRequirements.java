@@ -17,10 +17,12 @@ public final class DeferredRequirements implements LifecycleMethodExecutionExcep
 
   @Override
   public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    ExtensionContext.Store store = context.getStore(NAMESPACE);
+    if (store.get(MISSING) != null) {
+      return; // a later set-up method failing for want of what the first one lacked: the first says why
+    }
     if (throwable instanceof TestAbortedException || throwable instanceof Requirements.MissingInCi) {
-      if (context.getStore(NAMESPACE).get(MISSING) == null) {
-        context.getStore(NAMESPACE).put(MISSING, throwable);
-      }
+      store.put(MISSING, throwable);
       return;
     }
     throw throwable;

@@ -48,6 +48,26 @@ class DeferredRequirementsTest {
     void two() {}
   }
 
+  /** Its {@code @BeforeAll} runs before the subclass's. */
+  static class FindsTheTool {
+    static String tool;
+
+    @BeforeAll
+    static void find() {
+      throw new org.opentest4j.TestAbortedException("frobnicate is not installed (apt-get install frobnicate)");
+    }
+  }
+
+  static class SetUpThatGoesOnWithoutTheTool extends FindsTheTool {
+    @BeforeAll
+    static void use() {
+      tool.length();
+    }
+
+    @Test
+    void one() {}
+  }
+
   static class BrokenSetUp {
     @BeforeAll
     static void setUp() {
@@ -68,6 +88,12 @@ class DeferredRequirementsTest {
   void inCiItIsAFailureOnEachTest() {
     assertEquals(Map.of("one()", "FAILED: frobnicate is not installed (CI must provide it: see .ci/run)",
         "two()", "FAILED: frobnicate is not installed (CI must provide it: see .ci/run)"), run(MissingToolInCi.class));
+  }
+
+  @Test
+  void laterSetUpThatNeededTheMissingToolIsNotWhatIsReported() {
+    assertEquals(Map.of("one()", "skipped: frobnicate is not installed (apt-get install frobnicate)"),
+        run(SetUpThatGoesOnWithoutTheTool.class));
   }
 
   @Test
