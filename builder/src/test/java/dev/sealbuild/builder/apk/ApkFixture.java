@@ -10,10 +10,8 @@ import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
-import dev.sealbuild.builder.cache.CacheException;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.EntryPath;
-import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.LayerTree;
 import dev.sealbuild.builder.fs.Node;
@@ -23,6 +21,9 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ import org.junit.jupiter.api.function.Executable;
  */
 final class ApkFixture implements AutoCloseable {
   static final long EPOCH = 1_750_000_000L;
-  static final String MINIROOTFS = "fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz";
+  static final String MINIROOTFS = "alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz";
   final Path work;
   final VendorCacheLayout cache;
   final ContentSpool spool;
@@ -58,17 +59,9 @@ final class ApkFixture implements AutoCloseable {
     this.tree = new ImageTree("base", EPOCH, 1_000_000);
   }
 
-  /** A fixture file from the shared directory; the test is skipped (failed in CI) without it. */
-  static Path shared(String relative) {
-    String dir = System.getProperty("sealbuild.shared", "../shared");
-    Path file = Path.of(dir).resolve(relative);
-    ApkRequirements.require(Files.isRegularFile(file), "fixture " + file + " is missing (set -Dsealbuild.shared)");
-    return file;
-  }
-
   /** The real Alpine 3.20.3 minirootfs as the base layer; a new layer is started on top of it. */
   void minirootfsBase() throws IOException {
-    Path tarball = shared(MINIROOTFS);
+    Path tarball = Fixtures.file(MINIROOTFS);
     try (InputStream in = Files.newInputStream(tarball)) {
       InputStream tar = new Decompressors(DecompressionLimits.DEFAULT).tarStream(in, ArchiveFormat.TAR_GZIP, "minirootfs");
       new TarIngest(spool).ingest(tar, tree, IngestPolicy.rootfs(EPOCH, "minirootfs"));
@@ -110,7 +103,7 @@ final class ApkFixture implements AutoCloseable {
 
   /** Writes every layer with the real LayerWriter and extracts them in order with GNU tar into a new root. */
   Path extractLayers() throws IOException, InterruptedException {
-    ApkRequirements.require(isRoot(), "extracting layers with their owners and running apk in a chroot needs root");
+    Requirements.require(isRoot(), "extracting layers with their owners and running apk in a chroot needs root");
     Path root = Files.createDirectories(work.resolve("root"));
     int i = 0;
     for (LayerTree layer : tree.layers()) {
@@ -152,8 +145,8 @@ final class ApkFixture implements AutoCloseable {
 
   /** Skips (fails in CI) unless this machine can run the x86_64 minirootfs's programs in a chroot as root. */
   static void requireChroot() throws IOException, InterruptedException {
-    ApkRequirements.require("amd64".equals(System.getProperty("os.arch")), "the x86_64 minirootfs runs on x86_64 only");
-    ApkRequirements.require(isRoot(), "running apk in a chroot needs root");
+    Requirements.require("amd64".equals(System.getProperty("os.arch")), "the x86_64 minirootfs runs on x86_64 only");
+    Requirements.require(isRoot(), "running apk in a chroot needs root");
   }
 
   static boolean isRoot() {

@@ -9,6 +9,8 @@ import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What an install generates next to the packages' files, on the real minirootfs and on an empty base. */
 class ApkInstallTest {
-  private static final String DB = "fixtures/alpine/v3.20-x86_64-minirootfs-db/";
+  private static final String DB = "alpine/v3.20-x86_64-minirootfs-db/";
 
   @TempDir
   Path work;
@@ -56,7 +58,7 @@ class ApkInstallTest {
       LockedPackage lib = fx.cache(libhello());
       fx.source(List.of(hello, lib), List.of("hello", "busybox")).addTo(fx.tree);
 
-      String baseDb = Files.readString(ApkFixture.shared(DB + "installed"));
+      String baseDb = Files.readString(Fixtures.file(DB + "installed"));
       String db = fx.text("lib/apk/db/installed");
       assertTrue(db.startsWith(baseDb), "the base's stanzas come first, unchanged");
       // Dependencies first, as apk orders its changeset.
@@ -64,7 +66,7 @@ class ApkInstallTest {
       assertTrue(db.contains("P:hello\nV:2.0-r1\nA:x86_64\nS:" + hello.size() + "\n"), db);
       assertTrue(db.contains("F:usr/bin\nR:hello\na:0:0:755\nZ:Q1"), db);
 
-      assertEquals(Files.readString(ApkFixture.shared(DB + "triggers")) + hello.checksum() + " /usr/lib/hello\n",
+      assertEquals(Files.readString(Fixtures.file(DB + "triggers")) + hello.checksum() + " /usr/lib/hello\n",
           fx.text("lib/apk/db/triggers"));
       List<String> scripts = tarNames(ImageFiles.bytes(fx.tree, ApkPackagesSource.SCRIPTS, 1 << 20));
       assertEquals(List.of(
@@ -78,11 +80,11 @@ class ApkInstallTest {
           "hello-2.0-r1." + hello.checksum() + ".post-install",
           "hello-2.0-r1." + hello.checksum() + ".trigger"), scripts);
 
-      List<String> world = new ArrayList<>(Files.readString(ApkFixture.shared(DB + "world")).lines().toList());
+      List<String> world = new ArrayList<>(Files.readString(Fixtures.file(DB + "world")).lines().toList());
       world.add("hello");
       assertEquals(String.join("\n", world.stream().sorted().distinct().toList()) + "\n", fx.text("etc/apk/world"));
       assertEquals("https://alpine.invalid/v3.20/main\n", fx.text("etc/apk/repositories"));
-      assertEquals(Files.readString(ApkFixture.shared(DB + "arch")), fx.text("etc/apk/arch"));
+      assertEquals(Files.readString(Fixtures.file(DB + "arch")), fx.text("etc/apk/arch"));
       assertEquals("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", fx.text("etc/apk/keys/test@example.org-1.rsa.pub"));
       assertEquals("#!/bin/sh\necho hello\n", fx.text("usr/bin/hello"));
       assertTrue(fx.node("ran") == null);
@@ -128,7 +130,7 @@ class ApkInstallTest {
   void realMinirootfsAppletLinksPointAtBinBusybox() throws Exception {
     try (ApkFixture fx = new ApkFixture(work)) {
       fx.minirootfsBase();
-      List<String> paths = Files.readString(ApkFixture.shared(DB + "busybox-paths.d_busybox")).lines().filter(l -> !l.isBlank()).toList();
+      List<String> paths = Files.readString(Fixtures.file(DB + "busybox-paths.d_busybox")).lines().filter(l -> !l.isBlank()).toList();
       assertTrue(paths.size() > 100, "busybox lists its applets");
       for (String path : paths) {
         Node node = fx.node(path);

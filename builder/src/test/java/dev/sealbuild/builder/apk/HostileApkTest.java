@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.builder.cache.CacheException;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.testsupport.Fixtures;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * byte for byte as apk wrote it.
  */
 class InstalledDbTest {
-  private static final String INSTALLED = "fixtures/alpine/v3.20-x86_64-minirootfs-db/installed";
+  private static final String INSTALLED = "alpine/v3.20-x86_64-minirootfs-db/installed";
   private static final Map<String, String> PKGINFO_KEYS = Map.ofEntries(
       Map.entry("P", "pkgname"), Map.entry("V", "pkgver"), Map.entry("A", "arch"), Map.entry("I", "size"),
       Map.entry("T", "pkgdesc"), Map.entry("U", "url"), Map.entry("L", "license"), Map.entry("o", "origin"),
@@ -29,7 +30,7 @@ class InstalledDbTest {
 
   @Test
   void everyRealStanzaIsWrittenAsApkWroteIt() throws Exception {
-    String db = Files.readString(ApkFixture.shared(INSTALLED));
+    String db = Files.readString(Fixtures.file(INSTALLED));
     List<String> stanzas = List.of(db.split("\n\n"));
     assertTrue(stanzas.size() >= 10, "the fixture database has the minirootfs's packages");
     StringBuilder rewritten = new StringBuilder();
@@ -41,7 +42,7 @@ class InstalledDbTest {
 
   @Test
   void databaseOrderAndNamesAreReadFromTheBase() throws Exception {
-    String db = Files.readString(ApkFixture.shared(INSTALLED));
+    String db = Files.readString(Fixtures.file(INSTALLED));
     List<String> names = InstalledDb.packageNames(db);
     assertEquals("alpine-baselayout", names.get(0));
     assertTrue(names.contains("busybox") && names.contains("apk-tools"), names.toString());

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * copy of the minirootfs: both databases, script stores and file trees must agree.
  */
 class RealApkInstallTest {
-  private static final String STRACE = "fixtures/alpine/v3.16-x86_64/strace-5.17-r0.apk";
-  private static final String CURL = "fixtures/alpine/v3.16-x86_64/curl-7.83.1-r1.apk";
-  private static final String INDEX = "fixtures/alpine/v3.16-x86_64/APKINDEX.subset-unsigned.txt";
+  private static final String STRACE = "alpine/v3.16-x86_64/strace-5.17-r0.apk";
+  private static final String CURL = "alpine/v3.16-x86_64/curl-7.83.1-r1.apk";
+  private static final String INDEX = "alpine/v3.16-x86_64/APKINDEX.subset-unsigned.txt";
 
   @TempDir
   Path work;
@@ -80,9 +82,9 @@ class RealApkInstallTest {
     ApkFixture.requireChroot();
     fx = new ApkFixture(work);
     fx.minirootfsBase();
-    Map<String, String> q1 = indexChecksums(Files.readString(ApkFixture.shared(INDEX)));
+    Map<String, String> q1 = indexChecksums(Files.readString(Fixtures.file(INDEX)));
     for (String fixture : List.of(STRACE, CURL)) {
-      Path file = ApkFixture.shared(fixture);
+      Path file = Fixtures.file(fixture);
       String base = file.getFileName().toString();
       byte[] bytes = Files.readAllBytes(file);
       String pkg = base.substring(0, base.length() - ".apk".length());
@@ -99,12 +101,12 @@ class RealApkInstallTest {
   @Test
   void realApkListsBaseAndNewPackagesAndAuditsClean() throws Exception {
     Path root = freshRoot();
-    List<String> baseNames = InstalledDb.packageNames(Files.readString(ApkFixture.shared("fixtures/alpine/v3.20-x86_64-minirootfs-db/installed")));
+    List<String> baseNames = InstalledDb.packageNames(Files.readString(Fixtures.file("alpine/v3.20-x86_64-minirootfs-db/installed")));
 
     ApkFixture.Run info = ApkFixture.chroot(root, "/sbin/apk", "info", "-v");
     assertEquals(0, info.exitCode(), info.stderr());
     List<String> listed = info.stdout().lines().toList();
-    Map<String, String> baseVersions = versions(Files.readString(ApkFixture.shared("fixtures/alpine/v3.20-x86_64-minirootfs-db/installed")));
+    Map<String, String> baseVersions = versions(Files.readString(Fixtures.file("alpine/v3.20-x86_64-minirootfs-db/installed")));
     for (String name : baseNames) {
       assertTrue(listed.contains(name + "-" + baseVersions.get(name)), "apk info lost base package " + name + ": " + listed);
     }
@@ -168,7 +170,7 @@ class RealApkInstallTest {
   /** The minirootfs extracted by GNU tar, nothing installed. */
   private Path plainBase() throws Exception {
     Path root = Files.createTempDirectory(work, "plain");
-    ApkFixture.Run tar = ApkFixture.run(List.of("tar", "-xzpf", ApkFixture.shared(ApkFixture.MINIROOTFS).toString(), "-C", root.toString(),
+    ApkFixture.Run tar = ApkFixture.run(List.of("tar", "-xzpf", Fixtures.file(ApkFixture.MINIROOTFS).toString(), "-C", root.toString(),
         "--numeric-owner"));
     assertEquals(0, tar.exitCode(), tar.stderr());
     return root;

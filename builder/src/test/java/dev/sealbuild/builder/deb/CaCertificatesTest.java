@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.sealbuild.builder.deb.PackageFixture.LayerEntry;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.testsupport.deb.DebFile;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sealbuild.builder.deb.PackageFixture.LayerEntry;
 import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.testsupport.deb.Compression;
+import dev.sealbuild.testsupport.deb.DebFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sealbuild.builder.deb.PackageFixture.LayerEntry;
+import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.deb.Compression;
+import dev.sealbuild.testsupport.deb.DebFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +40,7 @@ class DpkgDebCrossCheckTest {
 
   @BeforeAll
   static void dpkgDebIsInstalled() {
-    assumeTrue(Files.isExecutable(DPKG_DEB), "dpkg-deb is not installed");
+    Requirements.require(Files.isExecutable(DPKG_DEB), "dpkg-deb is not installed (apt-get install dpkg)");
   }
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> compressions() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.testsupport.deb.DebFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sealbuild.builder.deb.DebFile.Member;
+import dev.sealbuild.testsupport.deb.DebFile.Member;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.testsupport.deb.Compression;
+import dev.sealbuild.testsupport.deb.DebFile;
+import dev.sealbuild.testsupport.deb.DebFile.Member;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

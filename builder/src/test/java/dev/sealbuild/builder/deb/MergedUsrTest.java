@@ -10,6 +10,7 @@ import dev.sealbuild.builder.deb.PackageFixture.LayerEntry;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.testsupport.deb.DebFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

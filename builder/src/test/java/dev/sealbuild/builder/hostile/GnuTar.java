@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.hostile;
 
+import dev.sealbuild.testsupport.Requirements;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ final class GnuTar {
 
   static List<String> list(byte[] archive) throws IOException, InterruptedException {
     Path tar = Path.of("/usr/bin/tar");
-    Assumptions.assumeTrue(Files.isExecutable(tar), "GNU tar is not installed");
+    Requirements.require(Files.isExecutable(tar), "GNU tar is not installed (apt-get install tar)");
     Process p = new ProcessBuilder(tar.toString(), "--quoting-style=literal", "-tf", "-")
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();

@@ -6,7 +6,6 @@ import static dev.sealbuild.builder.sbom.SbomTestKit.onlySpdxPackage;
 import static dev.sealbuild.builder.sbom.SbomTestKit.relationships;
 import static dev.sealbuild.builder.sbom.SbomTestKit.sha256Checksum;
 import static dev.sealbuild.builder.sbom.SbomTestKit.sha256Hex;
-import static dev.sealbuild.builder.sbom.SbomTestKit.shared;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +24,7 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.testsupport.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * from the signed index's excerpt ({@code L:}, {@code m:}) and the minirootfs's own database.
  */
 class SbomAlpineTest {
-  private static final String INDEX = "fixtures/alpine/v3.16-x86_64/APKINDEX.subset-unsigned.txt";
-  private static final String MINIROOTFS = "fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz";
-  private static final String MINIROOTFS_DB = "fixtures/alpine/v3.20-x86_64-minirootfs-db/installed";
+  private static final String INDEX = "alpine/v3.16-x86_64/APKINDEX.subset-unsigned.txt";
+  private static final String MINIROOTFS = "alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz";
+  private static final String MINIROOTFS_DB = "alpine/v3.20-x86_64-minirootfs-db/installed";
   private static final long EPOCH = 1_718_000_000L;
   private static final String SPEC = """
       name: registry.example.com/team/alpine-tools
@@ -75,15 +75,15 @@ class SbomAlpineTest {
     Files.writeString(kit.specDir.resolve("app/static/index.html"), "<p>hi</p>\n");
     Files.writeString(kit.specDir.resolve("hello.sh"), "#!/bin/sh\necho hello\n");
     spec = kit.spec(SPEC);
-    Map<String, Map<Character, String>> index = stanzas(Files.readString(shared(INDEX)));
+    Map<String, Map<Character, String>> index = stanzas(Files.readString(Fixtures.file(INDEX)));
     for (String file : List.of("curl-7.83.1-r1.apk", "strace-5.17-r0.apk")) {
-      byte[] apk = Files.readAllBytes(shared("fixtures/alpine/v3.16-x86_64/" + file));
+      byte[] apk = Files.readAllBytes(Fixtures.file("alpine/v3.16-x86_64/" + file));
       String name = file.substring(0, file.indexOf('-'));
       Map<Character, String> entry = index.get(name);
       packages.add(new LockedPackage("apk", name, entry.get('V'), "x86_64", "main", "x86_64/" + file, kit.cache(apk),
           apk.length, entry.get('C'), List.of(Platform.LINUX_AMD64)));
     }
-    byte[] rootfs = Files.readAllBytes(shared(MINIROOTFS));
+    byte[] rootfs = Files.readAllBytes(Fixtures.file(MINIROOTFS));
     lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), EPOCH,
         new LockedRootfs("alpine-minirootfs-3.20.3-x86_64.tar.gz", kit.cache(rootfs), (long) rootfs.length), null,
         List.of(new LockedFile("https://files.example.org/dl/tool-1.0.tar.gz", Sha256.hash("tool".getBytes()), 4L)), null, packages);
@@ -92,7 +92,7 @@ class SbomAlpineTest {
   @Test
   void spdxListsEveryLockedPackageAsItStatesItself() throws Exception {
     JsonNode doc = kit.validSpdx(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
-    Map<String, Map<Character, String>> index = stanzas(Files.readString(shared(INDEX)));
+    Map<String, Map<Character, String>> index = stanzas(Files.readString(Fixtures.file(INDEX)));
     List<String> relationships = relationships(doc);
     for (LockedPackage p : packages) {
       Map<Character, String> stated = index.get(p.name());
@@ -121,10 +121,10 @@ class SbomAlpineTest {
   void thePackagesTheMinirootfsHasInstalledAreListedInsideIt() throws Exception {
     JsonNode doc = kit.validSpdx(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
     JsonNode bom = SbomTestKit.validCycloneDx(kit.generate(spec, lock, SbomFormat.CYCLONEDX_JSON));
-    Map<String, Map<Character, String>> installed = stanzas(Files.readString(shared(MINIROOTFS_DB)));
+    Map<String, Map<Character, String>> installed = stanzas(Files.readString(Fixtures.file(MINIROOTFS_DB)));
     assertTrue(installed.size() > 10, "the minirootfs database lists its packages: " + installed.keySet());
     JsonNode rootfs = onlyNamed(doc, "alpine-minirootfs-3.20.3-x86_64.tar.gz");
-    assertEquals(sha256Hex(shared(MINIROOTFS)), sha256Checksum(rootfs));
+    assertEquals(sha256Hex(Fixtures.file(MINIROOTFS)), sha256Checksum(rootfs));
     List<String> relationships = relationships(doc);
     for (Map.Entry<String, Map<Character, String>> e : installed.entrySet()) {
       Map<Character, String> stated = e.getValue();
@@ -140,7 +140,7 @@ class SbomAlpineTest {
   @Test
   void cycloneDxHasTheSameInputs() throws Exception {
     JsonNode bom = SbomTestKit.validCycloneDx(kit.generate(spec, lock, SbomFormat.CYCLONEDX_JSON));
-    Map<String, Map<Character, String>> index = stanzas(Files.readString(shared(INDEX)));
+    Map<String, Map<Character, String>> index = stanzas(Files.readString(Fixtures.file(INDEX)));
     assertEquals("container", bom.get("metadata").get("component").get("type").asText());
     assertEquals(spec.name(), bom.get("metadata").get("component").get("name").asText());
     assertEquals(Instant.ofEpochSecond(EPOCH).toString(), bom.get("metadata").get("timestamp").asText());

@@ -23,6 +23,7 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.testsupport.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class SbomBaseImageTest {
 
   /** A platform whose one layer is the real Alpine minirootfs for that architecture, in the cache as prep leaves it. */
   private static LockedPlatformImage platform(SbomTestKit kit, String platform, String alpineArch) throws Exception {
-    byte[] layer = Files.readAllBytes(SbomTestKit.shared("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-" + alpineArch + ".tar.gz"));
+    byte[] layer = Files.readAllBytes(Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-" + alpineArch + ".tar.gz"));
     kit.cache(layer);
     return new LockedPlatformImage(Platform.parse(platform), descriptor("application/vnd.oci.image.manifest.v1+json", "manifest " + platform),
         descriptor("application/vnd.oci.image.config.v1+json", "config " + platform),

@@ -12,15 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.packageurl.PackageURL;
-import dev.sealbuild.builder.deb.DebFile;
+import dev.sealbuild.testsupport.deb.DebFile;
 import dev.sealbuild.builder.testing.Refusals;
-import dev.sealbuild.builder.testing.Requirements;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.testsupport.Requirements;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

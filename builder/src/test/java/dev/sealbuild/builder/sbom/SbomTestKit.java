@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.cache.CacheReader;
-import dev.sealbuild.builder.testing.Requirements;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.Lockfile;
@@ -173,12 +172,5 @@ final class SbomTestKit {
 
   static String sha1Hex(Path file) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(file)));
-  }
-
-  /** A file from the shared fixtures; the test is skipped (failed in CI) without it. */
-  static Path shared(String relative) {
-    Path file = Path.of(System.getProperty("sealbuild.shared", "../shared")).resolve(relative);
-    Requirements.require(Files.isRegularFile(file), "fixture " + file + " is missing (set -Dsealbuild.shared)");
-    return file;
   }
 }

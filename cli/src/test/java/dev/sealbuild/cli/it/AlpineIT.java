@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.prep.alpine.TestApkBuilder;
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +40,7 @@ class AlpineIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    Path minirootfs = Sealbuild.SHARED.resolve("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
-    Fixtures.require(minirootfs);
+    Path minirootfs = Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
     mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
     key = TestApkBuilder.newKey("test@sealbuild.invalid-00000001.rsa.pub");
     stranger = TestApkBuilder.newKey("stranger@sealbuild.invalid-00000002.rsa.pub");
@@ -118,7 +119,7 @@ class AlpineIT {
   @Test
   @Order(3)
   void prepImageAndTheRealApkAgree() throws Exception {
-    Tools.require("umoci", "unshare", "chroot");
+    Requirements.requireTools("umoci", "unshare", "chroot");
     ok(sealbuild("fresh").run("prep"));
     ok(sealbuild("fresh").run("image", "--output", "oci:out/alpine:latest"));
     Tools.ok(project, "umoci", "unpack", "--image", "out/alpine:latest", "out/bundle");

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,8 +36,7 @@ class AuditIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    Path minirootfs = Sealbuild.SHARED.resolve("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
-    Fixtures.require(minirootfs);
+    Path minirootfs = Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
     Path served = Files.createDirectories(work.resolve("served"));
     Files.writeString(served.resolve("motd"), "pinned motd\n");
     http = new LocalHttpServer(served);
@@ -134,7 +135,7 @@ class AuditIT {
   @Test
   @Order(5)
   void aFileSlippedInWithUmociRepackIsReportedAndFails() throws Exception {
-    Tools.require("umoci");
+    Requirements.requireTools("umoci");
     Tools.ok(project, "cp", "-a", "out/img", "out/tampered");
     Tools.ok(project, "umoci", "unpack", "--rootless", "--image", "out/tampered:latest", "out/bundle");
     Files.writeString(project.resolve("out/bundle/rootfs/usr/bin/backdoor"), "#!/bin/sh\nnc -l 4444\n");
@@ -162,7 +163,7 @@ class AuditIT {
   @Test
   @Order(6)
   void aSignedProvenanceIsAttachedAndVerifiedAndATamperedOneFails() throws Exception {
-    Tools.require("openssl");
+    Requirements.requireTools("openssl");
     Tools.ok(project, "openssl", "genpkey", "-algorithm", "ed25519", "-out", "signing.pem");
     Tools.ok(project, "openssl", "pkey", "-in", "signing.pem", "-pubout", "-out", "signing.pub");
     Tools.ok(project, "openssl", "genpkey", "-algorithm", "ed25519", "-out", "other.pem");

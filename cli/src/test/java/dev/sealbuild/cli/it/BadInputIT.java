@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,7 +126,7 @@ class BadInputIT {
 
   @Test
   void unreadableCacheIsNamed() throws Exception {
-    Tools.require("setpriv");
+    Requirements.requireTools("setpriv");
     // A project nobody may read, and a cache only root may read, built as user nobody.
     Path shared = Files.createTempDirectory("sealbuild-unreadable");
     try {

@@ -12,6 +12,7 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.alpine.TestApkBuilder;
 import dev.sealbuild.prep.registry.LocalRegistry;
 import dev.sealbuild.prep.registry.TestImages;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class BaseImageIT {
   @BeforeAll
   static void setUp() throws Exception {
     LocalRegistry.requireTools();
-    Tools.require("umoci", "unshare", "chroot");
+    Requirements.requireTools("umoci", "unshare", "chroot");
     images = TestImages.write(work.resolve("seed"));
     registry = LocalRegistry.start(Files.createDirectories(work.resolve("registry")), null);
     registry.push(images.source("multi"), "alpine:3.20", true, null);

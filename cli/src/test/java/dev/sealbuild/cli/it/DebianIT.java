@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.sealbuild.testsupport.Requirements;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +30,9 @@ class DebianIT {
 
   @BeforeAll
   static void requireDebian() throws Exception {
-    Tools.require("umoci", "unshare", "chroot");
-    Fixtures.require(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"));
+    Requirements.requireTools("umoci", "unshare", "chroot");
+    Requirements.require(Files.isRegularFile(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg")),
+        "/usr/share/keyrings/debian-archive-keyring.gpg is missing (apt-get install debian-archive-keyring)");
     cache = work.resolve("cache");
   }
 
@@ -64,7 +66,7 @@ class DebianIT {
     DeterminismIT.copyTree(Sealbuild.ROOT.resolve("samples/busybox"), project);
     Path rootfs = buildAndUnpack(project, "busybox");
     assertEquals("hello\n", runOffline(rootfs, "/bin/busybox", "echo", "hello"));
-    Tools.require("podman", "runc");
+    Requirements.requireTools("podman", "runc");
     Tools.Output podman = Tools.run(work, "podman", "run", "--rm", "--network=none", "--runtime", "runc",
         "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", "oci:" + work.resolve("oci-busybox") + ":latest");
     assertEquals(0, podman.exit(), podman.stdout() + podman.stderr());
@@ -86,7 +88,7 @@ class DebianIT {
    */
   @Test
   void readmeRunCommandWorksAsWritten() throws Exception {
-    Tools.require("podman", "runc", "sh");
+    Requirements.requireTools("podman", "runc", "sh");
     Path checkout = work.resolve("readme");
     DeterminismIT.copyTree(Sealbuild.ROOT.resolve("samples/busybox"), checkout.resolve("samples/busybox"));
     ok(sealbuild().run("prep", checkout.resolve("samples/busybox").toString()));

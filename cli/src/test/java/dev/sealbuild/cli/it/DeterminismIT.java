@@ -4,6 +4,8 @@ import static dev.sealbuild.cli.it.Sealbuild.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -25,8 +27,7 @@ class DeterminismIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    Path rootfs = Sealbuild.SHARED.resolve("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
-    Fixtures.require(rootfs);
+    Path rootfs = Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
     cache = work.resolve("cache");
     Path served = Files.createDirectories(work.resolve("inputs"));
     try (var t = new TestArchives.Tar(served.resolve("tool.tar.gz"), true)) {
@@ -98,7 +99,7 @@ class DeterminismIT {
 
   @Test
   void sameDigestForAnotherUser() throws Exception {
-    Tools.require("setpriv");
+    Requirements.requireTools("setpriv");
     Path shared = work.resolve("for-nobody");
     copyTree(projectA, shared.resolve("project"));
     copyTree(cache, shared.resolve("cache"));

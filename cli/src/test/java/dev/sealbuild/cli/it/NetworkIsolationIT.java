@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealbuild.testsupport.Requirements;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,7 +21,7 @@ class NetworkIsolationIT {
 
   @Test
   void connectionAttemptDuringImagePhaseFails() throws Exception {
-    Tools.require("unshare");
+    Requirements.requireTools("unshare");
     Files.writeString(project.resolve("build.yaml"), "name: isolated\ncopy: [{src: a.txt, dest: /a.txt}]\n");
     Files.writeString(project.resolve("a.txt"), "a\n");
     ok(new Sealbuild(project).run("lock"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -143,7 +144,7 @@ class PipelineIT {
   @Test
   @Order(4)
   void imageInEveryFormatIsReadByRealTools() throws Exception {
-    Tools.require("skopeo", "umoci");
+    Requirements.requireTools("skopeo", "umoci");
     Sealbuild.Result r = ok(sealbuild.run("image", "--cache", "fresh-cache",
         "--output", "oci:out/layout:v1", "--output", "oci-archive:out/image.tar:v1",
         "--output", "docker-archive:out/docker.tar:pipeline-test:v1", "--digest-file", "out/digest"));
@@ -232,7 +233,7 @@ class PipelineIT {
   @Test
   @Order(6)
   void podmanLoadsTheDockerArchive() throws Exception {
-    Tools.require("podman");
+    Requirements.requireTools("podman");
     Tools.Output load = Tools.run(project, "podman", "load", "-i", "out/docker.tar");
     assertEquals(0, load.exit(), load.stdout() + load.stderr());
     assertTrue((load.stdout() + load.stderr()).contains("pipeline-test:v1"), load.stdout() + load.stderr());

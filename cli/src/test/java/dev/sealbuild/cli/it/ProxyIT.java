@@ -1,12 +1,14 @@
 package dev.sealbuild.cli.it;
 
+import dev.sealbuild.testsupport.deb.TestPgp;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
 import static dev.sealbuild.cli.it.Sealbuild.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sealbuild.prep.debian.SyntheticRepository;
-import dev.sealbuild.prep.debian.TestPgp;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import dev.sealbuild.prep.http.ForwardProxy;
 import dev.sealbuild.prep.registry.LocalRegistry;
 import dev.sealbuild.prep.registry.TestImages;

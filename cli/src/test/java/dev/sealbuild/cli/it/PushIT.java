@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.prep.registry.LocalRegistry;
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,9 +32,8 @@ class PushIT {
 
   @BeforeAll
   static void buildAndStartRegistry() throws Exception {
-    Tools.require("skopeo", "docker-registry");
-    Path minirootfs = Sealbuild.SHARED.resolve("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
-    Fixtures.require(minirootfs);
+    Requirements.requireTools("skopeo", "docker-registry");
+    Path minirootfs = Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
     project = Files.createDirectories(work.resolve("project"));
     Files.copy(minirootfs, project.resolve("alpine.tar.gz"));
     Files.writeString(project.resolve("hello.sh"), "#!/bin/sh\necho \"pushed and pulled: $(cat /etc/alpine-release)\"\n");
@@ -85,7 +86,7 @@ class PushIT {
     assertFalse(again.stderr().contains("uploaded "), "a second push sends no blob: " + again.stderr());
     assertTrue(again.stderr().contains("exists "), again.stderr());
 
-    Tools.require("podman", "runc");
+    Requirements.requireTools("podman", "runc");
     Path storage = work.resolve("podman");
     List<String> podman = List.of("podman", "--root", storage.resolve("root").toString(), "--runroot", storage.resolve("run").toString(),
         "--storage-driver", "vfs");

@@ -4,6 +4,8 @@ import static dev.sealbuild.cli.it.Sealbuild.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,7 +24,7 @@ class SamplesIT {
 
   @Test
   void staticSiteNeedsNoNetwork() throws Exception {
-    Tools.require("umoci");
+    Requirements.requireTools("umoci");
     Path sample = copySample("static-site");
     Sealbuild sb = new Sealbuild(work).env("SEALBUILD_CACHE", work.resolve("cache").toString());
     ok(sb.run("lock", "--check", "static-site"));
@@ -43,9 +45,8 @@ class SamplesIT {
 
   @Test
   void alpineRootfsRunsItsScriptOffline() throws Exception {
-    Tools.require("umoci", "unshare", "chroot");
-    Path minirootfs = Sealbuild.SHARED.resolve("fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
-    Fixtures.require(minirootfs);
+    Requirements.requireTools("umoci", "unshare", "chroot");
+    Path minirootfs = Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
     copySample("alpine-rootfs");
     Sealbuild sb = new Sealbuild(work).env("SEALBUILD_CACHE", work.resolve("cache").toString());
     ok(sb.run("lock", "--check", "alpine-rootfs"));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealbuild.testsupport.Requirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ class SbomIT {
 
   @Test
   void busyboxSample() throws Exception {
-    Fixtures.require(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg"));
+    Requirements.require(Files.isRegularFile(Path.of("/usr/share/keyrings/debian-archive-keyring.gpg")),
+        "/usr/share/keyrings/debian-archive-keyring.gpg is missing (apt-get install debian-archive-keyring)");
     Path project = work.resolve("busybox");
     DeterminismIT.copyTree(Sealbuild.ROOT.resolve("samples/busybox"), project);
     Sealbuild sb = new Sealbuild(work).env("SEALBUILD_CACHE", work.resolve("cache").toString());

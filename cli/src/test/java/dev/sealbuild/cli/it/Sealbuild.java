@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 final class Sealbuild {
   static final Path JAR = Path.of(System.getProperty("sealbuild.jar", "target/sealbuild.jar")).toAbsolutePath();
   static final Path ROOT = Path.of(System.getProperty("sealbuild.root", "..")).toAbsolutePath().normalize();
-  static final Path SHARED = Path.of(System.getProperty("sealbuild.shared", "../../shared")).toAbsolutePath().normalize();
 
   record Result(int exit, String stdout, String stderr) {
     String lastLine() {

@@ -1,8 +1,5 @@
 package dev.sealbuild.cli.it;
 
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,30 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Real peer tools (skopeo, umoci, podman...). Missing locally: the test is skipped; missing in CI: it fails. */
+/** Runs real peer tools (skopeo, umoci, podman...); tests require them with {@code Requirements.requireTools}. */
 final class Tools {
   private Tools() {}
-
-  static void require(String... tools) {
-    for (String tool : tools) {
-      if (!onPath(tool)) {
-        String why = tool + " is not installed (apt-get install " + tool + ")";
-        if (System.getenv("CI") != null) {
-          fail(why + ": CI must install it (.ci/run)");
-        }
-        assumeTrue(false, why);
-      }
-    }
-  }
-
-  static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return Files.isExecutable(Path.of("/usr/sbin", tool));
-  }
 
   record Output(int exit, String stdout, String stderr) {}
 

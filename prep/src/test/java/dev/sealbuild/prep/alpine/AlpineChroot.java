@@ -1,7 +1,7 @@
 package dev.sealbuild.prep.alpine;
 
-import dev.sealbuild.prep.testing.Requirements;
 
+import dev.sealbuild.testsupport.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

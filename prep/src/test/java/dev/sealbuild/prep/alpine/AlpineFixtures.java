@@ -1,36 +1,31 @@
 package dev.sealbuild.prep.alpine;
 
-import dev.sealbuild.prep.testing.Requirements;
 
+import dev.sealbuild.testsupport.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The real Alpine data under {@code ${sealbuild.shared}/fixtures/alpine} (see its PROVENANCE.md). */
+/** The real Alpine data listed under {@code alpine/} in test-support's fixture manifest (see docs/testing.md). */
 final class AlpineFixtures {
   private AlpineFixtures() {
   }
 
-  static Path dir() {
-    String shared = System.getProperty("sealbuild.shared");
-    Requirements.require(shared != null, "system property sealbuild.shared is not set");
-    Path dir = Path.of(shared, "fixtures", "alpine");
-    Requirements.require(Files.isDirectory(dir), "Alpine fixtures missing at " + dir);
-    return dir;
-  }
-
   static Path file(String relative) {
-    Path file = dir().resolve(relative);
-    Requirements.require(Files.isRegularFile(file), "Alpine fixture missing: " + file);
-    return file;
+    return Fixtures.file("alpine/" + relative);
   }
 
   static byte[] bytes(String relative) throws IOException {
     return Files.readAllBytes(file(relative));
   }
 
+  /** A directory of the five real Alpine public keys. */
+  static Path keys() {
+    return Fixtures.directory("alpine/keys");
+  }
+
   static ApkKeyring keyring() throws IOException {
-    return ApkKeyring.load(dir().resolve("keys"));
+    return ApkKeyring.load(keys());
   }
 
   static SignedApkIndex index316() throws IOException {

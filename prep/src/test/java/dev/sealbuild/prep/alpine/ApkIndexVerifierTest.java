@@ -145,7 +145,7 @@ class ApkIndexVerifierTest {
 
   private static ApkKeyring keysExcept(String excluded) throws Exception {
     Map<String, String> pems = new java.util.TreeMap<>();
-    try (Stream<Path> files = Files.list(AlpineFixtures.dir().resolve("keys"))) {
+    try (Stream<Path> files = Files.list(AlpineFixtures.keys())) {
       for (Path file : files.toList()) {
         if (!file.getFileName().toString().equals(excluded)) {
           pems.put(file.getFileName().toString(), Files.readString(file));

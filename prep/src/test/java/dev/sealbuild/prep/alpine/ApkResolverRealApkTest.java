@@ -50,7 +50,7 @@ class ApkResolverRealApkTest {
     SignedApkIndex index = AlpineFixtures.index316();
     AlpineChroot chroot = AlpineChroot.alpine320();
     RealApk apk = new RealApk(chroot, AlpineFixtures.file("v3.16-x86_64/APKINDEX.tar.gz"),
-        AlpineFixtures.dir().resolve("keys"), "x86_64");
+        AlpineFixtures.keys(), "x86_64");
     List<List<String>> requests = requests();
     List<RealApk.Outcome> outcomes = apk.simulate(apk.emptyRoot(), requests);
     ApkResolver resolver = new ApkResolver(index.index().packages(), ApkInstalledDb.empty());
@@ -63,7 +63,7 @@ class ApkResolverRealApkTest {
     SignedApkIndex index = AlpineFixtures.index316();
     AlpineChroot chroot = AlpineChroot.alpine320();
     RealApk apk = new RealApk(chroot, AlpineFixtures.file("v3.16-x86_64/APKINDEX.tar.gz"),
-        AlpineFixtures.dir().resolve("keys"), "x86_64");
+        AlpineFixtures.keys(), "x86_64");
     // The Alpine 3.16.9 release root, copied into the apk chroot so apk sees its installed database.
     Path base = AlpineChroot.alpine316().root();
     Path copy = chroot.newTempDir("base316-");

@@ -1,5 +1,7 @@
 package dev.sealbuild.prep.debian;
 
+import dev.sealbuild.testsupport.deb.TestPgp;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

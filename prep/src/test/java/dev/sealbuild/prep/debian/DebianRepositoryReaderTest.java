@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import dev.sealbuild.prep.http.TransportFixtures;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

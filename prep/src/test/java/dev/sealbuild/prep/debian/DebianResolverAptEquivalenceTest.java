@@ -2,7 +2,6 @@ package dev.sealbuild.prep.debian;
 
 import dev.sealbuild.prep.http.TransportException;
 import dev.sealbuild.prep.http.TransportFixtures;
-import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
+import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

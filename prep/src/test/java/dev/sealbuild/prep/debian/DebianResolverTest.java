@@ -1,6 +1,7 @@
 package dev.sealbuild.prep.debian;
 
-import static dev.sealbuild.prep.debian.SyntheticRepository.pkg;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
+import static dev.sealbuild.testsupport.deb.SyntheticRepository.pkg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,12 @@
 package dev.sealbuild.prep.debian;
 
-import dev.sealbuild.prep.testing.Requirements;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
+import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

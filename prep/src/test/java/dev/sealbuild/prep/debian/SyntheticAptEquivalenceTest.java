@@ -1,11 +1,13 @@
 package dev.sealbuild.prep.debian;
 
 import dev.sealbuild.prep.http.TransportFixtures;
-import dev.sealbuild.prep.testing.Requirements;
-import static dev.sealbuild.prep.debian.SyntheticRepository.pkg;
+import static dev.sealbuild.testsupport.deb.SyntheticRepository.pkg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

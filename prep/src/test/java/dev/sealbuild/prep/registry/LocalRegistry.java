@@ -1,7 +1,6 @@
 package dev.sealbuild.prep.registry;
 
-import dev.sealbuild.prep.testing.Requirements;
-import java.io.File;
+import dev.sealbuild.testsupport.Requirements;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -32,17 +31,7 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   public static void requireTools() {
-    Requirements.require(onPath("docker-registry"), "docker-registry is not installed (apt-get install docker-registry)");
-    Requirements.require(onPath("skopeo"), "skopeo is not installed (apt-get install skopeo)");
-  }
-
-  public static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, tool))) {
-        return true;
-      }
-    }
-    return false;
+    Requirements.requireTools("docker-registry", "skopeo");
   }
 
   /** Starts a registry storing into {@code dir}; {@code htpasswd} (a file with bcrypt lines) turns on Basic auth. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.formats.digest.Sha256;
-import dev.sealbuild.prep.testing.Requirements;
+import dev.sealbuild.testsupport.Fixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,11 +31,7 @@ public final class TestImages {
   }
 
   public static Path fixture(String arch) {
-    String shared = System.getProperty("sealbuild.shared");
-    Requirements.require(shared != null, "system property sealbuild.shared is not set");
-    Path file = Path.of(shared, "fixtures/alpine/minirootfs/alpine-minirootfs-3.20.3-" + arch + ".tar.gz");
-    Requirements.require(Files.isRegularFile(file), "Alpine minirootfs fixture missing: " + file);
-    return file;
+    return Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-" + arch + ".tar.gz");
   }
 
   public static TestImages write(Path layout) throws IOException {

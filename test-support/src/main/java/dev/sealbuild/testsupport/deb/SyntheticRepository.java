@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.debian;
+package dev.sealbuild.testsupport.deb;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -32,7 +32,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
  * remove or replace any path; every request is recorded.
  */
 public final class SyntheticRepository implements AutoCloseable {
-  static final DateTimeFormatter RFC2822 =
+  public static final DateTimeFormatter RFC2822 =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
   /** What goes into the Release file. */
@@ -43,19 +43,19 @@ public final class SyntheticRepository implements AutoCloseable {
           Set.of("xz", "gz"), "");
     }
 
-    Spec withValidUntil(Instant until) {
+    public Spec withValidUntil(Instant until) {
       return new Spec(suite, codename, component, architecture, date, until, byHash, compressions, extraReleaseFields);
     }
 
-    Spec withCodename(String name) {
+    public Spec withCodename(String name) {
       return new Spec(suite, name, component, architecture, date, validUntil, byHash, compressions, extraReleaseFields);
     }
 
-    Spec withCompressions(Set<String> kinds) {
+    public Spec withCompressions(Set<String> kinds) {
       return new Spec(suite, codename, component, architecture, date, validUntil, byHash, kinds, extraReleaseFields);
     }
 
-    Spec withExtraReleaseFields(String fields) {
+    public Spec withExtraReleaseFields(String fields) {
       return new Spec(suite, codename, component, architecture, date, validUntil, byHash, compressions, fields);
     }
   }
@@ -71,7 +71,7 @@ public final class SyntheticRepository implements AutoCloseable {
   }
 
   /** @param listedUncompressedSize overrides the size listed for the uncompressed Packages (null: the real one) */
-  SyntheticRepository(Spec spec, TestPgp.Key key, String packages, Long listedUncompressedSize) throws IOException {
+  public SyntheticRepository(Spec spec, TestPgp.Key key, String packages, Long listedUncompressedSize) throws IOException {
     this.packagesText = packages;
     String dir = spec.component() + "/binary-" + spec.architecture() + "/";
     byte[] plain = packages.getBytes(StandardCharsets.UTF_8);
@@ -123,25 +123,25 @@ public final class SyntheticRepository implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  String packagesText() {
+  public String packagesText() {
     return packagesText;
   }
 
   /** Paths currently served, for tests that alter one. */
-  List<String> paths() {
+  public List<String> paths() {
     return new ArrayList<>(files.keySet());
   }
 
-  byte[] file(String path) {
+  public byte[] file(String path) {
     return files.get(path);
   }
 
-  void put(String path, byte[] bytes, String contentType) {
+  public void put(String path, byte[] bytes, String contentType) {
     files.put(path, bytes);
     contentTypes.put(path, contentType);
   }
 
-  void remove(String path) {
+  public void remove(String path) {
     files.remove(path);
   }
 
@@ -170,7 +170,7 @@ public final class SyntheticRepository implements AutoCloseable {
     server.stop(0);
   }
 
-  static byte[] xz(byte[] plain) {
+  public static byte[] xz(byte[] plain) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (XZCompressorOutputStream xz = new XZCompressorOutputStream(out)) {
       xz.write(plain);
@@ -180,7 +180,7 @@ public final class SyntheticRepository implements AutoCloseable {
     return out.toByteArray();
   }
 
-  static byte[] gz(byte[] plain) {
+  public static byte[] gz(byte[] plain) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out)) {
       gz.write(plain);
@@ -190,7 +190,7 @@ public final class SyntheticRepository implements AutoCloseable {
     return out.toByteArray();
   }
 
-  static String sha256(byte[] bytes) {
+  public static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
@@ -203,7 +203,7 @@ public final class SyntheticRepository implements AutoCloseable {
     return pkg(name, version, "amd64", fields);
   }
 
-  static String pkg(String name, String version, String arch, String fields) {
+  public static String pkg(String name, String version, String arch, String fields) {
     String file = "pool/main/" + name.charAt(0) + "/" + name + "/" + name + "_" + version.replace(':', '%') + "_"
         + arch + ".deb";
     file = file.replace("%", "");

@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.deb;
+package dev.sealbuild.testsupport.deb;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,10 +25,10 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  */
 public final class DebFile {
   /** Before the fixtures' build epoch, so that mtimes survive unclamped and can be compared. */
-  static final long MTIME = 1_600_000_000L;
+  public static final long MTIME = 1_600_000_000L;
 
-  record Member(String name, byte[] bytes) {
-    Member(String name, String text) {
+  public record Member(String name, byte[] bytes) {
+    public Member(String name, String text) {
       this(name, text.getBytes(StandardCharsets.UTF_8));
     }
   }
@@ -71,7 +71,7 @@ public final class DebFile {
     return this;
   }
 
-  DebFile compression(Compression control, Compression dataTar) {
+  public DebFile compression(Compression control, Compression dataTar) {
     this.controlCompression = control;
     this.dataCompression = dataTar;
     return this;
@@ -81,7 +81,7 @@ public final class DebFile {
     return dir(path, 0755, 0, 0);
   }
 
-  DebFile dir(String path, int mode, long uid, long gid) {
+  public DebFile dir(String path, int mode, long uid, long gid) {
     data.add(new DataEntry(header(path.endsWith("/") ? path : path + "/", TarConstants.LF_DIR, 040000 | mode, uid, gid), null));
     return this;
   }
@@ -90,11 +90,11 @@ public final class DebFile {
     return file(path, content.getBytes(StandardCharsets.UTF_8), 0644, 0, 0);
   }
 
-  DebFile file(String path, String content, int mode, long uid, long gid) {
+  public DebFile file(String path, String content, int mode, long uid, long gid) {
     return file(path, content.getBytes(StandardCharsets.UTF_8), mode, uid, gid);
   }
 
-  DebFile file(String path, byte[] content, int mode, long uid, long gid) {
+  public DebFile file(String path, byte[] content, int mode, long uid, long gid) {
     TarArchiveEntry e = header(path, TarConstants.LF_NORMAL, 0100000 | mode, uid, gid);
     e.setSize(content.length);
     data.add(new DataEntry(e, content));
@@ -102,7 +102,7 @@ public final class DebFile {
     return this;
   }
 
-  DebFile symlink(String path, String target) {
+  public DebFile symlink(String path, String target) {
     TarArchiveEntry e = header(path, TarConstants.LF_SYMLINK, 0120777, 0, 0);
     e.setLinkName(target);
     data.add(new DataEntry(e, null));
@@ -113,7 +113,7 @@ public final class DebFile {
    * A hard link as dpkg-deb stores it: the target named as in the archive ({@code ./} prefix), with the
    * target's mode and owner, since both names are one inode.
    */
-  DebFile hardlink(String path, String target) {
+  public DebFile hardlink(String path, String target) {
     TarArchiveEntry of = data.stream().map(DataEntry::header).filter(h -> h.getName().equals(target)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("hardlink target " + target + " not added yet"));
     TarArchiveEntry e = header(path, TarConstants.LF_LINK, 0100000 | (of.getMode() & 07777), of.getLongUserId(), of.getLongGroupId());
@@ -123,12 +123,12 @@ public final class DebFile {
   }
 
   /** Any tar entry, for types (devices, FIFOs) and names the shortcuts do not make. */
-  DebFile entry(TarArchiveEntry header, byte[] content) {
+  public DebFile entry(TarArchiveEntry header, byte[] content) {
     data.add(new DataEntry(header, content));
     return this;
   }
 
-  static TarArchiveEntry header(String path, byte type, int mode, long uid, long gid) {
+  public static TarArchiveEntry header(String path, byte type, int mode, long uid, long gid) {
     TarArchiveEntry e = new TarArchiveEntry(path, type, true);
     e.setMode(mode);
     e.setUserId(uid);
@@ -150,11 +150,11 @@ public final class DebFile {
     return c.toString();
   }
 
-  String md5sums() {
+  public String md5sums() {
     return md5sums.toString();
   }
 
-  byte[] controlTar() {
+  public byte[] controlTar() {
     TarWriter tar = new TarWriter();
     tar.put(header("./", TarConstants.LF_DIR, 040755, 0, 0), null);
     byte[] control = controlText().getBytes(StandardCharsets.UTF_8);
@@ -168,25 +168,25 @@ public final class DebFile {
     return tar.finish();
   }
 
-  byte[] dataTar() {
+  public byte[] dataTar() {
     TarWriter tar = new TarWriter();
     data.forEach(d -> tar.put(d.header(), d.content()));
     return tar.finish();
   }
 
-  Member debianBinary() {
+  public Member debianBinary() {
     return new Member("debian-binary", "2.0\n");
   }
 
-  Member controlMember() {
+  public Member controlMember() {
     return new Member("control.tar" + controlCompression.suffix, controlCompression.compress(controlTar()));
   }
 
-  Member dataMember() {
+  public Member dataMember() {
     return new Member("data.tar" + dataCompression.suffix, dataCompression.compress(dataTar()));
   }
 
-  List<Member> members() {
+  public List<Member> members() {
     return new ArrayList<>(List.of(debianBinary(), controlMember(), dataMember()));
   }
 
@@ -195,7 +195,7 @@ public final class DebFile {
   }
 
   /** An ar archive of the given members, written by commons-compress as GNU ar / dpkg-deb lay it out. */
-  static byte[] ar(List<Member> members) {
+  public static byte[] ar(List<Member> members) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ArArchiveOutputStream ar = new ArArchiveOutputStream(bytes)) {
       for (Member m : members) {
@@ -210,7 +210,7 @@ public final class DebFile {
     return bytes.toByteArray();
   }
 
-  static String md5(byte[] content) {
+  public static String md5(byte[] content) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
     } catch (NoSuchAlgorithmException e) {

@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.apk;
+package dev.sealbuild.testsupport.apk;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,8 +22,11 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * whose files and symlinks carry {@code APK-TOOLS.checksum.SHA1}. The real apk installs these with
  * {@code --allow-untrusted}. {@link #dataItem} adds raw entries for hostile tests.
  */
-final class TestApk {
-  static final long BUILD_DATE = 1_650_000_000L;
+public final class TestApk {
+  /** The PAX header apk reads a file's SHA-1 from. */
+  public static final String CHECKSUM_KEY = "APK-TOOLS.checksum.SHA1";
+
+  public static final long BUILD_DATE = 1_650_000_000L;
   private final String name;
   private final String version;
   private final List<String> pkgInfo = new ArrayList<>();
@@ -34,8 +37,8 @@ final class TestApk {
   private boolean withPkgInfo = true;
 
   /** The built package: its bytes and the Q1 checksum of its control stream (the index's C:). */
-  record Built(String name, String version, byte[] bytes, String checksum) {
-    String fileName() {
+  public record Built(String name, String version, byte[] bytes, String checksum) {
+    public String fileName() {
       return name + "-" + version + ".apk";
     }
   }
@@ -45,69 +48,69 @@ final class TestApk {
     this.version = version;
   }
 
-  static TestApk pkg(String name, String version) {
+  public static TestApk pkg(String name, String version) {
     return new TestApk(name, version);
   }
 
   /** A .PKGINFO line such as {@code depend = foo}, after the standard ones. */
-  TestApk info(String key, String value) {
+  public TestApk info(String key, String value) {
     pkgInfo.add(key + " = " + value);
     return this;
   }
 
-  TestApk noPkgInfo() {
+  public TestApk noPkgInfo() {
     withPkgInfo = false;
     return this;
   }
 
-  TestApk script(String type, String text) {
+  public TestApk script(String type, String text) {
     TarArchiveEntry e = entry("." + type, TarConstants.LF_NORMAL, 0100755, "root", "root");
     controlEntries.add(e);
     controlContents.add(text.getBytes(StandardCharsets.UTF_8));
     return this;
   }
 
-  TestApk dir(String path, int mode, String user, String group) {
+  public TestApk dir(String path, int mode, String user, String group) {
     return dataItem(entry(path + "/", TarConstants.LF_DIR, 040000 | mode, user, group), new byte[0]);
   }
 
-  TestApk dir(String path) {
+  public TestApk dir(String path) {
     return dir(path, 0755, "root", "root");
   }
 
-  TestApk file(String path, String content, int mode, String user, String group) {
+  public TestApk file(String path, String content, int mode, String user, String group) {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     TarArchiveEntry e = entry(path, TarConstants.LF_NORMAL, 0100000 | mode, user, group);
     e.setSize(bytes.length);
-    e.addPaxHeader(ApkArchive.CHECKSUM_KEY, HexFormat.of().formatHex(digest("SHA-1", bytes)));
+    e.addPaxHeader(CHECKSUM_KEY, HexFormat.of().formatHex(digest("SHA-1", bytes)));
     return dataItem(e, bytes);
   }
 
-  TestApk file(String path, String content) {
+  public TestApk file(String path, String content) {
     return file(path, content, 0644, "root", "root");
   }
 
-  TestApk symlink(String path, String target) {
+  public TestApk symlink(String path, String target) {
     TarArchiveEntry e = entry(path, TarConstants.LF_SYMLINK, 0120777, "root", "root");
     e.setLinkName(target);
-    e.addPaxHeader(ApkArchive.CHECKSUM_KEY, HexFormat.of().formatHex(digest("SHA-1", target.getBytes(StandardCharsets.UTF_8))));
+    e.addPaxHeader(CHECKSUM_KEY, HexFormat.of().formatHex(digest("SHA-1", target.getBytes(StandardCharsets.UTF_8))));
     return dataItem(e, new byte[0]);
   }
 
-  TestApk hardlink(String path, String target, int mode) {
+  public TestApk hardlink(String path, String target, int mode) {
     TarArchiveEntry e = entry(path, TarConstants.LF_LINK, 0100000 | mode, "root", "root");
     e.setLinkName(target);
     return dataItem(e, new byte[0]);
   }
 
   /** Any data entry, as given (hostile tests). */
-  TestApk dataItem(TarArchiveEntry entry, byte[] content) {
+  public TestApk dataItem(TarArchiveEntry entry, byte[] content) {
     dataEntries.add(entry);
     dataContents.add(content);
     return this;
   }
 
-  static TarArchiveEntry entry(String path, byte type, int mode, String user, String group) {
+  public static TarArchiveEntry entry(String path, byte type, int mode, String user, String group) {
     TarArchiveEntry e = new TarArchiveEntry(path, type);
     e.setMode(mode);
     e.setModTime(BUILD_DATE * 1000);
@@ -119,7 +122,7 @@ final class TestApk {
     return e;
   }
 
-  Built build() {
+  public Built build() {
     byte[] data = gzip(tar(dataEntries, dataContents, false));
     List<TarArchiveEntry> control = new ArrayList<>();
     List<byte[]> contents = new ArrayList<>();
@@ -183,7 +186,7 @@ final class TestApk {
     }
   }
 
-  static byte[] gzip(byte[] bytes) {
+  public static byte[] gzip(byte[] bytes) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       gz.write(bytes);
@@ -193,7 +196,7 @@ final class TestApk {
     return out.toByteArray();
   }
 
-  static byte[] digest(String algorithm, byte[] bytes) {
+  public static byte[] digest(String algorithm, byte[] bytes) {
     try {
       return MessageDigest.getInstance(algorithm).digest(bytes);
     } catch (NoSuchAlgorithmException e) {

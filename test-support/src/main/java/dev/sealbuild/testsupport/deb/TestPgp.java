@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.debian;
+package dev.sealbuild.testsupport.deb;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +33,7 @@ public final class TestPgp {
 
   /** A signing key: the key pair and its self-certified public key ring. */
   public record Key(PGPKeyPair pair, PGPPublicKeyRing ring) {
-    String fingerprint() {
+    public String fingerprint() {
       return HexFormat.of().formatHex(pair.getPublicKey().getFingerprint());
     }
 
@@ -46,7 +46,7 @@ public final class TestPgp {
       }
     }
 
-    byte[] armoredKeyring() {
+    public byte[] armoredKeyring() {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (ArmoredOutputStream armored = new ArmoredOutputStream(out)) {
         ring.encode(armored);
@@ -65,7 +65,7 @@ public final class TestPgp {
   }
 
   /** @param validSeconds key lifetime from {@code created}, 0 for no expiry */
-  static Key newKey(String userId, Date created, long validSeconds) {
+  public static Key newKey(String userId, Date created, long validSeconds) {
     try {
       Ed25519KeyPairGenerator generator = new Ed25519KeyPairGenerator();
       generator.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
@@ -86,7 +86,7 @@ public final class TestPgp {
   }
 
   /** Concatenated binary key rings, like /usr/share/keyrings/*.gpg. */
-  static byte[] keyring(Key... keys) {
+  public static byte[] keyring(Key... keys) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Key key : keys) {
       out.writeBytes(key.keyringBytes());
@@ -95,7 +95,7 @@ public final class TestPgp {
   }
 
   /** Clearsigns {@code text} (lines ending in \n) with each key, dash-escaping and canonicalizing like gpg. */
-  static byte[] clearsign(String text, Key... keys) {
+  public static byte[] clearsign(String text, Key... keys) {
     List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
     if (text.endsWith("\n")) {
       lines.remove(lines.size() - 1);
@@ -113,7 +113,7 @@ public final class TestPgp {
   }
 
   /** An armored signature block over {@code signedBytes} (already canonical) by each key. */
-  static byte[] signatureBlock(byte[] signedBytes, Key... keys) {
+  public static byte[] signatureBlock(byte[] signedBytes, Key... keys) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ArmoredOutputStream armored = ArmoredOutputStream.builder().clearHeaders().build(out)) {
       for (Key key : keys) {
@@ -125,7 +125,7 @@ public final class TestPgp {
     return out.toByteArray();
   }
 
-  static PGPSignature sign(byte[] signedBytes, Key key) {
+  public static PGPSignature sign(byte[] signedBytes, Key key) {
     try {
       PGPSignatureGenerator generator = new PGPSignatureGenerator(
           new BcPGPContentSignerBuilder(PublicKeyAlgorithmTags.EDDSA_LEGACY, HashAlgorithmTags.SHA256),

@@ -1,4 +1,4 @@
-package dev.sealbuild.builder.deb;
+package dev.sealbuild.testsupport.deb;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,16 +10,16 @@ import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.XZOutputStream;
 
 /** How a generated .deb compresses its control.tar and data.tar members, and the suffix that declares it. */
-enum Compression {
+public enum Compression {
   NONE(""), GZ(".gz"), XZ(".xz"), ZST(".zst");
 
-  final String suffix;
+  public final String suffix;
 
   Compression(String suffix) {
     this.suffix = suffix;
   }
 
-  byte[] compress(byte[] raw) {
+  public byte[] compress(byte[] raw) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (OutputStream out = open(bytes)) {
       out.write(raw);
