@@ -1,60 +1,58 @@
-package dev.sealbuild.prep.alpine;
+package dev.sealbuild.testsupport.apk;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.sealbuild.testsupport.apk.ApkStreams.TarItem;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.Signature;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Builds Alpine v2 packages and signed APKINDEX.tar.gz files the way abuild and abuild-sign do, for tests:
- * a signature stream (cut tar with {@code .SIGN.RSA.<key>} / {@code .SIGN.RSA256.<key>} over the raw
- * control stream), a control stream (cut tar with {@code .PKGINFO} carrying {@code datahash} and
- * optional scripts) and a data stream (full tar.gz whose regular files and symlinks carry
- * {@code APK-TOOLS.checksum.SHA1} PAX headers). The produced index records are what {@code apk index}
- * writes for the same packages (checked against the real apk in tests), so a local HTTP server serving
- * {@link #index} and {@link BuiltApk#bytes} looks like an Alpine mirror.
+ * Builds Alpine v2 packages the way abuild and abuild-sign do, for tests: a signature stream (cut tar with
+ * {@code .SIGN.RSA.<key>} / {@code .SIGN.RSA256.<key>} over the raw control stream; none if unsigned), a control
+ * stream (cut tar with {@code .PKGINFO} carrying {@code datahash}, and scripts) and a data stream (full tar.gz whose
+ * regular files and symlinks carry {@code APK-TOOLS.checksum.SHA1} PAX headers). The index record it returns is
+ * what {@code apk index} writes for the package (checked against the real apk in prep's tests), so a local HTTP
+ * server serving {@link TestApkIndex#signed} and {@link Built#bytes} looks like an Alpine mirror. {@link #dataItem},
+ * {@link #rawDataTar} and {@link #controlEntry} make hostile packages.
  *
  * <pre>{@code
- * TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@example.org-0001.rsa.pub");
- * BuiltApk hello = TestApkBuilder.pkg("hello", "1.0-r0").depends("so:libc.musl-x86_64.so.1")
+ * SigningKey key = SigningKey.generate("test@example.org-0001.rsa.pub");
+ * TestApk.Built hello = TestApk.pkg("hello", "1.0-r0").depends("so:libc.musl-x86_64.so.1")
  *     .file("usr/bin/hello", "#!/bin/sh\necho hi\n".getBytes(UTF_8), 0755).build(key);
- * byte[] index = TestApkBuilder.index(List.of(hello.indexEntry()), "test repo", key);
+ * byte[] index = TestApkIndex.signed(List.of(hello.indexEntry()), "test repo", key);
  * }</pre>
  */
-public final class TestApkBuilder {
-  /** An RSA key pair whose public half is known to apk by {@code name} (its key file name). */
-  public record SigningKey(String name, KeyPair keyPair) {
-    public String publicPem() {
-      String base64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-          .encodeToString(keyPair.getPublic().getEncoded());
-      return "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n";
-    }
+public final class TestApk {
+  /** The PAX header apk reads a file's SHA-1 from. */
+  public static final String CHECKSUM_KEY = "APK-TOOLS.checksum.SHA1";
+  /** The build date of every package, and the mtime of its data entries. */
+  public static final long BUILD_DATE = 1_700_000_000L;
+  private static final String ARCH = "x86_64";
+  private static final String MAINTAINER = "Test <test@example.org>";
+  private static final String URL = "https://example.org/";
+  private static final String LICENSE = "MIT";
 
-    public ApkKeyring keyring() {
-      return ApkKeyring.fromPem(Map.of(name, publicPem()));
-    }
-  }
-
-  /** The three gzip streams of a package (signature may be empty) and its index record. */
-  public record BuiltApk(byte[] signature, byte[] control, byte[] data, ApkPackage indexEntry) {
+  /** The three gzip streams of a package (signature is empty if unsigned) and its index record. */
+  public record Built(byte[] signature, byte[] control, byte[] data, TestApkIndex.Entry indexEntry) {
     public byte[] bytes() {
-      return concat(signature, control, data);
+      return ApkStreams.concat(signature, control, data);
+    }
+
+    public String name() {
+      return indexEntry.name();
+    }
+
+    public String version() {
+      return indexEntry.version();
+    }
+
+    /** The Q1 checksum of the control stream (the index's C:, the lock's control checksum). */
+    public String checksum() {
+      return indexEntry.checksum();
     }
 
     public String fileName() {
@@ -62,303 +60,193 @@ public final class TestApkBuilder {
     }
   }
 
-  /** One data entry: type '0' file, '2' symlink, '5' directory, '1' hard link. */
-  public record DataEntry(String path, char type, int mode, byte[] content, String linkTarget) {
-  }
-
   private final String name;
   private final String version;
-  private String arch = "x86_64";
   private String description = "test package";
-  private String url = "https://example.org/";
-  private String license = "MIT";
-  private String origin;
-  private String maintainer = "Test <test@example.org>";
-  private long buildDate = 1700000000L;
   private String commit = "";
   private final List<String> depends = new ArrayList<>();
   private final List<String> provides = new ArrayList<>();
   private final List<String> installIf = new ArrayList<>();
-  private int providerPriority;
-  private final List<DataEntry> entries = new ArrayList<>();
-  private final List<String[]> scripts = new ArrayList<>();
   private final List<String> extraPkgInfo = new ArrayList<>();
-  private String signatureType = "RSA";
-  private byte[] rawDataTar;
+  private boolean withPkgInfo = true;
+  private final List<TarItem> scripts = new ArrayList<>();
   private final List<TarItem> extraControl = new ArrayList<>();
+  private final List<TarItem> data = new ArrayList<>();
+  private byte[] rawDataTar;
+  private String signatureType = "RSA";
 
-  private TestApkBuilder(String name, String version) {
+  private TestApk(String name, String version) {
     this.name = name;
     this.version = version;
-    this.origin = name;
   }
 
-  public static TestApkBuilder pkg(String name, String version) {
-    return new TestApkBuilder(name, version);
+  public static TestApk pkg(String name, String version) {
+    return new TestApk(name, version);
   }
 
-  /** A fresh 2048-bit RSA key named like an Alpine key file. */
-  public static SigningKey newKey(String name) {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return new SigningKey(name, generator.generateKeyPair());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  public TestApkBuilder arch(String arch) {
-    this.arch = arch;
-    return this;
-  }
-
-  public TestApkBuilder description(String description) {
+  public TestApk description(String description) {
     this.description = description;
     return this;
   }
 
-  public TestApkBuilder buildDate(long buildDate) {
-    this.buildDate = buildDate;
-    return this;
-  }
-
-  public TestApkBuilder commit(String commit) {
+  public TestApk commit(String commit) {
     this.commit = commit;
     return this;
   }
 
-  public TestApkBuilder depends(String... atoms) {
+  /** Dependencies, in .PKGINFO and in the index record. */
+  public TestApk depends(String... atoms) {
     depends.addAll(List.of(atoms));
     return this;
   }
 
-  public TestApkBuilder provides(String... atoms) {
+  public TestApk provides(String... atoms) {
     provides.addAll(List.of(atoms));
     return this;
   }
 
-  public TestApkBuilder installIf(String... atoms) {
+  public TestApk installIf(String... atoms) {
     installIf.addAll(List.of(atoms));
     return this;
   }
 
-  public TestApkBuilder providerPriority(int priority) {
-    this.providerPriority = priority;
+  /** A raw .PKGINFO line such as {@code replaces = foo}, after the standard ones; the index record does not see it. */
+  public TestApk info(String key, String value) {
+    extraPkgInfo.add(key + " = " + value);
+    return this;
+  }
+
+  /** Leaves .PKGINFO out of the control stream. */
+  public TestApk noPkgInfo() {
+    withPkgInfo = false;
     return this;
   }
 
   /** Signs with {@code .SIGN.RSA256.} (SHA-256) instead of {@code .SIGN.RSA.} (SHA-1). */
-  public TestApkBuilder sha256Signature() {
+  public TestApk sha256Signature() {
     this.signatureType = "RSA256";
     return this;
   }
 
-  /** An extra raw {@code key = value} line in .PKGINFO (for tampering tests). */
-  public TestApkBuilder pkgInfoLine(String line) {
-    extraPkgInfo.add(line);
-    return this;
-  }
-
-  public TestApkBuilder dir(String path) {
-    entries.add(new DataEntry(path, '5', 0755, new byte[0], ""));
-    return this;
-  }
-
-  public TestApkBuilder file(String path, byte[] content, int mode) {
-    entries.add(new DataEntry(path, '0', mode, content, ""));
-    return this;
-  }
-
-  public TestApkBuilder file(String path, String content) {
-    return file(path, content.getBytes(StandardCharsets.UTF_8), 0644);
-  }
-
-  public TestApkBuilder symlink(String path, String target) {
-    entries.add(new DataEntry(path, '2', 0777, new byte[0], target));
-    return this;
-  }
-
-  /** An install script such as {@code .post-install}. */
-  public TestApkBuilder script(String name, String content) {
-    scripts.add(new String[] {name, content});
-    return this;
-  }
-
-  /** Uses this tar (e.g. a hand-crafted hostile one) as the data stream instead of the declared entries. */
-  public TestApkBuilder rawDataTar(byte[] tar) {
-    this.rawDataTar = tar;
+  /** An install script, e.g. {@code script("post-install", ...)} for {@code .post-install}. */
+  public TestApk script(String type, String text) {
+    TarItem item = ApkStreams.regular("." + type, text.getBytes(StandardCharsets.UTF_8), Map.of());
+    item.entry().setMode(0100755);
+    scripts.add(item);
     return this;
   }
 
   /** Adds an arbitrary entry to the control stream (e.g. a file that does not belong there). */
-  public TestApkBuilder controlEntry(TarItem item) {
+  public TestApk controlEntry(TarItem item) {
     extraControl.add(item);
     return this;
   }
 
+  public TestApk dir(String path, int mode, String user, String group) {
+    return dataItem(entry(path + "/", TarConstants.LF_DIR, 040000 | mode, user, group), new byte[0]);
+  }
+
+  public TestApk dir(String path) {
+    return dir(path, 0755, "root", "root");
+  }
+
+  public TestApk file(String path, byte[] content, int mode, String user, String group) {
+    TarArchiveEntry e = entry(path, TarConstants.LF_NORMAL, 0100000 | mode, user, group);
+    e.setSize(content.length);
+    e.addPaxHeader(CHECKSUM_KEY, sha1Hex(content));
+    return dataItem(e, content);
+  }
+
+  public TestApk file(String path, String content, int mode, String user, String group) {
+    return file(path, content.getBytes(StandardCharsets.UTF_8), mode, user, group);
+  }
+
+  public TestApk file(String path, byte[] content, int mode) {
+    return file(path, content, mode, "root", "root");
+  }
+
+  public TestApk file(String path, String content) {
+    return file(path, content.getBytes(StandardCharsets.UTF_8), 0644);
+  }
+
+  public TestApk symlink(String path, String target) {
+    TarArchiveEntry e = entry(path, TarConstants.LF_SYMLINK, 0120777, "root", "root");
+    e.setLinkName(target);
+    e.addPaxHeader(CHECKSUM_KEY, sha1Hex(target.getBytes(StandardCharsets.UTF_8)));
+    return dataItem(e, new byte[0]);
+  }
+
+  public TestApk hardlink(String path, String target, int mode) {
+    TarArchiveEntry e = entry(path, TarConstants.LF_LINK, 0100000 | mode, "root", "root");
+    e.setLinkName(target);
+    return dataItem(e, new byte[0]);
+  }
+
+  /** Any data entry, as given (hostile tests). */
+  public TestApk dataItem(TarArchiveEntry entry, byte[] content) {
+    data.add(new TarItem(entry, content));
+    return this;
+  }
+
+  /** Uses this tar (e.g. a hand-crafted hostile one) as the data stream instead of the declared entries. */
+  public TestApk rawDataTar(byte[] tar) {
+    this.rawDataTar = tar;
+    return this;
+  }
+
+  /** A data entry as abuild writes one: mtime {@link #BUILD_DATE}, owners by name (and ids a build machine had). */
+  public static TarArchiveEntry entry(String path, byte type, int mode, String user, String group) {
+    TarArchiveEntry e = new TarArchiveEntry(path, type);
+    e.setMode(mode);
+    e.setModTime(BUILD_DATE * 1000);
+    e.setUserName(user);
+    e.setGroupName(group);
+    // apk maps owners by name through the image's accounts; the numbers are the build machine's.
+    e.setUserId(user.equals("root") ? 0 : 4242);
+    e.setGroupId(group.equals("root") ? 0 : 4242);
+    return e;
+  }
+
+  /** Builds an unsigned package (the real apk installs it with {@code --allow-untrusted}). */
+  public Built build() {
+    return build(null);
+  }
+
   /** Builds a package signed with {@code key}, or unsigned if {@code key} is null. */
-  public BuiltApk build(SigningKey key) {
-    byte[] data = gzip(rawDataTar != null ? rawDataTar : dataTar());
-    String dataHash = HexFormat.of().formatHex(digest("SHA-256", data));
-    byte[] control = gzip(controlTar(pkgInfo(dataHash)));
-    byte[] signature = key == null ? new byte[0] : signatureStream(key, signatureType, control);
-    long size = signature.length + control.length + data.length;
-    ApkPackage entry = new ApkPackage(ApkChecksum.q1(digest("SHA-1", control)), name, version, arch, size,
-        installedSize(), description, url, license, origin, maintainer, buildDate, commit,
-        atoms(depends), atoms(provides), atoms(installIf), providerPriority, List.of(), 0, true);
-    return new BuiltApk(signature, control, data, entry);
-  }
-
-  /** A signed APKINDEX.tar.gz listing {@code packages}, as {@code apk index} + {@code abuild-sign}. */
-  public static byte[] index(List<ApkPackage> packages, String description, SigningKey key) {
-    byte[] indexStream = unsignedIndex(packages, description);
-    return concat(signatureStream(key, "RSA", indexStream), indexStream);
-  }
-
-  /** The index stream alone: a gzip of a tar with DESCRIPTION and APKINDEX (what {@code apk index} writes). */
-  public static byte[] unsignedIndex(List<ApkPackage> packages, String description) {
-    return gzip(tar(List.of(
-        regular("DESCRIPTION", description.getBytes(StandardCharsets.UTF_8), Map.of()),
-        regular("APKINDEX", indexText(packages).getBytes(StandardCharsets.UTF_8), Map.of())), false));
-  }
-
-  /** APKINDEX text as {@code apk index} writes it: records sorted by name, fields in apk's order. */
-  public static String indexText(List<ApkPackage> packages) {
-    List<ApkPackage> sorted = new ArrayList<>(packages);
-    sorted.sort(Comparator.comparing(ApkPackage::name)
-        .thenComparing((a, b) -> ApkVersion.compare(a.version(), b.version())));
-    StringBuilder out = new StringBuilder();
-    for (ApkPackage p : sorted) {
-      out.append("C:").append(p.checksum()).append('\n');
-      out.append("P:").append(p.name()).append('\n');
-      out.append("V:").append(p.version()).append('\n');
-      line(out, "A", p.arch());
-      out.append("S:").append(p.size()).append('\n');
-      out.append("I:").append(p.installedSize()).append('\n');
-      out.append("T:").append(p.description()).append('\n');
-      out.append("U:").append(p.url()).append('\n');
-      out.append("L:").append(p.license()).append('\n');
-      line(out, "o", p.origin());
-      line(out, "m", p.maintainer());
-      if (p.buildTime() != 0) {
-        out.append("t:").append(p.buildTime()).append('\n');
-      }
-      line(out, "c", p.commit());
-      if (p.providerPriority() != 0) {
-        out.append("k:").append(p.providerPriority()).append('\n');
-      }
-      deps(out, "D", p.depends());
-      deps(out, "p", p.provides());
-      deps(out, "i", p.installIf());
-      out.append('\n');
+  public Built build(SigningKey key) {
+    byte[] dataStream = ApkStreams.gzip(rawDataTar != null ? rawDataTar : ApkStreams.tar(data, false));
+    String dataHash = HexFormat.of().formatHex(ApkStreams.digest("SHA-256", dataStream));
+    List<TarItem> controlItems = new ArrayList<>();
+    if (withPkgInfo) {
+      controlItems.add(ApkStreams.regular(".PKGINFO", pkgInfo(dataHash).getBytes(StandardCharsets.UTF_8), Map.of()));
     }
-    return out.toString();
-  }
-
-  /** A signature stream: a cut tar holding {@code .SIGN.<type>.<key>} signing {@code signed}. */
-  public static byte[] signatureStream(SigningKey key, String type, byte[] signed) {
-    String algorithm = switch (type) {
-      case "RSA" -> "SHA1withRSA";
-      case "RSA256" -> "SHA256withRSA";
-      case "RSA512" -> "SHA512withRSA";
-      default -> throw new IllegalArgumentException(type);
-    };
-    try {
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key.keyPair().getPrivate());
-      signer.update(signed);
-      byte[] signature = signer.sign();
-      return gzip(tar(List.of(regular(".SIGN." + type + "." + key.name(), signature, Map.of())), true));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** A tar entry to write with {@link #tar}. */
-  public record TarItem(TarArchiveEntry entry, byte[] content) {
-  }
-
-  public static TarItem regular(String name, byte[] content, Map<String, String> pax) {
-    TarArchiveEntry entry = new TarArchiveEntry(name);
-    entry.setSize(content.length);
-    entry.setMode(0100644);
-    entry.setModTime(0);
-    entry.setUserName("root");
-    entry.setGroupName("root");
-    pax.forEach(entry::addPaxHeader);
-    return new TarItem(entry, content);
-  }
-
-  /** Writes a POSIX tar; {@code cut} drops the end-of-archive blocks, as {@code abuild-tar --cut}. */
-  public static byte[] tar(List<TarItem> items, boolean cut) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, TarStream.BLOCK)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-      for (TarItem item : items) {
-        tar.putArchiveEntry(item.entry());
-        tar.write(item.content());
-        tar.closeArchiveEntry();
-      }
-      tar.flush();
-      int end = out.size();
-      tar.finish();
-      byte[] bytes = out.toByteArray();
-      if (bytes.length != end + 2 * TarStream.BLOCK) {
-        throw new IllegalStateException("unexpected tar trailer length " + (bytes.length - end));
-      }
-      return cut ? Arrays.copyOf(bytes, end) : bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  public static byte[] gzip(byte[] content) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(content);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  public static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (byte[] part : parts) {
-      out.writeBytes(part);
-    }
-    return out.toByteArray();
-  }
-
-  public static byte[] digest(String algorithm, byte[] bytes) {
-    try {
-      return MessageDigest.getInstance(algorithm).digest(bytes);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    controlItems.addAll(scripts);
+    controlItems.addAll(extraControl);
+    byte[] control = ApkStreams.gzip(ApkStreams.tar(controlItems, true));
+    byte[] signature = key == null ? new byte[0] : ApkStreams.signatureStream(key, signatureType, control);
+    String checksum = "Q1" + Base64.getEncoder().encodeToString(ApkStreams.digest("SHA-1", control));
+    long size = signature.length + control.length + dataStream.length;
+    TestApkIndex.Entry entry = new TestApkIndex.Entry(checksum, name, version, ARCH, size, installedSize(),
+        description, URL, LICENSE, name, MAINTAINER, BUILD_DATE, commit, depends, provides, installIf);
+    return new Built(signature, control, dataStream, entry);
   }
 
   private String pkgInfo(String dataHash) {
-    StringBuilder out = new StringBuilder("# Generated by sealbuild TestApkBuilder\n");
+    StringBuilder out = new StringBuilder("# Generated by sealbuild TestApk\n");
     out.append("pkgname = ").append(name).append('\n');
     out.append("pkgver = ").append(version).append('\n');
     out.append("pkgdesc = ").append(description).append('\n');
-    out.append("url = ").append(url).append('\n');
-    out.append("builddate = ").append(buildDate).append('\n');
-    out.append("packager = ").append(maintainer).append('\n');
+    out.append("url = ").append(URL).append('\n');
+    out.append("builddate = ").append(BUILD_DATE).append('\n');
+    out.append("packager = ").append(MAINTAINER).append('\n');
     out.append("size = ").append(installedSize()).append('\n');
-    out.append("arch = ").append(arch).append('\n');
-    out.append("origin = ").append(origin).append('\n');
+    out.append("arch = ").append(ARCH).append('\n');
+    out.append("origin = ").append(name).append('\n');
     if (!commit.isEmpty()) {
       out.append("commit = ").append(commit).append('\n');
     }
-    out.append("maintainer = ").append(maintainer).append('\n');
-    out.append("license = ").append(license).append('\n');
-    if (providerPriority != 0) {
-      out.append("provider_priority = ").append(providerPriority).append('\n');
-    }
+    out.append("maintainer = ").append(MAINTAINER).append('\n');
+    out.append("license = ").append(LICENSE).append('\n');
     provides.forEach(p -> out.append("provides = ").append(p).append('\n'));
     depends.forEach(d -> out.append("depend = ").append(d).append('\n'));
     if (!installIf.isEmpty()) {
@@ -369,77 +257,19 @@ public final class TestApkBuilder {
     return out.toString();
   }
 
-  private byte[] controlTar(String pkgInfo) {
-    List<TarItem> items = new ArrayList<>();
-    items.add(regular(".PKGINFO", pkgInfo.getBytes(StandardCharsets.UTF_8), Map.of()));
-    for (String[] script : scripts) {
-      TarItem item = regular(script[0], script[1].getBytes(StandardCharsets.UTF_8), Map.of());
-      item.entry().setMode(0100755);
-      items.add(item);
-    }
-    items.addAll(extraControl);
-    return tar(items, true);
-  }
-
-  private byte[] dataTar() {
-    List<TarItem> items = new ArrayList<>();
-    for (DataEntry e : entries) {
-      TarArchiveEntry entry;
-      byte[] content = new byte[0];
-      switch (e.type()) {
-        case '5' -> {
-          entry = new TarArchiveEntry(e.path() + "/");
-          entry.setMode(040000 | e.mode());
-        }
-        case '2' -> {
-          entry = new TarArchiveEntry(e.path(), TarConstants.LF_SYMLINK);
-          entry.setLinkName(e.linkTarget());
-          entry.setMode(0120000 | e.mode());
-          entry.addPaxHeader("APK-TOOLS.checksum.SHA1", sha1Hex(e.linkTarget().getBytes(StandardCharsets.UTF_8)));
-        }
-        case '0' -> {
-          entry = new TarArchiveEntry(e.path());
-          entry.setMode(0100000 | e.mode());
-          entry.setSize(e.content().length);
-          entry.addPaxHeader("APK-TOOLS.checksum.SHA1", sha1Hex(e.content()));
-          content = e.content();
-        }
-        default -> throw new IllegalArgumentException("unsupported test entry type " + e.type());
-      }
-      entry.setModTime(buildDate * 1000);
-      entry.setUserName("root");
-      entry.setGroupName("root");
-      items.add(new TarItem(entry, content));
-    }
-    return tar(items, false);
-  }
-
+  /** What abuild writes as {@code size}: the file contents rounded up to 4 KiB blocks. */
   private long installedSize() {
+    if (rawDataTar != null) {
+      return 0;
+    }
     long total = 0;
-    for (DataEntry e : entries) {
-      total += (e.content().length + 4095) / 4096 * 4096;
+    for (TarItem item : data) {
+      total += (item.content().length + 4095) / 4096 * 4096;
     }
     return total;
   }
 
-  private static List<ApkDependency> atoms(List<String> atoms) {
-    return atoms.stream().map(ApkDependency::parse).toList();
-  }
-
   private static String sha1Hex(byte[] bytes) {
-    return HexFormat.of().formatHex(digest("SHA-1", bytes));
-  }
-
-  private static void line(StringBuilder out, String field, String value) {
-    if (!value.isEmpty()) {
-      out.append(field).append(':').append(value).append('\n');
-    }
-  }
-
-  private static void deps(StringBuilder out, String field, List<ApkDependency> deps) {
-    if (!deps.isEmpty()) {
-      out.append(field).append(':').append(String.join(" ", deps.stream().map(ApkDependency::toString).toList()))
-          .append('\n');
-    }
+    return HexFormat.of().formatHex(ApkStreams.digest("SHA-1", bytes));
   }
 }
