@@ -1,17 +1,17 @@
 package dev.sealbuild.builder.apk;
 
 import dev.sealbuild.formats.apk.PkgInfo;
-import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheException;
-import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.tar.Whiteout;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LayerSource;
+import dev.sealbuild.builder.source.LockedPackages;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import java.io.ByteArrayInputStream;
@@ -56,10 +56,7 @@ public final class ApkPackagesSource implements LayerSource {
   private final List<String> repositoryUrls;
   private final List<String> world;
   private final String apkArch;
-  private final CacheReader cache;
-  private final ContentSpool spool;
-  private final Decompressors decompressors;
-  private final long epoch;
+  private final BuildContext context;
 
   /**
    * @param packages the packages to install (not those the base already has)
@@ -69,21 +66,18 @@ public final class ApkPackagesSource implements LayerSource {
    * @param apkArch apk's name of the architecture ({@code x86_64}, {@code aarch64}) for {@code /etc/apk/arch}
    */
   public ApkPackagesSource(List<LockedPackage> packages, List<LockedRepository> repositories, List<String> repositoryUrls,
-      List<String> world, String apkArch, CacheReader cache, ContentSpool spool, Decompressors decompressors, long epoch) {
+      List<String> world, String apkArch, BuildContext context) {
     this.packages = packages.stream().sorted().toList();
     this.repositories = List.copyOf(repositories);
     this.repositoryUrls = List.copyOf(repositoryUrls);
     this.world = List.copyOf(world);
     this.apkArch = apkArch;
-    this.cache = cache;
-    this.spool = spool;
-    this.decompressors = decompressors;
-    this.epoch = epoch;
+    this.context = context;
   }
 
   @Override
   public String describe() {
-    return packages.size() == 1 ? "package " + packages.get(0).label() : packages.size() + " Alpine packages";
+    return LockedPackages.describe(packages, "Alpine");
   }
 
   @Override
@@ -93,18 +87,18 @@ public final class ApkPackagesSource implements LayerSource {
     Set<String> inBase = new HashSet<>(InstalledDb.packageNames(baseDb));
     for (LockedPackage p : packages) {
       if (inBase.contains(p.name())) {
-        throw new HostileInputException(label(p) + ": the base image already has package " + p.name()
+        throw new HostileInputException(LockedPackages.label(p) + ": the base image already has package " + p.name()
             + " installed; upgrading base packages is not supported, remove it from the lock and run build lock again");
       }
     }
-    ApkArchive apk = new ApkArchive(decompressors, spool, ImageAccounts.of(tree));
+    ApkArchive apk = new ApkArchive(context.decompressors(), context.spool(), ImageAccounts.of(tree));
     Map<String, LockedPackage> byName = new LinkedHashMap<>();
     Map<String, PkgInfo> infos = new HashMap<>();
     for (LockedPackage p : packages) {
       if (byName.put(p.name(), p) != null) {
-        throw new HostileInputException(label(p) + ": package " + p.name() + " is locked twice for one platform; run build lock again");
+        throw new HostileInputException(LockedPackages.label(p) + ": package " + p.name() + " is locked twice for one platform; run build lock again");
       }
-      PkgInfo info = read(p, false, in -> apk.readInfo(in, tree, epoch, label(p)));
+      PkgInfo info = LockedPackages.read(context, p, false, in -> apk.readInfo(in, tree, context.epoch(), LockedPackages.label(p)));
       requireMatches(p, info);
       infos.put(p.name(), info);
     }
@@ -114,7 +108,7 @@ public final class ApkPackagesSource implements LayerSource {
     Map<String, ApkArchive.Installed> installed = new HashMap<>();
     for (String name : order) {
       LockedPackage p = byName.get(name);
-      installed.put(name, read(p, true, in -> apk.install(in, tree, epoch, label(p), owners)));
+      installed.put(name, LockedPackages.read(context, p, true, in -> apk.install(in, tree, context.epoch(), LockedPackages.label(p), owners)));
     }
     writeDatabase(tree, baseDb, order, byName, installed, owners);
     addGenerated(tree, WORLD, world(tree).getBytes(StandardCharsets.UTF_8));
@@ -139,7 +133,7 @@ public final class ApkPackagesSource implements LayerSource {
     ScriptsTar scripts = new ScriptsTar();
     byte[] baseScripts = ImageFiles.bytes(tree, SCRIPTS, MAX_DB_BYTES);
     if (baseScripts != null) {
-      scripts.addExisting(baseScripts, epoch);
+      scripts.addExisting(baseScripts, context.epoch());
     }
     for (String name : order) {
       LockedPackage p = byName.get(name);
@@ -147,7 +141,7 @@ public final class ApkPackagesSource implements LayerSource {
       List<ApkArchive.DbEntry> kept = i.entries().stream()
           .filter(e -> e.directory() || !owners.taken(name).contains(e.path())).toList();
       db.append(InstalledDb.stanza(i.info(), p.checksum(), p.size(), kept));
-      i.scripts().forEach((type, bytes) -> scripts.add(i.info(), p.checksum(), type, bytes, epoch));
+      i.scripts().forEach((type, bytes) -> scripts.add(i.info(), p.checksum(), type, bytes, context.epoch()));
       List<String> paths = i.info().list("triggers");
       if (!paths.isEmpty() && i.scripts().containsKey("trigger")) {
         triggers.append(p.checksum()).append(' ').append(String.join(" ", paths)).append('\n');
@@ -160,17 +154,13 @@ public final class ApkPackagesSource implements LayerSource {
     addGenerated(tree, SCRIPTS, scripts.write());
   }
 
-  private <T> T read(LockedPackage p, boolean verifyAll, CacheReader.BlobReader<T> reader) throws IOException {
-    return cache.read(p.sha256(), p.size(), label(p), verifyAll, reader);
-  }
-
   private static void requireMatches(LockedPackage p, PkgInfo info) {
     if (!p.name().equals(info.name()) || !p.version().equals(info.version())) {
-      throw new HostileInputException(label(p) + ": its .PKGINFO names " + ApkText.printable(info.name()) + " "
+      throw new HostileInputException(LockedPackages.label(p) + ": its .PKGINFO names " + ApkText.printable(info.name()) + " "
           + ApkText.printable(info.version()) + "; check the repository, then run build lock again");
     }
     if (!info.get("arch").isEmpty() && !info.get("arch").equals("noarch") && !info.get("arch").equals(p.architecture())) {
-      throw new HostileInputException(label(p) + ": built for " + ApkText.printable(info.get("arch"))
+      throw new HostileInputException(LockedPackages.label(p) + ": built for " + ApkText.printable(info.get("arch"))
           + ", the lock pins " + p.architecture() + "; run build lock again");
     }
   }
@@ -236,7 +226,7 @@ public final class ApkPackagesSource implements LayerSource {
     Map<String, String> keys = new TreeMap<>();
     for (LockedRepository r : repositories) {
       for (LockedRepository.Key k : r.keys() == null ? List.<LockedRepository.Key>of() : r.keys()) {
-        if (!KEY_NAME.matcher(k.name()).matches() || k.name().startsWith(".wh.")) {
+        if (!KEY_NAME.matcher(k.name()).matches() || Whiteout.isWhiteoutName(k.name())) {
           throw new HostileInputException("repository " + r.name() + ": key name '" + ApkText.printable(k.name())
               + "' is not a plain file name; run build lock again");
         }
@@ -281,7 +271,7 @@ public final class ApkPackagesSource implements LayerSource {
           throw new HostileInputException(e.path() + " of package " + installed.info().name() + ": " + bad.getMessage());
         }
         if (!link.isRoot() && tree.lookup(tree.resolveParent(link).child(link.name())) == null) {
-          tree.addSymlink(link, new Meta(0777, 0, 0, epoch), binary);
+          tree.addSymlink(link, new Meta(0777, 0, 0, context.epoch()), binary);
         }
       }
     }
@@ -304,7 +294,7 @@ public final class ApkPackagesSource implements LayerSource {
   }
 
   private void addGenerated(ImageTree tree, EntryPath path, byte[] bytes) throws IOException {
-    tree.addFile(path, new Meta(0644, 0, 0, epoch), spool.append(new ByteArrayInputStream(bytes), bytes.length, "generated " + path));
+    tree.addFile(path, new Meta(0644, 0, 0, context.epoch()), context.spool().append(new ByteArrayInputStream(bytes), bytes.length, "generated " + path));
   }
 
   /** Names, versions and checksums become file names and database lines: only what apk allows is accepted. */
@@ -314,12 +304,8 @@ public final class ApkPackagesSource implements LayerSource {
           + ApkText.printable(p.version()) + "' is not a valid apk package name and version; run build lock again");
     }
     if (p.checksum() == null || !Q1.matcher(p.checksum()).matches()) {
-      throw new HostileInputException(label(p) + ": the lock has no valid Q1 control checksum for it"
+      throw new HostileInputException(LockedPackages.label(p) + ": the lock has no valid Q1 control checksum for it"
           + (p.checksum() == null ? "" : " ('" + ApkText.printable(p.checksum()) + "')") + "; run build lock again");
     }
-  }
-
-  private static String label(LockedPackage p) {
-    return "package " + p.name() + " " + p.version();
   }
 }

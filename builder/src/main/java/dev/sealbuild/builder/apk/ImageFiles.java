@@ -6,7 +6,6 @@ import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Node;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Reads small files of the image being built (its databases and account files), bounded. */
@@ -33,16 +32,6 @@ final class ImageFiles {
     if (content.size() > maxBytes) {
       throw new HostileInputException(path + " in the image is larger than " + maxBytes + " bytes; refusing to read it");
     }
-    // Exact-size reads: the spool's reader treats a zero-byte read as its end.
-    byte[] bytes = new byte[(int) content.size()];
-    try (InputStream in = content.open()) {
-      for (int off = 0, n; off < bytes.length; off += n) {
-        n = in.read(bytes, off, bytes.length - off);
-        if (n < 0) {
-          throw new IOException(content.origin() + ": ends after " + off + " of " + bytes.length + " bytes");
-        }
-      }
-    }
-    return bytes;
+    return content.readAll();
   }
 }

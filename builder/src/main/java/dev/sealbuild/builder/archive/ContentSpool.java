@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.archive;
 
+import dev.sealbuild.formats.io.BulkInputStream;
 import dev.sealbuild.builder.fs.Content;
 import java.io.Closeable;
 import java.io.IOException;
@@ -89,15 +90,9 @@ public final class ContentSpool implements Closeable {
 
     @Override
     public InputStream open() {
-      return new InputStream() {
+      return new BulkInputStream() {
         private long position = offset;
         private final long limit = offset + size;
-
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {

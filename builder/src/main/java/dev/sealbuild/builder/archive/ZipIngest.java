@@ -4,6 +4,7 @@ import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.formats.HostileInputException;
+import dev.sealbuild.formats.tar.Whiteout;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class ZipIngest {
     }
     EntryPath relative = EntryPath.parse(raw);
     for (String component : relative.components()) {
-      if (component.startsWith(".wh.")) {
+      if (Whiteout.isWhiteoutName(component)) {
         throw new HostileInputException("whiteout names (.wh.*) are not allowed in this archive");
       }
     }

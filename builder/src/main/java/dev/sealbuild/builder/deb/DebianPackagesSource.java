@@ -1,20 +1,18 @@
 package dev.sealbuild.builder.deb;
 
-import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.formats.compress.Decompressors;
-import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LayerSource;
+import dev.sealbuild.builder.source.LockedPackages;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,35 +42,28 @@ public final class DebianPackagesSource implements LayerSource {
   private static final Pattern DEBIAN_VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.+~:-]*");
 
   private final List<LockedPackage> packages;
-  private final CacheReader cache;
-  private final ContentSpool spool;
-  private final Decompressors decompressors;
-  private final long epoch;
+  private final BuildContext context;
 
-  public DebianPackagesSource(List<LockedPackage> packages, CacheReader cache, ContentSpool spool, Decompressors decompressors,
-      long epoch) {
+  public DebianPackagesSource(List<LockedPackage> packages, BuildContext context) {
     this.packages = List.copyOf(packages);
-    this.cache = cache;
-    this.spool = spool;
-    this.decompressors = decompressors;
-    this.epoch = epoch;
+    this.context = context;
   }
 
   @Override
   public String describe() {
-    return packages.size() == 1 ? "package " + packages.get(0).label() : packages.size() + " Debian packages";
+    return LockedPackages.describe(packages, "Debian");
   }
 
   @Override
   public void addTo(ImageTree tree) throws IOException {
     packages.forEach(DebianPackagesSource::requireDebianNames);
-    DebArchive deb = new DebArchive(decompressors, spool);
+    DebArchive deb = new DebArchive(context.decompressors(), context.spool());
     Map<String, ControlFields> fields = new HashMap<>();
     for (LockedPackage p : packages) {
-      fields.put(p.name(), read(p, false, in -> {
-        ControlFields f = ControlFields.parse(deb.readControl(in, label(p)).control(), label(p) + " control");
+      fields.put(p.name(), LockedPackages.read(context, p, false, in -> {
+        ControlFields f = ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control");
         if (!p.name().equals(f.packageName())) {
-          throw new HostileInputException(label(p) + ": its control file names package '"
+          throw new HostileInputException(LockedPackages.label(p) + ": its control file names package '"
               + DebArchive.printable(String.valueOf(f.packageName())) + "'; check the repository, then run build lock again");
         }
         return f;
@@ -86,7 +77,7 @@ public final class DebianPackagesSource implements LayerSource {
     try {
       for (LockedPackage p : installOrder(fields)) {
         claims.installing(p.name());
-        installed.put(p.name(), read(p, true, in -> deb.install(in, tree, epoch, label(p))));
+        installed.put(p.name(), LockedPackages.read(context, p, true, in -> deb.install(in, tree, context.epoch(), LockedPackages.label(p))));
       }
     } finally {
       tree.stopListening(claims);
@@ -103,13 +94,13 @@ public final class DebianPackagesSource implements LayerSource {
    */
   public List<DebianPackagesSource> perPackage() throws IOException {
     packages.forEach(DebianPackagesSource::requireDebianNames);
-    DebArchive deb = new DebArchive(decompressors, spool);
+    DebArchive deb = new DebArchive(context.decompressors(), context.spool());
     Map<String, ControlFields> fields = new HashMap<>();
     for (LockedPackage p : packages) {
-      fields.put(p.name(), read(p, false, in -> ControlFields.parse(deb.readControl(in, label(p)).control(), label(p) + " control")));
+      fields.put(p.name(), LockedPackages.read(context, p, false, in -> ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control")));
     }
     return installOrder(fields).stream()
-        .map(p -> new DebianPackagesSource(List.of(p), cache, spool, decompressors, epoch)).toList();
+        .map(p -> new DebianPackagesSource(List.of(p), context)).toList();
   }
 
   /** Control fields of packages an earlier source (or layer) recorded in status.d. */
@@ -149,15 +140,11 @@ public final class DebianPackagesSource implements LayerSource {
           if (f.content().size() > MAX_STATUS_RECORD) {
             throw new HostileInputException(e.getKey() + " is larger than " + MAX_STATUS_RECORD + " bytes; refusing to read it");
           }
-          records.put(suffix.isEmpty() ? name : name.substring(0, name.length() - suffix.length()), readExactly(f.content()));
+          records.put(suffix.isEmpty() ? name : name.substring(0, name.length() - suffix.length()), f.content().readAll());
         }
       }
     }
     return records;
-  }
-
-  private <T> T read(LockedPackage p, boolean verifyAll, CacheReader.BlobReader<T> reader) throws IOException {
-    return cache.read(p.sha256(), p.size(), label(p), verifyAll, reader);
   }
 
   /** Names and versions become paths and messages: only what Debian allows in them is accepted. */
@@ -195,7 +182,7 @@ public final class DebianPackagesSource implements LayerSource {
   }
 
   private void record(Map<String, DebArchive.Control> installed, ImageTree tree) throws IOException {
-    Meta dir = new Meta(0755, 0, 0, epoch);
+    Meta dir = new Meta(0755, 0, 0, context.epoch());
     tree.addDirectory(EntryPath.parse("var/lib/dpkg"), dir);
     tree.addDirectory(STATUS_DIR, dir);
     for (Map.Entry<String, DebArchive.Control> e : installed.entrySet()) {
@@ -229,30 +216,16 @@ public final class DebianPackagesSource implements LayerSource {
           throw new HostileInputException("certificate " + path + " is larger than " + MAX_CERTIFICATE_BYTES
               + " bytes; exclude the package that ships it");
         }
-        byte[] pem = readExactly(content);
+        byte[] pem = content.readAll();
         bundle.write(pem);
         if (pem.length > 0 && pem[pem.length - 1] != '\n') {
           bundle.write('\n');
         }
       }
     }
-    tree.addDirectory(EntryPath.parse("etc/ssl"), new Meta(0755, 0, 0, epoch));
-    tree.addDirectory(EntryPath.parse("etc/ssl/certs"), new Meta(0755, 0, 0, epoch));
+    tree.addDirectory(EntryPath.parse("etc/ssl"), new Meta(0755, 0, 0, context.epoch()));
+    tree.addDirectory(EntryPath.parse("etc/ssl/certs"), new Meta(0755, 0, 0, context.epoch()));
     addGenerated(tree, CA_BUNDLE, bundle.toByteArray());
-  }
-
-  /** Reads exactly the content's size, never asking for zero bytes (the spool's reader treats that as its end). */
-  private static byte[] readExactly(Content content) throws IOException {
-    byte[] bytes = new byte[(int) content.size()];
-    try (InputStream in = content.open()) {
-      for (int off = 0, n; off < bytes.length; off += n) {
-        n = in.read(bytes, off, bytes.length - off);
-        if (n < 0) {
-          throw new IOException(content.origin() + ": ends after " + off + " of " + bytes.length + " bytes");
-        }
-      }
-    }
-    return bytes;
   }
 
   /** Whether every parent of a path is still a directory: a lower layer's entry under a replaced directory is gone. */
@@ -266,10 +239,6 @@ public final class DebianPackagesSource implements LayerSource {
   }
 
   private void addGenerated(ImageTree tree, EntryPath path, byte[] bytes) throws IOException {
-    tree.addFile(path, new Meta(0644, 0, 0, epoch), spool.append(new ByteArrayInputStream(bytes), bytes.length, "generated " + path));
-  }
-
-  private static String label(LockedPackage p) {
-    return "package " + p.name() + " " + p.version();
+    tree.addFile(path, new Meta(0644, 0, 0, context.epoch()), context.spool().append(new ByteArrayInputStream(bytes), bytes.length, "generated " + path));
   }
 }

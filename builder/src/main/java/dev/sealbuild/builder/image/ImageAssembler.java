@@ -233,12 +233,12 @@ public final class ImageAssembler {
       List<String> urls = spec.repositories().stream().map(r -> r.url() == null ? null : r.url().toString())
           .filter(java.util.Objects::nonNull).toList();
       return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, spec.packages(), mine.get(0).architecture(),
-          cache, context.spool(), context.decompressors(), context.epoch()));
+          context));
     }
     if (!"deb".equals(mine.get(0).type())) {
       throw new LockException("packages of type " + mine.get(0).type() + " cannot be installed by this sealbuild");
     }
-    DebianPackagesSource all = new DebianPackagesSource(mine, cache, context.spool(), context.decompressors(), context.epoch());
+    DebianPackagesSource all = new DebianPackagesSource(mine, context);
     return spec.layers() == LayerStrategy.PER_SOURCE ? List.copyOf(all.perPackage()) : List.of(all);
   }
 

@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.apk;
 
+import dev.sealbuild.builder.source.BuildContext;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -82,7 +83,7 @@ final class ApkFixture implements AutoCloseable {
 
   ApkPackagesSource source(List<LockedPackage> packages, List<String> world) {
     return new ApkPackagesSource(packages, repositories, List.of("https://alpine.invalid/v3.20/main"), world, "x86_64",
-        new CacheReader(cache), spool, new Decompressors(DecompressionLimits.DEFAULT), EPOCH);
+        new BuildContext(new CacheReader(cache), spool, EPOCH, DecompressionLimits.DEFAULT, null));
   }
 
   void install(LockedPackage... packages) throws IOException {

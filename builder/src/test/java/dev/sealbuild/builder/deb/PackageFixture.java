@@ -1,12 +1,12 @@
 package dev.sealbuild.builder.deb;
 
+import dev.sealbuild.builder.source.BuildContext;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.formats.compress.DecompressionLimits;
-import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -75,7 +75,8 @@ final class PackageFixture implements AutoCloseable {
   }
 
   DebianPackagesSource source(List<LockedPackage> packages) {
-    return new DebianPackagesSource(packages, new CacheReader(cache), spool, new Decompressors(DecompressionLimits.DEFAULT), EPOCH);
+    return new DebianPackagesSource(packages,
+        new BuildContext(new CacheReader(cache), spool, EPOCH, DecompressionLimits.DEFAULT, null));
   }
 
   void install(LockedPackage... packages) throws IOException {

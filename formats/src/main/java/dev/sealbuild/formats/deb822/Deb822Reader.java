@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import dev.sealbuild.formats.text.StrictUtf8;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +57,7 @@ public final class Deb822Reader implements Closeable {
   }
 
   public Deb822Reader(InputStream in, String origin, Limits limits, Syntax syntax) {
-    this.in = new InputStreamReader(Objects.requireNonNull(in, "in"), StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    this.in = new InputStreamReader(Objects.requireNonNull(in, "in"), StrictUtf8.decoder());
     this.origin = Objects.requireNonNull(origin, "origin");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.syntax = Objects.requireNonNull(syntax, "syntax");

@@ -29,9 +29,7 @@ public abstract class ObservingInputStream extends FilterInputStream {
 
   @Override
   public final int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    return BulkInputStream.readOneByte(this);
   }
 
   @Override

@@ -1,10 +1,8 @@
 package dev.sealbuild.formats.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.formats.json.CanonicalJson;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,34 +32,16 @@ public record Index(MediaType mediaType, String artifactType, List<Descriptor> m
     if (!json.path("manifests").isArray() || json.has("layers")) {
       throw new OciFormatException(what + " does not have the fields a " + mediaType + " needs (manifests)");
     }
-    if (json.get("manifests").size() > OciJson.MAX_ENTRIES) {
-      throw new OciFormatException(what + " lists " + json.get("manifests").size() + " manifests, over the limit of "
-          + OciJson.MAX_ENTRIES);
-    }
-    List<Descriptor> manifests = new ArrayList<>();
-    for (JsonNode entry : json.get("manifests")) {
-      manifests.add(Descriptor.fromJson(entry, what + " manifests[" + manifests.size() + "]"));
-    }
-    Descriptor subject = json.hasNonNull("subject") ? Descriptor.fromJson(json.get("subject"), what + " subject") : null;
+    List<Descriptor> manifests = OciJson.descriptors(json, "manifests", what);
+    Descriptor subject = OciJson.subject(json, what);
     return new Index(mediaType, OciJson.text(json, "artifactType", what), manifests, subject,
         OciJson.stringMap(json, "annotations", what));
   }
 
   @Override
   public ObjectNode toJson() {
-    ObjectNode node = OciJson.MAPPER.createObjectNode();
-    OciJson.putStrings(node, "annotations", annotations);
-    if (artifactType != null) {
-      node.put("artifactType", artifactType);
-    }
-    ArrayNode array = node.putArray("manifests");
-    manifests.forEach(m -> array.add(m.toJson()));
-    node.put("mediaType", mediaType.toString());
-    node.put("schemaVersion", 2);
-    if (subject != null) {
-      node.set("subject", subject.toJson());
-    }
-    return node;
+    return OciJson.document(mediaType, artifactType, subject, annotations,
+        node -> OciJson.putDescriptors(node, "manifests", manifests));
   }
 
   @Override

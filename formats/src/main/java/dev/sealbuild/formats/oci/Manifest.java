@@ -1,10 +1,8 @@
 package dev.sealbuild.formats.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.formats.json.CanonicalJson;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,35 +35,18 @@ public record Manifest(MediaType mediaType, String artifactType, Descriptor conf
     if (!json.path("config").isObject() || !json.path("layers").isArray() || json.has("manifests")) {
       throw new OciFormatException(what + " does not have the fields a " + mediaType + " needs (config, layers)");
     }
-    if (json.get("layers").size() > OciJson.MAX_ENTRIES) {
-      throw new OciFormatException(what + " lists " + json.get("layers").size() + " layers, over the limit of "
-          + OciJson.MAX_ENTRIES);
-    }
-    List<Descriptor> layers = new ArrayList<>();
-    for (JsonNode layer : json.get("layers")) {
-      layers.add(Descriptor.fromJson(layer, what + " layers[" + layers.size() + "]"));
-    }
-    Descriptor subject = json.hasNonNull("subject") ? Descriptor.fromJson(json.get("subject"), what + " subject") : null;
+    List<Descriptor> layers = OciJson.descriptors(json, "layers", what);
+    Descriptor subject = OciJson.subject(json, what);
     return new Manifest(mediaType, OciJson.text(json, "artifactType", what), Descriptor.fromJson(json.get("config"),
         what + " config"), layers, subject, OciJson.stringMap(json, "annotations", what));
   }
 
   @Override
   public ObjectNode toJson() {
-    ObjectNode node = OciJson.MAPPER.createObjectNode();
-    OciJson.putStrings(node, "annotations", annotations);
-    if (artifactType != null) {
-      node.put("artifactType", artifactType);
-    }
-    node.set("config", config.toJson());
-    ArrayNode array = node.putArray("layers");
-    layers.forEach(l -> array.add(l.toJson()));
-    node.put("mediaType", mediaType.toString());
-    node.put("schemaVersion", 2);
-    if (subject != null) {
-      node.set("subject", subject.toJson());
-    }
-    return node;
+    return OciJson.document(mediaType, artifactType, subject, annotations, node -> {
+      node.set("config", config.toJson());
+      OciJson.putDescriptors(node, "layers", layers);
+    });
   }
 
   /** The canonical bytes: compact, keys sorted, UTF-8 (what a built manifest is digested as). */

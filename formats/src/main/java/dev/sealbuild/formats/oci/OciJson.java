@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /** Bounded reading of OCI JSON documents (hostile input: every field is checked before use). */
 final class OciJson {
@@ -105,6 +109,49 @@ final class OciJson {
       ObjectNode object = node.putObject(field);
       new TreeMap<>(map).forEach(object::put);
     }
+  }
+
+  /** The descriptors of a manifest's {@code layers} or an index's {@code manifests}, at most {@link #MAX_ENTRIES}. */
+  static List<Descriptor> descriptors(JsonNode json, String field, String what) {
+    JsonNode array = json.get(field);
+    if (array.size() > MAX_ENTRIES) {
+      throw new OciFormatException(what + " lists " + array.size() + " " + field + ", over the limit of " + MAX_ENTRIES);
+    }
+    List<Descriptor> descriptors = new ArrayList<>();
+    for (JsonNode entry : array) {
+      descriptors.add(Descriptor.fromJson(entry, what + " " + field + "[" + descriptors.size() + "]"));
+    }
+    return descriptors;
+  }
+
+  /** The {@code subject} of a manifest or index (OCI 1.1), null when it has none. */
+  static Descriptor subject(JsonNode json, String what) {
+    return json.hasNonNull("subject") ? Descriptor.fromJson(json.get("subject"), what + " subject") : null;
+  }
+
+  /**
+   * A manifest's or an index's JSON: the fields both have, and between them, in sorted key order, the fields only
+   * this kind has ({@code config} and {@code layers}, or {@code manifests}).
+   */
+  static ObjectNode document(MediaType mediaType, String artifactType, Descriptor subject, Map<String, String> annotations,
+      Consumer<ObjectNode> ownFields) {
+    ObjectNode node = MAPPER.createObjectNode();
+    putStrings(node, "annotations", annotations);
+    if (artifactType != null) {
+      node.put("artifactType", artifactType);
+    }
+    ownFields.accept(node);
+    node.put("mediaType", mediaType.toString());
+    node.put("schemaVersion", 2);
+    if (subject != null) {
+      node.set("subject", subject.toJson());
+    }
+    return node;
+  }
+
+  static void putDescriptors(ObjectNode node, String field, List<Descriptor> descriptors) {
+    ArrayNode array = node.putArray(field);
+    descriptors.forEach(d -> array.add(d.toJson()));
   }
 
   static void checkSchemaVersion(JsonNode json, String what) {

@@ -1,9 +1,8 @@
 package dev.sealbuild.formats.tar;
 
 import dev.sealbuild.formats.HostileInputException;
-import java.nio.ByteBuffer;
+import dev.sealbuild.formats.text.StrictUtf8;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -147,11 +146,7 @@ record TarHeaderChain(
 
   private static String strictUtf8(byte[] bytes, String what) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return StrictUtf8.decode(bytes);
     } catch (CharacterCodingException e) {
       throw new HostileInputException("entry " + what + " is not valid UTF-8: '" + escape(bytes) + "'");
     }

@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import dev.sealbuild.formats.text.StrictUtf8;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
@@ -102,10 +100,7 @@ public final class ApkIndexVerifier {
 
   static String utf8(byte[] bytes, String source, String what) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      return StrictUtf8.decode(bytes);
     } catch (CharacterCodingException e) {
       throw new ApkException(source + ": " + what + " is not valid UTF-8");
     }

@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
+import dev.sealbuild.formats.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -102,7 +103,7 @@ final class GzipMembers implements AutoCloseable {
     }
   }
 
-  private final class Member extends InputStream {
+  private final class Member extends BulkInputStream {
     private final String what;
     private final long maxDecompressed;
     private final List<RawSink> sinks;
@@ -172,13 +173,6 @@ final class GzipMembers implements AutoCloseable {
           throw new ApkException(source + ": " + what + " has an oversized gzip " + field);
         }
       }
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

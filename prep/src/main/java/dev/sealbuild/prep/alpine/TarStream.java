@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.alpine;
 
+import dev.sealbuild.formats.io.BulkInputStream;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.tar.TarReader;
 import java.io.IOException;
@@ -86,13 +87,7 @@ final class TarStream {
 
   /** The content of the current entry (regular files only), bounded by its size. */
   InputStream content() {
-    return new InputStream() {
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
+    return new BulkInputStream() {
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         try {

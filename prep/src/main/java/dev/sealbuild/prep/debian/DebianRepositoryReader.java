@@ -5,6 +5,7 @@ import dev.sealbuild.formats.compress.Compression;
 import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.formats.digest.VerifyingInputStream;
+import dev.sealbuild.formats.io.ObservingInputStream;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -225,7 +226,7 @@ public final class DebianRepositoryReader {
   }
 
   /** Fails once more than {@code max} decompressed bytes arrive: a decompression bomb stops here. */
-  private static final class LimitedInputStream extends FilterInputStream {
+  private static final class LimitedInputStream extends ObservingInputStream {
     private final long max;
     private final String url;
     private long count;
@@ -237,23 +238,16 @@ public final class DebianRepositoryReader {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+    protected int limitRead(int len) {
+      return (int) Math.min(len, max + 1 - count);
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, (int) Math.min(len, max + 1 - count));
-      if (n > 0) {
-        count += n;
-        if (count > max) {
-          throw new DebianMetadataException(Kind.BAD_INDEX,
-              url + ": decompresses to more than " + max + " bytes; refusing");
-        }
+    protected void observe(byte[] buf, int off, int len) throws DebianMetadataException {
+      count += len;
+      if (count > max) {
+        throw new DebianMetadataException(Kind.BAD_INDEX, url + ": decompresses to more than " + max + " bytes; refusing");
       }
-      return n;
     }
   }
 }

@@ -4,9 +4,8 @@ import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import dev.sealbuild.formats.text.StrictUtf8;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,10 +284,7 @@ public final class InReleaseVerifier {
     }
     byte[] bytes = latin1.toString().getBytes(StandardCharsets.ISO_8859_1);
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      return StrictUtf8.decode(bytes);
     } catch (CharacterCodingException e) {
       throw new DebianMetadataException(Kind.BAD_RELEASE, origin + ": signed text is not valid UTF-8");
     }

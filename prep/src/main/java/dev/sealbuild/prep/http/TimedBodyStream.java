@@ -1,5 +1,6 @@
 package dev.sealbuild.prep.http;
 
+import dev.sealbuild.formats.io.BulkInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * is requested at a time, so the body is never buffered in memory. Interrupting the reading thread
  * makes a waiting read fail with {@link InterruptedIOException} (used for cancellation).
  */
-final class TimedBodyStream extends InputStream implements HttpResponse.BodySubscriber<InputStream> {
+final class TimedBodyStream extends BulkInputStream implements HttpResponse.BodySubscriber<InputStream> {
   private static final Object END = new Object();
 
   private record Failure(Throwable cause) {}
@@ -82,13 +83,6 @@ final class TimedBodyStream extends InputStream implements HttpResponse.BodySubs
   @Override
   public void onComplete() {
     signals.add(END);
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

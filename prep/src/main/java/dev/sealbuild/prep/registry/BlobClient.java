@@ -2,10 +2,10 @@ package dev.sealbuild.prep.registry;
 
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.io.ObservingInputStream;
 import dev.sealbuild.prep.http.Response;
 import dev.sealbuild.prep.http.TransportException;
 import dev.sealbuild.prep.http.TransportRequest;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -159,7 +159,7 @@ final class BlobClient {
    * Checks the bytes being uploaded against the descriptor (through a {@link VerifyingOutputStream} beside the
    * upload); a mismatch aborts the upload before it commits.
    */
-  private static final class VerifyingInput extends FilterInputStream {
+  private static final class VerifyingInput extends ObservingInputStream {
     private final VerifyingOutputStream check;
     private boolean checked;
 
@@ -169,18 +169,13 @@ final class BlobClient {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+    protected void observe(byte[] buf, int off, int len) throws IOException {
+      check.write(buf, off, len);
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        check.write(b, off, n);
-      } else if (n < 0 && !checked) {
+    protected void atEnd() throws IOException {
+      if (!checked) {
         checked = true;
         try {
           check.verify();
@@ -188,7 +183,6 @@ final class BlobClient {
           throw new IOException(e);
         }
       }
-      return n;
     }
   }
 }
