@@ -5,8 +5,8 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.OciLayout;
+import dev.sealbuild.prep.registry.FetchedPlatform;
 import dev.sealbuild.prep.registry.ImageReference;
-import dev.sealbuild.prep.registry.PlatformImage;
 import dev.sealbuild.prep.registry.RemoteRegistry;
 import dev.sealbuild.prep.registry.RegistrySettings;
 import dev.sealbuild.prep.registry.ResolvedImage;
@@ -32,10 +32,10 @@ final class RegistryDownload {
     try (RemoteRegistry registry = new RemoteRegistry(settings, Transport.fromEnvironment(settings.environment()))) {
       ResolvedImage resolved = registry.resolve(ref, platforms);
       write(blobs, resolved.root().digest(), resolved.rootBytes());
-      for (PlatformImage image : resolved.images()) {
-        write(blobs, image.manifest().digest(), image.manifestBytes());
-        write(blobs, image.config().digest(), image.configBytes());
-        for (Descriptor layer : image.layers()) {
+      for (FetchedPlatform fetched : resolved.images()) {
+        write(blobs, fetched.image().digest(), fetched.manifestBytes());
+        write(blobs, fetched.image().configDescriptor().digest(), fetched.configBytes());
+        for (Descriptor layer : fetched.image().layers()) {
           Path target = blobs.resolve(layer.digest().hex());
           if (!Files.exists(target)) {
             try (OutputStream out = Files.newOutputStream(target)) {

@@ -49,7 +49,7 @@ public final class Auditor {
 
   public AuditReport audit(StoredImage image, BuildSpec spec, Lockfile lock, Path specDir, long epoch, Path workDir) throws IOException {
     List<AuditedFile> files = new ArrayList<>();
-    for (StoredImage.PlatformImage platformImage : image.platforms()) {
+    for (StoredImage.StoredPlatform platformImage : image.platforms()) {
       Platform platform = platformImage.platform();
       if (!spec.platforms().contains(platform)) {
         throw new ImageReadException(image.source() + " holds a " + platform + " image, which the spec does not build (it builds "

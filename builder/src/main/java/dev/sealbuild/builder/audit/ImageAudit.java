@@ -70,8 +70,7 @@ public final class ImageAudit {
         .orElseThrow(() -> new ProvenanceException(request.image() + " carries no signed provenance; give it with --provenance FILE"));
     VerifiedStatement statement = DsseVerifier.verify(envelope, request.verifyKey());
     Sha256 subject = stored.root() != null ? stored.root() : null;
-    boolean names = subject != null ? statement.subjectDigests().contains(subject)
-        : stored.platforms().stream().allMatch(p -> p.manifest() == null);
+    boolean names = subject == null || statement.subjectDigests().contains(subject);
     if (!names) {
       throw new ProvenanceException("the provenance is signed by key " + statement.keyId() + " but is about "
           + statement.subjectDigests() + ", not " + request.image() + " (" + subject + ")");

@@ -8,6 +8,7 @@ import dev.sealbuild.builder.inspect.LayerEntries;
 import dev.sealbuild.builder.inspect.StoredImage;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.PlatformImage;
 import dev.sealbuild.formats.io.Printable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,12 +31,12 @@ public final class Reproducer {
     if (audited.root() != null && audited.root().equals(rebuilt.digest())) {
       return new Reproduction(true, rebuiltDigest, null);
     }
-    for (StoredImage.PlatformImage image : audited.platforms()) {
-      BuiltImage.PlatformImage mine = rebuilt.platforms().get(image.platform());
+    for (StoredImage.StoredPlatform image : audited.platforms()) {
+      BuiltImage.BuiltPlatform mine = rebuilt.platforms().get(image.platform());
       if (mine == null) {
         return new Reproduction(false, rebuiltDigest, "the image has a " + image.platform() + " image, which the rebuild does not");
       }
-      String difference = compare(image, mine, rebuilt);
+      String difference = compare(image, mine.image(), rebuilt);
       if (difference != null) {
         return new Reproduction(false, rebuiltDigest, image.platform() + ": " + difference);
       }
@@ -50,10 +51,11 @@ public final class Reproducer {
     return new Reproduction(false, rebuiltDigest, "every layer and config matches but the manifest or index differs (annotations or media types)");
   }
 
-  private String compare(StoredImage.PlatformImage image, BuiltImage.PlatformImage mine, BuiltImage rebuilt) throws IOException {
+  private String compare(StoredImage.StoredPlatform stored, PlatformImage mine, BuiltImage rebuilt) throws IOException {
+    PlatformImage image = stored.image();
     int layers = Math.min(image.layers().size(), mine.layers().size());
     for (int i = 0; i < layers; i++) {
-      StoredImage.Layer theirs = image.layers().get(i);
+      StoredImage.Layer theirs = stored.layers().get(i);
       Descriptor ours = mine.layers().get(i);
       boolean sameTar = theirs.digest().equals(ours.digest()) || theirs.digest().equals(mine.diffIds().get(i));
       if (!sameTar) {
@@ -64,8 +66,9 @@ public final class Reproducer {
       return "the image has " + image.layers().size() + " layers, the rebuild " + mine.layers().size()
           + (image.layers().size() > mine.layers().size() ? " (layer " + (layers + 1) + " was added after the build)" : "");
     }
-    if (!image.configDigest().equals(mine.config().digest())) {
-      ImageConfig ours = ImageConfig.parse(Files.readAllBytes(rebuilt.blob(mine.config().digest())), "the rebuilt config");
+    if (!image.configDescriptor().digest().equals(mine.configDescriptor().digest())) {
+      // as written (canonical bytes leave nulls out), like the image's own config
+      ImageConfig ours = ImageConfig.parse(Files.readAllBytes(rebuilt.blob(mine.configDescriptor().digest())), "the rebuilt config");
       return "config differs: " + firstDifference("", image.config().toJson(), ours.toJson());
     }
     return null;

@@ -29,6 +29,7 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.LayerStrategy;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -299,7 +300,7 @@ public final class ImageAssembler {
   private BuiltImage describe(BuildSpec spec, Lockfile lock, long epoch, Path stagingDir,
       Map<Platform, PlatformLayers> layersByPlatform) throws IOException {
     Set<Sha256> blobs = new LinkedHashSet<>();
-    Map<Platform, BuiltImage.PlatformImage> platforms = new LinkedHashMap<>();
+    Map<Platform, BuiltImage.BuiltPlatform> platforms = new LinkedHashMap<>();
     for (Platform platform : spec.platforms()) {
       PlatformLayers platformLayers = layersByPlatform.get(platform);
       List<LayerBlob> layers = platformLayers.all();
@@ -311,20 +312,20 @@ public final class ImageAssembler {
       Descriptor config = writeBlob(stagingDir, MediaType.OCI_CONFIG, imageConfig.toBytes());
       // OCI's pre-defined annotations for "the image this one is built on"; registries use them to mount blobs.
       Map<String, String> annotations = lock.baseImage() == null ? Map.of() : Map.of(
-          "org.opencontainers.image.base.name", lock.baseImage().reference(),
-          "org.opencontainers.image.base.digest", lock.baseImage().platform(platform).orElseThrow().manifest().digest().toString());
+          PlatformImage.BASE_NAME, lock.baseImage().reference(),
+          PlatformImage.BASE_DIGEST, lock.baseImage().platform(platform).orElseThrow().manifest().digest().toString());
       Manifest manifest = Manifest.image(config, layerDescriptors, annotations);
       Descriptor manifestDescriptor = writeBlob(stagingDir, MediaType.OCI_MANIFEST, manifest.toBytes()).withPlatform(platform);
       blobs.add(config.digest());
       blobs.add(manifestDescriptor.digest());
-      platforms.put(platform, new BuiltImage.PlatformImage(manifestDescriptor, config, layerDescriptors, diffIds,
+      platforms.put(platform, new BuiltImage.BuiltPlatform(new PlatformImage(platform, manifestDescriptor, manifest, imageConfig),
           layers.stream().map(LayerBlob::uncompressedSize).toList()));
     }
     Descriptor root;
     if (platforms.size() == 1) {
-      root = platforms.values().iterator().next().manifest();
+      root = platforms.values().iterator().next().image().descriptor();
     } else {
-      Index index = Index.of(platforms.values().stream().map(BuiltImage.PlatformImage::manifest).toList());
+      Index index = Index.of(platforms.values().stream().map(p -> p.image().descriptor()).toList());
       root = writeBlob(stagingDir, MediaType.OCI_INDEX, index.toBytes());
       blobs.add(root.digest());
     }

@@ -9,6 +9,7 @@ import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.formats.tar.TarReader;
 import dev.sealbuild.formats.tar.Whiteout;
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -37,12 +38,18 @@ public record ImageContents(Map<String, Entry> files, Map<String, String> packag
     }
   }
 
-  public static ImageContents of(StoredImage.PlatformImage image, DecompressionLimits limits) throws IOException {
+  public static ImageContents of(StoredImage.StoredPlatform image, DecompressionLimits limits) throws IOException {
+    return of(image.platform(), image.layers(), limits);
+  }
+
+  /** The contents of {@code layers} (lowest first) stacked; {@code platform} names them in errors. */
+  public static ImageContents of(Platform platform, List<StoredImage.Layer> layers, DecompressionLimits limits)
+      throws IOException {
     Map<String, Entry> files = new TreeMap<>();
     Map<String, byte[]> databases = new TreeMap<>();
-    for (int i = 0; i < image.layers().size(); i++) {
-      StoredImage.Layer layer = image.layers().get(i);
-      String label = image.platform() + " layer " + (i + 1) + " (" + layer.digest() + ")";
+    for (int i = 0; i < layers.size(); i++) {
+      StoredImage.Layer layer = layers.get(i);
+      String label = platform + " layer " + (i + 1) + " (" + layer.digest() + ")";
       Set<String> ownEntries = new HashSet<>();
       LayerEntries.forEach(layer.file(), layer.mediaType(), label, limits, (path, link, e, data) -> {
         try {

@@ -32,10 +32,10 @@ public record ImageDiff(String fromDigest, String toDigest, List<PlatformDiff> p
     List<PlatformDiff> platforms = new ArrayList<>();
     List<Platform> names = new ArrayList<>();
     from.platforms().forEach(p -> names.add(p.platform()));
-    to.platforms().stream().map(StoredImage.PlatformImage::platform).filter(p -> !names.contains(p)).forEach(names::add);
+    to.platforms().stream().map(StoredImage.StoredPlatform::platform).filter(p -> !names.contains(p)).forEach(names::add);
     for (Platform platform : names) {
-      StoredImage.PlatformImage a = from.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
-      StoredImage.PlatformImage b = to.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
+      StoredImage.StoredPlatform a = from.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
+      StoredImage.StoredPlatform b = to.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst().orElse(null);
       ImageContents ca = a == null ? new ImageContents(Map.of(), Map.of(), Map.of()) : ImageContents.of(a, limits);
       ImageContents cb = b == null ? new ImageContents(Map.of(), Map.of(), Map.of()) : ImageContents.of(b, limits);
       List<Change> packages = new ArrayList<>();
@@ -51,7 +51,7 @@ public record ImageDiff(String fromDigest, String toDigest, List<PlatformDiff> p
         }
         change("/" + path, x == null ? null : x.describe(), y == null ? null : y.describe(), files);
       }
-      platforms.add(new PlatformDiff(platform.toString(), a == null ? null : a.baseDigest(), b == null ? null : b.baseDigest(), packages, files));
+      platforms.add(new PlatformDiff(platform.toString(), a == null ? null : a.image().baseDigest(), b == null ? null : b.image().baseDigest(), packages, files));
     }
     return new ImageDiff(from.root() == null ? null : from.root().toString(), to.root() == null ? null : to.root().toString(), platforms);
   }

@@ -12,6 +12,7 @@ import dev.sealbuild.formats.oci.OciDocument;
 import dev.sealbuild.formats.oci.OciFormatException;
 import dev.sealbuild.formats.oci.OciLayout;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import dev.sealbuild.formats.tar.TarReader;
 
@@ -82,16 +84,16 @@ public final class ImageReader {
     }
     Descriptor top = images.get(0);
     OciDocument rootDoc = document(layout, top, location);
-    List<StoredImage.PlatformImage> platforms = new ArrayList<>();
+    List<StoredImage.StoredPlatform> platforms = new ArrayList<>();
     if (rootDoc instanceof Index rootIndex) {
       for (Descriptor entry : rootIndex.manifests()) {
         if (entry.platform() != null && entry.knownType().filter(MediaType::isManifest).isPresent()) {
           Manifest manifest = (Manifest) document(layout, entry, location);
-          platforms.add(platformImage(layout, location, entry.platform(), entry.digest(), manifest));
+          platforms.add(platformImage(layout, location, entry.platform(), entry, manifest));
         }
       }
     } else {
-      platforms.add(platformImage(layout, location, null, top.digest(), (Manifest) rootDoc));
+      platforms.add(platformImage(layout, location, null, top, (Manifest) rootDoc));
     }
     return new StoredImage(location, top.digest(), platforms, referrers(layout, location, top.digest(), artifacts));
   }
@@ -112,19 +114,19 @@ public final class ImageReader {
     return referrers;
   }
 
-  private StoredImage.PlatformImage platformImage(Path layout, String location, Platform platform, Sha256 manifestDigest,
-      Manifest manifest) throws IOException {
+  private StoredImage.StoredPlatform platformImage(Path layout, String location, Platform platform,
+      Descriptor manifestDescriptor, Manifest manifest) throws IOException {
     Descriptor configDescriptor = manifest.config();
     String what = location + " blob " + configDescriptor.digest();
     byte[] bytes = json(checkedBlob(layout, configDescriptor.digest(), configDescriptor.size(), location), what);
     ImageConfig config = oci(() -> ImageConfig.parse(bytes, what));
-    List<StoredImage.Layer> layers = new ArrayList<>();
+    List<Path> layerFiles = new ArrayList<>();
     for (Descriptor l : manifest.layers()) {
-      Path file = checkedBlob(layout, l.digest(), l.size(), location);
-      layers.add(new StoredImage.Layer(l.mediaType(), l.digest(), file));
+      layerFiles.add(checkedBlob(layout, l.digest(), l.size(), location));
     }
-    return new StoredImage.PlatformImage(platform != null ? platform : config.platform(), manifestDigest,
-        configDescriptor.digest(), config, layers, manifest.annotations().get("org.opencontainers.image.base.digest"));
+    PlatformImage image = oci(() -> new PlatformImage(platform != null ? platform : config.platform(), manifestDescriptor,
+        manifest, config));
+    return new StoredImage.StoredPlatform(image, layerFiles);
   }
 
   private StoredImage readDockerArchive(String location, Path dir) throws IOException {
@@ -138,13 +140,20 @@ public final class ImageReader {
     Path configFile = inside(dir, entry.config(), location);
     byte[] configBytes = json(configFile, location + " " + entry.config());
     ImageConfig config = oci(() -> ImageConfig.parse(configBytes, location + " " + entry.config()));
-    List<StoredImage.Layer> layers = new ArrayList<>();
+    List<Path> layerFiles = new ArrayList<>();
+    List<Descriptor> layers = new ArrayList<>();
     for (String name : entry.layers()) {
       Path file = inside(dir, name, location);
-      layers.add(new StoredImage.Layer(MediaType.OCI_LAYER.toString(), Sha256.hash(file), file));
+      layerFiles.add(file);
+      layers.add(Descriptor.of(MediaType.OCI_LAYER, Sha256.hash(file), Files.size(file)));
     }
-    return new StoredImage(location, null, List.of(new StoredImage.PlatformImage(config.platform(), null,
-        Sha256.hash(configBytes), config, layers, null)), List.of());
+    // docker save writes no image manifest: one is made from manifest.json's entry, as go-containerregistry does
+    Manifest made = Manifest.image(Descriptor.of(MediaType.OCI_CONFIG, Sha256.hash(configBytes), configBytes.length),
+        layers, Map.of());
+    byte[] madeBytes = made.toBytes();
+    PlatformImage image = new PlatformImage(config.platform(),
+        Descriptor.of(MediaType.OCI_MANIFEST, Sha256.hash(madeBytes), madeBytes.length), made, config);
+    return new StoredImage(location, null, List.of(new StoredImage.StoredPlatform(image, layerFiles)), List.of());
   }
 
   /** Unpacks an archive's regular files into a fresh directory; any other entry or an unsafe name is refused. */

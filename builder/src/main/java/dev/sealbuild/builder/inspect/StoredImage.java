@@ -1,17 +1,19 @@
 package dev.sealbuild.builder.inspect;
 
 import dev.sealbuild.formats.digest.Sha256;
-import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * An image read from an OCI layout, an oci-archive or a docker-archive: what it names as its root (an index or a
- * manifest digest; null for a docker-archive, which has none) and, per platform, its manifest, config and layers.
+ * manifest digest; null for a docker-archive, which has none) and, per platform, its image and layer files.
  * Blobs are files on disk, checked against their digests when {@link ImageReader} read them.
  */
-public record StoredImage(String source, Sha256 root, List<PlatformImage> platforms, List<Referrer> referrers) {
+public record StoredImage(String source, Sha256 root, List<StoredPlatform> platforms, List<Referrer> referrers) {
   public StoredImage {
     platforms = List.copyOf(platforms);
     referrers = List.copyOf(referrers);
@@ -21,16 +23,39 @@ public record StoredImage(String source, Sha256 root, List<PlatformImage> platfo
   public record Referrer(String artifactType, Sha256 manifest, Path document) {}
 
   /**
-   * One platform's image. {@code manifest} is null for a docker-archive; {@code baseDigest} is the manifest's
-   * {@code org.opencontainers.image.base.digest} annotation, when it has one.
+   * One platform's image and the file holding each of its layers, in manifest order. A docker-archive has no
+   * manifest: {@link ImageReader} makes one from its {@code manifest.json} entry.
    */
-  public record PlatformImage(Platform platform, Sha256 manifest, Sha256 configDigest, ImageConfig config, List<Layer> layers,
-      String baseDigest) {
-    public PlatformImage {
-      layers = List.copyOf(layers);
+  public record StoredPlatform(PlatformImage image, List<Path> layerFiles) {
+    public StoredPlatform {
+      layerFiles = List.copyOf(layerFiles);
+      if (layerFiles.size() != image.layers().size()) {
+        throw new IllegalArgumentException(image.layers().size() + " layers but " + layerFiles.size() + " layer files");
+      }
+    }
+
+    public Platform platform() {
+      return image.platform();
+    }
+
+    /** Each layer as the manifest lists it, with where its bytes are. */
+    public List<Layer> layers() {
+      List<Layer> layers = new ArrayList<>();
+      for (int i = 0; i < layerFiles.size(); i++) {
+        layers.add(new Layer(image.layers().get(i), layerFiles.get(i)));
+      }
+      return layers;
     }
   }
 
-  /** A layer blob: as the manifest lists it ({@code digest}) and where its bytes are. */
-  public record Layer(String mediaType, Sha256 digest, Path file) {}
+  /** A layer blob: as the manifest lists it and where its bytes are. */
+  public record Layer(Descriptor descriptor, Path file) {
+    public String mediaType() {
+      return descriptor.mediaType();
+    }
+
+    public Sha256 digest() {
+      return descriptor.digest();
+    }
+  }
 }

@@ -6,6 +6,7 @@ import dev.sealbuild.formats.oci.DockerArchiveManifest;
 import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
 import dev.sealbuild.formats.UserError;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -41,16 +42,17 @@ public final class DockerArchiveWriter implements ImageWriter {
 
   @Override
   public void write(BuiltImage image, OutputTarget target, Map<String, String> annotations) throws IOException {
-    BuiltImage.PlatformImage chosen = choose(image);
+    BuiltImage.BuiltPlatform chosen = choose(image);
+    PlatformImage chosenImage = chosen.image();
     String reference = target.reference() != null ? target.reference() : defaultReference;
     AtomicOutput.file(target.path(), tmp -> {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024);
           DeterministicTar tar = new DeterministicTar(out, epoch)) {
-        String configName = chosen.config().digest().hex() + ".json";
+        String configName = chosenImage.configDescriptor().digest().hex() + ".json";
         List<String> layerNames = new ArrayList<>();
-        for (int i = 0; i < chosen.layers().size(); i++) {
-          Descriptor layer = chosen.layers().get(i);
-          Sha256 diffId = chosen.diffIds().get(i);
+        for (int i = 0; i < chosenImage.layers().size(); i++) {
+          Descriptor layer = chosenImage.layers().get(i);
+          Sha256 diffId = chosenImage.diffIds().get(i);
           String name = diffId.hex() + ".tar";
           if (!layerNames.contains(name)) {
             try (InputStream uncompressed = uncompressed(layer, Files.newInputStream(image.blob(layer.digest())))) {
@@ -59,14 +61,14 @@ public final class DockerArchiveWriter implements ImageWriter {
           }
           layerNames.add(name);
         }
-        tar.file(configName, image.blob(chosen.config().digest()));
+        tar.file(configName, image.blob(chosenImage.configDescriptor().digest()));
         tar.file(DockerArchiveManifest.FILE, DockerArchiveManifest.toBytes(
             List.of(new DockerArchiveManifest(configName, List.of(withTag(reference)), layerNames))));
       }
     });
   }
 
-  private BuiltImage.PlatformImage choose(BuiltImage image) {
+  private BuiltImage.BuiltPlatform choose(BuiltImage image) {
     if (image.platforms().size() == 1) {
       return image.platforms().values().iterator().next();
     }
@@ -74,7 +76,7 @@ public final class DockerArchiveWriter implements ImageWriter {
       throw new UserError("docker-archive holds one platform and this image has "
           + image.platforms().keySet() + "; choose one with --platform");
     }
-    BuiltImage.PlatformImage p = image.platforms().get(platform);
+    BuiltImage.BuiltPlatform p = image.platforms().get(platform);
     if (p == null) {
       throw new UserError("--platform " + platform + " is not built; the image has " + image.platforms().keySet());
     }

@@ -88,13 +88,13 @@ public record ProvenanceStatement(
     List<ResourceDescriptor> subjects = new ArrayList<>();
     Descriptor root = image.root();
     Platform rootPlatform = image.platforms().entrySet().stream()
-        .filter(e -> e.getValue().manifest().digest().equals(root.digest())).map(Map.Entry::getKey).findFirst().orElse(null);
+        .filter(e -> e.getValue().image().digest().equals(root.digest())).map(Map.Entry::getKey).findFirst().orElse(null);
     subjects.add(ResourceDescriptor.of(null, spec.name(), root.digest(), root.mediaType(),
         rootPlatform == null ? Map.of() : Map.of("platform", rootPlatform.toString())));
     image.platforms().entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .filter(e -> !e.getValue().manifest().digest().equals(root.digest()))
+        .filter(e -> !e.getValue().image().digest().equals(root.digest()))
         .forEach(e -> subjects.add(ResourceDescriptor.of(null, spec.name() + " (" + e.getKey() + ")",
-            e.getValue().manifest().digest(), e.getValue().manifest().mediaType(), Map.of("platform", e.getKey().toString()))));
+            e.getValue().image().digest(), e.getValue().image().descriptor().mediaType(), Map.of("platform", e.getKey().toString()))));
     return List.copyOf(subjects);
   }
 

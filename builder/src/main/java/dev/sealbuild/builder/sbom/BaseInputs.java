@@ -102,10 +102,9 @@ final class BaseInputs {
     for (int i = 0; i < first.layers().size(); i++) {
       var layer = first.layers().get(i);
       String label = "base image " + image.reference() + " " + first.platform() + " layer " + (i + 1);
-      layers.add(new StoredImage.Layer(layer.mediaType(), layer.digest(), cache.verifiedPath(layer.digest(), layer.size(), label)));
+      layers.add(new StoredImage.Layer(layer.toDescriptor(), cache.verifiedPath(layer.digest(), layer.size(), label)));
     }
-    ImageContents contents = ImageContents.of(new StoredImage.PlatformImage(first.platform(), first.manifest().digest(),
-        first.config().digest(), null, layers, null), decompressors.limits());
+    ImageContents contents = ImageContents.of(first.platform(), layers, decompressors.limits());
     Databases found = new Databases("base image " + image.reference());
     contents.databases().forEach((path, bytes) -> {
       String text = new String(bytes, StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.output;
 
+import dev.sealbuild.formats.oci.PlatformImage;
+import dev.sealbuild.formats.oci.ImageConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,10 +44,12 @@ class OciLayoutWriterTest {
     written.add(layerDigest);
     Descriptor layer = Descriptor.of(MediaType.OCI_LAYER_GZIP, layerDigest, layerBytes.length);
     Descriptor config = privateBlob(blobs, MediaType.OCI_CONFIG, "{}".getBytes(StandardCharsets.UTF_8), written);
-    Descriptor manifest = privateBlob(blobs, MediaType.OCI_MANIFEST, Manifest.image(config, List.of(layer), Map.of()).toBytes(),
-        written).withPlatform(Platform.LINUX_AMD64);
-    return new BuiltImage(staging, manifest, Map.of(Platform.LINUX_AMD64,
-        new BuiltImage.PlatformImage(manifest, config, List.of(layer), List.of(layerDigest), List.of(18L))), written);
+    Manifest document = Manifest.image(config, List.of(layer), Map.of());
+    Descriptor manifest = privateBlob(blobs, MediaType.OCI_MANIFEST, document.toBytes(), written)
+        .withPlatform(Platform.LINUX_AMD64);
+    ImageConfig parsed = new ImageConfig(null, Platform.LINUX_AMD64, null, List.of(layerDigest), List.of(), null);
+    return new BuiltImage(staging, manifest, Map.of(Platform.LINUX_AMD64, new BuiltImage.BuiltPlatform(
+        new PlatformImage(Platform.LINUX_AMD64, manifest, document, parsed), List.of(18L))), written);
   }
 
   private static Descriptor privateBlob(Path blobs, MediaType type, byte[] bytes, List<Sha256> written) throws Exception {

@@ -1,5 +1,8 @@
 package dev.sealbuild.builder.provenance;
 
+import dev.sealbuild.formats.oci.PlatformImage;
+import dev.sealbuild.formats.oci.Manifest;
+import dev.sealbuild.formats.oci.ImageConfig;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.MediaType;
@@ -107,14 +110,15 @@ final class ProvenanceFixtures {
 
   /** A built image: an index over one manifest per platform (or just the manifest, for one platform). */
   static BuiltImage image(List<Platform> platforms) {
-    Map<Platform, BuiltImage.PlatformImage> images = new LinkedHashMap<>();
+    Map<Platform, BuiltImage.BuiltPlatform> images = new LinkedHashMap<>();
     for (Platform platform : platforms) {
-      images.put(platform, new BuiltImage.PlatformImage(
-          Descriptor.of(MediaType.OCI_MANIFEST, digestOf("manifest " + platform), 400),
-          Descriptor.of(MediaType.OCI_CONFIG, digestOf("config " + platform), 300),
-          List.of(), List.of(), List.of()));
+      Manifest manifest = Manifest.image(Descriptor.of(MediaType.OCI_CONFIG, digestOf("config " + platform), 300),
+          List.of(), Map.of());
+      images.put(platform, new BuiltImage.BuiltPlatform(new PlatformImage(platform,
+          Descriptor.of(MediaType.OCI_MANIFEST, digestOf("manifest " + platform), 400), manifest,
+          new ImageConfig(null, platform, null, List.of(), List.of(), null)), List.of()));
     }
-    Descriptor root = platforms.size() == 1 ? images.get(platforms.get(0)).manifest()
+    Descriptor root = platforms.size() == 1 ? images.get(platforms.get(0)).image().descriptor()
         : Descriptor.of(MediaType.OCI_INDEX, digestOf("index"), 600);
     return new BuiltImage(Path.of("/nonexistent-staging"), root, images, List.of());
   }

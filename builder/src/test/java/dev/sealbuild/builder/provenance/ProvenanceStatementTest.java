@@ -65,7 +65,7 @@ class ProvenanceStatementTest {
     assertEquals(spec.name(), subject.get(0).get("name").asText());
     assertEquals(image.root().mediaType(), subject.get(0).get("mediaType").asText());
     for (Platform platform : List.of(AMD64, ARM64)) {
-      String manifest = image.platforms().get(platform).manifest().digest().hex();
+      String manifest = image.platforms().get(platform).image().digest().hex();
       List<JsonNode> matching = new ArrayList<>();
       subject.forEach(s -> {
         if (s.at("/digest/sha256").asText().equals(manifest)) {
@@ -191,7 +191,7 @@ class ProvenanceStatementTest {
   @Test
   void sameInputsGiveTheSameBytesWhateverTheirOrder() {
     byte[] first = ProvenanceStatement.of(image, spec, lock, RUN).toJson();
-    Map<Platform, BuiltImage.PlatformImage> reversed = new LinkedHashMap<>();
+    Map<Platform, BuiltImage.BuiltPlatform> reversed = new LinkedHashMap<>();
     reversed.put(ARM64, image.platforms().get(ARM64));
     reversed.put(AMD64, image.platforms().get(AMD64));
     BuiltImage reordered = new BuiltImage(Path.of("/elsewhere"), image.root(), reversed, image.blobs());

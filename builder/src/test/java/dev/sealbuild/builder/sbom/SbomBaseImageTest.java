@@ -1,5 +1,8 @@
 package dev.sealbuild.builder.sbom;
 
+import dev.sealbuild.formats.oci.PlatformImage;
+import dev.sealbuild.formats.oci.Manifest;
+import dev.sealbuild.formats.oci.ImageConfig;
 import static dev.sealbuild.builder.sbom.SbomTestKit.onlyComponent;
 import static dev.sealbuild.builder.sbom.SbomTestKit.onlySpdxPackage;
 import static dev.sealbuild.builder.sbom.SbomTestKit.relationships;
@@ -140,9 +143,12 @@ class SbomBaseImageTest {
     JsonNode sbom = kit.validSpdx(kit.generate(spec, lock, SbomFormat.SPDX_JSON));
     onlySpdxPackage(sbom, purl);
     Descriptor manifest = Descriptor.of(MediaType.OCI_MANIFEST, Sha256.hash("manifest".getBytes(StandardCharsets.UTF_8)), 8);
-    BuiltImage image = new BuiltImage(work, manifest, Map.of(Platform.LINUX_AMD64, new BuiltImage.PlatformImage(manifest,
-        Descriptor.of(MediaType.OCI_CONFIG, Sha256.hash("config".getBytes(StandardCharsets.UTF_8)), 6), List.of(), List.of(),
-        List.of())), List.of());
+    Manifest document = Manifest.image(
+        Descriptor.of(MediaType.OCI_CONFIG, Sha256.hash("config".getBytes(StandardCharsets.UTF_8)), 6), List.of(), Map.of());
+    PlatformImage platformImage = new PlatformImage(Platform.LINUX_AMD64, manifest, document,
+        new ImageConfig(null, Platform.LINUX_AMD64, null, List.of(), List.of(), null));
+    BuiltImage image = new BuiltImage(work, manifest, Map.of(Platform.LINUX_AMD64,
+        new BuiltImage.BuiltPlatform(platformImage, List.of())), List.of());
     JsonNode provenance = SbomTestKit.JSON.readTree(
         ProvenanceStatement.of(image, spec, lock, new BuildRun("test", 0, true)).toJson());
     List<String> uris = provenance.findValuesAsText("uri");

@@ -3,6 +3,7 @@ package dev.sealbuild.lockfiles.lock;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +20,12 @@ public record LockedPlatformImage(Platform platform, LockedDescriptor manifest, 
     this.manifest = Objects.requireNonNull(manifest, "manifest");
     this.config = Objects.requireNonNull(config, "config");
     this.layers = List.copyOf(Objects.requireNonNull(layers, "layers"));
+  }
+
+  /** What the lock pins of {@code image} for the requested {@code platform}: its manifest, config and layers. */
+  public static LockedPlatformImage of(Platform platform, PlatformImage image) {
+    return new LockedPlatformImage(platform, LockedDescriptor.of(image.descriptor()),
+        LockedDescriptor.of(image.configDescriptor()), image.layers().stream().map(LockedDescriptor::of).toList());
   }
 
   @Override

@@ -5,7 +5,6 @@ import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.prep.registry.ImageReference;
-import dev.sealbuild.prep.registry.PlatformImage;
 import dev.sealbuild.prep.registry.Registry;
 import dev.sealbuild.prep.registry.ResolvedImage;
 import java.util.ArrayList;
@@ -41,9 +40,7 @@ public final class BaseImageLocker {
     ResolvedImage resolved = registry.resolve(parsed, platforms);
     List<LockedPlatformImage> images = new ArrayList<>();
     for (int i = 0; i < platforms.size(); i++) {
-      PlatformImage image = resolved.images().get(i);
-      images.add(new LockedPlatformImage(platforms.get(i), LockedDescriptor.of(image.manifest()),
-          LockedDescriptor.of(image.config()), image.layers().stream().map(LockedDescriptor::of).toList()));
+      images.add(LockedPlatformImage.of(platforms.get(i), resolved.images().get(i).image()));
     }
     return new LockedBaseImage(reference, parsed.registry() + "/" + parsed.repository(), LockedDescriptor.of(resolved.root()),
         images);

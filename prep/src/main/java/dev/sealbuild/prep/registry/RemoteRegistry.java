@@ -9,6 +9,7 @@ import dev.sealbuild.formats.oci.Manifest;
 import dev.sealbuild.formats.oci.OciDocument;
 import dev.sealbuild.formats.oci.OciFormatException;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -51,13 +52,13 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     }
     OciDocument root = parse(fetched.bytes(), fetched.contentType(), what);
     Descriptor rootDescriptor = Descriptor.of(root.mediaType(), rootDigest, fetched.bytes().length);
-    List<PlatformImage> images = root instanceof Index index
+    List<FetchedPlatform> images = root instanceof Index index
         ? fromIndex(reference, index, wanted)
         : List.of(fromSingleManifest(reference, rootDescriptor, fetched.bytes(), (Manifest) root, wanted));
     return new ResolvedImage(reference, rootDescriptor, fetched.bytes(), images);
   }
 
-  private List<PlatformImage> fromIndex(ImageReference reference, Index index, List<Platform> wanted) {
+  private List<FetchedPlatform> fromIndex(ImageReference reference, Index index, List<Platform> wanted) {
     List<Descriptor> entries = index.manifests().stream()
         .filter(entry -> entry.platform() != null && entry.knownType().filter(MediaType::isManifest).isPresent())
         .toList();
@@ -65,7 +66,7 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     if (wanted.isEmpty()) {
       throw new RegistryException(reference + " is a multi-platform index: name the platforms to use (it has " + available + ")");
     }
-    List<PlatformImage> images = new ArrayList<>();
+    List<FetchedPlatform> images = new ArrayList<>();
     for (Platform platform : wanted) {
       List<Descriptor> matches = entries.stream().filter(entry -> platform.matches(entry.platform())).toList();
       if (matches.isEmpty()) {
@@ -80,7 +81,7 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     return images;
   }
 
-  private PlatformImage childManifest(ImageReference reference, Descriptor descriptor, Platform platform) {
+  private FetchedPlatform childManifest(ImageReference reference, Descriptor descriptor, Platform platform) {
     String what = platform + " manifest " + descriptor.digest() + " of " + reference;
     if (descriptor.size() > ManifestClient.MAX_MANIFEST_BYTES) {
       throw new RegistryException(what + " declares " + descriptor.size() + " bytes, over the " + ManifestClient.MAX_MANIFEST_BYTES + " limit");
@@ -97,19 +98,19 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     if (!manifest.mediaType().toString().equals(descriptor.mediaType())) {
       throw new RegistryException(what + " is a " + manifest.mediaType() + " but its descriptor says " + descriptor.mediaType());
     }
-    PlatformImage image = imageOf(reference, descriptor, bytes, manifest, what);
-    Platform configured = configPlatform(image.configBytes(), "config of " + what);
+    FetchedPlatform image = imageOf(reference, descriptor, bytes, manifest, what);
+    Platform configured = image.image().config().platform();
     if (!configured.os().equals(platform.os()) || !configured.architecture().equals(platform.architecture())) {
       throw new RegistryException("config of " + what + " says platform " + configured + ", not " + platform + ": refused");
     }
     return image;
   }
 
-  private PlatformImage fromSingleManifest(ImageReference reference, Descriptor descriptor, byte[] bytes,
-                                           Manifest manifest, List<Platform> wanted) {
+  private FetchedPlatform fromSingleManifest(ImageReference reference, Descriptor descriptor, byte[] bytes,
+                                             Manifest manifest, List<Platform> wanted) {
     String what = "manifest of " + reference;
-    PlatformImage image = imageOf(reference, descriptor, bytes, manifest, what);
-    Platform own = image.platform();
+    FetchedPlatform image = imageOf(reference, descriptor, bytes, manifest, what);
+    Platform own = image.image().platform();
     if (wanted.size() > 1 || (wanted.size() == 1 && !wanted.get(0).matches(own))) {
       String missing = wanted.stream().filter(p -> !p.matches(own)).map(Platform::toString).collect(Collectors.joining(", "));
       throw new RegistryException(reference + " is a single-platform image for " + own + ": it has no image for platform "
@@ -118,8 +119,8 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     return image;
   }
 
-  private PlatformImage imageOf(ImageReference reference, Descriptor descriptor, byte[] bytes,
-                                Manifest manifest, String what) {
+  private FetchedPlatform imageOf(ImageReference reference, Descriptor descriptor, byte[] bytes,
+                                  Manifest manifest, String what) {
     Descriptor config = manifest.config();
     if (config.size() > MAX_CONFIG_BYTES) {
       throw new RegistryException("config " + config.digest() + " of " + what + " declares " + config.size()
@@ -127,8 +128,9 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     }
     ByteArrayOutputStream configBytes = new ByteArrayOutputStream((int) config.size());
     fetchBlob(reference, config.digest(), config.size(), configBytes);
-    Platform platform = configPlatform(configBytes.toByteArray(), "config " + config.digest() + " of " + what);
-    return new PlatformImage(platform, descriptor, bytes, manifest, configBytes.toByteArray());
+    ImageConfig parsed = parseConfig(configBytes.toByteArray(), "config " + config.digest() + " of " + what);
+    return new FetchedPlatform(new PlatformImage(parsed.platform(), descriptor, manifest, parsed), bytes,
+        configBytes.toByteArray());
   }
 
   @Override
@@ -168,10 +170,10 @@ public final class RemoteRegistry implements Registry, AutoCloseable {
     }
   }
 
-  /** The platform an image config declares ({@code os}, {@code architecture}, optional {@code variant}). */
-  private static Platform configPlatform(byte[] config, String what) {
+  /** A fetched image config, read with the formats model (it must name its platform); errors as in {@link #parse}. */
+  private static ImageConfig parseConfig(byte[] config, String what) {
     try {
-      return ImageConfig.parse(config, what).platform();
+      return ImageConfig.parse(config, what);
     } catch (OciFormatException e) {
       throw new RegistryException(e.getMessage(), e);
     }

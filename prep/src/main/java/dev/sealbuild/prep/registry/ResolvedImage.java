@@ -9,9 +9,9 @@ import java.util.Objects;
  * An image reference pinned by digest. {@code root} is what the reference points to (an OCI image index, a Docker
  * manifest list or a single image manifest) and {@code rootBytes} its raw bytes, which hash to {@code root.digest()}.
  * {@code images} holds one entry per requested platform, in the order requested; for a single manifest
- * {@code images.get(0).manifest()} equals {@code root}.
+ * {@code images.get(0).image().descriptor()} equals {@code root}.
  */
-public record ResolvedImage(ImageReference reference, Descriptor root, byte[] rootBytes, List<PlatformImage> images) {
+public record ResolvedImage(ImageReference reference, Descriptor root, byte[] rootBytes, List<FetchedPlatform> images) {
   public ResolvedImage {
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(root, "root");

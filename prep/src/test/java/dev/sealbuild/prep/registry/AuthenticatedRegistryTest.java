@@ -55,7 +55,7 @@ class AuthenticatedRegistryTest {
           Map.of("DOCKER_CONFIG", dockerConfig.toString(), "HOME", dir.resolve("no-home").toString())), TransportFixtures.transport(1))) {
         ResolvedImage resolved = withCredentials.resolve(reference, List.of(Platform.parse("linux/amd64")));
         assertEquals(Sha256.hash(raw), resolved.root().digest());
-        Descriptor layer = resolved.images().get(0).layers().get(0);
+        Descriptor layer = resolved.images().get(0).image().layers().get(0);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         withCredentials.fetchBlob(reference, layer.digest(), layer.size(), out);
         assertArrayEquals(images.amd64Layer, out.toByteArray());

@@ -137,7 +137,7 @@ class HostileRegistryTest {
 
     fake.put("/v2/img/manifests/" + Sha256.hash(bytes), FakeRegistry.Reply.ok(MediaType.OCI_MANIFEST.toString(), bytes));
     ResolvedImage resolved = registry.resolve(ref(":multi"), List.of(AMD64));
-    assertEquals(Sha256.hash(bytes), resolved.images().get(0).manifest().digest());
+    assertEquals(Sha256.hash(bytes), resolved.images().get(0).image().digest());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.sealbuild.prep.registry;
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,19 +72,20 @@ class LocalRegistryResolveTest {
     assertEquals(MediaType.OCI_MANIFEST.toString(), resolved.root().mediaType());
     assertFalse(resolved.isIndex());
     assertEquals(1, resolved.images().size());
-    PlatformImage image = resolved.images().get(0);
+    FetchedPlatform fetched = resolved.images().get(0);
+    PlatformImage image = fetched.image();
     assertEquals(AMD64, image.platform());
-    assertEquals(resolved.root(), image.manifest());
+    assertEquals(resolved.root(), image.descriptor());
     assertEquals(Sha256.hash(images.amd64Layer), image.layers().get(0).digest());
     assertEquals(images.amd64Layer.length, image.layers().get(0).size());
-    assertEquals(Sha256.hash(image.configBytes()), image.config().digest());
+    assertEquals(Sha256.hash(fetched.configBytes()), image.configDescriptor().digest());
     assertEquals(resolved.root().digest(), resolved.pinned().digest());
   }
 
   @Test
   void emptyPlatformListTakesASingleManifestsOwnPlatform() {
     ResolvedImage resolved = client.resolve(ref("alpine:single"), List.of());
-    assertEquals(AMD64, resolved.images().get(0).platform());
+    assertEquals(AMD64, resolved.images().get(0).image().platform());
   }
 
   @Test
@@ -94,8 +96,9 @@ class LocalRegistryResolveTest {
     assertEquals(Sha256.hash(raw), resolved.root().digest());
     assertTrue(resolved.isIndex());
     JsonNode index = JSON.readTree(raw);
-    assertEquals(List.of("linux/arm64/v8", "linux/amd64"), resolved.images().stream().map(i -> i.platform().toString()).toList());
-    for (PlatformImage image : resolved.images()) {
+    assertEquals(List.of("linux/arm64/v8", "linux/amd64"), resolved.images().stream().map(i -> i.image().platform().toString()).toList());
+    for (FetchedPlatform fetched : resolved.images()) {
+      PlatformImage image = fetched.image();
       String arch = image.platform().architecture();
       JsonNode entry = null;
       for (JsonNode e : index.get("manifests")) {
@@ -103,11 +106,11 @@ class LocalRegistryResolveTest {
           entry = e;
         }
       }
-      assertEquals(entry.get("digest").asText(), image.manifest().digest().toString());
-      assertEquals(Sha256.hash(image.manifestBytes()), image.manifest().digest());
+      assertEquals(entry.get("digest").asText(), image.digest().toString());
+      assertEquals(Sha256.hash(fetched.manifestBytes()), image.digest());
       byte[] layer = arch.equals("amd64") ? images.amd64Layer : images.arm64Layer;
       assertEquals(Sha256.hash(layer), image.layers().get(0).digest());
-      assertEquals(arch, JSON.readTree(image.configBytes()).get("architecture").asText());
+      assertEquals(arch, JSON.readTree(fetched.configBytes()).get("architecture").asText());
     }
   }
 
@@ -116,7 +119,7 @@ class LocalRegistryResolveTest {
     ResolvedImage byTag = client.resolve(ref("alpine:multi"), List.of(AMD64));
     ResolvedImage byDigest = client.resolve(ref("alpine@" + byTag.root().digest()), List.of(AMD64));
     assertEquals(byTag.root(), byDigest.root());
-    assertEquals(byTag.images().get(0).manifest(), byDigest.images().get(0).manifest());
+    assertEquals(byTag.images().get(0).image(), byDigest.images().get(0).image());
   }
 
   @Test
@@ -144,7 +147,7 @@ class LocalRegistryResolveTest {
 
   @Test
   void fetchedBlobsMatchTheirDigests() {
-    PlatformImage image = client.resolve(ref("alpine:multi"), List.of(ARM64)).images().get(0);
+    PlatformImage image = client.resolve(ref("alpine:multi"), List.of(ARM64)).images().get(0).image();
     Descriptor layer = image.layers().get(0);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     client.fetchBlob(ref("alpine:multi"), layer.digest(), layer.size(), out);
@@ -153,7 +156,7 @@ class LocalRegistryResolveTest {
 
   @Test
   void blobWithAWrongSizeOrDigestIsRefused() {
-    PlatformImage image = client.resolve(ref("alpine:single"), List.of(AMD64)).images().get(0);
+    PlatformImage image = client.resolve(ref("alpine:single"), List.of(AMD64)).images().get(0).image();
     Descriptor layer = image.layers().get(0);
     RegistryException tooShortExpected = assertThrows(RegistryException.class,
         () -> client.fetchBlob(ref("alpine:single"), layer.digest(), layer.size() - 1, new ByteArrayOutputStream()));
