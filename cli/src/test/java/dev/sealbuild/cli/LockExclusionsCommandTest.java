@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sealbuild.cli.it.LocalHttpServer;
 import dev.sealbuild.formats.json.CanonicalJson;
-import dev.sealbuild.prep.alpine.TestApkBuilder;
+import dev.sealbuild.testsupport.apk.SigningKey;
+import dev.sealbuild.testsupport.apk.TestApk;
+import dev.sealbuild.testsupport.apk.TestApkIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,14 +25,14 @@ class LockExclusionsCommandTest {
   /** A signed Alpine mirror where {@code app} depends on {@code docs}, served on 127.0.0.1, and a project excluding docs. */
   private LocalHttpServer alpineProject() throws Exception {
     Path arch = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
-    TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@sealbuild.invalid-00000005.rsa.pub");
-    TestApkBuilder.BuiltApk docs = TestApkBuilder.pkg("docs", "1.0-r0").dir("usr").file("usr/README", "docs\n").build(key);
-    TestApkBuilder.BuiltApk app = TestApkBuilder.pkg("app", "1.0-r0").depends("docs")
+    SigningKey key = SigningKey.generate("test@sealbuild.invalid-00000005.rsa.pub");
+    TestApk.Built docs = TestApk.pkg("docs", "1.0-r0").dir("usr").file("usr/README", "docs\n").build(key);
+    TestApk.Built app = TestApk.pkg("app", "1.0-r0").depends("docs")
         .dir("usr").file("usr/app", "app\n").build(key);
-    for (TestApkBuilder.BuiltApk apk : List.of(docs, app)) {
+    for (TestApk.Built apk : List.of(docs, app)) {
       Files.write(arch.resolve(apk.fileName()), apk.bytes());
     }
-    Files.write(arch.resolve("APKINDEX.tar.gz"), TestApkBuilder.index(List.of(docs.indexEntry(), app.indexEntry()), "test", key));
+    Files.write(arch.resolve("APKINDEX.tar.gz"), TestApkIndex.signed(List.of(docs.indexEntry(), app.indexEntry()), "test", key));
     LocalHttpServer server = new LocalHttpServer(work.resolve("mirror"));
     Path project = Files.createDirectories(work.resolve("project/keys"));
     Files.writeString(project.resolve(key.name()), key.publicPem());

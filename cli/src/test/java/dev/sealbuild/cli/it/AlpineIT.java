@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sealbuild.prep.alpine.TestApkBuilder;
 import dev.sealbuild.testsupport.Fixtures;
 import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.apk.SigningKey;
+import dev.sealbuild.testsupport.apk.TestApk;
+import dev.sealbuild.testsupport.apk.TestApkIndex;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +37,15 @@ class AlpineIT {
   static Path mirror;
   static Path project;
   static LocalHttpServer http;
-  static TestApkBuilder.SigningKey key;
-  static TestApkBuilder.SigningKey stranger;
+  static SigningKey key;
+  static SigningKey stranger;
 
   @BeforeAll
   static void setUp() throws Exception {
     Path minirootfs = Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
     mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
-    key = TestApkBuilder.newKey("test@sealbuild.invalid-00000001.rsa.pub");
-    stranger = TestApkBuilder.newKey("stranger@sealbuild.invalid-00000002.rsa.pub");
+    key = SigningKey.generate("test@sealbuild.invalid-00000001.rsa.pub");
+    stranger = SigningKey.generate("stranger@sealbuild.invalid-00000002.rsa.pub");
     HelloApks.write(mirror, key, "1.0-r0", "hello from apk\n");
     Files.copy(minirootfs, work.resolve("mirror/" + minirootfs.getFileName()));
     http = new LocalHttpServer(work.resolve("mirror"));
@@ -140,7 +142,7 @@ class AlpineIT {
   void indexSignedByAnUnknownKeyIsRefused() throws Exception {
     byte[] good = Files.readAllBytes(mirror.resolve("APKINDEX.tar.gz"));
     try {
-      Files.write(mirror.resolve("APKINDEX.tar.gz"), TestApkBuilder.index(List.of(), "forged", stranger));
+      Files.write(mirror.resolve("APKINDEX.tar.gz"), TestApkIndex.signed(List.of(), "forged", stranger));
       Files.deleteIfExists(project.resolve("build.lock.json"));
       Sealbuild.Result r = sealbuild("cache").run("lock");
       assertEquals(1, r.exit(), r.toString());
@@ -158,7 +160,7 @@ class AlpineIT {
     Path apk = mirror.resolve("greeting-data-1.0-r0.apk");
     byte[] good = Files.readAllBytes(apk);
     try {
-      TestApkBuilder.BuiltApk evil = TestApkBuilder.pkg("greeting-data", "1.0-r0")
+      TestApk.Built evil = TestApk.pkg("greeting-data", "1.0-r0")
           .file("usr/share/greeting/text", "evil\n").build(key);
       Files.write(apk, evil.bytes());
       Files.deleteIfExists(project.resolve("build.lock.json"));

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.formats.digest.Sha256;
-import dev.sealbuild.prep.alpine.TestApkBuilder;
-import dev.sealbuild.prep.registry.LocalRegistry;
-import dev.sealbuild.prep.registry.TestImages;
 import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.apk.SigningKey;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
+import dev.sealbuild.testsupport.registry.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,7 +226,7 @@ class BaseImageIT {
   @Order(8)
   void alpinePackagesInstallOnTopOfTheBaseImage() throws Exception {
     Path mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
-    TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@sealbuild.invalid-00000003.rsa.pub");
+    SigningKey key = SigningKey.generate("test@sealbuild.invalid-00000003.rsa.pub");
     HelloApks.write(mirror, key, "1.0-r0", "hello from apk\n");
     registry.push(images.source("multi"), "alpine:pkgs", true, null);
     try (LocalHttpServer http = new LocalHttpServer(work.resolve("mirror"))) {

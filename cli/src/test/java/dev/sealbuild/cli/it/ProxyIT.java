@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.testsupport.deb.SyntheticRepository;
 import dev.sealbuild.testsupport.deb.TestPgp;
-import dev.sealbuild.prep.http.ForwardProxy;
-import dev.sealbuild.prep.registry.LocalRegistry;
-import dev.sealbuild.prep.registry.TestImages;
+import dev.sealbuild.testsupport.http.ForwardProxy;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
+import dev.sealbuild.testsupport.registry.TestImages;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sealbuild.prep.registry.LocalRegistry;
 import dev.sealbuild.testsupport.Fixtures;
 import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.apk.ApkStreams;
+import dev.sealbuild.testsupport.apk.SigningKey;
+import dev.sealbuild.testsupport.apk.TestApk;
+import dev.sealbuild.testsupport.apk.TestApkIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -60,7 +64,7 @@ class ApkIndexVerifierTest {
   void rejectsARealSignatureOverDifferentContent() throws Exception {
     byte[] real = AlpineFixtures.bytes("v3.16-x86_64/APKINDEX.tar.gz");
     byte[] signatureStream = Arrays.copyOf(real, firstMemberLength(real));
-    byte[] forged = TestApkBuilder.concat(signatureStream, TestApkBuilder.unsignedIndex(List.of(), "forged"));
+    byte[] forged = ApkStreams.concat(signatureStream, TestApkIndex.unsigned(List.of(), "forged"));
     ApkSignatureException e = assertThrows(ApkSignatureException.class,
         () -> verifier(AlpineFixtures.keyring()).verify(forged, "forged.tar.gz"));
     assertEquals(ApkSignatureException.Reason.BAD, e.reason());
@@ -70,7 +74,7 @@ class ApkIndexVerifierTest {
 
   @Test
   void rejectsAnUnsignedIndex() {
-    byte[] unsigned = TestApkBuilder.unsignedIndex(List.of(), "unsigned");
+    byte[] unsigned = TestApkIndex.unsigned(List.of(), "unsigned");
     ApkSignatureException e = assertThrows(ApkSignatureException.class,
         () -> verifier(ApkKeyring.of(Map.of())).verify(unsigned, "unsigned.tar.gz"));
     assertEquals(ApkSignatureException.Reason.MISSING, e.reason());
@@ -80,19 +84,19 @@ class ApkIndexVerifierTest {
 
   @Test
   void verifiesBuiltIndexesSignedWithSha1AndSha256() {
-    TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@example.org-0001.rsa.pub");
-    TestApkBuilder.BuiltApk hello = TestApkBuilder.pkg("hello", "1.0-r0").file("usr/bin/hello", "hi").build(key);
-    byte[] sha1Index = TestApkBuilder.index(List.of(hello.indexEntry()), "test", key);
-    SignedApkIndex signed = verifier(key.keyring()).verify(sha1Index, "test index");
-    assertEquals(List.of(hello.indexEntry()), signed.index().packages());
+    SigningKey key = SigningKey.generate("test@example.org-0001.rsa.pub");
+    TestApk.Built hello = TestApk.pkg("hello", "1.0-r0").file("usr/bin/hello", "hi").build(key);
+    byte[] sha1Index = TestApkIndex.signed(List.of(hello.indexEntry()), "test", key);
+    SignedApkIndex signed = verifier(TestApks.keyring(key)).verify(sha1Index, "test index");
+    assertEquals(List.of(TestApks.record(hello)), signed.index().packages());
 
-    byte[] stream = TestApkBuilder.unsignedIndex(List.of(hello.indexEntry()), "test");
-    byte[] sha256Index = TestApkBuilder.concat(TestApkBuilder.signatureStream(key, "RSA256", stream), stream);
-    assertEquals(key.name(), verifier(key.keyring()).verify(sha256Index, "test index").signingKey());
+    byte[] stream = TestApkIndex.unsigned(List.of(hello.indexEntry()), "test");
+    byte[] sha256Index = ApkStreams.concat(ApkStreams.signatureStream(key, "RSA256", stream), stream);
+    assertEquals(key.name(), verifier(TestApks.keyring(key)).verify(sha256Index, "test index").signingKey());
 
-    TestApkBuilder.SigningKey impostor = TestApkBuilder.newKey(key.name());
+    SigningKey impostor = SigningKey.generate(key.name());
     ApkSignatureException e = assertThrows(ApkSignatureException.class,
-        () -> verifier(key.keyring()).verify(TestApkBuilder.index(List.of(), "x", impostor), "test index"));
+        () -> verifier(TestApks.keyring(key)).verify(TestApkIndex.signed(List.of(), "x", impostor), "test index"));
     assertEquals(ApkSignatureException.Reason.BAD, e.reason());
   }
 
@@ -101,7 +105,7 @@ class ApkIndexVerifierTest {
     byte[] real = AlpineFixtures.bytes("v3.16-x86_64/APKINDEX.tar.gz");
     ApkIndexVerifier verifier = verifier(AlpineFixtures.keyring());
 
-    byte[] extra = TestApkBuilder.concat(real, TestApkBuilder.gzip(new byte[512]));
+    byte[] extra = ApkStreams.concat(real, ApkStreams.gzip(new byte[512]));
     ApkException e = assertThrows(ApkException.class, () -> verifier.verify(extra, "idx"));
     assertEquals("idx: unexpected data after the signed index stream (at byte " + real.length + "); an "
         + "APKINDEX.tar.gz has exactly two gzip streams", e.getMessage());
@@ -117,25 +121,25 @@ class ApkIndexVerifierTest {
 
   @Test
   void stopsADecompressionBombWhileStreaming() {
-    TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@example.org-0002.rsa.pub");
+    SigningKey key = SigningKey.generate("test@example.org-0002.rsa.pub");
     byte[] zeros = new byte[8 << 20];
-    byte[] stream = TestApkBuilder.gzip(TestApkBuilder.tar(List.of(
-        TestApkBuilder.regular("APKINDEX", zeros, Map.of())), false));
-    byte[] bomb = TestApkBuilder.concat(TestApkBuilder.signatureStream(key, "RSA", stream), stream);
+    byte[] stream = ApkStreams.gzip(ApkStreams.tar(List.of(
+        ApkStreams.regular("APKINDEX", zeros, Map.of())), false));
+    byte[] bomb = ApkStreams.concat(ApkStreams.signatureStream(key, "RSA", stream), stream);
     assertTrue(bomb.length < 64 * 1024, "8 MiB of zeros compress well");
     ApkLimits limits = new ApkLimits(64L << 20, 1 << 20, 1 << 30, 1 << 20, 1L << 30, 8192, 1000, 4096);
-    ApkException e = assertThrows(ApkException.class, () -> new ApkIndexVerifier(key.keyring(), limits).verify(bomb, "bomb"));
+    ApkException e = assertThrows(ApkException.class, () -> new ApkIndexVerifier(TestApks.keyring(key), limits).verify(bomb, "bomb"));
     assertEquals("bomb: index stream decompresses to more than 1048576 bytes", e.getMessage());
   }
 
   @Test
   void rejectsAnOversizedSignatureEntry() {
-    TestApkBuilder.SigningKey key = TestApkBuilder.newKey("test@example.org-0003.rsa.pub");
-    byte[] stream = TestApkBuilder.unsignedIndex(List.of(), "x");
-    byte[] hugeSignature = TestApkBuilder.gzip(TestApkBuilder.tar(List.of(
-        TestApkBuilder.regular(".SIGN.RSA." + key.name(), new byte[20_000], Map.of())), true));
-    ApkException e = assertThrows(ApkException.class, () -> verifier(key.keyring())
-        .verify(TestApkBuilder.concat(hugeSignature, stream), "idx"));
+    SigningKey key = SigningKey.generate("test@example.org-0003.rsa.pub");
+    byte[] stream = TestApkIndex.unsigned(List.of(), "x");
+    byte[] hugeSignature = ApkStreams.gzip(ApkStreams.tar(List.of(
+        ApkStreams.regular(".SIGN.RSA." + key.name(), new byte[20_000], Map.of())), true));
+    ApkException e = assertThrows(ApkException.class, () -> verifier(TestApks.keyring(key))
+        .verify(ApkStreams.concat(hugeSignature, stream), "idx"));
     assertEquals("idx: signature entry .SIGN.RSA." + key.name() + " is larger than 8192 bytes", e.getMessage());
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.apk.SigningKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.Map;
@@ -26,7 +27,7 @@ class ApkKeyringTest {
 
   @Test
   void acceptsPkcs1PemToo() throws Exception {
-    TestApkBuilder.SigningKey generated = TestApkBuilder.newKey("k.rsa.pub");
+    SigningKey generated = SigningKey.generate("k.rsa.pub");
     RSAPublicKey rsa = (RSAPublicKey) generated.keyPair().getPublic();
     byte[] pkcs1 = new org.bouncycastle.asn1.pkcs.RSAPublicKey(rsa.getModulus(), rsa.getPublicExponent()).getEncoded();
     String pem = "-----BEGIN RSA PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(pkcs1)
@@ -41,7 +42,7 @@ class ApkKeyringTest {
         () -> ApkKeyring.fromPem(Map.of("x.pub", "hello")));
     assertEquals("key x.pub is not a PEM RSA public key (expected -----BEGIN PUBLIC KEY-----)", notPem.getMessage());
     ApkException badName = assertThrows(ApkException.class,
-        () -> ApkKeyring.fromPem(Map.of("../x.pub", TestApkBuilder.newKey("x").publicPem())));
+        () -> ApkKeyring.fromPem(Map.of("../x.pub", SigningKey.generate("x").publicPem())));
     assertEquals("invalid key name '../x.pub'", badName.getMessage());
     assertTrue(ApkKeyring.of(Map.of()).names().isEmpty());
   }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.apk.ApkStreams;
+import dev.sealbuild.testsupport.apk.SigningKey;
+import dev.sealbuild.testsupport.apk.TestApk;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +22,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 
 class ApkPackageVerifierTest {
-  private static final TestApkBuilder.SigningKey KEY = TestApkBuilder.newKey("test@example.org-5f0e1234.rsa.pub");
+  private static final SigningKey KEY = SigningKey.generate("test@example.org-5f0e1234.rsa.pub");
 
   @Test
   void verifiesTheRealStracePackageAgainstTheRealIndex() throws Exception {
@@ -77,10 +80,10 @@ class ApkPackageVerifierTest {
 
   @Test
   void verifiesBuiltPackagesSignedWithSha1Sha256OrNotAtAll() {
-    TestApkBuilder builder = TestApkBuilder.pkg("hello", "1.0-r0").dir("usr").dir("usr/bin")
+    TestApk builder = TestApk.pkg("hello", "1.0-r0").dir("usr").dir("usr/bin")
         .file("usr/bin/hello", "#!/bin/sh\necho hello\n".getBytes(StandardCharsets.UTF_8), 0755)
-        .symlink("usr/bin/hi", "hello").script(".post-install", "#!/bin/sh\nexit 0\n");
-    for (TestApkBuilder.BuiltApk apk : List.of(builder.build(KEY), builder.sha256Signature().build(KEY))) {
+        .symlink("usr/bin/hi", "hello").script("post-install", "#!/bin/sh\nexit 0\n");
+    for (TestApk.Built apk : List.of(builder.build(KEY), builder.sha256Signature().build(KEY))) {
       VerifiedApkPackage verified = verify(apk);
       assertEquals(KEY.name(), verified.signingKey());
       assertEquals(List.of("usr", "usr/bin", "usr/bin/hello", "usr/bin/hi"),
@@ -94,8 +97,8 @@ class ApkPackageVerifierTest {
 
   @Test
   void signatureProblemsHaveDistinctErrors() {
-    TestApkBuilder.BuiltApk apk = TestApkBuilder.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
-    ApkPackageVerifier.Expected expected = ApkPackageVerifier.Expected.of(apk.indexEntry());
+    TestApk.Built apk = TestApk.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
+    ApkPackageVerifier.Expected expected = TestApks.expected(apk);
 
     ApkSignatureException unknown = assertThrows(ApkSignatureException.class,
         () -> verifier(ApkKeyring.of(Map.of())).verify(apk.bytes(), expected));
@@ -103,11 +106,11 @@ class ApkPackageVerifierTest {
     assertEquals("package hello-1.0-r0 is signed by unknown key " + KEY.name() + "; add the key to the trusted "
         + "Alpine keys if you trust its owner", unknown.getMessage());
 
-    TestApkBuilder.SigningKey impostor = TestApkBuilder.newKey(KEY.name());
-    byte[] forged = TestApkBuilder.concat(TestApkBuilder.signatureStream(impostor, "RSA", apk.control()),
+    SigningKey impostor = SigningKey.generate(KEY.name());
+    byte[] forged = ApkStreams.concat(ApkStreams.signatureStream(impostor, "RSA", apk.control()),
         apk.control(), apk.data());
     ApkSignatureException bad = assertThrows(ApkSignatureException.class,
-        () -> verifier(KEY.keyring()).verify(forged, expected));
+        () -> verifier(TestApks.keyring(KEY)).verify(forged, expected));
     assertEquals(ApkSignatureException.Reason.BAD, bad.reason());
     assertEquals("package hello-1.0-r0 has a bad signature by key " + KEY.name() + " over its control stream: the "
         + "file was modified or the key is not the signer's", bad.getMessage());
@@ -115,10 +118,10 @@ class ApkPackageVerifierTest {
 
   @Test
   void rejectsAnExtraGzipStream() {
-    TestApkBuilder.BuiltApk apk = TestApkBuilder.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
-    byte[] extended = TestApkBuilder.concat(apk.bytes(), TestApkBuilder.gzip(new byte[1024]));
-    ApkException e = assertThrows(ApkException.class, () -> verifier(KEY.keyring()).verify(extended,
-        new ApkPackageVerifier.Expected("hello", "1.0-r0", apk.indexEntry().checksum(), 0)));
+    TestApk.Built apk = TestApk.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
+    byte[] extended = ApkStreams.concat(apk.bytes(), ApkStreams.gzip(new byte[1024]));
+    ApkException e = assertThrows(ApkException.class, () -> verifier(TestApks.keyring(KEY)).verify(extended,
+        new ApkPackageVerifier.Expected("hello", "1.0-r0", apk.checksum(), 0)));
     assertEquals("package hello-1.0-r0: extra gzip stream after the data stream (at byte " + apk.bytes().length
         + "); a package has at most signature, control and data streams", e.getMessage());
   }
@@ -126,16 +129,16 @@ class ApkPackageVerifierTest {
   @Test
   void rejectsControlFilesInTheDataStreamAndDataFilesInTheControlStream() {
     for (String name : List.of(".PKGINFO", ".SIGN.RSA." + KEY.name(), "./.PKGINFO")) {
-      byte[] tar = TestApkBuilder.tar(List.of(TestApkBuilder.regular(name, "x".getBytes(StandardCharsets.UTF_8),
+      byte[] tar = ApkStreams.tar(List.of(ApkStreams.regular(name, "x".getBytes(StandardCharsets.UTF_8),
           Map.of())), false);
-      TestApkBuilder.BuiltApk apk = TestApkBuilder.pkg("evil", "1-r0").rawDataTar(tar).build(KEY);
+      TestApk.Built apk = TestApk.pkg("evil", "1-r0").rawDataTar(tar).build(KEY);
       ApkException e = assertThrows(ApkException.class, () -> verify(apk));
       String path = name.startsWith("./") ? name.substring(2) : name;
       assertEquals("package evil-1-r0: data stream contains " + path + ", which belongs only in the control or "
           + "signature stream", e.getMessage());
     }
-    TestApkBuilder.BuiltApk apk = TestApkBuilder.pkg("evil", "1-r0").file("x", "x")
-        .controlEntry(TestApkBuilder.regular("etc/passwd", new byte[1], Map.of())).build(KEY);
+    TestApk.Built apk = TestApk.pkg("evil", "1-r0").file("x", "x")
+        .controlEntry(ApkStreams.regular("etc/passwd", new byte[1], Map.of())).build(KEY);
     ApkException e = assertThrows(ApkException.class, () -> verify(apk));
     assertEquals("package evil-1-r0: control stream contains 'etc/passwd'; only top-level dot files (.PKGINFO, "
         + "scripts) belong there", e.getMessage());
@@ -143,37 +146,37 @@ class ApkPackageVerifierTest {
 
   @Test
   void rejectsHashMismatches() {
-    TestApkBuilder.BuiltApk good = TestApkBuilder.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
-    TestApkBuilder.BuiltApk other = TestApkBuilder.pkg("hello", "1.0-r0").file("hello", "HI").build(KEY);
-    byte[] swappedData = TestApkBuilder.concat(good.signature(), good.control(), other.data());
-    ApkException e = assertThrows(ApkException.class, () -> verifier(KEY.keyring()).verify(swappedData,
-        ApkPackageVerifier.Expected.of(good.indexEntry())));
+    TestApk.Built good = TestApk.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
+    TestApk.Built other = TestApk.pkg("hello", "1.0-r0").file("hello", "HI").build(KEY);
+    byte[] swappedData = ApkStreams.concat(good.signature(), good.control(), other.data());
+    ApkException e = assertThrows(ApkException.class, () -> verifier(TestApks.keyring(KEY)).verify(swappedData,
+        TestApks.expected(good)));
     assertTrue(e.getMessage().startsWith("package hello-1.0-r0: data stream sha256 "), e.getMessage());
     assertTrue(e.getMessage().contains(" differs from .PKGINFO datahash "), e.getMessage());
 
-    ApkException wrongSize = assertThrows(ApkException.class, () -> verifier(KEY.keyring()).verify(good.bytes(),
-        new ApkPackageVerifier.Expected("hello", "1.0-r0", good.indexEntry().checksum(), good.bytes().length + 1)));
+    ApkException wrongSize = assertThrows(ApkException.class, () -> verifier(TestApks.keyring(KEY)).verify(good.bytes(),
+        new ApkPackageVerifier.Expected("hello", "1.0-r0", good.checksum(), good.bytes().length + 1)));
     assertEquals("package hello-1.0-r0: file is " + good.bytes().length + " bytes but the index says "
         + (good.bytes().length + 1), wrongSize.getMessage());
 
-    byte[] tar = TestApkBuilder.tar(List.of(TestApkBuilder.regular("etc/motd", "welcome".getBytes(StandardCharsets.UTF_8),
+    byte[] tar = ApkStreams.tar(List.of(ApkStreams.regular("etc/motd", "welcome".getBytes(StandardCharsets.UTF_8),
         Map.of("APK-TOOLS.checksum.SHA1", "0000000000000000000000000000000000000000"))), false);
-    TestApkBuilder.BuiltApk lying = TestApkBuilder.pkg("motd", "1-r0").rawDataTar(tar).build(KEY);
+    TestApk.Built lying = TestApk.pkg("motd", "1-r0").rawDataTar(tar).build(KEY);
     ApkException fileHash = assertThrows(ApkException.class, () -> verify(lying));
     assertEquals("package motd-1-r0: 'etc/motd' does not match its APK-TOOLS.checksum.SHA1 header", fileHash.getMessage());
   }
 
   @Test
   void rejectsThePackageWhenPkgInfoNamesAnotherPackage() {
-    TestApkBuilder.BuiltApk apk = TestApkBuilder.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
-    ApkException e = assertThrows(ApkException.class, () -> verifier(KEY.keyring()).verify(apk.bytes(),
-        new ApkPackageVerifier.Expected("hello", "2.0-r0", apk.indexEntry().checksum(), 0)));
+    TestApk.Built apk = TestApk.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
+    ApkException e = assertThrows(ApkException.class, () -> verifier(TestApks.keyring(KEY)).verify(apk.bytes(),
+        new ApkPackageVerifier.Expected("hello", "2.0-r0", apk.checksum(), 0)));
     assertEquals("package hello-2.0-r0: .PKGINFO describes hello-1.0-r0", e.getMessage());
   }
 
   @Test
   void rejectsUnsafeDataEntries() {
-    record Case(TestApkBuilder.TarItem item, String message) {
+    record Case(ApkStreams.TarItem item, String message) {
     }
     TarArchiveEntry fifo = new TarArchiveEntry("run/fifo", TarConstants.LF_FIFO);
     TarArchiveEntry device = new TarArchiveEntry("dev/sda", TarConstants.LF_BLK);
@@ -182,21 +185,21 @@ class ApkPackageVerifierTest {
     TarArchiveEntry longLink = new TarArchiveEntry("usr/lib/long", TarConstants.LF_SYMLINK);
     longLink.setLinkName("x".repeat(5000));
     List<Case> cases = List.of(
-        new Case(TestApkBuilder.regular("../../evil", new byte[1], Map.of()),
+        new Case(ApkStreams.regular("../../evil", new byte[1], Map.of()),
             "package bad-1-r0: data stream entry '../../evil' has an empty, '.' or '..' path component"),
-        new Case(TestApkBuilder.regular("usr/../../evil", new byte[1], Map.of()),
+        new Case(ApkStreams.regular("usr/../../evil", new byte[1], Map.of()),
             "package bad-1-r0: data stream entry 'usr/../../evil' has an empty, '.' or '..' path component"),
-        new Case(new TestApkBuilder.TarItem(fifo, new byte[0]),
+        new Case(new ApkStreams.TarItem(fifo, new byte[0]),
             "package bad-1-r0: data stream contains a device or FIFO 'run/fifo'"),
-        new Case(new TestApkBuilder.TarItem(device, new byte[0]),
+        new Case(new ApkStreams.TarItem(device, new byte[0]),
             "package bad-1-r0: data stream contains a device or FIFO 'dev/sda'"),
-        new Case(new TestApkBuilder.TarItem(hardlink, new byte[0]),
+        new Case(new ApkStreams.TarItem(hardlink, new byte[0]),
             "package bad-1-r0: data stream entry '../../etc/shadow' has an empty, '.' or '..' path component"),
-        new Case(new TestApkBuilder.TarItem(longLink, new byte[0]),
+        new Case(new ApkStreams.TarItem(longLink, new byte[0]),
             "package bad-1-r0 data stream: tar entry name or link target longer than 4096 bytes"));
     for (Case c : cases) {
-      byte[] tar = TestApkBuilder.tar(List.of(c.item()), false);
-      TestApkBuilder.BuiltApk apk = TestApkBuilder.pkg("bad", "1-r0").rawDataTar(tar).build(KEY);
+      byte[] tar = ApkStreams.tar(List.of(c.item()), false);
+      TestApk.Built apk = TestApk.pkg("bad", "1-r0").rawDataTar(tar).build(KEY);
       ApkException e = assertThrows(ApkException.class, () -> verify(apk), c.message());
       assertEquals(c.message(), e.getMessage());
     }
@@ -204,31 +207,31 @@ class ApkPackageVerifierTest {
 
   @Test
   void rejectsJunkAfterTheDataArchiveAndStopsBombs() {
-    byte[] tar = TestApkBuilder.tar(List.of(TestApkBuilder.regular("a", new byte[1], Map.of())), false);
-    byte[] junk = TestApkBuilder.concat(tar, "hidden".getBytes(StandardCharsets.UTF_8));
+    byte[] tar = ApkStreams.tar(List.of(ApkStreams.regular("a", new byte[1], Map.of())), false);
+    byte[] junk = ApkStreams.concat(tar, "hidden".getBytes(StandardCharsets.UTF_8));
     ApkException e = assertThrows(ApkException.class,
-        () -> verify(TestApkBuilder.pkg("junk", "1-r0").rawDataTar(junk).build(KEY)));
+        () -> verify(TestApk.pkg("junk", "1-r0").rawDataTar(junk).build(KEY)));
     assertEquals("package junk-1-r0 data stream: data after the end of the tar archive", e.getMessage());
 
-    TestApkBuilder.BuiltApk bomb = TestApkBuilder.pkg("bomb", "1-r0").file("zeros", new byte[4 << 20], 0644).build(KEY);
+    TestApk.Built bomb = TestApk.pkg("bomb", "1-r0").file("zeros", new byte[4 << 20], 0644).build(KEY);
     ApkLimits limits = new ApkLimits(1 << 20, 1 << 20, 1 << 20, 1 << 20, 1 << 20, 8192, 1000, 4096);
-    ApkException stopped = assertThrows(ApkException.class, () -> new ApkPackageVerifier(KEY.keyring(), limits)
-        .verify(bomb.bytes(), ApkPackageVerifier.Expected.of(bomb.indexEntry())));
+    ApkException stopped = assertThrows(ApkException.class, () -> new ApkPackageVerifier(TestApks.keyring(KEY), limits)
+        .verify(bomb.bytes(), TestApks.expected(bomb)));
     assertEquals("package bomb-1-r0: data stream decompresses to more than 1048576 bytes", stopped.getMessage());
   }
 
   @Test
   void readsTheStreamExactlyOnce() throws Exception {
-    TestApkBuilder.BuiltApk apk = TestApkBuilder.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
+    TestApk.Built apk = TestApk.pkg("hello", "1.0-r0").file("hello", "hi").build(KEY);
     ByteArrayInputStream in = new ByteArrayInputStream(apk.bytes());
-    VerifiedApkPackage verified = verifier(KEY.keyring()).verify(in, ApkPackageVerifier.Expected.of(apk.indexEntry()));
+    VerifiedApkPackage verified = verifier(TestApks.keyring(KEY)).verify(in, TestApks.expected(apk));
     assertEquals(0, in.available());
     assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(apk.bytes()),
         HexFormat.of().parseHex(verified.sha256().hex()));
   }
 
-  private static VerifiedApkPackage verify(TestApkBuilder.BuiltApk apk) {
-    return verifier(KEY.keyring()).verify(apk.bytes(), ApkPackageVerifier.Expected.of(apk.indexEntry()));
+  private static VerifiedApkPackage verify(TestApk.Built apk) {
+    return verifier(TestApks.keyring(KEY)).verify(apk.bytes(), TestApks.expected(apk));
   }
 
   private static ApkPackageVerifier verifier(ApkKeyring keyring) {

@@ -3,6 +3,7 @@ package dev.sealbuild.prep.alpine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sealbuild.testsupport.apk.ApkStreams;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ApkResolverTest {
   /** One package record: "name version" then optional "X:value" field lines. */
   private static ApkPackage pkg(String name, String version, String... fields) {
-    String checksum = ApkChecksum.q1(TestApkBuilder.digest("SHA-1",
+    String checksum = ApkChecksum.q1(ApkStreams.digest("SHA-1",
         (name + "-" + version).getBytes(StandardCharsets.UTF_8)));
     String text = "C:" + checksum + "\nP:" + name + "\nV:" + version + "\nI:4096\n" + String.join("\n", fields) + "\n";
     return ApkIndex.parse("", text, "test").packages().get(0);

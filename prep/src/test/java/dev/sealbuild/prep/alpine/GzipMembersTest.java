@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.apk.ApkStreams;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,13 +18,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GzipMembersTest {
-  private static final byte[] ONE = TestApkBuilder.gzip("first member".getBytes(StandardCharsets.UTF_8));
-  private static final byte[] TWO = TestApkBuilder.gzip(new byte[100_000]);
+  private static final byte[] ONE = ApkStreams.gzip("first member".getBytes(StandardCharsets.UTF_8));
+  private static final byte[] TWO = ApkStreams.gzip(new byte[100_000]);
 
   @Test
   void splitsConcatenatedMembersAtTheirExactBoundaries() throws Exception {
     byte[] withHeaderFields = withOptionalHeaderFields(ONE);
-    byte[] file = TestApkBuilder.concat(withHeaderFields, TWO, ONE);
+    byte[] file = ApkStreams.concat(withHeaderFields, TWO, ONE);
     GzipMembers gzip = new GzipMembers(new ByteArrayInputStream(file), "test", Long.MAX_VALUE);
     int start = 0;
     for (byte[] member : List.of(withHeaderFields, TWO, ONE)) {
@@ -50,7 +51,7 @@ class GzipMembersTest {
     assertEquals("f: member fails its gzip CRC/size check", fail(badCrc));
     assertEquals("f: member is truncated", fail(Arrays.copyOf(TWO, TWO.length / 2)));
     assertEquals("f: member is truncated", fail(Arrays.copyOf(ONE, ONE.length - 3)));
-    byte[] endlessName = TestApkBuilder.concat(new byte[] {0x1f, (byte) 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3},
+    byte[] endlessName = ApkStreams.concat(new byte[] {0x1f, (byte) 0x8b, 8, 0x08, 0, 0, 0, 0, 0, 3},
         "x".repeat(70_000).getBytes(StandardCharsets.US_ASCII));
     assertEquals("f: member has an oversized gzip file name", fail(endlessName));
   }

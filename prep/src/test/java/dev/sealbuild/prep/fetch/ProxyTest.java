@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.prep.cache.CacheWriter;
-import dev.sealbuild.prep.http.ForwardProxy;
+import dev.sealbuild.testsupport.http.ForwardProxy;
 import dev.sealbuild.prep.http.TestServer;
 import dev.sealbuild.prep.http.Transport;
 import dev.sealbuild.prep.http.TransportFixtures;

@@ -4,6 +4,7 @@ import static dev.sealbuild.prep.http.TransportFixtures.settings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sealbuild.testsupport.http.ForwardProxy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.prep.http.TransportFixtures;
-import dev.sealbuild.prep.registry.LocalRegistry;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
 import dev.sealbuild.prep.registry.RegistryException;
 import dev.sealbuild.prep.registry.RegistryPusher;
 import dev.sealbuild.prep.registry.RegistrySettings;

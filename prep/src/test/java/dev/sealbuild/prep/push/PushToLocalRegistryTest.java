@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.prep.http.TransportFixtures;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.registry.BlobPush;
-import dev.sealbuild.prep.registry.LocalRegistry;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
 import dev.sealbuild.prep.registry.RegistryException;
 import dev.sealbuild.prep.registry.RegistryPusher;
 import dev.sealbuild.prep.registry.RegistrySettings;

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.prep.http.TransportFixtures;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
+import dev.sealbuild.testsupport.registry.TestImages;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

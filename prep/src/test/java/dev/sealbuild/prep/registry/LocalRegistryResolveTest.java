@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.prep.http.TransportFixtures;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
+import dev.sealbuild.testsupport.registry.TestImages;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;

@@ -1,47 +1,79 @@
 package dev.sealbuild.testsupport.apk;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.sealbuild.testsupport.apk.ApkStreams.TarItem;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * Builds an unsigned Alpine v2 package as abuild lays one out: a control stream (a tar cut before its
- * end-of-archive blocks, gzip) with {@code .PKGINFO} and scripts, then a data stream (a whole tar, gzip)
- * whose files and symlinks carry {@code APK-TOOLS.checksum.SHA1}. The real apk installs these with
- * {@code --allow-untrusted}. {@link #dataItem} adds raw entries for hostile tests.
+ * Builds Alpine v2 packages the way abuild and abuild-sign do, for tests: a signature stream (cut tar with
+ * {@code .SIGN.RSA.<key>} / {@code .SIGN.RSA256.<key>} over the raw control stream; none if unsigned), a control
+ * stream (cut tar with {@code .PKGINFO} carrying {@code datahash}, and scripts) and a data stream (full tar.gz whose
+ * regular files and symlinks carry {@code APK-TOOLS.checksum.SHA1} PAX headers). The index record it returns is
+ * what {@code apk index} writes for the package (checked against the real apk in prep's tests), so a local HTTP
+ * server serving {@link TestApkIndex#signed} and {@link Built#bytes} looks like an Alpine mirror. {@link #dataItem},
+ * {@link #rawDataTar} and {@link #controlEntry} make hostile packages.
+ *
+ * <pre>{@code
+ * SigningKey key = SigningKey.generate("test@example.org-0001.rsa.pub");
+ * TestApk.Built hello = TestApk.pkg("hello", "1.0-r0").depends("so:libc.musl-x86_64.so.1")
+ *     .file("usr/bin/hello", "#!/bin/sh\necho hi\n".getBytes(UTF_8), 0755).build(key);
+ * byte[] index = TestApkIndex.signed(List.of(hello.indexEntry()), "test repo", key);
+ * }</pre>
  */
 public final class TestApk {
   /** The PAX header apk reads a file's SHA-1 from. */
   public static final String CHECKSUM_KEY = "APK-TOOLS.checksum.SHA1";
+  /** The build date of every package, and the mtime of its data entries. */
+  public static final long BUILD_DATE = 1_700_000_000L;
+  private static final String ARCH = "x86_64";
+  private static final String MAINTAINER = "Test <test@example.org>";
+  private static final String URL = "https://example.org/";
+  private static final String LICENSE = "MIT";
 
-  public static final long BUILD_DATE = 1_650_000_000L;
-  private final String name;
-  private final String version;
-  private final List<String> pkgInfo = new ArrayList<>();
-  private final List<TarArchiveEntry> controlEntries = new ArrayList<>();
-  private final List<byte[]> controlContents = new ArrayList<>();
-  private final List<TarArchiveEntry> dataEntries = new ArrayList<>();
-  private final List<byte[]> dataContents = new ArrayList<>();
-  private boolean withPkgInfo = true;
+  /** The three gzip streams of a package (signature is empty if unsigned) and its index record. */
+  public record Built(byte[] signature, byte[] control, byte[] data, TestApkIndex.Entry indexEntry) {
+    public byte[] bytes() {
+      return ApkStreams.concat(signature, control, data);
+    }
 
-  /** The built package: its bytes and the Q1 checksum of its control stream (the index's C:). */
-  public record Built(String name, String version, byte[] bytes, String checksum) {
+    public String name() {
+      return indexEntry.name();
+    }
+
+    public String version() {
+      return indexEntry.version();
+    }
+
+    /** The Q1 checksum of the control stream (the index's C:, the lock's control checksum). */
+    public String checksum() {
+      return indexEntry.checksum();
+    }
+
     public String fileName() {
-      return name + "-" + version + ".apk";
+      return indexEntry.fileName();
     }
   }
+
+  private final String name;
+  private final String version;
+  private String description = "test package";
+  private String commit = "";
+  private final List<String> depends = new ArrayList<>();
+  private final List<String> provides = new ArrayList<>();
+  private final List<String> installIf = new ArrayList<>();
+  private final List<String> extraPkgInfo = new ArrayList<>();
+  private boolean withPkgInfo = true;
+  private final List<TarItem> scripts = new ArrayList<>();
+  private final List<TarItem> extraControl = new ArrayList<>();
+  private final List<TarItem> data = new ArrayList<>();
+  private byte[] rawDataTar;
+  private String signatureType = "RSA";
 
   private TestApk(String name, String version) {
     this.name = name;
@@ -52,21 +84,61 @@ public final class TestApk {
     return new TestApk(name, version);
   }
 
-  /** A .PKGINFO line such as {@code depend = foo}, after the standard ones. */
-  public TestApk info(String key, String value) {
-    pkgInfo.add(key + " = " + value);
+  public TestApk description(String description) {
+    this.description = description;
     return this;
   }
 
+  public TestApk commit(String commit) {
+    this.commit = commit;
+    return this;
+  }
+
+  /** Dependencies, in .PKGINFO and in the index record. */
+  public TestApk depends(String... atoms) {
+    depends.addAll(List.of(atoms));
+    return this;
+  }
+
+  public TestApk provides(String... atoms) {
+    provides.addAll(List.of(atoms));
+    return this;
+  }
+
+  public TestApk installIf(String... atoms) {
+    installIf.addAll(List.of(atoms));
+    return this;
+  }
+
+  /** A raw .PKGINFO line such as {@code replaces = foo}, after the standard ones; the index record does not see it. */
+  public TestApk info(String key, String value) {
+    extraPkgInfo.add(key + " = " + value);
+    return this;
+  }
+
+  /** Leaves .PKGINFO out of the control stream. */
   public TestApk noPkgInfo() {
     withPkgInfo = false;
     return this;
   }
 
+  /** Signs with {@code .SIGN.RSA256.} (SHA-256) instead of {@code .SIGN.RSA.} (SHA-1). */
+  public TestApk sha256Signature() {
+    this.signatureType = "RSA256";
+    return this;
+  }
+
+  /** An install script, e.g. {@code script("post-install", ...)} for {@code .post-install}. */
   public TestApk script(String type, String text) {
-    TarArchiveEntry e = entry("." + type, TarConstants.LF_NORMAL, 0100755, "root", "root");
-    controlEntries.add(e);
-    controlContents.add(text.getBytes(StandardCharsets.UTF_8));
+    TarItem item = ApkStreams.regular("." + type, text.getBytes(StandardCharsets.UTF_8), Map.of());
+    item.entry().setMode(0100755);
+    scripts.add(item);
+    return this;
+  }
+
+  /** Adds an arbitrary entry to the control stream (e.g. a file that does not belong there). */
+  public TestApk controlEntry(TarItem item) {
+    extraControl.add(item);
     return this;
   }
 
@@ -78,22 +150,29 @@ public final class TestApk {
     return dir(path, 0755, "root", "root");
   }
 
-  public TestApk file(String path, String content, int mode, String user, String group) {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+  public TestApk file(String path, byte[] content, int mode, String user, String group) {
     TarArchiveEntry e = entry(path, TarConstants.LF_NORMAL, 0100000 | mode, user, group);
-    e.setSize(bytes.length);
-    e.addPaxHeader(CHECKSUM_KEY, HexFormat.of().formatHex(digest("SHA-1", bytes)));
-    return dataItem(e, bytes);
+    e.setSize(content.length);
+    e.addPaxHeader(CHECKSUM_KEY, sha1Hex(content));
+    return dataItem(e, content);
+  }
+
+  public TestApk file(String path, String content, int mode, String user, String group) {
+    return file(path, content.getBytes(StandardCharsets.UTF_8), mode, user, group);
+  }
+
+  public TestApk file(String path, byte[] content, int mode) {
+    return file(path, content, mode, "root", "root");
   }
 
   public TestApk file(String path, String content) {
-    return file(path, content, 0644, "root", "root");
+    return file(path, content.getBytes(StandardCharsets.UTF_8), 0644);
   }
 
   public TestApk symlink(String path, String target) {
     TarArchiveEntry e = entry(path, TarConstants.LF_SYMLINK, 0120777, "root", "root");
     e.setLinkName(target);
-    e.addPaxHeader(CHECKSUM_KEY, HexFormat.of().formatHex(digest("SHA-1", target.getBytes(StandardCharsets.UTF_8))));
+    e.addPaxHeader(CHECKSUM_KEY, sha1Hex(target.getBytes(StandardCharsets.UTF_8)));
     return dataItem(e, new byte[0]);
   }
 
@@ -105,102 +184,92 @@ public final class TestApk {
 
   /** Any data entry, as given (hostile tests). */
   public TestApk dataItem(TarArchiveEntry entry, byte[] content) {
-    dataEntries.add(entry);
-    dataContents.add(content);
+    data.add(new TarItem(entry, content));
     return this;
   }
 
+  /** Uses this tar (e.g. a hand-crafted hostile one) as the data stream instead of the declared entries. */
+  public TestApk rawDataTar(byte[] tar) {
+    this.rawDataTar = tar;
+    return this;
+  }
+
+  /** A data entry as abuild writes one: mtime {@link #BUILD_DATE}, owners by name (and ids a build machine had). */
   public static TarArchiveEntry entry(String path, byte type, int mode, String user, String group) {
     TarArchiveEntry e = new TarArchiveEntry(path, type);
     e.setMode(mode);
     e.setModTime(BUILD_DATE * 1000);
     e.setUserName(user);
     e.setGroupName(group);
-    // Numbers a build machine could have had; apk maps owners by name through the image's accounts.
+    // apk maps owners by name through the image's accounts; the numbers are the build machine's.
     e.setUserId(user.equals("root") ? 0 : 4242);
     e.setGroupId(group.equals("root") ? 0 : 4242);
     return e;
   }
 
+  /** Builds an unsigned package (the real apk installs it with {@code --allow-untrusted}). */
   public Built build() {
-    byte[] data = gzip(tar(dataEntries, dataContents, false));
-    List<TarArchiveEntry> control = new ArrayList<>();
-    List<byte[]> contents = new ArrayList<>();
+    return build(null);
+  }
+
+  /** Builds a package signed with {@code key}, or unsigned if {@code key} is null. */
+  public Built build(SigningKey key) {
+    byte[] dataStream = ApkStreams.gzip(rawDataTar != null ? rawDataTar : ApkStreams.tar(data, false));
+    String dataHash = HexFormat.of().formatHex(ApkStreams.digest("SHA-256", dataStream));
+    List<TarItem> controlItems = new ArrayList<>();
     if (withPkgInfo) {
-      byte[] info = pkgInfoText(HexFormat.of().formatHex(digest("SHA-256", data))).getBytes(StandardCharsets.UTF_8);
-      TarArchiveEntry e = entry(".PKGINFO", TarConstants.LF_NORMAL, 0100644, "root", "root");
-      e.setSize(info.length);
-      control.add(e);
-      contents.add(info);
+      controlItems.add(ApkStreams.regular(".PKGINFO", pkgInfo(dataHash).getBytes(StandardCharsets.UTF_8), Map.of()));
     }
-    control.addAll(controlEntries);
-    contents.addAll(controlContents);
-    for (int i = 0; i < control.size(); i++) {
-      control.get(i).setSize(contents.get(i).length);
-    }
-    byte[] controlStream = gzip(tar(control, contents, true));
-    String q1 = "Q1" + Base64.getEncoder().encodeToString(digest("SHA-1", controlStream));
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    all.writeBytes(controlStream);
-    all.writeBytes(data);
-    return new Built(name, version, all.toByteArray(), q1);
+    controlItems.addAll(scripts);
+    controlItems.addAll(extraControl);
+    byte[] control = ApkStreams.gzip(ApkStreams.tar(controlItems, true));
+    byte[] signature = key == null ? new byte[0] : ApkStreams.signatureStream(key, signatureType, control);
+    String checksum = "Q1" + Base64.getEncoder().encodeToString(ApkStreams.digest("SHA-1", control));
+    long size = signature.length + control.length + dataStream.length;
+    TestApkIndex.Entry entry = new TestApkIndex.Entry(checksum, name, version, ARCH, size, installedSize(),
+        description, URL, LICENSE, name, MAINTAINER, BUILD_DATE, commit, depends, provides, installIf);
+    return new Built(signature, control, dataStream, entry);
   }
 
-  private String pkgInfoText(String dataHash) {
-    long size = 0;
-    for (byte[] c : dataContents) {
-      size += (c.length + 4095) / 4096 * 4096;
+  private String pkgInfo(String dataHash) {
+    StringBuilder out = new StringBuilder("# Generated by sealbuild TestApk\n");
+    out.append("pkgname = ").append(name).append('\n');
+    out.append("pkgver = ").append(version).append('\n');
+    out.append("pkgdesc = ").append(description).append('\n');
+    out.append("url = ").append(URL).append('\n');
+    out.append("builddate = ").append(BUILD_DATE).append('\n');
+    out.append("packager = ").append(MAINTAINER).append('\n');
+    out.append("size = ").append(installedSize()).append('\n');
+    out.append("arch = ").append(ARCH).append('\n');
+    out.append("origin = ").append(name).append('\n');
+    if (!commit.isEmpty()) {
+      out.append("commit = ").append(commit).append('\n');
     }
-    StringBuilder b = new StringBuilder("# Generated by sealbuild TestApk\n");
-    b.append("pkgname = ").append(name).append('\n');
-    b.append("pkgver = ").append(version).append('\n');
-    b.append("pkgdesc = test package ").append(name).append('\n');
-    b.append("url = https://example.org/").append(name).append('\n');
-    b.append("builddate = ").append(BUILD_DATE).append('\n');
-    b.append("packager = Test <test@example.org>\n");
-    b.append("size = ").append(size).append('\n');
-    b.append("arch = x86_64\n");
-    b.append("origin = ").append(name).append('\n');
-    b.append("maintainer = Test <test@example.org>\n");
-    b.append("license = MIT\n");
-    pkgInfo.forEach(l -> b.append(l).append('\n'));
-    b.append("datahash = ").append(dataHash).append('\n');
-    return b.toString();
+    out.append("maintainer = ").append(MAINTAINER).append('\n');
+    out.append("license = ").append(LICENSE).append('\n');
+    provides.forEach(p -> out.append("provides = ").append(p).append('\n'));
+    depends.forEach(d -> out.append("depend = ").append(d).append('\n'));
+    if (!installIf.isEmpty()) {
+      out.append("install_if = ").append(String.join(" ", installIf)).append('\n');
+    }
+    extraPkgInfo.forEach(line -> out.append(line).append('\n'));
+    out.append("datahash = ").append(dataHash).append('\n');
+    return out.toString();
   }
 
-  private static byte[] tar(List<TarArchiveEntry> entries, List<byte[]> contents, boolean cut) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, 512)) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (int i = 0; i < entries.size(); i++) {
-        tar.putArchiveEntry(entries.get(i));
-        tar.write(contents.get(i));
-        tar.closeArchiveEntry();
-      }
-      tar.flush();
-      int end = out.size();
-      tar.finish();
-      return cut ? Arrays.copyOf(out.toByteArray(), end) : out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** What abuild writes as {@code size}: the file contents rounded up to 4 KiB blocks. */
+  private long installedSize() {
+    if (rawDataTar != null) {
+      return 0;
     }
+    long total = 0;
+    for (TarItem item : data) {
+      total += (item.content().length + 4095) / 4096 * 4096;
+    }
+    return total;
   }
 
-  public static byte[] gzip(byte[] bytes) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  public static byte[] digest(String algorithm, byte[] bytes) {
-    try {
-      return MessageDigest.getInstance(algorithm).digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  private static String sha1Hex(byte[] bytes) {
+    return HexFormat.of().formatHex(ApkStreams.digest("SHA-1", bytes));
   }
 }

@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.registry;
+package dev.sealbuild.testsupport.registry;
 
 import dev.sealbuild.formats.oci.MediaType;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.http;
+package dev.sealbuild.testsupport.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

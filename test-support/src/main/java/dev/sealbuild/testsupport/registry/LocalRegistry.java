@@ -1,4 +1,4 @@
-package dev.sealbuild.prep.registry;
+package dev.sealbuild.testsupport.registry;
 
 import dev.sealbuild.testsupport.Requirements;
 import java.io.IOException;
@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Debian docker-registry (distribution v2) on 127.0.0.1 and a free port, optionally behind htpasswd auth. Public for
- * the push tests and cli's integration tests (through prep's test jar).
+ * A Debian docker-registry (distribution v2) on 127.0.0.1 and a free port, optionally behind htpasswd auth, for the push
+ * tests of prep and cli.
  */
 public final class LocalRegistry implements AutoCloseable {
   public final int port;
