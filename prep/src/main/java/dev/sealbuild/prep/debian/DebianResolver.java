@@ -216,6 +216,12 @@ public final class DebianResolver {
         chosen.put(request.name(), entry);
       }
     }
+    for (DebianPackageRequest request : requests.values()) {
+      if (request.suite().isPresent()) {
+        switchDependenciesToRelease(chosen.get(request.name()), inSuite(request.suite().get()), chosen,
+            new HashSet<>());
+      }
+    }
     return new Run(excluded, chosen).resolve(requests.values());
   }
 
@@ -236,8 +242,7 @@ public final class DebianResolver {
     }
     if (request.suite().isPresent()) {
       String suite = request.suite().get();
-      List<DebianRepositoryIndex> inSuite = indexes.stream()
-          .filter(i -> i.suite().equalsIgnoreCase(suite) || i.codename().equalsIgnoreCase(suite)).toList();
+      List<DebianRepositoryIndex> inSuite = inSuite(suite);
       if (inSuite.isEmpty()) {
         throw new DebianResolutionException(Kind.UNKNOWN_SUITE, "package " + request + ": no repositories: entry"
             + " has suite '" + suite + "'; suites: " + indexes.stream().map(DebianRepositoryIndex::suite).distinct()
@@ -254,6 +259,118 @@ public final class DebianResolver {
               .distinct().collect(Collectors.joining(", "))));
     }
     return null;
+  }
+
+  /** The indexes apt's target release {@code suite} matches: by suite (Archive) or codename, ignoring case. */
+  private List<DebianRepositoryIndex> inSuite(String suite) {
+    return indexes.stream()
+        .filter(i -> i.suite().equalsIgnoreCase(suite) || i.codename().equalsIgnoreCase(suite)).toList();
+  }
+
+  /**
+   * apt's {@code SetCandidateRelease}: a Depends or Pre-Depends of a version chosen by target release that the current
+   * candidates do not satisfy switches the candidate of the named package to its version from the same release, when
+   * that version satisfies it, recursively. Returns false (undoing its own switches) when a dependency stays unmet;
+   * apt ignores that result at the top and lets the install fail later.
+   */
+  private boolean switchDependenciesToRelease(Entry target, List<DebianRepositoryIndex> release,
+      Map<String, Entry> chosen, Set<Entry> switched) throws DebianResolutionException {
+    Map<String, Entry> before = new HashMap<>(chosen);
+    for (RelationGroup group : parse(target).critical()) {
+      if (alreadySatisfiable(group, chosen)) {
+        continue;
+      }
+      boolean fine = false;
+      for (Relation relation : group.alternatives()) {
+        if (!relation.isVersioned()) {
+          continue;
+        }
+        Entry fromRelease = versionsByName.getOrDefault(relation.name(), List.of()).stream()
+            .filter(e -> release.contains(e.repository())).max(best).orElse(null);
+        if (fromRelease == null || !relation.acceptsVersion(fromRelease.pkg().version())) {
+          continue;
+        }
+        Entry old = chosen.get(relation.name());
+        if (switched.contains(fromRelease)) {
+          fine = true;
+          break;
+        }
+        chosen.put(relation.name(), fromRelease);
+        switched.add(fromRelease);
+        if (switchDependenciesToRelease(fromRelease, release, chosen, switched)) {
+          fine = true;
+          break;
+        }
+        switched.remove(fromRelease);
+        if (old == null) {
+          chosen.remove(relation.name());
+        } else {
+          chosen.put(relation.name(), old);
+        }
+      }
+      if (!fine) {
+        chosen.clear();
+        chosen.putAll(before);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The first pass of apt's SetCandidateRelease: some alternative is met by the current candidate of its package (or,
+   * unversioned, by a provider), and that candidate's own dependencies can be met by candidates (apt's DepCandMin).
+   */
+  private boolean alreadySatisfiable(RelationGroup group, Map<String, Entry> chosen) throws DebianResolutionException {
+    for (Relation relation : group.alternatives()) {
+      Entry candidate = chosen.getOrDefault(relation.name(), candidates.get(relation.name()));
+      if (!relation.isVersioned()) {
+        for (Provide provide : providersByName.getOrDefault(relation.name(), List.of())) {
+          Entry provider = provide.provider();
+          if (chosen.getOrDefault(provider.name(), candidates.get(provider.name())) == provider
+              && dependenciesMetByCandidates(provider, chosen)) {
+            return true;
+          }
+        }
+        if (candidate != null && dependenciesMetByCandidates(candidate, chosen)) {
+          return true;
+        }
+      } else if (candidate != null && relation.acceptsVersion(candidate.pkg().version())
+          && dependenciesMetByCandidates(candidate, chosen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** apt's DepCandMin: every Pre-Depends and Depends of {@code entry} has an alternative some candidate meets. */
+  private boolean dependenciesMetByCandidates(Entry entry, Map<String, Entry> chosen)
+      throws DebianResolutionException {
+    for (RelationGroup group : parse(entry).critical()) {
+      boolean met = false;
+      for (Relation relation : group.alternatives()) {
+        Entry candidate = chosen.getOrDefault(relation.name(), candidates.get(relation.name()));
+        if (candidate != null && relation.acceptsVersion(candidate.pkg().version())) {
+          met = true;
+          break;
+        }
+        for (Provide provide : providersByName.getOrDefault(relation.name(), List.of())) {
+          Entry provider = provide.provider();
+          if (chosen.getOrDefault(provider.name(), candidates.get(provider.name())) == provider
+              && providesSatisfy(provide.relation(), relation)) {
+            met = true;
+            break;
+          }
+        }
+        if (met) {
+          break;
+        }
+      }
+      if (!met) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private DebianResolutionException unknownPackage(String name) {
