@@ -58,8 +58,12 @@ import java.util.stream.Collectors;
  *
  * <p>Not thread-safe: use one resolver per thread (parsed relation fields are cached).
  *
- * <p>Excluded names are never selected: they behave as if they were not in any index, and a dependency that only
- * they could satisfy is dropped and reported in {@link DebianResolution#droppedDependencies()}.
+ * <p>Requests may be {@code name=version} or {@code name/suite}, as for apt-get install: the named version becomes the
+ * candidate (for a suite, with apt's SetCandidateRelease switching of unmet versioned dependencies).
+ *
+ * <p>Excluded names are never selected, yet count as present, as apt treats installed packages: a dependency an
+ * excluded candidate would satisfy (directly or through Provides) is dropped, not satisfied by another alternative or
+ * provider, and reported in {@link DebianResolution#droppedDependencies()}.
  */
 public final class DebianResolver {
   private static final int MAX_DEPTH = 3000;
