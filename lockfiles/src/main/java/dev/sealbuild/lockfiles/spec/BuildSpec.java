@@ -52,18 +52,25 @@ public record BuildSpec(
     }
     this.packages = packages == null ? List.of() : packages.stream().distinct().sorted().toList();
     this.exclude = exclude == null ? List.of() : exclude.stream().distinct().sorted().toList();
-    for (String pkg : this.packages) {
-      if (!pkg.matches("[A-Za-z0-9][A-Za-z0-9.+_:-]*")) {
-        throw new IllegalArgumentException("package name '" + pkg + "' is not valid");
-      }
-    }
     if (!this.packages.isEmpty() && this.repositories.isEmpty()) {
       throw new IllegalArgumentException("packages are listed but no repositories are declared to install them from");
     }
     if (this.repositories.stream().map(RepositorySpec::type).distinct().count() > 1) {
       throw new IllegalArgumentException("repositories must all be debian or all be alpine, not both");
     }
+    for (String pkg : this.packages) {
+      checkRequest(pkg, this.repositories.get(0).type());
+    }
     this.accounts = accounts == null ? Accounts.NONE : accounts;
+  }
+
+  private static void checkRequest(String pkg, String type) {
+    if (RepositorySpec.DEBIAN.equals(type)) {
+      DebianPackageRequest.parse(pkg);
+    } else if (!pkg.matches("[A-Za-z0-9][A-Za-z0-9.+_:-]*")) {
+      throw new IllegalArgumentException("package name '" + pkg + "' is not valid"
+          + (pkg.matches("[A-Za-z0-9][A-Za-z0-9.+_:-]*[=/].*") ? ": alpine specs take bare package names for now" : ""));
+    }
   }
 
   /** The package manager the repositories use, or null when the spec installs no packages. */

@@ -170,4 +170,40 @@ class SpecReaderTest {
   void mapsAcceptAnyKey() {
     assertEquals("v", parse("name: a\nconfig: {labels: {any.key/at-all: v}}\n").config().labels().get("any.key/at-all"));
   }
+
+  private static final String DEBIAN = "name: a\nrepositories: [{name: debian, type: debian, suite: bookworm}]\n";
+  private static final String ALPINE = "name: a\nrepositories: [{name: main, type: alpine,"
+      + " url: 'https://dl-cdn.alpinelinux.org/alpine/v3.20/main', keys: [k.pub]}]\n";
+
+  @Test
+  void debianPackagesTakeAptRequestSyntax() {
+    BuildSpec spec = parse(DEBIAN + "packages: [curl=7.88.1-10+deb12u8, tzdata/bookworm-updates, 'libc6=2:2.36-9']\n");
+    assertEquals(List.of("curl=7.88.1-10+deb12u8", "libc6=2:2.36-9", "tzdata/bookworm-updates"), spec.packages(),
+        "kept as written");
+    assertEquals(new DebianPackageRequest("curl", java.util.Optional.of("7.88.1-10+deb12u8"), java.util.Optional.empty()),
+        DebianPackageRequest.parse("curl=7.88.1-10+deb12u8"));
+    assertEquals("tzdata/bookworm-updates", DebianPackageRequest.parse("tzdata/bookworm-updates").toString());
+  }
+
+  @Test
+  void malformedDebianRequestsAreOneLineErrors() {
+    assertTrue(error(DEBIAN + "packages: [curl=]\n").contains("'' is not a Debian version"));
+    assertTrue(error(DEBIAN + "packages: [curl/]\n").contains("is not a suite name"));
+    assertTrue(error(DEBIAN + "packages: ['curl>=8']\n").contains("package name 'curl>=8' is not valid"));
+    assertTrue(error(DEBIAN + "packages: ['curl:arm64']\n").contains("architecture qualifiers (name:arch) are not supported"));
+  }
+
+  @Test
+  void alpineSpecsStillTakeBareNamesOnly() {
+    assertEquals(List.of("busybox", "so:libc.musl-x86_64.so.1"),
+        parse(ALPINE + "packages: [busybox, 'so:libc.musl-x86_64.so.1']\n").packages());
+    String e = error(ALPINE + "packages: [busybox=1.36.1-r29]\n");
+    assertTrue(e.contains("package name 'busybox=1.36.1-r29' is not valid: alpine specs take bare package names for now"), e);
+  }
+
+  @Test
+  void aChangedRequestChangesTheSpecDigestSoLockCheckSeesIt() {
+    assertTrue(!dev.sealbuild.lockfiles.lock.SpecDigest.of(parse(DEBIAN + "packages: [curl]\n"))
+        .equals(dev.sealbuild.lockfiles.lock.SpecDigest.of(parse(DEBIAN + "packages: [curl=7.88.1-10+deb12u8]\n"))));
+  }
 }

@@ -6,7 +6,7 @@ import java.util.List;
  * A resolved closure.
  *
  * @param packages sorted by name
- * @param droppedDependencies dependencies left unsatisfied because every way to satisfy them was excluded, each as
+ * @param droppedDependencies dependencies left unsatisfied because an excluded package would satisfy them, each as
  *     {@code package -> relation (excluded: names)}, sorted
  * @param excluded the excluded names those dropped dependencies would have installed, sorted by name, each with the
  *     selected packages that needed it

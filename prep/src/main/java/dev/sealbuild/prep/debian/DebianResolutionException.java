@@ -10,6 +10,12 @@ public class DebianResolutionException extends Exception {
     UNKNOWN_PACKAGE,
     /** A requested name is only provided, by several packages: the user must pick one. */
     AMBIGUOUS_VIRTUAL,
+    /** A {@code name=version} or {@code name/suite} request names a version or suite the repositories lack. */
+    UNKNOWN_VERSION,
+    /** A {@code name/suite} request names a suite no repository entry has. */
+    UNKNOWN_SUITE,
+    /** The same package is requested twice in different forms. */
+    CONFLICTING_REQUESTS,
     /** A requested name is also excluded. */
     EXCLUDED,
     /** Some dependency in the closure cannot be satisfied. */

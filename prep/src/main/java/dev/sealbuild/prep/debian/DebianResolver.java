@@ -1,6 +1,7 @@
 package dev.sealbuild.prep.debian;
 
 import dev.sealbuild.formats.text.EditDistance;
+import dev.sealbuild.lockfiles.spec.DebianPackageRequest;
 import dev.sealbuild.prep.debian.DebianResolutionException.Kind;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,8 +58,12 @@ import java.util.stream.Collectors;
  *
  * <p>Not thread-safe: use one resolver per thread (parsed relation fields are cached).
  *
- * <p>Excluded names are never selected: they behave as if they were not in any index, and a dependency that only
- * they could satisfy is dropped and reported in {@link DebianResolution#droppedDependencies()}.
+ * <p>Requests may be {@code name=version} or {@code name/suite}, as for apt-get install: the named version becomes the
+ * candidate (for a suite, with apt's SetCandidateRelease switching of unmet versioned dependencies).
+ *
+ * <p>Excluded names are never selected, yet count as present, as apt treats installed packages: a dependency an
+ * excluded candidate would satisfy (directly or through Provides) is dropped, not satisfied by another alternative or
+ * provider, and reported in {@link DebianResolution#droppedDependencies()}.
  */
 public final class DebianResolver {
   private static final int MAX_DEPTH = 3000;
@@ -76,6 +81,11 @@ public final class DebianResolver {
   private final Set<String> essentialNames = new HashSet<>();
   private final Set<String> importantNames = new HashSet<>();
   private final Map<DebianPackage, Parsed> parsed = new IdentityHashMap<>();
+  private final List<DebianRepositoryIndex> indexes;
+  private final Comparator<Entry> best = Comparator.comparingInt((Entry e) -> e.repository().pinPriority())
+      .thenComparing(e -> e.pkg().version())
+      .thenComparing(Comparator.comparingInt(Entry::repositoryOrder).reversed())
+      .thenComparing(Comparator.comparingInt(Entry::position).reversed());
 
   /** One version of a package in one repository. */
   private record Entry(DebianPackage pkg, DebianRepositoryIndex repository, int repositoryOrder, int position) {
@@ -125,6 +135,7 @@ public final class DebianResolver {
       throw new IllegalArgumentException("at least one repository index is needed");
     }
     this.architecture = indexes.get(0).architecture();
+    this.indexes = List.copyOf(indexes);
     this.repositoryNames = indexes.stream().map(i -> i.repositoryName() + " (" + i.suite() + ")")
         .distinct().collect(Collectors.joining(", "));
     for (DebianRepositoryIndex index : indexes) {
@@ -151,10 +162,6 @@ public final class DebianResolver {
     // apt forces its own package essential (pkgCacheGen::ForceEssential)
     essentialNames.add("apt");
     importantNames.add("apt");
-    Comparator<Entry> best = Comparator.comparingInt((Entry e) -> e.repository().pinPriority())
-        .thenComparing(e -> e.pkg().version())
-        .thenComparing(Comparator.comparingInt(Entry::repositoryOrder).reversed())
-        .thenComparing(Comparator.comparingInt(Entry::position).reversed());
     for (Map.Entry<String, List<Entry>> e : versionsByName.entrySet()) {
       candidates.put(e.getKey(), e.getValue().stream().max(best).orElseThrow());
     }
@@ -182,13 +189,197 @@ public final class DebianResolver {
   }
 
   /**
-   * Resolves {@code requested} (package names, or virtual names with a single provider) and their dependencies.
+   * Resolves {@code requested} and their dependencies. A request is a package name (or a virtual name with a single
+   * provider), {@code name=version} (that exact version becomes the candidate) or {@code name/suite} (the candidate
+   * from the repositories whose suite or codename is {@code suite}, apt's target release).
    *
-   * @param exclude names never to install, even when depended upon
+   * @param exclude names never to install, even when depended upon: they count as present, so a dependency one of them
+   *     would satisfy is dropped rather than satisfied by another package
+   * @throws IllegalArgumentException if a request is not in that syntax
    */
   public DebianResolution resolve(List<String> requested, Collection<String> exclude)
       throws DebianResolutionException {
-    return new Run(Set.copyOf(exclude)).resolve(requested);
+    Set<String> excluded = Set.copyOf(exclude);
+    Map<String, DebianPackageRequest> requests = new LinkedHashMap<>();
+    for (String text : new LinkedHashSet<>(requested)) {
+      DebianPackageRequest request = DebianPackageRequest.parse(text);
+      DebianPackageRequest other = requests.put(request.name(), request);
+      if (other != null) {
+        throw new DebianResolutionException(Kind.CONFLICTING_REQUESTS, "package " + request.name()
+            + " is requested twice (" + other + ", " + request + "); keep one");
+      }
+    }
+    Map<String, Entry> chosen = new HashMap<>();
+    for (DebianPackageRequest request : requests.values()) {
+      if (excluded.contains(request.name())) {
+        throw new DebianResolutionException(Kind.EXCLUDED,
+            "package " + request.name() + " is both requested and excluded; remove it from one of the lists");
+      }
+      Entry entry = chosenVersion(request);
+      if (entry != null) {
+        chosen.put(request.name(), entry);
+      }
+    }
+    for (DebianPackageRequest request : requests.values()) {
+      if (request.suite().isPresent()) {
+        switchDependenciesToRelease(chosen.get(request.name()), inSuite(request.suite().get()), chosen,
+            new HashSet<>());
+      }
+    }
+    return new Run(excluded, chosen).resolve(requests.values());
+  }
+
+  /** The version {@code name=version} or {@code name/suite} selects, or null for a plain name. */
+  private Entry chosenVersion(DebianPackageRequest request) throws DebianResolutionException {
+    List<Entry> versions = versionsByName.getOrDefault(request.name(), List.of());
+    if (request.version().isPresent()) {
+      String version = request.version().get();
+      if (versions.isEmpty()) {
+        throw unknownPackage(request.name());
+      }
+      return versions.stream().filter(e -> e.pkg().version().text().equals(version))
+          .min(Comparator.comparingInt(Entry::repositoryOrder).thenComparingInt(Entry::position))
+          .orElseThrow(() -> new DebianResolutionException(Kind.UNKNOWN_VERSION, "version " + version + " of "
+              + request.name() + " is not in " + repositoryNames + " for " + architecture + "; available: "
+              + versions.stream().map(e -> e.pkg().version()).distinct().sorted(Comparator.reverseOrder())
+              .map(DebianVersion::text).collect(Collectors.joining(", "))));
+    }
+    if (request.suite().isPresent()) {
+      String suite = request.suite().get();
+      List<DebianRepositoryIndex> inSuite = inSuite(suite);
+      if (inSuite.isEmpty()) {
+        throw new DebianResolutionException(Kind.UNKNOWN_SUITE, "package " + request + ": no repositories: entry"
+            + " has suite '" + suite + "'; suites: " + indexes.stream().map(DebianRepositoryIndex::suite).distinct()
+            .collect(Collectors.joining(", ")));
+      }
+      if (versions.isEmpty()) {
+        throw unknownPackage(request.name());
+      }
+      return versions.stream().filter(e -> inSuite.contains(e.repository())).max(best)
+          .orElseThrow(() -> new DebianResolutionException(Kind.UNKNOWN_VERSION, "package " + request.name()
+              + " is not in suite " + suite + " (" + inSuite.stream().map(DebianRepositoryIndex::repositoryName)
+              .distinct().collect(Collectors.joining(", ")) + ") for " + architecture + "; it is in "
+              + versions.stream().map(e -> e.repository().suite() + " (" + e.pkg().version().text() + ")")
+              .distinct().collect(Collectors.joining(", "))));
+    }
+    return null;
+  }
+
+  /** The indexes apt's target release {@code suite} matches: by suite (Archive) or codename, ignoring case. */
+  private List<DebianRepositoryIndex> inSuite(String suite) {
+    return indexes.stream()
+        .filter(i -> i.suite().equalsIgnoreCase(suite) || i.codename().equalsIgnoreCase(suite)).toList();
+  }
+
+  /**
+   * apt's {@code SetCandidateRelease}: a Depends or Pre-Depends of a version chosen by target release that the current
+   * candidates do not satisfy switches the candidate of the named package to its version from the same release, when
+   * that version satisfies it, recursively. Returns false (undoing its own switches) when a dependency stays unmet;
+   * apt ignores that result at the top and lets the install fail later.
+   */
+  private boolean switchDependenciesToRelease(Entry target, List<DebianRepositoryIndex> release,
+      Map<String, Entry> chosen, Set<Entry> switched) throws DebianResolutionException {
+    Map<String, Entry> before = new HashMap<>(chosen);
+    for (RelationGroup group : parse(target).critical()) {
+      if (alreadySatisfiable(group, chosen)) {
+        continue;
+      }
+      boolean fine = false;
+      for (Relation relation : group.alternatives()) {
+        if (!relation.isVersioned()) {
+          continue;
+        }
+        Entry fromRelease = versionsByName.getOrDefault(relation.name(), List.of()).stream()
+            .filter(e -> release.contains(e.repository())).max(best).orElse(null);
+        if (fromRelease == null || !relation.acceptsVersion(fromRelease.pkg().version())) {
+          continue;
+        }
+        Entry old = chosen.get(relation.name());
+        if (switched.contains(fromRelease)) {
+          fine = true;
+          break;
+        }
+        chosen.put(relation.name(), fromRelease);
+        switched.add(fromRelease);
+        if (switchDependenciesToRelease(fromRelease, release, chosen, switched)) {
+          fine = true;
+          break;
+        }
+        switched.remove(fromRelease);
+        if (old == null) {
+          chosen.remove(relation.name());
+        } else {
+          chosen.put(relation.name(), old);
+        }
+      }
+      if (!fine) {
+        chosen.clear();
+        chosen.putAll(before);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The first pass of apt's SetCandidateRelease: some alternative is met by the current candidate of its package (or,
+   * unversioned, by a provider), and that candidate's own dependencies can be met by candidates (apt's DepCandMin).
+   */
+  private boolean alreadySatisfiable(RelationGroup group, Map<String, Entry> chosen) throws DebianResolutionException {
+    for (Relation relation : group.alternatives()) {
+      Entry candidate = chosen.getOrDefault(relation.name(), candidates.get(relation.name()));
+      if (!relation.isVersioned()) {
+        for (Provide provide : providersByName.getOrDefault(relation.name(), List.of())) {
+          Entry provider = provide.provider();
+          if (chosen.getOrDefault(provider.name(), candidates.get(provider.name())) == provider
+              && dependenciesMetByCandidates(provider, chosen)) {
+            return true;
+          }
+        }
+        if (candidate != null && dependenciesMetByCandidates(candidate, chosen)) {
+          return true;
+        }
+      } else if (candidate != null && relation.acceptsVersion(candidate.pkg().version())
+          && dependenciesMetByCandidates(candidate, chosen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** apt's DepCandMin: every Pre-Depends and Depends of {@code entry} has an alternative some candidate meets. */
+  private boolean dependenciesMetByCandidates(Entry entry, Map<String, Entry> chosen)
+      throws DebianResolutionException {
+    for (RelationGroup group : parse(entry).critical()) {
+      boolean met = false;
+      for (Relation relation : group.alternatives()) {
+        Entry candidate = chosen.getOrDefault(relation.name(), candidates.get(relation.name()));
+        if (candidate != null && relation.acceptsVersion(candidate.pkg().version())) {
+          met = true;
+          break;
+        }
+        for (Provide provide : providersByName.getOrDefault(relation.name(), List.of())) {
+          Entry provider = provide.provider();
+          if (chosen.getOrDefault(provider.name(), candidates.get(provider.name())) == provider
+              && providesSatisfy(provide.relation(), relation)) {
+            met = true;
+            break;
+          }
+        }
+        if (met) {
+          break;
+        }
+      }
+      if (!met) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private DebianResolutionException unknownPackage(String name) {
+    return new DebianResolutionException(Kind.UNKNOWN_PACKAGE, "unknown package '" + name + "' for " + architecture
+        + " in " + repositoryNames + suggestions(name));
   }
 
   private void recordCreation(DebianPackage pkg) {
@@ -313,22 +504,56 @@ public final class DebianResolver {
   /** State of one resolution. */
   private final class Run {
     private final Set<String> excluded;
+    /** Candidates replaced by a request's version or suite (apt's SetCandidateVersion). */
+    private final Map<String, Entry> chosen;
+    /** What the chosen versions provide, where the replaced candidates' Provides no longer count. */
+    private final Map<String, List<Provide>> chosenProvides = new HashMap<>();
     private final Map<String, Entry> selected = new LinkedHashMap<>();
     private final Map<String, Failure> discarded = new HashMap<>();
-    private final Set<String> dropped = new TreeSet<>();
 
-    Run(Set<String> excluded) {
+    Run(Set<String> excluded, Map<String, Entry> chosen) throws DebianResolutionException {
       this.excluded = excluded;
+      this.chosen = chosen;
+      for (Entry entry : chosen.values()) {
+        for (Relation provide : parseProvides(entry)) {
+          if (provide.archQualifier().isEmpty()) {
+            chosenProvides.computeIfAbsent(provide.name(), k -> new ArrayList<>()).add(new Provide(entry, provide));
+          }
+        }
+      }
     }
 
-    DebianResolution resolve(List<String> requested) throws DebianResolutionException {
+    /** apt's candidate for a name in this run (excluded and discarded names included), or null when unknown. */
+    private Entry currentCandidate(String name) {
+      Entry entry = chosen.get(name);
+      return entry != null ? entry : candidates.get(name);
+    }
+
+    /** The Provides of current candidates for a name. */
+    private List<Provide> providers(String name) {
+      List<Provide> base = providersByName.getOrDefault(name, List.of());
+      List<Provide> extra = chosenProvides.getOrDefault(name, List.of());
+      if (chosen.isEmpty()) {
+        return base;
+      }
+      List<Provide> all = new ArrayList<>();
+      for (Provide p : base) {
+        if (!chosen.containsKey(p.provider().name())) {
+          all.add(p);
+        }
+      }
+      all.addAll(extra);
+      return all;
+    }
+
+    DebianResolution resolve(Collection<DebianPackageRequest> requested) throws DebianResolutionException {
       List<Entry> tops = new ArrayList<>();
       Map<Entry, String> requestedAs = new IdentityHashMap<>();
-      for (String name : new LinkedHashSet<>(requested)) {
-        Entry top = requestedEntry(name);
+      for (DebianPackageRequest request : requested) {
+        Entry top = requestedEntry(request.name());
         if (!requestedAs.containsKey(top)) {
           tops.add(top);
-          requestedAs.put(top, name);
+          requestedAs.put(top, request.toString());
         }
       }
       for (Entry top : tops) {
@@ -336,15 +561,15 @@ public final class DebianResolver {
       }
       tops.sort(Comparator.comparingInt(e -> creationOrder.getOrDefault(e.name(), Integer.MAX_VALUE)));
       for (Entry top : tops) {
-        String start = top.name().equals(requestedAs.get(top)) ? top.name()
-            : requestedAs.get(top) + " (provided by " + top.name() + ")";
+        String start = requestedAs.get(top).equals(top.name()) || chosen.get(top.name()) == top
+            ? requestedAs.get(top) : requestedAs.get(top) + " (provided by " + top.name() + ")";
         Failure failure = null;
         List<RelationGroup> toInstall = new ArrayList<>();
         for (RelationGroup group : parse(top).critical()) {
-          if (satisfiedBySelection(group)) {
+          if (satisfiedBySelection(group) || satisfiedByExcluded(group)) {
             continue;
           }
-          if (!satisfiableByCandidates(group) && !onlyExcludedCouldSatisfy(group)) {
+          if (!satisfiableByCandidates(group)) {
             failure = noSolution(group);
             break;
           }
@@ -365,19 +590,15 @@ public final class DebianResolver {
         result.add(toResolved(e));
       }
       result.sort(Comparator.comparing(ResolvedDebianPackage::name));
-      return new DebianResolution(result, List.copyOf(dropped), exclusions());
+      return new DebianResolution(result, droppedDependencies(), exclusions());
     }
 
     private Entry requestedEntry(String name) throws DebianResolutionException {
-      if (excluded.contains(name)) {
-        throw new DebianResolutionException(Kind.EXCLUDED,
-            "package " + name + " is both requested and excluded; remove it from one of the lists");
-      }
       Entry real = candidate(name);
       if (real != null) {
         return real;
       }
-      List<Entry> providers = providersByName.getOrDefault(name, List.of()).stream()
+      List<Entry> providers = providers(name).stream()
           .map(Provide::provider)
           .filter(p -> candidate(p.name()) == p)
           .distinct()
@@ -390,8 +611,7 @@ public final class DebianResolver {
             + " is virtual and provided by several packages, request one of them: "
             + providers.stream().map(Entry::name).sorted().collect(Collectors.joining(", ")));
       }
-      throw new DebianResolutionException(Kind.UNKNOWN_PACKAGE, "unknown package '" + name + "' for " + architecture
-          + " in " + repositoryNames + suggestions(name));
+      throw unknownPackage(name);
     }
 
     /** apt's MarkInstall for an automatically installed package; null on success. */
@@ -405,10 +625,10 @@ public final class DebianResolver {
       }
       List<RelationGroup> toInstall = new ArrayList<>();
       for (RelationGroup group : parse(entry).critical()) {
-        if (satisfiedBySelection(group)) {
+        if (satisfiedBySelection(group) || satisfiedByExcluded(group)) {
           continue;
         }
-        if (!satisfiableByCandidates(group) && !onlyExcludedCouldSatisfy(group)) {
+        if (!satisfiableByCandidates(group)) {
           // apt's IsInstallOkDependenciesSatisfiableByCandidates: the candidate is dropped for good
           Failure failure = noSolution(group);
           discarded.put(name, failure);
@@ -456,11 +676,6 @@ public final class DebianResolver {
         if (found) {
           continue;
         }
-        if (solutions.isEmpty() && onlyExcludedCouldSatisfy(group)) {
-          dropped.add(entry.name() + " -> " + group + " (excluded: " + String.join(", ", excludedSolutions(group))
-              + ")");
-          continue;
-        }
         Failure failure = groupFailure != null ? groupFailure : noSolution(group);
         if (failEarly) {
           return failure;
@@ -498,12 +713,12 @@ public final class DebianResolver {
       if (!qualifier.isEmpty() && !anyArch && !qualifier.equals("native") && !qualifier.equals(architecture)) {
         return result;
       }
-      Entry real = available ? candidate(relation.name()) : candidates.get(relation.name());
+      Entry real = available ? candidate(relation.name()) : currentCandidate(relation.name());
       if (real != null && relation.acceptsVersion(real.pkg().version())
           && (!anyArch || real.pkg().multiArch() == DebianPackage.MultiArch.ALLOWED)) {
         result.add(real);
       }
-      for (Provide provide : providersByName.getOrDefault(relation.name(), List.of())) {
+      for (Provide provide : providers(relation.name())) {
         Entry provider = provide.provider();
         if (available && candidate(provider.name()) != provider) {
           continue;
@@ -538,8 +753,12 @@ public final class DebianResolver {
       return false;
     }
 
-    private boolean onlyExcludedCouldSatisfy(RelationGroup group) {
-      return !excludedSolutions(group).isEmpty() && !satisfiableByCandidates(group);
+    /**
+     * An excluded package counts as present: a dependency it would satisfy is dropped, not satisfied by another
+     * alternative or provider (apt with the excluded packages installed does the same).
+     */
+    private boolean satisfiedByExcluded(RelationGroup group) {
+      return !excludedSolutions(group).isEmpty();
     }
 
     private List<String> excludedSolutions(RelationGroup group) {
@@ -559,7 +778,7 @@ public final class DebianResolver {
       if (excluded.contains(name) || discarded.containsKey(name)) {
         return null;
       }
-      return candidates.get(name);
+      return currentCandidate(name);
     }
 
     private String conflictWithSelection(Entry entry) throws DebianResolutionException {
@@ -583,7 +802,7 @@ public final class DebianResolver {
     private Failure noSolution(RelationGroup group) {
       Relation first = group.alternatives().get(0);
       String prefix = group.alternatives().size() > 1 ? "no alternative can be installed; " : "";
-      Entry known = candidates.get(first.name());
+      Entry known = currentCandidate(first.name());
       if (known != null && discarded.containsKey(known.name())) {
         return discarded.get(known.name()).prefixed(group.toString());
       }
@@ -594,7 +813,7 @@ public final class DebianResolver {
       } else if (known != null && first.archQualifier().isPresent()) {
         reason = "no package satisfies the architecture qualifier of " + first
             + (first.archQualifier().get().equals("any") ? " (" + first.name() + " is not Multi-Arch: allowed)" : "");
-      } else if (known == null && providersByName.containsKey(first.name())) {
+      } else if (known == null && !providers(first.name()).isEmpty()) {
         reason = "no provider of " + first.name() + " satisfies " + first;
       } else if (known == null) {
         reason = "no package named " + first.name() + " in " + repositoryNames;
@@ -643,6 +862,20 @@ public final class DebianResolver {
           }
         }
       }
+    }
+
+    /** Each dependency of a selected package left unsatisfied because an excluded package would satisfy it. */
+    private List<String> droppedDependencies() throws DebianResolutionException {
+      Set<String> dropped = new TreeSet<>();
+      for (Entry e : selected.values()) {
+        for (RelationGroup group : parse(e).critical()) {
+          if (!satisfiedBySelection(group) && satisfiedByExcluded(group)) {
+            dropped.add(e.name() + " -> " + group + " (excluded: " + String.join(", ", excludedSolutions(group))
+                + ")");
+          }
+        }
+      }
+      return List.copyOf(dropped);
     }
 
     /** Per excluded name, the selected packages whose dependency on it was dropped (none once something else satisfies it). */

@@ -71,6 +71,22 @@ final class AptReference {
     assertEquals(0, update.exit(), "apt-get update failed: " + update.output());
   }
 
+  /**
+   * Replaces the dpkg status with these packages, installed; each entry is {@code name version [Provides]}. The
+   * exclusion tests use it: an excluded package behaves as one that is already installed.
+   */
+  void installed(List<String> packages) throws IOException {
+    StringBuilder status = new StringBuilder();
+    for (String p : packages) {
+      String[] parts = p.split(" ", 3);
+      status.append("Package: ").append(parts[0]).append("\nStatus: install ok installed\nVersion: ").append(parts[1])
+          .append("\nArchitecture: all\nMaintainer: none\n")
+          .append(parts.length > 2 ? "Provides: " + parts[2] + "\n" : "")
+          .append("Description: installed\n\n");
+    }
+    Files.writeString(root.resolve("status"), status.toString());
+  }
+
   record Result(int exit, String output) {
   }
 

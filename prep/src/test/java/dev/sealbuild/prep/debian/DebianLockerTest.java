@@ -55,6 +55,47 @@ class DebianLockerTest {
   }
 
   @Test
+  void versionAndSuiteRequestsPinWhatTheyName() throws Exception {
+    TestPgp.Key key = TestPgp.newKey("Synthetic Archive <archive@sealbuild.invalid>");
+    try (SyntheticRepository stable = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"), key, List.of(
+            SyntheticRepository.pkg("app", "2.0", "Depends: debconf | debconf-2.0\n"),
+            SyntheticRepository.pkg("app", "1.0", ""),
+            SyntheticRepository.pkg("tool", "1.0", ""),
+            SyntheticRepository.pkg("debconf", "1.5", "Provides: debconf-2.0\n"),
+            SyntheticRepository.pkg("cdebconf", "0.2", "Provides: debconf-2.0\n")));
+         SyntheticRepository updates = new SyntheticRepository(SyntheticRepository.Spec.simple("stable-updates"), key,
+             List.of(SyntheticRepository.pkg("tool", "1.1", "")))) {
+      Files.write(dir.resolve("archive.gpg"), key.keyringBytes());
+      DebianLocker locker = new DebianLocker(new Mirrors(Map.of("stable", stable.base(), "updates", updates.base()),
+          AptSources.host()), dev.sealbuild.prep.http.TransportFixtures.transport(2), dir, Clock.systemUTC(), false,
+          message -> { });
+      String repositories = """
+          name: requests
+          repositories:
+            - {name: stable, type: debian, suite: stable, keyring: archive.gpg}
+            - {name: updates, type: debian, suite: stable-updates, keyring: archive.gpg}
+          """;
+      PackageLocker.Pinned pinned = locker.lock(new SpecReader(Map.of()).parse("build.yaml",
+          repositories + "packages: [app=1.0, tool/stable]\n"), new LockedBase(null, null));
+      assertEquals(List.of("app 1.0 stable", "tool 1.0 stable"),
+          pinned.packages().stream().map(p -> p.name() + " " + p.version() + " " + p.repository()).toList());
+
+      pinned = locker.lock(new SpecReader(Map.of()).parse("build.yaml",
+          repositories + "packages: [app, tool]\nexclude: [debconf]\n"), new LockedBase(null, null));
+      assertEquals(List.of("app 2.0 stable", "tool 1.1 updates"),
+          pinned.packages().stream().map(p -> p.name() + " " + p.version() + " " + p.repository()).toList(),
+          "debconf is absent and counts as present: cdebconf is not pulled in its place");
+      assertEquals(List.of(new ExcludedPackage("debconf", List.of("app"), List.of(Platform.LINUX_AMD64))),
+          pinned.excluded());
+
+      PackageException e = assertThrows(PackageException.class, () -> locker.lock(new SpecReader(Map.of())
+          .parse("build.yaml", repositories + "packages: [tool/unstable]\n"), new LockedBase(null, null)));
+      assertEquals("linux/amd64: package tool/unstable: no repositories: entry has suite 'unstable'; suites: stable,"
+          + " stable-updates", e.getMessage());
+    }
+  }
+
+  @Test
   void metadataThatFailsVerificationIsAUserError() throws Exception {
     TestPgp.Key signer = TestPgp.newKey("Synthetic Archive <archive@sealbuild.invalid>");
     TestPgp.Key other = TestPgp.newKey("Someone Else <else@sealbuild.invalid>");

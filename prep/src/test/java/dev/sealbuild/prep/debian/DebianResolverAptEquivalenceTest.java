@@ -102,6 +102,25 @@ class DebianResolverAptEquivalenceTest {
   }
 
   @Test
+  void excludingDebconfLeavesWhatAptGetInstallsWithDebconfPresent() throws Exception {
+    DebianResolution resolution = resolver.resolve(List.of("ca-certificates"), Set.of("debconf"));
+    Set<String> actual = resolution.packages().stream().map(ResolvedDebianPackage::nameAndVersion)
+        .collect(Collectors.toCollection(TreeSet::new));
+    String debconf = index.packages().stream().filter(p -> p.name().equals("debconf")).findFirst().orElseThrow()
+        .version().text();
+    Set<String> expected;
+    try {
+      apt.installed(List.of("debconf " + debconf + " debconf-2.0"));
+      expected = apt.simulateInstall("ca-certificates");
+    } finally {
+      apt.installed(List.of());
+    }
+    assertEquals(expected, actual);
+    assertTrue(actual.stream().noneMatch(p -> p.startsWith("cdebconf")), "no other provider of debconf-2.0: " + actual);
+    assertEquals(List.of("debconf"), resolution.excluded().stream().map(DebianResolution.Exclusion::name).toList());
+  }
+
+  @Test
   void resolvedPackagesCarryWhatTheLockAndInstallerNeed() throws Exception {
     List<ResolvedDebianPackage> packages = resolver.resolve(List.of("curl"), Set.of()).packages();
     assertEquals(packages.stream().map(ResolvedDebianPackage::name).sorted().toList(),

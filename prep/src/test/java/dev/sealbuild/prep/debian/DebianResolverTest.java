@@ -20,9 +20,13 @@ import org.junit.jupiter.api.Test;
 class DebianResolverTest {
 
   static DebianRepositoryIndex index(String name, int pin, String... stanzas) throws Exception {
+    return index(name, "test", pin, stanzas);
+  }
+
+  static DebianRepositoryIndex index(String name, String suite, int pin, String... stanzas) throws Exception {
     List<DebianPackage> packages = new PackagesIndex("amd64").parse(
         new ByteArrayInputStream(String.join("\n", stanzas).getBytes(StandardCharsets.UTF_8)), name);
-    return new DebianRepositoryIndex(name, "test", "test", "amd64", List.of("main"), Sha256.ofHex("0".repeat(64)),
+    return new DebianRepositoryIndex(name, suite, suite, "amd64", List.of("main"), Sha256.ofHex("0".repeat(64)),
         Instant.parse("2026-01-01T00:00:00Z"), Optional.empty(), "f".repeat(40), pin, packages);
   }
 
@@ -113,19 +117,83 @@ class DebianResolverTest {
   void excludedPackagesAreNeverInstalledAndTheirDependenciesAreReported() throws Exception {
     DebianRepositoryIndex idx = index("t", 500,
         pkg("app", "1", "Depends: debconf | debconf-2.0, perl-base, libc\n"),
+        pkg("helper", "1", "Depends: debconf (>= 0.5) | debconf-2.0\n"),
         pkg("debconf", "1", "Provides: debconf-2.0\n"),
         pkg("cdebconf", "1", "Provides: debconf-2.0\n"),
         pkg("perl-base", "1", ""),
         pkg("libc", "1", ""));
-    DebianResolution r = new DebianResolver(List.of(idx)).resolve(List.of("app"), Set.of("perl-base", "debconf"));
-    assertEquals(List.of("app=1", "cdebconf=1", "libc=1"),
-        r.packages().stream().map(ResolvedDebianPackage::nameAndVersion).toList());
-    assertEquals(List.of("app -> perl-base (excluded: perl-base)"), r.droppedDependencies());
-    assertEquals(List.of(new DebianResolution.Exclusion("perl-base", List.of("app"))), r.excluded(),
-        "debconf is excluded too, but cdebconf satisfies the same dependency: nothing was dropped for it");
+    DebianResolution r = new DebianResolver(List.of(idx)).resolve(List.of("app", "helper"),
+        Set.of("perl-base", "debconf"));
+    assertEquals(List.of("app=1", "helper=1", "libc=1"),
+        r.packages().stream().map(ResolvedDebianPackage::nameAndVersion).toList(),
+        "debconf counts as present: its other provider cdebconf is not pulled in its place");
+    assertEquals(List.of("app -> debconf | debconf-2.0 (excluded: debconf)", "app -> perl-base (excluded: perl-base)",
+        "helper -> debconf (>= 0.5) | debconf-2.0 (excluded: debconf)"), r.droppedDependencies());
+    assertEquals(List.of(new DebianResolution.Exclusion("debconf", List.of("app", "helper")),
+        new DebianResolution.Exclusion("perl-base", List.of("app"))), r.excluded());
     DebianResolutionException e = assertThrows(DebianResolutionException.class,
         () -> new DebianResolver(List.of(idx)).resolve(List.of("app"), Set.of("app")));
     assertEquals(DebianResolutionException.Kind.EXCLUDED, e.kind());
+  }
+
+  @Test
+  void anExcludedVersionThatDoesNotSatisfyTheRelationDropsNothing() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("app", "1", "Depends: debconf (>= 2) | cdebconf\n"),
+        pkg("debconf", "1", "Provides: debconf-2.0\n"),
+        pkg("cdebconf", "1", "Provides: debconf-2.0\n"));
+    DebianResolution r = new DebianResolver(List.of(idx)).resolve(List.of("app"), Set.of("debconf"));
+    assertEquals(List.of("app=1", "cdebconf=1"),
+        r.packages().stream().map(ResolvedDebianPackage::nameAndVersion).toList(),
+        "excluded debconf 1 would not satisfy debconf (>= 2), so the next alternative is installed");
+    assertEquals(List.of(), r.droppedDependencies());
+  }
+
+  @Test
+  void nameEqualsVersionSelectsThatVersionAndItsDependencies() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("curl", "2", "Depends: libcurl (>= 2)\n"),
+        pkg("curl", "1", "Depends: libold\n"),
+        pkg("libcurl", "2", ""),
+        pkg("libold", "1", ""));
+    assertEquals(List.of("curl=1", "libold=1"), resolve(idx, "curl=1"));
+    assertEquals(List.of("curl=2", "libcurl=2"), resolve(idx, "curl=2"));
+    DebianResolutionException e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "curl=3"));
+    assertEquals("version 3 of curl is not in t (test) for amd64; available: 2, 1", e.getMessage());
+    e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "curl=1", "curl"));
+    assertEquals(DebianResolutionException.Kind.CONFLICTING_REQUESTS, e.kind());
+  }
+
+  @Test
+  void aChosenOlderVersionSatisfiesOtherPackagesDependenciesOnlyIfItMatches() throws Exception {
+    DebianRepositoryIndex idx = index("t", 500,
+        pkg("lib", "2", "Provides: virt-lib\n"),
+        pkg("lib", "1", ""),
+        pkg("app", "1", "Depends: lib (>= 2)\n"),
+        pkg("uses-virt", "1", "Depends: virt-lib\n"));
+    DebianResolutionException e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "lib=1", "app"));
+    assertTrue(e.getMessage().contains("lib (>= 2)"), e.getMessage());
+    e = assertThrows(DebianResolutionException.class, () -> resolve(idx, "lib=1", "uses-virt"),
+        "the Provides of version 2 no longer count once version 1 is the candidate");
+    assertTrue(e.getMessage().contains("virt-lib"), e.getMessage());
+  }
+
+  @Test
+  void nameSlashSuiteTakesTheCandidateFromThatSuite() throws Exception {
+    List<DebianRepositoryIndex> indexes = List.of(
+        index("main", "bookworm", 500, pkg("curl", "1", ""), pkg("other", "1", "")),
+        index("updates", "bookworm-updates", 500, pkg("curl", "2", "")));
+    assertEquals(List.of("curl=2"), resolve(indexes, List.of("curl"), Set.of()));
+    assertEquals(List.of("curl=1"), resolve(indexes, List.of("curl/bookworm"), Set.of()));
+    assertEquals(List.of("curl=2"), resolve(indexes, List.of("curl/bookworm-updates"), Set.of()));
+    DebianResolutionException e = assertThrows(DebianResolutionException.class,
+        () -> resolve(indexes, List.of("curl/bookworm-security"), Set.of()));
+    assertEquals("package curl/bookworm-security: no repositories: entry has suite 'bookworm-security'; suites:"
+        + " bookworm, bookworm-updates", e.getMessage());
+    e = assertThrows(DebianResolutionException.class,
+        () -> resolve(indexes, List.of("other/bookworm-updates"), Set.of()));
+    assertEquals("package other is not in suite bookworm-updates (updates) for amd64; it is in bookworm (1)",
+        e.getMessage());
   }
 
   @Test
