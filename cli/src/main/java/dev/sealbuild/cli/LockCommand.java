@@ -8,6 +8,7 @@ import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.prep.lock.ProjectLocker;
 import dev.sealbuild.prep.lock.Locker;
 import dev.sealbuild.prep.lock.PrepServices;
+import dev.sealbuild.prep.fetch.DownloadLimit;
 import dev.sealbuild.prep.fetch.PrepDownloader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,11 @@ final class LockCommand implements Callable<Integer> {
 
   @Option(names = "--allow-expired-metadata", description = "accept repository metadata past its Valid-Until date")
   boolean allowExpiredMetadata;
+
+  @Option(names = "--max-download", paramLabel = "SIZE", description = {
+      "most bytes one download may bring while its size is not recorded in the lock, e.g. 512M or 2G",
+      "(default: $SEALBUILD_MAX_DOWNLOAD, else 4G); recorded sizes bound the other downloads"})
+  String maxDownload;
 
   @picocli.CommandLine.Mixin
   MirrorOptions mirrorOptions = new MirrorOptions();
@@ -110,7 +116,7 @@ final class LockCommand implements Callable<Integer> {
 
   private PrepServices services() {
     return PrepServices.create(env.cache(options.cache()), env.variables(), commandSpec.commandLine().getErr(), env.terminal(),
-        PrepDownloader.DEFAULT_PARALLELISM, registryOptions.settings(env));
+        PrepDownloader.DEFAULT_PARALLELISM, registryOptions.settings(env), DownloadLimit.choose(maxDownload, env.variables()));
   }
 
   private Integer check(Project project) {

@@ -2,6 +2,7 @@ package dev.sealbuild.cli;
 
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
+import dev.sealbuild.prep.fetch.DownloadLimit;
 import dev.sealbuild.prep.lock.PrepServices;
 import dev.sealbuild.prep.lock.Preparer;
 import java.io.IOException;
@@ -25,6 +26,11 @@ final class PrepCommand implements Callable<Integer> {
   @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4", description = "downloads at once (default: ${DEFAULT-VALUE})")
   int jobs;
 
+  @Option(names = "--max-download", paramLabel = "SIZE", description = {
+      "most bytes one download may bring while its size is not recorded in the lock, e.g. 512M or 2G",
+      "(default: $SEALBUILD_MAX_DOWNLOAD, else 4G); recorded sizes bound the other downloads"})
+  String maxDownload;
+
   @Mixin
   MirrorOptions mirrorOptions = new MirrorOptions();
 
@@ -42,11 +48,12 @@ final class PrepCommand implements Callable<Integer> {
     if (jobs < 1 || jobs > 64) {
       throw new CliException("--jobs must be between 1 and 64");
     }
+    DownloadLimit limit = DownloadLimit.choose(maxDownload, env.variables());
     PrintWriter err = commandSpec.commandLine().getErr();
     Project project = Project.load(env, options.path);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     try (PrepServices services = PrepServices.create(env.cache(options.cache()), env.variables(), err, env.terminal(), jobs,
-        registryOptions.settings(env))) {
+        registryOptions.settings(env), limit)) {
       Preparer.Result result = new Preparer(services, mirrorOptions.mirrors(), jobs).prepare(project.spec(), project.specDir(), lock);
       err.println("prep: " + result.entries() + " entries ready in " + result.cache()
           + " (" + result.fetched() + " fetched, " + result.alreadyCached() + " already cached)");

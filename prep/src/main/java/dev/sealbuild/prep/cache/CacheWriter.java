@@ -20,12 +20,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
+import java.util.Optional;
 
 /**
  * Writes verified content into the vendor cache ({@code blobs/sha256/<hex>}). Content is streamed
@@ -38,14 +37,14 @@ import java.util.UUID;
  */
 public final class CacheWriter {
   private static final int BUFFER_SIZE = 64 * 1024;
-  private static final String TEMP_PREFIX = "put-";
-  private static final String TEMP_SUFFIX = ".part";
 
   private final VendorCacheLayout layout;
   private final TempFileOpener tempFiles;
   private final Clock clock;
+  private final TempFileOwner owner;
 
-  private CacheWriter(VendorCacheLayout layout, TempFileOpener tempFiles, Clock clock) {
+  private CacheWriter(VendorCacheLayout layout, TempFileOpener tempFiles, Clock clock, TempFileOwner owner) {
+    this.owner = Objects.requireNonNull(owner, "owner");
     this.layout = Objects.requireNonNull(layout, "layout");
     this.tempFiles = Objects.requireNonNull(tempFiles, "tempFiles");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -57,7 +56,11 @@ public final class CacheWriter {
   }
 
   public static CacheWriter open(VendorCacheLayout layout, TempFileOpener tempFiles, Clock clock) {
-    CacheWriter writer = new CacheWriter(layout, tempFiles, clock);
+    return open(layout, tempFiles, clock, TempFileOwner.system());
+  }
+
+  static CacheWriter open(VendorCacheLayout layout, TempFileOpener tempFiles, Clock clock, TempFileOwner owner) {
+    CacheWriter writer = new CacheWriter(layout, tempFiles, clock, owner);
     writer.prepareDirectories();
     return writer;
   }
@@ -106,7 +109,7 @@ public final class CacheWriter {
       return expected;
     }
     String what = source == null || source.isBlank() ? label : label + " (" + source + ")";
-    Path temp = layout.tmpDir().resolve(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
+    Path temp = layout.tmpDir().resolve(owner.newName());
     try {
       Hashed received = receive(in, temp, expectedSize, what);
       checkContent(received, expected, expectedSize, what);
@@ -137,7 +140,7 @@ public final class CacheWriter {
     if (contains(expected)) {
       return expected;
     }
-    Path temp = layout.tmpDir().resolve(TEMP_PREFIX + UUID.randomUUID() + TEMP_SUFFIX);
+    Path temp = layout.tmpDir().resolve(owner.newName());
     try {
       MessageDigest sha256 = newSha256();
       long[] total = {0};
@@ -204,7 +207,8 @@ public final class CacheWriter {
 
   /**
    * Re-hashes every blob and reports wrong content, badly named files and anything else found under
-   * {@code blobs/}. With {@code deleteBad}, bad files (not directories) are deleted.
+   * {@code blobs/}, and the partial downloads killed runs left in {@code tmp/}. With {@code deleteBad}, bad files
+   * (not directories) are deleted.
    */
   public VerifyReport verifyAll(boolean deleteBad) {
     Path blobsParent = layout.blobsDir().getParent();
@@ -243,33 +247,55 @@ public final class CacheWriter {
         }
       }
     }
+    for (Litter litter : tempLitter()) {
+      problems.add(bad(litter.path(), BadBlob.Problem.TEMP_LITTER, litter.reason(), deleteBad));
+    }
     return new VerifyReport(checked, problems);
   }
 
   /**
-   * Deletes files in {@code tmp/} last modified longer ago than {@code olderThan}: leftovers of a
-   * killed run. Younger files may belong to a run still in progress and are kept.
+   * Deletes what killed runs left in {@code tmp/}: files whose writing process has ended (the PID in their name is
+   * gone or reused), and files without a PID in their name older than a day. Files a live process is writing are
+   * kept, whichever process it is.
    *
    * @return the number of files deleted
    */
-  public int deleteStaleTemp(Duration olderThan) {
-    Instant cutoff = clock.instant().minus(olderThan);
+  public int deleteStaleTemp() {
     int deleted = 0;
+    for (Litter litter : tempLitter()) {
+      try {
+        if (Files.deleteIfExists(litter.path())) {
+          deleted++;
+        }
+      } catch (IOException e) {
+        throw new CacheException("cannot clean " + litter.path() + ": " + reason(e)
+            + "; check the cache dir permissions", e);
+      }
+    }
+    return deleted;
+  }
+
+  private record Litter(Path path, String reason) {}
+
+  private List<Litter> tempLitter() {
+    Instant now = clock.instant();
+    List<Litter> litter = new ArrayList<>();
     for (Path entry : sortedEntries(layout.tmpDir())) {
       try {
         BasicFileAttributes attributes =
             Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!attributes.isDirectory() && attributes.lastModifiedTime().toInstant().isBefore(cutoff)
-            && Files.deleteIfExists(entry)) {
-          deleted++;
+        if (!attributes.isDirectory()) {
+          Optional<String> reason = owner.litter(entry.getFileName().toString(),
+              attributes.lastModifiedTime().toInstant(), now);
+          reason.ifPresent(r -> litter.add(new Litter(entry, r)));
         }
       } catch (NoSuchFileException vanished) {
         // renamed into blobs/ or removed by another run meanwhile
       } catch (IOException e) {
-        throw new CacheException("cannot clean " + entry + ": " + reason(e) + "; check the cache dir permissions", e);
+        throw new CacheException("cannot read " + entry + ": " + reason(e) + "; check the cache dir permissions", e);
       }
     }
-    return deleted;
+    return litter;
   }
 
   private void prepareDirectories() {

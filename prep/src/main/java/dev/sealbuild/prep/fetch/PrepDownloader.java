@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +42,7 @@ public final class PrepDownloader {
   private final CacheWriter cache;
   private final ProgressReporter progress;
   private final int parallelism;
+  private final DownloadLimit limit;
   private final AtomicReference<ExecutorService> running = new AtomicReference<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
@@ -49,6 +51,13 @@ public final class PrepDownloader {
   }
 
   public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress, int parallelism) {
+    this(transport, cache, progress, parallelism, DownloadLimit.DEFAULT);
+  }
+
+  /** {@code limit} bounds every download whose size the lock does not record; a recorded size bounds the rest. */
+  public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress, int parallelism,
+      DownloadLimit limit) {
+    this.limit = Objects.requireNonNull(limit, "limit");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.cache = Objects.requireNonNull(cache, "cache");
     this.progress = Objects.requireNonNull(progress, "progress");
@@ -118,15 +127,43 @@ public final class PrepDownloader {
    * {@code maxBytes}, and returns its digest and size.
    */
   public DownloadedBlob fetchUnpinned(String label, URI url, long maxBytes) {
+    return fetchToLearnSize(label, url, null, maxBytes);
+  }
+
+  /**
+   * Downloads a file whose digest is known but whose size is not ({@code build lock} with a spec that pins only
+   * sha256), reading at most {@code maxBytes}; the content must hash to {@code expected}. A blob already cached is
+   * not downloaded again.
+   */
+  public DownloadedBlob fetchToLearnSize(String label, URI url, Sha256 expected, long maxBytes) {
+    if (expected != null && cache.contains(expected)) {
+      return new DownloadedBlob(expected, sizeOfCached(new FetchJob(label, url, expected, null)));
+    }
     TransportRequest request = TransportRequest.get(label, url);
     return transport.fetch(request, body -> {
+      refuseAnnouncedOverLimit(label, url, body.contentLength(), maxBytes);
       CountingInputStream counted = new CountingInputStream(body.stream(), maxBytes, () -> {
-        throw new TransportException(TransportException.Failure.TOO_LARGE, Failures.text(label, url,
-            "the file is larger than the limit of " + maxBytes + " bytes", "check the URL"));
+        throw tooLarge(label, url, maxBytes);
       }, total -> {});
-      Sha256 digest = cache.put(counted, null, null, label, Failures.redact(url));
+      Sha256 digest = cache.put(counted, expected, null, label, Failures.redact(url));
       return new DownloadedBlob(digest, counted.count());
     });
+  }
+
+  private static void refuseAnnouncedOverLimit(String label, URI url, OptionalLong announced, long maxBytes) {
+    if (announced.isPresent() && announced.getAsLong() > maxBytes) {
+      throw new TransportException(TransportException.Failure.TOO_LARGE, Failures.text(label, url,
+          "the server announces " + announced.getAsLong() + " bytes, more than the download limit of "
+              + HumanBytes.format(maxBytes) + " (" + maxBytes + " bytes)",
+          "check the URL, or raise the limit with --max-download SIZE or " + DownloadLimit.VARIABLE));
+    }
+  }
+
+  private static TransportException tooLarge(String label, URI url, long maxBytes) {
+    return new TransportException(TransportException.Failure.TOO_LARGE, Failures.text(label, url,
+        "the server sent more than the download limit of " + HumanBytes.format(maxBytes) + " (" + maxBytes
+            + " bytes); the partial file was removed",
+        "check the URL, or raise the limit with --max-download SIZE or " + DownloadLimit.VARIABLE));
   }
 
   /**
@@ -193,8 +230,12 @@ public final class PrepDownloader {
     try {
       TransportRequest request = TransportRequest.get(job.label(), job.url());
       DownloadedBlob blob = transport.fetch(request, body -> {
-        CountingInputStream counted = new CountingInputStream(body.stream(), Long.MAX_VALUE, () -> {},
-            total -> progress.progress(job, total));
+        // a recorded size bounds the read inside the cache (size + 1 byte); an unknown one is bounded here
+        long cap = job.size() == null ? limit.maxBytes() : Long.MAX_VALUE;
+        refuseAnnouncedOverLimit(job.label(), job.url(), body.contentLength(), cap);
+        CountingInputStream counted = new CountingInputStream(body.stream(), cap, () -> {
+          throw tooLarge(job.label(), job.url(), cap);
+        }, total -> progress.progress(job, total));
         Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), Failures.redact(job.url()));
         return new DownloadedBlob(digest, counted.count());
       });

@@ -5,6 +5,7 @@ import dev.sealbuild.lockfiles.lock.ExcludedPackage;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.prep.cache.ContentMismatchException;
 import dev.sealbuild.prep.packages.LockedBase;
 import dev.sealbuild.prep.packages.PackageLocker;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
@@ -21,7 +22,9 @@ import java.util.Optional;
 
 /**
  * Pins every input of a spec. A {@code sha256} in the spec is authoritative; an input the previous lock
- * already pins is kept as is (no network); anything else is downloaded once into the cache to hash it.
+ * already pins is kept as is (no network); anything else is downloaded once into the cache to hash it. Every
+ * file ends with its size recorded beside its sha256: a spec that pins only the hash costs one download (bounded
+ * by the download limit) to learn the size, so that prep can stop any later download at that size.
  */
 public final class Locker {
   private final Downloader downloader;
@@ -58,6 +61,9 @@ public final class Locker {
       if (f.sha256() != null) {
         Sha256 pinned = Sha256.ofHex(f.sha256());
         Long size = old.filter(o -> o.sha256().equals(pinned)).map(LockedFile::size).orElse(null);
+        if (size == null) {
+          size = downloader.downloadPinned(f.url(), "files[" + i + "]", pinned).size();
+        }
         files.add(new LockedFile(url, pinned, size));
       } else if (old.isPresent()) {
         files.add(old.get());
@@ -72,7 +78,12 @@ public final class Locker {
       Optional<LockedRootfs> old = previous.map(Lockfile::rootfs).filter(o -> o.source().equals(r.source()));
       if (r.sha256() != null) {
         Sha256 pinned = Sha256.ofHex(r.sha256());
-        rootfs = new LockedRootfs(r.source(), pinned, old.filter(o -> o.sha256().equals(pinned)).map(LockedRootfs::size).orElse(null));
+        Long size = old.filter(o -> o.sha256().equals(pinned)).map(LockedRootfs::size).orElse(null);
+        if (size == null) {
+          size = r.url() != null ? downloader.downloadPinned(r.url(), "base rootfs", pinned).size()
+              : importPinned(specDir.resolve(r.path()).normalize(), "base rootfs " + r.path(), pinned).size();
+        }
+        rootfs = new LockedRootfs(r.source(), pinned, size);
       } else if (old.isPresent()) {
         rootfs = old.get();
       } else if (r.url() != null) {
@@ -89,6 +100,15 @@ public final class Locker {
     PackageLocker.Pinned pinned = pinPackages(spec, previous, new LockedBase(rootfs, image));
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, image, files,
         pinned.repositories(), pinned.packages(), pinned.excluded());
+  }
+
+  private Downloader.Pinned importPinned(Path file, String label, Sha256 expected) throws IOException {
+    Downloader.Pinned imported = localImporter.importFile(file, label);
+    if (!imported.sha256().equals(expected)) {
+      throw new ContentMismatchException("sha256 mismatch for " + label + ": expected " + expected + ", got "
+          + imported.sha256() + "; the file changed or the spec is wrong");
+    }
+    return imported;
   }
 
   /** Packages are re-resolved when the spec changed; an unchanged spec keeps its pinned closure offline. */

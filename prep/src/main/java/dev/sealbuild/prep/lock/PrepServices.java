@@ -4,6 +4,7 @@ import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.prep.fetch.DownloadLimit;
 import dev.sealbuild.prep.fetch.DownloadedBlob;
 import dev.sealbuild.prep.fetch.FetchJob;
 import dev.sealbuild.prep.http.Transport;
@@ -33,20 +34,19 @@ import java.nio.file.Files;
 
 /** Wires the online side (the HTTP transport, cache writer, progress, registry) for the {@link Locker} and the {@link Preparer}. */
 public final class PrepServices implements AutoCloseable {
-  /** Files downloaded only to hash them at lock time may be large (rootfs tarballs), but not unbounded. */
-  private static final long MAX_UNPINNED_BYTES = 8L << 30;
-
   private static final int MAX_INDEX_BYTES = 64 << 20;
   private final CacheWriter cache;
   private final PrepDownloader downloader;
   private final Transport transport;
   private final RegistrySettings registrySettings;
   private final PrintWriter err;
+  private final DownloadLimit limit;
   private final Thread cancelOnExit;
   private RemoteRegistry registry;
 
   private PrepServices(CacheWriter cache, PrepDownloader downloader, Transport transport, RegistrySettings registrySettings,
-      PrintWriter err, Thread cancelOnExit) {
+      PrintWriter err, DownloadLimit limit, Thread cancelOnExit) {
+    this.limit = limit;
     this.cache = cache;
     this.downloader = downloader;
     this.transport = transport;
@@ -61,14 +61,20 @@ public final class PrepServices implements AutoCloseable {
    */
   public static PrepServices create(VendorCacheLayout layout, Map<String, String> environment, PrintWriter err, boolean terminal,
       int jobs, RegistrySettings registrySettings) {
+    return create(layout, environment, err, terminal, jobs, registrySettings, DownloadLimit.choose(null, environment));
+  }
+
+  /** As above, with {@code limit} bounding every download whose size is not known yet. */
+  public static PrepServices create(VendorCacheLayout layout, Map<String, String> environment, PrintWriter err, boolean terminal,
+      int jobs, RegistrySettings registrySettings, DownloadLimit limit) {
     CacheWriter cache = CacheWriter.open(layout);
     Transport transport = Transport.fromEnvironment(environment);
     ProgressReporter progress = ProgressReporter.choose(terminal, err);
-    PrepDownloader downloader = new PrepDownloader(transport, cache, progress, jobs);
+    PrepDownloader downloader = new PrepDownloader(transport, cache, progress, jobs, limit);
     // A Ctrl-C removes partial downloads; a kill -9 leaves them in tmp/, cleaned at the next prep.
     Thread cancelOnExit = new Thread(downloader::cancel, "sealbuild-cancel-downloads");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
-    return new PrepServices(cache, downloader, transport, registrySettings, err, cancelOnExit);
+    return new PrepServices(cache, downloader, transport, registrySettings, err, limit, cancelOnExit);
   }
 
   public CacheWriter cache() {
@@ -79,10 +85,20 @@ public final class PrepServices implements AutoCloseable {
     return downloader;
   }
 
+  /** Lock-time downloads, each bounded by the download limit since nothing records their size yet. */
   public Downloader downloader() {
-    return (url, label) -> {
-      DownloadedBlob blob = downloader.fetchUnpinned(label, url, MAX_UNPINNED_BYTES);
-      return new Downloader.Pinned(blob.sha256(), blob.size());
+    return new Downloader() {
+      @Override
+      public Pinned download(URI url, String label) {
+        DownloadedBlob blob = downloader.fetchUnpinned(label, url, limit.maxBytes());
+        return new Pinned(blob.sha256(), blob.size());
+      }
+
+      @Override
+      public Pinned downloadPinned(URI url, String label, Sha256 expected) {
+        DownloadedBlob blob = downloader.fetchToLearnSize(label, url, expected, limit.maxBytes());
+        return new Pinned(blob.sha256(), blob.size());
+      }
     };
   }
 
@@ -106,7 +122,7 @@ public final class PrepServices implements AutoCloseable {
 
       @Override
       public Pinned fetchPackage(URI url, String label) {
-        DownloadedBlob blob = downloader.fetchUnpinned(label, url, MAX_UNPINNED_BYTES);
+        DownloadedBlob blob = downloader.fetchUnpinned(label, url, limit.maxBytes());
         return new Pinned(blob.sha256(), blob.size());
       }
 

@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +54,7 @@ public final class Preparer {
 
   public Result prepare(BuildSpec spec, Path specDir, Lockfile lock) throws IOException {
     checkCurrent(spec, lock);
-    services.cache().deleteStaleTemp(Duration.ofDays(1));
+    services.cache().deleteStaleTemp();
     List<FetchJob> fetches = new ArrayList<>();
     LockedRootfs rootfs = lock.rootfs();
     if (rootfs != null) {

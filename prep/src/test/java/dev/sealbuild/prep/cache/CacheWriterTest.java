@@ -301,7 +301,7 @@ class CacheWriterTest {
     Files.setLastModifiedTime(stale, FileTime.from(now.minus(Duration.ofDays(2))));
     Files.setLastModifiedTime(fresh, FileTime.from(now.minus(Duration.ofMinutes(5))));
 
-    assertEquals(1, cache.deleteStaleTemp(Duration.ofDays(1)));
+    assertEquals(1, cache.deleteStaleTemp());
 
     assertFalse(Files.exists(stale));
     assertTrue(Files.exists(fresh));
