@@ -293,7 +293,7 @@ class CacheWriterTest {
   }
 
   @Test
-  void staleTempCleanupKeepsRecentFiles() throws Exception {
+  void staleTempCleanupKeepsRecentFilesWithoutAWriterInTheirName() throws Exception {
     Instant now = Instant.parse("2030-06-01T12:00:00Z");
     CacheWriter cache = CacheWriter.open(layout(), TempFileOpener.DEFAULT, Clock.fixed(now, ZoneOffset.UTC));
     Path stale = Files.writeString(layout().tmpDir().resolve("put-old.part"), "x");
@@ -305,6 +305,87 @@ class CacheWriterTest {
 
     assertFalse(Files.exists(stale));
     assertTrue(Files.exists(fresh));
+  }
+
+  /** What a killed prep leaves (a partial file named after a process that is gone) next to files still being written. */
+  private record Litter(Path ofEndedProcess, Path ofLiveProcess, Path ofThisProcess) {}
+
+  private Litter partialDownloads(long livePid) throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Path tmp = layout().tmpDir();
+    return new Litter(
+        Files.writeString(tmp.resolve("put-" + ended.pid() + "-" + java.util.UUID.randomUUID() + ".part"), "partial"),
+        Files.writeString(tmp.resolve("put-" + livePid + "-" + java.util.UUID.randomUUID() + ".part"), "in progress"),
+        Files.writeString(tmp.resolve("put-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID() + ".part"),
+            "mine"));
+  }
+
+  @Test
+  void prepCleanupDeletesOnlyPartialFilesOfEndedProcesses() throws Exception {
+    Process holder = new ProcessBuilder("sleep", "60").start();
+    try {
+      CacheWriter cache = CacheWriter.open(layout());
+      Litter litter = partialDownloads(holder.pid());
+
+      assertEquals(1, cache.deleteStaleTemp());
+
+      assertFalse(Files.exists(litter.ofEndedProcess()));
+      assertTrue(Files.exists(litter.ofLiveProcess()), "a live writer's file stays");
+      assertTrue(Files.exists(litter.ofThisProcess()), "this run's own file stays");
+    } finally {
+      holder.destroy();
+    }
+  }
+
+  @Test
+  void verifyReportsTempLitterAndDeletesItOnlyWhenAsked() throws Exception {
+    Process holder = new ProcessBuilder("sleep", "60").start();
+    try {
+      CacheWriter cache = CacheWriter.open(layout());
+      Litter litter = partialDownloads(holder.pid());
+
+      VerifyReport report = cache.verifyAll(false);
+      assertEquals(1, report.problems().size(), report.toString());
+      BadBlob found = report.problems().get(0);
+      assertEquals(litter.ofEndedProcess(), found.path());
+      assertEquals(BadBlob.Problem.TEMP_LITTER, found.problem());
+      assertTrue(found.detail().contains("which has ended"), found.detail());
+      assertFalse(found.deleted());
+      assertTrue(Files.exists(litter.ofEndedProcess()), "without --delete nothing is removed");
+
+      VerifyReport deleting = cache.verifyAll(true);
+      assertTrue(deleting.problems().get(0).deleted());
+      assertFalse(Files.exists(litter.ofEndedProcess()));
+      assertTrue(Files.exists(litter.ofLiveProcess()));
+      assertTrue(Files.exists(litter.ofThisProcess()));
+      assertTrue(cache.verifyAll(false).clean());
+    } finally {
+      holder.destroy();
+    }
+  }
+
+  @Test
+  void aReusedPidDoesNotKeepAnOldPartialFile() {
+    Instant started = Instant.parse("2030-06-01T12:00:00Z");
+    TempFileOwner owner = new TempFileOwner(1, pid -> pid == 42 ? java.util.Optional.of(java.util.Optional.of(started))
+        : java.util.Optional.empty());
+    String name = "put-42-" + java.util.UUID.randomUUID() + ".part";
+
+    assertTrue(owner.litter(name, started.minusSeconds(60), started).isPresent(), "written before process 42 started");
+    assertTrue(owner.litter(name, started.plusSeconds(60), started).isEmpty(), "written by process 42");
+    assertTrue(owner.litter("put-7-" + java.util.UUID.randomUUID() + ".part", started, started).isPresent(), "no process 7");
+    assertTrue(owner.litter("put-1-" + java.util.UUID.randomUUID() + ".part", started, started).isEmpty(), "this process");
+  }
+
+  @Test
+  void putNamesItsTemporaryFileAfterThisProcess() throws Exception {
+    CacheWriter cache = CacheWriter.open(layout(), path -> {
+      assertEquals(java.util.OptionalLong.of(ProcessHandle.current().pid()),
+          TempFileOwner.writerPid(path.getFileName().toString()), path.toString());
+      return TempFileOpener.DEFAULT.create(path);
+    }, Clock.systemUTC());
+    cache.put(new ByteArrayInputStream(new byte[] {1, 2, 3}), null, null, "files[0]");
   }
 
   @Test

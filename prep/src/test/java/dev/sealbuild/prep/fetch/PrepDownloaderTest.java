@@ -415,7 +415,7 @@ class PrepDownloaderTest {
     TransportException e = assertThrows(TransportException.class,
         () -> downloader(3).fetchUnpinned("files[5]", server.uri("/huge"), 100_000));
 
-    assertTrue(e.getMessage().contains("larger than the limit of 100000 bytes"), e.getMessage());
+    assertTrue(e.getMessage().contains("more than the download limit of 97.7 KiB (100000 bytes)"), e.getMessage());
     assertEquals(1, server.requests("/huge"));
     assertCacheEmpty();
   }
