@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server that never stops sending, for a {@code files:} entry whose spec pins only sha256: lock and prep stop at
- * the download limit with one line, the cache's {@code tmp/} never holds more than that, and nothing stays behind.
+ * the download limit with one line, the cache's {@code tmp/} never holds more than that, and nothing stays behind;
+ * what a killed run left in {@code tmp/} is removed by the next prep and reported by {@code cache verify}.
  */
 @Timeout(60)
 class DownloadBoundCommandTest {
@@ -176,6 +178,36 @@ class DownloadBoundCommandTest {
     assertTrue(result[0].err().contains("size mismatch for files[0]"), result[0].err());
     assertTrue(largest <= REAL.length + 1, "tmp/ held " + largest + " bytes");
     assertEquals(List.of(), tmpFiles(), "nothing left behind");
+  }
+
+  @Test
+  void prepAndCacheVerifyRemoveWhatAKilledRunLeftButNotALiveOne() throws Exception {
+    endless.set(false);
+    build().run("lock", "project").ok();
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Process live = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path tmp = work.resolve("cache/tmp");
+      Path killed = Files.writeString(tmp.resolve("put-" + ended.pid() + "-" + UUID.randomUUID() + ".part"), "partial");
+      Path inProgress = Files.writeString(tmp.resolve("put-" + live.pid() + "-" + UUID.randomUUID() + ".part"), "busy");
+
+      InProcess.Result verify = build().run("cache", "verify");
+      assertEquals(1, verify.exit(), verify.toString());
+      assertTrue(verify.out().contains(killed + ": TEMP_LITTER partial download left by process " + ended.pid()), verify.out());
+      assertFalse(verify.out().contains(inProgress.toString()), verify.out());
+
+      build().run("prep", "project").ok();
+      assertEquals(List.of(inProgress), tmpFiles(), "prep removed the killed run's file only");
+
+      Path again = Files.writeString(tmp.resolve("put-" + ended.pid() + "-" + UUID.randomUUID() + ".part"), "partial");
+      InProcess.Result deleting = build().run("cache", "verify", "--delete");
+      assertTrue(deleting.out().contains(again + ": TEMP_LITTER") && deleting.out().contains("(deleted)"), deleting.out());
+      assertEquals(List.of(inProgress), tmpFiles());
+      build().run("cache", "verify").ok();
+    } finally {
+      live.destroy();
+    }
   }
 
   @Test

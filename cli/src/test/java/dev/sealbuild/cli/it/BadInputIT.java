@@ -119,6 +119,7 @@ class BadInputIT {
     Path archive = project.resolve("x.txt");
     Files.writeString(archive, "x");
     spec("name: a\nfiles: [{url: 'http://127.0.0.1:9/x.txt', sha256: '" + OciLayoutReader.sha256(archive) + "', dest: /x}]\n");
+    ok(new Sealbuild(project).run("cache", "import", archive.toString())); // lock learns the size from the cache, offline
     ok(new Sealbuild(project).run("lock"));
     String err = fails("image", "--cache", "no-such-cache", "--output", "oci:out/x").stderr();
     assertTrue(err.contains("files[0]") && err.contains("run build prep"), err);
@@ -135,8 +136,8 @@ class BadInputIT {
       Path file = Files.writeString(shared.resolve("x.txt"), "x");
       Files.writeString(proj.resolve("build.yaml"),
           "name: a\nfiles: [{url: 'http://127.0.0.1:9/x.txt', sha256: '" + OciLayoutReader.sha256(file) + "', dest: /x}]\n");
-      ok(new Sealbuild(proj).env("SEALBUILD_CACHE", cache.toString()).run("lock"));
       ok(new Sealbuild(proj).env("SEALBUILD_CACHE", cache.toString()).run("cache", "import", file.toString()));
+      ok(new Sealbuild(proj).env("SEALBUILD_CACHE", cache.toString()).run("lock"));
       for (Path p : List.of(shared, proj, proj.resolve("build.yaml"), proj.resolve("build.lock.json"))) {
         Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-r--r--"));
       }

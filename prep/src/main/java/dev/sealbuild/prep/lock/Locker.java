@@ -168,8 +168,11 @@ public final class Locker {
       String url = f.url().toString();
       Optional<LockedFile> old = previous.flatMap(p -> p.file(url));
       String sha = f.sha256() != null ? "sha256:" + f.sha256() : old.map(o -> o.sha256().toString()).orElse(null);
-      String action = f.sha256() != null ? "pinned in spec" : old.isPresent() ? "kept from lock" : "download to hash";
-      out.add(new PlannedEntry("file", url, null, sha, old.map(LockedFile::size).orElse(null), action));
+      Long size = old.filter(o -> f.sha256() == null || o.sha256().equals(Sha256.ofHex(f.sha256())))
+          .map(LockedFile::size).orElse(null);
+      String action = f.sha256() != null ? (size != null ? "pinned in spec" : "pinned in spec (download to learn the size)")
+          : old.isPresent() ? "kept from lock" : "download to hash";
+      out.add(new PlannedEntry("file", url, null, sha, size, action));
     }
     return out;
   }
