@@ -13,6 +13,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +72,7 @@ public final class SpecReader {
       throw new SpecException(display + ": spec is empty; it needs at least 'name:'");
     }
     YAMLFactory factory = (YAMLFactory) mapper.getFactory();
+    refuseAnchorsAndAliases(display, yaml);
     JsonLocation[] lastKey = new JsonLocation[1];
     try (JsonParser keys = factory.createParser(yaml)) {
       KeyChecker.UnknownKey unknown = keyChecker.firstUnknown(keys, BuildSpec.class);
@@ -100,6 +107,28 @@ public final class SpecReader {
       throw new SpecException(display + where(e.getLocation()) + ": malformed YAML: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new SpecException(display + ": cannot read spec: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Anchors ({@code &x}) and aliases ({@code *x}) are refused: the binder would read an alias as the text "x", and
+   * resolving them invites expansion bombs; a spec is short enough to write each value out. Jackson does not report
+   * an anchor on a scalar, so the YAML events are read here.
+   */
+  private static void refuseAnchorsAndAliases(String display, String yaml) {
+    try {
+      for (Event event : new Yaml(new LoaderOptions()).parse(new java.io.StringReader(yaml))) {
+        if (event instanceof AliasEvent alias) {
+          throw new SpecException(display + ":" + (event.getStartMark().getLine() + 1) + ": YAML alias '*" + alias.getAnchor()
+              + "' is not supported; write the value out instead of referring to an anchor");
+        }
+        if (event instanceof NodeEvent node && node.getAnchor() != null) {
+          throw new SpecException(display + ":" + (event.getStartMark().getLine() + 1) + ": YAML anchor '&" + node.getAnchor()
+              + "' is not supported; write the value out where it is needed");
+        }
+      }
+    } catch (YAMLException e) {
+      // a syntax error: reported below by the binder, with its location
     }
   }
 
