@@ -45,11 +45,6 @@ final class LimitedInputStream extends FilterInputStream {
       compressed.outputStarted();
     }
     produced += n;
-    if (produced > limits.maxDecompressedBytes()) {
-      throw new HostileInputException(what + ": decompresses to more than " + limits.maxDecompressedBytes() + " bytes; refusing (possible decompression bomb)");
-    }
-    if (produced > limits.ratioCheckAfterBytes() && produced > compressed.count() * limits.maxRatio()) {
-      throw new HostileInputException(what + ": compression ratio above " + limits.maxRatio() + ":1; refusing (possible decompression bomb)");
-    }
+    limits.check(produced, compressed.count(), what);
   }
 }
