@@ -53,7 +53,7 @@ public final class MemberBounds {
 
       @Override
       public long skip(long n) throws IOException {
-        return n <= 0 ? 0 : read(new byte[(int) Math.min(n, 8192)]);
+        return n <= 0 ? 0 : Math.max(0, read(new byte[(int) Math.min(n, 8192)]));
       }
 
       private void account(int n) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -165,6 +166,12 @@ public final class SpecReader {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
+    if (t instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      String m = firstLine(mismatch.getOriginalMessage());
+      if (m.startsWith("Cannot deserialize value of type") || m.startsWith("Cannot construct instance of")) {
+        return "wrong type of value: expected " + kind(mismatch.getTargetType()) + found(m);
+      }
+    }
     if (t instanceof JsonMappingException jm) {
       String m = firstLine(jm.getOriginalMessage());
       if (m.startsWith("Missing required creator property '")) {
@@ -177,6 +184,38 @@ public final class SpecReader {
       return m;
     }
     return firstLine(t.getMessage());
+  }
+
+  /** What a YAML value of {@code type} looks like, in the words of the spec documentation. */
+  private static String kind(Class<?> type) {
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type == String.class || type.isEnum() || CharSequence.class.isAssignableFrom(type) || type == java.net.URI.class) {
+      return "a text value";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    return "a mapping of keys to values";
+  }
+
+  /** What Jackson found instead, read from its message ("from Object value", "from String value ('x')"). */
+  private static String found(String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("from ([\\w-]+) value").matcher(message);
+    if (!m.find()) {
+      return "";
+    }
+    return switch (m.group(1)) {
+      case "Object" -> ", found a mapping";
+      case "Array" -> ", found a list";
+      case "String" -> ", found text";
+      case "Boolean" -> ", found true or false";
+      default -> ", found a number";
+    };
   }
 
   private static String firstLine(String s) {
