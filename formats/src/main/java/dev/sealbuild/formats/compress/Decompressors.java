@@ -61,8 +61,8 @@ public final class Decompressors {
       if (source.caused(e)) {
         throw e;
       }
-      throw new HostileInputException(what + ": " + (e instanceof MemoryLimitException ? describe(e, streamName)
-          : "not a valid " + streamName + " stream (" + (e instanceof java.io.EOFException ? "it ends inside its header" : detail(e)) + ")"));
+      throw new HostileInputException(what + ": " + (e instanceof java.io.EOFException
+          ? "not a valid " + streamName + " stream (it ends inside its header)" : describe(e, streamName, false)));
     }
     return new LimitedInputStream(decompressed, counted, limits, what) {
       @Override
@@ -70,13 +70,13 @@ public final class Decompressors {
         if (source.caused(e)) {
           return e;
         }
-        throw new HostileInputException(what + ": " + describe(e, streamName));
+        throw new HostileInputException(what + ": " + describe(e, streamName, started()));
       }
     };
   }
 
   /** A decoder's error in words: the cut-off stream, the window over the limit, or damaged data. */
-  private String describe(IOException e, String streamName) {
+  private String describe(IOException e, String streamName, boolean started) {
     if (e instanceof java.io.EOFException || "Truncated source".equals(e.getMessage())) {
       return "the " + streamName + " stream ends early (a truncated download or a damaged file)";
     }
@@ -88,7 +88,7 @@ public final class Decompressors {
       return "the xz stream needs " + m.getMemoryNeeded() + " KiB of memory to decode, over the " + m.getMemoryLimit()
           + " KiB limit; refusing";
     }
-    return "damaged " + streamName + " data (" + detail(e) + ")";
+    return (started ? "damaged " + streamName + " data (" : "not a valid " + streamName + " stream (") + detail(e) + ")";
   }
 
   private static String detail(IOException e) {

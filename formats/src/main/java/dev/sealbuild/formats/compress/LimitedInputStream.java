@@ -56,6 +56,11 @@ class LimitedInputStream extends FilterInputStream {
     return n <= 0 ? 0 : Math.max(0, read(new byte[(int) Math.min(n, 8192)]));
   }
 
+  /** Whether the decoder has produced any output yet. */
+  final boolean started() {
+    return produced > 0;
+  }
+
   /** What to throw for an error the decoder raised: by default the error itself. */
   IOException decoderFailed(IOException e) {
     return e;
