@@ -240,4 +240,11 @@ class SpecReaderTest {
         """);
     assertTrue(message.startsWith("build.yaml:2: YAML anchor '&c'"), message);
   }
+
+  @Test
+  void typeMismatchSaysWhatWasExpectedAndFoundWithoutJavaTypes() {
+    assertEquals("build.yaml:2: packages: wrong type of value: expected a list, found a mapping", error("name: app\npackages: {a: 1}\n"));
+    assertEquals("build.yaml:2: config: wrong type of value: expected a mapping of keys to values, found text",
+        error("name: app\nconfig: text\n"));
+  }
 }
