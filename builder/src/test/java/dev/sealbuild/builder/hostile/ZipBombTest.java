@@ -130,6 +130,23 @@ class ZipBombTest {
   }
 
   @Test
+  void zipWithDataDescriptorsAsJavaWritesItIsRead() throws Exception {
+    Path zip = archives.resolve("jdk.zip");
+    try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip))) {
+      for (String name : new String[] {"a.txt", "dir/b.txt"}) {
+        out.putNextEntry(new java.util.zip.ZipEntry(name));
+        out.write(("content of " + name).getBytes(StandardCharsets.UTF_8));
+        out.closeEntry();
+      }
+    }
+    try (Fixture f = new Fixture(work)) {
+      extract(f, zip, DecompressionLimits.DEFAULT);
+      assertEquals("content of a.txt", f.content("opt/app/a.txt"));
+      assertEquals("content of dir/b.txt", f.content("opt/app/dir/b.txt"));
+    }
+  }
+
+  @Test
   void entriesSharingOneDeflateStreamAreRefusedNamingTheEntry() throws Exception {
     Path one = zip("one.zip", Entry.deflated("0", 1 << 20));
     Path shared = archives.resolve("shared.zip");
