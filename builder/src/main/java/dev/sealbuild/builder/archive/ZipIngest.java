@@ -1,6 +1,7 @@
 package dev.sealbuild.builder.archive;
 
 import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.MemberBounds;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.formats.HostileInputException;
@@ -16,8 +17,13 @@ import java.util.Collections;
 import java.util.List;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.InputStreamStatistics;
 
-/** Reads a zip file (by its central directory) into the image tree. */
+/**
+ * Reads a zip file (by its central directory) into the image tree, once {@link ZipConsistency} has found its entries
+ * disjoint and described alike by the central directory and the local headers; each entry, and all of them together,
+ * decompress within the same bounds as a compressed tar stream.
+ */
 public final class ZipIngest {
   private static final int MAX_LINK_TARGET = 4095;
   private final ContentSpool spool;
@@ -29,28 +35,38 @@ public final class ZipIngest {
   }
 
   public void ingest(Path zipPath, ImageTree tree, IngestPolicy policy) throws IOException {
+    String label = policy.label();
     try (ZipFile zip = ZipFile.builder().setPath(zipPath).setCharset(StandardCharsets.UTF_8).get()) {
       List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
       if (entries.size() > policy.maxEntries()) {
-        throw new HostileInputException(policy.label() + ": more than " + policy.maxEntries() + " entries");
+        throw new HostileInputException(label + ": more than " + policy.maxEntries() + " entries");
       }
-      long total = 0;
+      ZipConsistency.check(zipPath, entries, label);
+      MemberBounds bounds = new MemberBounds(limits, label);
       for (ZipArchiveEntry entry : new ArrayList<>(entries)) {
+        String member = label + ": entry '" + TarIngest.printable(entry.getName()) + "'";
         try {
-          total += apply(zip, entry, tree, policy);
+          apply(zip, entry, tree, policy, bounds, member);
         } catch (HostileInputException e) {
-          throw new HostileInputException(policy.label() + ": entry '" + entry.getName() + "': " + e.getMessage());
-        }
-        if (total > limits.maxDecompressedBytes()) {
-          throw new HostileInputException(policy.label() + ": decompresses to more than " + limits.maxDecompressedBytes() + " bytes; refusing");
+          if (e.getMessage().startsWith(label)) {
+            throw e; // a decompression bound, already naming the archive or the entry
+          }
+          throw new HostileInputException(member + ": " + e.getMessage());
+        } catch (java.util.zip.ZipException e) {
+          throw new HostileInputException(member + ": cannot be decompressed (" + reason(e) + ")");
         }
       }
     } catch (java.util.zip.ZipException e) {
-      throw new HostileInputException(policy.label() + ": not a valid zip archive (" + e.getMessage() + ")");
+      throw new HostileInputException(label + ": not a valid zip archive (" + reason(e) + ")");
     }
   }
 
-  private long apply(ZipFile zip, ZipArchiveEntry entry, ImageTree tree, IngestPolicy policy) throws IOException {
+  private static String reason(Exception e) {
+    return e.getMessage() == null || e.getMessage().isBlank() ? "damaged data" : TarIngest.printable(e.getMessage());
+  }
+
+  private void apply(ZipFile zip, ZipArchiveEntry entry, ImageTree tree, IngestPolicy policy, MemberBounds bounds, String member)
+      throws IOException {
     String raw = entry.getName();
     if (raw.startsWith("/")) {
       throw new HostileInputException("absolute path escapes the destination " + policy.destination());
@@ -63,7 +79,7 @@ public final class ZipIngest {
     }
     if (relative.isRoot()) {
       if (entry.isDirectory()) {
-        return 0; // './' names the destination, which exists already
+        return; // './' names the destination, which exists already
       }
       throw new HostileInputException("entry names the destination " + policy.destination() + " itself ('.', '/' or empty)");
     }
@@ -78,16 +94,20 @@ public final class ZipIngest {
     long gid = policy.owner() == null ? 0 : policy.owner()[1];
     if (entry.isDirectory()) {
       tree.addDirectory(path, new Meta(unixMode == 0 ? 0755 : unixMode, uid, gid, policy.epoch()));
-      return 0;
+      return;
     }
-    try (InputStream in = zip.getInputStream(entry)) {
+    try (InputStream decoded = zip.getInputStream(entry)) {
+      if (!(decoded instanceof InputStreamStatistics statistics)) {
+        throw new HostileInputException("compression method " + entry.getMethod() + " is not supported");
+      }
+      InputStream in = bounds.open(decoded, statistics::getCompressedCount, member);
       if (entry.isUnixSymlink()) {
         byte[] target = in.readNBytes(MAX_LINK_TARGET + 1);
         if (target.length > MAX_LINK_TARGET) {
           throw new HostileInputException("symlink target longer than " + MAX_LINK_TARGET + " bytes");
         }
         tree.addSymlink(path, new Meta(0777, uid, gid, policy.epoch()), new String(target, StandardCharsets.UTF_8));
-        return target.length;
+        return;
       }
       long size = entry.getSize();
       if (size < 0) {
@@ -101,7 +121,6 @@ public final class ZipIngest {
         throw new HostileInputException("holds more bytes than its declared size");
       }
       tree.addFile(path, new Meta(unixMode == 0 ? 0644 : unixMode, uid, gid, policy.epoch()), content);
-      return size;
     }
   }
 }

@@ -1,12 +1,17 @@
 package dev.sealbuild.formats.compress;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.formats.HostileInputException;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.tukaani.xz.MemoryLimitException;
 import org.tukaani.xz.XZInputStream;
 
 /**
@@ -46,15 +51,101 @@ public final class Decompressors {
     if (compression == Compression.NONE) {
       return raw;
     }
-    CountingInputStream counted = new CountingInputStream(raw, MAX_INPUT_BEFORE_OUTPUT, what);
+    Source source = new Source(raw);
+    CountingInputStream counted = new CountingInputStream(source, MAX_INPUT_BEFORE_OUTPUT, what);
     InputStream decompressed;
     try {
       decompressed = decoder(counted, compression);
     } catch (IOException e) {
       // gzip and xz read their stream header right here; say which archive is not what it claims to be.
-      throw new HostileInputException(what + ": not a valid " + streamName + " stream (" + e.getMessage() + ")");
+      if (source.caused(e)) {
+        throw e;
+      }
+      throw new HostileInputException(what + ": " + (e instanceof java.io.EOFException
+          ? "not a valid " + streamName + " stream (it ends inside its header)" : describe(e, streamName, false)));
     }
-    return new LimitedInputStream(decompressed, counted, limits, what);
+    return new LimitedInputStream(decompressed, counted, limits, what) {
+      @Override
+      IOException decoderFailed(IOException e) {
+        if (source.caused(e)) {
+          return e;
+        }
+        throw new HostileInputException(what + ": " + describe(e, streamName, started()));
+      }
+    };
+  }
+
+  /** A decoder's error in words: the cut-off stream, the window over the limit, or damaged data. */
+  private String describe(IOException e, String streamName, boolean started) {
+    if (e instanceof java.io.EOFException || "Truncated source".equals(e.getMessage())) {
+      return "the " + streamName + " stream ends early (a truncated download or a damaged file)";
+    }
+    if (e instanceof ZstdIOException z && z.getErrorCode() == Zstd.errFrameParameterWindowTooLarge()) {
+      return "the zstd frame asks for a window larger than the " + ((1L << limits.zstdWindowLogMax()) >> 20)
+          + " MiB limit; refusing";
+    }
+    if (e instanceof MemoryLimitException m) {
+      return "the xz stream needs " + m.getMemoryNeeded() + " KiB of memory to decode, over the " + m.getMemoryLimit()
+          + " KiB limit; refusing";
+    }
+    return (started ? "damaged " + streamName + " data (" : "not a valid " + streamName + " stream (") + detail(e) + ")";
+  }
+
+  private static String detail(IOException e) {
+    return e.getMessage() == null || e.getMessage().isBlank() ? "no detail" : Printable.of(firstLine(e.getMessage()));
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** The compressed bytes as they come from the file or network: tells its own I/O errors from the decoder's. */
+  private static final class Source extends FilterInputStream {
+    private IOException failure;
+
+    Source(InputStream in) {
+      super(in);
+    }
+
+    boolean caused(Throwable e) {
+      for (Throwable t = e; t != null && failure != null; t = t.getCause()) {
+        if (t == failure) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return super.skip(n);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
   }
 
   private InputStream decoder(CountingInputStream counted, Compression compression) throws IOException {

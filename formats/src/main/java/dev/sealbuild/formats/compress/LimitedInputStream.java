@@ -9,7 +9,7 @@ import java.io.InputStream;
  * Counts bytes coming out of a decompressor and stops the stream once it passes an absolute limit, or a
  * compression ratio that only a bomb reaches, while it streams (nothing is ever sized up front).
  */
-final class LimitedInputStream extends FilterInputStream {
+class LimitedInputStream extends FilterInputStream {
   private final CountingInputStream compressed;
   private final DecompressionLimits limits;
   private final String what;
@@ -24,7 +24,12 @@ final class LimitedInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    int b = super.read();
+    int b;
+    try {
+      b = super.read();
+    } catch (IOException e) {
+      throw decoderFailed(e);
+    }
     if (b >= 0) {
       account(1);
     }
@@ -33,11 +38,32 @@ final class LimitedInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] buf, int off, int len) throws IOException {
-    int n = super.read(buf, off, len);
+    int n;
+    try {
+      n = super.read(buf, off, len);
+    } catch (IOException e) {
+      throw decoderFailed(e);
+    }
     if (n > 0) {
       account(n);
     }
     return n;
+  }
+
+  /** Skipped bytes are decompressed too, so they are read (and counted) rather than skipped in the decoder. */
+  @Override
+  public long skip(long n) throws IOException {
+    return n <= 0 ? 0 : Math.max(0, read(new byte[(int) Math.min(n, 8192)]));
+  }
+
+  /** Whether the decoder has produced any output yet. */
+  final boolean started() {
+    return produced > 0;
+  }
+
+  /** What to throw for an error the decoder raised: by default the error itself. */
+  IOException decoderFailed(IOException e) {
+    return e;
   }
 
   private void account(int n) {
@@ -45,11 +71,6 @@ final class LimitedInputStream extends FilterInputStream {
       compressed.outputStarted();
     }
     produced += n;
-    if (produced > limits.maxDecompressedBytes()) {
-      throw new HostileInputException(what + ": decompresses to more than " + limits.maxDecompressedBytes() + " bytes; refusing (possible decompression bomb)");
-    }
-    if (produced > limits.ratioCheckAfterBytes() && produced > compressed.count() * limits.maxRatio()) {
-      throw new HostileInputException(what + ": compression ratio above " + limits.maxRatio() + ":1; refusing (possible decompression bomb)");
-    }
+    limits.check(produced, compressed.count(), what);
   }
 }

@@ -9,10 +9,17 @@ import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.AliasEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +73,7 @@ public final class SpecReader {
       throw new SpecException(display + ": spec is empty; it needs at least 'name:'");
     }
     YAMLFactory factory = (YAMLFactory) mapper.getFactory();
+    refuseAnchorsAndAliases(display, yaml);
     JsonLocation[] lastKey = new JsonLocation[1];
     try (JsonParser keys = factory.createParser(yaml)) {
       KeyChecker.UnknownKey unknown = keyChecker.firstUnknown(keys, BuildSpec.class);
@@ -103,6 +111,28 @@ public final class SpecReader {
     }
   }
 
+  /**
+   * Anchors ({@code &x}) and aliases ({@code *x}) are refused: the binder would read an alias as the text "x", and
+   * resolving them invites expansion bombs; a spec is short enough to write each value out. Jackson does not report
+   * an anchor on a scalar, so the YAML events are read here.
+   */
+  private static void refuseAnchorsAndAliases(String display, String yaml) {
+    try {
+      for (Event event : new Yaml(new LoaderOptions()).parse(new java.io.StringReader(yaml))) {
+        if (event instanceof AliasEvent alias) {
+          throw new SpecException(display + ":" + (event.getStartMark().getLine() + 1) + ": YAML alias '*" + alias.getAnchor()
+              + "' is not supported; write the value out instead of referring to an anchor");
+        }
+        if (event instanceof NodeEvent node && node.getAnchor() != null) {
+          throw new SpecException(display + ":" + (event.getStartMark().getLine() + 1) + ": YAML anchor '&" + node.getAnchor()
+              + "' is not supported; write the value out where it is needed");
+        }
+      }
+    } catch (YAMLException e) {
+      // a syntax error: reported below by the binder, with its location
+    }
+  }
+
   private static String where(JsonLocation location) {
     if (location == null || location.getLineNr() < 1) {
       return "";
@@ -136,6 +166,12 @@ public final class SpecReader {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
+    if (t instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      String m = firstLine(mismatch.getOriginalMessage());
+      if (m.startsWith("Cannot deserialize value of type") || m.startsWith("Cannot construct instance of")) {
+        return "wrong type of value: expected " + kind(mismatch.getTargetType()) + found(m);
+      }
+    }
     if (t instanceof JsonMappingException jm) {
       String m = firstLine(jm.getOriginalMessage());
       if (m.startsWith("Missing required creator property '")) {
@@ -148,6 +184,38 @@ public final class SpecReader {
       return m;
     }
     return firstLine(t.getMessage());
+  }
+
+  /** What a YAML value of {@code type} looks like, in the words of the spec documentation. */
+  private static String kind(Class<?> type) {
+    if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list";
+    }
+    if (type == String.class || type.isEnum() || CharSequence.class.isAssignableFrom(type) || type == java.net.URI.class) {
+      return "a text value";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+      return "a number";
+    }
+    return "a mapping of keys to values";
+  }
+
+  /** What Jackson found instead, read from its message ("from Object value", "from String value ('x')"). */
+  private static String found(String message) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("from ([\\w-]+) value").matcher(message);
+    if (!m.find()) {
+      return "";
+    }
+    return switch (m.group(1)) {
+      case "Object" -> ", found a mapping";
+      case "Array" -> ", found a list";
+      case "String" -> ", found text";
+      case "Boolean" -> ", found true or false";
+      default -> ", found a number";
+    };
   }
 
   private static String firstLine(String s) {

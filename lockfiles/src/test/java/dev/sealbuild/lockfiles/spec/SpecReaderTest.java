@@ -206,4 +206,45 @@ class SpecReaderTest {
     assertTrue(!dev.sealbuild.lockfiles.lock.SpecDigest.of(parse(DEBIAN + "packages: [curl]\n"))
         .equals(dev.sealbuild.lockfiles.lock.SpecDigest.of(parse(DEBIAN + "packages: [curl=7.88.1-10+deb12u8]\n"))));
   }
+
+  @Test
+  void aliasIsRefusedNamingItsLineNotReadAsText() {
+    String message = error("""
+        name: app
+        config:
+          entrypoint: ["/bin/app"]
+          cmd: [*x]
+        """);
+    assertEquals("build.yaml:4: YAML alias '*x' is not supported; write the value out instead of referring to an anchor", message);
+  }
+
+  @Test
+  void anchorIsRefusedNamingItsLine() {
+    String message = error("""
+        name: app
+        config:
+          entrypoint: [&x "/bin/app"]
+          cmd: [*x]
+        """);
+    assertEquals("build.yaml:3: YAML anchor '&x' is not supported; write the value out where it is needed", message);
+  }
+
+  @Test
+  void anchoredMappingAndMergeKeyAreRefusedAtTheAnchor() {
+    String message = error("""
+        name: app
+        config: &c
+          workdir: /srv
+        extra:
+          <<: *c
+        """);
+    assertTrue(message.startsWith("build.yaml:2: YAML anchor '&c'"), message);
+  }
+
+  @Test
+  void typeMismatchSaysWhatWasExpectedAndFoundWithoutJavaTypes() {
+    assertEquals("build.yaml:2: packages: wrong type of value: expected a list, found a mapping", error("name: app\npackages: {a: 1}\n"));
+    assertEquals("build.yaml:2: config: wrong type of value: expected a mapping of keys to values, found text",
+        error("name: app\nconfig: text\n"));
+  }
 }

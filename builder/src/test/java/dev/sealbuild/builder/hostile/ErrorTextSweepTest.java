@@ -1,0 +1,153 @@
+package dev.sealbuild.builder.hostile;
+
+import static dev.sealbuild.builder.hostile.Fixture.EPOCH;
+import static dev.sealbuild.builder.hostile.Fixture.OWNER;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.archive.ZipIngest;
+import dev.sealbuild.builder.fs.EntryPath;
+import dev.sealbuild.builder.fs.Meta;
+import dev.sealbuild.formats.compress.ArchiveFormat;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.lockfiles.spec.SpecReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bad-input corpus run through the real readers (spec, tar with each compression, zip): every refusal is one
+ * line, names the input, and speaks words, not Java (no class names, no "null", no empty reason).
+ */
+class ErrorTextSweepTest {
+  /** A Java package-qualified name, an exception class name, or a bare null. */
+  static final Pattern JAVA_SPEAK = Pattern.compile("java\\.|[a-z]+\\.[a-z]+\\.[A-Z]\\w+|\\b\\w+(Exception|Error)\\b|\\bnull\\b");
+  private static final String SPEC = "bad/build.yaml";
+  private static final String ARCHIVE = "files[0] https://example.invalid/app";
+
+  @TempDir
+  Path work;
+  @TempDir
+  Path archives;
+
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  @TestFactory
+  List<DynamicTest> everyRefusalIsOneLineOfWordsNamingTheInput() throws IOException {
+    List<DynamicTest> tests = new ArrayList<>();
+    Map<String, String> specs = new java.util.LinkedHashMap<>();
+    specs.put("type mismatch (map for a list)", "name: app\npackages: {a: 1}\n");
+    specs.put("type mismatch (list for a string)", "name: [a, b]\n");
+    specs.put("type mismatch (string for a map)", "name: app\nconfig: text\n");
+    specs.put("type mismatch in a nested list", "name: app\nfiles:\n  - url: [1]\n    dest: /x\n");
+    specs.put("number where a boolean goes", "name: app\nfiles:\n  - url: https://x.invalid/a.tar\n    dest: /x\n    extract: {}\n");
+    specs.put("malformed YAML", "name: app\n  - broken: [\n");
+    specs.put("tab indentation", "name: app\nconfig:\n\tworkdir: /x\n");
+    specs.put("unknown key", "name: app\nfile: []\n");
+    specs.put("missing name", "packages: []\n");
+    specs.put("alias", "name: app\nconfig:\n  entrypoint: [\"/bin/app\"]\n  cmd: [*x]\n");
+    specs.put("anchor", "name: &n app\n");
+    specs.put("top-level list", "- a\n- b\n");
+    specs.put("top-level scalar", "just text\n");
+    specs.put("duplicate key", "name: a\nname: b\n");
+    specs.forEach((what, yaml) -> tests.add(check("spec: " + what, SPEC,
+        () -> new SpecReader(Map.of()).parse(SPEC, yaml))));
+
+    byte[] random = new byte[200_000];
+    new Random(7).nextBytes(random);
+    byte[] tar = new RawTar().add(RawTar.header("rand.bin", '0').size(random.length)).data(random).end().bytes();
+    for (ArchiveFormat format : List.of(ArchiveFormat.TAR, ArchiveFormat.TAR_GZIP, ArchiveFormat.TAR_XZ, ArchiveFormat.TAR_ZSTD)) {
+      byte[] whole = format == ArchiveFormat.TAR ? tar : DecompressionBombTest.compress(format, tar);
+      tests.add(check(format + " truncated inside an entry", ARCHIVE, () -> tar(whole, whole.length / 2, format)));
+      tests.add(check(format + " truncated in its first header", ARCHIVE, () -> tar(whole, 100, format)));
+      tests.add(check(format + " empty", ARCHIVE, () -> tar(whole, 0, format)));
+      // Damage to the data itself is the sha256's job; damage where the structure lies must be refused here.
+      byte[] garbage = whole.clone();
+      for (int i = 12; i < 76; i++) {
+        garbage[i] ^= 0x5a;
+      }
+      tests.add(check(format + " damaged after its first bytes", ARCHIVE, () -> tar(garbage, garbage.length, format)));
+    }
+    tests.add(check("zstd frame with a 2 GiB window", ARCHIVE,
+        () -> tar(DecompressionBombTest.zstdRawFrame(tar, 31), Integer.MAX_VALUE, ArchiveFormat.TAR_ZSTD)));
+    byte[] xz = DecompressionBombTest.compress(ArchiveFormat.TAR_XZ, tar);
+    tests.add(check("xz with a 1 GiB dictionary", ARCHIVE,
+        () -> tar(DecompressionBombTest.withXzDictionary(xz, 36), Integer.MAX_VALUE, ArchiveFormat.TAR_XZ)));
+    tests.add(check("plain text declared as tar.gz", ARCHIVE, () -> tar("hello".getBytes(), 5, ArchiveFormat.TAR_GZIP)));
+
+    byte[] zip = zipOf("a.txt", random);
+    tests.add(check("zip truncated", ARCHIVE, () -> zip(Arrays.copyOf(zip, zip.length / 2))));
+    tests.add(check("zip empty", ARCHIVE, () -> zip(new byte[0])));
+    tests.add(check("plain text named .zip", ARCHIVE, () -> zip("plain text".getBytes())));
+    byte[] damaged = zip.clone();
+    for (int i = 0; i < 4; i++) {
+      damaged[i] ^= 0x5a;
+    }
+    tests.add(check("zip with a damaged local header", ARCHIVE, () -> zip(damaged)));
+    return tests;
+  }
+
+  private void tar(byte[] bytes, int length, ArchiveFormat format) throws IOException {
+    try (Fixture f = new Fixture(work)) {
+      byte[] cut = Arrays.copyOf(bytes, Math.min(length, bytes.length));
+      f.ingest(new Decompressors(DecompressionLimits.DEFAULT).tarStream(new ByteArrayInputStream(cut), format, ARCHIVE),
+          IngestPolicy.rootfs(EPOCH, ARCHIVE));
+    }
+  }
+
+  private void zip(byte[] bytes) throws IOException {
+    Path file = Files.write(Files.createTempFile(archives, "app", ".zip"), bytes);
+    try (Fixture f = new Fixture(work)) {
+      EntryPath dest = EntryPath.parse("opt/app");
+      f.tree.addDirectory(dest, new Meta(0755, OWNER, OWNER, EPOCH));
+      new ZipIngest(f.spool, DecompressionLimits.DEFAULT).ingest(file, f.tree, IngestPolicy.extract(dest, OWNER, OWNER, EPOCH, ARCHIVE));
+    }
+  }
+
+  private byte[] zipOf(String name, byte[] data) throws IOException {
+    Path p = archives.resolve("source.zip");
+    try (var out = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(p)) {
+      out.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(name));
+      out.write(data);
+      out.closeArchiveEntry();
+    }
+    return Files.readAllBytes(p);
+  }
+
+  private static DynamicTest check(String name, String input, Action action) {
+    return DynamicTest.dynamicTest(name, () -> {
+      Throwable thrown = null;
+      try {
+        action.run();
+      } catch (Throwable t) {
+        thrown = t;
+      }
+      assertNotNull(thrown, name + ": accepted, but must be refused");
+      if (thrown instanceof AssertionError || thrown instanceof NullPointerException || thrown instanceof ClassCastException
+          || thrown instanceof IndexOutOfBoundsException) {
+        throw new AssertionError(name + ": a bug, not a refusal", thrown);
+      }
+      String message = thrown.getMessage();
+      assertTrue(message != null && !message.isBlank(), name + ": refusal without a message: " + thrown);
+      assertFalse(message.contains("\n") || message.contains("\r"), name + ": message must be one line: " + message);
+      assertTrue(message.startsWith(input), name + ": message must name the input '" + input + "': " + message);
+      assertFalse(JAVA_SPEAK.matcher(message).find(), name + ": message speaks Java: " + message);
+      assertFalse(message.endsWith(":") || message.contains(": :") || message.contains("()"), name + ": empty reason: " + message);
+    });
+  }
+}
