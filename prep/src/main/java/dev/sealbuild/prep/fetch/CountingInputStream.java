@@ -1,7 +1,6 @@
 package dev.sealbuild.prep.fetch;
 
-import java.io.FilterInputStream;
-import java.io.IOException;
+import dev.sealbuild.formats.io.ObservingInputStream;
 import java.io.InputStream;
 import java.util.function.LongConsumer;
 
@@ -9,7 +8,7 @@ import java.util.function.LongConsumer;
  * Counts bytes read and reports the running total; optionally fails once more than {@code cap}
  * bytes arrive (with an unchecked exception, so the fetcher does not retry).
  */
-final class CountingInputStream extends FilterInputStream {
+final class CountingInputStream extends ObservingInputStream {
   private final long cap;
   private final Runnable overCap;
   private final LongConsumer onProgress;
@@ -27,39 +26,8 @@ final class CountingInputStream extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    int b = super.read();
-    if (b >= 0) {
-      counted(1);
-    }
-    return b;
-  }
-
-  @Override
-  public int read(byte[] b, int off, int len) throws IOException {
-    int n = super.read(b, off, len);
-    if (n > 0) {
-      counted(n);
-    }
-    return n;
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    long skipped = super.skip(n);
-    if (skipped > 0) {
-      counted(skipped);
-    }
-    return skipped;
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
-  }
-
-  private void counted(long n) {
-    count += n;
+  protected void observe(byte[] buf, int off, int len) {
+    count += len;
     if (count > cap) {
       overCap.run();
     }
