@@ -45,10 +45,17 @@ public final class DebianPackagesSource implements LayerSource {
 
   private final List<LockedPackage> packages;
   private final BuildContext context;
+  private final int decodeThreads;
 
   public DebianPackagesSource(List<LockedPackage> packages, BuildContext context) {
+    this(packages, context, OrderedPrefetch.defaultThreads());
+  }
+
+  /** @param decodeThreads workers decompressing packages ahead of the install; 0: each as it is installed */
+  DebianPackagesSource(List<LockedPackage> packages, BuildContext context, int decodeThreads) {
     this.packages = List.copyOf(packages);
     this.context = context;
+    this.decodeThreads = decodeThreads;
   }
 
   @Override
@@ -78,7 +85,7 @@ public final class DebianPackagesSource implements LayerSource {
     List<LockedPackage> order = installOrder(fields);
     tree.listen(claims);
     try {
-      if (order.size() < 2) {
+      if (order.size() < 2 || decodeThreads == 0) {
         for (LockedPackage p : order) {
           claims.installing(p.name());
           installed(p, LockedPackages.read(context, p, true, in -> deb.install(in, tree, context.epoch(), LockedPackages.label(p))), installed);
@@ -86,7 +93,7 @@ public final class DebianPackagesSource implements LayerSource {
       } else {
         // Decompressing dominates: the next packages are decompressed on workers while this thread applies them in order.
         try (OrderedPrefetch<LockedPackage, DebArchive.Decoded> ahead =
-            new OrderedPrefetch<>(order, OrderedPrefetch.defaultThreads(), "sealbuild-deb", this::decode)) {
+            new OrderedPrefetch<>(order, decodeThreads, "sealbuild-deb", this::decode)) {
           for (LockedPackage p : order) {
             claims.installing(p.name());
             try (DebArchive.Decoded decoded = ahead.next()) {
@@ -136,7 +143,7 @@ public final class DebianPackagesSource implements LayerSource {
       fields.put(p.name(), LockedPackages.read(context, p, false, in -> ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control")));
     }
     return installOrder(fields).stream()
-        .map(p -> new DebianPackagesSource(List.of(p), context)).toList();
+        .map(p -> new DebianPackagesSource(List.of(p), context, decodeThreads)).toList();
   }
 
   /** Control fields of packages an earlier source (or layer) recorded in status.d. */
