@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * What the SBOM needs from inside one package blob (named by its sha256), recorded while the package is installed
  * so that describing it later reads no package again. Derived data: it can always be computed again from the blob.
+ * A base (a rootfs tarball, or a base image by its first platform's manifest) has the package databases it holds.
  */
-public sealed interface PackageFacts permits PackageFacts.Deb, PackageFacts.Apk {
+public sealed interface PackageFacts permits PackageFacts.Deb, PackageFacts.Apk, PackageFacts.Databases {
   /** The package blob these facts were read from. */
   Sha256 sha256();
 
@@ -47,6 +48,30 @@ public sealed interface PackageFacts permits PackageFacts.Deb, PackageFacts.Apk 
     public static Apk of(Sha256 sha256, PkgInfo info) {
       return new Apk(sha256, info.name(), info.version(), info.get("arch"), info.get("license"), info.get("maintainer"),
           info.get("url"), info.get("pkgdesc"));
+    }
+  }
+
+  /**
+   * The package databases a base holds, as the SBOM reads them: {@code lib/apk/db/installed}, {@code var/lib/dpkg/status}
+   * (null when absent) and {@code var/lib/dpkg/status.d/*} by file name, without {@code .md5sums}.
+   */
+  record Databases(Sha256 sha256, String apk, String dpkgStatus, java.util.SortedMap<String, String> statusDir)
+      implements PackageFacts {
+    public static final dev.sealbuild.builder.fs.EntryPath APK_DB = dev.sealbuild.builder.fs.EntryPath.parse("lib/apk/db/installed");
+    public static final dev.sealbuild.builder.fs.EntryPath DPKG_STATUS = dev.sealbuild.builder.fs.EntryPath.parse("var/lib/dpkg/status");
+    public static final dev.sealbuild.builder.fs.EntryPath DPKG_STATUS_DIR = dev.sealbuild.builder.fs.EntryPath.parse("var/lib/dpkg/status.d");
+    /** The most bytes of databases read from one base. */
+    public static final long MAX_BYTES = 64L << 20;
+
+    /** Whether a regular file at {@code path} is one of the databases kept. */
+    public static boolean wanted(dev.sealbuild.builder.fs.EntryPath path) {
+      return path.equals(APK_DB) || path.equals(DPKG_STATUS)
+          || (path.parent().equals(DPKG_STATUS_DIR) && !path.name().endsWith(".md5sums"));
+    }
+
+    public Databases {
+      Objects.requireNonNull(sha256, "sha256");
+      statusDir = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(statusDir));
     }
   }
 }

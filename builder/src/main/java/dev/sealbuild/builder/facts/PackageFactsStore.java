@@ -112,6 +112,12 @@ public final class PackageFactsStore {
       node.put("maintainer", apk.maintainer());
       node.put("url", apk.url());
       node.put("description", apk.description());
+    } else if (facts instanceof PackageFacts.Databases db) {
+      node.put("type", "databases");
+      node.put("apk", db.apk());
+      node.put("dpkgStatus", db.dpkgStatus());
+      ObjectNode dir = node.putObject("statusDir");
+      db.statusDir().forEach(dir::put);
     }
     return node;
   }
@@ -142,8 +148,21 @@ public final class PackageFactsStore {
       }
       case "apk" -> new PackageFacts.Apk(sha256, text(node, "name"), text(node, "version"), text(node, "arch"),
           text(node, "license"), text(node, "maintainer"), text(node, "url"), text(node, "description"));
+      case "databases" -> {
+        JsonNode dir = node.get("statusDir");
+        if (dir == null || !dir.isObject()) {
+          throw new IllegalArgumentException("no statusDir");
+        }
+        java.util.TreeMap<String, String> files = new java.util.TreeMap<>();
+        dir.fields().forEachRemaining(e -> files.put(e.getKey(), text(dir, e.getKey())));
+        yield new PackageFacts.Databases(sha256, optionalText(node, "apk"), optionalText(node, "dpkgStatus"), files);
+      }
       default -> throw new IllegalArgumentException("unknown package type");
     };
+  }
+
+  private static String optionalText(JsonNode node, String field) {
+    return node.has(field) ? text(node, field) : null;
   }
 
   private static String text(JsonNode node, String field) {

@@ -75,14 +75,14 @@ public final class SbomGenerator {
           + (status.problems().size() > 1 ? " (and " + (status.problems().size() - 1) + " more)" : "")
           + "; run build lock, then build prep");
     }
-    if (lock.rootfs() != null) {
-      cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
-    }
     Path scratch = Files.createTempDirectory("sealbuild-sbom");
     try (ContentSpool spool = new ContentSpool(scratch)) {
       Decompressors decompressors = new Decompressors(limits);
       BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
       LockedPackages packages = new LockedPackages(cache, decompressors, spool, licenses);
+      if (lock.rootfs() != null && new BaseInputs(cache, decompressors, spool, packages).needsBlob(lock.rootfs())) {
+        cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
+      }
       for (LockedPackage p : lock.packageList()) {
         if (packages.needsBlob(p)) {
           cache.requirePresent(p.sha256(), "package " + p.label());

@@ -13,6 +13,7 @@ import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
@@ -27,6 +28,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +54,11 @@ class SbomFactsTest {
   private record Project(SbomTestKit kit, BuildSpec spec, Lockfile lock, List<LockedPackage> packages) {}
 
   private Project project() throws IOException {
+    return project(false);
+  }
+
+  /** Three packages (xz, gzip and zstd payloads), with or without a base rootfs holding a dpkg database. */
+  private Project project(boolean withRootfs) throws IOException {
     SbomTestKit kit = new SbomTestKit(work);
     List<DebFile> debs = List.of(
         DebFile.named("hello").version("2.10-3").compression(Compression.XZ, Compression.XZ).dir("./usr/").dir("./usr/share/")
@@ -65,9 +73,39 @@ class SbomFactsTest {
       packages.add(new LockedPackage("deb", deb.name(), deb.version(), "amd64", "debian",
           "pool/main/" + deb.name() + "_amd64.deb", kit.cache(bytes), bytes.length, null, List.of(Platform.LINUX_AMD64)));
     }
-    BuildSpec spec = kit.spec(SPEC);
-    Lockfile lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0, null, null, List.of(), null, packages);
+    if (!withRootfs) {
+      BuildSpec spec = kit.spec(SPEC);
+      return new Project(kit, spec, new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0, null, null, List.of(), null, packages), packages);
+    }
+    byte[] rootfs = rootfsTar();
+    BuildSpec spec = kit.spec(SPEC + "base:\n  rootfs: {path: rootfs.tar}\n");
+    Lockfile lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), 0,
+        new LockedRootfs("rootfs.tar", kit.cache(rootfs), (long) rootfs.length), null, List.of(), null, packages);
     return new Project(kit, spec, lock, packages);
+  }
+
+  /** A rootfs whose dpkg database (status and distroless status.d) lists two packages. */
+  private static byte[] rootfsTar() throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+      for (String dir : List.of("var/", "var/lib/", "var/lib/dpkg/", "var/lib/dpkg/status.d/")) {
+        out.putArchiveEntry(new TarArchiveEntry(dir));
+        out.closeArchiveEntry();
+      }
+      String status = "Package: base-files\nStatus: install ok installed\nVersion: 12.4\nArchitecture: amd64\n"
+          + "Maintainer: Base Files <base-files@example.org>\nHomepage: https://base-files.example.org/\n";
+      String tzdata = "Package: tzdata\nVersion: 2024a-0\nArchitecture: all\nMaintainer: Tz <tz@example.org>\n";
+      for (String[] file : List.of(new String[] {"var/lib/dpkg/status", status}, new String[] {"var/lib/dpkg/status.d/tzdata", tzdata},
+          new String[] {"var/lib/dpkg/status.d/tzdata.md5sums", "0123  usr/share/zoneinfo/UTC\n"})) {
+        byte[] content = file[1].getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(file[0]);
+        e.setSize(content.length);
+        out.putArchiveEntry(e);
+        out.write(content);
+        out.closeArchiveEntry();
+      }
+    }
+    return bytes.toByteArray();
   }
 
   private static byte[] sbom(Project p, VendorCacheLayout cache) throws IOException {
@@ -108,7 +146,25 @@ class SbomFactsTest {
 
   @Test
   void buildSbomColdWarmAndAttachedByBuildImageAreTheSameDocument() throws Exception {
-    Project p = project();
+    coldWarmAndAttached(project(false));
+  }
+
+  @Test
+  void withABaseRootfsTooAndNoBlobNeededAfterTheBuild() throws Exception {
+    Project p = project(true);
+    byte[] cold = coldWarmAndAttached(p);
+    assertTrue(new String(cold, StandardCharsets.UTF_8).contains("pkg:deb/debian/tzdata@2024a-0?arch=all"), "the rootfs's packages are listed");
+    VendorCacheLayout withoutBlobs = copy(p.kit().cache, "no-blobs");
+    try (Stream<Path> blobs = Files.list(withoutBlobs.blobsDir())) {
+      for (Path blob : blobs.toList()) {
+        Files.delete(blob);
+      }
+    }
+    assertArrayEquals(cold, sbom(p, withoutBlobs), "from the facts the build recorded, rootfs included");
+  }
+
+  /** The cold document, checked to equal the warm one and the one build image attaches; facts files equal too. */
+  private byte[] coldWarmAndAttached(Project p) throws Exception {
     VendorCacheLayout fresh = copy(p.kit().cache, "fresh-cache");
     byte[] cold = sbom(p, fresh);
     p.kit().validSpdx(cold);
@@ -123,10 +179,15 @@ class SbomFactsTest {
         .build(new ImageBuild.Request(p.spec(), p.lock(), p.kit().specDir, 0, List.of(OutputTarget.parse("oci:" + out + ":v1", work)),
             null, true, Optional.empty(), null, null));
     assertArrayEquals(cold, attachedSbom(out), "attached by build image, from the facts its install recorded");
-    for (LockedPackage locked : p.packages()) {
-      assertArrayEquals(Files.readAllBytes(fresh.facts(locked.sha256())), Files.readAllBytes(built.facts(locked.sha256())),
-          "the install records the same facts as reading the package for " + locked.name());
+    List<dev.sealbuild.formats.digest.Sha256> blobs = new ArrayList<>(p.packages().stream().map(LockedPackage::sha256).toList());
+    if (p.lock().rootfs() != null) {
+      blobs.add(p.lock().rootfs().sha256());
     }
+    for (var blob : blobs) {
+      assertArrayEquals(Files.readAllBytes(fresh.facts(blob)), Files.readAllBytes(built.facts(blob)),
+          "the install records the same facts as the SBOM reads from " + blob);
+    }
+    return cold;
   }
 
   @Test
