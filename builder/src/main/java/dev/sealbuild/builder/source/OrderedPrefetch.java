@@ -28,7 +28,6 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
     R run(I item) throws IOException;
   }
 
-  private static final AtomicInteger POOLS = new AtomicInteger();
   private final List<I> items;
   private final Step<I, R> step;
   private final ExecutorService workers;
@@ -43,10 +42,9 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
     this.items = List.copyOf(items);
     this.step = step;
     this.ahead = threads + 1;
-    int pool = POOLS.incrementAndGet();
     AtomicInteger count = new AtomicInteger();
     ThreadFactory factory = r -> {
-      Thread t = new Thread(r, name + "-" + pool + "-" + count.incrementAndGet());
+      Thread t = new Thread(r, name + "-" + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
