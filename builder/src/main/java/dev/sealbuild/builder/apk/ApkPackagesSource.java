@@ -12,6 +12,7 @@ import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.source.LockedPackages;
+import dev.sealbuild.builder.facts.PackageFacts;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import java.io.ByteArrayInputStream;
@@ -108,7 +109,9 @@ public final class ApkPackagesSource implements LayerSource {
     Map<String, ApkArchive.Installed> installed = new HashMap<>();
     for (String name : order) {
       LockedPackage p = byName.get(name);
-      installed.put(name, LockedPackages.read(context, p, true, in -> apk.install(in, tree, context.epoch(), LockedPackages.label(p), owners)));
+      ApkArchive.Installed done = LockedPackages.read(context, p, true, in -> apk.install(in, tree, context.epoch(), LockedPackages.label(p), owners));
+      installed.put(name, done);
+      context.cache().facts().record(PackageFacts.Apk.of(p.sha256(), done.info()));
     }
     writeDatabase(tree, baseDb, order, byName, installed, owners);
     addGenerated(tree, WORLD, world(tree).getBytes(StandardCharsets.UTF_8));

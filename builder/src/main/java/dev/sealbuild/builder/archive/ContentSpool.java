@@ -27,6 +27,11 @@ public final class ContentSpool implements Closeable {
     this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
   }
 
+  /** The directory the spool file is in: scratch space of the same build, on the same file system. */
+  public Path directory() {
+    return file.getParent();
+  }
+
   /** Copies exactly {@code size} bytes from {@code in}; fewer is an error (a truncated archive). */
   public synchronized Content append(InputStream in, long size, String origin) throws IOException {
     long start = end;

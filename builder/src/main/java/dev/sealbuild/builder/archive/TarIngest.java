@@ -1,6 +1,7 @@
 package dev.sealbuild.builder.archive;
 
 import dev.sealbuild.formats.tar.TarReader;
+import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -55,6 +56,11 @@ public final class TarIngest {
 
     /** The entry was placed in the tree with {@code meta}. */
     void placed(String name, String linkName, TarArchiveEntry entry, Meta meta) throws IOException;
+
+    /** A regular file entry was placed with {@code content} (called before {@link #placed}). */
+    default void placedFile(String name, TarArchiveEntry entry, Content content) throws IOException {
+      // most hooks need only placed()
+    }
   }
 
   private static final EntryHook NO_HOOK = new EntryHook() {
@@ -163,7 +169,11 @@ public final class TarIngest {
         tree.addHardlink(path, targetPath);
       }
       case DIRECTORY -> tree.addDirectory(path, meta);
-      case FILE -> tree.addFile(path, meta, spool.append(tar, entry.getSize(), policy.label() + ":" + relative));
+      case FILE -> {
+        Content content = spool.append(tar, entry.getSize(), policy.label() + ":" + relative);
+        tree.addFile(path, meta, content);
+        hook.placedFile(name, entry, content);
+      }
       case CHAR_DEVICE, BLOCK_DEVICE, FIFO -> {
         if (!policy.allowSpecialFiles()) {
           throw new HostileInputException("device files and FIFOs are not allowed here");

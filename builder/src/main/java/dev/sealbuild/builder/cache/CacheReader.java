@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.cache;
 
+import dev.sealbuild.builder.facts.PackageFactsStore;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.digest.VerifyingInputStream;
@@ -11,16 +12,26 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Read-only access to the vendor cache for the offline image phase; every read is re-hashed. */
+/**
+ * Read-only access to the vendor cache's blobs for the offline image phase; every read is re-hashed. The facts
+ * read from inside packages (derived data, written best effort) are kept for one run by {@link #facts()}.
+ */
 public final class CacheReader {
   private final VendorCacheLayout layout;
+  private final PackageFactsStore facts;
 
   public CacheReader(VendorCacheLayout layout) {
     this.layout = layout;
+    this.facts = new PackageFactsStore(layout);
   }
 
   public VendorCacheLayout layout() {
     return layout;
+  }
+
+  /** What this run has read from inside packages, and the cache's facts files: shared by the install and the SBOM. */
+  public PackageFactsStore facts() {
+    return facts;
   }
 
   /** Fails with a message naming the entry and telling to run build prep when the blob is absent. */

@@ -10,7 +10,13 @@ import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.io.NamedReadErrors;
+import dev.sealbuild.builder.fs.Content;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +61,94 @@ public final class DebArchive {
     throw new HostileInputException(label + ": no control.tar member before data.tar");
   }
 
-  public Control install(InputStream deb, ImageTree tree, long epoch, String label) throws IOException {
-    return walk(deb, label, (control, tar) -> new TarIngest(spool).ingest(tar, tree, IngestPolicy.packageData(epoch, label)));
+  /**
+   * Installs the package's data into the tree as it streams; returns its control member and its copyright file (as
+   * {@link #readDocumentation} reads it), seen on the way.
+   */
+  public Documentation install(InputStream deb, ImageTree tree, long epoch, String label) throws IOException {
+    String[] copyright = new String[1];
+    Control control = walk(deb, label, (c, tar) -> copyright[0] = ingestData(c, tar, tree, epoch, label));
+    return new Documentation(control, copyright[0]);
+  }
+
+  /** A package decompressed ahead of its install: its control member, and its data member's tar in a scratch file. */
+  public record Decoded(Control control, Path tar) implements Closeable {
+    @Override
+    public void close() throws IOException {
+      Files.deleteIfExists(tar);
+    }
+  }
+
+  /**
+   * Reads the whole package, checking it as {@link #install} does, and writes its data member decompressed to a new
+   * scratch file in {@code scratchDir} (deleted again when this fails). Touches no image tree: safe on another thread.
+   */
+  public Decoded decode(InputStream deb, Path scratchDir, String label) throws IOException {
+    Path tar = Files.createTempFile(scratchDir, "payload", ".tar");
+    try {
+      Control control = walk(deb, label, (c, data) -> {
+        copy(data, tar);
+      });
+      return new Decoded(control, tar);
+    } catch (IOException | RuntimeException | Error e) {
+      Files.deleteIfExists(tar);
+      throw e;
+    }
+  }
+
+  /** Copies a decompressed stream to a file in large reads and writes: one decoder call per 256 KiB, not per 8. */
+  static void copy(InputStream in, Path file) throws IOException {
+    byte[] buffer = new byte[256 * 1024];
+    try (OutputStream out = Files.newOutputStream(file)) {
+      int n;
+      while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
+        out.write(buffer, 0, n);
+      }
+    }
+  }
+
+  /** Installs a package {@link #decode} read; the same tree, and the same result, as {@link #install} of its bytes. */
+  public Documentation install(Decoded decoded, ImageTree tree, long epoch, String label) throws IOException {
+    try (InputStream tar = new BufferedInputStream(Files.newInputStream(decoded.tar()), 256 * 1024)) {
+      return new Documentation(decoded.control(), ingestData(decoded.control(), tar, tree, epoch, label));
+    }
+  }
+
+  /** Places data.tar's entries; returns the copyright file's text as {@link #readDocumentation} would read it. */
+  private String ingestData(Control control, InputStream tar, ImageTree tree, long epoch, String label) throws IOException {
+    EntryPath wanted = copyrightPath(control, label);
+    String[] copyright = new String[1];
+    TarIngest.EntryHook hook = new TarIngest.EntryHook() {
+      @Override
+      public boolean take(String entryName, String linkName, TarArchiveEntry entry, InputStream data) {
+        return false;
+      }
+
+      @Override
+      public void placed(String entryName, String linkName, TarArchiveEntry entry, dev.sealbuild.builder.fs.Meta meta) {
+        // only the copyright file is of interest
+      }
+
+      @Override
+      public void placedFile(String entryName, TarArchiveEntry entry, Content content) throws IOException {
+        if (isCopyright(wanted, entryName, entry)) {
+          copyright[0] = new String(content.readAll(), StandardCharsets.UTF_8);
+        }
+      }
+    };
+    new TarIngest(spool).ingest(tar, tree, IngestPolicy.packageData(epoch, label), hook);
+    return copyright[0];
+  }
+
+  /** {@code usr/share/doc/<Package>/copyright}, or null when the control file names no valid package. */
+  private static EntryPath copyrightPath(Control control, String label) {
+    String name = ControlFields.parse(control.control(), label + " control").packageName();
+    return name == null || !PACKAGE_NAME.matcher(name).matches() ? null : EntryPath.parse("usr/share/doc/" + name + "/copyright");
+  }
+
+  private static boolean isCopyright(EntryPath wanted, String entryName, TarArchiveEntry entry) {
+    return wanted != null && TarReader.isRegularFile(entry) && entry.getSize() <= MAX_CONTROL_FILE
+        && EntryPath.parse(entryName).equals(wanted);
   }
 
   /** What a package says about itself and its licensing: its control member, and its copyright file when it ships one. */
@@ -70,14 +162,11 @@ public final class DebArchive {
   public Documentation readDocumentation(InputStream deb, String label) throws IOException {
     String[] copyright = new String[1];
     Control control = walk(deb, label, (c, tar) -> {
-      String name = ControlFields.parse(c.control(), label + " control").packageName();
-      EntryPath wanted = name == null || !PACKAGE_NAME.matcher(name).matches() ? null
-          : EntryPath.parse("usr/share/doc/" + name + "/copyright");
+      EntryPath wanted = copyrightPath(c, label);
       TarIngest.EntryHook reader = new TarIngest.EntryHook() {
         @Override
         public boolean take(String entryName, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
-          if (wanted != null && TarReader.isRegularFile(entry) && entry.getSize() <= MAX_CONTROL_FILE
-              && EntryPath.parse(entryName).equals(wanted)) {
+          if (isCopyright(wanted, entryName, entry)) {
             copyright[0] = new String(data.readNBytes((int) entry.getSize()), StandardCharsets.UTF_8);
           }
           return true;

@@ -9,6 +9,8 @@ import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.source.LockedPackages;
+import dev.sealbuild.builder.source.OrderedPrefetch;
+import dev.sealbuild.builder.facts.PackageFacts;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -43,10 +45,17 @@ public final class DebianPackagesSource implements LayerSource {
 
   private final List<LockedPackage> packages;
   private final BuildContext context;
+  private final int decodeThreads;
 
   public DebianPackagesSource(List<LockedPackage> packages, BuildContext context) {
+    this(packages, context, OrderedPrefetch.defaultThreads());
+  }
+
+  /** @param decodeThreads workers decompressing packages ahead of the install; 0: each as it is installed */
+  DebianPackagesSource(List<LockedPackage> packages, BuildContext context, int decodeThreads) {
     this.packages = List.copyOf(packages);
     this.context = context;
+    this.decodeThreads = decodeThreads;
   }
 
   @Override
@@ -73,11 +82,25 @@ public final class DebianPackagesSource implements LayerSource {
     FileClaims claims = new FileClaims((a, b) -> fields.get(a) != null && fields.get(a).replaces().contains(b));
     claimInstalledFiles(tree, claims);
     Map<String, DebArchive.Control> installed = new TreeMap<>();
+    List<LockedPackage> order = installOrder(fields);
     tree.listen(claims);
     try {
-      for (LockedPackage p : installOrder(fields)) {
-        claims.installing(p.name());
-        installed.put(p.name(), LockedPackages.read(context, p, true, in -> deb.install(in, tree, context.epoch(), LockedPackages.label(p))));
+      if (order.size() < 2 || decodeThreads == 0) {
+        for (LockedPackage p : order) {
+          claims.installing(p.name());
+          installed(p, LockedPackages.read(context, p, true, in -> deb.install(in, tree, context.epoch(), LockedPackages.label(p))), installed);
+        }
+      } else {
+        // Decompressing dominates: the next packages are decompressed on workers while this thread applies them in order.
+        try (OrderedPrefetch<LockedPackage, DebArchive.Decoded> ahead =
+            new OrderedPrefetch<>(order, decodeThreads, "sealbuild-deb", this::decode)) {
+          for (LockedPackage p : order) {
+            claims.installing(p.name());
+            try (DebArchive.Decoded decoded = ahead.next()) {
+              installed(p, deb.install(decoded, tree, context.epoch(), LockedPackages.label(p)), installed);
+            }
+          }
+        }
       }
     } finally {
       tree.stopListening(claims);
@@ -86,6 +109,26 @@ public final class DebianPackagesSource implements LayerSource {
     if (installed.containsKey("ca-certificates")) {
       caBundle(tree);
     }
+  }
+
+  /** Runs on a worker thread: reads the whole package (verified against the lock) and decompresses its data member. */
+  private DebArchive.Decoded decode(LockedPackage p) throws IOException {
+    DebArchive deb = new DebArchive(context.decompressors(), context.spool());
+    DebArchive.Decoded[] made = new DebArchive.Decoded[1];
+    try {
+      return LockedPackages.read(context, p, true, in -> made[0] = deb.decode(in, context.spool().directory(), LockedPackages.label(p)));
+    } catch (IOException | RuntimeException e) {
+      if (made[0] != null) {
+        made[0].close(); // decoded, then found not to be the blob the lock pins
+      }
+      throw e;
+    }
+  }
+
+  /** Keeps what the status records need, and what the SBOM needs as the package's facts. */
+  private void installed(LockedPackage p, DebArchive.Documentation doc, Map<String, DebArchive.Control> installed) {
+    installed.put(p.name(), doc.control());
+    context.cache().facts().record(PackageFacts.Deb.of(p.sha256(), doc.control().control(), doc.copyright()));
   }
 
   /**
@@ -100,7 +143,7 @@ public final class DebianPackagesSource implements LayerSource {
       fields.put(p.name(), LockedPackages.read(context, p, false, in -> ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control")));
     }
     return installOrder(fields).stream()
-        .map(p -> new DebianPackagesSource(List.of(p), context)).toList();
+        .map(p -> new DebianPackagesSource(List.of(p), context, decodeThreads)).toList();
   }
 
   /** Control fields of packages an earlier source (or layer) recorded in status.d. */

@@ -26,6 +26,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.sealbuild.builder.facts.PackageFacts;
+import dev.sealbuild.formats.digest.Sha256;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
@@ -36,10 +39,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * same checks as when the image is built; only those database files are kept, bounded in size.
  */
 final class BaseInputs {
-  private static final EntryPath APK_DB = EntryPath.parse("lib/apk/db/installed");
-  private static final EntryPath DPKG_STATUS = EntryPath.parse("var/lib/dpkg/status");
-  private static final EntryPath DPKG_STATUS_DIR = EntryPath.parse("var/lib/dpkg/status.d");
-  private static final long MAX_DATABASE_BYTES = 64L << 20;
+  private static final EntryPath APK_DB = PackageFacts.Databases.APK_DB;
+  private static final EntryPath DPKG_STATUS = PackageFacts.Databases.DPKG_STATUS;
+  private static final EntryPath DPKG_STATUS_DIR = PackageFacts.Databases.DPKG_STATUS_DIR;
+  private static final long MAX_DATABASE_BYTES = PackageFacts.Databases.MAX_BYTES;
 
   private final CacheReader cache;
   private final Decompressors decompressors;
@@ -82,12 +85,16 @@ final class BaseInputs {
     if (format == ArchiveFormat.ZIP) {
       throw new UserError(label + " must be a tar archive (tar, tar.gz, tar.xz, tar.zst)");
     }
-    Databases found = cache.read(rootfs.sha256(), rootfs.size(), label, true, in -> {
-      Databases db = new Databases(label);
-      new TarIngest(spool).ingest(decompressors.tarStream(in, format, label), new ImageTree(label, 0, 1),
-          IngestPolicy.rootfs(0, label), db);
-      return db;
-    });
+    Databases found = known(rootfs.sha256(), label).orElse(null);
+    if (found == null) {
+      found = cache.read(rootfs.sha256(), rootfs.size(), label, true, in -> {
+        Databases db = new Databases(label);
+        new TarIngest(spool).ingest(decompressors.tarStream(in, format, label), new ImageTree(label, 0, 1),
+            IngestPolicy.rootfs(0, label), db);
+        return db;
+      });
+      cache.facts().record(found.facts(rootfs.sha256()));
+    }
     components.addAll(installed(found, ref, "the base rootfs"));
     return components;
   }
@@ -98,6 +105,11 @@ final class BaseInputs {
    */
   List<SbomComponent> imagePackages(LockedBaseImage image) throws IOException {
     LockedPlatformImage first = image.platforms().get(0);
+    String ref = SbomComponent.refOf("image", image.repository(), image.root().digest().hex().substring(0, 12));
+    Optional<Databases> known = known(first.manifest().digest(), "base image " + image.reference());
+    if (known.isPresent()) {
+      return installed(known.get(), ref, "the base image");
+    }
     List<StoredImage.Layer> layers = new ArrayList<>();
     for (int i = 0; i < first.layers().size(); i++) {
       var layer = first.layers().get(i);
@@ -116,8 +128,19 @@ final class BaseInputs {
         found.statusDir.put(path.substring(path.lastIndexOf('/') + 1), text);
       }
     });
-    String ref = SbomComponent.refOf("image", image.repository(), image.root().digest().hex().substring(0, 12));
+    cache.facts().record(found.facts(first.manifest().digest()));
     return installed(found, ref, "the base image");
+  }
+
+  /** Whether describing the rootfs's packages needs its blob: no recorded facts for it. */
+  boolean needsBlob(LockedRootfs rootfs) {
+    return known(rootfs.sha256(), "").isEmpty();
+  }
+
+  /** The databases recorded for a base (a rootfs blob, or a base image's manifest) by an earlier read or build. */
+  private Optional<Databases> known(Sha256 key, String label) {
+    return cache.facts().find(key).filter(PackageFacts.Databases.class::isInstance)
+        .map(f -> Databases.of((PackageFacts.Databases) f, label));
   }
 
   /** One component per package the databases list as installed, each contained in {@code containerRef}. */
@@ -178,15 +201,25 @@ final class BaseInputs {
       this.label = label;
     }
 
+    static Databases of(PackageFacts.Databases facts, String label) {
+      Databases db = new Databases(label);
+      db.apk = facts.apk();
+      db.dpkgStatus = facts.dpkgStatus();
+      db.statusDir.putAll(facts.statusDir());
+      return db;
+    }
+
+    PackageFacts.Databases facts(Sha256 key) {
+      return new PackageFacts.Databases(key, apk, dpkgStatus, new TreeMap<>(statusDir));
+    }
+
     @Override
     public boolean take(String name, String linkName, TarArchiveEntry entry, InputStream data) throws IOException {
       if (!dev.sealbuild.formats.tar.TarReader.isRegularFile(entry)) {
         return true;
       }
       EntryPath path = EntryPath.parse(name);
-      boolean wanted = path.equals(APK_DB) || path.equals(DPKG_STATUS)
-          || (path.parent().equals(DPKG_STATUS_DIR) && !path.name().endsWith(".md5sums"));
-      if (!wanted) {
+      if (!PackageFacts.Databases.wanted(path)) {
         return true;
       }
       kept += entry.getSize();

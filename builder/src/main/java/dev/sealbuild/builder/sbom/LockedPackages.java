@@ -8,6 +8,7 @@ import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.deb.DebArchive;
+import dev.sealbuild.builder.facts.PackageFacts;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.io.Printable;
 import dev.sealbuild.lockfiles.lock.LockException;
@@ -20,8 +21,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The packages of the lock as their own metadata describes them: each one's control stanza (.deb) or
- * {@code .PKGINFO} (.apk) read from the vendor cache, the whole blob hashed against the lock on the way.
+ * The packages of the lock as their own metadata describes them: each one's control stanza and copyright file (.deb)
+ * or {@code .PKGINFO} (.apk), as the package's facts: those the install recorded, else read from the package.
  */
 final class LockedPackages {
   private final CacheReader cache;
@@ -44,11 +45,10 @@ final class LockedPackages {
     String ref = SbomComponent.refOf(p.type(), p.name(), p.version(), p.architecture(), p.sha256().hex().substring(0, 12));
     return switch (p.type()) {
       case "deb" -> {
-        DebArchive.Documentation doc = cache.read(p.sha256(), p.size(), label, true,
-            in -> new DebArchive(decompressors, spool).readDocumentation(in, label));
-        Deb822Stanza control = Deb822Reader.parseFirst(doc.control().control(), label + " control");
+        PackageFacts.Deb facts = facts(p, label, PackageFacts.Deb.class);
+        Deb822Stanza control = Deb822Reader.parseFirst(facts.control(), label + " control");
         requireSame(p, label, control.folded("package"), control.folded("version"), "control file");
-        StatedLicense license = DebianCopyright.read(doc.copyright(),
+        StatedLicense license = DebianCopyright.read(facts.copyrightLicenses(),
             "/usr/share/doc/" + p.name() + "/copyright (copyright-format 1.0)", licenses).orElse(null);
         yield new SbomComponent(SbomComponent.Kind.PACKAGE, ref, p.name(), p.version(), p.architecture(),
             Party.parse(control.folded("maintainer")), license, webAddress(control.folded("homepage")),
@@ -56,7 +56,7 @@ final class LockedPackages {
             download, null, platforms, "from repository " + p.repository() + ", " + p.path());
       }
       case "apk" -> {
-        ApkMetadata info = cache.read(p.sha256(), p.size(), label, true, in -> ApkMetadata.read(in, decompressors, spool, label));
+        PackageFacts.Apk info = facts(p, label, PackageFacts.Apk.class);
         requireSame(p, label, info.name(), info.version(), ".PKGINFO");
         yield new SbomComponent(SbomComponent.Kind.PACKAGE, ref, p.name(), p.version(), p.architecture(),
             Party.parse(info.maintainer()), stated(info.license(), ".PKGINFO"), webAddress(info.url()), oneLine(info.description()),
@@ -65,6 +65,38 @@ final class LockedPackages {
       }
       default -> throw new LockException("packages of type " + Printable.of(p.type()) + " cannot be described by this sealbuild");
     };
+  }
+
+  /** Whether describing {@code p} needs its blob: no facts for it from this run or the cache. */
+  boolean needsBlob(LockedPackage p) {
+    Class<? extends PackageFacts> type = switch (p.type()) {
+      case "deb" -> PackageFacts.Deb.class;
+      case "apk" -> PackageFacts.Apk.class;
+      default -> null;
+    };
+    return type == null || !cache.facts().find(p.sha256()).map(type::isInstance).orElse(false);
+  }
+
+  /**
+   * The package's facts: recorded by this run's install, else the cache's facts file, else read from the package
+   * itself (the whole blob hashed against the lock on the way) and recorded for next time.
+   */
+  private <F extends PackageFacts> F facts(LockedPackage p, String label, Class<F> type) throws IOException {
+    Optional<PackageFacts> known = cache.facts().find(p.sha256()).filter(type::isInstance);
+    if (known.isPresent()) {
+      return type.cast(known.get());
+    }
+    PackageFacts read;
+    if (type == PackageFacts.Deb.class) {
+      DebArchive.Documentation doc = cache.read(p.sha256(), p.size(), label, true,
+          in -> new DebArchive(decompressors, spool).readDocumentation(in, label));
+      read = PackageFacts.Deb.of(p.sha256(), doc.control().control(), doc.copyright());
+    } else {
+      ApkMetadata m = cache.read(p.sha256(), p.size(), label, true, in -> ApkMetadata.read(in, decompressors, spool, label));
+      read = new PackageFacts.Apk(p.sha256(), m.name(), m.version(), m.arch(), m.license(), m.maintainer(), m.url(), m.description());
+    }
+    cache.facts().record(read);
+    return type.cast(read);
   }
 
   /** An Alpine-style statement, with its SPDX form when it is one. */

@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
 
 /**
  * Software bills of materials for what {@code build image} would build from a spec, its lock and the vendor cache,
- * offline: every package (described by its own metadata from the cache), the base image or rootfs (with the
+ * offline: every package (described by its own metadata: the facts its install recorded, else read from the cache),
+ * the base image or rootfs (with the
  * packages a rootfs says it has installed), the pinned files and the local files. Same spec, lock, cache and
  * local files: byte-identical documents.
  */
@@ -74,17 +75,19 @@ public final class SbomGenerator {
           + (status.problems().size() > 1 ? " (and " + (status.problems().size() - 1) + " more)" : "")
           + "; run build lock, then build prep");
     }
-    if (lock.rootfs() != null) {
-      cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
-    }
-    for (LockedPackage p : lock.packageList()) {
-      cache.requirePresent(p.sha256(), "package " + p.label());
-    }
     Path scratch = Files.createTempDirectory("sealbuild-sbom");
     try (ContentSpool spool = new ContentSpool(scratch)) {
       Decompressors decompressors = new Decompressors(limits);
       BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
       LockedPackages packages = new LockedPackages(cache, decompressors, spool, licenses);
+      if (lock.rootfs() != null && new BaseInputs(cache, decompressors, spool, packages).needsBlob(lock.rootfs())) {
+        cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
+      }
+      for (LockedPackage p : lock.packageList()) {
+        if (packages.needsBlob(p)) {
+          cache.requirePresent(p.sha256(), "package " + p.label());
+        }
+      }
       List<SbomComponent> components = new ArrayList<>();
       for (LockedPackage p : lock.packageList()) {
         components.add(packages.describe(p, spec.repositories(), spec.platforms()));

@@ -10,6 +10,8 @@ import java.util.Objects;
  * <pre>
  *   CACHE/blobs/sha256/&lt;hex&gt;   verified content, named by its sha256
  *   CACHE/tmp/                   partial downloads, renamed into blobs/ only once verified
+ *   CACHE/facts/sha256/&lt;hex&gt;.json  what the builder read from inside the package blob &lt;hex&gt; (derived data:
+ *                                one that does not parse is recomputed from the blob, never trusted)
  * </pre>
  */
 public record VendorCacheLayout(Path root) {
@@ -27,6 +29,15 @@ public record VendorCacheLayout(Path root) {
 
   public Path blob(Sha256 digest) {
     return blobsDir().resolve(digest.hex());
+  }
+
+  public Path factsDir() {
+    return root.resolve("facts").resolve("sha256");
+  }
+
+  /** The facts file of the package blob {@code digest}. */
+  public Path facts(Sha256 digest) {
+    return factsDir().resolve(digest.hex() + ".json");
   }
 
   public Path tmpDir() {
