@@ -91,8 +91,9 @@ final class CacheCommand implements Runnable {
         out.println("bad: " + bad.path() + ": LAYER_CACHE " + bad.detail() + (bad.deleted() ? " (deleted)" : ""));
       }
       int problems = report.problems().size() + layers.problems().size();
-      commandSpec.commandLine().getErr().println("verified " + report.blobsChecked() + " blobs and " + layers.entriesChecked()
-          + " layer-cache entries in " + writer.layout().root() + ": "
+      commandSpec.commandLine().getErr().println("verified " + report.blobsChecked() + " blobs in " + writer.layout().root()
+          + (layers.entriesChecked() + layers.blobsChecked() == 0 ? ""
+              : ", " + layers.entriesChecked() + " layer-cache entries and " + layers.blobsChecked() + " layer blobs") + ": "
           + (problems == 0 ? "all good" : problems + " bad" + (delete ? "" : "; rerun with --delete, then build prep")));
       return problems == 0 ? 0 : 1;
     }
