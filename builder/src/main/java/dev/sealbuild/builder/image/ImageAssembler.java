@@ -299,7 +299,11 @@ public final class ImageAssembler {
           return hits.get(index);
         }
         LayerBlob written = writeLayer(writer, tree, layer, stagingDir, createdBy);
-        layerCache.store(keys.get(index), written, layer.entries().size());
+        if (unchangedWhileWritten(index, keys)) {
+          layerCache.store(keys.get(index), written, layer.entries().size());
+        } else {
+          progress.accept("not caching the layer of " + createdBy + ": a local file changed while it was written");
+        }
         return written;
       });
       if (plan.baseImage() != null) {
@@ -348,19 +352,36 @@ public final class ImageAssembler {
       List<Sha256> keys = new ArrayList<>();
       Sha256 parent = plan.baseImage() == null ? null : plan.baseImage().key();
       for (Group group : plan.groups()) {
-        List<Object> sources = new ArrayList<>();
-        for (LayerSource source : group.sources()) {
-          sources.add(source.fingerprint());
-        }
-        Map<String, Object> key = new LinkedHashMap<>();
-        key.put("writer", writer.identity());
-        key.put("epoch", context.epoch());
-        key.put("parent", parent == null ? null : parent.toString());
-        key.put("sources", sources);
-        parent = Sha256.hash(CanonicalJson.compact(key));
+        parent = key(group, parent);
         keys.add(parent);
       }
       return keys;
+    }
+
+    private Sha256 key(Group group, Sha256 parent) throws IOException {
+      List<Object> sources = new ArrayList<>();
+      for (LayerSource source : group.sources()) {
+        sources.add(source.fingerprint());
+      }
+      Map<String, Object> key = new LinkedHashMap<>();
+      key.put("writer", writer.identity());
+      key.put("epoch", context.epoch());
+      key.put("parent", parent == null ? null : parent.toString());
+      key.put("sources", sources);
+      return Sha256.hash(CanonicalJson.compact(key));
+    }
+
+    /**
+     * Local files are hashed for the key and read again for the layer: one edited in between would store a layer
+     * under a key it does not match. Hashing them once more after the write closes that window.
+     */
+    private boolean unchangedWhileWritten(int index, List<Sha256> keys) throws IOException {
+      Group group = plan.groups().get(index);
+      if (group.sources().stream().noneMatch(s -> s instanceof LocalCopySource)) {
+        return true;
+      }
+      Sha256 parent = index > 0 ? keys.get(index - 1) : plan.baseImage() == null ? null : plan.baseImage().key();
+      return key(group, parent).equals(keys.get(index));
     }
 
     private Sha256 baseSizesKey() {
