@@ -342,4 +342,62 @@ class LayerCacheTest {
     assertEquals(1, build.warnings().size(), build.warnings().toString());
     assertTrue(build.warnings().get(0).startsWith("layer cache: cannot write into " + cache.layersDir()), build.warnings().toString());
   }
+
+  @Test
+  void onABaseImageANoOpCopiesTheBaseLayersWithoutUnpackingThem() throws Exception {
+    setUp(false);
+    byte[] tar;
+    try (var bytes = new java.io.ByteArrayOutputStream();
+         var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+      var dir = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/");
+      out.putArchiveEntry(dir);
+      out.closeArchiveEntry();
+      byte[] release = "ID=base\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      var file = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("etc/os-release");
+      file.setSize(release.length);
+      out.putArchiveEntry(file);
+      out.write(release);
+      out.closeArchiveEntry();
+      out.finish();
+      tar = bytes.toByteArray();
+    }
+    var gz = new java.io.ByteArrayOutputStream();
+    try (var z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(tar);
+    }
+    byte[] layer = gz.toByteArray();
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
+        + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Sha256.hash(tar) + "\"]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] manifest = "a manifest".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (byte[] blob : List.of(layer, config, manifest)) {
+      Files.write(cache.blob(Sha256.hash(blob)), blob);
+    }
+    var platform = new dev.sealbuild.lockfiles.lock.LockedPlatformImage(Platform.LINUX_AMD64,
+        new dev.sealbuild.lockfiles.lock.LockedDescriptor("application/vnd.oci.image.manifest.v1+json", Sha256.hash(manifest), manifest.length),
+        new dev.sealbuild.lockfiles.lock.LockedDescriptor("application/vnd.oci.image.config.v1+json", Sha256.hash(config), config.length),
+        List.of(new dev.sealbuild.lockfiles.lock.LockedDescriptor("application/vnd.oci.image.layer.v1.tar+gzip", Sha256.hash(layer), layer.length)));
+    var base = new dev.sealbuild.lockfiles.lock.LockedBaseImage("registry.example.com/base:1", "registry.example.com/base",
+        platform.manifest(), List.of(platform));
+    Path file = specDir.resolve("build.yaml");
+    Files.writeString(file, "name: app\nbase: {image: \"registry.example.com/base:1\"}\ncopy:\n  - {src: config.ini, dest: /etc/app/config.ini}\n");
+    BuildSpec spec = new SpecReader(Map.of()).read(file);
+    Lockfile lock = new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), EPOCH, null, base, List.of(), null, null);
+
+    List<Sha256> digests = new ArrayList<>();
+    List<List<String>> progress = new ArrayList<>();
+    for (LayerCache layerCache : List.of(LayerCache.disabled(), LayerCache.in(cache, w -> { }), LayerCache.in(cache, w -> { }))) {
+      List<String> lines = new ArrayList<>();
+      BuiltImage image = new ImageAssembler(new CacheReader(cache), DecompressionLimits.DEFAULT, lines::add, layerCache)
+          .assemble(spec, lock, specDir, EPOCH, Files.createDirectories(work.resolve("staging" + nextBuild())));
+      digests.add(image.digest());
+      progress.add(lines);
+      assertTrue(Files.exists(image.blob(Sha256.hash(layer))), "the base layer is in the image");
+      assertEquals(List.of((long) tar.length), image.platforms().get(Platform.LINUX_AMD64).uncompressedSizes().subList(0, 1));
+    }
+    assertEquals(digests.get(0), digests.get(1));
+    assertEquals(digests.get(0), digests.get(2));
+    assertTrue(progress.get(2).stream().anyMatch(l -> l.startsWith("reusing base image")), progress.get(2).toString());
+    assertTrue(progress.get(2).stream().noneMatch(l -> l.startsWith("reading base image") || l.startsWith("writing")),
+        progress.get(2).toString());
+  }
 }
