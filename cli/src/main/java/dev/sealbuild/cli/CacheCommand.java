@@ -1,5 +1,6 @@
 package dev.sealbuild.cli;
 
+import dev.sealbuild.builder.layercache.LayerCacheVerifier;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.BadBlob;
 import dev.sealbuild.prep.cache.CacheWriter;
@@ -60,7 +61,8 @@ final class CacheCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Re-hash every blob in the cache and report the bad ones (exit 1 when any).")
+      description = {"Re-hash every blob in the cache and every layer-cache entry (blob digest, diff_id)",
+          "and report the bad ones (exit 1 when any)."})
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec commandSpec;
 
@@ -84,9 +86,16 @@ final class CacheCommand implements Runnable {
       for (BadBlob bad : report.problems()) {
         out.println("bad: " + bad.path() + ": " + bad.problem() + " " + bad.detail() + (bad.deleted() ? " (deleted)" : ""));
       }
-      commandSpec.commandLine().getErr().println("verified " + report.blobsChecked() + " blobs in " + writer.layout().root() + ": "
-          + (report.clean() ? "all good" : report.problems().size() + " bad" + (delete ? "" : "; rerun with --delete, then build prep")));
-      return report.clean() ? 0 : 1;
+      LayerCacheVerifier.Report layers = new LayerCacheVerifier(writer.layout()).verify(delete);
+      for (LayerCacheVerifier.Problem bad : layers.problems()) {
+        out.println("bad: " + bad.path() + ": LAYER_CACHE " + bad.detail() + (bad.deleted() ? " (deleted)" : ""));
+      }
+      int problems = report.problems().size() + layers.problems().size();
+      commandSpec.commandLine().getErr().println("verified " + report.blobsChecked() + " blobs in " + writer.layout().root()
+          + (layers.entriesChecked() + layers.blobsChecked() == 0 ? ""
+              : ", " + layers.entriesChecked() + " layer-cache entries and " + layers.blobsChecked() + " layer blobs") + ": "
+          + (problems == 0 ? "all good" : problems + " bad" + (delete ? "" : "; rerun with --delete, then build prep")));
+      return problems == 0 ? 0 : 1;
     }
   }
 }

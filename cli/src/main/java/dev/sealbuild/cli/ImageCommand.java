@@ -3,6 +3,8 @@ package dev.sealbuild.cli;
 import dev.sealbuild.builder.build.ImageBuild;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;
+import dev.sealbuild.builder.layercache.LayerCache;
+import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.builder.output.OutputTarget;
 import dev.sealbuild.builder.provenance.SigningKey;
 import dev.sealbuild.lockfiles.lock.Lockfile;
@@ -30,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "The last line on stdout is the image digest."})
 final class ImageCommand implements Callable<Integer> {
   static final String PROBE_VARIABLE = "SEALBUILD_ISOLATION_PROBE";
+  static final String LAYER_CACHE_VARIABLE = "SEALBUILD_LAYER_CACHE";
 
   @Spec CommandSpec commandSpec;
 
@@ -61,6 +64,11 @@ final class ImageCommand implements Callable<Integer> {
   @Option(names = "--network-isolation", paramLabel = "MODE", defaultValue = "auto",
       description = "auto (isolate where possible, warn otherwise), require, or off (default: ${DEFAULT-VALUE})")
   String isolation;
+
+  @Option(names = "--no-layer-cache",
+      description = "build every layer from its inputs; neither reuse nor store layers in CACHE/layers "
+          + "(also: SEALBUILD_LAYER_CACHE=off)")
+  boolean noLayerCache;
 
   private final Environment env;
 
@@ -95,7 +103,10 @@ final class ImageCommand implements Callable<Integer> {
         digestFile == null ? null : env.workingDir().resolve(digestFile));
     ImageBuild.Run run = new ImageBuild.Run(VersionProvider.version(), state == NetworkIsolation.State.ISOLATED,
         state.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    BuiltImage image = new ImageBuild(new CacheReader(env.cache(options.cache())), run, err::println).build(request);
+    VendorCacheLayout cacheLayout = env.cache(options.cache());
+    LayerCache layers = noLayerCache || "off".equalsIgnoreCase(String.valueOf(env.get(LAYER_CACHE_VARIABLE)).trim())
+        ? LayerCache.disabled() : LayerCache.in(cacheLayout, err::println);
+    BuiltImage image = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers).build(request);
     out.println(image.digest());
     return 0;
   }

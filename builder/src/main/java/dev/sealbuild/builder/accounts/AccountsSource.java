@@ -43,6 +43,11 @@ public final class AccountsSource implements LayerSource {
   }
 
   @Override
+  public Object fingerprint() {
+    return dev.sealbuild.builder.source.Fingerprints.of("accounts", "accounts", accounts, "epoch", epoch);
+  }
+
+  @Override
   public void addTo(ImageTree tree) throws IOException {
     Map<String, String> groups = existing(tree, GROUP, "root:x:0:\n");
     for (Accounts.Group g : accounts.groups()) {

@@ -82,6 +82,14 @@ public final class ApkPackagesSource implements LayerSource {
   }
 
   @Override
+  public Object fingerprint() {
+    return dev.sealbuild.builder.source.Fingerprints.of("apk",
+        "packages", dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages),
+        "repositories", repositories, "repository_urls", repositoryUrls, "world", world, "arch", apkArch,
+        "epoch", context.epoch());
+  }
+
+  @Override
   public void addTo(ImageTree tree) throws IOException {
     packages.forEach(ApkPackagesSource::requireValid);
     String baseDb = InstalledDb.terminated(ImageFiles.read(tree, INSTALLED, MAX_DB_BYTES));

@@ -5,6 +5,7 @@ import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.ImageAssembler;
 import dev.sealbuild.builder.image.Referrers;
+import dev.sealbuild.builder.layercache.LayerCache;
 import dev.sealbuild.builder.output.AtomicOutput;
 import dev.sealbuild.builder.output.DockerArchiveWriter;
 import dev.sealbuild.builder.output.ImageWriter;
@@ -58,11 +59,17 @@ public final class ImageBuild {
   private final CacheReader cache;
   private final Run run;
   private final Consumer<String> messages;
+  private final LayerCache layerCache;
 
   public ImageBuild(CacheReader cache, Run run, Consumer<String> messages) {
+    this(cache, run, messages, LayerCache.disabled());
+  }
+
+  public ImageBuild(CacheReader cache, Run run, Consumer<String> messages, LayerCache layerCache) {
     this.cache = cache;
     this.run = run;
     this.messages = messages;
+    this.layerCache = layerCache;
   }
 
   /** Builds and writes the image; returns it (its digest is what the command prints). */
@@ -87,7 +94,7 @@ public final class ImageBuild {
   }
 
   private BuiltImage assemble(Request request, Path staging) throws IOException {
-    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages);
+    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages, layerCache);
     return assembler.assemble(request.spec(), request.lock(), request.specDir(), request.sourceDateEpoch(), staging);
   }
 

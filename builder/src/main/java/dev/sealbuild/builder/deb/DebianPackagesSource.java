@@ -64,6 +64,17 @@ public final class DebianPackagesSource implements LayerSource {
   }
 
   @Override
+  public Object fingerprint() {
+    return dev.sealbuild.builder.source.Fingerprints.of("deb", "packages",
+        dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages));
+  }
+
+  /** The packages this source installs, as locked. */
+  public List<LockedPackage> packages() {
+    return packages;
+  }
+
+  @Override
   public void addTo(ImageTree tree) throws IOException {
     packages.forEach(DebianPackagesSource::requireDebianNames);
     DebArchive deb = new DebArchive(context.decompressors(), context.spool());

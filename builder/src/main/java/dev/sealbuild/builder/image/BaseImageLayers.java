@@ -76,6 +76,48 @@ public final class BaseImageLayers {
     return parsed;
   }
 
+  /** What this base contributes to the layer cache's key chain: its platform manifest, config and layer digests. */
+  public Sha256 key() {
+    java.util.Map<String, Object> key = new java.util.LinkedHashMap<>();
+    key.put("base_image", base.reference());
+    key.put("manifest", image.manifest().digest().toString());
+    key.put("config", image.config().digest().toString());
+    key.put("layers", image.layers().stream().map(l -> l.digest().toString()).toList());
+    return Sha256.hash(dev.sealbuild.formats.json.CanonicalJson.compact(key));
+  }
+
+  /**
+   * The layers as {@link #addTo} returns them, without reading them into a tree: each blob copied into
+   * {@code blobsDir} (verified on the way), tar sizes as a previous build measured them. Null when the sizes do not
+   * fit this base.
+   */
+  public List<LayerBlob> copyTo(ImageConfig config, Path blobsDir, List<Long> uncompressedSizes) throws IOException {
+    if (uncompressedSizes.size() != image.layers().size()) {
+      return null;
+    }
+    List<LayerBlob> layers = new ArrayList<>();
+    for (int i = 0; i < image.layers().size(); i++) {
+      LockedDescriptor layer = image.layers().get(i);
+      String label = describe() + " layer " + (i + 1) + " (" + layer.digest() + ")";
+      Path target = copyBlob(layer, blobsDir, label);
+      layers.add(new LayerBlob(target, layer.digest(), layer.size(), config.diffIds().get(i), uncompressedSizes.get(i),
+          ociMediaType(layer.mediaType(), label), createdBy(config.history(), i)));
+    }
+    return layers;
+  }
+
+  private Path copyBlob(LockedDescriptor layer, Path blobsDir, String label) throws IOException {
+    Path target = blobsDir == null ? null : blobsDir.resolve(layer.digest().hex());
+    if (target != null && !Files.exists(target)) {
+      try (VerifyingInputStream in = context.cache().open(layer.digest(), layer.size(), label);
+           OutputStream out = Files.newOutputStream(target)) {
+        in.transferTo(out);
+        in.drainAndVerify();
+      }
+    }
+    return target;
+  }
+
   /**
    * Reads every layer into {@code tree} (one tree layer each, then a fresh one for what comes on top) and copies
    * the blobs into {@code blobsDir} (null: copy nothing, as a replay does). Returns the layers as the new manifest
@@ -89,14 +131,7 @@ public final class BaseImageLayers {
       String label = describe() + " layer " + (i + 1) + " (" + layer.digest() + ")";
       Sha256 diffId = config.diffIds().get(i);
       long uncompressed = ingest(tree, layer, diffId, label);
-      Path target = blobsDir == null ? null : blobsDir.resolve(layer.digest().hex());
-      if (target != null && !Files.exists(target)) {
-        try (VerifyingInputStream in = context.cache().open(layer.digest(), layer.size(), label);
-             OutputStream out = Files.newOutputStream(target)) {
-          in.transferTo(out);
-          in.drainAndVerify();
-        }
-      }
+      Path target = copyBlob(layer, blobsDir, label);
       layers.add(new LayerBlob(target, layer.digest(), layer.size(), diffId, uncompressed, ociMediaType(layer.mediaType(), label),
           createdBy(history, i)));
       tree.startLayer("added");

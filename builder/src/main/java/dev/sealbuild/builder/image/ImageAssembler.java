@@ -10,6 +10,10 @@ import dev.sealbuild.builder.fs.LayerTree;
 import dev.sealbuild.builder.deb.DebianPackagesSource;
 import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.layer.LayerWriter;
+import dev.sealbuild.builder.layercache.LayerCache;
+import dev.sealbuild.builder.layercache.LayerCacheEntry;
+import dev.sealbuild.builder.source.Fingerprints;
+import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.source.LocalCopySource;
@@ -51,11 +55,18 @@ public final class ImageAssembler {
   private final CacheReader cache;
   private final DecompressionLimits limits;
   private final Consumer<String> progress;
+  private final LayerCache layerCache;
 
   public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress) {
+    this(cache, limits, progress, LayerCache.disabled());
+  }
+
+  /** With a layer cache: added layers whose key is cached are reused, the others are written and stored. */
+  public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress, LayerCache layerCache) {
     this.cache = cache;
     this.limits = limits;
     this.progress = progress;
+    this.layerCache = layerCache;
   }
 
   /** Assembles into {@code stagingDir}, which must be empty; blobs land in {@code stagingDir/blobs/sha256}. */
@@ -70,9 +81,14 @@ public final class ImageAssembler {
         if (spec.platforms().size() > 1) {
           progress.accept("platform " + platform);
         }
-        PlatformLayers layers = buildLayers(spec, lock, context, platform, blobs, writing(context, stagingDir));
+        PlatformLayers layers = layerCache.enabled()
+            ? new CachedLayers(plan(spec, lock, context, platform), context, blobs, stagingDir).build()
+            : buildLayers(plan(spec, lock, context, platform), context, blobs, writing(context, stagingDir));
         for (LayerBlob layer : layers.added()) {
           Path target = blobs.resolve(layer.digest().hex());
+          if (layer.file() == null) {
+            continue;
+          }
           if (Files.exists(target)) {
             Files.delete(layer.file());
           } else {
@@ -104,12 +120,13 @@ public final class ImageAssembler {
 
     default void sourceStarting(String description) {}
 
-    LayerBlob layerDone(ImageTree tree, LayerTree layer, String createdBy) throws IOException;
+    /** The layer for group {@code index} of the plan is complete in {@code layer}. */
+    LayerBlob layerDone(ImageTree tree, LayerTree layer, int index, String createdBy) throws IOException;
   }
 
   private Steps writing(BuildContext context, Path stagingDir) {
     LayerWriter writer = new LayerWriter(context.epoch());
-    return (tree, layer, createdBy) -> writeLayer(writer, tree, layer, stagingDir, createdBy);
+    return (tree, layer, index, createdBy) -> writeLayer(writer, tree, layer, stagingDir, createdBy);
   }
 
   /** Watches a replayed build: which source writes what, and where each added layer ends. */
@@ -149,7 +166,7 @@ public final class ImageAssembler {
       ReplayObserver observer) throws IOException {
     BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
     ImageTree[] built = new ImageTree[1];
-    buildLayers(spec, lock, context, platform, null, new Steps() {
+    buildLayers(plan(spec, lock, context, platform), context, null, new Steps() {
       @Override
       public void treeCreated(ImageTree tree) {
         built[0] = tree;
@@ -162,7 +179,7 @@ public final class ImageAssembler {
       }
 
       @Override
-      public LayerBlob layerDone(ImageTree tree, LayerTree layer, String createdBy) {
+      public LayerBlob layerDone(ImageTree tree, LayerTree layer, int index, String createdBy) {
         observer.layerDone(createdBy);
         return null;
       }
@@ -170,58 +187,206 @@ public final class ImageAssembler {
     return built[0];
   }
 
-  private PlatformLayers buildLayers(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform, Path blobs,
-      Steps steps) throws IOException {
+  /**
+   * What one platform's build does, decided before any layer is built: the base image (or null), then the added
+   * layers as groups of sources, each group one layer ({@code startsLayer}: a fresh tree layer follows it).
+   */
+  private record Plan(BaseImageLayers baseImage, String treeName, List<Group> groups) {}
+
+  private record Group(List<LayerSource> sources, String createdBy, boolean startsLayer, boolean announce) {}
+
+  private Plan plan(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform) throws IOException {
     RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
     List<LayerSource> added = new ArrayList<>(packageSources(spec, lock, context, platform));
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
       added.add(new AccountsSource(spec.accounts(), context.spool(), context.epoch()));
     }
     added.addAll(addedSources(spec, lock, context));
+    BaseImageLayers image = null;
+    if (lock.baseImage() != null) {
+      image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
+          .orElseThrow(() -> new LockException("the lock pins base image " + lock.baseImage().reference() + " without platform "
+              + platform + "; run build lock")), context);
+    }
+    List<Group> groups = new ArrayList<>();
+    if (base != null) {
+      groups.add(new Group(List.of(base), "sealbuild: " + base.describe(), true, false));
+    }
+    if (spec.layers() == LayerStrategy.PER_SOURCE) {
+      for (LayerSource source : added) {
+        groups.add(new Group(List.of(source), "sealbuild: " + source.describe(), true, true));
+      }
+    } else if (!added.isEmpty()) {
+      groups.add(new Group(added, "sealbuild: " + String.join(", ", added.stream().map(LayerSource::describe).toList()),
+          false, true));
+    }
+    if (groups.isEmpty() && image == null) {
+      // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
+      groups.add(new Group(List.of(), "sealbuild: empty", false, true));
+    }
+    return new Plan(image, base != null ? base.describe() : "sealbuild", groups);
+  }
+
+  private PlatformLayers buildLayers(Plan plan, BuildContext context, Path blobs, Steps steps) throws IOException {
     List<LayerBlob> layers = new ArrayList<>();
-    ImageTree tree = new ImageTree(base != null ? base.describe() : "sealbuild", context.epoch(), MAX_IMAGE_ENTRIES);
+    ImageTree tree = new ImageTree(plan.treeName(), context.epoch(), MAX_IMAGE_ENTRIES);
     steps.treeCreated(tree);
     ImageConfig baseConfig = null;
     List<LayerBlob> baseLayers = List.of();
-    if (lock.baseImage() != null) {
-      BaseImageLayers image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
-          .orElseThrow(() -> new LockException("the lock pins base image " + lock.baseImage().reference() + " without platform "
-              + platform + "; run build lock")), context);
+    if (plan.baseImage() != null) {
+      BaseImageLayers image = plan.baseImage();
       progress.accept("reading " + image.describe());
       steps.sourceStarting(image.describe());
       baseConfig = image.config();
       baseLayers = image.addTo(tree, baseConfig, blobs);
     }
-    if (base != null) {
-      progress.accept("reading " + base.describe());
-      steps.sourceStarting(base.describe());
-      base.addTo(tree);
-      layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: " + base.describe()));
-      tree.startLayer("added");
-    }
-    if (spec.layers() == LayerStrategy.PER_SOURCE) {
-      for (LayerSource source : added) {
-        progress.accept("adding " + source.describe());
+    for (int i = 0; i < plan.groups().size(); i++) {
+      Group group = plan.groups().get(i);
+      for (LayerSource source : group.sources()) {
+        progress.accept((group.announce() ? "adding " : "reading ") + source.describe());
         steps.sourceStarting(source.describe());
         source.addTo(tree);
-        layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: " + source.describe()));
+      }
+      layers.add(steps.layerDone(tree, tree.currentLayer(), i, group.createdBy()));
+      if (group.startsLayer()) {
         tree.startLayer("added");
       }
-    } else if (!added.isEmpty()) {
-      List<String> names = new ArrayList<>();
-      for (LayerSource source : added) {
-        progress.accept("adding " + source.describe());
-        steps.sourceStarting(source.describe());
-        source.addTo(tree);
-        names.add(source.describe());
-      }
-      layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: " + String.join(", ", names)));
-    }
-    if (layers.isEmpty() && baseLayers.isEmpty()) {
-      // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
-      layers.add(steps.layerDone(tree, tree.currentLayer(), "sealbuild: empty"));
     }
     return new PlatformLayers(baseConfig, baseLayers, layers);
+  }
+
+  /**
+   * One platform's layers through the layer cache. Each group's key is the sha256 of the canonical JSON of the layer
+   * writer's identity, the epoch, the key before it (the base image's, or the previous group's: the chain) and its
+   * sources' fingerprints. The leading run of hits is copied from the cache (verified while copied); when everything
+   * hits, no input is read. From the first miss on, the tree is built from the inputs: groups before the miss are
+   * applied without being written (their cached layers stand), the rest are written and stored.
+   */
+  private final class CachedLayers {
+    private final Plan plan;
+    private final BuildContext context;
+    private final Path blobs;
+    private final Path stagingDir;
+    private final LayerWriter writer;
+
+    CachedLayers(Plan plan, BuildContext context, Path blobs, Path stagingDir) {
+      this.plan = plan;
+      this.context = context;
+      this.blobs = blobs;
+      this.stagingDir = stagingDir;
+      this.writer = new LayerWriter(context.epoch());
+    }
+
+    PlatformLayers build() throws IOException {
+      List<Sha256> keys = keys();
+      List<LayerBlob> hits = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        LayerBlob hit = reuse(keys.get(i), plan.groups().get(i).createdBy());
+        if (hit == null) {
+          break;
+        }
+        hits.add(hit);
+      }
+      if (hits.size() == keys.size()) {
+        PlatformLayers reused = reuseAll(hits);
+        if (reused != null) {
+          return reused;
+        }
+      }
+      int firstMiss = hits.size();
+      PlatformLayers built = buildLayers(plan, context, blobs, (tree, layer, index, createdBy) -> {
+        if (index < firstMiss) {
+          return hits.get(index);
+        }
+        LayerBlob written = writeLayer(writer, tree, layer, stagingDir, createdBy);
+        if (unchangedWhileWritten(index, keys)) {
+          layerCache.store(keys.get(index), written, layer.entries().size());
+        } else {
+          progress.accept("not caching the layer of " + createdBy + ": a local file changed while it was written");
+        }
+        return written;
+      });
+      if (plan.baseImage() != null) {
+        layerCache.putFact(baseSizesKey(), CanonicalJson.mapper().valueToTree(
+            built.base().stream().map(LayerBlob::uncompressedSize).toList()));
+      }
+      return built;
+    }
+
+    /** Everything hit: the base image's layers are copied as they are, their tar sizes taken from the cache. */
+    private PlatformLayers reuseAll(List<LayerBlob> hits) throws IOException {
+      if (plan.baseImage() == null) {
+        return new PlatformLayers(null, List.of(), hits);
+      }
+      var sizes = layerCache.fact(baseSizesKey());
+      if (sizes.isEmpty() || !sizes.get().isArray()) {
+        return null;
+      }
+      List<Long> uncompressed = new ArrayList<>();
+      sizes.get().forEach(n -> uncompressed.add(n.asLong()));
+      BaseImageLayers image = plan.baseImage();
+      progress.accept("reusing " + image.describe());
+      ImageConfig config = image.config();
+      List<LayerBlob> base = image.copyTo(config, blobs, uncompressed);
+      return base == null ? null : new PlatformLayers(config, base, hits);
+    }
+
+    private LayerBlob reuse(Sha256 key, String createdBy) throws IOException {
+      var entry = layerCache.lookup(key);
+      if (entry.isEmpty()) {
+        return null;
+      }
+      LayerCacheEntry e = entry.get();
+      Path file = null;
+      if (!Files.exists(blobs.resolve(e.digest().hex()))) {
+        file = Files.createTempFile(stagingDir, "cached", ".layer");
+        if (!layerCache.copyTo(key, e, file)) {
+          return null;
+        }
+      }
+      progress.accept("reusing layer (" + e.entries() + " entries, cached): " + createdBy);
+      return new LayerBlob(file, e.digest(), e.size(), e.diffId(), e.uncompressedSize(), e.mediaType(), createdBy);
+    }
+
+    private List<Sha256> keys() throws IOException {
+      List<Sha256> keys = new ArrayList<>();
+      Sha256 parent = plan.baseImage() == null ? null : plan.baseImage().key();
+      for (Group group : plan.groups()) {
+        parent = key(group, parent);
+        keys.add(parent);
+      }
+      return keys;
+    }
+
+    private Sha256 key(Group group, Sha256 parent) throws IOException {
+      List<Object> sources = new ArrayList<>();
+      for (LayerSource source : group.sources()) {
+        sources.add(source.fingerprint());
+      }
+      Map<String, Object> key = new LinkedHashMap<>();
+      key.put("writer", writer.identity());
+      key.put("epoch", context.epoch());
+      key.put("parent", parent == null ? null : parent.toString());
+      key.put("sources", sources);
+      return Sha256.hash(CanonicalJson.compact(key));
+    }
+
+    /**
+     * Local files are hashed for the key and read again for the layer: one edited in between would store a layer
+     * under a key it does not match. Hashing them once more after the write closes that window.
+     */
+    private boolean unchangedWhileWritten(int index, List<Sha256> keys) throws IOException {
+      Group group = plan.groups().get(index);
+      if (group.sources().stream().noneMatch(s -> s instanceof LocalCopySource)) {
+        return true;
+      }
+      Sha256 parent = index > 0 ? keys.get(index - 1) : plan.baseImage() == null ? null : plan.baseImage().key();
+      return key(group, parent).equals(keys.get(index));
+    }
+
+    private Sha256 baseSizesKey() {
+      return Sha256.hash(CanonicalJson.compact(Map.of("fact", "base-layer-tar-sizes", "base", plan.baseImage().key().toString())));
+    }
   }
 
   private List<LayerSource> packageSources(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform)
@@ -240,7 +405,36 @@ public final class ImageAssembler {
       throw new LockException("packages of type " + mine.get(0).type() + " cannot be installed by this sealbuild");
     }
     DebianPackagesSource all = new DebianPackagesSource(mine, context);
-    return spec.layers() == LayerStrategy.PER_SOURCE ? List.copyOf(all.perPackage()) : List.of(all);
+    return spec.layers() == LayerStrategy.PER_SOURCE ? perPackage(all, mine, context) : List.of(all);
+  }
+
+  /**
+   * One source per package in install order. The order comes from the packages' control files; with a layer cache
+   * it is remembered by the packages' lock entries, so a rebuild need not open any package to learn it.
+   */
+  private List<LayerSource> perPackage(DebianPackagesSource all, List<LockedPackage> mine, BuildContext context)
+      throws IOException {
+    Sha256 key = Sha256.hash(CanonicalJson.compact(Map.of("fact", "deb-install-order",
+        "packages", Fingerprints.lockedPackages(mine.stream().sorted().toList()))));
+    Map<String, LockedPackage> byName = new LinkedHashMap<>();
+    mine.forEach(p -> byName.put(p.name(), p));
+    var remembered = layerCache.fact(key);
+    if (remembered.isPresent() && remembered.get().isArray() && remembered.get().size() == byName.size()) {
+      List<LayerSource> sources = new ArrayList<>();
+      for (var name : remembered.get()) {
+        LockedPackage p = byName.get(name.asText());
+        if (p == null) {
+          break;
+        }
+        sources.add(new DebianPackagesSource(List.of(p), context));
+      }
+      if (sources.size() == byName.size()) {
+        return sources;
+      }
+    }
+    List<DebianPackagesSource> ordered = all.perPackage();
+    layerCache.putFact(key, CanonicalJson.mapper().valueToTree(ordered.stream().map(s -> s.packages().get(0).name()).toList()));
+    return List.copyOf(ordered);
   }
 
   private LayerBlob writeLayer(LayerWriter writer, ImageTree tree, LayerTree layer, Path stagingDir, String createdBy)

@@ -37,6 +37,14 @@ public final class LayerWriter {
     this.epoch = epoch;
   }
 
+  /**
+   * What, besides the tree, determines the bytes this writer produces: its format version and its compression. Part
+   * of every layer-cache key, so a change here must change this string.
+   */
+  public String identity() {
+    return "layer-writer/1 gzip level" + GZIP_LEVEL;
+  }
+
   public LayerBlob write(LayerTree layer, ImageTree tree, Path file, String createdBy) throws IOException {
     GzipParameters gzip = new GzipParameters();
     gzip.setCompressionLevel(GZIP_LEVEL);

@@ -9,4 +9,11 @@ public interface LayerSource {
   String describe();
 
   void addTo(ImageTree tree) throws IOException;
+
+  /**
+   * Everything besides the tree before it that determines what {@link #addTo} adds, as canonical-JSON-able data
+   * (maps, lists, strings, numbers, records of those): the layer cache's key is built from it. Reads no input except
+   * local files, which are hashed (their content, never their mtime). Must change whenever the entries could.
+   */
+  Object fingerprint() throws IOException;
 }

@@ -13,7 +13,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.formats.digest.Sha256;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -53,6 +58,37 @@ public final class LocalCopySource implements LayerSource {
       throw new UserError(describe() + ": src resolves through a symlink to " + real + ", outside the spec's directory " + base);
     }
     return real;
+  }
+
+  /**
+   * What this copy adds, entry by entry, as {@link #addTo} would add it to an empty tree: path, type, mode, owner,
+   * symlink target, and each file's size and content digest (its bytes are hashed; mtimes are not trusted).
+   */
+  @Override
+  public Object fingerprint() throws IOException {
+    ImageTree scratch = new ImageTree("fingerprint", context.epoch(), Long.MAX_VALUE);
+    addTo(scratch);
+    List<Map<String, Object>> entries = new ArrayList<>();
+    for (Map.Entry<EntryPath, Node> e : scratch.currentLayer().entries().entrySet()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      Node node = e.getValue();
+      m.put("path", e.getKey().value());
+      m.put("type", node.getClass().getSimpleName());
+      m.put("mode", node.meta().mode());
+      m.put("uid", node.meta().uid());
+      m.put("gid", node.meta().gid());
+      m.put("mtime", node.meta().mtime());
+      if (node instanceof Node.Symlink link) {
+        m.put("target", link.target());
+      } else if (node instanceof Node.RegularFile file) {
+        m.put("size", file.content().size());
+        try (InputStream in = file.content().open()) {
+          m.put("sha256", Sha256.hash(in).toString());
+        }
+      }
+      entries.add(m);
+    }
+    return Fingerprints.of("copy", "entry", entry, "entries", entries);
   }
 
   @Override

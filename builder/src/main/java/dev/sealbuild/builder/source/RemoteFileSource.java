@@ -35,6 +35,11 @@ public final class RemoteFileSource implements LayerSource {
   }
 
   @Override
+  public Object fingerprint() {
+    return Fingerprints.of("file", "entry", entry, "locked", locked, "epoch", context.epoch());
+  }
+
+  @Override
   public void addTo(ImageTree tree) throws IOException {
     if (entry.extract()) {
       extract(tree);

@@ -34,6 +34,11 @@ public final class RootfsLayerSource implements LayerSource {
   }
 
   @Override
+  public Object fingerprint() {
+    return Fingerprints.of("rootfs", "locked", locked, "epoch", context.epoch());
+  }
+
+  @Override
   public void addTo(ImageTree tree) throws IOException {
     ArchiveFormat format = ArchiveFormat.fromName(locked.source());
     if (format == ArchiveFormat.ZIP) {

@@ -88,7 +88,8 @@ class DeterminismIT {
         }
       }
     }
-    Sealbuild.Result b = ok(new Sealbuild(projectB).env("SEALBUILD_CACHE", cache.toString())
+    // B builds every layer from its inputs: a hit on A's cached layers would prove nothing here.
+    Sealbuild.Result b = ok(new Sealbuild(projectB).env("SEALBUILD_CACHE", cache.toString()).env("SEALBUILD_LAYER_CACHE", "off")
         .java(newestJava()).shellPrefix("umask 077")
         .env("TZ", "Pacific/Kiritimati").env("LC_ALL", "tr_TR.UTF-8").env("LANG", "tr_TR.UTF-8")
         .env("JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1 -Duser.language=tr -Duser.country=TR -Duser.timezone=Pacific/Kiritimati")
@@ -111,6 +112,7 @@ class DeterminismIT {
     String digestRoot = ok(new Sealbuild(projectA).env("SEALBUILD_CACHE", cache.toString())
         .run("image", "--output", "oci:out/layout")).lastLine();
     Sealbuild.Result nobody = ok(new Sealbuild(shared.resolve("project")).env("SEALBUILD_CACHE", shared.resolve("cache").toString())
+        .env("SEALBUILD_LAYER_CACHE", "off")
         .env("HOME", shared.toString())
         .wrapper("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
         .run("image", "--output", "oci:out/layout"));

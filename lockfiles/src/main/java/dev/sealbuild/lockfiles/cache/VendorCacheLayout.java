@@ -12,7 +12,15 @@ import java.util.Objects;
  *   CACHE/tmp/                   partial downloads, renamed into blobs/ only once verified
  *   CACHE/facts/sha256/&lt;hex&gt;.json  what the builder read from inside the package blob &lt;hex&gt; (derived data:
  *                                one that does not parse is recomputed from the blob, never trusted)
+ *   CACHE/layers/                the layer cache: layers build image wrote, never upstream inputs
+ *     entries/&lt;key-hex&gt;.json     one written layer: blob digest and size, diff_id, uncompressed size, media type
+ *     blobs/&lt;hex&gt;               the compressed layer, named by its sha256
+ *     facts/&lt;key-hex&gt;.json       small derived facts (an install order, a base layer's tar size)
+ *     tmp/                       entries being written, renamed into place only once complete
  * </pre>
+ *
+ * <p>Layer blobs live apart from {@code blobs/sha256/} on purpose: that directory holds only content a lockfile pins
+ * and prep verified, and a layer is neither. Everything under {@code layers/} is a cache: deleting it costs only time.
  */
 public record VendorCacheLayout(Path root) {
   public static final String ENV_VAR = "SEALBUILD_CACHE";
@@ -42,5 +50,38 @@ public record VendorCacheLayout(Path root) {
 
   public Path tmpDir() {
     return root.resolve("tmp");
+  }
+
+  public Path layersDir() {
+    return root.resolve("layers");
+  }
+
+  public Path layerEntriesDir() {
+    return layersDir().resolve("entries");
+  }
+
+  /** The layer-cache entry for a layer key (the sha256 of the canonical JSON of its inputs). */
+  public Path layerEntry(Sha256 key) {
+    return layerEntriesDir().resolve(key.hex() + ".json");
+  }
+
+  public Path layerBlobsDir() {
+    return layersDir().resolve("blobs");
+  }
+
+  public Path layerBlob(Sha256 digest) {
+    return layerBlobsDir().resolve(digest.hex());
+  }
+
+  public Path layerFactsDir() {
+    return layersDir().resolve("facts");
+  }
+
+  public Path layerFact(Sha256 key) {
+    return layerFactsDir().resolve(key.hex() + ".json");
+  }
+
+  public Path layerTmpDir() {
+    return layersDir().resolve("tmp");
   }
 }
