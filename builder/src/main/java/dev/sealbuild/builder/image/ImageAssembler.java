@@ -4,6 +4,7 @@ import dev.sealbuild.builder.accounts.AccountsSource;
 import dev.sealbuild.builder.apk.ApkPackagesSource;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.write.LayerCompressor;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.LayerTree;
@@ -70,7 +71,7 @@ public final class ImageAssembler {
         if (spec.platforms().size() > 1) {
           progress.accept("platform " + platform);
         }
-        PlatformLayers layers = buildLayers(spec, lock, context, platform, blobs, writing(context, stagingDir));
+        PlatformLayers layers = buildLayers(spec, lock, context, platform, blobs, writing(spec, context, stagingDir));
         for (LayerBlob layer : layers.added()) {
           Path target = blobs.resolve(layer.digest().hex());
           if (Files.exists(target)) {
@@ -107,8 +108,9 @@ public final class ImageAssembler {
     LayerBlob layerDone(ImageTree tree, LayerTree layer, String createdBy) throws IOException;
   }
 
-  private Steps writing(BuildContext context, Path stagingDir) {
-    LayerWriter writer = new LayerWriter(context.epoch());
+  private Steps writing(BuildSpec spec, BuildContext context, Path stagingDir) {
+    LayerWriter writer = new LayerWriter(context.epoch(),
+        LayerCompressor.of(spec.compression().compression(), LayerCompressor.defaultThreads()));
     return (tree, layer, createdBy) -> writeLayer(writer, tree, layer, stagingDir, createdBy);
   }
 
@@ -246,7 +248,7 @@ public final class ImageAssembler {
   private LayerBlob writeLayer(LayerWriter writer, ImageTree tree, LayerTree layer, Path stagingDir, String createdBy)
       throws IOException {
     progress.accept("writing layer (" + layer.entries().size() + " entries): " + createdBy);
-    Path tmp = Files.createTempFile(stagingDir, "layer", ".tar.gz");
+    Path tmp = Files.createTempFile(stagingDir, "layer", ".tar");
     return writer.write(layer, tree, tmp, createdBy);
   }
 
