@@ -33,7 +33,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *       {@code ../shared/fixtures} (a download lands in the cache);</li>
  *   <li>{@code ../shared/fixtures} beside the repository root;</li>
  *   <li>the download cache {@code ~/.cache/sealbuild/test-fixtures};</li>
- *   <li>its upstream URL (downloaded into the cache), or for a file extracted from another fixture, that fixture.</li>
+ *   <li>its upstream URL (downloaded into the cache), for a {@code debian-mirror:PATH} source that path on the Debian
+ *       mirror this host's apt sources name, or for a file extracted from another fixture, that fixture.</li>
  * </ol>
  * A file with the wrong size or sha256 is refused ({@link FixtureRefusedException}) naming the place; a fixture
  * no place has is {@link FixtureUnavailableException}, one line naming the file and the four places.
@@ -49,6 +50,7 @@ public final class FixtureLoader {
   private final Path shared;
   private final Path cache;
   private final HttpClient http;
+  private final HostDebianMirror debianMirror;
 
   /**
    * @param override the value of {@code SEALBUILD_TEST_FIXTURES} (a directory or base URL), or null when unset
@@ -56,6 +58,12 @@ public final class FixtureLoader {
    * @param cache the download cache directory
    */
   public FixtureLoader(FixtureManifest manifest, String override, Path shared, Path cache) {
+    this(manifest, override, shared, cache, Path.of("/etc/apt"));
+  }
+
+  /** As above; {@code aptConfig} is where {@code debian-mirror:} sources find the host's apt sources. */
+  public FixtureLoader(FixtureManifest manifest, String override, Path shared, Path cache, Path aptConfig) {
+    this.debianMirror = new HostDebianMirror(aptConfig);
     this.manifest = manifest;
     this.override = override == null || override.isBlank() ? null : override;
     this.shared = shared;
@@ -137,6 +145,13 @@ public final class FixtureLoader {
         tried.add("member " + entry.member() + " of fixture " + entry.parent() + " (which is unavailable too)");
       } catch (IOException e) {
         tried.add("member " + entry.member() + " of fixture " + entry.parent() + " (" + describe(e) + ")");
+      }
+    } else if (entry.onDebianMirror()) {
+      try {
+        String base = debianMirror.baseUrl().orElseThrow(() -> new IOException("this host's apt sources list no Debian mirror"));
+        return download(base + "/" + entry.mirrorPath(), entry, "the host's Debian mirror " + entry.source());
+      } catch (IOException e) {
+        tried.add("the host's Debian mirror, " + entry.source() + " (" + describe(e) + ")");
       }
     } else {
       try {

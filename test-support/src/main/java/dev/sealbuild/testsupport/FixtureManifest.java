@@ -17,12 +17,25 @@ public final class FixtureManifest {
   private static final String RESOURCE = "fixtures.tsv";
 
   /**
-   * One fixture. {@code source} is an upstream {@code https://} URL, or {@code FIXTURE!MEMBER}: the member of another
-   * fixture's (gzip) tarball this file was extracted from.
+   * One fixture. {@code source} is an upstream {@code https://} URL, {@code debian-mirror:PATH} (a path in the Debian
+   * archive of the mirror this host's apt uses, such as {@code pool/main/z/zlib/...}), or {@code FIXTURE!MEMBER}: the
+   * member of another fixture's (gzip) tarball this file was extracted from.
    */
   public record Entry(String path, long size, String sha256, String source) {
+    static final String DEBIAN_MIRROR = "debian-mirror:";
+
     public boolean derived() {
-      return !source.startsWith("https://") && !source.startsWith("http://");
+      return !source.startsWith("https://") && !source.startsWith("http://") && !onDebianMirror();
+    }
+
+    /** True for {@code debian-mirror:PATH}. */
+    public boolean onDebianMirror() {
+      return source.startsWith(DEBIAN_MIRROR);
+    }
+
+    /** The archive path of a {@code debian-mirror:} entry. */
+    public String mirrorPath() {
+      return source.substring(DEBIAN_MIRROR.length());
     }
 
     /** The fixture a derived entry is extracted from. */
@@ -75,7 +88,7 @@ public final class FixtureManifest {
     for (Entry entry : entries.values()) {
       if (entry.derived() && (!entry.source().contains("!") || !entries.containsKey(entry.parent()))) {
         throw new IllegalArgumentException(RESOURCE + ": " + entry.path() + " comes from " + entry.source()
-            + ", which is neither a URL nor FIXTURE!MEMBER of a listed fixture");
+            + ", which is neither a URL, debian-mirror:PATH nor FIXTURE!MEMBER of a listed fixture");
       }
     }
     return new FixtureManifest(entries);

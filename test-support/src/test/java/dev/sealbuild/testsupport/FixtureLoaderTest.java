@@ -132,6 +132,26 @@ class FixtureLoaderTest {
   }
 
   @Test
+  void aDebianMirrorPathIsFetchedFromTheMirrorTheHostsAptSourcesName() throws IOException {
+    Path apt = Files.createDirectories(work.resolve("etc-apt/sources.list.d"));
+    Files.writeString(apt.resolve("other.sources"), "Types: deb\nURIs: " + base() + "elsewhere\nSuites: x\nComponents: main\n");
+    Files.writeString(apt.resolve("debian.sources"), "Types: deb-src\nURIs: " + base() + "src/debian\nSuites: bookworm\n\n"
+        + "Types: deb\nURIs: " + base() + "archive/debian/\nSuites: bookworm\nComponents: main\n");
+    Files.createDirectories(work.resolve("archive/debian/pool/main/k"));
+    Files.write(work.resolve("archive/debian/pool/main/k/key.pub"), KEY);
+    FixtureManifest mirrored = FixtureManifest.parse(line("d/key.pub", KEY, "debian-mirror:pool/main/k/key.pub"));
+    Path found = new FixtureLoader(mirrored, null, shared, cache, work.resolve("etc-apt")).locate("d/key.pub");
+    assertEquals(cache.resolve("d/key.pub"), found);
+    assertEquals(List.of("/archive/debian/pool/main/k/key.pub"), requests);
+
+    FixtureManifest missing = FixtureManifest.parse(line("d/other.pub", KEY, "debian-mirror:pool/main/k/other.pub"));
+    FixtureUnavailableException e = assertThrows(FixtureUnavailableException.class,
+        () -> new FixtureLoader(missing, null, shared, cache, work.resolve("no-apt")).locate("d/other.pub"));
+    assertTrue(e.getMessage().contains("debian-mirror:pool/main/k/other.pub (this host's apt sources list no Debian mirror)"),
+        e.getMessage());
+  }
+
+  @Test
   void aWrongSha256IsRefusedNamingThePlace() throws IOException {
     Files.createDirectories(shared.resolve("a/keys"));
     Files.writeString(shared.resolve("a/keys/key.pub"), "a public kez\n");
@@ -178,7 +198,8 @@ class FixtureLoaderTest {
     FixtureManifest committed = FixtureManifest.committed();
     assertTrue(committed.entries().size() >= 20, "the Alpine fixtures are listed");
     for (FixtureManifest.Entry entry : committed.entries()) {
-      assertTrue(entry.derived() ? committed.find(entry.parent()).isPresent() : entry.source().startsWith("https://"),
+      assertTrue(entry.derived() ? committed.find(entry.parent()).isPresent()
+          : entry.source().startsWith("https://") || entry.onDebianMirror() && entry.mirrorPath().startsWith("pool/main/"),
           entry.toString());
     }
   }

@@ -4,6 +4,7 @@ import dev.sealbuild.builder.accounts.AccountsSource;
 import dev.sealbuild.builder.apk.ApkPackagesSource;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.write.LayerCompressor;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.LayerTree;
@@ -81,9 +82,10 @@ public final class ImageAssembler {
         if (spec.platforms().size() > 1) {
           progress.accept("platform " + platform);
         }
+        LayerWriter writer = layerWriter(spec, context);
         PlatformLayers layers = layerCache.enabled()
-            ? new CachedLayers(plan(spec, lock, context, platform), context, blobs, stagingDir).build()
-            : buildLayers(plan(spec, lock, context, platform), context, blobs, writing(context, stagingDir));
+            ? new CachedLayers(plan(spec, lock, context, platform), context, blobs, stagingDir, writer).build()
+            : buildLayers(plan(spec, lock, context, platform), context, blobs, writing(writer, stagingDir));
         for (LayerBlob layer : layers.added()) {
           Path target = blobs.resolve(layer.digest().hex());
           if (layer.file() == null) {
@@ -124,8 +126,12 @@ public final class ImageAssembler {
     LayerBlob layerDone(ImageTree tree, LayerTree layer, int index, String createdBy) throws IOException;
   }
 
-  private Steps writing(BuildContext context, Path stagingDir) {
-    LayerWriter writer = new LayerWriter(context.epoch());
+  private static LayerWriter layerWriter(BuildSpec spec, BuildContext context) {
+    return new LayerWriter(context.epoch(),
+        LayerCompressor.of(spec.compression().compression(), LayerCompressor.defaultThreads()));
+  }
+
+  private Steps writing(LayerWriter writer, Path stagingDir) {
     return (tree, layer, index, createdBy) -> writeLayer(writer, tree, layer, stagingDir, createdBy);
   }
 
@@ -269,12 +275,12 @@ public final class ImageAssembler {
     private final Path stagingDir;
     private final LayerWriter writer;
 
-    CachedLayers(Plan plan, BuildContext context, Path blobs, Path stagingDir) {
+    CachedLayers(Plan plan, BuildContext context, Path blobs, Path stagingDir, LayerWriter writer) {
       this.plan = plan;
       this.context = context;
       this.blobs = blobs;
       this.stagingDir = stagingDir;
-      this.writer = new LayerWriter(context.epoch());
+      this.writer = writer;
     }
 
     PlatformLayers build() throws IOException {
@@ -440,7 +446,7 @@ public final class ImageAssembler {
   private LayerBlob writeLayer(LayerWriter writer, ImageTree tree, LayerTree layer, Path stagingDir, String createdBy)
       throws IOException {
     progress.accept("writing layer (" + layer.entries().size() + " entries): " + createdBy);
-    Path tmp = Files.createTempFile(stagingDir, "layer", ".tar.gz");
+    Path tmp = Files.createTempFile(stagingDir, "layer", ".tar");
     return writer.write(layer, tree, tmp, createdBy);
   }
 

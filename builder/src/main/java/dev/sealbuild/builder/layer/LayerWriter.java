@@ -1,6 +1,8 @@
 package dev.sealbuild.builder.layer;
 
+import dev.sealbuild.formats.compress.write.LayerCompressor;
 import dev.sealbuild.formats.digest.DigestingOutputStream;
+import dev.sealbuild.formats.oci.MediaType;
 import dev.sealbuild.builder.fs.Content;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -20,42 +22,45 @@ import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /**
- * Streams a layer out of the image tree as a reproducible tar.gz: entries sorted by path with every
- * parent directory written first, numeric owners only (no user or group names), mtimes clamped to the
- * build epoch, no atime or ctime, PAX only where a name needs it, and a gzip header with no name, time or
- * host OS. Files that share content are written once and hard-linked.
+ * Streams a layer out of the image tree as a reproducible tar, compressed by a {@link LayerCompressor} (gzip or
+ * zstd, the same bytes on every host and thread count): entries sorted by path with every parent directory
+ * written first, numeric owners only (no user or group names), mtimes clamped to the build epoch, no atime or
+ * ctime, PAX only where a name needs it. Files that share content are written once and hard-linked.
  */
 public final class LayerWriter {
-  private static final int GZIP_LEVEL = 6;
+  /** Bumped whenever the tar this writes could change for the same tree. */
+  private static final String VERSION = "layer-writer/2";
   private final long epoch;
+  private final LayerCompressor compressor;
 
-  public LayerWriter(long epoch) {
+  public LayerWriter(long epoch, LayerCompressor compressor) {
     this.epoch = epoch;
+    this.compressor = compressor;
+  }
+
+  /** gzip on every available processor. */
+  public LayerWriter(long epoch) {
+    this(epoch, LayerCompressor.gzip(LayerCompressor.defaultThreads()));
   }
 
   /**
-   * What, besides the tree, determines the bytes this writer produces: its format version and its compression. Part
-   * of every layer-cache key, so a change here must change this string.
+   * Names everything besides the tree and epoch that the written bytes depend on (this writer's tar, the
+   * compression, its library version and settings). Part of every layer-cache key, so a change in what this writer
+   * produces must change this string.
    */
   public String identity() {
-    return "layer-writer/1 gzip level" + GZIP_LEVEL;
+    return VERSION + " " + compressor.identity();
   }
 
   public LayerBlob write(LayerTree layer, ImageTree tree, Path file, String createdBy) throws IOException {
-    GzipParameters gzip = new GzipParameters();
-    gzip.setCompressionLevel(GZIP_LEVEL);
-    gzip.setModificationTime(0);
-    gzip.setOperatingSystem(255);
     DigestingOutputStream compressed;
     DigestingOutputStream uncompressed;
     try (OutputStream fileOut = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024)) {
       compressed = new DigestingOutputStream(fileOut);
-      GzipCompressorOutputStream gz = new GzipCompressorOutputStream(compressed, gzip);
-      uncompressed = new DigestingOutputStream(new BufferedOutputStream(gz, 256 * 1024));
+      OutputStream packed = compressor.open(compressed);
+      uncompressed = new DigestingOutputStream(new BufferedOutputStream(packed, 256 * 1024));
       try (TarArchiveOutputStream tar = new TarArchiveOutputStream(uncompressed, "UTF-8")) {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -65,7 +70,7 @@ public final class LayerWriter {
       }
     }
     return new LayerBlob(file, compressed.digest(), compressed.count(), uncompressed.digest(), uncompressed.count(),
-        LayerBlob.OCI_TAR_GZIP, createdBy);
+        MediaType.ociLayer(compressor.compression()).toString(), createdBy);
   }
 
   /** The layer's entries plus any ancestor directory it lacks, taken from the merged tree. */

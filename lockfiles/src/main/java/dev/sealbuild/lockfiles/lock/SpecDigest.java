@@ -11,12 +11,19 @@ import dev.sealbuild.lockfiles.spec.BuildSpec;
 public final class SpecDigest {
   private SpecDigest() {}
 
+  /** Keys that change the image but not what the lock pins: changing them must not make a lock stale. */
+  private static final java.util.List<String> NOT_LOCKED = java.util.List.of("compression");
+
   /**
    * Empty lists and maps are left out, so a spec that does not use a key added by a later sealbuild keeps
-   * its digest (and its lock stays current) across upgrades.
+   * its digest (and its lock stays current) across upgrades; so are the keys in {@link #NOT_LOCKED}.
    */
   public static Sha256 of(BuildSpec spec) {
-    return Sha256.hash(CanonicalJson.compact(withoutEmpty(CanonicalJson.sortedTree(spec))));
+    JsonNode tree = CanonicalJson.sortedTree(spec);
+    if (tree instanceof ObjectNode object) {
+      object.remove(NOT_LOCKED);
+    }
+    return Sha256.hash(CanonicalJson.compact(withoutEmpty(tree)));
   }
 
   private static JsonNode withoutEmpty(JsonNode node) {

@@ -14,6 +14,7 @@ public record BuildSpec(
     ImageConfigSpec config,
     List<Platform> platforms,
     LayerStrategy layers,
+    LayerCompression compression,
     List<RepositorySpec> repositories,
     List<String> packages,
     List<String> exclude,
@@ -28,6 +29,7 @@ public record BuildSpec(
       @JsonProperty("config") ImageConfigSpec config,
       @JsonProperty("platforms") List<Platform> platforms,
       @JsonProperty("layers") LayerStrategy layers,
+      @JsonProperty("compression") LayerCompression compression,
       @JsonProperty("repositories") List<RepositorySpec> repositories,
       @JsonProperty("packages") List<String> packages,
       @JsonProperty("exclude") List<String> exclude,
@@ -46,6 +48,7 @@ public record BuildSpec(
     }
     this.platforms = List.copyOf(p);
     this.layers = layers == null ? LayerStrategy.SQUASH : layers;
+    this.compression = compression == null ? LayerCompression.GZIP : compression;
     this.repositories = repositories == null ? List.of() : List.copyOf(repositories);
     if (this.repositories.stream().map(RepositorySpec::name).distinct().count() != this.repositories.size()) {
       throw new IllegalArgumentException("two repositories have the same name");

@@ -143,6 +143,28 @@ class SpecReaderTest {
   }
 
   @Test
+  void compressionIsGzipUnlessTheSpecSaysZstd() {
+    assertEquals(LayerCompression.GZIP, parse("name: a\n").compression());
+    assertEquals(LayerCompression.ZSTD, parse("name: a\ncompression: zstd\n").compression());
+    assertEquals(LayerCompression.GZIP, parse("name: a\ncompression: gzip\n").compression());
+  }
+
+  @Test
+  void anUnknownCompressionIsRefusedWithWhereAndWhatIsAllowed() {
+    assertEquals("build.yaml:3: compression: compression must be 'gzip' or 'zstd', got 'xz'",
+        error("name: a\nlayers: squash\ncompression: xz\n"));
+  }
+
+  @Test
+  void switchingCompressionKeepsTheLockCurrent() {
+    // compression changes the image, not what the lock pins
+    assertEquals(dev.sealbuild.lockfiles.lock.SpecDigest.of(parse("name: a\n")),
+        dev.sealbuild.lockfiles.lock.SpecDigest.of(parse("name: a\ncompression: zstd\n")));
+    assertTrue(!dev.sealbuild.lockfiles.lock.SpecDigest.of(parse("name: a\n"))
+        .equals(dev.sealbuild.lockfiles.lock.SpecDigest.of(parse("name: b\ncompression: zstd\n"))));
+  }
+
+  @Test
   void duplicateKeyIsRefused() {
     assertTrue(error("name: a\nname: b\n").contains("name"));
   }
