@@ -116,7 +116,8 @@ public final class LayerCache {
     }
     try {
       Path blob = layout.layerBlob(layer.digest());
-      if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) || Files.size(blob) != layer.size()) {
+      // An existing blob is kept only when it really is this layer: a damaged one of the same size must not survive.
+      if (!holds(blob, layer.digest(), layer.size())) {
         Path tmp = temp();
         try {
           Files.copy(layer.file(), tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -130,6 +131,15 @@ public final class LayerCache {
       writeAtomically(layout.layerEntry(key), entry.toBytes());
     } catch (IOException | UnsupportedOperationException e) {
       cannotWrite(e);
+    }
+  }
+
+  private static boolean holds(Path blob, Sha256 digest, long size) throws IOException {
+    if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) || Files.size(blob) != size) {
+      return false;
+    }
+    try (InputStream in = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS)) {
+      return Sha256.hash(in).equals(digest);
     }
   }
 
