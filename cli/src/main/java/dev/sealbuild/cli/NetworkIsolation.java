@@ -14,10 +14,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Runs the image phase inside a fresh network namespace with no usable interface: the process re-executes
- * itself under {@code unshare --net --map-root-user}, so any connection attempt fails in the kernel, not
- * by convention. Modes: {@code auto} isolates where the kernel allows and warns where it cannot,
- * {@code require} fails instead, {@code off} does nothing.
+ * Runs the image phase inside a fresh network namespace with no usable interface, so any connection attempt fails
+ * in the kernel, not by convention. {@code ./build} enters the namespace before the JVM starts and sets
+ * {@link #MARKER}; a JVM started otherwise re-executes itself under {@code unshare --net --map-root-user} (with its
+ * own JVM options and the start-up archive). The marker only says "do not re-execute": whether the process is
+ * isolated is checked ({@link #verifyInside}) before anything records it. Modes: {@code auto} isolates where the
+ * kernel allows and warns where it cannot, {@code require} fails instead, {@code off} does nothing.
  */
 final class NetworkIsolation {
   static final String MARKER = "SEALBUILD_NETNS";
@@ -43,7 +45,7 @@ final class NetworkIsolation {
     this.err = err;
   }
 
-  /** True when this process already runs in the namespace we made. */
+  /** True when this process says it already runs in the namespace we made; {@link #verifyInside} checks it. */
   boolean inside() {
     return "1".equals(env.get(MARKER));
   }
@@ -117,14 +119,23 @@ final class NetworkIsolation {
   private static List<String> javaCommand() {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+    cmd.addAll(jvmOptions);
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:SharedArchiveFile=") || o.startsWith("-Xshare:"))) {
+      StartupArchive.find(System.getProperty("java.home"), System.getProperty("java.class.path"))
+          .ifPresent(archive -> cmd.addAll(archive.jvmFlags()));
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(Main.class.getName());
     return cmd;
   }
 
-  /** Checks from inside: no interface other than a loopback may be up. */
+  /**
+   * Checks from inside, without trusting {@link #MARKER}: no interface may be up, not even loopback. A fresh network
+   * namespace has only a loopback interface, down; the host's namespace has loopback up, and a proxy or service
+   * listening there would be reachable.
+   */
   State verifyInside() {
     try {
       var interfaces = NetworkInterface.getNetworkInterfaces();
@@ -132,8 +143,9 @@ final class NetworkIsolation {
         return State.ISOLATED;
       }
       for (NetworkInterface nif : Collections.list(interfaces)) {
-        if (nif.isUp() && !nif.isLoopback()) {
-          throw new CliException("network isolation failed: interface " + nif.getName() + " is up inside the namespace");
+        if (nif.isUp()) {
+          throw new CliException("network isolation failed: " + MARKER + "=1 says this process runs in a new network "
+              + "namespace, but interface " + nif.getName() + " is up; unset " + MARKER + " (only ./build sets it)");
         }
       }
     } catch (SocketException e) {

@@ -21,6 +21,8 @@ public final class ContentSpool implements Closeable {
   private final Path file;
   private final FileChannel channel;
   private long end;
+  /** One copy buffer for every entry (append is synchronized): archives of many small files allocated 64 KiB each. */
+  private final byte[] buf = new byte[64 * 1024];
 
   public ContentSpool(Path workDir) throws IOException {
     this.file = Files.createTempFile(workDir, "spool", ".bin");
@@ -36,7 +38,6 @@ public final class ContentSpool implements Closeable {
   public synchronized Content append(InputStream in, long size, String origin) throws IOException {
     long start = end;
     java.security.MessageDigest md = sha256();
-    byte[] buf = new byte[64 * 1024];
     long remaining = size;
     channel.position(start);
     while (remaining > 0) {

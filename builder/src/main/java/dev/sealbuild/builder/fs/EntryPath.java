@@ -83,10 +83,21 @@ public record EntryPath(String value) implements Comparable<EntryPath> {
     return compareBytes(value, o.value);
   }
 
+  /**
+   * UTF-8 byte order without encoding: it is the order of code points. Sorting and looking up a tree of many entries
+   * compares paths often; encoding both sides each time was most of what an image build allocated.
+   */
   static int compareBytes(String a, String b) {
-    byte[] x = a.getBytes(StandardCharsets.UTF_8);
-    byte[] y = b.getBytes(StandardCharsets.UTF_8);
-    return java.util.Arrays.compareUnsigned(x, y);
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; ) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(i);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+    }
+    return Integer.compare(a.length(), b.length());
   }
 
   @Override

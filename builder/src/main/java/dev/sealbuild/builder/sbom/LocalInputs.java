@@ -63,8 +63,9 @@ final class LocalInputs {
       }
     }
     List<SbomComponent> components = new ArrayList<>();
+    byte[] buffer = new byte[64 * 1024];
     for (Map.Entry<String, Path> source : sources.entrySet()) {
-      String[] digests = digests(source.getValue());
+      String[] digests = digests(source.getValue(), buffer);
       components.add(new SbomComponent(SbomComponent.Kind.LOCAL_FILE,
           SbomComponent.refOf("file", source.getKey(), digests[0].substring(0, 12)), source.getKey(), null, null, null, null,
           null, null, Sha256.ofHex(digests[0]), digests[1], null, null, null, List.of(),
@@ -83,8 +84,8 @@ final class LocalInputs {
     return String.join("/", parts);
   }
 
-  /** SHA-256 and SHA-1 of a file, read once. */
-  private static String[] digests(Path file) throws IOException {
+  /** SHA-256 and SHA-1 of a file, read once through {@code buf} (one buffer for all files: trees of many small files). */
+  private static String[] digests(Path file, byte[] buf) throws IOException {
     MessageDigest sha256 = dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
     MessageDigest sha1;
     try {
@@ -92,7 +93,6 @@ final class LocalInputs {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    byte[] buf = new byte[64 * 1024];
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       for (int n; (n = in.read(buf)) > 0; ) {
         sha256.update(buf, 0, n);

@@ -154,7 +154,8 @@ public final class Decompressors {
       // Members are decoded as gzip(1) does; the buffer gives the decoder a mark/reset of its own so
       // it can hand back what it read past a member's end without reading the source twice.
       case GZIP -> new GzipCompressorInputStream(new BufferedInputStream(counted, 64 * 1024), true);
-      case XZ -> new XZInputStream(counted, limits.xzMemoryLimitKiB());
+      // xz-java reads its headers and block sizes a few bytes at a time: buffer the raw stream under it.
+      case XZ -> new XZInputStream(new BufferedInputStream(counted, 64 * 1024), limits.xzMemoryLimitKiB());
       case ZSTD -> {
         ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(counted);
         z.setLongMax(limits.zstdWindowLogMax());
