@@ -905,7 +905,7 @@ public final class DebianResolver {
             "malformed Replaces of " + p.label() + ": " + ex.getMessage());
       }
       return new ResolvedDebianPackage(p.name(), p.version(), p.architecture(), e.repository().repositoryName(),
-          p.filename(), p.size(), p.sha256(), p.stanza(), replaces, p.essential(), p.multiArch(), p.source());
+          p.filename(), p.size(), p.sha256(), replaces, p.essential(), p.multiArch(), p.source());
     }
   }
 

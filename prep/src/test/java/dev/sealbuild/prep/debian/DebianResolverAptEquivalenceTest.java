@@ -127,8 +127,6 @@ class DebianResolverAptEquivalenceTest {
         packages.stream().map(ResolvedDebianPackage::name).toList(), "sorted by name");
     for (ResolvedDebianPackage p : packages) {
       assertEquals("debian", p.repository());
-      assertTrue(p.stanza().startsWith("Package: " + p.name() + "\n"), p.name());
-      assertTrue(p.stanza().contains("\nSHA256: " + p.sha256().hex() + "\n"), p.name());
       assertTrue(p.filename().startsWith("pool/main/"), p.filename());
       assertTrue(p.size() > 0);
     }
