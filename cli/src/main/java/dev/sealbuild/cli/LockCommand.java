@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.packages.AlpineLocker;
 import dev.sealbuild.prep.packages.DebianLocker;
+import dev.sealbuild.prep.debian.VendorIndexCache;
 import dev.sealbuild.prep.packages.PackageLocker;
 import java.nio.file.Files;
 import java.util.List;
@@ -111,7 +112,7 @@ final class LockCommand implements Callable<Integer> {
           commandSpec.commandLine().getErr()::println);
     }
     return new DebianLocker(mirrorOptions.mirrors(), services.transport(), project.specDir(), java.time.Clock.systemUTC(), allowExpiredMetadata,
-        commandSpec.commandLine().getErr()::println);
+        commandSpec.commandLine().getErr()::println, new VendorIndexCache(services.cache()));
   }
 
   private PrepServices services() {

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -21,9 +20,7 @@ import java.util.regex.Pattern;
  * paths, URLs or decisions from is validated here: package name, version, architecture, pool path, size, SHA256.
  */
 public final class PackagesIndex {
-  private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
   private static final Pattern ARCHITECTURE = Pattern.compile("[a-z0-9][a-z0-9-]*");
-  private static final Pattern POOL_PATH_SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9+._~-]*");
   private static final int MAX_FILENAME_CHARS = 4096;
 
   private final String architecture;
@@ -107,12 +104,14 @@ public final class PackagesIndex {
       "Installed-Size", "Source", "Multi-Arch", "Essential", "Important", "Protected", "Priority", "Pre-Depends",
       "Depends", "Recommends", "Suggests", "Enhances", "Provides", "Conflicts", "Breaks", "Replaces"};
   private static final int ARCHITECTURE_FIELD = 2;
-  private static final Map<String, Integer> SLOTS = new HashMap<>();
+  /** The slots of the kept field names of each length. */
+  private static final int[][] SLOTS_BY_LENGTH = new int[16][];
 
   static {
-    for (int k = 0; k < KEPT.length; k++) {
-      SLOTS.put(KEPT[k], k);
-      SLOTS.put(KEPT[k].toLowerCase(Locale.ROOT), k);
+    for (int length = 0; length < SLOTS_BY_LENGTH.length; length++) {
+      int len = length;
+      SLOTS_BY_LENGTH[length] = java.util.stream.IntStream.range(0, KEPT.length)
+          .filter(k -> KEPT[k].length() == len).toArray();
     }
   }
 
@@ -124,13 +123,17 @@ public final class PackagesIndex {
       clear();
     }
 
-    /** The slot of a kept field (names are case-insensitive), -1 for every other field. */
+    /** The slot of a kept field (names are case-insensitive), -1 for every other field; allocates nothing. */
     int slot(String name) {
-      Integer slot = SLOTS.get(name);
-      if (slot == null) {
-        slot = SLOTS.get(name.toLowerCase(Locale.ROOT));
+      if (name.length() >= SLOTS_BY_LENGTH.length) {
+        return -1;
       }
-      return slot == null ? -1 : slot;
+      for (int slot : SLOTS_BY_LENGTH[name.length()]) {
+        if (KEPT[slot].equalsIgnoreCase(name)) {
+          return slot;
+        }
+      }
+      return -1;
     }
 
     String get(int slot) {
@@ -149,14 +152,14 @@ public final class PackagesIndex {
   private DebianPackage toPackage(Fields s, long firstLine, String origin) throws DebianMetadataException {
     String name = s.get("Package");
     String where = origin + " line " + firstLine;
-    if (!PACKAGE_NAME.matcher(name).matches()) {
+    if (!isPackageName(name)) {
       throw bad(where + ": invalid or missing Package name '" + abbreviate(name) + "'");
     }
     where = origin + ": package " + name + " (line " + firstLine + ")";
     try {
       DebianVersion version = DebianVersion.parse(require(s, "Version", where));
       String arch = require(s, "Architecture", where);
-      if (!ARCHITECTURE.matcher(arch).matches()) {
+      if (!isArchitecture(arch)) {
         throw bad(where + ": invalid Architecture '" + abbreviate(arch) + "'");
       }
       String filename = require(s, "Filename", where);
@@ -204,7 +207,7 @@ public final class PackagesIndex {
   }
 
   private static long parseSize(String value, String field, String where) throws DebianMetadataException {
-    if (!value.matches("[0-9]{1,18}")) {
+    if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw bad(where + ": bad " + field + " '" + abbreviate(value) + "'");
     }
     return Long.parseLong(value);
@@ -215,11 +218,56 @@ public final class PackagesIndex {
     if (path.length() > MAX_FILENAME_CHARS) {
       throw bad(where + ": Filename longer than " + MAX_FILENAME_CHARS + " characters");
     }
-    for (String segment : path.split("/", -1)) {
-      if (!POOL_PATH_SEGMENT.matcher(segment).matches()) {
+    // each '/'-separated segment is [A-Za-z0-9][A-Za-z0-9+._~-]*; checked by hand, as this runs once per package
+    boolean segmentStart = true;
+    for (int k = 0; k < path.length(); k++) {
+      char c = path.charAt(k);
+      boolean ok = segmentStart ? isAlnum(c) : isAlnum(c) || c == '+' || c == '.' || c == '_' || c == '~' || c == '-'
+          || (c == '/' && k + 1 < path.length());
+      if (!ok) {
         throw bad(where + ": unsafe Filename '" + abbreviate(path) + "' (must be a relative path of plain segments)");
       }
+      segmentStart = c == '/';
     }
+    if (path.isEmpty()) {
+      throw bad(where + ": unsafe Filename '' (must be a relative path of plain segments)");
+    }
+  }
+
+  /** {@code [a-z0-9][a-z0-9+.-]*}, a Debian package name, checked by hand for speed. */
+  private static boolean isPackageName(String name) {
+    if (name.isEmpty() || !isLowerAlnum(name.charAt(0))) {
+      return false;
+    }
+    for (int k = 1; k < name.length(); k++) {
+      char c = name.charAt(k);
+      if (!isLowerAlnum(c) && c != '+' && c != '.' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [a-z0-9][a-z0-9-]*}, the ARCHITECTURE pattern, checked by hand for speed. */
+  private static boolean isArchitecture(String arch) {
+    if (arch.isEmpty() || !isLowerAlnum(arch.charAt(0))) {
+      return false;
+    }
+    for (int k = 1; k < arch.length(); k++) {
+      char c = arch.charAt(k);
+      if (!isLowerAlnum(c) && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLowerAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isAlnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
 
   private static DebianMetadataException bad(String message) {

@@ -1,0 +1,23 @@
+package dev.sealbuild.prep.debian;
+
+import dev.sealbuild.formats.digest.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where verified index files ({@code Packages.xz} and friends) are kept between runs, by the SHA256 a verified
+ * InRelease lists for them: an unchanged suite is then read from disk, not downloaded again. Content-addressed, so a
+ * file is only ever used after its bytes hash to the signed digest again while being read.
+ */
+public interface IndexCache {
+  /** The cached file with this digest, if there is one (not yet re-verified: the reader does that). */
+  Optional<Path> find(Sha256 digest) throws IOException;
+
+  /** Reads {@code verified} to its end into the cache and returns the cached file. */
+  Path store(InputStream verified, Sha256 digest, long size, String source) throws IOException;
+
+  /** Removes a cached file whose bytes turned out not to match its digest. */
+  void discard(Sha256 digest) throws IOException;
+}
