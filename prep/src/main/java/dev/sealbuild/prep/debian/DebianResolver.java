@@ -144,13 +144,15 @@ public final class DebianResolver {
             + index.architecture() + " (" + index.repositoryName() + ")");
       }
     }
+    // the index shares equal relation fields between packages: each distinct one is scanned once
+    Map<String, List<String>> scannedFields = new IdentityHashMap<>();
     for (int r = 0; r < indexes.size(); r++) {
       DebianRepositoryIndex index = indexes.get(r);
       int position = 0;
       for (DebianPackage pkg : index.packages()) {
         Entry entry = new Entry(pkg, index, r, position++);
         versionsByName.computeIfAbsent(pkg.name(), k -> new ArrayList<>()).add(entry);
-        recordCreation(pkg);
+        recordCreation(pkg, scannedFields);
         if (pkg.essential()) {
           essentialNames.add(pkg.name());
         }
@@ -382,14 +384,14 @@ public final class DebianResolver {
         + " in " + repositoryNames + suggestions(name));
   }
 
-  private void recordCreation(DebianPackage pkg) {
+  private void recordCreation(DebianPackage pkg, Map<String, List<String>> scannedFields) {
     creationOrder.putIfAbsent(pkg.name(), creationOrder.size());
     DebianPackage.RelationFields f = pkg.relations();
     // the field order of apt's debListParser::NewVersion; Provides come last
     for (String field : new String[] {f.preDepends(), f.depends(), f.conflicts(), f.breaks(), f.recommends(),
         f.suggests(), f.replaces(), f.enhances(), f.provides()}) {
       if (!field.isEmpty()) {
-        for (String name : unqualifiedNames(field)) {
+        for (String name : scannedFields.computeIfAbsent(field, DebianResolver::unqualifiedNames)) {
           creationOrder.putIfAbsent(name, creationOrder.size());
         }
       }
