@@ -38,7 +38,7 @@ final class LockCommand implements Callable<Integer> {
   @Option(names = "--check", description = "write nothing; exit 1 with a summary when the lock is missing or stale (a CI gate)")
   boolean check;
 
-  @Option(names = "--dry-run", description = "resolve without downloading or writing; print the entries as JSON on stdout")
+  @Option(names = "--dry-run", description = "resolve without downloading inputs or writing the lock (verified repository indexes are still kept in the cache); print the entries as JSON on stdout")
   boolean dryRun;
 
   @Option(names = "--update", arity = "0..*", paramLabel = "PACKAGE", description = {
