@@ -10,6 +10,7 @@ import java.util.Objects;
  * <pre>
  *   CACHE/blobs/sha256/&lt;hex&gt;   verified content, named by its sha256
  *   CACHE/tmp/                   partial downloads, renamed into blobs/ only once verified
+ *   CACHE/indexes/               repository indexes parsed from verified blobs (derived, self-checking, disposable)
  * </pre>
  */
 public record VendorCacheLayout(Path root) {
@@ -27,6 +28,10 @@ public record VendorCacheLayout(Path root) {
 
   public Path blob(Sha256 digest) {
     return blobsDir().resolve(digest.hex());
+  }
+
+  public Path indexesDir() {
+    return root.resolve("indexes");
   }
 
   public Path tmpDir() {

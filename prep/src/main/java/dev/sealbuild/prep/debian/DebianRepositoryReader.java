@@ -162,9 +162,14 @@ public final class DebianRepositoryReader {
     if (cache != null) {
       Optional<Path> cached = cache.find(entry.sha256());
       if (cached.isPresent()) {
+        Optional<List<DebianPackage>> parsed = cache.parsed(entry.sha256(), architecture);
+        if (parsed.isPresent() && intact(cached.get(), entry)) {
+          return parsed.get();
+        }
         String where = source.describe("dists/" + suite + "/" + entry.path()) + " (cached as " + cached.get() + ")";
         try {
-          return parseVerified(Files.newInputStream(cached.get()), entry, name, maxDecompressed, architecture, where);
+          return keepParsed(entry, architecture,
+              parseVerified(Files.newInputStream(cached.get()), entry, name, maxDecompressed, architecture, where));
         } catch (NoSuchFileException e) {
           // removed since it was found: fetch it again
         } catch (DebianMetadataException e) {
@@ -197,7 +202,23 @@ public final class DebianRepositoryReader {
         new SignedIndexMismatch(url))) {
       stored = cache.store(verifying, entry.sha256(), entry.size(), url);
     }
-    return parseVerified(Files.newInputStream(stored), entry, name, maxDecompressed, architecture, url);
+    return keepParsed(entry, architecture,
+        parseVerified(Files.newInputStream(stored), entry, name, maxDecompressed, architecture, url));
+  }
+
+  /** Whether a cached index still hashes to what InRelease lists (hashing is far cheaper than parsing). */
+  private static boolean intact(Path cached, Release.FileEntry entry) throws IOException {
+    try {
+      return Files.size(cached) == entry.size() && Sha256.hash(cached).equals(entry.sha256());
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private List<DebianPackage> keepParsed(Release.FileEntry entry, String architecture, List<DebianPackage> packages)
+      throws IOException {
+    cache.keepParsed(entry.sha256(), architecture, packages);
+    return packages;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,4 +21,16 @@ public interface IndexCache {
 
   /** Removes a cached file whose bytes turned out not to match its digest. */
   void discard(Sha256 digest) throws IOException;
+
+  /**
+   * The packages parsed earlier from the index with this digest for this architecture, when that parsed form is
+   * kept and intact; empty otherwise (the caller parses the verified index again).
+   */
+  default Optional<List<DebianPackage>> parsed(Sha256 digest, String architecture) throws IOException {
+    return Optional.empty();
+  }
+
+  /** Keeps the packages parsed from the verified index with this digest, for {@link #parsed}. */
+  default void keepParsed(Sha256 digest, String architecture, List<DebianPackage> packages) throws IOException {
+  }
 }

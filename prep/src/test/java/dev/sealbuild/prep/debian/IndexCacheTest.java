@@ -78,4 +78,41 @@ class IndexCacheTest {
       assertEquals(Sha256.hash(good), Sha256.hash(Files.readAllBytes(blob)), "the cache holds the verified bytes again");
     }
   }
+
+  @Test
+  void theParsedFormIsKeptAndADamagedOneIsParsedAgain() throws Exception {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      List<DebianPackage> first = reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages();
+      Path parsed;
+      try (var list = Files.list(cache.layout().indexesDir())) {
+        parsed = list.filter(p -> p.getFileName().toString().endsWith(".amd64")).findFirst().orElseThrow();
+      }
+      assertEquals(first, reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages(),
+          "the same packages from the parsed form");
+
+      byte[] good = Files.readAllBytes(parsed);
+      byte[] bad = good.clone();
+      bad[bad.length / 2] ^= 1;
+      Files.write(parsed, bad);
+      assertEquals(first, reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages(),
+          "a damaged parsed form is not used");
+      assertEquals(Sha256.hash(good), Sha256.hash(Files.readAllBytes(parsed)), "and is written again");
+      assertEquals(1, packagesRequests(repo), "all from the cache: " + repo.requests());
+    }
+  }
+
+  @Test
+  void theParsedFormDecodesToTheSamePackagesOnlyForItsArchitecture() throws Exception {
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      List<DebianPackage> packages = DebianRepositoryReaderTest.reader(repo, false)
+          .read("s", "stable", List.of("main"), "amd64").packages();
+      byte[] encoded = ParsedIndexCodec.encode("amd64", packages);
+      assertEquals(packages, ParsedIndexCodec.decode(encoded, "amd64").orElseThrow());
+      assertTrue(ParsedIndexCodec.decode(encoded, "arm64").isEmpty());
+      assertTrue(ParsedIndexCodec.decode(java.util.Arrays.copyOf(encoded, encoded.length - 1), "amd64").isEmpty());
+    }
+  }
 }
