@@ -177,8 +177,18 @@ public final class DebianResolver {
       }
     }
     orderedCandidates.sort(Comparator.comparingInt(Entry::repositoryOrder).thenComparingInt(Entry::position));
+    Map<String, List<Relation>> parsedProvides = new IdentityHashMap<>();
     for (Entry candidate : orderedCandidates) {
-      for (Relation provide : parseProvides(candidate)) {
+      String field = candidate.pkg().relations().provides();
+      if (field.isEmpty()) {
+        continue;
+      }
+      List<Relation> provides = parsedProvides.get(field);
+      if (provides == null) {
+        provides = parseProvides(candidate);
+        parsedProvides.put(field, provides);
+      }
+      for (Relation provide : provides) {
         if (provide.archQualifier().isEmpty()) {
           providersByName.computeIfAbsent(provide.name(), k -> new ArrayList<>()).add(new Provide(candidate, provide));
         }
