@@ -24,7 +24,7 @@ pkgs=$(python3 -c "import json,sys;print(' '.join(p['name']+'='+p['version'] for
 run() {  # label, command...: appends "wall rss" to $work/<label>
   local label=$1; shift
   /usr/bin/time -o "$work/t" -f '%e %M' "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-  cat "$work/t" >> "$work/$label"
+  cat "$work/t" >> "$work/times-$label"
 }
 
 for _ in 1 2 3; do
@@ -38,7 +38,7 @@ for _ in 1 2 3; do
   (cd "$work/dl" && run apt-download apt-get download $pkgs)
 done
 
-median() { sort -n -k"$2" "$work/$1" | sed -n 2p | cut -d' ' -f"$2"; }
+median() { sort -n -k"$2" "$work/times-$1" | sed -n 2p | cut -d' ' -f"$2"; }
 row() { printf "| %-44s | %6.2f s | %7d KB |\n" "$2" "$(median "$1" 1)" "$(median "$1" 2)"; }
 echo "| work | wall (median of 3) | peak RSS (median) |"
 echo "|---|---|---|"
