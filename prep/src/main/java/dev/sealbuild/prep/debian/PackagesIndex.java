@@ -207,7 +207,7 @@ public final class PackagesIndex {
   }
 
   private static long parseSize(String value, String field, String where) throws DebianMetadataException {
-    if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (value.isEmpty() || value.length() > 18 || !allDigits(value)) {
       throw bad(where + ": bad " + field + " '" + abbreviate(value) + "'");
     }
     return Long.parseLong(value);
@@ -264,6 +264,16 @@ public final class PackagesIndex {
 
   private static boolean isLowerAlnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean allDigits(String value) {
+    for (int k = 0; k < value.length(); k++) {
+      char c = value.charAt(k);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isAlnum(char c) {

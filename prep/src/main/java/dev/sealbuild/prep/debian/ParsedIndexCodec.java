@@ -11,7 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +31,8 @@ final class ParsedIndexCodec {
   }
 
   static byte[] encode(String architecture, List<DebianPackage> packages) {
-    Map<String, Integer> ids = new HashMap<>();
+    // by identity: the parser already shares equal repeated values, and an equal string written twice costs bytes only
+    Map<String, Integer> ids = new IdentityHashMap<>();
     List<String> table = new ArrayList<>();
     int[] refs = new int[packages.size() * STRINGS_PER_PACKAGE];
     int r = 0;
