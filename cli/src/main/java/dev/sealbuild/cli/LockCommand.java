@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.packages.AlpineLocker;
 import dev.sealbuild.prep.packages.DebianLocker;
+import dev.sealbuild.prep.debian.VendorIndexCache;
 import dev.sealbuild.prep.packages.PackageLocker;
 import java.nio.file.Files;
 import java.util.List;
@@ -37,7 +38,7 @@ final class LockCommand implements Callable<Integer> {
   @Option(names = "--check", description = "write nothing; exit 1 with a summary when the lock is missing or stale (a CI gate)")
   boolean check;
 
-  @Option(names = "--dry-run", description = "resolve without downloading or writing; print the entries as JSON on stdout")
+  @Option(names = "--dry-run", description = "resolve without downloading inputs or writing the lock (verified repository indexes are still kept in the cache); print the entries as JSON on stdout")
   boolean dryRun;
 
   @Option(names = "--update", arity = "0..*", paramLabel = "PACKAGE", description = {
@@ -111,7 +112,7 @@ final class LockCommand implements Callable<Integer> {
           commandSpec.commandLine().getErr()::println);
     }
     return new DebianLocker(mirrorOptions.mirrors(), services.transport(), project.specDir(), java.time.Clock.systemUTC(), allowExpiredMetadata,
-        commandSpec.commandLine().getErr()::println);
+        commandSpec.commandLine().getErr()::println, new VendorIndexCache(services.cache()));
   }
 
   private PrepServices services() {

@@ -47,6 +47,10 @@ public final class Deb822Reader implements Closeable {
   private int bufferEnd;
   private long lineNumber;
   private boolean eof;
+  /** Reused between paragraphs: the current line, the field names seen in the paragraph, the value being read. */
+  private final StringBuilder line = new StringBuilder();
+  private final List<String> names = new ArrayList<>();
+  private final StringBuilder value = new StringBuilder();
 
   /**
    * @param in UTF-8 bytes; closed by {@link #close()}
@@ -87,29 +91,86 @@ public final class Deb822Reader implements Closeable {
     return all.isEmpty() ? new Deb822Stanza(java.util.Map.of(), "", 0) : all.get(0);
   }
 
+  /**
+   * Receives one paragraph's fields as they are read, for callers that keep a few fields of a large file (a
+   * {@code Packages} index) rather than a {@link Deb822Stanza} per paragraph. The same rules apply as for
+   * {@link #next()}: a duplicate field, an over-long line or paragraph and malformed lines are errors.
+   */
+  public interface FieldVisitor {
+    /**
+     * Whether {@link #field} should receive this field's value; the value of an unwanted field (a long Description)
+     * is checked but never assembled.
+     */
+    boolean wants(String name);
+
+    /** A wanted field, its value as {@link Deb822Stanza#fields()} would hold it. */
+    void field(String name, String value) throws IOException;
+
+    /** The paragraph that began at {@code firstLine} (1-based) is complete. */
+    void end(long firstLine) throws IOException;
+  }
+
   /** The next paragraph, or {@code null} at the end of input. */
   public Deb822Stanza next() throws IOException {
-    StringBuilder line = new StringBuilder();
+    TreeMap<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    StringBuilder text = new StringBuilder();
+    long[] first = {-1};
+    FieldVisitor all = new FieldVisitor() {
+      @Override
+      public boolean wants(String name) {
+        return true;
+      }
+
+      @Override
+      public void field(String name, String value) {
+        fields.put(name, value);
+      }
+
+      @Override
+      public void end(long firstLine) {
+        first[0] = firstLine;
+      }
+    };
+    if (!next(all, text)) {
+      return null;
+    }
+    return new Deb822Stanza(fields, text.toString(), first[0]);
+  }
+
+  /**
+   * Streams the next paragraph's fields to {@code visitor} without keeping the paragraph.
+   *
+   * @return false at the end of input (the visitor saw nothing)
+   */
+  public boolean next(FieldVisitor visitor) throws IOException {
+    return next(Objects.requireNonNull(visitor, "visitor"), null);
+  }
+
+  private boolean next(FieldVisitor visitor, StringBuilder text) throws IOException {
     // skip separator lines
     long first;
     while (true) {
       if (!readLine(line)) {
-        return null;
+        return false;
       }
       if (!isBlank(line) && !isComment(line)) {
         first = lineNumber;
         break;
       }
     }
-    TreeMap<String, String> fields = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    StringBuilder text = new StringBuilder();
+    names.clear();
+    long chars = 0;
     String currentName = null;
-    StringBuilder currentValue = null;
+    boolean wanted = false;
+    StringBuilder currentValue = value;
     do {
-      if (text.length() + line.length() + 1 > limits.maxStanzaChars()) {
+      chars += line.length() + 1;
+      if (chars > limits.maxStanzaChars()) {
         throw malformed("paragraph starting at line " + first + " exceeds " + limits.maxStanzaChars() + " characters");
       }
-      text.append(line).append('\n');
+      if (text != null) {
+        text.append(line).append('\n');
+      }
       if (isComment(line)) {
         continue;
       }
@@ -118,13 +179,15 @@ public final class Deb822Reader implements Closeable {
         if (currentName == null) {
           throw malformed("continuation line " + lineNumber + " has no field before it");
         }
-        currentValue.append('\n').append(line.toString().strip());
+        if (wanted) {
+          currentValue.append('\n').append(strip(line));
+        }
         continue;
       }
-      if (currentName != null) {
-        fields.put(currentName, currentValue.toString());
+      if (currentName != null && wanted) {
+        visitor.field(currentName, currentValue.toString());
       }
-      int colon = line.indexOf(":");
+      int colon = indexOf(line, ':');
       if (colon <= 0) {
         throw malformed("line " + lineNumber + " is neither 'Field: value' nor a continuation line");
       }
@@ -132,16 +195,48 @@ public final class Deb822Reader implements Closeable {
       if (!isFieldName(currentName)) {
         throw malformed("line " + lineNumber + " has an invalid field name '" + abbreviate(currentName) + "'");
       }
-      if (fields.containsKey(currentName)) {
-        throw malformed("field '" + currentName + "' appears twice in the paragraph at line " + first);
+      for (String seen : names) {
+        if (seen.equalsIgnoreCase(currentName)) {
+          throw malformed("field '" + currentName + "' appears twice in the paragraph at line " + first);
+        }
       }
-      if (fields.size() >= limits.maxFieldsPerStanza()) {
+      if (names.size() >= limits.maxFieldsPerStanza()) {
         throw malformed("paragraph at line " + first + " has more than " + limits.maxFieldsPerStanza() + " fields");
       }
-      currentValue = new StringBuilder(line.substring(colon + 1).strip());
+      names.add(currentName);
+      wanted = visitor.wants(currentName);
+      if (wanted) {
+        currentValue.setLength(0);
+        currentValue.append(strip(line.subSequence(colon + 1, line.length())));
+      }
     } while (readLine(line) && !isBlank(line));
-    fields.put(currentName, currentValue.toString());
-    return new Deb822Stanza(fields, text.toString(), first);
+    if (wanted) {
+      visitor.field(currentName, currentValue.toString());
+    }
+    visitor.end(first);
+    return true;
+  }
+
+  private static int indexOf(StringBuilder s, char c) {
+    for (int k = 0; k < s.length(); k++) {
+      if (s.charAt(k) == c) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** {@link String#strip()} of a char sequence, without copying it first. */
+  private static CharSequence strip(CharSequence s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && Character.isWhitespace(s.charAt(from))) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+      to--;
+    }
+    return s.subSequence(from, to);
   }
 
   @Override

@@ -3,19 +3,17 @@ package dev.sealbuild.formats.digest;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * A validated SHA-256 digest: exactly 64 lowercase hex characters. Constructed only through
  * {@link #parse} or {@link #ofHex}, so no path or URL is ever built from an unchecked string.
  */
 public record Sha256(String hex) implements Comparable<Sha256> {
-  private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
   public static final String PREFIX = "sha256:";
 
   public Sha256 {
     Objects.requireNonNull(hex, "hex");
-    if (!HEX64.matcher(hex).matches()) {
+    if (!isLowerHex64(hex)) {
       throw new IllegalArgumentException("not a sha256 digest (need 64 lowercase hex characters): " + abbreviate(hex));
     }
   }
@@ -33,6 +31,20 @@ public record Sha256(String hex) implements Comparable<Sha256> {
       return new Sha256(text.substring(colon + 1));
     }
     return new Sha256(text);
+  }
+
+  /** What {@code [0-9a-f]{64}} matches, without a regex: digests are checked once per index entry. */
+  private static boolean isLowerHex64(String hex) {
+    if (hex.length() != 64) {
+      return false;
+    }
+    for (int k = 0; k < 64; k++) {
+      char c = hex.charAt(k);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static Sha256 ofHex(String hex) {

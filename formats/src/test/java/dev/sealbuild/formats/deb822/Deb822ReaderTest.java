@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sealbuild.formats.UserError;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,5 +68,53 @@ class Deb822ReaderTest {
     Deb822Exception tooLong = assertThrows(Deb822Exception.class, () -> new Deb822Reader(
         new java.io.ByteArrayInputStream("A: 123456789012345678901234567890\n".getBytes()), "idx", small).next());
     assertEquals("idx: line 1 is longer than 20 characters", tooLong.getMessage());
+  }
+
+  /** Keeps only Package and Depends, as an index reader does; records what it saw. */
+  private static List<String> visit(String text, Deb822Reader.Limits limits) throws IOException {
+    List<String> seen = new ArrayList<>();
+    try (Deb822Reader reader = new Deb822Reader(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "Packages", limits)) {
+      Deb822Reader.FieldVisitor visitor = new Deb822Reader.FieldVisitor() {
+        @Override
+        public boolean wants(String name) {
+          return name.equalsIgnoreCase("Package") || name.equalsIgnoreCase("Depends");
+        }
+
+        @Override
+        public void field(String name, String value) {
+          seen.add(name + "=" + value);
+        }
+
+        @Override
+        public void end(long firstLine) {
+          seen.add("end@" + firstLine);
+        }
+      };
+      while (reader.next(visitor)) {
+        // the visitor records
+      }
+    }
+    return seen;
+  }
+
+  @Test
+  void theVisitorSeesOnlyTheFieldsItWantsWithTheSameValues() throws IOException {
+    String text = "Package: a\nDescription: long\n text\nDepends: b,\n c\n\nPackage: d\n";
+    assertEquals(List.of("Package=a", "Depends=b,\nc", "end@1", "Package=d", "end@7"),
+        visit(text, Deb822Reader.Limits.DEFAULT));
+  }
+
+  @Test
+  void theVisitorIsAsStrictAboutFieldsItDoesNotWant() {
+    Deb822Exception duplicate = assertThrows(Deb822Exception.class,
+        () -> visit("Package: a\nDescription: x\ndescription: y\n", Deb822Reader.Limits.DEFAULT));
+    assertEquals("Packages: field 'description' appears twice in the paragraph at line 1", duplicate.getMessage());
+    Deb822Exception tooLong = assertThrows(Deb822Exception.class,
+        () -> visit("Package: a\nDescription: x\n" + " more text\n".repeat(20), new Deb822Reader.Limits(100, 100, 10)));
+    assertEquals("Packages: paragraph starting at line 1 exceeds 100 characters", tooLong.getMessage());
+    Deb822Exception noColon = assertThrows(Deb822Exception.class,
+        () -> visit("Package: a\nDescription x\n", Deb822Reader.Limits.DEFAULT));
+    assertEquals("Packages: line 2 is neither 'Field: value' nor a continuation line", noColon.getMessage());
   }
 }

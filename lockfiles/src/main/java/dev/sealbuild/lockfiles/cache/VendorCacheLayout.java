@@ -17,6 +17,7 @@ import java.util.Objects;
  *     blobs/&lt;hex&gt;               the compressed layer, named by its sha256
  *     facts/&lt;key-hex&gt;.json       small derived facts (an install order, a base layer's tar size)
  *     tmp/                       entries being written, renamed into place only once complete
+ *   CACHE/indexes/               repository indexes parsed from verified blobs (derived, self-checking, disposable)
  * </pre>
  *
  * <p>Layer blobs live apart from {@code blobs/sha256/} on purpose: that directory holds only content a lockfile pins
@@ -46,6 +47,10 @@ public record VendorCacheLayout(Path root) {
   /** The facts file of the package blob {@code digest}. */
   public Path facts(Sha256 digest) {
     return factsDir().resolve(digest.hex() + ".json");
+  }
+
+  public Path indexesDir() {
+    return root.resolve("indexes");
   }
 
   public Path tmpDir() {

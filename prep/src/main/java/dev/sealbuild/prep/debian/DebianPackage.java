@@ -12,8 +12,6 @@ import java.util.Objects;
  * @param filename the pool path relative to the repository base URL, validated as a safe relative path
  * @param installedSizeKiB Installed-Size, -1 when absent
  * @param important {@code Important: yes} or {@code Protected: yes}
- * @param stanza the stanza exactly as it appears in the index, each line ending in {@code \n}; what
- *     {@code /var/lib/dpkg/status.d/<name>} is derived from
  */
 public record DebianPackage(
     String name,
@@ -28,8 +26,7 @@ public record DebianPackage(
     long size,
     Sha256 sha256,
     long installedSizeKiB,
-    RelationFields relations,
-    String stanza) {
+    RelationFields relations) {
 
   /** The Multi-Arch field. */
   public enum MultiArch {
@@ -74,7 +71,6 @@ public record DebianPackage(
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(sha256, "sha256");
     Objects.requireNonNull(relations, "relations");
-    Objects.requireNonNull(stanza, "stanza");
     if (size < 0) {
       throw new IllegalArgumentException("negative size for " + name);
     }

@@ -10,6 +10,9 @@ import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,13 +28,17 @@ import java.util.regex.Pattern;
  *   <li>fetch {@code dists/SUITE/InRelease} (bounded), verify it with the {@link InReleaseVerifier}, parse the
  *       {@link Release}; the release must name the requested suite (Suite or Codename), list the architecture and
  *       components, and be within Valid-Until unless expired metadata is allowed;</li>
- *   <li>for each component pick {@code COMP/binary-ARCH/Packages.xz}, else {@code .gz}, else the uncompressed file, as
- *       listed in the SHA256 section; fetch it from {@code by-hash/SHA256/HEX} when {@code Acquire-By-Hash: yes}
+ *   <li>for each component pick {@code COMP/binary-ARCH/Packages.gz}, else {@code .xz}, else the uncompressed file, as
+ *       listed in the SHA256 section (apt prefers xz; here gzip comes first because inflating is several times
+ *       faster than the pure-Java xz decoder, which costs more than the larger download on any usual link); fetch it from {@code by-hash/SHA256/HEX} when {@code Acquire-By-Hash: yes}
  *       (falling back to the plain name on 404, as apt does);</li>
  *   <li>check size and SHA256 while streaming (never reading past the listed size), decompress with the declared
  *       format only, bound the decompressed size by the uncompressed size listed in InRelease (or a default cap), and
  *       parse the stanzas. The parsed packages are returned only once the digest matched.</li>
  * </ol>
+ * With an {@link IndexCache}, each verified index is kept by the SHA256 InRelease lists for it and read from there
+ * (verified again while it is read) as long as InRelease lists the same digest; a cached file that no longer matches
+ * is discarded and fetched again.
  * {@code binary-all} is read too when the release carries it and does not say
  * {@code No-Support-for-Architecture-all: Packages}. Not done: a Date in the future is accepted (apt's Check-Date
  * would refuse it, but clock skew on build machines makes that fragile), and detached Release.gpg is unsupported.
@@ -45,13 +52,22 @@ public final class DebianRepositoryReader {
   private final InReleaseVerifier verifier;
   private final Clock clock;
   private final boolean allowExpiredMetadata;
+  /** Null: indexes are streamed from the source and kept nowhere. */
+  private final IndexCache cache;
 
   public DebianRepositoryReader(MetadataSource source, InReleaseVerifier verifier, Clock clock,
       boolean allowExpiredMetadata) {
+    this(source, verifier, clock, allowExpiredMetadata, null);
+  }
+
+  /** A reader that keeps verified indexes in {@code cache} and reads them from there while InRelease lists them. */
+  public DebianRepositoryReader(MetadataSource source, InReleaseVerifier verifier, Clock clock,
+      boolean allowExpiredMetadata, IndexCache cache) {
     this.source = Objects.requireNonNull(source, "source");
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.allowExpiredMetadata = allowExpiredMetadata;
+    this.cache = cache;
   }
 
   /**
@@ -116,7 +132,7 @@ public final class DebianRepositoryReader {
     long maxDecompressed = uncompressed.map(Release.FileEntry::size).orElse(DEFAULT_MAX_DECOMPRESSED);
     DebianMetadataException notFound = null;
     boolean listed = false;
-    for (String name : new String[] {"Packages.xz", "Packages.gz", "Packages"}) {
+    for (String name : new String[] {"Packages.gz", "Packages.xz", "Packages"}) {
       Optional<Release.FileEntry> entry = release.file(dir + name);
       if (entry.isEmpty()) {
         continue;
@@ -143,6 +159,27 @@ public final class DebianRepositoryReader {
 
   private List<DebianPackage> fetchAndParse(String suite, Release release, String dir, Release.FileEntry entry,
       String name, long maxDecompressed, String architecture) throws IOException {
+    if (cache != null) {
+      Optional<Path> cached = cache.find(entry.sha256());
+      if (cached.isPresent()) {
+        Optional<List<DebianPackage>> parsed = cache.parsed(entry.sha256(), architecture);
+        if (parsed.isPresent() && intact(cached.get(), entry)) {
+          return parsed.get();
+        }
+        String where = source.describe("dists/" + suite + "/" + entry.path()) + " (cached as " + cached.get() + ")";
+        try {
+          return keepParsed(entry, architecture,
+              parseVerified(Files.newInputStream(cached.get()), entry, name, maxDecompressed, architecture, where));
+        } catch (NoSuchFileException e) {
+          // removed since it was found: fetch it again
+        } catch (DebianMetadataException e) {
+          if (e.kind() != Kind.HASH_MISMATCH) {
+            throw e;
+          }
+          cache.discard(entry.sha256()); // corrupt on disk: fetch it again
+        }
+      }
+    }
     String plainPath = "dists/" + suite + "/" + entry.path();
     String byHashPath = "dists/" + suite + "/" + dir + "by-hash/SHA256/" + entry.sha256().hex();
     InputStream raw;
@@ -157,6 +194,39 @@ public final class DebianRepositoryReader {
       raw = source.open(path);
     }
     String url = source.describe(path);
+    if (cache == null) {
+      return parseVerified(raw, entry, name, maxDecompressed, architecture, url);
+    }
+    Path stored;
+    try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.sha256(), entry.size(),
+        new SignedIndexMismatch(url))) {
+      stored = cache.store(verifying, entry.sha256(), entry.size(), url);
+    }
+    return keepParsed(entry, architecture,
+        parseVerified(Files.newInputStream(stored), entry, name, maxDecompressed, architecture, url));
+  }
+
+  /** Whether a cached index still hashes to what InRelease lists (hashing is far cheaper than parsing). */
+  private static boolean intact(Path cached, Release.FileEntry entry) throws IOException {
+    try {
+      return Files.size(cached) == entry.size() && Sha256.hash(cached).equals(entry.sha256());
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  private List<DebianPackage> keepParsed(Release.FileEntry entry, String architecture, List<DebianPackage> packages)
+      throws IOException {
+    cache.keepParsed(entry.sha256(), architecture, packages);
+    return packages;
+  }
+
+  /**
+   * Decompresses and parses {@code raw} while checking it against the size and SHA256 InRelease lists; the packages
+   * are returned only once the digest matched. Closes {@code raw}.
+   */
+  private List<DebianPackage> parseVerified(InputStream raw, Release.FileEntry entry, String name,
+      long maxDecompressed, String architecture, String url) throws IOException {
     try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.sha256(), entry.size(), new SignedIndexMismatch(url))) {
       List<DebianPackage> packages;
       try {

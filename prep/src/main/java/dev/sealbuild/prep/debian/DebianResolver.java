@@ -144,13 +144,15 @@ public final class DebianResolver {
             + index.architecture() + " (" + index.repositoryName() + ")");
       }
     }
+    // the index shares equal relation fields between packages: each distinct one is scanned once
+    Map<String, List<String>> scannedFields = new IdentityHashMap<>();
     for (int r = 0; r < indexes.size(); r++) {
       DebianRepositoryIndex index = indexes.get(r);
       int position = 0;
       for (DebianPackage pkg : index.packages()) {
         Entry entry = new Entry(pkg, index, r, position++);
         versionsByName.computeIfAbsent(pkg.name(), k -> new ArrayList<>()).add(entry);
-        recordCreation(pkg);
+        recordCreation(pkg, scannedFields);
         if (pkg.essential()) {
           essentialNames.add(pkg.name());
         }
@@ -175,8 +177,18 @@ public final class DebianResolver {
       }
     }
     orderedCandidates.sort(Comparator.comparingInt(Entry::repositoryOrder).thenComparingInt(Entry::position));
+    Map<String, List<Relation>> parsedProvides = new IdentityHashMap<>();
     for (Entry candidate : orderedCandidates) {
-      for (Relation provide : parseProvides(candidate)) {
+      String field = candidate.pkg().relations().provides();
+      if (field.isEmpty()) {
+        continue;
+      }
+      List<Relation> provides = parsedProvides.get(field);
+      if (provides == null) {
+        provides = parseProvides(candidate);
+        parsedProvides.put(field, provides);
+      }
+      for (Relation provide : provides) {
         if (provide.archQualifier().isEmpty()) {
           providersByName.computeIfAbsent(provide.name(), k -> new ArrayList<>()).add(new Provide(candidate, provide));
         }
@@ -382,14 +394,14 @@ public final class DebianResolver {
         + " in " + repositoryNames + suggestions(name));
   }
 
-  private void recordCreation(DebianPackage pkg) {
+  private void recordCreation(DebianPackage pkg, Map<String, List<String>> scannedFields) {
     creationOrder.putIfAbsent(pkg.name(), creationOrder.size());
     DebianPackage.RelationFields f = pkg.relations();
     // the field order of apt's debListParser::NewVersion; Provides come last
     for (String field : new String[] {f.preDepends(), f.depends(), f.conflicts(), f.breaks(), f.recommends(),
         f.suggests(), f.replaces(), f.enhances(), f.provides()}) {
       if (!field.isEmpty()) {
-        for (String name : unqualifiedNames(field)) {
+        for (String name : scannedFields.computeIfAbsent(field, DebianResolver::unqualifiedNames)) {
           creationOrder.putIfAbsent(name, creationOrder.size());
         }
       }
@@ -905,7 +917,7 @@ public final class DebianResolver {
             "malformed Replaces of " + p.label() + ": " + ex.getMessage());
       }
       return new ResolvedDebianPackage(p.name(), p.version(), p.architecture(), e.repository().repositoryName(),
-          p.filename(), p.size(), p.sha256(), p.stanza(), replaces, p.essential(), p.multiArch(), p.source());
+          p.filename(), p.size(), p.sha256(), replaces, p.essential(), p.multiArch(), p.source());
     }
   }
 

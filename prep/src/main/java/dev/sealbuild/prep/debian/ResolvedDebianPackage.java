@@ -9,11 +9,10 @@ import java.util.Objects;
  *
  * @param repository the {@link DebianRepositoryIndex#repositoryName()} the package comes from
  * @param filename the pool path relative to that repository's base URL
- * @param stanza the package's stanza from the index, verbatim
  * @param replaces the parsed Replaces field, so the installer can let this package take over files
  */
 public record ResolvedDebianPackage(String name, DebianVersion version, String architecture, String repository,
-    String filename, long size, Sha256 sha256, String stanza, List<Relation> replaces, boolean essential,
+    String filename, long size, Sha256 sha256, List<Relation> replaces, boolean essential,
     DebianPackage.MultiArch multiArch, String source) {
 
   public ResolvedDebianPackage {
@@ -23,7 +22,6 @@ public record ResolvedDebianPackage(String name, DebianVersion version, String a
     Objects.requireNonNull(repository, "repository");
     Objects.requireNonNull(filename, "filename");
     Objects.requireNonNull(sha256, "sha256");
-    Objects.requireNonNull(stanza, "stanza");
     replaces = List.copyOf(replaces);
     Objects.requireNonNull(multiArch, "multiArch");
     Objects.requireNonNull(source, "source");

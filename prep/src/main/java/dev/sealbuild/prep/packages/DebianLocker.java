@@ -12,6 +12,7 @@ import dev.sealbuild.prep.debian.DebianResolution;
 import dev.sealbuild.prep.debian.DebianResolutionException;
 import dev.sealbuild.prep.debian.DebianResolver;
 import dev.sealbuild.prep.debian.InReleaseVerifier;
+import dev.sealbuild.prep.debian.IndexCache;
 import dev.sealbuild.prep.debian.ResolvedDebianPackage;
 import dev.sealbuild.prep.debian.TransportMetadataSource;
 import dev.sealbuild.prep.http.Transport;
@@ -40,9 +41,18 @@ public final class DebianLocker implements PackageLocker {
   private final Clock clock;
   private final boolean allowExpiredMetadata;
   private final Consumer<String> progress;
+  /** Null: indexes are not kept between runs. */
+  private final IndexCache indexCache;
 
   public DebianLocker(Mirrors mirrors, Transport transport, Path specDir, Clock clock, boolean allowExpiredMetadata,
                       Consumer<String> progress) {
+    this(mirrors, transport, specDir, clock, allowExpiredMetadata, progress, null);
+  }
+
+  /** A locker that keeps verified Packages indexes in {@code indexCache}, so an unchanged suite is not fetched again. */
+  public DebianLocker(Mirrors mirrors, Transport transport, Path specDir, Clock clock, boolean allowExpiredMetadata,
+                      Consumer<String> progress, IndexCache indexCache) {
+    this.indexCache = indexCache;
     this.mirrors = mirrors;
     this.transport = transport;
     this.specDir = specDir;
@@ -70,7 +80,7 @@ public final class DebianLocker implements PackageLocker {
     for (RepositorySpec repo : spec.repositories()) {
       readers.put(repo.name(), new DebianRepositoryReader(
           new TransportMetadataSource(transport, mirrors.baseUrl(repo), "repository '" + repo.name() + "'"),
-          InReleaseVerifier.fromKeyringFile(keyring(repo), clock), clock, allowExpiredMetadata));
+          InReleaseVerifier.fromKeyringFile(keyring(repo), clock), clock, allowExpiredMetadata, indexCache));
     }
     for (Platform platform : spec.platforms()) {
       String arch = DebianArchitectures.of(platform);

@@ -44,7 +44,7 @@ class DebianRepositoryReaderTest {
   }
 
   @Test
-  void fallsBackToThePlainNameWhenByHashIsMissingAndToGzipWhenXzIsNotListed() throws Exception {
+  void fallsBackToThePlainNameWhenByHashIsMissingAndToXzWhenGzipIsNotListed() throws Exception {
     try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"), KEY, STANZAS)) {
       repo.paths().stream().filter(p -> p.contains("/by-hash/")).forEach(repo::remove);
       assertEquals(3, reader(repo, false).read("s", "stable", List.of("main"), "amd64").packages().size());
@@ -52,6 +52,11 @@ class DebianRepositoryReaderTest {
     SyntheticRepository.Spec gzOnly = SyntheticRepository.Spec.simple("stable").withCompressions(Set.of("gz"));
     try (SyntheticRepository repo = new SyntheticRepository(gzOnly, KEY, STANZAS)) {
       assertEquals(3, reader(repo, false).read("s", "stable", List.of("main"), "amd64").packages().size());
+    }
+    SyntheticRepository.Spec xzOnly = SyntheticRepository.Spec.simple("stable").withCompressions(Set.of("xz"));
+    try (SyntheticRepository repo = new SyntheticRepository(xzOnly, KEY, STANZAS)) {
+      assertEquals(3, reader(repo, false).read("s", "stable", List.of("main"), "amd64").packages().size());
+      assertTrue(repo.requests().stream().anyMatch(r -> r.contains("by-hash")), repo.requests().toString());
     }
   }
 

@@ -127,8 +127,6 @@ class DebianResolverAptEquivalenceTest {
         packages.stream().map(ResolvedDebianPackage::name).toList(), "sorted by name");
     for (ResolvedDebianPackage p : packages) {
       assertEquals("debian", p.repository());
-      assertTrue(p.stanza().startsWith("Package: " + p.name() + "\n"), p.name());
-      assertTrue(p.stanza().contains("\nSHA256: " + p.sha256().hex() + "\n"), p.name());
       assertTrue(p.filename().startsWith("pool/main/"), p.filename());
       assertTrue(p.size() > 0);
     }
@@ -173,21 +171,22 @@ class DebianResolverAptEquivalenceTest {
   void anIndexThatDiffersFromTheInReleaseHashIsRefused() throws Exception {
     Release release = Release.parse(InReleaseVerifier.fromKeyringFile(keyring)
         .verify(proxy.bytes(IN_RELEASE), "x").signedText(), "x");
-    Release.FileEntry xz = release.file(COMPONENT + "/binary-" + ARCH + "/Packages.xz").orElseThrow();
-    String byHash = "dists/" + SUITE + "/" + COMPONENT + "/binary-" + ARCH + "/by-hash/SHA256/" + xz.sha256().hex();
+    // the index the reader takes: Packages.gz
+    Release.FileEntry listed = release.file(COMPONENT + "/binary-" + ARCH + "/Packages.gz").orElseThrow();
+    String byHash = "dists/" + SUITE + "/" + COMPONENT + "/binary-" + ARCH + "/by-hash/SHA256/" + listed.sha256().hex();
     byte[] altered = proxy.bytes(byHash).clone();
     altered[altered.length / 2] ^= 0x40;
     proxy.override(byHash, new MirrorProxy.Canned(200, "application/octet-stream", altered));
     DebianMetadataException e = assertThrows(DebianMetadataException.class,
         () -> reader().read("debian", SUITE, List.of(COMPONENT), ARCH));
     assertEquals(Kind.HASH_MISMATCH, e.kind(), e.getMessage());
-    assertTrue(e.getMessage().contains(byHash) && e.getMessage().contains(xz.sha256().hex()), e.getMessage());
+    assertTrue(e.getMessage().contains(byHash) && e.getMessage().contains(listed.sha256().hex()), e.getMessage());
 
-    byte[] longer = java.util.Arrays.copyOf(proxy.bytes(byHash), (int) xz.size() + 100);
+    byte[] longer = java.util.Arrays.copyOf(proxy.bytes(byHash), (int) listed.size() + 100);
     proxy.override(byHash, new MirrorProxy.Canned(200, "application/octet-stream", longer));
     e = assertThrows(DebianMetadataException.class, () -> reader().read("debian", SUITE, List.of(COMPONENT), ARCH));
     assertEquals(Kind.HASH_MISMATCH, e.kind(), e.getMessage());
-    assertTrue(e.getMessage().contains("more than the " + xz.size() + " bytes"), e.getMessage());
+    assertTrue(e.getMessage().contains("more than the " + listed.size() + " bytes"), e.getMessage());
   }
 
   @Test

@@ -90,6 +90,24 @@ class PrepDownloaderTest {
   }
 
   @Test
+  void manyFilesFromOneHostReuseTheirConnections() throws Exception {
+    List<FetchJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      byte[] data = randomBytes(20_000 + i, 100 + i);
+      server.serve("/f" + i, data);
+      // half with a recorded size (the lock's case), half without (reading to the end)
+      jobs.add(new FetchJob("files[" + i + "]", server.uri("/f" + i), sha256(data), i % 2 == 0 ? (long) data.length : null));
+    }
+    PrepDownloader downloader = new PrepDownloader(new Transport(settings(Map.of(), sleeper, 3)), cache,
+        ProgressReporter.silent(), 2);
+
+    downloader.downloadAll(jobs);
+
+    assertEquals(16, server.totalRequests());
+    assertTrue(server.connections() <= 4, "16 files over " + server.connections() + " connections");
+  }
+
+  @Test
   void notFoundNamesUrlAndLabelIsNotRetriedAndLeavesNothing() throws Exception {
     server.route("/gone.tar.gz", exchange -> TestServer.respond(exchange, 404, new byte[0], null));
     FetchJob job = new FetchJob("files[2]", server.uri("/gone.tar.gz"), sha256(new byte[] {1}), 1L);

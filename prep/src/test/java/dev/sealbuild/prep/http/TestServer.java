@@ -22,6 +22,7 @@ public final class TestServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(16);
   private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
   private final List<String> requestLines = new CopyOnWriteArrayList<>();
+  private final java.util.Set<InetSocketAddress> clients = ConcurrentHashMap.newKeySet();
 
   public TestServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -33,6 +34,7 @@ public final class TestServer implements AutoCloseable {
   public TestServer route(String path, HttpHandler handler) {
     server.createContext(path, exchange -> {
       requestLines.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+      clients.add(exchange.getRemoteAddress());
       hits.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
       try {
         if (!exchange.getRequestURI().getPath().equals(path)) {
@@ -66,6 +68,11 @@ public final class TestServer implements AutoCloseable {
 
   public int totalRequests() {
     return hits.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  /** How many TCP connections requests came on (distinct client address and port). */
+  public int connections() {
+    return clients.size();
   }
 
   public List<String> requestLines() {

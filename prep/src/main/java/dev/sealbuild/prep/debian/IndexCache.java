@@ -1,0 +1,36 @@
+package dev.sealbuild.prep.debian;
+
+import dev.sealbuild.formats.digest.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where verified index files ({@code Packages.xz} and friends) are kept between runs, by the SHA256 a verified
+ * InRelease lists for them: an unchanged suite is then read from disk, not downloaded again. Content-addressed, so a
+ * file is only ever used after its bytes hash to the signed digest again while being read.
+ */
+public interface IndexCache {
+  /** The cached file with this digest, if there is one (not yet re-verified: the reader does that). */
+  Optional<Path> find(Sha256 digest) throws IOException;
+
+  /** Reads {@code verified} to its end into the cache and returns the cached file. */
+  Path store(InputStream verified, Sha256 digest, long size, String source) throws IOException;
+
+  /** Removes a cached file whose bytes turned out not to match its digest. */
+  void discard(Sha256 digest) throws IOException;
+
+  /**
+   * The packages parsed earlier from the index with this digest for this architecture, when that parsed form is
+   * kept and intact; empty otherwise (the caller parses the verified index again).
+   */
+  default Optional<List<DebianPackage>> parsed(Sha256 digest, String architecture) throws IOException {
+    return Optional.empty();
+  }
+
+  /** Keeps the packages parsed from the verified index with this digest, for {@link #parsed}. */
+  default void keepParsed(Sha256 digest, String architecture, List<DebianPackage> packages) throws IOException {
+  }
+}

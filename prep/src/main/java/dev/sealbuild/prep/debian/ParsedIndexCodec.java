@@ -1,0 +1,143 @@
+package dev.sealbuild.prep.debian;
+
+import dev.sealbuild.formats.digest.Sha256;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The parsed form of one Packages index for one architecture, so an unchanged index is not decompressed and parsed
+ * again: a table of the distinct strings, then per package the indexes of its strings, then the SHA-256 of all that.
+ * A file whose digest does not match, or that does not decode, is reported as absent (the caller parses the verified
+ * index again and rewrites it): this derived form is never trusted more than the index it came from.
+ */
+final class ParsedIndexCodec {
+  /** Bump when the layout or the meaning of a field changes. */
+  private static final byte[] MAGIC = "sealbuild-parsed-packages-v1\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int STRINGS_PER_PACKAGE = 16;
+
+  private ParsedIndexCodec() {
+  }
+
+  static byte[] encode(String architecture, List<DebianPackage> packages) {
+    // by identity: the parser already shares equal repeated values, and an equal string written twice costs bytes only
+    Map<String, Integer> ids = new IdentityHashMap<>();
+    List<String> table = new ArrayList<>();
+    int[] refs = new int[packages.size() * STRINGS_PER_PACKAGE];
+    int r = 0;
+    for (DebianPackage p : packages) {
+      DebianPackage.RelationFields f = p.relations();
+      for (String s : new String[] {p.name(), p.version().text(), p.architecture(), p.priority(), p.source(),
+          p.filename(), p.sha256().hex(), f.preDepends(), f.depends(), f.recommends(), f.suggests(), f.enhances(),
+          f.provides(), f.conflicts(), f.breaks(), f.replaces()}) {
+        refs[r++] = ids.computeIfAbsent(s, k -> {
+          table.add(k);
+          return table.size() - 1;
+        });
+      }
+    }
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.write(MAGIC);
+      writeString(out, architecture);
+      out.writeInt(table.size());
+      for (String s : table) {
+        writeString(out, s);
+      }
+      out.writeInt(packages.size());
+      r = 0;
+      for (DebianPackage p : packages) {
+        for (int k = 0; k < STRINGS_PER_PACKAGE; k++) {
+          out.writeInt(refs[r++]);
+        }
+        out.writeByte(p.multiArch().ordinal());
+        out.writeByte((p.essential() ? 1 : 0) | (p.important() ? 2 : 0));
+        out.writeLong(p.size());
+        out.writeLong(p.installedSizeKiB());
+      }
+      out.flush();
+      out.write(sha256(bytes.toByteArray(), bytes.size()));
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // not thrown by an in-memory stream
+    }
+  }
+
+  /** The packages, or empty when {@code data} is not an intact encoding for {@code architecture}. */
+  static Optional<List<DebianPackage>> decode(byte[] data, String architecture) {
+    if (data.length < MAGIC.length + 32
+        || !Arrays.equals(sha256(data, data.length - 32), Arrays.copyOfRange(data, data.length - 32, data.length))
+        || !Arrays.equals(MAGIC, Arrays.copyOf(data, MAGIC.length))) {
+      return Optional.empty();
+    }
+    try {
+      ByteBuffer in = ByteBuffer.wrap(data, MAGIC.length, data.length - 32 - MAGIC.length);
+      if (!readString(in).equals(architecture)) {
+        return Optional.empty();
+      }
+      String[] table = new String[in.getInt()];
+      for (int k = 0; k < table.length; k++) {
+        table[k] = readString(in);
+      }
+      int count = in.getInt();
+      List<DebianPackage> packages = new ArrayList<>(count);
+      String[] s = new String[STRINGS_PER_PACKAGE];
+      DebianPackage.MultiArch[] multiArch = DebianPackage.MultiArch.values();
+      for (int n = 0; n < count; n++) {
+        for (int k = 0; k < STRINGS_PER_PACKAGE; k++) {
+          s[k] = table[in.getInt()];
+        }
+        DebianPackage.MultiArch ma = multiArch[in.get()];
+        int flags = in.get();
+        long size = in.getLong();
+        long installed = in.getLong();
+        DebianPackage.RelationFields relations = new DebianPackage.RelationFields(s[7], s[8], s[9], s[10], s[11],
+            s[12], s[13], s[14], s[15]);
+        packages.add(new DebianPackage(s[0], DebianVersion.parse(s[1]), s[2], ma, (flags & 1) != 0,
+            (flags & 2) != 0, s[3], s[4], s[5], size, Sha256.ofHex(s[6]), installed,
+            relations.equals(DebianPackage.RelationFields.NONE) ? DebianPackage.RelationFields.NONE : relations));
+      }
+      return in.hasRemaining() ? Optional.empty() : Optional.of(packages);
+    } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(ByteBuffer in) {
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      throw new IllegalArgumentException("bad string length");
+    }
+    String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+    in.position(in.position() + length);
+    return s;
+  }
+
+  private static byte[] sha256(byte[] data, int length) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(data, 0, length);
+      return digest.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.sealbuild.prep.debian;
+
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.prep.cache.CacheWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Verified index files kept as ordinary blobs of the vendor cache ({@code blobs/sha256/<hex>}): they are verified
+ * content named by their sha256 like every other blob, so {@code build cache verify} checks them too. The packages
+ * parsed from each are kept beside, in {@code indexes/}, with a digest of their own; a damaged one is parsed again.
+ */
+public final class VendorIndexCache implements IndexCache {
+  private final CacheWriter cache;
+
+  public VendorIndexCache(CacheWriter cache) {
+    this.cache = Objects.requireNonNull(cache, "cache");
+  }
+
+  @Override
+  public Optional<Path> find(Sha256 digest) {
+    return cache.contains(digest) ? Optional.of(cache.layout().blob(digest)) : Optional.empty();
+  }
+
+  @Override
+  public Path store(InputStream verified, Sha256 digest, long size, String source) throws IOException {
+    cache.put(verified, digest, size, "repository index", source);
+    return cache.layout().blob(digest);
+  }
+
+  @Override
+  public void discard(Sha256 digest) throws IOException {
+    Files.deleteIfExists(cache.layout().blob(digest));
+  }
+
+  @Override
+  public Optional<List<DebianPackage>> parsed(Sha256 digest, String architecture) throws IOException {
+    Path file = parsedFile(digest, architecture);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return ParsedIndexCodec.decode(Files.readAllBytes(file), architecture);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void keepParsed(Sha256 digest, String architecture, List<DebianPackage> packages) throws IOException {
+    Path dir = cache.layout().indexesDir();
+    Files.createDirectories(dir);
+    Files.createDirectories(cache.layout().tmpDir());
+    Path temp = Files.createTempFile(cache.layout().tmpDir(), "parsed-index-", ".tmp");
+    try {
+      Files.write(temp, ParsedIndexCodec.encode(architecture, packages));
+      Files.move(temp, parsedFile(digest, architecture), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** {@code indexes/<sha256 of the index>.<architecture>}: derived from a verified blob, carrying its own digest. */
+  private Path parsedFile(Sha256 digest, String architecture) {
+    return cache.layout().indexesDir().resolve(digest.hex() + "." + architecture);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.sealbuild.prep.debian;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
+import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.http.TransportFixtures;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verified Packages indexes kept in the vendor cache by the sha256 InRelease lists for them. */
+class IndexCacheTest {
+  @TempDir
+  Path dir;
+
+  private DebianRepositoryReader reader(SyntheticRepository repo, CacheWriter cache) throws Exception {
+    return new DebianRepositoryReader(
+        new TransportMetadataSource(TransportFixtures.transport(2), repo.base(), "repository 'synthetic'"),
+        new InReleaseVerifier(InReleaseVerifier.parseKeyring(DebianRepositoryReaderTest.KEY.keyringBytes(),
+            "synthetic.gpg"), "synthetic.gpg", Clock.systemUTC()),
+        Clock.systemUTC(), false, new VendorIndexCache(cache));
+  }
+
+  private static List<String> names(DebianRepositoryIndex index) {
+    return index.packages().stream().map(DebianPackage::name).toList();
+  }
+
+  private static long packagesRequests(SyntheticRepository repo) {
+    return repo.requests().stream().filter(r -> r.contains("/binary-amd64/")).count();
+  }
+
+  @Test
+  void anUnchangedSuiteIsReadFromTheCacheAndAChangedOneIsFetched() throws Exception {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(1, packagesRequests(repo), repo.requests().toString());
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(1, packagesRequests(repo), "the second lock fetches only InRelease: " + repo.requests());
+      assertEquals(2, repo.requests().stream().filter(r -> r.endsWith("/InRelease")).count());
+    }
+    List<String> changed = List.of(SyntheticRepository.pkg("hello", "2.10-4", ""));
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, changed)) {
+      DebianRepositoryIndex index = reader(repo, cache).read("s", "stable", List.of("main"), "amd64");
+      assertEquals("2.10-4", index.packages().get(0).version().text());
+      assertEquals(1, packagesRequests(repo), "a new InRelease hash means a new index: " + repo.requests());
+    }
+  }
+
+  @Test
+  void aCorruptCachedIndexIsDetectedByItsHashAndFetchedAgain() throws Exception {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      reader(repo, cache).read("s", "stable", List.of("main"), "amd64");
+      List<Path> blobs;
+      try (var list = Files.list(cache.layout().blobsDir())) {
+        blobs = list.toList();
+      }
+      assertEquals(1, blobs.size(), "one index kept");
+      Path blob = blobs.get(0);
+      byte[] good = Files.readAllBytes(blob);
+      byte[] bad = good.clone();
+      bad[bad.length / 2] ^= 1;
+      Files.write(blob, bad);
+
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(2, packagesRequests(repo), "fetched again: " + repo.requests());
+      assertEquals(Sha256.hash(good), Sha256.hash(Files.readAllBytes(blob)), "the cache holds the verified bytes again");
+    }
+  }
+
+  @Test
+  void theParsedFormIsKeptAndADamagedOneIsParsedAgain() throws Exception {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      List<DebianPackage> first = reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages();
+      Path parsed;
+      try (var list = Files.list(cache.layout().indexesDir())) {
+        parsed = list.filter(p -> p.getFileName().toString().endsWith(".amd64")).findFirst().orElseThrow();
+      }
+      assertEquals(first, reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages(),
+          "the same packages from the parsed form");
+
+      byte[] good = Files.readAllBytes(parsed);
+      byte[] bad = good.clone();
+      bad[bad.length / 2] ^= 1;
+      Files.write(parsed, bad);
+      assertEquals(first, reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages(),
+          "a damaged parsed form is not used");
+      assertEquals(Sha256.hash(good), Sha256.hash(Files.readAllBytes(parsed)), "and is written again");
+      assertEquals(1, packagesRequests(repo), "all from the cache: " + repo.requests());
+    }
+  }
+
+  @Test
+  void theParsedFormDecodesToTheSamePackagesOnlyForItsArchitecture() throws Exception {
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      List<DebianPackage> packages = DebianRepositoryReaderTest.reader(repo, false)
+          .read("s", "stable", List.of("main"), "amd64").packages();
+      byte[] encoded = ParsedIndexCodec.encode("amd64", packages);
+      assertEquals(packages, ParsedIndexCodec.decode(encoded, "amd64").orElseThrow());
+      assertTrue(ParsedIndexCodec.decode(encoded, "arm64").isEmpty());
+      assertTrue(ParsedIndexCodec.decode(java.util.Arrays.copyOf(encoded, encoded.length - 1), "amd64").isEmpty());
+    }
+  }
+}
