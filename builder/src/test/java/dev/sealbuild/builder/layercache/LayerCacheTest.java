@@ -241,6 +241,25 @@ class LayerCacheTest {
     assertEquals(uncached(spec, EPOCH), executable.image().digest());
   }
 
+  @Test
+  void switchingCompressionWritesTheLayerAgainAndSwitchingBackReusesIt() throws IOException {
+    setUp(false);
+    BuildSpec gzip = spec("squash");
+    Build first = build(gzip);
+    assertEquals(1, first.written());
+
+    Files.writeString(specDir.resolve("build.yaml"), Files.readString(specDir.resolve("build.yaml")) + "compression: zstd\n");
+    BuildSpec zstd = new SpecReader(Map.of()).read(specDir.resolve("build.yaml"));
+    Build second = build(zstd);
+    assertEquals(1, second.written(), "zstd is another layer: " + second.progress());
+    assertNotEquals(first.image().digest(), second.image().digest());
+    assertEquals(uncached(zstd, EPOCH), second.image().digest());
+
+    Build back = build(gzip);
+    assertEquals(0, back.written(), back.progress().toString());
+    assertEquals(first.image().digest(), back.image().digest());
+  }
+
   private BuildSpec specWith(String copyField) throws IOException {
     return spec("squash", ", " + copyField, "linux/amd64");
   }
