@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Deflates the blocks of one pigz-style stream with sealbuild's own {@link DeflateEncoder} (pure Java, so no byte
  * comes from the host's libz): each primed with the last 32 KiB of the previous block as its dictionary, ended by a
  * sync flush (a byte-aligned empty stored block) so the next block's bytes follow it, or by the stream's final block.
- * Encoders (about 1.5 MiB of tables each) are reused between blocks: at most one per thread compressing at once.
+ * Encoders (under 1 MiB of tables each) are reused between blocks: at most one per thread compressing at once.
  */
 final class DeflateBlock implements ParallelGzipOutputStream.BlockCompressor {
   /** Names the algorithm in the layer identity: bump it whenever the encoder's output changes for any input. */

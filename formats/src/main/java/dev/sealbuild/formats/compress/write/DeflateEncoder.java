@@ -27,8 +27,10 @@ final class DeflateEncoder {
   private static final int MAX_DISTANCE_3 = 4096;
   private static final int MAX_DEPTH = 32;
   private static final int NICE_LENGTH = 96;
-  private static final int HASH4_BITS = 16;
-  private static final int HASH3_BITS = 15;
+  /** Once a match is this long, the lazy step searches a quarter as deep (zlib's good_length). */
+  private static final int GOOD_LENGTH = 8;
+  private static final int HASH4_BITS = 15;
+  private static final int HASH3_BITS = 14;
   private static final int PADDING = 16;
   private static final int NONE = Integer.MIN_VALUE / 2;
 
@@ -71,7 +73,8 @@ final class DeflateEncoder {
 
   // input: dictionary then block, then PADDING zero bytes so 8-byte reads never run off the end
   private byte[] window = new byte[0];
-  private int[] prev = new int[0];
+  /** Distance from position p to the previous one with the same hash at [p & 0xffff], 0 if none within the window. */
+  private final char[] prev = new char[1 << 16];
   private final int[] head4 = new int[1 << HASH4_BITS];
   private final int[] head3 = new int[1 << HASH3_BITS];
   private int matchDistance;
@@ -112,7 +115,6 @@ final class DeflateEncoder {
     int end = dictLength + length;
     if (window.length < end + PADDING) {
       window = new byte[end + PADDING];
-      prev = new int[end + PADDING];
     }
     if (dictLength > 0) {
       System.arraycopy(dictionary, dictionaryEnd - dictLength, window, 0, dictLength);
@@ -148,9 +150,20 @@ final class DeflateEncoder {
     }
     int seq = (int) INT.get(window, p);
     int h4 = hash4(seq);
-    prev[p] = head4[h4];
+    prev[p & 0xffff] = link(p, head4[h4]);
     head4[h4] = p;
     head3[hash3(seq)] = p;
+  }
+
+  private static char link(int p, int previous) {
+    int distance = p - previous;
+    return distance <= WINDOW ? (char) distance : 0;
+  }
+
+  /** The previous position in the chain, or a position no search accepts (at or below itself) at its end. */
+  private static int next(int candidate, char[] chain) {
+    int distance = chain[candidate & 0xffff];
+    return distance == 0 ? NONE : candidate - distance;
   }
 
   private static int hash4(int seq) {
@@ -220,8 +233,8 @@ final class DeflateEncoder {
     int h4 = hash4(seq);
     int candidate = head4[h4];
     head4[h4] = p;
-    int[] chain = prev;
-    chain[p] = candidate;
+    char[] chain = prev;
+    chain[p & 0xffff] = link(p, candidate);
     int limit = p - WINDOW;
     int max = Math.min(MAX_MATCH, end - p);
     int bestLength = best;
@@ -233,7 +246,7 @@ final class DeflateEncoder {
     if (bestLength >= max) {
       return best < bestLength ? bestLength : 0;
     }
-    for (int depth = MAX_DEPTH; candidate >= limit && candidate >= 0 && depth > 0; depth--, candidate = chain[candidate]) {
+    for (int depth = best >= GOOD_LENGTH ? MAX_DEPTH >> 2 : MAX_DEPTH; candidate >= limit && candidate >= 0 && depth > 0; depth--, candidate = next(candidate, chain)) {
       if (w[candidate + bestLength] != w[p + bestLength] || (int) INT.get(w, candidate) != seq) {
         continue;
       }
