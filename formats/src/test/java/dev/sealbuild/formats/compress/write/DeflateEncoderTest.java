@@ -120,6 +120,20 @@ class DeflateEncoderTest {
   }
 
   @Test
+  void aReusedEncoderWritesWhatAFreshOneWrites() {
+    // encoders are pooled per stream: nothing of an earlier block may leak into a later one's bytes
+    byte[] previous = TestInputs.mixed(21, BLOCK);
+    byte[] block = TestInputs.mixed(22, BLOCK);
+    byte[] fresh = new DeflateEncoder().compress(previous, previous.length, block, block.length, false);
+    DeflateEncoder reused = new DeflateEncoder();
+    byte[] big = new byte[3 * BLOCK];
+    new Random(23).nextBytes(big);
+    reused.compress(null, 0, big, big.length, true);
+    reused.compress(block, block.length, previous, previous.length, true);
+    assertArrayEquals(fresh, reused.compress(previous, previous.length, block, block.length, false));
+  }
+
+  @Test
   void randomizedSizesAndContents() throws Exception {
     Random random = new Random(20261202);
     for (int round = 0; round < 40; round++) {
