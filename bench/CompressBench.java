@@ -8,7 +8,7 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Compresses FILE RUNS times in one JVM with one compressor and prints, per run, the CPU-independent wall time in
  * milliseconds and the compressed size: {@code java -cp cli/target/sealbuild.jar:CLASSES CompressBench MODE FILE RUNS}
- * with MODE {@code gzip:THREADS} (sealbuild's parallel JZlib gzip), {@code zstd:THREADS} or {@code jdk} (java.util.zip,
+ * with MODE {@code gzip:THREADS} (sealbuild's parallel gzip, its own deflate), {@code zstd:THREADS} or {@code jdk} (java.util.zip,
  * one thread, the host's libz on Debian's JDK). Run 1 includes JIT warm-up, as a build's first layer does.
  */
 public class CompressBench {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Layer compression throughput, side by side in one run on the same tar: sealbuild's parallel gzip (JZlib) and zstd
+# Layer compression throughput, side by side in one run on the same tar: sealbuild's parallel gzip (own deflate) and zstd
 # against pigz -6, gzip -6 and java.util.zip on one thread. Usage: bench/compress-layer.sh [TAR]
 # Default input: a name-sorted tar of /usr/lib/python3.* (about 50 MB on Debian 12).
 set -euo pipefail

@@ -28,7 +28,7 @@ record GzipLayerCompressor(int threads, int blockSize) implements LayerCompresso
 
   @Override
   public String identity() {
-    return "gzip jzlib-" + LibraryVersions.of("jzlib") + " level" + DeflateBlock.LEVEL + " block" + blockSize;
+    return "gzip " + DeflateBlock.ALGORITHM + " block" + blockSize;
   }
 
   @Override

@@ -21,7 +21,7 @@ public sealed interface LayerCompressor permits GzipLayerCompressor, ZstdLayerCo
    */
   OutputStream open(OutputStream out) throws IOException;
 
-  /** gzip (pigz-style parallel deflate by JZlib, level 6) on {@code threads} threads. */
+  /** gzip (pigz-style parallel deflate by sealbuild's own encoder) on {@code threads} threads. */
   static LayerCompressor gzip(int threads) {
     return new GzipLayerCompressor(threads, ParallelGzipOutputStream.DEFAULT_BLOCK_SIZE);
   }

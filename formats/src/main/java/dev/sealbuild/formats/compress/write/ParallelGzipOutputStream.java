@@ -14,7 +14,7 @@ import java.util.zip.CRC32;
 
 /**
  * One gzip member compressed in parallel the way pigz does it, with bytes that depend only on the input: the input
- * is cut into fixed-size blocks, each deflated on its own by {@link DeflateBlock} (JZlib, level 6, the previous
+ * is cut into fixed-size blocks, each deflated on its own by {@link DeflateBlock} (sealbuild's own deflate, the previous
  * 32 KiB as dictionary, a sync flush at its end) and written in order; the block left at {@link #close} (possibly
  * empty) is the final one. Where the caller's writes fall, when it flushes and how many threads run change nothing.
  *
@@ -27,7 +27,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
   public static final int DEFAULT_BLOCK_SIZE = 128 * 1024;
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 255};
 
-  /** Deflates one block: {@link DeflateBlock#compress}, or a stand-in in tests. */
+  /** Deflates one block: {@link DeflateBlock}, or a stand-in in tests. Called from several threads at once. */
   interface BlockCompressor {
     byte[] compress(byte[] dictionary, byte[] input, int length, boolean last) throws IOException;
   }
@@ -54,7 +54,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
    * @param blockSize input bytes per block, at least 32 KiB; part of the output's identity
    */
   public ParallelGzipOutputStream(OutputStream out, Executor executor, int maxInFlight, int blockSize) {
-    this(out, executor, maxInFlight, blockSize, DeflateBlock::compress);
+    this(out, executor, maxInFlight, blockSize, new DeflateBlock());
   }
 
   ParallelGzipOutputStream(OutputStream out, Executor executor, int maxInFlight, int blockSize, BlockCompressor compressor) {

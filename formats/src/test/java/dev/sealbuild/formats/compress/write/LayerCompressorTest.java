@@ -62,9 +62,9 @@ class LayerCompressorTest {
   }
 
   @Test
-  void identityNamesLibraryVersionLevelAndBlockSize() {
+  void identityNamesAlgorithmAndBlockSize() {
     String gzip = LayerCompressor.gzip(3).identity();
-    assertTrue(gzip.matches("gzip jzlib-1\\.1\\.3 level6 block131072"), gzip);
+    assertEquals("gzip sealbuild-deflate/1 lazy block131072", gzip);
     assertEquals(gzip, LayerCompressor.gzip(1).identity(), "thread count does not change the bytes");
     assertNotEquals(gzip, new GzipLayerCompressor(1, 256 * 1024).identity());
     String zstd = LayerCompressor.zstd(2).identity();
