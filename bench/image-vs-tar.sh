@@ -11,25 +11,7 @@ trap 'rm -rf "$work"' EXIT
 "$root/build" --version >/dev/null   # builds the jar once, outside the timings
 
 gen_tree() {  # $1 = dir, $2 = MB: about 1/3 random bytes, 2/3 compressible text, in files of 4 KiB..1 MiB
-  python3 - "$1" "$2" <<'PY'
-import os, random, sys
-root, mb = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(42)
-words = [bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(2, 9))) for _ in range(5000)]
-total, n = 0, 0
-while total < mb * 1024 * 1024:
-    d = os.path.join(root, "d%03d" % (n // 40), "s%02d" % (n % 7))
-    os.makedirs(d, exist_ok=True)
-    size = rnd.choice([4096, 16384, 65536, 262144, 1048576])
-    if n % 3 == 0:
-        data = rnd.randbytes(size)
-    else:
-        data = b" ".join(rnd.choice(words) for _ in range(size // 6))[:size]
-    with open(os.path.join(d, "f%05d.bin" % n), "wb") as f:
-        f.write(data)
-    total += len(data); n += 1
-print(n, "files,", total // (1024 * 1024), "MB")
-PY
+  python3 "$root/bench/gen-tree.py" "$1" "$2"
 }
 
 measure() {  # label, command...: prints label, wall seconds, max RSS in MB (best of 3 by wall time)

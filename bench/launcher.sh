@@ -41,21 +41,7 @@ measure 5 "./build image (tiny; one JVM)" "$root/build" image "$work/tiny" -o "o
 for mb in "${sizes[@]}"; do
   proj="$work/p$mb"
   mkdir -p "$proj/tree"
-  python3 - "$proj/tree" "$mb" <<'PY'
-import os, random, sys
-root, mb = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(42)
-words = [bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(2, 9))) for _ in range(5000)]
-total, n = 0, 0
-while total < mb * 1024 * 1024:
-    d = os.path.join(root, "d%03d" % (n // 40), "s%02d" % (n % 7))
-    os.makedirs(d, exist_ok=True)
-    size = rnd.choice([4096, 16384, 65536, 262144, 1048576])
-    data = rnd.randbytes(size) if n % 3 == 0 else b" ".join(rnd.choice(words) for _ in range(size // 6))[:size]
-    with open(os.path.join(d, "f%05d.bin" % n), "wb") as f:
-        f.write(data)
-    total += len(data); n += 1
-PY
+  python3 "$root/bench/gen-tree.py" "$proj/tree" "$mb"
   printf 'name: bench\ncopy: [{src: tree, dest: /data}]\n' >"$proj/build.yaml"
   "$root/build" lock "$proj" 2>/dev/null
   measure 1 "java -jar sealbuild.jar image, ${mb} MiB copy: tree" java -jar "$jar" image "$proj" --cache "$work/cache" -o "oci:$work/a$mb"

@@ -105,21 +105,7 @@ measure apt-sim "" apt-get -s -o Dir::State::status="$work/empty-status" -o APT:
 
 # --- memory on a large copy: tree --------------------------------------------------------------------------------------
 gen_tree() {  # $1 = dir, $2 = MB: a third random bytes, two thirds compressible text, files of 4 KiB..1 MiB
-  python3 - "$1" "$2" <<'PY'
-import os, random, sys
-root, mb = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(42)
-words = [bytes(rnd.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(rnd.randint(2, 9))) for _ in range(5000)]
-total, n = 0, 0
-while total < mb * 1024 * 1024:
-    d = os.path.join(root, "d%03d" % (n // 40), "s%02d" % (n % 7))
-    os.makedirs(d, exist_ok=True)
-    size = rnd.choice([4096, 16384, 65536, 262144, 1048576])
-    data = rnd.randbytes(size) if n % 3 == 0 else b" ".join(rnd.choice(words) for _ in range(size // 6))[:size]
-    with open(os.path.join(d, "f%05d.bin" % n), "wb") as f:
-        f.write(data)
-    total += len(data); n += 1
-PY
+  python3 "$root/bench/gen-tree.py" "$1" "$2"
 }
 echo "copy trees..." >&2
 for mb in 100 "$big_mb"; do
