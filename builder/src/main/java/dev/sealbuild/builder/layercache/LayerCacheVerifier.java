@@ -141,54 +141,25 @@ public final class LayerCacheVerifier {
     if (undecompressable != null) {
       return undecompressable;
     }
-    if (!tar.digest().equals(entry.diffId()) || tar.count() != entry.uncompressedSize()) {
-      return "its blob decompresses to " + tar.digest() + " (" + tar.count() + " bytes), the entry's diff_id says "
+    Sha256 diffId = tar.digest();  // once: a digest() call starts the hasher over
+    if (!diffId.equals(entry.diffId()) || tar.count() != entry.uncompressedSize()) {
+      return "its blob decompresses to " + diffId + " (" + tar.count() + " bytes), the entry's diff_id says "
           + entry.diffId() + " (" + entry.uncompressedSize() + " bytes)";
     }
     return null;
   }
 
-  /** Hashes and counts what is read through it. */
-  private static final class DigestingInputCounter extends java.io.FilterInputStream {
-    private final java.security.MessageDigest sha256 = dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
-    private long count;
+  /** Hashes and counts what is read through it; closing it leaves the file open (the caller closes that). */
+  private static final class DigestingInputCounter extends dev.sealbuild.formats.io.ObservingInputStream {
+    private final dev.sealbuild.formats.digest.Sha256Hasher hasher = new dev.sealbuild.formats.digest.Sha256Hasher();
 
     DigestingInputCounter(InputStream in) {
       super(in);
     }
 
     @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        sha256.update((byte) b);
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        sha256.update(b, off, n);
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[8192];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
+    protected void observe(byte[] buf, int off, int len) {
+      hasher.update(buf, off, len);
     }
 
     @Override
@@ -197,11 +168,11 @@ public final class LayerCacheVerifier {
     }
 
     Sha256 digest() {
-      return Sha256.of(sha256.digest());
+      return hasher.digest();
     }
 
     long count() {
-      return count;
+      return hasher.count();
     }
   }
 
