@@ -4,6 +4,7 @@ import dev.sealbuild.builder.build.ImageBuild;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.layercache.LayerCache;
+import dev.sealbuild.builder.stage.StepSettings;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.builder.output.OutputTarget;
 import dev.sealbuild.builder.provenance.SigningKey;
@@ -70,6 +71,10 @@ final class ImageCommand implements Callable<Integer> {
           + "(also: SEALBUILD_LAYER_CACHE=off)")
   boolean noLayerCache;
 
+  @Option(names = "--runtime", paramLabel = "PATH",
+      description = "the OCI runtime that runs run: steps (default: runc on the PATH)")
+  Path runtime;
+
   private final Environment env;
 
   ImageCommand(Environment env) {
@@ -106,7 +111,8 @@ final class ImageCommand implements Callable<Integer> {
     VendorCacheLayout cacheLayout = env.cache(options.cache());
     LayerCache layers = noLayerCache || "off".equalsIgnoreCase(String.valueOf(env.get(LAYER_CACHE_VARIABLE)).trim())
         ? LayerCache.disabled() : LayerCache.in(cacheLayout, err::println);
-    BuiltImage image = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers).build(request);
+    StepSettings steps = new StepSettings(runtime == null ? null : env.workingDir().resolve(runtime), err::println);
+    BuiltImage image = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers, steps).build(request);
     out.println(image.digest());
     return 0;
   }

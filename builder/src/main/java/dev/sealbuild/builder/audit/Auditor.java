@@ -145,6 +145,12 @@ public final class Auditor {
       return new Origin("package", p == null ? label
           : "package " + p.name() + " " + p.version() + " (" + p.architecture() + ") from " + p.repository() + ", " + p.sha256());
     }
+    if (contentOrigin != null && contentOrigin.startsWith("run step")) {
+      return new Origin("step", contentOrigin + (source.startsWith("run step") ? "" : ", through " + source));
+    }
+    if (source.startsWith("run step")) {
+      return new Origin("step", source);
+    }
     if (source.startsWith("files[")) {
       String url = source.substring(source.indexOf(' ') + 1);
       return new Origin("file", source + (pins.containsKey(url) ? ", " + pins.get(url) : ""));

@@ -6,6 +6,7 @@ import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.ImageAssembler;
 import dev.sealbuild.builder.image.Referrers;
 import dev.sealbuild.builder.layercache.LayerCache;
+import dev.sealbuild.builder.stage.StepSettings;
 import dev.sealbuild.builder.output.AtomicOutput;
 import dev.sealbuild.builder.output.DockerArchiveWriter;
 import dev.sealbuild.builder.output.ImageWriter;
@@ -60,16 +61,22 @@ public final class ImageBuild {
   private final Run run;
   private final Consumer<String> messages;
   private final LayerCache layerCache;
+  private final StepSettings steps;
 
   public ImageBuild(CacheReader cache, Run run, Consumer<String> messages) {
     this(cache, run, messages, LayerCache.disabled());
   }
 
   public ImageBuild(CacheReader cache, Run run, Consumer<String> messages, LayerCache layerCache) {
+    this(cache, run, messages, layerCache, StepSettings.defaults(messages));
+  }
+
+  public ImageBuild(CacheReader cache, Run run, Consumer<String> messages, LayerCache layerCache, StepSettings steps) {
     this.cache = cache;
     this.run = run;
     this.messages = messages;
     this.layerCache = layerCache;
+    this.steps = steps;
   }
 
   /** Builds and writes the image; returns it (its digest is what the command prints). */
@@ -94,7 +101,7 @@ public final class ImageBuild {
   }
 
   private BuiltImage assemble(Request request, Path staging) throws IOException {
-    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages, layerCache);
+    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages, layerCache, steps);
     return assembler.assemble(request.spec(), request.lock(), request.specDir(), request.sourceDateEpoch(), staging);
   }
 

@@ -20,6 +20,15 @@ import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.source.LocalCopySource;
 import dev.sealbuild.builder.source.RemoteFileSource;
 import dev.sealbuild.builder.source.RootfsLayerSource;
+import dev.sealbuild.builder.stage.RunStepSource;
+import dev.sealbuild.builder.stage.StageCopySource;
+import dev.sealbuild.builder.stage.StageResult;
+import dev.sealbuild.builder.stage.StepCache;
+import dev.sealbuild.builder.stage.StepSettings;
+import dev.sealbuild.builder.step.StepLabel;
+import dev.sealbuild.lockfiles.spec.CopyEntry;
+import dev.sealbuild.lockfiles.spec.FileEntry;
+import dev.sealbuild.lockfiles.spec.RunStep;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.formats.oci.ImageConfig;
@@ -39,6 +48,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,6 +68,9 @@ public final class ImageAssembler {
   private final DecompressionLimits limits;
   private final Consumer<String> progress;
   private final LayerCache layerCache;
+  private final StepSettings steps;
+  /** Fingerprints computed for the step cache's chain, per source of the current build. */
+  private final Map<LayerSource, Object> fingerprints = new IdentityHashMap<>();
 
   public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress) {
     this(cache, limits, progress, LayerCache.disabled());
@@ -64,10 +78,17 @@ public final class ImageAssembler {
 
   /** With a layer cache: added layers whose key is cached are reused, the others are written and stored. */
   public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress, LayerCache layerCache) {
+    this(cache, limits, progress, layerCache, StepSettings.defaults(progress));
+  }
+
+  /** With where and how {@code run:} steps run (the runtime, and where their output goes). */
+  public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress, LayerCache layerCache,
+      StepSettings steps) {
     this.cache = cache;
     this.limits = limits;
     this.progress = progress;
     this.layerCache = layerCache;
+    this.steps = steps;
   }
 
   /** Assembles into {@code stagingDir}, which must be empty; blobs land in {@code stagingDir/blobs/sha256}. */
@@ -83,9 +104,10 @@ public final class ImageAssembler {
           progress.accept("platform " + platform);
         }
         LayerWriter writer = layerWriter(spec, context);
+        Plan plan = plan(Scope.image(spec, lock), context, platform, new Stages(spec, lock, context, platform, stagingDir));
         PlatformLayers layers = layerCache.enabled()
-            ? new CachedLayers(plan(spec, lock, context, platform), context, blobs, stagingDir, writer).build()
-            : buildLayers(plan(spec, lock, context, platform), context, blobs, writing(writer, stagingDir));
+            ? new CachedLayers(plan, context, blobs, stagingDir, writer).build()
+            : buildLayers(plan, context, blobs, writing(writer, stagingDir));
         for (LayerBlob layer : layers.added()) {
           Path target = blobs.resolve(layer.digest().hex());
           if (layer.file() == null) {
@@ -172,7 +194,8 @@ public final class ImageAssembler {
       ReplayObserver observer) throws IOException {
     BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
     ImageTree[] built = new ImageTree[1];
-    buildLayers(plan(spec, lock, context, platform), context, null, new Steps() {
+    Plan plan = plan(Scope.image(spec, lock), context, platform, new Stages(spec, lock, context, platform, spool.directory()));
+    buildLayers(plan, context, null, new Steps() {
       @Override
       public void treeCreated(ImageTree tree) {
         built[0] = tree;
@@ -197,17 +220,39 @@ public final class ImageAssembler {
    * What one platform's build does, decided before any layer is built: the base image (or null), then the added
    * layers as groups of sources, each group one layer ({@code startsLayer}: a fresh tree layer follows it).
    */
-  private record Plan(BaseImageLayers baseImage, String treeName, List<Group> groups) {}
+  private record Plan(BaseImageLayers baseImage, String treeName, List<Group> groups, String scope, StepCache stepCache) {
+    boolean runsSteps() {
+      return groups.stream().anyMatch(g -> g.sources().stream().anyMatch(s -> s instanceof RunStepSource));
+    }
+
+    /** What the tree is before the first source: the base image, or nothing. */
+    Sha256 start() {
+      return baseImage != null ? baseImage.key() : Sha256.hash(CanonicalJson.compact(Map.of("tree", "scratch")));
+    }
+  }
+
+  /** What one plan builds: the image itself ({@code stage} null) or one named stage, with its view of spec and lock. */
+  private record Scope(BuildSpec spec, Lockfile lock, String stage) {
+    static Scope image(BuildSpec spec, Lockfile lock) {
+      return new Scope(spec, lock, null);
+    }
+
+    String prefix() {
+      return stage == null ? "" : "stage " + stage + ": ";
+    }
+  }
 
   private record Group(List<LayerSource> sources, String createdBy, boolean startsLayer, boolean announce) {}
 
-  private Plan plan(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform) throws IOException {
+  private Plan plan(Scope scope, BuildContext context, Platform platform, Stages stages) throws IOException {
+    BuildSpec spec = scope.spec();
+    Lockfile lock = scope.lock();
     RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
     List<LayerSource> added = new ArrayList<>(packageSources(spec, lock, context, platform));
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
       added.add(new AccountsSource(spec.accounts(), context.spool(), context.epoch()));
     }
-    added.addAll(addedSources(spec, lock, context));
+    added.addAll(addedSources(scope, context, platform, stages));
     BaseImageLayers image = null;
     if (lock.baseImage() != null) {
       image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
@@ -230,7 +275,9 @@ public final class ImageAssembler {
       // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
       groups.add(new Group(List.of(), "sealbuild: empty", false, true));
     }
-    return new Plan(image, base != null ? base.describe() : "sealbuild", groups);
+    StepCache stepCache = new StepCache(layerCache, layerWriter(spec, context), context.spool(), stages.workDir(),
+        context.epoch(), limits, progress);
+    return new Plan(image, base != null ? base.describe() : "sealbuild", groups, scope.prefix(), stepCache);
   }
 
   private PlatformLayers buildLayers(Plan plan, BuildContext context, Path blobs, Steps steps) throws IOException {
@@ -246,11 +293,18 @@ public final class ImageAssembler {
       baseConfig = image.config();
       baseLayers = image.addTo(tree, baseConfig, blobs);
     }
+    Sha256 chain = layerCache.enabled() && plan.runsSteps() ? plan.start() : null;
     for (int i = 0; i < plan.groups().size(); i++) {
       Group group = plan.groups().get(i);
       for (LayerSource source : group.sources()) {
-        progress.accept((group.announce() ? "adding " : "reading ") + source.describe());
+        progress.accept(plan.scope() + (group.announce() ? "adding " : "reading ") + source.describe());
         steps.sourceStarting(source.describe());
+        if (chain != null) {
+          if (source instanceof RunStepSource step) {
+            step.cacheUnder(plan.stepCache(), chain);
+          }
+          chain = chained(chain, source);
+        }
         source.addTo(tree);
       }
       layers.add(steps.layerDone(tree, tree.currentLayer(), i, group.createdBy()));
@@ -459,28 +513,150 @@ public final class ImageAssembler {
     }
   }
 
-  private static List<LayerSource> addedSources(BuildSpec spec, Lockfile lock, BuildContext context) {
+  /**
+   * Pinned files and copies, then the scope's {@code run:} steps. Temporary files and copies are not sources of the
+   * tree: each step lays them over the tree while it runs, and no layer holds them.
+   */
+  private static List<LayerSource> addedSources(Scope scope, BuildContext context, Platform platform, Stages stages) {
+    BuildSpec spec = scope.spec();
     List<LayerSource> sources = new ArrayList<>();
+    List<LayerSource> temporaries = new ArrayList<>();
     for (int i = 0; i < spec.files().size(); i++) {
-      var entry = spec.files().get(i);
-      LockedFile locked = lock.file(entry.url().toString())
+      FileEntry entry = spec.files().get(i);
+      LockedFile locked = scope.lock().file(entry.url().toString())
           .orElseThrow(() -> new LockException("lock does not pin " + entry.url() + "; run build lock"));
-      sources.add(new RemoteFileSource(i, entry, locked, context));
+      (entry.temporary() ? temporaries : sources).add(new RemoteFileSource(i, entry, locked, context));
     }
     for (int i = 0; i < spec.copy().size(); i++) {
-      sources.add(new LocalCopySource(i, spec.copy().get(i), context));
+      CopyEntry entry = spec.copy().get(i);
+      LayerSource source = entry.from() == null ? new LocalCopySource(i, entry, context)
+          : new StageCopySource(i, entry, stages.get(entry.from()), context.epoch());
+      (entry.temporary() ? temporaries : sources).add(source);
+    }
+    List<RunStep> run = spec.run();
+    for (int i = 0; i < run.size(); i++) {
+      sources.add(new RunStepSource(new StepLabel(scope.stage(), i + 1), run.get(i), temporaries, platform, context.epoch(),
+          stages.runner()));
     }
     return sources;
   }
 
+  /** The step cache's key of the tree after {@code source}: the key before it, chained with its fingerprint. */
+  private Sha256 chained(Sha256 before, LayerSource source) throws IOException {
+    Object fingerprint = fingerprints.get(source);
+    if (fingerprint == null) {
+      fingerprint = source.fingerprint();
+      fingerprints.put(source, fingerprint);
+    }
+    return Sha256.hash(CanonicalJson.compact(Map.of("before", before.toString(), "source", fingerprint)));
+  }
+
+  /**
+   * The named stages of one platform's build, each built at most once and only when a {@code from:} copy reads it.
+   * A stage's key chains its base and its sources' fingerprints, so it is known without building the stage.
+   */
+  private final class Stages {
+    private final BuildSpec spec;
+    private final Lockfile lock;
+    private final BuildContext context;
+    private final Platform platform;
+    private final Path workDir;
+    private final Map<String, Stage> built = new HashMap<>();
+
+    Stages(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform, Path workDir) {
+      this.spec = spec;
+      this.lock = lock;
+      this.context = context;
+      this.platform = platform;
+      this.workDir = workDir;
+    }
+
+    Path workDir() {
+      return workDir;
+    }
+
+    RunStepSource.StepRunner runner() {
+      return steps.runner(workDir, context.spool(), context.epoch());
+    }
+
+    StageResult get(String name) {
+      return built.computeIfAbsent(name, Stage::new);
+    }
+
+    private final class Stage implements StageResult {
+      private final String name;
+      private Plan plan;
+      private Sha256 key;
+      private ImageTree tree;
+
+      Stage(String name) {
+        this.name = name;
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+
+      private Plan plan() throws IOException {
+        if (plan == null) {
+          plan = ImageAssembler.this.plan(new Scope(spec.stage(name), lock.stage(name), name), context, platform, Stages.this);
+        }
+        return plan;
+      }
+
+      @Override
+      public Sha256 key() throws IOException {
+        if (key == null) {
+          Sha256 chain = plan().start();
+          for (Group group : plan().groups()) {
+            for (LayerSource source : group.sources()) {
+              chain = chained(chain, source);
+            }
+          }
+          key = chain;
+        }
+        return key;
+      }
+
+      @Override
+      public ImageTree tree() throws IOException {
+        if (tree == null) {
+          progress.accept("building stage " + name + (spec.platforms().size() > 1 ? " for " + platform : ""));
+          ImageTree[] made = new ImageTree[1];
+          buildLayers(plan(), context, null, new Steps() {
+            @Override
+            public void treeCreated(ImageTree created) {
+              made[0] = created;
+            }
+
+            @Override
+            public LayerBlob layerDone(ImageTree t, LayerTree layer, int index, String createdBy) {
+              return null;
+            }
+          });
+          tree = made[0];
+        }
+        return tree;
+      }
+    }
+  }
+
   private void checkCached(BuildSpec spec, Lockfile lock) {
+    checkCached(spec, lock, "");
+    for (String stage : spec.stages().keySet()) {
+      checkCached(spec.stage(stage), lock.stage(stage), "stage " + stage + ": ");
+    }
+  }
+
+  private void checkCached(BuildSpec spec, Lockfile lock, String prefix) {
     if (lock.rootfs() != null) {
-      cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
+      cache.requirePresent(lock.rootfs().sha256(), prefix + "base rootfs " + lock.rootfs().source());
     }
     if (lock.baseImage() != null) {
       for (Platform platform : spec.platforms()) {
         lock.baseImage().platform(platform).ifPresent(image -> {
-          String label = "base image " + lock.baseImage().reference() + " (" + platform + ")";
+          String label = prefix + "base image " + lock.baseImage().reference() + " (" + platform + ")";
           cache.requirePresent(image.config().digest(), label + " config");
           for (int i = 0; i < image.layers().size(); i++) {
             cache.requirePresent(image.layers().get(i).digest(), label + " layer " + (i + 1));
@@ -490,10 +666,10 @@ public final class ImageAssembler {
     }
     for (int i = 0; i < spec.files().size(); i++) {
       String url = spec.files().get(i).url().toString();
-      cache.requirePresent(lock.file(url).orElseThrow().sha256(), "files[" + i + "] " + url);
+      cache.requirePresent(lock.file(url).orElseThrow().sha256(), prefix + "files[" + i + "] " + url);
     }
     for (LockedPackage p : lock.packageList()) {
-      cache.requirePresent(p.sha256(), "package " + p.label());
+      cache.requirePresent(p.sha256(), prefix + "package " + p.label());
     }
   }
 

@@ -1,0 +1,100 @@
+package dev.sealbuild.builder.stage;
+
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.source.Fingerprints;
+import dev.sealbuild.builder.source.LayerSource;
+import dev.sealbuild.builder.step.ChangeSet;
+import dev.sealbuild.builder.step.StepCommand;
+import dev.sealbuild.builder.step.StepLabel;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.lockfiles.spec.RunStep;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One {@code run:} step as a source of the tree: it runs in a network-less container over the tree so far (with the
+ * scope's temporary inputs laid over it) and its change set is applied. With a step cache and the key of the tree
+ * before it, an unchanged step is not run again: its recorded change set is applied instead.
+ */
+public final class RunStepSource implements LayerSource {
+  private final StepLabel label;
+  private final RunStep step;
+  private final List<LayerSource> temporaries;
+  private final Platform platform;
+  private final long epoch;
+  private final StepRunner runner;
+  private StepCache cache;
+  private Sha256 treeKey;
+
+  /** Runs one step over a tree; the assembler gives each scope one (it owns the work directory and the spool). */
+  public interface StepRunner {
+    ChangeSet run(ImageTree tree, List<LayerSource> temporaries, StepCommand command, StepLabel label, Platform platform)
+        throws IOException;
+  }
+
+  public RunStepSource(StepLabel label, RunStep step, List<LayerSource> temporaries, Platform platform, long epoch,
+      StepRunner runner) {
+    this.label = label;
+    this.step = step;
+    this.temporaries = List.copyOf(temporaries);
+    this.platform = platform;
+    this.epoch = epoch;
+    this.runner = runner;
+  }
+
+  /** From now on, reuse and record this step's change set under the key of the tree before it. */
+  public void cacheUnder(StepCache cache, Sha256 treeKey) {
+    this.cache = cache;
+    this.treeKey = treeKey;
+  }
+
+  public StepLabel label() {
+    return label;
+  }
+
+  public RunStep step() {
+    return step;
+  }
+
+  @Override
+  public String describe() {
+    String shown = step.display().replace('\n', ' ');
+    return label + ": " + (shown.length() > 200 ? shown.substring(0, 197) + "..." : shown);
+  }
+
+  /** The step's definition, its platform and epoch (it sees both), and what its temporary inputs are. */
+  @Override
+  public Object fingerprint() throws IOException {
+    List<Object> temps = new ArrayList<>();
+    for (LayerSource t : temporaries) {
+      temps.add(t.fingerprint());
+    }
+    return Fingerprints.of("run", "argv", step.argv(), "env", step.env(), "workdir", step.workdir(), "user", step.user(),
+        "platform", platform.toString(), "epoch", epoch, "temporaries", temps);
+  }
+
+  @Override
+  public void addTo(ImageTree tree) throws IOException {
+    Sha256 key = cache == null ? null : cache.key(treeKey, fingerprint());
+    if (key != null) {
+      Optional<ChangeSet> cached = cache.lookup(key, describe());
+      if (cached.isPresent()) {
+        cached.get().applyTo(tree);
+        return;
+      }
+    }
+    ChangeSet changes = runner.run(tree, temporaries, command(), label, platform);
+    if (key != null) {
+      cache.store(key, changes, describe());
+    }
+  }
+
+  private StepCommand command() {
+    return new StepCommand(step.argv(), step.env(), step.workdir(), step.user(), Duration.ofSeconds(step.timeout()),
+        step.display());
+  }
+}
