@@ -60,6 +60,19 @@ public record LockStatus(List<String> problems) {
         }
       }
     }
+    for (String stage : spec.stages().keySet()) {
+      Lockfile pinned = lock.stageMap().get(stage);
+      if (pinned == null) {
+        problems.add("stage '" + stage + "' is not pinned");
+      } else {
+        check(spec.stage(stage), pinned).problems().forEach(p -> problems.add("stage '" + stage + "': " + p));
+      }
+    }
+    for (String stage : lock.stageMap().keySet()) {
+      if (!spec.stages().containsKey(stage)) {
+        problems.add("the lock pins stage '" + stage + "' which the spec no longer declares");
+      }
+    }
     return new LockStatus(List.copyOf(problems));
   }
 

@@ -3,17 +3,22 @@ package dev.sealbuild.lockfiles.lock;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sealbuild.formats.digest.Sha256;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code build.lock.json}: every input of a spec pinned by content. Entries are kept sorted so the file is
- * canonical. See docs/lockfile.md.
+ * canonical. {@code stages} holds one full lock per build stage of the spec, each pinning that stage's view
+ * ({@code BuildSpec.stage(name)}), left out when the spec has no stages. See docs/lockfile.md.
  */
 public record Lockfile(
     int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
-    List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded) {
+    List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded,
+    Map<String, Lockfile> stages) {
   public static final int VERSION = 1;
   public static final String FILE_NAME = "build.lock.json";
 
@@ -27,7 +32,8 @@ public record Lockfile(
       @JsonProperty("files") List<LockedFile> files,
       @JsonProperty("repositories") List<LockedRepository> repositories,
       @JsonProperty("packages") List<LockedPackage> packages,
-      @JsonProperty("excluded") List<ExcludedPackage> excluded) {
+      @JsonProperty("excluded") List<ExcludedPackage> excluded,
+      @JsonProperty("stages") Map<String, Lockfile> stages) {
     if (lockfileVersion != VERSION) {
       throw new IllegalArgumentException("lockfileVersion " + lockfileVersion + " is not supported (this sealbuild reads version " + VERSION + ")");
     }
@@ -46,17 +52,36 @@ public record Lockfile(
     this.repositories = repositories == null || repositories.isEmpty() ? null : repositories.stream().sorted().toList();
     this.packages = packages == null || packages.isEmpty() ? null : packages.stream().sorted().toList();
     this.excluded = excluded == null || excluded.isEmpty() ? null : excluded.stream().sorted().toList();
+    if (stages == null || stages.isEmpty()) {
+      this.stages = null;
+    } else {
+      for (Map.Entry<String, Lockfile> e : stages.entrySet()) {
+        if (e.getValue() == null) {
+          throw new IllegalArgumentException("stage '" + e.getKey() + "' pins nothing");
+        }
+        if (!e.getValue().stageMap().isEmpty()) {
+          throw new IllegalArgumentException("stage '" + e.getKey() + "' has stages of its own; only the top level has stages");
+        }
+      }
+      this.stages = Collections.unmodifiableMap(new TreeMap<>(stages));
+    }
+  }
+
+  /** A lock without stages. */
+  public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
+      List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded) {
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, excluded, null);
   }
 
   /** A lock without excluded packages. */
   public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
       List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages) {
-    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, null);
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, null, null);
   }
 
   /** A lock for a spec without packages. */
   public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, List<LockedFile> files) {
-    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, null, files, null, null, null);
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, null, files, null, null, null, null);
   }
 
   public List<LockedPackage> packageList() {
@@ -74,5 +99,24 @@ public record Lockfile(
 
   public Optional<LockedFile> file(String url) {
     return files.stream().filter(f -> f.url().equals(url)).findFirst();
+  }
+
+  /** The lock of every stage by name; empty when the spec has no stages. */
+  public Map<String, Lockfile> stageMap() {
+    return stages == null ? Map.of() : stages;
+  }
+
+  /** The lock of stage {@code name}. */
+  public Lockfile stage(String name) {
+    Lockfile stage = stageMap().get(name);
+    if (stage == null) {
+      throw new LockException("the lock does not pin stage '" + name + "'; run build lock");
+    }
+    return stage;
+  }
+
+  /** This lock with {@code stages} in place of its own. */
+  public Lockfile withStages(Map<String, Lockfile> stages) {
+    return new Lockfile(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, excluded, stages);
   }
 }

@@ -3,9 +3,19 @@ package dev.sealbuild.lockfiles.spec;
 import dev.sealbuild.formats.oci.Platform;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
-/** A parsed, validated {@code build.yaml}, with defaults applied. */
+/**
+ * A parsed, validated {@code build.yaml}, with defaults applied. {@code stages} are named build stages (sorted by
+ * name), {@code run} the image's own steps; {@link #stage} gives the spec one stage is built from.
+ */
 public record BuildSpec(
     String name,
     Base base,
@@ -18,10 +28,17 @@ public record BuildSpec(
     List<RepositorySpec> repositories,
     List<String> packages,
     List<String> exclude,
-    Accounts accounts) {
+    Accounts accounts,
+    Map<String, StageSpec> stages,
+    List<RunStep> run) {
+  private static final String STAGE_NAME = "[a-z0-9][a-z0-9._-]*";
 
+  /**
+   * The spec as {@code build.yaml} gives it: besides what the constructor checks, every {@code from:} must name a
+   * declared stage, stages may not form a cycle, and each stage must be a valid spec of its own.
+   */
   @JsonCreator
-  public BuildSpec(
+  public static BuildSpec fromSpec(
       @JsonProperty(value = "name", required = true) String name,
       @JsonProperty("base") Base base,
       @JsonProperty("files") List<FileEntry> files,
@@ -33,7 +50,41 @@ public record BuildSpec(
       @JsonProperty("repositories") List<RepositorySpec> repositories,
       @JsonProperty("packages") List<String> packages,
       @JsonProperty("exclude") List<String> exclude,
-      @JsonProperty("accounts") Accounts accounts) {
+      @JsonProperty("accounts") Accounts accounts,
+      @JsonProperty("stages") Map<String, StageSpec> stages,
+      @JsonProperty("run") List<RunStep> run) {
+    BuildSpec spec = new BuildSpec(name, base, files, copy, config, platforms, layers, compression, repositories, packages,
+        exclude, accounts, stages, run);
+    spec.checkStages();
+    return spec;
+  }
+
+  /** A spec without stages or run steps. */
+  public BuildSpec(String name, Base base, List<FileEntry> files, List<CopyEntry> copy, ImageConfigSpec config,
+      List<Platform> platforms, LayerStrategy layers, LayerCompression compression, List<RepositorySpec> repositories,
+      List<String> packages, List<String> exclude, Accounts accounts) {
+    this(name, base, files, copy, config, platforms, layers, compression, repositories, packages, exclude, accounts, null, null);
+  }
+
+  /**
+   * Checks each value on its own; {@code from:} references are checked by {@link #fromSpec} (a stage's view from
+   * {@link #stage} copies from stages it does not declare).
+   */
+  public BuildSpec(
+      String name,
+      Base base,
+      List<FileEntry> files,
+      List<CopyEntry> copy,
+      ImageConfigSpec config,
+      List<Platform> platforms,
+      LayerStrategy layers,
+      LayerCompression compression,
+      List<RepositorySpec> repositories,
+      List<String> packages,
+      List<String> exclude,
+      Accounts accounts,
+      Map<String, StageSpec> stages,
+      List<RunStep> run) {
     if (name == null || !name.matches("[a-z0-9][a-z0-9._/:-]*")) {
       throw new IllegalArgumentException("name '" + name + "' must be a lowercase image name such as my-app or registry.example.com/team/app");
     }
@@ -65,6 +116,133 @@ public record BuildSpec(
       checkRequest(pkg, this.repositories.get(0).type());
     }
     this.accounts = accounts == null ? Accounts.NONE : accounts;
+    Map<String, StageSpec> sorted = new TreeMap<>();
+    if (stages != null) {
+      for (Map.Entry<String, StageSpec> e : stages.entrySet()) {
+        if (e.getKey() == null || !e.getKey().matches(STAGE_NAME)) {
+          throw new IllegalArgumentException("stage name '" + e.getKey() + "' must be lowercase letters, digits, '.', '_' or '-', such as build");
+        }
+        if (e.getValue() == null) {
+          throw new IllegalArgumentException("stage '" + e.getKey() + "' is empty; give it packages, files, copy or run steps");
+        }
+        sorted.put(e.getKey(), e.getValue());
+      }
+    }
+    this.stages = Collections.unmodifiableMap(sorted);
+    this.run = run == null ? List.of() : List.copyOf(run);
+    checkTemporary(this.files, this.copy, this.run);
+  }
+
+  /** A {@code temporary: true} entry is there for the steps: without any, it would be fetched for nothing. */
+  private static void checkTemporary(List<FileEntry> files, List<CopyEntry> copy, List<RunStep> run) {
+    if (!run.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < files.size(); i++) {
+      if (files.get(i).temporary()) {
+        throw new IllegalArgumentException("files[" + i + "] (" + files.get(i).url() + ") is temporary but there are no run steps to use it;"
+            + " add run steps or drop temporary: true");
+      }
+    }
+    for (int i = 0; i < copy.size(); i++) {
+      if (copy.get(i).temporary()) {
+        throw new IllegalArgumentException("copy[" + i + "] (" + copy.get(i).src() + ") is temporary but there are no run steps to use it;"
+            + " add run steps or drop temporary: true");
+      }
+    }
+  }
+
+  private void checkStages() {
+    checkFrom("", copy);
+    for (Map.Entry<String, StageSpec> e : stages.entrySet()) {
+      checkFrom("stage '" + e.getKey() + "': ", e.getValue().copy());
+    }
+    stageOrder();
+    for (String stage : stages.keySet()) {
+      try {
+        stage(stage);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("stage '" + stage + "': " + e.getMessage());
+      }
+    }
+  }
+
+  private void checkFrom(String where, List<CopyEntry> entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      String from = entries.get(i).from();
+      if (from != null && !stages.containsKey(from)) {
+        throw new IllegalArgumentException(where + "copy[" + i + "] takes from stage '" + from + "', which is not declared ("
+            + (stages.isEmpty() ? "the spec declares no stages" : "stages: " + String.join(", ", stages.keySet())) + ")");
+      }
+    }
+  }
+
+  /** Every declared stage, each after the stages it copies {@code from:}, ties by name. */
+  public List<String> stageOrder() {
+    Map<String, Set<String>> needs = new LinkedHashMap<>();
+    stages.forEach((name, stage) -> {
+      Set<String> from = new TreeSet<>();
+      stage.copy().stream().map(CopyEntry::from).filter(f -> f != null && stages.containsKey(f)).forEach(from::add);
+      needs.put(name, from);
+    });
+    List<String> order = new ArrayList<>();
+    TreeSet<String> ready = new TreeSet<>();
+    needs.forEach((name, from) -> {
+      if (from.isEmpty()) {
+        ready.add(name);
+      }
+    });
+    while (!ready.isEmpty()) {
+      String next = ready.pollFirst();
+      order.add(next);
+      needs.forEach((name, from) -> {
+        if (from.remove(next) && from.isEmpty()) {
+          ready.add(name);
+        }
+      });
+    }
+    if (order.size() < stages.size()) {
+      throw new IllegalArgumentException("stages " + String.join(" -> ", cycle()) + " form a cycle");
+    }
+    return List.copyOf(order);
+  }
+
+  /** A cycle among the stages, first stage repeated at the end; found from the first stage by name that is on one. */
+  private List<String> cycle() {
+    for (String start : stages.keySet()) {
+      List<String> path = new ArrayList<>();
+      if (walk(start, start, path, new TreeSet<>())) {
+        path.add(0, start);
+        return path;
+      }
+    }
+    throw new IllegalStateException("no cycle among " + stages.keySet());
+  }
+
+  private boolean walk(String start, String at, List<String> path, Set<String> seen) {
+    for (String next : new TreeSet<>(stages.get(at).copy().stream().map(CopyEntry::from).filter(f -> f != null && stages.containsKey(f)).toList())) {
+      path.add(next);
+      if (next.equals(start) || (seen.add(next) && walk(start, next, path, seen))) {
+        return true;
+      }
+      path.remove(path.size() - 1);
+    }
+    return false;
+  }
+
+  /**
+   * The spec stage {@code name} is built from: its base, files, copy, packages, accounts and run steps, its
+   * repositories or else the image's, the image's platforms, layers and compression, no config and no stages,
+   * named after the image and the stage.
+   */
+  public BuildSpec stage(String name) {
+    StageSpec s = stages.get(name);
+    if (s == null) {
+      throw new IllegalArgumentException("no stage '" + name + "' (stages: " + String.join(", ", stages.keySet()) + ")");
+    }
+    List<RepositorySpec> repos = s.repositories().isEmpty() ? repositories : s.repositories();
+    return new BuildSpec(this.name + "-" + name, s.base(), s.files(), s.copy(), ImageConfigSpec.EMPTY, platforms, layers, compression,
+        repos, s.packages(), s.exclude(), s.accounts(), null, s.run());
   }
 
   private static void checkRequest(String pkg, String type) {

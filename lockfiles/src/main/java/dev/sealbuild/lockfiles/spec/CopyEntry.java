@@ -1,22 +1,48 @@
 package dev.sealbuild.lockfiles.spec;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** A local file or directory, relative to the spec's directory, copied to {@code dest}. */
-public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner) {
+/**
+ * A local file or directory, relative to the spec's directory, copied to {@code dest}; or with {@code from} a path
+ * (absolute) in the result of the named stage. A {@code temporary} entry is present only while the stage's
+ * {@code run} steps run, and in no layer.
+ */
+public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean temporary, String from) {
+  private static final String STAGE_NAME = "[a-z0-9][a-z0-9._-]*";
+
   @JsonCreator
-  public CopyEntry(
+  static CopyEntry fromSpec(
       @JsonProperty(value = "src", required = true) String src,
       @JsonProperty(value = "dest", required = true) ImagePath dest,
       @JsonProperty("mode") FileMode mode,
-      @JsonProperty("owner") Owner owner) {
+      @JsonProperty("owner") Owner owner,
+      @JsonProperty("temporary") Boolean temporary,
+      @JsonProperty("from") String from) {
+    return new CopyEntry(src, dest, mode, owner, temporary != null && temporary, from);
+  }
+
+  /** A local file or directory that lands in the image. */
+  public CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner) {
+    this(src, dest, mode, owner, false, null);
+  }
+
+  public CopyEntry {
     if (src == null || src.isBlank()) {
-      throw new IllegalArgumentException("src must name a file or directory next to the spec");
+      throw new IllegalArgumentException(from == null ? "src must name a file or directory next to the spec"
+          : "src must name an absolute path in stage '" + from + "'");
     }
-    this.src = src;
-    this.dest = dest;
-    this.mode = mode;
-    this.owner = owner == null ? Owner.ROOT : owner;
+    if (from != null) {
+      if (!from.matches(STAGE_NAME)) {
+        throw new IllegalArgumentException("from '" + from + "' must name a stage (lowercase letters, digits, '.', '_' or '-')");
+      }
+      if (!src.startsWith("/") || src.indexOf('\0') >= 0 || src.matches("(.*/)?\\.\\.?(/.*)?")) {
+        throw new IllegalArgumentException("src '" + src + "' taken from stage '" + from
+            + "' must be an absolute path inside that stage's result, such as /out/app");
+      }
+    }
+    owner = owner == null ? Owner.ROOT : owner;
   }
 }
