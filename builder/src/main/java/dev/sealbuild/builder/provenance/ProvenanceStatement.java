@@ -10,6 +10,7 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.RunStep;
 import dev.sealbuild.formats.oci.Platform;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +55,38 @@ public record ProvenanceStatement(
       @JsonProperty("spec") ResourceDescriptor spec,
       @JsonProperty("lockfile") ResourceDescriptor lockfile,
       @JsonProperty("platforms") List<String> platforms,
-      @JsonProperty("sourceDateEpoch") long sourceDateEpoch) {}
+      @JsonProperty("sourceDateEpoch") long sourceDateEpoch,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("stages") List<String> stages,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("steps") List<Step> steps) {}
+
+  /**
+   * One {@code run:} step as it was defined (argv after the shell form is applied): which stage ran it (none for the
+   * image's own), its number there, and what it was given.
+   */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Step(
+      @JsonProperty("stage") String stage,
+      @JsonProperty("number") int number,
+      @JsonProperty("command") List<String> command,
+      @JsonProperty("env") Map<String, String> env,
+      @JsonProperty("workdir") String workdir,
+      @JsonProperty("user") String user) {
+    static List<Step> of(BuildSpec spec) {
+      List<Step> steps = new ArrayList<>();
+      for (String stage : spec.stageOrder()) {
+        add(steps, stage, spec.stage(stage).run());
+      }
+      add(steps, null, spec.run());
+      return List.copyOf(steps);
+    }
+
+    private static void add(List<Step> steps, String stage, List<RunStep> run) {
+      for (int i = 0; i < run.size(); i++) {
+        RunStep r = run.get(i);
+        steps.add(new Step(stage, i + 1, r.argv(), r.env(), r.workdir(), r.user()));
+      }
+    }
+  }
 
   public record RunDetails(
       @JsonProperty("builder") Builder builder,
@@ -73,7 +105,7 @@ public record ProvenanceStatement(
     ExternalParameters parameters = new ExternalParameters(spec.name(),
         ResourceDescriptor.of(null, null, SpecDigest.of(spec), null, Map.of()),
         ResourceDescriptor.of(null, Lockfile.FILE_NAME, lockDigest, null, Map.of()),
-        spec.platforms().stream().map(Platform::toString).toList(), run.sourceDateEpoch());
+        spec.platforms().stream().map(Platform::toString).toList(), run.sourceDateEpoch(), spec.stageOrder(), Step.of(spec));
     BuildDefinition definition = new BuildDefinition(BUILD_TYPE, parameters, ResolvedDependencies.of(spec, lock));
     RunDetails details = new RunDetails(new Builder(BUILDER_ID, Map.of("sealbuild", run.sealbuildVersion())),
         new RunMetadata(run.networkIsolated()));

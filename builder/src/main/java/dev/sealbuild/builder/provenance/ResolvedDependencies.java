@@ -10,6 +10,7 @@ import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.FileEntry;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import java.util.ArrayList;
@@ -29,6 +30,18 @@ final class ResolvedDependencies {
   private ResolvedDependencies() {}
 
   static List<ResourceDescriptor> of(BuildSpec spec, Lockfile lock) {
+    List<ResourceDescriptor> out = new ArrayList<>(of(spec, lock, null));
+    for (String stage : spec.stageOrder()) {
+      out.addAll(of(spec.stage(stage), lock.stage(stage), stage));
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * One scope's inputs; a stage's carry the annotation {@code stage}, and a file that only its steps read
+   * ({@code temporary: true}) the annotation {@code temporary}.
+   */
+  private static List<ResourceDescriptor> of(BuildSpec spec, Lockfile lock, String stage) {
     List<ResourceDescriptor> out = new ArrayList<>();
     if (lock.baseImage() != null) {
       out.addAll(baseImage(lock.baseImage()));
@@ -36,8 +49,15 @@ final class ResolvedDependencies {
     if (lock.rootfs() != null) {
       out.add(rootfs(lock.rootfs()));
     }
+    java.util.Set<String> temporary = spec.files().stream().filter(FileEntry::temporary).map(f -> f.url().toString())
+        .collect(Collectors.toSet());
     for (LockedFile f : lock.files()) {
-      out.add(ResourceDescriptor.of(f.url(), null, f.sha256(), null, Map.of(KIND, "file")));
+      Map<String, String> annotations = new LinkedHashMap<>();
+      annotations.put(KIND, "file");
+      if (temporary.contains(f.url())) {
+        annotations.put("temporary", "true");
+      }
+      out.add(ResourceDescriptor.of(f.url(), null, f.sha256(), null, annotations));
     }
     for (LockedRepository repo : lock.repositoryList()) {
       for (LockedRepository.Index index : repo.indexes()) {
@@ -56,7 +76,10 @@ final class ResolvedDependencies {
           KIND, "package", "repository", p.repository(),
           "platforms", p.platforms().stream().map(Platform::toString).collect(Collectors.joining(",")))));
     }
-    return List.copyOf(out);
+    if (stage != null) {
+      out.replaceAll(d -> d.withAnnotation("stage", stage));
+    }
+    return out;
   }
 
   private static List<ResourceDescriptor> baseImage(LockedBaseImage image) {

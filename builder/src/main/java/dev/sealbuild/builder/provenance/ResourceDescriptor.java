@@ -25,6 +25,12 @@ public record ResourceDescriptor(
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
   }
 
+  ResourceDescriptor withAnnotation(String key, String value) {
+    Map<String, String> more = new java.util.HashMap<>(annotations);
+    more.put(key, value);
+    return new ResourceDescriptor(uri, name, digest, mediaType, more);
+  }
+
   static ResourceDescriptor of(String uri, String name, Sha256 sha256, String mediaType, Map<String, String> annotations) {
     return new ResourceDescriptor(uri, name, Map.of("sha256", sha256.hex()), mediaType, annotations);
   }

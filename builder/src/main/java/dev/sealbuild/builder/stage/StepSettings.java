@@ -24,7 +24,7 @@ public record StepSettings(Path runtime, Consumer<String> output) {
   RunStepSource.StepRunner runner(Path workDir, ContentSpool spool, long epoch) {
     return (tree, temporaries, command, label, platform) -> {
       Emulation.require(platform);
-      ContainerRuntime container = runtime == null ? RuncRuntime.onPath() : RuncRuntime.at(runtime);
+      ContainerRuntime container = runtime == null ? RuncRuntime.fromPath() : RuncRuntime.explicit(runtime);
       return new StepExecutor(container, workDir, spool, epoch, line -> output.accept(prefix(label) + line))
           .run(tree, temporaries, command, label);
     };

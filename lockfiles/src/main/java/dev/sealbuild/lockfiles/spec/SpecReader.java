@@ -270,6 +270,9 @@ public final class SpecReader {
     }
 
     private String expandedText() throws IOException {
+      if (inStepCommand()) {
+        return delegate.getText();
+      }
       Object at = delegate.currentTokenLocation();
       if (expanded == null || expandedAt != at || expandedFor != delegate.currentToken()) {
         try {
@@ -281,6 +284,24 @@ public final class SpecReader {
         expandedFor = delegate.currentToken();
       }
       return expanded;
+    }
+
+    /**
+     * A {@code run:} step's command is left as written: {@code ${VAR}} there is for the step's shell, and expanding it
+     * from the host's environment would let the host leak into the step. Its {@code env:} values are expanded.
+     */
+    private boolean inStepCommand() {
+      String inner = null;
+      for (com.fasterxml.jackson.core.JsonStreamContext c = delegate.getParsingContext(); c != null; c = c.getParent()) {
+        String name = c.getCurrentName();
+        if ("run".equals(name)) {
+          return inner == null || "command".equals(inner);
+        }
+        if (name != null) {
+          inner = name;
+        }
+      }
+      return false;
     }
 
     @Override

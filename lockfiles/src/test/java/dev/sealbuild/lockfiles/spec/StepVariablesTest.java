@@ -1,0 +1,34 @@
+package dev.sealbuild.lockfiles.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A step's command is the step shell's business: the host's variables never reach it; its env: values are expanded. */
+class StepVariablesTest {
+  private final SpecReader reader = new SpecReader(Map.of("HOME", "/home/host-user", "VERSION", "1.2"));
+
+  @Test
+  void commandsKeepTheirVariablesForTheStepsShellWhileEnvAndOtherKeysAreExpanded() {
+    BuildSpec spec = reader.parse("build.yaml", """
+        name: app-${VERSION}
+        stages:
+          build:
+            run:
+              - echo ${HOME} $$ ${UNSET_ON_THE_HOST:-x}
+              - command: [/bin/sh, -c, "echo ${HOME}"]
+                env: {VERSION: "${VERSION}"}
+        run:
+          - command: "test -n ${HOME}"
+        """);
+    assertEquals("app-1.2", spec.name());
+    RunStep first = spec.stage("build").run().get(0);
+    assertEquals("echo ${HOME} $$ ${UNSET_ON_THE_HOST:-x}", first.shell());
+    RunStep second = spec.stage("build").run().get(1);
+    assertEquals(List.of("/bin/sh", "-c", "echo ${HOME}"), second.command());
+    assertEquals(Map.of("VERSION", "1.2"), second.env());
+    assertEquals("test -n ${HOME}", spec.run().get(0).shell());
+  }
+}
