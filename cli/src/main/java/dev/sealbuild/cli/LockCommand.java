@@ -101,6 +101,8 @@ final class LockCommand implements Callable<Integer> {
           .lock(project.spec(), project.specDir(), project.lockFile(), updateNames, env.sourceDateEpoch());
       err.println((outcome.unchanged() ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
       outcome.lock().excludedList().forEach(e -> err.println("excluded: " + e.describe()));
+      outcome.lock().stageMap().forEach((name, stage) ->
+          stage.excludedList().forEach(e -> err.println("excluded (stage '" + name + "'): " + e.describe())));
       outcome.changes().ifPresent(diff -> LockDiffText.lines(diff).forEach(err::println));
     }
     return 0;
