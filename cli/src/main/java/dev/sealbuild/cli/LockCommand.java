@@ -12,11 +12,11 @@ import dev.sealbuild.prep.fetch.DownloadLimit;
 import dev.sealbuild.prep.fetch.PrepDownloader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.packages.AlpineLocker;
 import dev.sealbuild.prep.packages.DebianLocker;
 import dev.sealbuild.prep.debian.VendorIndexCache;
 import dev.sealbuild.prep.packages.PackageLocker;
+import dev.sealbuild.prep.packages.PackageLockers;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
@@ -101,18 +101,19 @@ final class LockCommand implements Callable<Integer> {
           .lock(project.spec(), project.specDir(), project.lockFile(), updateNames, env.sourceDateEpoch());
       err.println((outcome.unchanged() ? "up to date: " : "wrote ") + env.workingDir().relativize(project.lockFile()));
       outcome.lock().excludedList().forEach(e -> err.println("excluded: " + e.describe()));
+      outcome.lock().stageMap().forEach((name, stage) ->
+          stage.excludedList().forEach(e -> err.println("excluded (stage '" + name + "'): " + e.describe())));
       outcome.changes().ifPresent(diff -> LockDiffText.lines(diff).forEach(err::println));
     }
     return 0;
   }
 
+  /** Debian or Alpine for the image and for each stage, by the repositories each of them uses. */
   private PackageLocker packageLocker(Project project, PrepServices services) {
-    if (RepositorySpec.ALPINE.equals(project.spec().packageType())) {
-      return new AlpineLocker(mirrorOptions.mirrors(), project.specDir(), services.alpineTransport(),
-          commandSpec.commandLine().getErr()::println);
-    }
-    return new DebianLocker(mirrorOptions.mirrors(), services.transport(), project.specDir(), java.time.Clock.systemUTC(), allowExpiredMetadata,
-        commandSpec.commandLine().getErr()::println, new VendorIndexCache(services.cache()));
+    return new PackageLockers(mirrorOptions.mirrors(), project.spec().everyRepository(),
+        mirrors -> new DebianLocker(mirrors, services.transport(), project.specDir(), java.time.Clock.systemUTC(), allowExpiredMetadata,
+            commandSpec.commandLine().getErr()::println, new VendorIndexCache(services.cache())),
+        mirrors -> new AlpineLocker(mirrors, project.specDir(), services.alpineTransport(), commandSpec.commandLine().getErr()::println));
   }
 
   private PrepServices services() {

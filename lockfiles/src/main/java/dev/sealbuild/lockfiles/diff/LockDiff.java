@@ -26,7 +26,9 @@ import java.util.TreeSet;
 /**
  * What differs between two locks, by content: packages (per type, name, architecture and platform), remote
  * files, the base rootfs, the base image, the repositories' signed indexes and keys, the spec digest and the
- * epoch. Lists are sorted; a null field means no difference there. Sizes are not compared: a digest says it all.
+ * epoch, and the same for each build stage ({@code stages}: the stages whose locks differ, by name; a stage only one
+ * lock pins is compared with nothing). Lists are sorted; a null field means no difference there. Sizes are not
+ * compared: a digest says it all.
  */
 public record LockDiff(
     List<PackageChange> packages,
@@ -35,26 +37,56 @@ public record LockDiff(
     BaseImageChange baseImage,
     List<RepositoryChange> repositories,
     ValueChange<Sha256> specDigest,
-    ValueChange<Long> sourceDateEpoch) {
+    ValueChange<Long> sourceDateEpoch,
+    Map<String, LockDiff> stages) {
 
   public LockDiff {
     packages = List.copyOf(packages);
     files = List.copyOf(files);
     repositories = List.copyOf(repositories);
+    stages = stages == null || stages.isEmpty() ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(stages));
+  }
+
+  /** A difference without stages. */
+  public LockDiff(List<PackageChange> packages, List<FileChange> files, RootfsChange rootfs, BaseImageChange baseImage,
+      List<RepositoryChange> repositories, ValueChange<Sha256> specDigest, ValueChange<Long> sourceDateEpoch) {
+    this(packages, files, rootfs, baseImage, repositories, specDigest, sourceDateEpoch, null);
   }
 
   public static LockDiff between(Lockfile from, Lockfile to) {
+    Map<String, LockDiff> stages = new TreeMap<>();
+    Set<String> names = new TreeSet<>(from.stageMap().keySet());
+    names.addAll(to.stageMap().keySet());
+    for (String name : names) {
+      Lockfile before = from.stageMap().get(name);
+      Lockfile after = to.stageMap().get(name);
+      LockDiff stage = between(before != null ? before : nothing(after), after != null ? after : nothing(before));
+      if (!stage.isEmpty()) {
+        stages.put(name, stage);
+      }
+    }
     return new LockDiff(packages(from, to), files(from, to), rootfs(from.rootfs(), to.rootfs()),
         baseImage(from.baseImage(), to.baseImage()), repositories(from, to),
         from.specDigest().equals(to.specDigest()) ? null : new ValueChange<>(from.specDigest(), to.specDigest()),
-        from.sourceDateEpoch() == to.sourceDateEpoch() ? null : new ValueChange<>(from.sourceDateEpoch(), to.sourceDateEpoch()));
+        from.sourceDateEpoch() == to.sourceDateEpoch() ? null : new ValueChange<>(from.sourceDateEpoch(), to.sourceDateEpoch()),
+        stages);
+  }
+
+  /** A lock that pins nothing, as {@code other} would be without its inputs: what a new or dropped stage compares with. */
+  private static Lockfile nothing(Lockfile other) {
+    return new Lockfile(other.lockfileVersion(), other.specDigest(), other.sourceDateEpoch(), null, List.of());
+  }
+
+  /** The stages whose locks differ, by name; empty when none do. */
+  public Map<String, LockDiff> stageMap() {
+    return stages == null ? Map.of() : stages;
   }
 
   /** True when both locks pin the same content. */
   @JsonIgnore
   public boolean isEmpty() {
     return packages.isEmpty() && files.isEmpty() && rootfs == null && baseImage == null && repositories.isEmpty()
-        && specDigest == null && sourceDateEpoch == null;
+        && specDigest == null && sourceDateEpoch == null && stageMap().isEmpty();
   }
 
   /** Canonical pretty JSON of this diff ({@code build diff --json}). */

@@ -21,6 +21,17 @@ public final class LockDiffText {
   private LockDiffText() {}
 
   public static List<String> lines(LockDiff diff) {
+    List<String> out = sections(diff);
+    diff.stageMap().forEach((name, stage) -> {
+      out.add("stage '" + name + "':");
+      sections(stage).forEach(line -> out.add("  " + line));
+    });
+    out.add(summary(diff));
+    return out;
+  }
+
+  /** The sections of one lock's differences, without its stages and summary. */
+  private static List<String> sections(LockDiff diff) {
     List<String> out = new ArrayList<>();
     if (!diff.packages().isEmpty()) {
       out.add("packages:");
@@ -69,7 +80,6 @@ public final class LockDiffText {
         out.add("  ~ sourceDateEpoch  " + diff.sourceDateEpoch().from() + " -> " + diff.sourceDateEpoch().to());
       }
     }
-    out.add(summary(diff));
     return out;
   }
 
@@ -78,6 +88,12 @@ public final class LockDiffText {
     if (diff.isEmpty()) {
       return "no differences";
     }
+    List<String> parts = ownParts(diff);
+    diff.stageMap().forEach((name, stage) -> parts.add("stage '" + name + "': " + String.join(", ", ownParts(stage))));
+    return String.join("; ", parts);
+  }
+
+  private static List<String> ownParts(LockDiff diff) {
     List<String> parts = new ArrayList<>();
     if (!diff.packages().isEmpty()) {
       parts.add(counts("packages", diff.packages().stream().map(PackageChange::change).toList()));
@@ -100,7 +116,7 @@ public final class LockDiffText {
     if (diff.sourceDateEpoch() != null) {
       parts.add("epoch changed");
     }
-    return String.join("; ", parts);
+    return parts;
   }
 
   /**

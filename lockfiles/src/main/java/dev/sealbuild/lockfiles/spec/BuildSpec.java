@@ -254,6 +254,13 @@ public record BuildSpec(
     }
   }
 
+  /** The repositories of the image and of every stage that declares its own, each once: what {@code --mirror} may name. */
+  public List<RepositorySpec> everyRepository() {
+    java.util.LinkedHashSet<RepositorySpec> every = new java.util.LinkedHashSet<>(repositories);
+    stages.values().forEach(s -> every.addAll(s.repositories()));
+    return List.copyOf(every);
+  }
+
   /** The package manager the repositories use, or null when the spec installs no packages. */
   public String packageType() {
     return repositories.isEmpty() ? null : repositories.get(0).type();

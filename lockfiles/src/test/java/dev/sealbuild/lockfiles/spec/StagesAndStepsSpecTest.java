@@ -281,4 +281,23 @@ class StagesAndStepsSpecTest {
     assertEquals("build.yaml: stage 'build': packages are listed but no repositories are declared to install them from",
         errorWithoutLine("name: a\nstages: {build: {packages: [gcc]}}\n"));
   }
+
+  @Test
+  void anEmptyStageIsAllowedAndANullOneIsNamed() {
+    assertEquals(List.of("docs"), parse("name: a\nstages: {docs: {}}\n").stageOrder());
+    String message = errorWithoutLine("name: a\nstages:\n  build:\n");
+    assertTrue(message.startsWith("build.yaml: stage 'build' is empty"), message);
+  }
+
+  @Test
+  void specsWithoutTheNewKeysSerializeWithoutThem() {
+    BuildSpec spec = parse("""
+        name: a
+        files: [{url: "https://files.example.invalid/x", dest: /x}]
+        copy: [{src: x, dest: /y}]
+        """);
+    String tree = dev.sealbuild.formats.json.CanonicalJson.sortedTree(spec).toString();
+    assertFalse(tree.contains("temporary"), tree);
+    assertFalse(tree.contains("\"from\""), tree);
+  }
 }

@@ -7,8 +7,11 @@ import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.FileEntry;
 import dev.sealbuild.lockfiles.spec.RootfsSource;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import dev.sealbuild.lockfiles.diff.Change;
 import dev.sealbuild.lockfiles.diff.LockDiff;
 import dev.sealbuild.lockfiles.diff.PackageChange;
@@ -22,8 +25,21 @@ import dev.sealbuild.lockfiles.diff.PackageChange;
 public final class LockUpdate {
   private LockUpdate() {}
 
-  /** The previous lock reduced to what the spec pins; pass it to {@link Locker#lock} as the previous lock. */
+  /**
+   * The previous lock reduced to what the spec pins, stage by stage; pass it to {@link Locker#lock} as the previous
+   * lock.
+   */
   public static Lockfile basis(BuildSpec spec, Lockfile previous) {
+    Map<String, Lockfile> stages = new TreeMap<>();
+    previous.stageMap().forEach((name, stage) -> {
+      if (spec.stages().containsKey(name)) {
+        stages.put(name, basisOne(spec.stage(name), stage));
+      }
+    });
+    return basisOne(spec, previous).withStages(stages);
+  }
+
+  private static Lockfile basisOne(BuildSpec spec, Lockfile previous) {
     List<LockedFile> files = previous.files().stream().filter(f -> pinnedBySpec(spec, f)).toList();
     RootfsSource r = spec.base().rootfs();
     LockedRootfs rootfs = previous.rootfs() != null && r != null && r.sha256() != null
@@ -50,8 +66,10 @@ public final class LockUpdate {
    * while files, the rootfs and the base image stay pinned as they are.
    */
   public static Lockfile packagesOnly(Lockfile previous) {
+    Map<String, Lockfile> stages = new TreeMap<>();
+    previous.stageMap().forEach((name, stage) -> stages.put(name, packagesOnly(stage)));
     return new Lockfile(previous.lockfileVersion(), previous.specDigest(), previous.sourceDateEpoch(), previous.rootfs(),
-        previous.baseImage(), previous.files(), null, null);
+        previous.baseImage(), previous.files(), null, null, null, stages);
   }
 
   /**
@@ -60,15 +78,31 @@ public final class LockUpdate {
    * publish only their newest versions, so a fresh resolution may move more than asked).
    */
   public static List<PackageChange> unasked(Collection<String> names, Lockfile previous, Lockfile updated) {
-    return LockDiff.between(previous, updated).packages().stream()
+    List<PackageChange> out = new ArrayList<>(LockDiff.between(previous, updated).packages().stream()
         .filter(p -> p.change() != Change.ADDED && !names.contains(p.name()))
-        .toList();
+        .toList());
+    previous.stageMap().forEach((name, stage) -> {
+      Lockfile now = updated.stageMap().get(name);
+      if (now != null) {
+        out.addAll(unasked(names, stage, now));
+      }
+    });
+    return List.copyOf(out);
   }
 
   /** Names that are neither in the previous lock nor asked for by the spec: most likely typos. */
   public static List<String> unknown(Collection<String> names, BuildSpec spec, Lockfile previous) {
-    return names.stream()
-        .filter(n -> previous.packageList().stream().noneMatch(p -> p.name().equals(n)) && !spec.packages().contains(n))
-        .toList();
+    return names.stream().filter(n -> !known(n, spec, previous)).toList();
+  }
+
+  /** Locked or asked for by the image or by any stage. */
+  private static boolean known(String name, BuildSpec spec, Lockfile previous) {
+    if (previous.packageList().stream().anyMatch(p -> p.name().equals(name)) || spec.packages().contains(name)) {
+      return true;
+    }
+    if (previous.stageMap().values().stream().anyMatch(s -> s.packageList().stream().anyMatch(p -> p.name().equals(name)))) {
+      return true;
+    }
+    return spec.stages().values().stream().anyMatch(s -> s.packages().contains(name));
   }
 }

@@ -18,13 +18,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Pins every input of a spec. A {@code sha256} in the spec is authoritative; an input the previous lock
  * already pins is kept as is (no network); anything else is downloaded once into the cache to hash it. Every
  * file ends with its size recorded beside its sha256: a spec that pins only the hash costs one download (bounded
- * by the download limit) to learn the size, so that prep can stop any later download at that size.
+ * by the download limit) to learn the size, so that prep can stop any later download at that size. Each build stage
+ * is pinned the same way, as a nested lock of its view ({@link BuildSpec#stage}) on top of the previous lock's stage.
  */
 public final class Locker {
   private final Downloader downloader;
@@ -49,10 +52,37 @@ public final class Locker {
     this.baseImages = baseImages;
   }
 
-  /** One entry as {@code lock --dry-run} shows it: what would be pinned, and whether it needs a download. */
-  public record PlannedEntry(String kind, String name, String version, String sha256, Long size, String action) {}
+  /**
+   * One entry as {@code lock --dry-run} shows it: what would be pinned, and whether it needs a download; {@code stage}
+   * names the build stage it belongs to (null for the image).
+   */
+  public record PlannedEntry(String kind, String name, String version, String sha256, Long size, String action, String stage) {
+    public PlannedEntry(String kind, String name, String version, String sha256, Long size, String action) {
+      this(kind, name, version, sha256, size, action, null);
+    }
 
+    PlannedEntry inStage(String name) {
+      return new PlannedEntry(kind, this.name, version, sha256, size, action, name);
+    }
+  }
+
+  /** Pins the image's inputs and each stage's, every stage as a nested lock of its view. */
   public Lockfile lock(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch) throws IOException {
+    Lockfile image = lockOne(spec, specDir, previous, sourceDateEpoch, "");
+    Map<String, Lockfile> stages = new TreeMap<>();
+    for (String stage : spec.stageOrder()) {
+      stages.put(stage, lockOne(spec.stage(stage), specDir, previousStage(previous, stage), sourceDateEpoch, "stage '" + stage + "' "));
+    }
+    return image.withStages(stages);
+  }
+
+  private static Optional<Lockfile> previousStage(Optional<Lockfile> previous, String stage) {
+    return previous.map(p -> p.stageMap().get(stage));
+  }
+
+  /** Pins one spec (the image's or a stage's view); {@code where} prefixes the labels of its downloads. */
+  private Lockfile lockOne(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch, String where)
+      throws IOException {
     List<LockedFile> files = new ArrayList<>();
     for (int i = 0; i < spec.files().size(); i++) {
       FileEntry f = spec.files().get(i);
@@ -62,13 +92,13 @@ public final class Locker {
         Sha256 pinned = Sha256.ofHex(f.sha256());
         Long size = old.filter(o -> o.sha256().equals(pinned)).map(LockedFile::size).orElse(null);
         if (size == null) {
-          size = downloader.downloadPinned(f.url(), "files[" + i + "]", pinned).size();
+          size = downloader.downloadPinned(f.url(), where + "files[" + i + "]", pinned).size();
         }
         files.add(new LockedFile(url, pinned, size));
       } else if (old.isPresent()) {
         files.add(old.get());
       } else {
-        Downloader.Pinned p = downloader.download(f.url(), "files[" + i + "]");
+        Downloader.Pinned p = downloader.download(f.url(), where + "files[" + i + "]");
         files.add(new LockedFile(url, p.sha256(), p.size()));
       }
     }
@@ -80,17 +110,17 @@ public final class Locker {
         Sha256 pinned = Sha256.ofHex(r.sha256());
         Long size = old.filter(o -> o.sha256().equals(pinned)).map(LockedRootfs::size).orElse(null);
         if (size == null) {
-          size = r.url() != null ? downloader.downloadPinned(r.url(), "base rootfs", pinned).size()
-              : importPinned(specDir.resolve(r.path()).normalize(), "base rootfs " + r.path(), pinned).size();
+          size = r.url() != null ? downloader.downloadPinned(r.url(), where + "base rootfs", pinned).size()
+              : importPinned(specDir.resolve(r.path()).normalize(), where + "base rootfs " + r.path(), pinned).size();
         }
         rootfs = new LockedRootfs(r.source(), pinned, size);
       } else if (old.isPresent()) {
         rootfs = old.get();
       } else if (r.url() != null) {
-        Downloader.Pinned p = downloader.download(r.url(), "base rootfs");
+        Downloader.Pinned p = downloader.download(r.url(), where + "base rootfs");
         rootfs = new LockedRootfs(r.source(), p.sha256(), p.size());
       } else {
-        Downloader.Pinned p = localImporter.importFile(specDir.resolve(r.path()).normalize(), "base rootfs " + r.path());
+        Downloader.Pinned p = localImporter.importFile(specDir.resolve(r.path()).normalize(), where + "base rootfs " + r.path());
         rootfs = new LockedRootfs(r.source(), p.sha256(), p.size());
       }
     }
@@ -129,8 +159,16 @@ public final class Locker {
     return r == null || r.sha256() == null ? null : new LockedRootfs(r.source(), Sha256.ofHex(r.sha256()), null);
   }
 
-  /** What {@link #lock} would pin, without downloading or writing anything. */
+  /** What {@link #lock} would pin, without downloading or writing anything; a stage's entries name it. */
   public List<PlannedEntry> plan(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
+    List<PlannedEntry> out = new ArrayList<>(planOne(spec, previous));
+    for (String stage : spec.stageOrder()) {
+      planOne(spec.stage(stage), previousStage(previous, stage)).forEach(e -> out.add(e.inStage(stage)));
+    }
+    return out;
+  }
+
+  private List<PlannedEntry> planOne(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
     List<PlannedEntry> out = new ArrayList<>();
     Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)));
     if (!spec.packages().isEmpty()) {

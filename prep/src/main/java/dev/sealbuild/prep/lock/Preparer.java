@@ -3,6 +3,7 @@ package dev.sealbuild.prep.lock;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
+import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
@@ -26,13 +27,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code build prep}: fetches every input a current lock pins into the vendor cache, in named steps: check the lock
  * is current, clean stale temporaries, import a local rootfs, fetch the base image, download the pinned files,
- * rootfs and packages (verifying size and sha256), then verify Alpine packages against their signed index.
+ * rootfs and packages (verifying size and sha256), then verify Alpine packages against their signed index. Every
+ * build stage's inputs are fetched the same way as the image's (a blob two of them share, once).
  */
 public final class Preparer {
   /** How much is ready, and how much of it came over the network this time. */
@@ -52,26 +56,50 @@ public final class Preparer {
     this.jobs = jobs;
   }
 
+  /** The spec one lock part pins: the image's, or a stage's view; {@code where} prefixes its labels. */
+  private record Part(String where, BuildSpec spec, Lockfile lock) {}
+
   public Result prepare(BuildSpec spec, Path specDir, Lockfile lock) throws IOException {
     checkCurrent(spec, lock);
     services.cache().deleteStaleTemp();
+    List<Part> parts = new ArrayList<>();
+    parts.add(new Part("", spec, lock));
+    for (String stage : spec.stageOrder()) {
+      parts.add(new Part("stage '" + stage + "' ", spec.stage(stage), lock.stage(stage)));
+    }
+    if (parts.stream().anyMatch(p -> !p.lock().packageList().isEmpty())) {
+      mirrors.checkOverridesName(spec.everyRepository());
+    }
     List<FetchJob> fetches = new ArrayList<>();
-    LockedRootfs rootfs = lock.rootfs();
-    if (rootfs != null) {
-      if (spec.base().rootfs().url() != null) {
-        fetches.add(new FetchJob("base rootfs", URI.create(rootfs.source()), rootfs.sha256(), rootfs.size()));
-      } else {
-        importLocal(specDir.resolve(rootfs.source()).normalize(), rootfs.sha256());
+    Set<LockedBaseImage> images = new LinkedHashSet<>();
+    for (Part part : parts) {
+      LockedRootfs rootfs = part.lock().rootfs();
+      if (rootfs != null) {
+        if (part.spec().base().rootfs().url() != null) {
+          fetches.add(new FetchJob(part.where() + "base rootfs", URI.create(rootfs.source()), rootfs.sha256(), rootfs.size()));
+        } else {
+          importLocal(specDir.resolve(rootfs.source()).normalize(), rootfs.sha256());
+        }
+      }
+      fetches.addAll(fileJobs(part));
+      fetches.addAll(packageJobs(part));
+      if (part.lock().baseImage() != null) {
+        images.add(part.lock().baseImage());
       }
     }
-    fetches.addAll(fileJobs(spec, lock));
-    fetches.addAll(packageJobs(spec, lock));
-    BaseImageFetcher.Result image = lock.baseImage() == null ? new BaseImageFetcher.Result(0, 0)
-        : services.baseImageFetcher(jobs).fetch(lock.baseImage());
+    long imageFetched = 0;
+    long imageCached = 0;
+    for (LockedBaseImage base : images) {
+      BaseImageFetcher.Result image = services.baseImageFetcher(jobs).fetch(base);
+      imageFetched += image.fetched();
+      imageCached += image.cached();
+    }
     List<DownloadResult> results = services.prepDownloader().downloadAll(fetches);
-    verifyApkPackages(lock);
-    long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count() + image.fetched();
-    long total = results.size() + image.fetched() + image.cached();
+    for (Part part : parts) {
+      verifyApkPackages(part.lock());
+    }
+    long fetched = results.stream().filter(r -> r.outcome() == DownloadResult.Outcome.FETCHED).count() + imageFetched;
+    long total = results.size() + imageFetched + imageCached;
     return new Result(total, fetched, services.cache().layout().root());
   }
 
@@ -82,28 +110,30 @@ public final class Preparer {
     }
   }
 
-  private static List<FetchJob> fileJobs(BuildSpec spec, Lockfile lock) {
+  private static List<FetchJob> fileJobs(Part part) {
     List<FetchJob> jobs = new ArrayList<>();
-    for (int i = 0; i < spec.files().size(); i++) {
-      String url = spec.files().get(i).url().toString();
-      LockedFile f = lock.file(url).orElseThrow();
-      jobs.add(new FetchJob("files[" + i + "]", URI.create(url), f.sha256(), f.size()));
+    for (int i = 0; i < part.spec().files().size(); i++) {
+      String url = part.spec().files().get(i).url().toString();
+      LockedFile f = part.lock().file(url).orElseThrow();
+      jobs.add(new FetchJob(part.where() + "files[" + i + "]", URI.create(url), f.sha256(), f.size()));
     }
     return jobs;
   }
 
-  private List<FetchJob> packageJobs(BuildSpec spec, Lockfile lock) {
+  private List<FetchJob> packageJobs(Part part) {
     List<FetchJob> jobs = new ArrayList<>();
+    BuildSpec spec = part.spec();
+    Lockfile lock = part.lock();
     if (lock.packageList().isEmpty()) {
       return jobs;
     }
-    mirrors.checkOverridesName(spec.repositories());
     Map<String, RepositorySpec> repos = new HashMap<>();
     spec.repositories().forEach(r -> repos.put(r.name(), r));
     for (LockedPackage p : lock.packageList()) {
       RepositorySpec repo = repos.get(p.repository());
       if (repo == null) {
-        throw new LockException("lock pins " + p.label() + " from repository " + p.repository() + " which the spec does not declare; run build lock");
+        throw new LockException(part.where() + "lock pins " + p.label() + " from repository " + p.repository()
+            + " which the spec does not declare; run build lock");
       }
       jobs.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
           URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size()));

@@ -41,6 +41,17 @@ public final class Mirrors {
     }
   }
 
+  /** These mirrors with only the overrides that name one of {@code repositories} (for one stage of a spec). */
+  public Mirrors only(java.util.Collection<RepositorySpec> repositories) {
+    Map<String, URI> kept = new java.util.LinkedHashMap<>();
+    overrides.forEach((name, url) -> {
+      if (repositories.stream().anyMatch(r -> r.name().equals(name))) {
+        kept.put(name, url);
+      }
+    });
+    return new Mirrors(kept, apt);
+  }
+
   public URI baseUrl(RepositorySpec repository) {
     URI url = overrides.get(repository.name());
     if (url == null) {
