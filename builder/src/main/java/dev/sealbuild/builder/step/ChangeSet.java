@@ -25,6 +25,43 @@ public record ChangeSet(List<Change> changes) {
     changes = List.copyOf(sorted);
   }
 
+  /**
+   * One line per change, {@code path type mode uid:gid mtime detail} (detail: the sha256 of a file, the target of a
+   * link, {@code deleted}): what a step cache or a reproducibility check compares.
+   */
+  public List<String> describe() throws java.io.IOException {
+    List<String> lines = new ArrayList<>();
+    for (Change c : changes) {
+      Node n = c.node();
+      if (n == null) {
+        lines.add(c.path() + " deleted");
+        continue;
+      }
+      String type;
+      String detail;
+      if (n instanceof Node.RegularFile f) {
+        type = "file";
+        java.util.Optional<dev.sealbuild.formats.digest.Sha256> known = f.content().knownDigest();
+        if (known.isPresent()) {
+          detail = known.get().toString();
+        } else {
+          try (java.io.InputStream in = f.content().open()) {
+            detail = dev.sealbuild.formats.digest.Sha256.hash(in).toString();
+          }
+        }
+      } else if (n instanceof Node.Symlink s) {
+        type = "symlink";
+        detail = "-> " + s.target();
+      } else {
+        type = n instanceof Node.Directory ? "dir" : "special";
+        detail = "";
+      }
+      lines.add(c.path() + " " + type + " " + String.format("%04o", n.meta().mode()) + " " + n.meta().uid() + ":"
+          + n.meta().gid() + " " + n.meta().mtime() + (detail.isEmpty() ? "" : " " + detail));
+    }
+    return lines;
+  }
+
   public boolean isEmpty() {
     return changes.isEmpty();
   }

@@ -23,16 +23,15 @@ public final class RuncRuntime implements ContainerRuntime {
 
   /** {@code runc} from {@code PATH} (or {@code /usr/sbin}, {@code /sbin}, where Debian puts it). */
   public static RuncRuntime fromPath() throws IOException {
-    return fromPath(System.getenv("PATH"));
+    return fromPath(System.getenv("PATH"), List.of("/usr/sbin", "/sbin"));
   }
 
-  static RuncRuntime fromPath(String path) throws IOException {
+  static RuncRuntime fromPath(String path, List<String> alsoIn) throws IOException {
     List<String> dirs = new ArrayList<>();
     if (path != null) {
       dirs.addAll(List.of(path.split(":")));
     }
-    dirs.add("/usr/sbin");
-    dirs.add("/sbin");
+    dirs.addAll(alsoIn);
     for (String dir : dirs) {
       if (!dir.isEmpty()) {
         Path candidate = Path.of(dir, "runc");
