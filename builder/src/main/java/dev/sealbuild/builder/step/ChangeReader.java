@@ -45,6 +45,7 @@ final class ChangeReader {
   private final long epoch;
   private final ContentSpool spool;
   private final String forMessages;
+  private Map<EntryPath, Node> base;
 
   ChangeReader(ImageTree tree, MaterializedTree materialized, Set<EntryPath> temporary, boolean tmpfsTmp,
       IdMapping ids, long epoch, ContentSpool spool, String forMessages) {
@@ -59,8 +60,11 @@ final class ChangeReader {
   }
 
   ChangeSet read(Path rootfs) throws IOException {
+    base = visibleView(tree);
     List<ChangeSet.Change> changes = new ArrayList<>();
     Set<EntryPath> onDisk = new HashSet<>();
+    Set<EntryPath> directoriesOnDisk = new HashSet<>();
+    directoriesOnDisk.add(EntryPath.ROOT);
     Map<Object, Content> spooledByInode = new HashMap<>();
     Files.walkFileTree(rootfs, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE,
         new SimpleFileVisitor<>() {
@@ -88,6 +92,9 @@ final class ChangeReader {
 
           private void visit(EntryPath p, Path host, BasicFileAttributes attrs) throws IOException {
             onDisk.add(p);
+            if (attrs.isDirectory()) {
+              directoriesOnDisk.add(p);
+            }
             if (attrs.isOther()) {
               return; // FIFOs, sockets and devices a step leaves behind are not part of an image
             }
@@ -95,14 +102,14 @@ final class ChangeReader {
               throw new UserError(forMessages + " created " + p + ": names starting with .wh. are reserved for "
                   + "layer whiteouts; rename or remove it in the step");
             }
-            Node base = tree.lookup(p);
-            Node now = readNode(p, host, attrs, base, spooledByInode);
-            if (now != base) {
+            Node before = base.get(p);
+            Node now = readNode(p, host, attrs, before, spooledByInode);
+            if (now != before) {
               changes.add(new ChangeSet.Change(p, now));
             }
           }
         });
-    changes.addAll(deletions(onDisk));
+    changes.addAll(deletions(onDisk, directoriesOnDisk));
     return new ChangeSet(dropTemporaryParents(changes));
   }
 
@@ -210,16 +217,18 @@ final class ChangeReader {
     return id;
   }
 
-  /** Topmost paths of the tree before the step that are gone from the disk. */
-  private List<ChangeSet.Change> deletions(Set<EntryPath> onDisk) {
+  /**
+   * The merged view as a file system shows it: an entry counts only when every parent is a directory there (a
+   * lower layer's entry below what an upper layer turned into a link or file is not visible).
+   */
+  static Map<EntryPath, Node> visibleView(ImageTree tree) {
     TreeSet<EntryPath> all = new TreeSet<>();
     for (LayerTree layer : tree.layers()) {
       all.addAll(layer.entries().keySet());
     }
+    Map<EntryPath, Node> view = new java.util.LinkedHashMap<>();
     Set<EntryPath> directories = new HashSet<>();
     directories.add(EntryPath.ROOT);
-    Set<EntryPath> deleted = new HashSet<>();
-    List<ChangeSet.Change> out = new ArrayList<>();
     for (EntryPath p : all) {
       Node n = tree.lookup(p);
       if (n == null || !directories.contains(p.parent())) {
@@ -228,11 +237,20 @@ final class ChangeReader {
       if (n instanceof Node.Directory) {
         directories.add(p);
       }
-      if (ignored(p) || materialized.skipped().contains(p) || onDisk.contains(p)) {
-        continue;
-      }
-      deleted.add(p);
-      if (!deleted.contains(p.parent())) {
+      view.put(p, n);
+    }
+    return view;
+  }
+
+  /**
+   * Paths of the tree before the step that are gone from the disk, only where their parent is still a directory:
+   * below a deleted directory, or one replaced by a file or link, the change of the parent removes them.
+   */
+  private List<ChangeSet.Change> deletions(Set<EntryPath> onDisk, Set<EntryPath> directoriesOnDisk) {
+    List<ChangeSet.Change> out = new ArrayList<>();
+    for (EntryPath p : base.keySet()) {
+      if (!ignored(p) && !materialized.skipped().contains(p) && !onDisk.contains(p)
+          && directoriesOnDisk.contains(p.parent())) {
         out.add(new ChangeSet.Change(p, null));
       }
     }
@@ -260,7 +278,7 @@ final class ChangeReader {
     }
     List<ChangeSet.Change> out = new ArrayList<>();
     for (ChangeSet.Change c : changes) {
-      boolean implicit = temporaryParents.contains(c.path()) && tree.lookup(c.path()) == null
+      boolean implicit = temporaryParents.contains(c.path()) && !base.containsKey(c.path())
           && c.node() instanceof Node.Directory;
       if (!implicit || keptParents.contains(c.path())) {
         out.add(c);

@@ -44,24 +44,17 @@ final class Materializer {
   /** {@code rootfs} must not exist yet; its parent must be a directory only this build writes. */
   MaterializedTree write(ImageTree tree, Path rootfs) throws IOException {
     Files.createDirectory(rootfs);
-    TreeSet<EntryPath> paths = new TreeSet<>();
-    for (LayerTree layer : tree.layers()) {
-      paths.addAll(layer.entries().keySet());
-    }
     Set<EntryPath> directories = new HashSet<>();
     directories.add(EntryPath.ROOT);
     Set<EntryPath> skipped = new HashSet<>();
     Map<Content, Path> firstLinks = new IdentityHashMap<>();
     List<EntryPath> created = new ArrayList<>();
     Map<EntryPath, Node> nodes = new HashMap<>();
-    for (EntryPath p : paths) {
-      Node node = tree.lookup(p);
-      if (node == null) {
-        continue;
-      }
+    for (Map.Entry<EntryPath, Node> e : ChangeReader.visibleView(tree).entrySet()) {
+      EntryPath p = e.getKey();
+      Node node = e.getValue();
       if (!directories.contains(p.parent())) {
-        // Below a link, file or left-out entry in the merged view: not visible there, so not written.
-        continue;
+        continue; // below a left-out entry
       }
       Path host = host(rootfs, p);
       if (node instanceof Node.Directory) {

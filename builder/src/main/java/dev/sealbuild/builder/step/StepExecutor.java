@@ -95,6 +95,8 @@ public final class StepExecutor {
           command.env(), workdir(command, what), user, epoch, tmpfsTmp, ids, limits.maxFileSize())));
       started = true;
       execute(stepDir, state, id, command, what);
+      // No process of the step may still run while its root file system is read.
+      destroy(state, id);
       ChangeSet changes = new ChangeReader(tree, materialized, temporary, tmpfsTmp, ids, epoch, spool, what)
           .read(rootfs);
       changes.applyTo(tree);
@@ -102,12 +104,24 @@ public final class StepExecutor {
     } finally {
       try {
         if (started) {
-          runtime.destroy(state, id);
+          destroy(state, id);
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       } finally {
         deleteTree(stepDir);
+      }
+    }
+  }
+
+  /** Kills and removes the container, also when this thread was interrupted (it would outlive the build otherwise). */
+  private void destroy(Path state, String id) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      runtime.destroy(state, id);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

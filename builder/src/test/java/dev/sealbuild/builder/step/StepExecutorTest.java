@@ -13,6 +13,7 @@ import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.testsupport.Requirements;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -25,6 +26,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +96,16 @@ class StepExecutorTest {
     assertNull(node("etc/apk/world"));
     assertTrue(tree.currentLayer().whiteouts().containsAll(List.of(EntryPath.parse("etc/motd"),
         EntryPath.parse("etc/apk"))));
+    Path layer = work.resolve("layer.tar.gz");
+    new LayerWriter(EPOCH).write(tree.currentLayer(), tree, layer, "step");
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
+        Files.newInputStream(layer)))) {
+      for (TarArchiveEntry e; (e = tar.getNextTarEntry()) != null; ) {
+        names.add(e.getName() + (e.isFile() ? " " + e.getSize() : ""));
+      }
+    }
+    assertEquals(List.of("etc/", "etc/.wh.apk 0", "etc/.wh.motd 0"), names, "the layer carries the deletions");
   }
 
   @Test
@@ -118,6 +132,21 @@ class StepExecutorTest {
   void workdirAndNumericUserApply() throws IOException {
     run(StepCommand.shell("id -u; id -g; pwd; hostname").withUser("1000:1000").withWorkdir("/srv"));
     assertEquals(List.of("1000", "1000", "/srv", "sealbuild"), output);
+  }
+
+  @Test
+  void aMissingWorkdirIsCreatedAndKept() throws IOException {
+    ChangeSet changes = run(StepCommand.shell("pwd").withWorkdir("/src/app"));
+    assertEquals(List.of("/src/app"), output);
+    assertEquals(List.of("/src dir 0755 0:0 " + EPOCH, "/src/app dir 0755 0:0 " + EPOCH), changes.describe());
+  }
+
+  @Test
+  void aDirectoryReplacedByAFileHidesTheLowerContents() throws IOException {
+    ChangeSet changes = run(StepCommand.shell("rm -r /etc/apk && echo flat > /etc/apk"));
+    assertEquals(1, changes.changes().size(), changes.changes().toString());
+    assertEquals("flat\n", StepTrees.text(node("etc/apk")));
+    assertNull(node("etc/apk/world"));
   }
 
   @Test
