@@ -70,7 +70,7 @@ final class ChangeReader {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-            EntryPath p = entryPath(rootfs, dir);
+            EntryPath p = entryPath(rootfs, dir, forMessages);
             if (p.isRoot()) {
               return FileVisitResult.CONTINUE;
             }
@@ -83,7 +83,7 @@ final class ChangeReader {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            EntryPath p = entryPath(rootfs, file);
+            EntryPath p = entryPath(rootfs, file, forMessages);
             if (!ignored(p)) {
               visit(p, file, attrs);
             }
@@ -113,9 +113,14 @@ final class ChangeReader {
     return new ChangeSet(dropTemporaryParents(changes));
   }
 
-  private static EntryPath entryPath(Path rootfs, Path host) {
+  private static EntryPath entryPath(Path rootfs, Path host, String forMessages) {
     String rel = rootfs.relativize(host).toString();
-    return rel.isEmpty() ? EntryPath.ROOT : EntryPath.parse(rel);
+    try {
+      return rel.isEmpty() ? EntryPath.ROOT : EntryPath.parse(rel);
+    } catch (dev.sealbuild.formats.HostileInputException e) {
+      throw new UserError(forMessages + " created a name an image cannot hold (" + e.getMessage() + "); rename it "
+          + "or remove it in the step");
+    }
   }
 
   /** Mounts, the tmpfs /tmp, what the temporaries wrote and everything below it. */

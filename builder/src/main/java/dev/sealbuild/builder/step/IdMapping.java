@@ -19,23 +19,16 @@ public record IdMapping(long hostUid, long hostGid, long size, boolean rootless)
   public static final long FULL_RANGE = 65536;
 
   /** The mapping for the current process. */
-  public static IdMapping forCurrentUser() throws IOException {
-    long uid = (Long) numeric("uid");
-    long gid = (Long) numeric("gid");
-    if (uid != 0) {
-      return new IdMapping(uid, gid, 1, true);
+  public static IdMapping forCurrentUser() {
+    com.sun.security.auth.module.UnixSystem self = new com.sun.security.auth.module.UnixSystem();
+    if (self.getUid() != 0) {
+      return new IdMapping(self.getUid(), self.getGid(), 1, true);
     }
-    return new IdMapping(subordinateBase(Path.of("/etc/subuid")), subordinateBase(Path.of("/etc/subgid")), FULL_RANGE,
-        false);
-  }
-
-  private static Object numeric(String what) throws IOException {
-    // The owner of a file this process just created: no native call needed.
-    Path probe = Files.createTempFile("sealbuild-id", ".probe");
     try {
-      return ((Number) Files.getAttribute(probe, "unix:" + what)).longValue();
-    } finally {
-      Files.deleteIfExists(probe);
+      return new IdMapping(subordinateBase(Path.of("/etc/subuid")), subordinateBase(Path.of("/etc/subgid")),
+          FULL_RANGE, false);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -60,7 +60,11 @@ final class OutputTail implements Runnable {
         last.removeFirst();
       }
     }
-    sink.accept(text);
+    try {
+      sink.accept(text);
+    } catch (RuntimeException e) {
+      // A failing consumer must not stop the reading: the step would block on a full pipe until its timeout.
+    }
   }
 
   List<String> lastLines() {

@@ -190,6 +190,44 @@ class StepExecutorTest {
   }
 
   @Test
+  void anInterruptedStepLeavesNoContainerBehind() throws Exception {
+    String marker = "4243.25";
+    Thread.UncaughtExceptionHandler none = (t, e) -> { };
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    StepExecutor executor = new StepExecutor(runc, work, spool, EPOCH, line -> output.add(line));
+    Thread t = new Thread(() -> {
+      try {
+        executor.run(tree, List.of(), StepCommand.shell("echo started; exec sleep " + marker), new StepLabel(null, 1));
+      } catch (Throwable e) {
+        thrown.set(e);
+      }
+    });
+    t.setUncaughtExceptionHandler(none);
+    t.start();
+    while (!output.contains("started") && t.isAlive()) {
+      Thread.sleep(20);
+    }
+    t.interrupt();
+    t.join(30_000);
+    assertInstanceOf(java.io.InterruptedIOException.class, thrown.get());
+    assertTrue(ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").contains(marker)),
+        "the step's process still runs");
+    assertTrue(StepTrees.noStepDirectoryLeft(work));
+  }
+
+  @Test
+  void namesAnImageCannotHoldAreOneLineErrors() {
+    var wh = assertThrows(dev.sealbuild.formats.UserError.class, () -> run(StepCommand.shell("touch /srv/.wh.x")));
+    assertEquals("run step 1 of the image (touch /srv/.wh.x) created /srv/.wh.x: names starting with .wh. are "
+        + "reserved for layer whiteouts; rename or remove it in the step", wh.getMessage());
+    var utf8 = assertThrows(dev.sealbuild.formats.UserError.class,
+        () -> run(StepCommand.shell("touch \"/srv/$(printf '\\377')\"")));
+    assertTrue(utf8.getMessage().contains("created a name an image cannot hold"), utf8.getMessage());
+    assertEquals(1, utf8.getMessage().lines().count());
+    assertTrue(StepTrees.noStepDirectoryLeft(work));
+  }
+
+  @Test
   void aListenerOnTheHostsLoopbackSeesNoConnection() throws IOException {
     try (ServerSocket listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
       int port = listener.getLocalPort();
