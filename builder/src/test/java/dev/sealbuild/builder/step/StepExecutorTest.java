@@ -216,7 +216,7 @@ class StepExecutorTest {
   }
 
   @Test
-  void namesAnImageCannotHoldAreOneLineErrors() {
+  void namesAnImageCannotHoldAreOneLineErrors() throws IOException {
     var wh = assertThrows(dev.sealbuild.formats.UserError.class, () -> run(StepCommand.shell("touch /srv/.wh.x")));
     assertEquals("run step 1 of the image (touch /srv/.wh.x) created /srv/.wh.x: names starting with .wh. are "
         + "reserved for layer whiteouts; rename or remove it in the step", wh.getMessage());
