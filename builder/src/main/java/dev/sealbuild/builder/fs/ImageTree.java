@@ -39,6 +39,55 @@ public final class ImageTree {
     return finished;
   }
 
+  private final Deque<Long> scratchCounts = new ArrayDeque<>();
+
+  /**
+   * Starts a layer that {@link #dropScratchLayer} will throw away again, e.g. temporary inputs present only while a
+   * build step runs. Unlike {@link #startLayer}, the layer underneath stays the one later writes go to.
+   */
+  public void startScratchLayer(String description) {
+    scratchCounts.push(entryCount);
+    lowers.add(upper);
+    upper = new LayerTree(description);
+  }
+
+  /** Discards the layer {@link #startScratchLayer} started and everything written into it. */
+  public void dropScratchLayer() {
+    if (scratchCounts.isEmpty()) {
+      throw new IllegalStateException("no scratch layer to drop");
+    }
+    entryCount = scratchCounts.pop();
+    upper = lowers.remove(lowers.size() - 1);
+  }
+
+  /**
+   * Deletes an already resolved path and everything below it from the merged view: removed from the current
+   * layer, and hidden by a whiteout only when a lower layer still shows something there.
+   */
+  public void delete(EntryPath resolved) {
+    if (resolved.isRoot()) {
+      throw new HostileInputException("a deletion cannot remove the image root");
+    }
+    upper.removeChildren(resolved);
+    upper.remove(resolved);
+    if (lookup(resolved) != null || lowerHasBelow(resolved)) {
+      upper.addWhiteout(resolved);
+    }
+  }
+
+  private boolean lowerHasBelow(EntryPath dir) {
+    EntryPath from = new EntryPath(dir.value() + "/");
+    EntryPath to = new EntryPath(dir.value() + "0");
+    for (LayerTree lower : lowers) {
+      for (EntryPath p : lower.entries().subMap(from, true, to, false).keySet()) {
+        if (lookup(p) != null) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   public LayerTree currentLayer() {
     return upper;
   }

@@ -73,10 +73,18 @@ public final class LayerWriter {
         MediaType.ociLayer(compressor.compression()).toString(), createdBy);
   }
 
-  /** The layer's entries plus any ancestor directory it lacks, taken from the merged tree. */
+  /**
+   * The layer's entries, an empty {@code .wh.NAME} file for each path it deletes from the layers below (a build step's
+   * deletions), and any ancestor directory it lacks, taken from the merged tree.
+   */
   private NavigableMap<EntryPath, Node> withParents(LayerTree layer, ImageTree tree) {
     TreeMap<EntryPath, Node> all = new TreeMap<>(layer.entries());
-    for (EntryPath path : layer.entries().keySet()) {
+    for (EntryPath deleted : layer.whiteouts()) {
+      // One content each: whiteouts sharing one would be written as hard links of each other.
+      all.put(deleted.parent().child(".wh." + deleted.name()),
+          new Node.RegularFile(new Meta(0, 0, 0, epoch), new EmptyContent(deleted)));
+    }
+    for (EntryPath path : new java.util.ArrayList<>(all.keySet())) {
       for (EntryPath p = path.parent(); !p.isRoot() && !all.containsKey(p); p = p.parent()) {
         Node existing = tree.lookup(p);
         all.put(p, existing instanceof Node.Directory ? existing : new Node.Directory(new Meta(0755, 0, 0, epoch)));
@@ -167,6 +175,23 @@ public final class LayerWriter {
       if (in.read() >= 0) {
         throw new IOException(content.origin() + ": changed while the image was built (longer than " + content.size() + " bytes)");
       }
+    }
+  }
+
+  private record EmptyContent(EntryPath deleted) implements Content {
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public InputStream open() {
+      return InputStream.nullInputStream();
+    }
+
+    @Override
+    public String origin() {
+      return "whiteout of " + deleted;
     }
   }
 }

@@ -1,0 +1,73 @@
+package dev.sealbuild.builder.step;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How container user and group ids map to the host's. As root: container ids 0..65535 map to a host range no host
+ * account uses, so a step can {@code chown} and the materialized tree is owned by that range: root's range in
+ * {@code /etc/subuid} and {@code /etc/subgid} when it has one of at least 65536 ids, else {@link #FIXED_BASE}
+ * (far above the ids distributions hand out, below 2^31). Not root: only the caller's uid and gid, mapped to 0;
+ * such a step cannot give a file another owner.
+ *
+ * @param size how many ids are mapped, from container id 0
+ */
+public record IdMapping(long hostUid, long hostGid, long size, boolean rootless) {
+  public static final long FIXED_BASE = 1_500_000_000L;
+  public static final long FULL_RANGE = 65536;
+
+  /** The mapping for the current process. */
+  public static IdMapping forCurrentUser() {
+    com.sun.security.auth.module.UnixSystem self = new com.sun.security.auth.module.UnixSystem();
+    if (self.getUid() != 0) {
+      return new IdMapping(self.getUid(), self.getGid(), 1, true);
+    }
+    try {
+      return new IdMapping(subordinateBase(Path.of("/etc/subuid")), subordinateBase(Path.of("/etc/subgid")),
+          FULL_RANGE, false);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Root's first range of at least 65536 ids in a subordinate id file, or {@link #FIXED_BASE}. */
+  static long subordinateBase(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return FIXED_BASE;
+    }
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String[] f = line.trim().split(":");
+      if (f.length == 3 && (f[0].equals("root") || f[0].equals("0"))) {
+        try {
+          long start = Long.parseLong(f[1]);
+          long count = Long.parseLong(f[2]);
+          if (count >= FULL_RANGE && start > 0 && start + FULL_RANGE <= Integer.MAX_VALUE) {
+            return start;
+          }
+        } catch (NumberFormatException e) {
+          // not a range line: ignore it as shadow-utils does
+        }
+      }
+    }
+    return FIXED_BASE;
+  }
+
+  public long toHostUid(long containerUid) {
+    return rootless ? hostUid : hostUid + containerUid;
+  }
+
+  public long toHostGid(long containerGid) {
+    return rootless ? hostGid : hostGid + containerGid;
+  }
+
+  /** The container's view of a host uid, or -1 when it is outside the mapping. */
+  public long toContainerUid(long host) {
+    return host >= hostUid && host < hostUid + size ? host - hostUid : -1;
+  }
+
+  public long toContainerGid(long host) {
+    return host >= hostGid && host < hostGid + size ? host - hostGid : -1;
+  }
+}

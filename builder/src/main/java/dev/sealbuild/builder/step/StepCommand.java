@@ -1,0 +1,57 @@
+package dev.sealbuild.builder.step;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One build step to run: the argv (a shell-form step is {@code ["/bin/sh", "-c", script]}), extra environment
+ * variables, the working directory inside the image (null: {@code /}), the user ({@code uid[:gid]} numeric or a
+ * name looked up in the image's {@code /etc/passwd} and {@code /etc/group}; null: {@code 0:0}), the time it may
+ * take, and how messages show the command.
+ */
+public record StepCommand(List<String> argv, Map<String, String> env, String workdir, String user, Duration timeout,
+    String display) {
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1800);
+
+  public StepCommand {
+    argv = List.copyOf(Objects.requireNonNull(argv, "argv"));
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("a step needs a command");
+    }
+    env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(env));
+    timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("a step's timeout must be positive: " + timeout);
+    }
+    display = display == null ? String.join(" ", argv) : display;
+  }
+
+  /** The shell form: {@code /bin/sh -c script}, shown as the script. */
+  public static StepCommand shell(String script) {
+    return new StepCommand(List.of("/bin/sh", "-c", script), Map.of(), null, null, DEFAULT_TIMEOUT, script);
+  }
+
+  /** The argv form, shown as its words joined by spaces. */
+  public static StepCommand exec(List<String> argv) {
+    return new StepCommand(argv, Map.of(), null, null, DEFAULT_TIMEOUT, null);
+  }
+
+  public StepCommand withEnv(Map<String, String> newEnv) {
+    return new StepCommand(argv, newEnv, workdir, user, timeout, display);
+  }
+
+  public StepCommand withWorkdir(String newWorkdir) {
+    return new StepCommand(argv, env, newWorkdir, user, timeout, display);
+  }
+
+  public StepCommand withUser(String newUser) {
+    return new StepCommand(argv, env, workdir, newUser, timeout, display);
+  }
+
+  public StepCommand withTimeout(Duration newTimeout) {
+    return new StepCommand(argv, env, workdir, user, newTimeout, display);
+  }
+}
