@@ -21,7 +21,7 @@ public record StepSettings(Path runtime, Consumer<String> output) {
     return new StepSettings(null, output);
   }
 
-  RunStepSource.StepRunner runner(Path workDir, ContentSpool spool, long epoch) {
+  public RunStepSource.StepRunner runner(Path workDir, ContentSpool spool, long epoch) {
     return (tree, temporaries, command, label, platform) -> {
       Emulation.require(platform);
       ContainerRuntime container = runtime == null ? RuncRuntime.fromPath() : RuncRuntime.explicit(runtime);
