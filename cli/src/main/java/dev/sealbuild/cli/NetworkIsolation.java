@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * Runs the image phase inside a fresh network namespace with no usable interface, so any connection attempt fails
  * in the kernel, not by convention. {@code ./build} enters the namespace before the JVM starts and sets
- * {@link #MARKER}; a JVM started otherwise re-executes itself under {@code unshare --net --map-root-user} (with its
+ * {@link #MARKER}; a JVM started otherwise re-executes itself under {@code unshare --net} (with {@code --map-root-user} unless root; with its
  * own JVM options and the start-up archive). The marker only says "do not re-execute": whether the process is
  * isolated is checked ({@link #verifyInside}) before anything records it. Modes: {@code auto} isolates where the
  * kernel allows and warns where it cannot, {@code require} fails instead, {@code off} does nothing.
@@ -60,7 +60,9 @@ final class NetworkIsolation {
     }
     String why = unavailableReason();
     if (why == null) {
-      List<String> command = new ArrayList<>(List.of(unshare(), "--net", "--map-root-user", "--"));
+      List<String> command = new ArrayList<>(List.of(unshare()));
+      command.addAll(unshareOptions());
+      command.add("--");
       command.addAll(javaCommand());
       command.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
@@ -92,10 +94,13 @@ final class NetworkIsolation {
     }
     // A cheap probe tells "the kernel refuses user/network namespaces" apart from a failing build.
     try {
-      Process probe = new ProcessBuilder(unshare, "--net", "--map-root-user", "true")
+      List<String> probeCommand = new ArrayList<>(List.of(unshare));
+      probeCommand.addAll(unshareOptions());
+      probeCommand.add("true");
+      Process probe = new ProcessBuilder(probeCommand)
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       if (probe.waitFor() != 0) {
-        return "the kernel does not allow an unprivileged network namespace here (unshare --net --map-root-user failed)";
+        return "the kernel does not allow an unprivileged network namespace here (unshare " + String.join(" ", unshareOptions()) + " failed)";
       }
     } catch (IOException e) {
       return "cannot run unshare: " + e.getMessage();
@@ -104,6 +109,14 @@ final class NetworkIsolation {
       return "interrupted";
     }
     return null;
+  }
+
+  /**
+   * Root needs no user namespace for a network namespace and keeps the full id range run: steps map; anyone else
+   * gets a user namespace mapping them to root.
+   */
+  private static List<String> unshareOptions() {
+    return new com.sun.security.auth.module.UnixSystem().getUid() == 0 ? List.of("--net") : List.of("--net", "--map-root-user");
   }
 
   private static String unshare() {

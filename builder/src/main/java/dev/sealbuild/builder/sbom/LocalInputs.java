@@ -38,6 +38,9 @@ final class LocalInputs {
     Path base = context.specDir().toRealPath();
     for (int i = 0; i < entries.size(); i++) {
       CopyEntry entry = entries.get(i);
+      if (entry.from() != null || entry.temporary()) {
+        continue; // not a local file in the image: a stage's result, or read only by run steps
+      }
       Path src = new LocalCopySource(i, entry, context).source();
       List<Path> files;
       if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {

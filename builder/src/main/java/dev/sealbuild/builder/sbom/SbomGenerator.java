@@ -125,6 +125,9 @@ public final class SbomGenerator {
     List<SbomComponent> files = new ArrayList<>();
     for (int i = 0; i < spec.files().size(); i++) {
       FileEntry entry = spec.files().get(i);
+      if (entry.temporary()) {
+        continue; // read by run steps, never in the image
+      }
       LockedFile locked = lock.file(entry.url().toString())
           .orElseThrow(() -> new LockException("lock does not pin " + entry.url() + "; run build lock"));
       String path = entry.url().getPath();

@@ -25,11 +25,38 @@ public record IdMapping(long hostUid, long hostGid, long size, boolean rootless)
       return new IdMapping(self.getUid(), self.getGid(), 1, true);
     }
     try {
-      return new IdMapping(subordinateBase(Path.of("/etc/subuid")), subordinateBase(Path.of("/etc/subgid")),
-          FULL_RANGE, false);
+      long uidBase = subordinateBase(Path.of("/etc/subuid"));
+      long gidBase = subordinateBase(Path.of("/etc/subgid"));
+      // Root inside a user namespace that maps only itself (unshare --map-root-user) cannot map a range.
+      if (!maps(Path.of("/proc/self/uid_map"), uidBase) || !maps(Path.of("/proc/self/gid_map"), gidBase)) {
+        return new IdMapping(0, 0, 1, true);
+      }
+      return new IdMapping(uidBase, gidBase, FULL_RANGE, false);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Whether this process's user namespace has ids {@code base .. base+65535} (a line of /proc/self/uid_map covers them). */
+  static boolean maps(Path idMap, long base) throws IOException {
+    if (!Files.isReadable(idMap)) {
+      return true;
+    }
+    for (String line : Files.readAllLines(idMap, StandardCharsets.UTF_8)) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 3) {
+        try {
+          long inside = Long.parseLong(f[0]);
+          long count = Long.parseLong(f[2]);
+          if (inside <= base && base + FULL_RANGE <= inside + count) {
+            return true;
+          }
+        } catch (NumberFormatException e) {
+          return false;
+        }
+      }
+    }
+    return false;
   }
 
   /** Root's first range of at least 65536 ids in a subordinate id file, or {@link #FIXED_BASE}. */
