@@ -117,6 +117,13 @@ public final class Auditor {
         }
         expected.computeIfAbsent(resolved.value(), k -> new ArrayList<>()).add(new Expected(node, sha, origin));
       }
+
+      @Override
+      public void whitedOut(EntryPath resolved) {
+        String whiteout = (resolved.parent().isRoot() ? "" : resolved.parent().value() + "/") + ".wh." + resolved.name();
+        expected.computeIfAbsent(whiteout, k -> new ArrayList<>()).add(new Expected(null, null,
+            new Origin("whiteout", "deletes " + resolved + " (" + source[0] + ")")));
+      }
     };
     try (ImageAssembler.Replayed replayed = assembler.replay(spec, lock, specDir, epoch, platform, dir, observer)) {
       return expected;
@@ -230,6 +237,12 @@ public final class Auditor {
     }
     String mismatch = null;
     for (Expected x : candidates) {
+      if (x.node() == null) {
+        if (type.equals("whiteout")) {
+          return x.origin();
+        }
+        continue;
+      }
       String why = mismatch(link, type, sha, e, x, contentByPath);
       if (why == null) {
         return x.origin();

@@ -72,6 +72,9 @@ public final class ImageTree {
     upper.remove(resolved);
     if (lookup(resolved) != null || lowerHasBelow(resolved)) {
       upper.addWhiteout(resolved);
+      for (WriteListener listener : listeners) {
+        listener.whitedOut(resolved);
+      }
     }
   }
 
@@ -276,6 +279,9 @@ public final class ImageTree {
   /** Told about every entry written into the current layer, with what it replaces (or null). */
   public interface WriteListener {
     void written(EntryPath resolved, Node node, Node replaced);
+
+    /** {@code resolved} was deleted from the layers below with a whiteout in the current layer. */
+    default void whitedOut(EntryPath resolved) {}
   }
 
   private final List<WriteListener> listeners = new java.util.ArrayList<>();

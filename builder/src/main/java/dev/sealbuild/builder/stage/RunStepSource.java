@@ -1,6 +1,9 @@
 package dev.sealbuild.builder.stage;
 
+import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.formats.UserError;
 import dev.sealbuild.builder.source.Fingerprints;
 import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.step.ChangeSet;
@@ -87,9 +90,30 @@ public final class RunStepSource implements LayerSource {
         return;
       }
     }
+    requireProgram(tree);
     ChangeSet changes = runner.run(tree, temporaries, command(), label, platform);
     if (key != null) {
       cache.store(key, changes, describe());
+    }
+  }
+
+  /** A missing program is named before any container starts (the runtime's own message is about exec and stat). */
+  private void requireProgram(ImageTree tree) {
+    String program = step.argv().get(0);
+    if (!program.startsWith("/")) {
+      return;
+    }
+    Node node;
+    try {
+      node = tree.lookup(tree.resolveFully(EntryPath.parse(program)));
+    } catch (RuntimeException e) {
+      node = null;
+    }
+    if (!(node instanceof Node.RegularFile)) {
+      throw new UserError(describe() + ": " + program + " is not in the tree the step runs in"
+          + (step.shell() != null ? "; a string command runs under /bin/sh -c: add a shell (dash, busybox) to this "
+              + (label.stage() == null ? "image" : "stage") + " or write the command as an argv list"
+              : "; install the package that provides it or fix the path"));
     }
   }
 

@@ -6,7 +6,9 @@ import dev.sealbuild.builder.step.Emulation;
 import dev.sealbuild.builder.step.RuncRuntime;
 import dev.sealbuild.builder.step.StepExecutor;
 import dev.sealbuild.builder.step.StepLabel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.function.Consumer;
 
 /**
@@ -25,9 +27,23 @@ public record StepSettings(Path runtime, Consumer<String> output) {
     return (tree, temporaries, command, label, platform) -> {
       Emulation.require(platform);
       ContainerRuntime container = runtime == null ? RuncRuntime.fromPath() : RuncRuntime.explicit(runtime);
-      return new StepExecutor(container, workDir, spool, epoch, line -> output.accept(prefix(label) + line))
+      return new StepExecutor(container, reachable(workDir), spool, epoch, line -> output.accept(prefix(label) + line))
           .run(tree, temporaries, command, label);
     };
+  }
+
+  /**
+   * Where a step's root file system can live: the build's work directory when the step's mapped users can reach it
+   * (every directory above it searchable by others), else the system's temporary directory. Home directories are
+   * often 0700, and builds run from them.
+   */
+  static Path reachable(Path workDir) throws java.io.IOException {
+    for (Path p = workDir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+      }
+    }
+    return workDir;
   }
 
   private static String prefix(StepLabel label) {
