@@ -131,6 +131,21 @@ class StageLockingTest {
   }
 
   @Test
+  void aUrlTheImageAndAStageShareIsDownloadedOnceAndPinnedAlike() throws Exception {
+    BuildSpec spec = reader.parse("build.yaml", """
+        name: hello
+        stages:
+          build:
+            files: [{url: "https://files.example.invalid/shared.tar.gz", dest: /opt/shared, temporary: true}]
+            run: [make]
+        files: [{url: "https://files.example.invalid/shared.tar.gz", dest: /opt/shared}]
+        """);
+    Lockfile lock = locker().lock(spec, Path.of("."), Optional.empty(), 0);
+    assertEquals(List.of("files[0] https://files.example.invalid/shared.tar.gz"), downloads);
+    assertEquals(lock.files(), lock.stage("build").files());
+  }
+
+  @Test
   void aDryRunNamesTheStageOfEachEntry() throws Exception {
     BuildSpec spec = spec("https://files.example.invalid/tool.tar.gz", "/hello");
     List<Locker.PlannedEntry> plan = locker().plan(spec, Optional.empty());
