@@ -300,4 +300,22 @@ class StagesAndStepsSpecTest {
     assertFalse(tree.contains("temporary"), tree);
     assertFalse(tree.contains("\"from\""), tree);
   }
+
+  @Test
+  void theCanonicalTreeHoldsStepsAndStagesAsDeclared() {
+    com.fasterxml.jackson.databind.JsonNode tree = dev.sealbuild.formats.json.CanonicalJson.sortedTree(parse(EXAMPLE));
+    assertEquals(List.of("command", "env", "timeout", "user", "workdir"), fieldNames(tree.get("run").get(1)));
+    assertEquals(List.of("env", "shell", "timeout"), fieldNames(tree.get("run").get(0)));
+    assertEquals(List.of("accounts", "base", "copy", "exclude", "files", "packages", "repositories", "run"),
+        fieldNames(tree.get("stages").get("build")));
+    assertFalse(tree.has("stageOrder") || tree.has("everyRepository"), tree.toString());
+    assertTrue(tree.get("files").get(0).get("temporary").asBoolean());
+    assertEquals("build", tree.get("copy").get(0).get("from").asText());
+  }
+
+  private static List<String> fieldNames(com.fasterxml.jackson.databind.JsonNode node) {
+    List<String> names = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
 }

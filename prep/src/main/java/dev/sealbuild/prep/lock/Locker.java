@@ -66,12 +66,21 @@ public final class Locker {
     }
   }
 
-  /** Pins the image's inputs and each stage's, every stage as a nested lock of its view. */
+  /**
+   * Pins the image's inputs and each stage's, every stage as a nested lock of its view. A URL pinned in one part
+   * (the image or a stage, before or in this run) is pinned to the same bytes in every other part that has it.
+   */
   public Lockfile lock(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch) throws IOException {
-    Lockfile image = lockOne(spec, specDir, previous, sourceDateEpoch, "");
+    Map<String, LockedFile> pinnedUrls = new TreeMap<>();
+    previous.ifPresent(p -> {
+      p.stageMap().values().forEach(stage -> stage.files().forEach(f -> pinnedUrls.put(f.url(), f)));
+      p.files().forEach(f -> pinnedUrls.put(f.url(), f));
+    });
+    Lockfile image = lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls);
     Map<String, Lockfile> stages = new TreeMap<>();
     for (String stage : spec.stageOrder()) {
-      stages.put(stage, lockOne(spec.stage(stage), specDir, previousStage(previous, stage), sourceDateEpoch, "stage '" + stage + "' "));
+      stages.put(stage, lockOne(spec.stage(stage), specDir, previousStage(previous, stage), sourceDateEpoch, "stage '" + stage + "' ",
+          pinnedUrls));
     }
     return image.withStages(stages);
   }
@@ -81,13 +90,13 @@ public final class Locker {
   }
 
   /** Pins one spec (the image's or a stage's view); {@code where} prefixes the labels of its downloads. */
-  private Lockfile lockOne(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch, String where)
-      throws IOException {
+  private Lockfile lockOne(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch, String where,
+      Map<String, LockedFile> pinnedUrls) throws IOException {
     List<LockedFile> files = new ArrayList<>();
     for (int i = 0; i < spec.files().size(); i++) {
       FileEntry f = spec.files().get(i);
       String url = f.url().toString();
-      Optional<LockedFile> old = previous.flatMap(p -> p.file(url));
+      Optional<LockedFile> old = previous.flatMap(p -> p.file(url)).or(() -> Optional.ofNullable(pinnedUrls.get(url)));
       if (f.sha256() != null) {
         Sha256 pinned = Sha256.ofHex(f.sha256());
         Long size = old.filter(o -> o.sha256().equals(pinned)).map(LockedFile::size).orElse(null);
@@ -101,6 +110,7 @@ public final class Locker {
         Downloader.Pinned p = downloader.download(f.url(), where + "files[" + i + "]");
         files.add(new LockedFile(url, p.sha256(), p.size()));
       }
+      pinnedUrls.put(url, files.get(files.size() - 1));
     }
     LockedRootfs rootfs = null;
     RootfsSource r = spec.base().rootfs();

@@ -78,7 +78,7 @@ public final class Preparer {
         if (part.spec().base().rootfs().url() != null) {
           fetches.add(new FetchJob(part.where() + "base rootfs", URI.create(rootfs.source()), rootfs.sha256(), rootfs.size()));
         } else {
-          importLocal(specDir.resolve(rootfs.source()).normalize(), rootfs.sha256());
+          importLocal(part.where(), specDir.resolve(rootfs.source()).normalize(), rootfs.sha256());
         }
       }
       fetches.addAll(fileJobs(part));
@@ -167,16 +167,16 @@ public final class Preparer {
     }
   }
 
-  private void importLocal(Path file, Sha256 expected) {
+  private void importLocal(String where, Path file, Sha256 expected) {
     if (services.cache().contains(expected)) {
       return;
     }
     if (!Files.isRegularFile(file)) {
-      throw new CacheException("base rootfs " + file + " does not exist; restore it or run build lock");
+      throw new CacheException(where + "base rootfs " + file + " does not exist; restore it or run build lock");
     }
     Sha256 actual = services.cache().importFile(file);
     if (!actual.equals(expected)) {
-      throw new CacheException("base rootfs " + file + " changed since it was locked (expected " + expected + ", got " + actual + "); run build lock");
+      throw new CacheException(where + "base rootfs " + file + " changed since it was locked (expected " + expected + ", got " + actual + "); run build lock");
     }
   }
 }

@@ -131,6 +131,21 @@ class StageLockingTest {
   }
 
   @Test
+  void aUrlTheImageAndAStageShareIsDownloadedOnceAndPinnedAlike() throws Exception {
+    BuildSpec spec = reader.parse("build.yaml", """
+        name: hello
+        stages:
+          build:
+            files: [{url: "https://files.example.invalid/shared.tar.gz", dest: /opt/shared, temporary: true}]
+            run: [make]
+        files: [{url: "https://files.example.invalid/shared.tar.gz", dest: /opt/shared}]
+        """);
+    Lockfile lock = locker().lock(spec, Path.of("."), Optional.empty(), 0);
+    assertEquals(List.of("files[0] https://files.example.invalid/shared.tar.gz"), downloads);
+    assertEquals(lock.files(), lock.stage("build").files());
+  }
+
+  @Test
   void aDryRunNamesTheStageOfEachEntry() throws Exception {
     BuildSpec spec = spec("https://files.example.invalid/tool.tar.gz", "/hello");
     List<Locker.PlannedEntry> plan = locker().plan(spec, Optional.empty());
@@ -148,6 +163,14 @@ class StageLockingTest {
     assertEquals(first.stage("build").files(), packagesOnly.stage("build").files());
     assertEquals(List.of("cc"), LockUpdate.unknown(List.of("gcc", "libc6", "cc"), spec, first), "stage packages are known");
     assertTrue(LockUpdate.basis(spec, first).stage("build").files().isEmpty(), "an unpinned stage file is resolved again");
+
+    LockedPackage gcc2 = new LockedPackage("deb", "gcc", "2", "amd64", "debian", "pool/main/gcc_2_amd64.deb", sha("gcc 2"), 10, null,
+        List.of(AMD64));
+    Lockfile stageMoved = first.withStages(Map.of("build", new Lockfile(Lockfile.VERSION, first.stage("build").specDigest(), 0, null,
+        null, first.stage("build").files(), first.stage("build").repositoryList(), List.of(gcc2))));
+    assertEquals(List.of("gcc"), LockUpdate.unasked(List.of("libc6"), first, stageMoved).stream().map(p -> p.name()).toList(),
+        "a stage's package that moved unasked is reported");
+    assertEquals(List.of(), LockUpdate.unasked(List.of("gcc"), first, stageMoved));
   }
 
   @Test
