@@ -101,7 +101,7 @@ class StepExecutorTest {
     List<String> names = new ArrayList<>();
     try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
         Files.newInputStream(layer)))) {
-      for (TarArchiveEntry e; (e = tar.getNextTarEntry()) != null; ) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
         names.add(e.getName() + (e.isFile() ? " " + e.getSize() : ""));
       }
     }
