@@ -177,7 +177,8 @@ public final class StepExecutor {
     }
     int code = process.exitValue();
     if (code != 0) {
-      String rootless = ids.rootless() ? " (sealbuild does not run as root, so the step cannot change file owners)" : "";
+      String rootless = ids.rootless() ? " (note: sealbuild does not run as root here, so steps cannot change file owners)"
+          : "";
       throw new StepFailedException(what + " failed with exit code " + code + rootless, tail.lastLines());
     }
   }

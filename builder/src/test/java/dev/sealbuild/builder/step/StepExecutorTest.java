@@ -129,6 +129,22 @@ class StepExecutorTest {
   }
 
   @Test
+  void filesGetTheUmaskOf0022WhateverTheHostsIs() throws IOException {
+    ChangeSet changes = run(StepCommand.shell("umask; mkdir /srv/d && touch /srv/d/f"));
+    assertEquals(List.of("0022"), output);
+    assertEquals(List.of("/srv/d dir 0755 0:0 " + EPOCH,
+        "/srv/d/f file 0644 0:0 " + EPOCH + " sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        changes.describe());
+  }
+
+  @Test
+  void anInvalidEnvironmentNameIsRefused() {
+    var e = assertThrows(dev.sealbuild.formats.UserError.class,
+        () -> StepCommand.shell("true").withEnv(Map.of("A=B", "x")));
+    assertTrue(e.getMessage().startsWith("step environment variable 'A=B' is not valid"), e.getMessage());
+  }
+
+  @Test
   void workdirAndNumericUserApply() throws IOException {
     run(StepCommand.shell("id -u; id -g; pwd; hostname").withUser("1000:1000").withWorkdir("/srv"));
     assertEquals(List.of("1000", "1000", "/srv", "sealbuild"), output);
