@@ -278,6 +278,19 @@ class StepExecutorTest {
   }
 
   @Test
+  void aLinkAStepLeavesIsKeptAsALinkAndTheNextStepStaysInside() throws IOException {
+    ChangeSet first = run(StepCommand.shell("rm -r /srv && ln -s / /srv && ln -s /etc/passwd /pw"));
+    assertEquals(List.of("/pw symlink 0777 0:0 " + EPOCH + " -> /etc/passwd", "/srv symlink 0777 0:0 " + EPOCH + " -> /"),
+        first.describe());
+    String probe = "sealbuild-through-" + ProcessHandle.current().pid();
+    ChangeSet second = executor().run(tree, List.of(), StepCommand.shell("echo x > /srv/" + probe
+        + " && echo y >> /pw"), new StepLabel(null, 2));
+    assertEquals(List.of("/etc/passwd", "/" + probe), second.changes().stream().map(c -> c.path().toString()).toList());
+    assertFalse(Files.exists(Path.of("/", probe)));
+    assertTrue(StepTrees.text(node("etc/passwd")).endsWith("\ny\n"));
+  }
+
+  @Test
   void writingAboveTheRootLandsInside() throws IOException {
     String probe = "sealbuild-outside-" + ProcessHandle.current().pid();
     ChangeSet changes = run(StepCommand.shell("echo x > /../../" + probe));
