@@ -78,6 +78,7 @@ final class ChangeReader {
               return FileVisitResult.SKIP_SUBTREE;
             }
             visit(p, dir, attrs);
+            openUp(dir, 0700);
             return FileVisitResult.CONTINUE;
           }
 
@@ -169,10 +170,11 @@ final class ChangeReader {
     long size = (Long) a.get("size");
     Meta meta = new Meta(mode, uid, gid, mtime);
     if (base instanceof Node.RegularFile f && f.content().size() == size && sameOwnerAndMode(f.meta(), mode, uid, gid)
-        && digest(f.content()).equals(hash(host))) {
+        && digest(f.content()).equals(hash(openUp(host, 0400)))) {
       return base;
     }
     Content content = spooledByInode.get(a.get("ino"));
+    openUp(host, 0400);
     if (content == null) {
       try (InputStream in = Files.newInputStream(host, NOFOLLOW)) {
         content = spool.append(in, size, forMessages + " " + p);
@@ -184,6 +186,22 @@ final class ChangeReader {
       return base;
     }
     return new Node.RegularFile(meta, content);
+  }
+
+  /**
+   * Without root, a file or directory the step made unreadable to its owner (mode 000, 0311...) is opened up for the
+   * read-back, after its mode was recorded; the directory is thrown away afterwards. Only called on an entry the walk
+   * has just seen as a regular file or directory.
+   */
+  private Path openUp(Path host, int bits) throws IOException {
+    if (ids.rootless()) {
+      int mode = (Integer) Files.getAttribute(host, "unix:mode", NOFOLLOW) & 07777;
+      if ((mode & bits) != bits) {
+        // By path: a no-follow chmod opens the file first, which its mode forbids; it is a file or directory.
+        Files.setAttribute(host, "unix:mode", mode | bits);
+      }
+    }
+    return host;
   }
 
   private static boolean sameOwnerAndMode(Meta m, int mode, long uid, long gid) {

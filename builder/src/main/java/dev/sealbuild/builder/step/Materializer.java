@@ -130,11 +130,12 @@ final class Materializer {
       Files.setAttribute(host, "unix:uid", (int) ids.toHostUid(m.uid()), NOFOLLOW);
       Files.setAttribute(host, "unix:gid", (int) ids.toHostGid(m.gid()), NOFOLLOW);
     }
-    if (!(node instanceof Node.Symlink)) {
-      // Not a link (checked on the tree's node, and this class created the entry as that type): chmod is safe.
-      Files.setAttribute(host, "unix:mode", m.mode(), NOFOLLOW);
-    }
     FileTime t = FileTime.fromMillis(epoch * 1000);
     Files.getFileAttributeView(host, BasicFileAttributeView.class, NOFOLLOW).setTimes(t, t, null);
+    if (!(node instanceof Node.Symlink)) {
+      // Not a link: this class created the entry as the tree's type, so chmod by path cannot go elsewhere (a no-follow
+      // chmod would open the file, which fails without root once the mode forbids it). Last, for the same reason.
+      Files.setAttribute(host, "unix:mode", m.mode());
+    }
   }
 }

@@ -54,6 +54,7 @@ final class RuntimeSpec {
     ObjectNode user = process.putObject("user");
     user.put("uid", s.user().uid());
     user.put("gid", s.user().gid());
+    user.put("umask", 0022); // whatever the host's umask is
     ArrayNode args = process.putArray("args");
     s.argv().forEach(args::add);
     ArrayNode env = process.putArray("env");

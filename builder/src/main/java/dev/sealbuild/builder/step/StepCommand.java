@@ -22,6 +22,18 @@ public record StepCommand(List<String> argv, Map<String, String> env, String wor
       throw new IllegalArgumentException("a step needs a command");
     }
     env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(env));
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (e.getKey().isEmpty() || e.getKey().indexOf('=') >= 0 || e.getKey().indexOf('\0') >= 0
+          || e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
+        throw new dev.sealbuild.formats.UserError("step environment variable '" + e.getKey().replace("\0", "\\0")
+            + "' is not valid: a name must be non-empty without '=' or NUL, a value without NUL");
+      }
+    }
+    for (String arg : argv) {
+      if (arg == null || arg.indexOf('\0') >= 0) {
+        throw new dev.sealbuild.formats.UserError("step command " + argv + " has an argument with a NUL character");
+      }
+    }
     timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("a step's timeout must be positive: " + timeout);

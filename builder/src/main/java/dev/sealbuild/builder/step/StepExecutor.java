@@ -86,6 +86,10 @@ public final class StepExecutor {
           tree.stopListening(listener);
         }
         user = StepUser.resolve(command.user(), tree, what);
+        if (ids.rootless() && (user.uid() != 0 || user.gid() != 0)) {
+          throw new UserError(what + " runs as " + user.uid() + ":" + user.gid() + ", but not as root only uid and "
+              + "gid 0 exist in a step's user namespace: run the build as root, or run the step as user 0");
+        }
         tmpfsTmp = tmpIsEmpty(tree);
         materialized = new Materializer(ids, epoch).write(tree, rootfs);
       } finally {
@@ -173,7 +177,9 @@ public final class StepExecutor {
     }
     int code = process.exitValue();
     if (code != 0) {
-      throw new StepFailedException(what + " failed with exit code " + code, tail.lastLines());
+      String rootless = ids.rootless() ? " (note: sealbuild does not run as root here, so steps cannot change file owners)"
+          : "";
+      throw new StepFailedException(what + " failed with exit code " + code + rootless, tail.lastLines());
     }
   }
 

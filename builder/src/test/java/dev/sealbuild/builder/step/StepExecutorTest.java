@@ -101,7 +101,7 @@ class StepExecutorTest {
     List<String> names = new ArrayList<>();
     try (TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(
         Files.newInputStream(layer)))) {
-      for (TarArchiveEntry e; (e = tar.getNextTarEntry()) != null; ) {
+      for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
         names.add(e.getName() + (e.isFile() ? " " + e.getSize() : ""));
       }
     }
@@ -126,6 +126,22 @@ class StepExecutorTest {
     List<String> seen = new ArrayList<>(output);
     Collections.sort(seen);
     assertEquals(expected, seen, "no host variable reaches the step");
+  }
+
+  @Test
+  void filesGetTheUmaskOf0022WhateverTheHostsIs() throws IOException {
+    ChangeSet changes = run(StepCommand.shell("umask; mkdir /srv/d && touch /srv/d/f"));
+    assertEquals(List.of("0022"), output);
+    assertEquals(List.of("/srv/d dir 0755 0:0 " + EPOCH,
+        "/srv/d/f file 0644 0:0 " + EPOCH + " sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        changes.describe());
+  }
+
+  @Test
+  void anInvalidEnvironmentNameIsRefused() {
+    var e = assertThrows(dev.sealbuild.formats.UserError.class,
+        () -> StepCommand.shell("true").withEnv(Map.of("A=B", "x")));
+    assertTrue(e.getMessage().startsWith("step environment variable 'A=B' is not valid"), e.getMessage());
   }
 
   @Test
@@ -233,7 +249,8 @@ class StepExecutorTest {
       int port = listener.getLocalPort();
       StepFailedException e = assertThrows(StepFailedException.class,
           () -> run(StepCommand.shell("wget -q -T 3 -O - http://127.0.0.1:" + port + "/")));
-      assertTrue(e.getMessage().contains("failed with exit code"), e.getMessage());
+      assertTrue(e.getMessage().endsWith("\nwget: can't connect to remote host (127.0.0.1): Connection refused"),
+          e.getMessage());
       listener.setSoTimeout(300);
       assertThrows(SocketTimeoutException.class, listener::accept, "the step reached the host's listener");
     }
@@ -243,7 +260,9 @@ class StepExecutorTest {
   void namesDoNotResolve() {
     StepFailedException e = assertThrows(StepFailedException.class,
         () -> run(StepCommand.shell("ls /etc/resolv.conf; nslookup example.org")));
-    assertTrue(e.getMessage().contains("failed with exit code"), e.getMessage());
+    assertTrue(e.getMessage().contains("\nls: /etc/resolv.conf: No such file or directory\n"), "no DNS configuration");
+    assertTrue(e.getMessage().contains("failed with exit code 1;"), e.getMessage());
+    assertTrue(e.getMessage().contains("no servers could be reached"), e.getMessage());
   }
 
   @Test
@@ -256,6 +275,19 @@ class StepExecutorTest {
     assertFalse(Files.exists(Path.of("/etc", probe + "-2")), "wrote into the host's /etc");
     assertEquals(List.of(EntryPath.parse("etc/" + probe + "-1"), EntryPath.parse("etc/" + probe + "-2")),
         changes.changes().stream().map(ChangeSet.Change::path).toList());
+  }
+
+  @Test
+  void aLinkAStepLeavesIsKeptAsALinkAndTheNextStepStaysInside() throws IOException {
+    ChangeSet first = run(StepCommand.shell("rm -r /srv && ln -s / /srv && ln -s /etc/passwd /pw"));
+    assertEquals(List.of("/pw symlink 0777 0:0 " + EPOCH + " -> /etc/passwd", "/srv symlink 0777 0:0 " + EPOCH + " -> /"),
+        first.describe());
+    String probe = "sealbuild-through-" + ProcessHandle.current().pid();
+    ChangeSet second = executor().run(tree, List.of(), StepCommand.shell("echo x > /srv/" + probe
+        + " && echo y >> /pw"), new StepLabel(null, 2));
+    assertEquals(List.of("/etc/passwd", "/" + probe), second.changes().stream().map(c -> c.path().toString()).toList());
+    assertFalse(Files.exists(Path.of("/", probe)));
+    assertTrue(StepTrees.text(node("etc/passwd")).endsWith("\ny\n"));
   }
 
   @Test
