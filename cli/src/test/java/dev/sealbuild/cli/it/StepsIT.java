@@ -193,7 +193,45 @@ class StepsIT {
   }
 
   @Test
+  @Order(5)
+  void theProvenanceListsStagesAndStepsAsDefined() throws Exception {
+    ok(sealbuild().run("image", "--output", "oci:out/prov:latest", "--provenance", "out/provenance.json"));
+    JsonNode parameters = JSON.readTree(project.resolve("out/provenance.json").toFile())
+        .get("predicate").get("buildDefinition").get("externalParameters");
+    assertEquals("[\"gen\"]", parameters.get("stages").toString());
+    JsonNode steps = parameters.get("steps");
+    assertEquals(3, steps.size(), steps.toString());
+    assertEquals("gen", steps.get(0).get("stage").asText());
+    assertEquals("/bin/sh", steps.get(0).get("command").get(0).asText());
+    assertFalse(steps.get(1).has("stage"), "the image's own steps name no stage: " + steps.get(1));
+    assertEquals("1000:1000", steps.get(2).get("user").asText());
+    assertEquals("release", steps.get(2).get("env").get("MODE").asText());
+  }
+
+  @Test
   @Order(6)
+  void aStepThatIsNotReproducibleIsNamedByTheAuditsRebuild() throws Exception {
+    Path random = Files.createDirectories(work.resolve("random"));
+    Files.copy(project.resolve("rootfs.tar.gz"), random.resolve("rootfs.tar.gz"));
+    Files.writeString(random.resolve("build.yaml"), """
+        name: random
+        base:
+          rootfs: {path: rootfs.tar.gz}
+        run:
+          - head -c 16 /dev/urandom | od -An -tx1 > /etc/random-id
+        """);
+    Sealbuild sb = new Sealbuild(random).env("SEALBUILD_CACHE", work.resolve("cache").toString());
+    ok(sb.run("lock"));
+    ok(sb.run("prep"));
+    ok(sb.run("image", "--output", "oci:out/random:latest"));
+    Sealbuild.Result audit = sb.run("audit", "oci:out/random:latest", ".");
+    assertEquals(1, audit.exit(), audit.toString());
+    String verdict = audit.stdout().lines().filter(l -> l.startsWith("NOT reproduced")).findFirst().orElse(audit.stdout());
+    assertTrue(verdict.contains("/etc/random-id"), verdict);
+  }
+
+  @Test
+  @Order(7)
   void aStepReachesNeitherTheHostsLoopbackNorAnyNameServer() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       listener.setSoTimeout(200);
@@ -233,7 +271,7 @@ class StepsIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aFailingStepStopsTheBuildNamingItsCommandExitCodeAndLastLinesAndWritesNothing() throws Exception {
     Path failing = Files.createDirectories(work.resolve("failing"));
     Files.copy(project.resolve("rootfs.tar.gz"), failing.resolve("rootfs.tar.gz"));
