@@ -231,7 +231,7 @@ class StepsIT {
   }
 
   @Test
-  @Order(7)
+  @Order(6)
   void aStepReachesNeitherTheHostsLoopbackNorAnyNameServer() throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       listener.setSoTimeout(200);
@@ -268,6 +268,46 @@ class StepsIT {
       acceptor.join();
       assertEquals(0, accepted.get(), "the host's listener saw a connection from a step");
     }
+  }
+
+  @Test
+  @Order(7)
+  void stepsGiveTheSameDigestForAnotherUserWhoCannotChangeOwners() throws Exception {
+    Requirements.requireTools("setpriv");
+    Path shared = Files.createDirectories(work.resolve("users"));
+    Files.copy(project.resolve("rootfs.tar.gz"), shared.resolve("rootfs.tar.gz"));
+    Files.writeString(shared.resolve("build.yaml"), """
+        name: users
+        base:
+          rootfs: {path: rootfs.tar.gz}
+        run:
+          - mkdir -p /var/app && echo built > /var/app/out && ln -s out /var/app/link && rm /etc/issue
+        """);
+    ok(new Sealbuild(shared).env("SEALBUILD_CACHE", shared.resolve("cache").toString()).run("lock"));
+    ok(new Sealbuild(shared).env("SEALBUILD_CACHE", shared.resolve("cache").toString()).run("prep"));
+    String root = ok(new Sealbuild(shared).env("SEALBUILD_CACHE", shared.resolve("cache").toString())
+        .run("image", "--no-layer-cache", "--output", "oci:out/root:latest")).lastLine();
+    try (java.util.stream.Stream<Path> s = Files.walk(work)) {
+      for (Path p : s.toList()) {
+        if (!Files.isSymbolicLink(p)) {
+          Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+              Files.isDirectory(p) ? "rwxrwxrwx" : "rw-rw-rw-"));
+        }
+      }
+    }
+    Sealbuild nobody = new Sealbuild(shared).env("SEALBUILD_CACHE", shared.resolve("cache").toString())
+        .env("SEALBUILD_LAYER_CACHE", "off").env("HOME", shared.toString())
+        .wrapper("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+    Sealbuild.Result asNobody = ok(nobody.run("image", "--output", "oci:out/nobody:latest"));
+    assertEquals(root, asNobody.lastLine(), "a step's result depends on who runs the build:\n" + asNobody);
+
+    Files.writeString(shared.resolve("build.yaml"), Files.readString(shared.resolve("build.yaml"))
+        .replace("rm /etc/issue", "chown 1000:1000 /var/app/out"));
+    ok(nobody.run("lock"));
+    Sealbuild.Result chown = nobody.run("image", "--output", "oci:out/chown:latest");
+    assertNotEquals(0, chown.exit());
+    String error = chown.stderr().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(chown.stderr());
+    assertTrue(error.contains("cannot change file owners"), error);
   }
 
   @Test
