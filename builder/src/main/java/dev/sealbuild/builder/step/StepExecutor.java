@@ -66,10 +66,11 @@ public final class StepExecutor {
     String what = label + " (" + oneLine(command.display()) + ")";
     Path stepDir = privateDirectory();
     String id = "sealbuild-" + HexFormat.of().formatHex(bytes(8));
-    Path state = Files.createDirectory(stepDir.resolve("state"));
+    Path state = stepDir.resolve("state");
     Path rootfs = stepDir.resolve("rootfs");
     boolean started = false;
     try {
+      Files.createDirectory(state);
       Set<EntryPath> temporary = new HashSet<>();
       ImageTree.WriteListener listener = (resolved, node, replaced) -> temporary.add(resolved);
       MaterializedTree materialized;
@@ -100,6 +101,7 @@ public final class StepExecutor {
       started = true;
       execute(stepDir, state, id, command, what);
       // No process of the step may still run while its root file system is read.
+      started = false;
       destroy(state, id);
       ChangeSet changes = new ChangeReader(tree, materialized, temporary, tmpfsTmp, ids, epoch, spool, what)
           .read(rootfs);
