@@ -85,6 +85,17 @@ class StepsIT {
     return new Sealbuild(project).env("SEALBUILD_CACHE", work.resolve("cache").toString()).env("SOURCE_DATE_EPOCH", "1700000000");
   }
 
+  /** Another project on the same minirootfs and cache, locked and prepped. */
+  private static Sealbuild prepared(String name, String spec) throws Exception {
+    Path dir = Files.createDirectories(work.resolve(name));
+    Files.copy(project.resolve("rootfs.tar.gz"), dir.resolve("rootfs.tar.gz"));
+    Files.writeString(dir.resolve("build.yaml"), spec);
+    Sealbuild sb = new Sealbuild(dir).env("SEALBUILD_CACHE", work.resolve("cache").toString());
+    ok(sb.run("lock"));
+    ok(sb.run("prep"));
+    return sb;
+  }
+
   private static List<Map<String, OciLayoutReader.Entry>> layers(String layout) throws Exception {
     OciLayoutReader reader = new OciLayoutReader(project.resolve(layout));
     return reader.layers(reader.manifest(null));
@@ -211,18 +222,13 @@ class StepsIT {
   @Test
   @Order(6)
   void aStepThatIsNotReproducibleIsNamedByTheAuditsRebuild() throws Exception {
-    Path random = Files.createDirectories(work.resolve("random"));
-    Files.copy(project.resolve("rootfs.tar.gz"), random.resolve("rootfs.tar.gz"));
-    Files.writeString(random.resolve("build.yaml"), """
+    Sealbuild sb = prepared("random", """
         name: random
         base:
           rootfs: {path: rootfs.tar.gz}
         run:
           - head -c 16 /dev/urandom | od -An -tx1 > /etc/random-id
         """);
-    Sealbuild sb = new Sealbuild(random).env("SEALBUILD_CACHE", work.resolve("cache").toString());
-    ok(sb.run("lock"));
-    ok(sb.run("prep"));
     ok(sb.run("image", "--output", "oci:out/random:latest"));
     Sealbuild.Result audit = sb.run("audit", "oci:out/random:latest", ".");
     assertEquals(1, audit.exit(), audit.toString());
@@ -249,18 +255,14 @@ class StepsIT {
         }
       });
       acceptor.start();
-      Path net = Files.createDirectories(work.resolve("net"));
-      Files.copy(project.resolve("rootfs.tar.gz"), net.resolve("rootfs.tar.gz"));
-      Files.writeString(net.resolve("build.yaml"), """
+      Path net = work.resolve("net");
+      Sealbuild sb = prepared("net", """
           name: net
           base:
             rootfs: {path: rootfs.tar.gz}
           run:
             - (wget -q -T 3 -O- http://127.0.0.1:%d/ && echo reached || echo unreachable) > /net; (nslookup deb.debian.org >/dev/null 2>&1 && echo resolved || echo no-dns) >> /net; ip -o link | wc -l >> /net
           """.formatted(listener.getLocalPort()));
-      Sealbuild sb = new Sealbuild(net).env("SEALBUILD_CACHE", work.resolve("cache").toString());
-      ok(sb.run("lock"));
-      ok(sb.run("prep"));
       ok(sb.run("image", "--no-layer-cache", "--output", "oci:out/net:latest"));
       Tools.ok(net, "umoci", "raw", "unpack", "--image", "out/net:latest", "rootfs");
       assertEquals("unreachable\nno-dns\n1\n", Files.readString(net.resolve("rootfs/net")), "only a loopback interface");
@@ -313,9 +315,8 @@ class StepsIT {
   @Test
   @Order(8)
   void aFailingStepStopsTheBuildNamingItsCommandExitCodeAndLastLinesAndWritesNothing() throws Exception {
-    Path failing = Files.createDirectories(work.resolve("failing"));
-    Files.copy(project.resolve("rootfs.tar.gz"), failing.resolve("rootfs.tar.gz"));
-    Files.writeString(failing.resolve("build.yaml"), """
+    Path failing = work.resolve("failing");
+    Sealbuild sb = prepared("failing", """
         name: failing
         base:
           rootfs: {path: rootfs.tar.gz}
@@ -329,9 +330,6 @@ class StepsIT {
         copy:
           - {from: compile, src: /etc/hostname, dest: /x}
         """);
-    Sealbuild sb = new Sealbuild(failing).env("SEALBUILD_CACHE", work.resolve("cache").toString());
-    ok(sb.run("lock"));
-    ok(sb.run("prep"));
     Sealbuild.Result r = sb.run("image", "--output", "oci-archive:out/failing.tar");
     assertNotEquals(0, r.exit(), r.toString());
     String error = r.stderr().lines().filter(l -> l.startsWith("error:")).findFirst().orElse(r.stderr());
