@@ -93,6 +93,7 @@ public final class ImageAssembler {
 
   /** Assembles into {@code stagingDir}, which must be empty; blobs land in {@code stagingDir/blobs/sha256}. */
   public BuiltImage assemble(BuildSpec spec, Lockfile lock, Path specDir, long epoch, Path stagingDir) throws IOException {
+    fingerprints.clear();
     checkLock(spec, lock);
     Path blobs = Files.createDirectories(stagingDir.resolve("blobs").resolve("sha256"));
     try (ContentSpool spool = new ContentSpool(stagingDir)) {
@@ -171,6 +172,7 @@ public final class ImageAssembler {
    */
   public Replayed replay(BuildSpec spec, Lockfile lock, Path specDir, long epoch, Platform platform, Path workDir,
       ReplayObserver observer) throws IOException {
+    fingerprints.clear();
     checkLock(spec, lock);
     checkCached(spec, lock);
     ContentSpool spool = new ContentSpool(workDir);
