@@ -178,6 +178,8 @@ class StepsIT {
       assertTrue(r.stderr().contains("reusing run step 1 of stage gen"), r.stderr());
       assertFalse(r.stderr().contains("gen #1 |"), "the stage's step ran again:\n" + r.stderr());
       assertTrue(r.stderr().contains("image #1 |") || r.stderr().contains("adding run step 1 of the image"), r.stderr());
+      Sealbuild.Result fresh = ok(sealbuild().run("image", "--no-layer-cache", "--output", "oci:out/changed-fresh:latest"));
+      assertEquals(r.lastLine(), fresh.lastLine(), "a reused step result gives the bytes running the step gives");
     } finally {
       Files.writeString(project.resolve("app/main.sh"), "#!/bin/sh\necho app\n");
     }
