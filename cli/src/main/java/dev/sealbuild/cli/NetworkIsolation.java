@@ -116,7 +116,31 @@ final class NetworkIsolation {
    * gets a user namespace mapping them to root.
    */
   private static List<String> unshareOptions() {
-    return new com.sun.security.auth.module.UnixSystem().getUid() == 0 ? List.of("--net") : List.of("--net", "--map-root-user");
+    if (new com.sun.security.auth.module.UnixSystem().getUid() == 0) {
+      return List.of("--net");
+    }
+    List<String> withSubordinateIds = List.of("--net", "--map-root-user", "--map-auto");
+    return succeeds(withSubordinateIds) ? withSubordinateIds : List.of("--net", "--map-root-user");
+  }
+
+  /** Whether {@code unshare OPTIONS true} works here (newuidmap and /etc/subuid allow --map-auto). */
+  private static boolean succeeds(List<String> options) {
+    String unshare = unshare();
+    if (unshare == null) {
+      return false;
+    }
+    List<String> command = new ArrayList<>(List.of(unshare));
+    command.addAll(options);
+    command.add("true");
+    try {
+      return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static String unshare() {

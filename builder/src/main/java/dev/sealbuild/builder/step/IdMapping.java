@@ -17,6 +17,8 @@ import java.nio.file.Path;
 public record IdMapping(long hostUid, long hostGid, long size, boolean rootless) {
   public static final long FIXED_BASE = 1_500_000_000L;
   public static final long FULL_RANGE = 65536;
+  /** Fewer subordinate ids than this are not worth a range: nobody (65534) would not fit anyway. */
+  static final long MIN_RANGE = 65535;
 
   /** The mapping for the current process. */
   public static IdMapping forCurrentUser() {
@@ -27,14 +29,45 @@ public record IdMapping(long hostUid, long hostGid, long size, boolean rootless)
     try {
       long uidBase = subordinateBase(Path.of("/etc/subuid"));
       long gidBase = subordinateBase(Path.of("/etc/subgid"));
-      // Root inside a user namespace that maps only itself (unshare --map-root-user) cannot map a range.
-      if (!maps(Path.of("/proc/self/uid_map"), uidBase) || !maps(Path.of("/proc/self/gid_map"), gidBase)) {
-        return new IdMapping(0, 0, 1, true);
+      Path uidMap = Path.of("/proc/self/uid_map");
+      Path gidMap = Path.of("/proc/self/gid_map");
+      if (maps(uidMap, uidBase) && maps(gidMap, gidBase)) {
+        return new IdMapping(uidBase, gidBase, FULL_RANGE, false);
       }
-      return new IdMapping(uidBase, gidBase, FULL_RANGE, false);
+      // Root of a user namespace a user made with their subordinate ids (unshare --map-root-user --map-auto, as
+      // ./build does): those ids, 1 and up inside, become the container's.
+      long[] uids = innerRange(uidMap);
+      long[] gids = innerRange(gidMap);
+      if (uids != null && gids != null) {
+        return new IdMapping(uids[0], gids[0], Math.min(FULL_RANGE, Math.min(uids[1], gids[1])), false);
+      }
+      // Root inside a user namespace that maps only itself (unshare --map-root-user) cannot map a range.
+      return new IdMapping(0, 0, 1, true);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** The first range of at least {@link #MIN_RANGE} ids above 0 in an id map, as {start, count}; null when none. */
+  static long[] innerRange(Path idMap) throws IOException {
+    if (!Files.isReadable(idMap)) {
+      return null;
+    }
+    for (String line : Files.readAllLines(idMap, StandardCharsets.UTF_8)) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 3) {
+        try {
+          long inside = Long.parseLong(f[0]);
+          long count = Long.parseLong(f[2]);
+          if (inside > 0 && count >= MIN_RANGE) {
+            return new long[] {inside, count};
+          }
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+    }
+    return null;
   }
 
   /** Whether this process's user namespace has ids {@code base .. base+65535} (a line of /proc/self/uid_map covers them). */

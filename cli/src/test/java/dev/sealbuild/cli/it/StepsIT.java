@@ -315,6 +315,43 @@ class StepsIT {
   }
 
   @Test
+  @Order(7)
+  void aUserWithSubordinateIdsGetsAFullRangeSoStepsCanChown() throws Exception {
+    String user = System.getenv("SEALBUILD_TEST_SUBUID_USER");
+    Requirements.require(user != null && !user.isBlank() && Requirements.onPath("runuser"),
+        "SEALBUILD_TEST_SUBUID_USER names no account with /etc/subuid and /etc/subgid ranges (.ci/run creates one)");
+    Path dir = Files.createDirectories(work.resolve("subuid"));
+    Files.copy(project.resolve("rootfs.tar.gz"), dir.resolve("rootfs.tar.gz"));
+    Files.writeString(dir.resolve("build.yaml"), """
+        name: subuid
+        base:
+          rootfs: {path: rootfs.tar.gz}
+        run:
+          - mkdir -p /var/app && echo built > /var/app/out && chown 1000:1000 /var/app/out
+        """);
+    Sealbuild asRoot = new Sealbuild(dir).env("SEALBUILD_CACHE", dir.resolve("cache").toString());
+    ok(asRoot.run("lock"));
+    ok(asRoot.run("prep"));
+    String root = ok(asRoot.run("image", "--no-layer-cache", "--output", "oci:out/root:latest")).lastLine();
+    try (java.util.stream.Stream<Path> s = Files.walk(work)) {
+      for (Path p : s.toList()) {
+        if (!Files.isSymbolicLink(p)) {
+          Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+              Files.isDirectory(p) ? "rwxrwxrwx" : "rw-rw-rw-"));
+        }
+      }
+    }
+    Sealbuild.Result theirs = ok(new Sealbuild(dir).env("SEALBUILD_CACHE", dir.resolve("cache").toString())
+        .env("SEALBUILD_LAYER_CACHE", "off").env("HOME", dir.toString())
+        .wrapper("runuser", "-u", user, "--")
+        .run("image", "--output", "oci:out/theirs:latest"));
+    assertEquals(root, theirs.lastLine(), theirs.toString());
+    OciLayoutReader.Entry out = find(new OciLayoutReader(dir.resolve("out/theirs"))
+        .layers(new OciLayoutReader(dir.resolve("out/theirs")).manifest(null)), "var/app/out");
+    assertEquals(1000, out.uid(), "the step's chown, as the container saw it");
+  }
+
+  @Test
   @Order(8)
   void aFailingStepStopsTheBuildNamingItsCommandExitCodeAndLastLinesAndWritesNothing() throws Exception {
     Path failing = work.resolve("failing");
