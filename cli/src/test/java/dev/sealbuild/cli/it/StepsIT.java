@@ -45,11 +45,14 @@ class StepsIT {
         rootfs: {path: rootfs.tar.gz}
       layers: per-source
       stages:
+        tools:
+          copy:
+            - {src: gen.sh, dest: /bin/gen, mode: "0755"}
         gen:
           base:
             rootfs: {path: rootfs.tar.gz}
           copy:
-            - {src: gen.sh, dest: /usr/local/bin/gen, mode: "0755"}
+            - {from: tools, src: /bin/gen, dest: /usr/local/bin/gen}
           run:
             - mkdir -p /out && gen > /out/report.txt && chown 1000:1000 /out/report.txt && echo generated the report
       copy:
@@ -211,7 +214,7 @@ class StepsIT {
     ok(sealbuild().run("image", "--output", "oci:out/prov:latest", "--provenance", "out/provenance.json"));
     JsonNode parameters = JSON.readTree(project.resolve("out/provenance.json").toFile())
         .get("predicate").get("buildDefinition").get("externalParameters");
-    assertEquals("[\"gen\"]", parameters.get("stages").toString());
+    assertEquals("[\"tools\",\"gen\"]", parameters.get("stages").toString());
     JsonNode steps = parameters.get("steps");
     assertEquals(3, steps.size(), steps.toString());
     assertEquals("gen", steps.get(0).get("stage").asText());
