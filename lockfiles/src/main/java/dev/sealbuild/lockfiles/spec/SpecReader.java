@@ -103,7 +103,9 @@ public final class SpecReader {
       if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
         throw new SpecException(display + where(syntax.getLocation()) + ": malformed YAML: " + firstLine(syntax.getOriginalMessage()));
       }
-      throw new SpecException(display + where(e.getLocation()) + in(e) + ": " + rootMessage(e));
+      // A check of the whole spec (stages, temporaries) is reported where the binder stopped: past the last line.
+      String line = e.getPath().isEmpty() ? "" : where(e.getLocation());
+      throw new SpecException(display + line + in(e) + ": " + rootMessage(e));
     } catch (JsonProcessingException e) {
       throw new SpecException(display + where(e.getLocation()) + ": malformed YAML: " + firstLine(e.getOriginalMessage()));
     } catch (IOException e) {

@@ -156,21 +156,21 @@ class StagesAndStepsSpecTest {
 
   @Test
   void fromAnUndeclaredStageNamesIt() {
-    assertEquals("build.yaml: copy[0] takes from stage 'bild', which is not declared (stages: build)", errorWithoutLine("""
+    assertEquals("build.yaml: copy[0] takes from stage 'bild', which is not declared (stages: build)", error("""
         name: app
         stages:
           build: {run: [make]}
         copy:
           - {from: bild, src: /out/hello, dest: /hello}
         """));
-    assertEquals("build.yaml: stage 'test': copy[1] takes from stage 'bild', which is not declared (stages: build, test)", errorWithoutLine("""
+    assertEquals("build.yaml: stage 'test': copy[1] takes from stage 'bild', which is not declared (stages: build, test)", error("""
         name: app
         stages:
           build: {run: [make]}
           test:
             copy: [{src: a, dest: /a}, {from: bild, src: /out, dest: /out}]
         """));
-    assertEquals("build.yaml: copy[0] takes from stage 'app', which is not declared (the spec declares no stages)", errorWithoutLine("""
+    assertEquals("build.yaml: copy[0] takes from stage 'app', which is not declared (the spec declares no stages)", error("""
         name: app
         copy: [{from: app, src: /x, dest: /x}]
         """));
@@ -178,7 +178,7 @@ class StagesAndStepsSpecTest {
 
   @Test
   void aCycleIsNamed() {
-    assertEquals("build.yaml: stages build -> test -> build form a cycle", errorWithoutLine("""
+    assertEquals("build.yaml: stages build -> test -> build form a cycle", error("""
         name: app
         stages:
           build:
@@ -187,7 +187,7 @@ class StagesAndStepsSpecTest {
             copy: [{from: build, src: /b, dest: /b}]
           other: {}
         """));
-    assertEquals("build.yaml: stages build -> build form a cycle", errorWithoutLine("""
+    assertEquals("build.yaml: stages build -> build form a cycle", error("""
         name: app
         stages:
           build:
@@ -197,13 +197,13 @@ class StagesAndStepsSpecTest {
 
   @Test
   void temporaryNeedsRunSteps() {
-    String files = errorWithoutLine("""
+    String files = error("""
         name: app
         files:
           - {url: "https://files.example.invalid/wheel.whl", dest: /tmp/w.whl, temporary: true}
         """);
     assertTrue(files.matches("build.yaml: files\\[0] \\(https://files.example.invalid/wheel.whl\\) is temporary but there are no run steps.*"), files);
-    String copy = errorWithoutLine("""
+    String copy = error("""
         name: app
         stages:
           build:
