@@ -108,6 +108,12 @@ public final class Failures {
     if (e instanceof TimedBodyStream.DeadlineExceededException) {
       return new Classified(Failure.DEADLINE, true, false, "", "");
     }
+    if (e instanceof TimedBodyStream.BelowMinimumRateException) {
+      // a stall like the idle timeout's, and retried like it: another connection may find a faster path or server
+      return new Classified(Failure.NETWORK, false, false, message(e) + via, "the mirror is too slow or stalled: try"
+          + " again later, use another mirror, or lower " + TransportSettings.MIN_RATE_VARIABLE + " (0 turns the check"
+          + " off)");
+    }
     if (e instanceof HttpConnectTimeoutException) {
       String target = proxy.map(p -> "proxy " + p + " (from " + p.variable() + ")").orElse(hostPort(url));
       return new Classified(Failure.NETWORK, false, true, "connecting to " + target + " timed out", networkHint);

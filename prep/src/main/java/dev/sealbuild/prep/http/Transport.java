@@ -22,8 +22,9 @@ import javax.net.ssl.SSLContext;
  * <ul>
  *   <li>proxies from {@code http_proxy}/{@code HTTP_PROXY}, {@code https_proxy}/{@code HTTPS_PROXY} and
  *       {@code no_proxy}/{@code NO_PROXY}, as curl reads them;</li>
- *   <li>a connect timeout, an idle timeout (for the headers and for each chunk of the body) and an overall deadline
- *       per attempt, so a server that trickles a byte now and then is still cut off;</li>
+ *   <li>a connect timeout, an idle timeout (for the headers and for each chunk of the body), a minimum rate over a
+ *       window for the body and an overall deadline per attempt, so a server that trickles a byte now and then is
+ *       cut off;</li>
  *   <li>retries with exponential backoff and jitter on connection errors, timeouts, resets and 408/429/5xx, honouring
  *       Retry-After (seconds or an HTTP date) up to a cap; other statuses, unknown hosts and TLS errors fail at
  *       once;</li>
@@ -240,7 +241,7 @@ public final class Transport {
     TransportRequest current = request;
     for (int redirects = 0; ; redirects++) {
       HttpResponse<InputStream> response = client.send(build(current, deadline),
-          info -> new TimedBodyStream(settings.idleTimeout(), deadline));
+          info -> new TimedBodyStream(settings.idleTimeout(), deadline, settings.minimumRate()));
       int status = response.statusCode();
       boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
       if (!redirect || !request.followsRedirects()) {

@@ -17,7 +17,7 @@ public class TransportException extends UserError {
     HTTP_STATUS,
     /** An HTML page arrived where a file or a document was expected. */
     HTML_INSTEAD_OF_DATA,
-    /** No connection, a reset, an idle timeout, a DNS or TLS failure. */
+    /** No connection, a reset, an idle timeout, a body below the minimum rate, a DNS or TLS failure. */
     NETWORK,
     /** The request did not finish within its overall deadline. */
     DEADLINE,

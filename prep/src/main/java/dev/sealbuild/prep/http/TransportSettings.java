@@ -12,12 +12,14 @@ import java.util.random.RandomGenerator;
  * {@code System.getenv()} at the edge); {@code random}, {@code sleeper} and {@code clock} drive backoff and
  * Retry-After and are injected so tests are fast and repeatable. {@code idleTimeout} bounds the wait for the response
  * headers and for each chunk of the body; {@code deadline} bounds one attempt from the first byte sent to the last
- * byte read, so a server that trickles a byte now and then is still cut off.
+ * byte read; {@code minimumRate} cuts off a body that arrives slower than that over its window, so a server that
+ * trickles a byte now and then is cut off long before the deadline.
  */
 public record TransportSettings(
     Duration connectTimeout,
     Duration idleTimeout,
     Duration deadline,
+    MinimumRate minimumRate,
     RetryPolicy retryPolicy,
     Map<String, String> environment,
     RandomGenerator random,
@@ -28,11 +30,14 @@ public record TransportSettings(
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_DEADLINE = Duration.ofHours(1);
+  public static final String MIN_RATE_VARIABLE = "SEALBUILD_HTTP_MIN_RATE";
+  public static final String MIN_RATE_WINDOW_VARIABLE = "SEALBUILD_HTTP_MIN_RATE_WINDOW";
 
   public TransportSettings {
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(deadline, "deadline");
+    Objects.requireNonNull(minimumRate, "minimumRate");
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
     Objects.requireNonNull(random, "random");
@@ -46,9 +51,12 @@ public record TransportSettings(
 
   /**
    * The defaults, with the timeouts and attempts the environment overrides ({@code SEALBUILD_HTTP_CONNECT_TIMEOUT},
-   * {@code SEALBUILD_HTTP_IDLE_TIMEOUT}, {@code SEALBUILD_HTTP_DEADLINE} in seconds, {@code SEALBUILD_HTTP_ATTEMPTS}).
+   * {@code SEALBUILD_HTTP_IDLE_TIMEOUT}, {@code SEALBUILD_HTTP_DEADLINE} in seconds, {@code SEALBUILD_HTTP_ATTEMPTS},
+   * and the minimum rate: {@code SEALBUILD_HTTP_MIN_RATE} in bytes per second with an optional K, M or G suffix, over
+   * {@code SEALBUILD_HTTP_MIN_RATE_WINDOW} seconds; either 0 turns the check off).
    *
-   * @throws TransportException naming the variable when a value is not a positive whole number
+   * @throws TransportException naming the variable when a value is not a positive whole number (or a size for the
+   *     rate)
    */
   public static TransportSettings fromEnvironment(Map<String, String> environment) {
     RetryPolicy defaults = RetryPolicy.defaults();
@@ -59,15 +67,20 @@ public record TransportSettings(
         Duration.ofSeconds(positive(environment, "SEALBUILD_HTTP_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT.toSeconds())),
         Duration.ofSeconds(positive(environment, "SEALBUILD_HTTP_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT.toSeconds())),
         Duration.ofSeconds(positive(environment, "SEALBUILD_HTTP_DEADLINE", DEFAULT_DEADLINE.toSeconds())),
-        policy, environment, new Random(), Sleeper.REAL, Clock.systemUTC(), "sealbuild");
+        minimumRate(environment), policy, environment, new Random(), Sleeper.REAL, Clock.systemUTC(), "sealbuild");
   }
 
   public TransportSettings withTimeouts(Duration connect, Duration idle, Duration newDeadline) {
-    return new TransportSettings(connect, idle, newDeadline, retryPolicy, environment, random, sleeper, clock, userAgent);
+    return new TransportSettings(connect, idle, newDeadline, minimumRate, retryPolicy, environment, random, sleeper, clock, userAgent);
+  }
+
+  public TransportSettings withMinimumRate(MinimumRate rate) {
+    return new TransportSettings(connectTimeout, idleTimeout, deadline, rate, retryPolicy, environment, random, sleeper,
+        clock, userAgent);
   }
 
   public TransportSettings withRetryPolicy(RetryPolicy policy) {
-    return new TransportSettings(connectTimeout, idleTimeout, deadline, policy, environment, random, sleeper, clock,
+    return new TransportSettings(connectTimeout, idleTimeout, deadline, minimumRate, policy, environment, random, sleeper, clock,
         userAgent);
   }
 
@@ -78,17 +91,40 @@ public record TransportSettings(
   }
 
   public TransportSettings withBackoffSource(RandomGenerator newRandom, Sleeper newSleeper) {
-    return new TransportSettings(connectTimeout, idleTimeout, deadline, retryPolicy, environment, newRandom, newSleeper,
+    return new TransportSettings(connectTimeout, idleTimeout, deadline, minimumRate, retryPolicy, environment, newRandom, newSleeper,
         clock, userAgent);
   }
 
   public TransportSettings withClock(Clock newClock) {
-    return new TransportSettings(connectTimeout, idleTimeout, deadline, retryPolicy, environment, random, sleeper,
+    return new TransportSettings(connectTimeout, idleTimeout, deadline, minimumRate, retryPolicy, environment, random, sleeper,
         newClock, userAgent);
   }
 
   private static boolean isPositive(Duration duration) {
     return !duration.isZero() && !duration.isNegative();
+  }
+
+  private static MinimumRate minimumRate(Map<String, String> environment) {
+    long bytesPerSecond = MinimumRate.DEFAULT.bytesPerSecond();
+    String rate = environment.get(MIN_RATE_VARIABLE);
+    if (rate != null && !rate.isBlank()) {
+      String perSecond = rate.strip().replaceFirst("(?i)/s$", "");
+      bytesPerSecond = ByteSize.parse(perSecond).orElseThrow(() -> new TransportException(
+          TransportException.Failure.INVALID, "invalid " + MIN_RATE_VARIABLE + " '" + Failures.oneLine(rate)
+          + "': expected bytes per second, e.g. 1K or 512, or 0 to turn the check off; fix or unset "
+          + MIN_RATE_VARIABLE));
+    }
+    long window = MinimumRate.DEFAULT.window().toSeconds();
+    String seconds = environment.get(MIN_RATE_WINDOW_VARIABLE);
+    if (seconds != null && !seconds.isBlank()) {
+      if (!seconds.strip().matches("0|[1-9][0-9]{0,6}")) {
+        throw new TransportException(TransportException.Failure.INVALID, "invalid " + MIN_RATE_WINDOW_VARIABLE + " '"
+            + Failures.oneLine(seconds) + "': expected a whole number of seconds, or 0 to turn the check off; fix or"
+            + " unset " + MIN_RATE_WINDOW_VARIABLE);
+      }
+      window = Long.parseLong(seconds.strip());
+    }
+    return bytesPerSecond == 0 || window == 0 ? MinimumRate.OFF : new MinimumRate(bytesPerSecond, Duration.ofSeconds(window));
   }
 
   private static long positive(Map<String, String> environment, String name, long fallback) {

@@ -339,6 +339,66 @@ class TransportTest {
     }
   }
 
+  /** Sends {@code data} after the headers, {@code chunk} bytes at a time with {@code pauseMillis} between them. */
+  private void serveSlowly(String path, byte[] data, int chunk, long pauseMillis) {
+    server.route(path, exchange -> {
+      exchange.sendResponseHeaders(200, data.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        for (int at = 0; at < data.length; at += chunk) {
+          out.write(data, at, Math.min(chunk, data.length - at));
+          out.flush();
+          Thread.sleep(pauseMillis);
+        }
+      } catch (InterruptedException | IOException e) {
+        // the client hung up, or the server is closing
+      }
+    });
+  }
+
+  @Test
+  void aTrickleBelowTheMinimumRateFailsEachAttemptWithOneLineNamingTheSetting() {
+    serveSlowly("/trickle-slowly", randomBytes(64 * 1024, 34), 1, 300);
+    Transport transport = new Transport(settings(Map.of(), sleeper, 2)
+        .withMinimumRate(new MinimumRate(1024, Duration.ofSeconds(1))));
+
+    TransportException e = assertThrows(TransportException.class, () -> transport.fetch(
+        TransportRequest.get("files[0]", server.uri("/trickle-slowly")), TransportTest::readAll));
+
+    assertEquals(TransportException.Failure.NETWORK, e.failure());
+    assertTrue(e.getMessage().matches("cannot fetch " + java.util.regex.Pattern.quote(server.uri("/trickle-slowly")
+        .toString()) + " for files\\[0\\]: the server sent \\d+ B in the last 1 s, below the minimum of 1 KiB/s over 1 s"
+        + " \\(SEALBUILD_HTTP_MIN_RATE\\) \\(tried 2 times\\); the mirror is too slow or stalled: try again later, use"
+        + " another mirror, or lower SEALBUILD_HTTP_MIN_RATE \\(0 turns the check off\\)"), e.getMessage());
+    assertEquals(2, server.requests("/trickle-slowly"), "retried, like the idle timeout");
+  }
+
+  @Test
+  void theSameBodyAtFullSpeedPassesTheMinimumRate() {
+    byte[] data = randomBytes(64 * 1024, 34);
+    serveSlowly("/steady", data, 16 * 1024, 200);
+    Transport transport = new Transport(settings(Map.of(), sleeper, 1)
+        .withMinimumRate(new MinimumRate(1024, Duration.ofSeconds(1))));
+
+    byte[] received = transport.fetch(TransportRequest.get("files[0]", server.uri("/steady")), TransportTest::readAll);
+
+    assertArrayEquals(data, received, "16 KiB per 0.2 s is far above 1 KiB/s, though it takes several windows");
+  }
+
+  @Test
+  void anOpenedBodyBelowTheMinimumRateFailsWhileReading() throws IOException {
+    serveSlowly("/opened", randomBytes(64 * 1024, 35), 1, 300);
+    Transport transport = new Transport(settings(Map.of(), sleeper, 1)
+        .withMinimumRate(new MinimumRate(1024, Duration.ofSeconds(1))));
+
+    ResponseBody body = transport.open(TransportRequest.get("blob", server.uri("/opened")));
+    try (java.io.InputStream in = body.stream()) {
+      TransportException e = assertThrows(TransportException.class, in::readAllBytes);
+      assertTrue(e.getMessage().startsWith("cannot fetch " + server.uri("/opened") + " for blob: reading the response"
+          + " failed: the server sent "), e.getMessage());
+      assertTrue(e.getMessage().contains("SEALBUILD_HTTP_MIN_RATE"), e.getMessage());
+    }
+  }
+
   @Test
   void anHtmlPageServedAsDataIsRefused() {
     server.serve("/index.json", "  <!DOCTYPE html><html><body>Sign in</body></html>".getBytes(StandardCharsets.UTF_8));
