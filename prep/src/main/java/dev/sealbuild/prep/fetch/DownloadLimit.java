@@ -1,11 +1,9 @@
 package dev.sealbuild.prep.fetch;
 
+import dev.sealbuild.prep.http.ByteSize;
 import dev.sealbuild.prep.http.Failures;
 import dev.sealbuild.prep.http.TransportException;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The most bytes one download may bring when the lock does not know its size yet (build lock's first download of
@@ -17,7 +15,6 @@ public record DownloadLimit(long maxBytes) {
   public static final String VARIABLE = "SEALBUILD_MAX_DOWNLOAD";
   public static final DownloadLimit DEFAULT = new DownloadLimit(4L << 30);
 
-  private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(?:([KMGT])(?:I?B)?|B)?");
 
   public DownloadLimit {
     if (maxBytes < 1) {
@@ -40,17 +37,9 @@ public record DownloadLimit(long maxBytes) {
    * @throws TransportException naming {@code source} when the text is not such a size
    */
   public static DownloadLimit parse(String text, String source) {
-    Matcher m = SIZE.matcher(text.strip().toUpperCase(Locale.ROOT));
-    if (m.matches()) {
-      try {
-        long number = Long.parseLong(m.group(1));
-        int shift = m.group(2) == null ? 0 : 10 * ("KMGT".indexOf(m.group(2).charAt(0)) + 1);
-        if (number >= 1 && number <= (Long.MAX_VALUE >> shift)) {
-          return new DownloadLimit(number << shift);
-        }
-      } catch (NumberFormatException tooLong) {
-        // falls through to the refusal below
-      }
+    java.util.OptionalLong bytes = ByteSize.parse(text);
+    if (bytes.isPresent() && bytes.getAsLong() >= 1) {
+      return new DownloadLimit(bytes.getAsLong());
     }
     throw new TransportException(TransportException.Failure.INVALID, "invalid " + source + " '" + Failures.oneLine(text.strip())
         + "': give a size of at least 1 byte, e.g. 512M, 2G or 4294967296");
