@@ -48,35 +48,43 @@ quiet() {  # runs a setup command, showing its output only when it fails
 
 # --- GNU time when installed (wall and peak RSS); else bash's time (wall only) -----------------------------------------
 if [[ -x /usr/bin/time ]]; then have_rss=1; else have_rss=0; log "no /usr/bin/time: RSS is not measured"; fi
-# sample LABEL COMMAND...: one timed run; appends "wall rss_kb" to SAMPLES[LABEL]; stdout of the run in $work/out.
+# sample LABEL COMMAND...: one timed run; appends "wall cpu rss_kb" to SAMPLES[LABEL] (cpu: user + sys of the
+# command and every child it waited for); stdout of the run in $work/out.
 declare -A SAMPLES
 sample() {
   local label=$1; shift
   local t
   if ((have_rss)); then
-    if ! /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err"; then
+    if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err"; then
       echo "steps.sh: failed: $*" >&2; tail -20 "$work/err" >&2; exit 1
     fi
-    t=$(cat "$work/time")
+    t=$(awk '{printf "%s %.2f %s", $1, $2 + $3, $4}' "$work/time")
   else
-    local TIMEFORMAT=%R
+    local TIMEFORMAT='%R %U %S'
     if ! { time "$@" >"$work/out" 2>"$work/err"; } 2>"$work/time"; then
       echo "steps.sh: failed: $*" >&2; tail -20 "$work/err" >&2; exit 1
     fi
-    t="$(tail -1 "$work/time") 0"
+    t=$(tail -1 "$work/time" | awk '{printf "%s %.2f 0", $1, $2 + $3}')
   fi
   SAMPLES[$label]+="$t"$'\n'
-  log "  $label: ${t% *} s"
+  log "  $label: ${t%% *} s"
 }
-declare -A WALL RSS
-median() {  # LABEL: the median run by wall time, and its peak RSS
-  local m
-  m=$(printf '%s' "${SAMPLES[$1]}" | sort -n | sed -n "$(((runs + 1) / 2))p")
-  WALL[$1]=${m% *}
-  RSS[$1]=$(( ${m#* } / 1024 ))
+declare -A WALL CPU RSS
+median() {  # LABEL: the median wall time and its run's peak RSS; the median CPU time on its own
+  local mid=$(((runs + 1) / 2)) m
+  m=$(printf '%s' "${SAMPLES[$1]}" | sort -n | sed -n "${mid}p")
+  WALL[$1]=${m%% *}
+  RSS[$1]=$(( ${m##* } / 1024 ))
+  CPU[$1]=$(printf '%s' "${SAMPLES[$1]}" | awk '{print $2}' | sort -n | sed -n "${mid}p")
 }
-cell() { ((have_rss)) && printf '%.2f s, %d MB' "${WALL[$1]}" "${RSS[$1]}" || printf '%.2f s' "${WALL[$1]}"; }
-ratio() { awk -v a="${WALL[$1]}" -v b="${WALL[$2]}" 'BEGIN{ if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
+cell() {
+  printf '%.2f s (CPU %.2f s)' "${WALL[$1]}" "${CPU[$1]}"
+  ((have_rss)) && printf ', %d MB' "${RSS[$1]}" || true
+}
+ratio() {  # A B: wall and CPU ratios
+  awk -v a="${WALL[$1]}" -v b="${WALL[$2]}" -v c="${CPU[$1]}" -v d="${CPU[$2]}" \
+    'BEGIN{ printf "%s | %s", (b > 0 ? sprintf("%.2fx", a / b) : "-"), (d > 0 ? sprintf("%.2fx", c / d) : "-") }'
+}
 index_digest() {  # the manifest digest an oci-archive's index.json names
   python3 -c 'import json, sys, tarfile; print(json.load(tarfile.open(sys.argv[1]).extractfile("index.json"))["manifests"][0]["digest"])' "$1"
 }
@@ -195,13 +203,13 @@ size_mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN{printf "%.1f MB", b / 1e6}'; }
 cat <<EOF
 Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(. /etc/os-release; echo "$PRETTY_NAME"),
 $(java -version 2>&1 | head -1), $(buildah --version), runc $(runc --version | sed -n 's/^runc version //p'), storage driver $driver;
-median of $runs runs, the two tools alternating; peak RSS of the median run. Load average (1, 5, 15 min) before the
+median of $runs runs, the two tools alternating; peak RSS of the median run; CPU: user + sys of the whole process tree. Load average (1, 5, 15 min) before the
 timed runs: $load_before; after: $load_after.
 samples/hello-c: a build stage of $npkgs_stage Debian packages (gcc, libc6-dev, dash; the base image loaded into buildah: $base_mb),
 a final image of $npkgs_image packages (libc6) and the compiled binary.
 
-| work | sealbuild | buildah bud --network=none | ratio |
-|---|---|---|---|
+| work | sealbuild | buildah bud --network=none | wall ratio | CPU ratio |
+|---|---|---|---|---|
 | cold: \`build image --no-layer-cache\` (derived caches emptied, packages in the vendor cache) against \`bud --layers=false\` (bases loaded) | $(cell seal-cold) | $(cell bah-cold) | $(ratio seal-cold bah-cold) |
 | the same sealbuild build against \`bud --layers=false\` with \`FROM oci-archive:\` of the bases, empty storage | $(cell seal-cold) | $(cell bah-cold-load) | $(ratio seal-cold bah-cold-load) |
 | nothing changed: \`build image\` again (layer cache warm) against \`bud --layers\` again (cache warm) | $(cell seal-noop) | $(cell bah-noop) | $(ratio seal-noop bah-noop) |
