@@ -97,8 +97,8 @@ cache="$work/cache"
 # Two specs without steps, pinned to the same packages as the sample: the build stage's and the final image's.
 # The repositories block is copied as it is (no URL: the Debian mirror of this host's apt sources).
 sed -n '/^repositories:/,/^[a-z]/p' "$work/hello/build.yaml" | sed '$d' >"$work/repos.yaml"
-stage_pkgs=$(awk '/^stages:/{s=1} s && /^    packages:/{sub(/#.*/, ""); sub(/^ *packages: */, ""); print; exit}' "$work/hello/build.yaml")
-image_pkgs=$(sed -n 's/^packages: *\([^#]*\).*/\1/p' "$work/hello/build.yaml")
+stage_pkgs=$(awk '/^stages:/{s=1} s && /^    packages:/{sub(/ *#.*/, ""); sub(/^ *packages: */, ""); sub(/ +$/, ""); print; exit}' "$work/hello/build.yaml")
+image_pkgs=$(sed -n 's/^packages: *\([^#]*\).*/\1/p' "$work/hello/build.yaml" | sed 's/ *$//')
 for base in build-base:"$stage_pkgs" final-base:"$image_pkgs"; do
   name=${base%%:*}
   mkdir -p "$work/$name"
