@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Issue #12's benchmark: samples/hello-c (a C program compiled by gcc in a build stage, copied into a libc6 image)
-# built by sealbuild, side by side with `buildah bud --network=none` of the equivalent two-stage Containerfile, cold
-# and with nothing changed. buildah's base images are sealbuild's own: two images without steps built from the same
-# lock (the build stage's packages, the final image's packages), exported as oci-archive and loaded into a private
-# buildah storage before any timing. Runs alternate between the two tools; median of N (default 5), wall time and
-# peak RSS (the largest resident set of any process, GNU time), and the ratio. Also checks that both images run and
-# that every cold sealbuild build has the same digest.
+# built by sealbuild, side by side with `buildah bud --network=none` of the equivalent two-stage Containerfile: cold,
+# with nothing changed, and with a comment added to hello.c. buildah's base images are sealbuild's own: two images
+# without steps built from the same lock (the build stage's packages, the final image's packages), exported as
+# oci-archive and loaded into a private buildah storage before any timing. Runs alternate between the two tools;
+# median of N (default 5), wall time, CPU time and peak RSS (the largest resident set of any process, GNU time), and
+# the ratios. Also checks that both images run and that every sealbuild build has the same digest.
 # Needs: the machine's apt configured with a Debian mirror (lock and prep of the base specs), buildah, podman, runc.
 # Usage: bench/steps.sh [-n RUNS]      env: STORAGE_DRIVER (buildah/podman storage driver, default overlay)
 # Prints a markdown report on stdout; progress on stderr. Nothing outside its temporary directory is written.
@@ -184,8 +184,19 @@ for ((i = 0; i < runs; i++)); do
   seal_noop_digests+=("$(tail -1 "$work/out")")
   sample bah-noop "${bah_cmd[@]}" "${bud[@]}" --layers -f "$work/ctx/Containerfile" -t "oci-archive:$work/bah.tar:latest" "$work/ctx"
 done
+
+# --- (c) one source file changed: a comment appended to hello.c before each run, so the binary stays the same ------
+log "hello.c changed before each run, $runs runs each, alternating..."
+seal_edit_digests=()
+for ((i = 0; i < runs; i++)); do
+  printf '/* edit %d */\n' "$i" >>"$work/hello/hello.c"
+  cp "$work/hello/hello.c" "$work/ctx/hello.c"
+  sample seal-edit "${seal_image[@]}"
+  seal_edit_digests+=("$(tail -1 "$work/out")")
+  sample bah-edit "${bah_cmd[@]}" "${bud[@]}" --layers -f "$work/ctx/Containerfile" -t "oci-archive:$work/bah.tar:latest" "$work/ctx"
+done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-for l in seal-cold bah-cold bah-cold-load seal-noop bah-noop; do median "$l"; done
+for l in seal-cold bah-cold bah-cold-load seal-noop bah-noop seal-edit bah-edit; do median "$l"; done
 
 # --- checks: both images run, sealbuild's cold builds agree -------------------------------------------------------------
 log "checking the images..."
@@ -213,9 +224,11 @@ a final image of $npkgs_image packages (libc6) and the compiled binary.
 | cold: \`build image --no-layer-cache\` (derived caches emptied, packages in the vendor cache) against \`bud --layers=false\` (bases loaded) | $(cell seal-cold) | $(cell bah-cold) | $(ratio seal-cold bah-cold) |
 | the same sealbuild build against \`bud --layers=false\` with \`FROM oci-archive:\` of the bases, empty storage | $(cell seal-cold) | $(cell bah-cold-load) | $(ratio seal-cold bah-cold-load) |
 | nothing changed: \`build image\` again (layer cache warm) against \`bud --layers\` again (cache warm) | $(cell seal-noop) | $(cell bah-noop) | $(ratio seal-noop bah-noop) |
+| hello.c changed (a comment appended), caches warm: \`build image\` against \`bud --layers\` | $(cell seal-edit) | $(cell bah-edit) | $(ratio seal-edit bah-edit) |
 
 - sealbuild's cold digests ($runs builds): $(same "${seal_digests[@]}") (\`${seal_digests[0]}\`); the
   $((runs + 1)) warm rebuilds: $(same "${seal_digests[0]}" "${seal_noop_digests[@]}" | sed 's/all the same/the same as cold/').
+- sealbuild's digests after each change to hello.c (a comment: the same binary): $(same "${seal_digests[0]}" "${seal_edit_digests[@]}" | sed 's/all the same/the same as cold/').
 - buildah's cold digests (\`--timestamp 0\`, $runs builds): $(same "${bah_digests[@]}") (\`${bah_digests[0]}\`).
 - Output archives: sealbuild $(size_mb "$work/seal-cold.tar") (gzip layer, SBOM and provenance attached), buildah
   $(size_mb "$work/bah-cold.tar") (uncompressed layers).
