@@ -254,7 +254,9 @@ public final class ImageAssembler {
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
       added.add(new AccountsSource(spec.accounts(), context.spool(), context.epoch()));
     }
-    added.addAll(addedSources(scope, context, platform, stages));
+    StepCache stepCache = new StepCache(layerCache, layerWriter(spec, context), context.spool(), stages.workDir(),
+        context.epoch(), limits, progress);
+    added.addAll(addedSources(scope, context, platform, stages, stepCache));
     BaseImageLayers image = null;
     if (lock.baseImage() != null) {
       image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
@@ -277,8 +279,6 @@ public final class ImageAssembler {
       // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
       groups.add(new Group(List.of(), "sealbuild: empty", false, true));
     }
-    StepCache stepCache = new StepCache(layerCache, layerWriter(spec, context), context.spool(), stages.workDir(),
-        context.epoch(), limits, progress);
     return new Plan(image, base != null ? base.describe() : "sealbuild", groups, scope.prefix(), stepCache);
   }
 
@@ -519,7 +519,8 @@ public final class ImageAssembler {
    * Pinned files and copies, then the scope's {@code run:} steps. Temporary files and copies are not sources of the
    * tree: each step lays them over the tree while it runs, and no layer holds them.
    */
-  private static List<LayerSource> addedSources(Scope scope, BuildContext context, Platform platform, Stages stages) {
+  private static List<LayerSource> addedSources(Scope scope, BuildContext context, Platform platform, Stages stages,
+      StepCache stepCache) {
     BuildSpec spec = scope.spec();
     List<LayerSource> sources = new ArrayList<>();
     List<LayerSource> temporaries = new ArrayList<>();
@@ -532,7 +533,7 @@ public final class ImageAssembler {
     for (int i = 0; i < spec.copy().size(); i++) {
       CopyEntry entry = spec.copy().get(i);
       LayerSource source = entry.from() == null ? new LocalCopySource(i, entry, context)
-          : new StageCopySource(i, entry, stages.get(entry.from()), context.epoch());
+          : new StageCopySource(i, entry, stages.get(entry.from()), context.epoch(), stepCache);
       (entry.temporary() ? temporaries : sources).add(source);
     }
     List<RunStep> run = spec.run();

@@ -10,7 +10,12 @@ import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.UserError;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.sealbuild.builder.step.ChangeSet;
+import dev.sealbuild.formats.digest.Sha256;
 
 /**
  * A {@code copy:} entry with {@code from: STAGE}: a path of that stage's finished tree (resolved inside the stage, as
@@ -24,12 +29,18 @@ public final class StageCopySource implements LayerSource {
   private final CopyEntry entry;
   private final StageResult stage;
   private final long epoch;
+  private final StepCache cache;
 
-  public StageCopySource(int index, CopyEntry entry, StageResult stage, long epoch) {
+  /**
+   * With {@code cache}, what the copy takes from the stage is kept under the stage's key, so a later build whose stage
+   * is unchanged copies it without building the stage at all.
+   */
+  public StageCopySource(int index, CopyEntry entry, StageResult stage, long epoch, StepCache cache) {
     this.index = index;
     this.entry = entry;
     this.stage = stage;
     this.epoch = epoch;
+    this.cache = cache;
   }
 
   @Override
@@ -44,6 +55,22 @@ public final class StageCopySource implements LayerSource {
 
   @Override
   public void addTo(ImageTree tree) throws IOException {
+    Sha256 key = cache.key(stage.key(), Fingerprints.of("copy-from-stage", "entry", entry, "epoch", epoch));
+    Optional<ChangeSet> cached = cache.lookup(key, describe());
+    List<ChangeSet.Change> taken;
+    if (cached.isPresent()) {
+      taken = cached.get().changes();
+    } else {
+      taken = take();
+      cache.store(key, new ChangeSet(taken), describe());
+    }
+    for (ChangeSet.Change c : taken) {
+      put(tree, c.path(), c.node());
+    }
+  }
+
+  /** What this copy puts where (destination paths as written, before the image's links resolve them), in order. */
+  private List<ChangeSet.Change> take() throws IOException {
     ImageTree from = stage.tree();
     EntryPath src = EntryPath.parse(entry.src());
     EntryPath resolved;
@@ -58,26 +85,29 @@ public final class StageCopySource implements LayerSource {
       throw new UserError(describe() + ": " + entry.src() + " does not exist in stage '" + stage.name()
           + "' after its steps; check the path, or the step that should make it");
     }
+    List<ChangeSet.Change> taken = new ArrayList<>();
     String dest = entry.dest().relative();
     if (node instanceof Node.Directory) {
       EntryPath target = EntryPath.parse(dest);
       if (!target.isRoot()) {
-        tree.addDirectory(target, meta(node));
+        taken.add(new ChangeSet.Change(target, node.withMeta(meta(node))));
       }
       for (Map.Entry<EntryPath, Node> e : MergedView.below(from, resolved).entrySet()) {
         String rest = e.getKey().value().substring(resolved.isRoot() ? 0 : resolved.value().length() + 1);
-        put(tree, target.isRoot() ? EntryPath.parse(rest) : EntryPath.parse(dest + "/" + rest), e.getValue());
+        taken.add(new ChangeSet.Change(target.isRoot() ? EntryPath.parse(rest) : EntryPath.parse(dest + "/" + rest),
+            e.getValue().withMeta(meta(e.getValue()))));
       }
     } else {
       if (entry.dest().isDirectoryHint() || dest.isEmpty()) {
         dest = dest.isEmpty() ? resolved.name() : dest + "/" + resolved.name();
       }
-      put(tree, EntryPath.parse(dest), node);
+      taken.add(new ChangeSet.Change(EntryPath.parse(dest), node.withMeta(meta(node))));
     }
+    return taken;
   }
 
   private void put(ImageTree tree, EntryPath target, Node node) {
-    Meta meta = meta(node);
+    Meta meta = node.meta();
     if (node instanceof Node.Directory) {
       tree.addDirectory(target, meta);
     } else if (node instanceof Node.RegularFile f) {
