@@ -22,6 +22,7 @@ import dev.sealbuild.builder.source.RemoteFileSource;
 import dev.sealbuild.builder.source.RootfsLayerSource;
 import dev.sealbuild.builder.stage.RunStepSource;
 import dev.sealbuild.builder.stage.StageCopySource;
+import dev.sealbuild.builder.stage.StageLayerCache;
 import dev.sealbuild.builder.stage.StageResult;
 import dev.sealbuild.builder.stage.StepCache;
 import dev.sealbuild.builder.stage.StepSettings;
@@ -222,7 +223,8 @@ public final class ImageAssembler {
    * What one platform's build does, decided before any layer is built: the base image (or null), then the added
    * layers as groups of sources, each group one layer ({@code startsLayer}: a fresh tree layer follows it).
    */
-  private record Plan(BaseImageLayers baseImage, String treeName, List<Group> groups, String scope, StepCache stepCache) {
+  private record Plan(BaseImageLayers baseImage, String treeName, List<Group> groups, String scope, StepCache stepCache,
+      StageLayerCache stageLayers) {
     boolean runsSteps() {
       return groups.stream().anyMatch(g -> g.sources().stream().anyMatch(s -> s instanceof RunStepSource));
     }
@@ -279,7 +281,9 @@ public final class ImageAssembler {
       // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
       groups.add(new Group(List.of(), "sealbuild: empty", false, true));
     }
-    return new Plan(image, base != null ? base.describe() : "sealbuild", groups, scope.prefix(), stepCache);
+    StageLayerCache stageLayers = scope.stage() != null && layerCache.enabled()
+        ? new StageLayerCache(layerCache, context.spool(), stages.workDir(), context.epoch(), limits, progress) : null;
+    return new Plan(image, base != null ? base.describe() : "sealbuild", groups, scope.prefix(), stepCache, stageLayers);
   }
 
   private PlatformLayers buildLayers(Plan plan, BuildContext context, Path blobs, Steps steps) throws IOException {
@@ -295,11 +299,10 @@ public final class ImageAssembler {
       baseConfig = image.config();
       baseLayers = image.addTo(tree, baseConfig, blobs);
     }
-    Sha256 chain = layerCache.enabled() && plan.runsSteps() ? plan.start() : null;
+    Sha256 chain = layerCache.enabled() && (plan.runsSteps() || plan.stageLayers() != null) ? plan.start() : null;
     for (int i = 0; i < plan.groups().size(); i++) {
       Group group = plan.groups().get(i);
       for (LayerSource source : group.sources()) {
-        progress.accept(plan.scope() + (group.announce() ? "adding " : "reading ") + source.describe());
         steps.sourceStarting(source.describe());
         if (chain != null) {
           if (source instanceof RunStepSource step) {
@@ -307,6 +310,18 @@ public final class ImageAssembler {
           }
           chain = chained(chain, source);
         }
+        if (plan.stageLayers() != null && !(source instanceof RunStepSource || source instanceof RootfsLayerSource
+            || source instanceof StageCopySource)) {
+          // A stage's tree is never written as layers: each such source gets a layer of its own, kept for reuse.
+          tree.startLayer(source.describe());
+          if (!plan.stageLayers().reuse(chain, tree, plan.scope() + source.describe())) {
+            progress.accept(plan.scope() + "adding " + source.describe());
+            source.addTo(tree);
+            plan.stageLayers().store(chain, tree, plan.scope() + source.describe());
+          }
+          continue;
+        }
+        progress.accept(plan.scope() + (group.announce() ? "adding " : "reading ") + source.describe());
         source.addTo(tree);
       }
       layers.add(steps.layerDone(tree, tree.currentLayer(), i, group.createdBy()));

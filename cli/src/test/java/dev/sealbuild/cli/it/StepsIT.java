@@ -53,6 +53,7 @@ class StepsIT {
             rootfs: {path: rootfs.tar.gz}
           copy:
             - {from: tools, src: /bin/gen, dest: /usr/local/bin/gen}
+            - {src: input.txt, dest: /usr/share/gen/input.txt}
           run:
             - mkdir -p /out && gen > /out/report.txt && chown 1000:1000 /out/report.txt && echo generated the report
       copy:
@@ -194,6 +195,15 @@ class StepsIT {
       Sealbuild.Result addedFresh = ok(sealbuild().run("image", "--no-layer-cache", "--output", "oci:out/added-fresh:latest"));
       assertEquals(added.lastLine(), addedFresh.lastLine(), "a reused step result gives the bytes running the step gives");
       assertTrue(addedFresh.stderr().contains("gen #1 | generated the report"), addedFresh.stderr());
+
+      // A changed step re-runs over the stage's earlier sources, read back from the cache instead of added again.
+      Files.writeString(project.resolve("build.yaml"), spec.replace("echo generated the report", "echo generated it"));
+      ok(sealbuild().run("lock"));
+      Sealbuild.Result stepChanged = ok(sealbuild().run("image", "--output", "oci:out/step-changed:latest"));
+      assertTrue(stepChanged.stderr().contains("reusing stage gen: copy[1] input.txt"), stepChanged.stderr());
+      assertTrue(stepChanged.stderr().contains("gen #1 | generated it"), stepChanged.stderr());
+      Sealbuild.Result stepChangedFresh = ok(sealbuild().run("image", "--no-layer-cache", "--output", "oci:out/step-fresh:latest"));
+      assertEquals(stepChanged.lastLine(), stepChangedFresh.lastLine(), "a stage rebuilt from cached layers gives the same bytes");
     } finally {
       Files.writeString(project.resolve("app/main.sh"), "#!/bin/sh\necho app\n");
       Files.writeString(project.resolve("build.yaml"), spec);
