@@ -289,7 +289,7 @@ class StepsIT {
           base:
             rootfs: {path: rootfs.tar.gz}
           run:
-            - (wget -q -T 3 -O- http://127.0.0.1:%d/ && echo reached || echo unreachable) > /net; (nslookup deb.debian.org >/dev/null 2>&1 && echo resolved || echo no-dns) >> /net; ip -o link | wc -l >> /net
+            - (wget -q -T 3 -O- http://127.0.0.1:%d/ && echo reached || echo unreachable) > /net; (nslookup example.com >/dev/null 2>&1 && echo resolved || echo no-dns) >> /net; ip -o link | wc -l >> /net
           """.formatted(listener.getLocalPort()));
       ok(sb.run("image", "--no-layer-cache", "--output", "oci:out/net:latest"));
       Tools.ok(net, "umoci", "raw", "unpack", "--image", "out/net:latest", "rootfs");
