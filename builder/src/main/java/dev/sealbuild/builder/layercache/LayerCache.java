@@ -1,5 +1,11 @@
 package dev.sealbuild.builder.layercache;
 
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.fs.ImageTree;
+import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.formats.oci.MediaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.formats.digest.DigestingOutputStream;
@@ -97,6 +103,32 @@ public final class LayerCache {
           + entry.size() + " bytes; got " + out.digest() + ", " + out.count() + " bytes)", blob);
     }
     return true;
+  }
+
+  /**
+   * Reads a hit's layer into {@code tree}'s current layer (whiteouts applied), its blob verified on the way through a
+   * copy in {@code scratch}; empty when {@code key} is not cached or its blob is damaged (then discarded).
+   */
+  public Optional<LayerCacheEntry> readInto(Sha256 key, ImageTree tree, TarIngest ingest, Path scratch,
+      DecompressionLimits limits, long epoch, String label) throws IOException {
+    Optional<LayerCacheEntry> entry = lookup(key);
+    if (entry.isEmpty()) {
+      return entry;
+    }
+    Path blob = Files.createTempFile(scratch, "cached", ".layer");
+    try {
+      if (!copyTo(key, entry.get(), blob)) {
+        return Optional.empty();
+      }
+      MediaType type = MediaType.layer(entry.get().mediaType(), label);
+      try (InputStream raw = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS);
+           InputStream tar = new Decompressors(limits).open(type.compression(), raw, label)) {
+        ingest.ingest(tar, tree, IngestPolicy.baseLayer(epoch, label));
+      }
+      return entry;
+    } finally {
+      Files.deleteIfExists(blob);
+    }
   }
 
   private boolean discard(Sha256 key, Path target, String problem, Path badBlob) {

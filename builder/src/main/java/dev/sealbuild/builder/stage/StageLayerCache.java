@@ -1,7 +1,6 @@
 package dev.sealbuild.builder.stage;
 
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.layer.LayerBlob;
@@ -10,15 +9,11 @@ import dev.sealbuild.builder.layercache.LayerCache;
 import dev.sealbuild.builder.layercache.LayerCacheEntry;
 import dev.sealbuild.formats.compress.Compression;
 import dev.sealbuild.formats.compress.DecompressionLimits;
-import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.formats.compress.write.LayerCompressor;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.json.CanonicalJson;
-import dev.sealbuild.formats.oci.MediaType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -56,26 +51,10 @@ public final class StageLayerCache {
 
   /** Applies the cached layer of the source that leads to {@code treeAfter} to the tree's current layer, when cached. */
   public boolean reuse(Sha256 treeAfter, ImageTree tree, String label) throws IOException {
-    Sha256 key = key(treeAfter);
-    Optional<LayerCacheEntry> entry = layers.lookup(key);
-    if (entry.isEmpty()) {
-      return false;
-    }
-    Path blob = Files.createTempFile(scratch, "stage", ".layer");
-    try {
-      if (!layers.copyTo(key, entry.get(), blob)) {
-        return false;
-      }
-      MediaType type = MediaType.layer(entry.get().mediaType(), label);
-      try (InputStream raw = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS);
-           InputStream tar = new Decompressors(limits).open(type.compression(), raw, "cached layer of " + label)) {
-        new TarIngest(spool).ingest(tar, tree, IngestPolicy.baseLayer(epoch, "cached layer of " + label));
-      }
-      progress.accept("reusing " + label + " (" + entry.get().entries() + " entries, cached)");
-      return true;
-    } finally {
-      Files.deleteIfExists(blob);
-    }
+    Optional<LayerCacheEntry> hit = layers.readInto(key(treeAfter), tree, new TarIngest(spool), scratch, limits, epoch,
+        "cached layer of " + label);
+    hit.ifPresent(e -> progress.accept("reusing " + label + " (" + e.entries() + " entries, cached)"));
+    return hit.isPresent();
   }
 
   /** Keeps the tree's current layer, which holds exactly what one source added, as the layer leading to {@code treeAfter}. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.builder.archive.ContentSpool;
-import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -12,17 +11,12 @@ import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.builder.layercache.LayerCache;
-import dev.sealbuild.builder.layercache.LayerCacheEntry;
 import dev.sealbuild.builder.step.ChangeSet;
 import dev.sealbuild.formats.compress.DecompressionLimits;
-import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.json.CanonicalJson;
-import dev.sealbuild.formats.oci.MediaType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,38 +56,26 @@ public final class StepCache {
   }
 
   public Optional<ChangeSet> lookup(Sha256 key, String label) throws IOException {
-    Optional<LayerCacheEntry> entry = layers.lookup(key);
     Optional<JsonNode> fact = layers.fact(factKey(key));
-    if (entry.isEmpty() || fact.isEmpty() || !fact.get().isObject()) {
+    if (fact.isEmpty() || !fact.get().isObject()) {
       return Optional.empty();
     }
-    Path blob = Files.createTempFile(scratch, "step", ".layer");
-    try {
-      if (!layers.copyTo(key, entry.get(), blob)) {
-        return Optional.empty();
-      }
-      ImageTree tree = new ImageTree("cached step", epoch, Long.MAX_VALUE);
-      MediaType type = MediaType.layer(entry.get().mediaType(), label);
-      try (InputStream raw = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS);
-           InputStream tar = new Decompressors(limits).open(type.compression(), raw, "cached result of " + label)) {
-        new TarIngest(spool).ingest(tar, tree, IngestPolicy.baseLayer(epoch, "cached result of " + label));
-      }
-      List<ChangeSet.Change> changes = new ArrayList<>();
-      var written = tree.currentLayer().entries();
-      List<String> directories = strings(fact.get().get("directories"));
-      for (var e : written.entrySet()) {
-        if (!(e.getValue() instanceof Node.Directory) || directories.contains(e.getKey().value())) {
-          changes.add(new ChangeSet.Change(e.getKey(), e.getValue()));
-        }
-      }
-      for (String deleted : strings(fact.get().get("deleted"))) {
-        changes.add(new ChangeSet.Change(new EntryPath(deleted), null));
-      }
-      progress.accept("reusing " + label + " (" + changes.size() + " changes, cached)");
-      return Optional.of(new ChangeSet(changes));
-    } finally {
-      Files.deleteIfExists(blob);
+    ImageTree tree = new ImageTree("cached step", epoch, Long.MAX_VALUE);
+    if (layers.readInto(key, tree, new TarIngest(spool), scratch, limits, epoch, "cached result of " + label).isEmpty()) {
+      return Optional.empty();
     }
+    List<ChangeSet.Change> changes = new ArrayList<>();
+    java.util.Set<String> directories = new java.util.HashSet<>(strings(fact.get().get("directories")));
+    for (var e : tree.currentLayer().entries().entrySet()) {
+      if (!(e.getValue() instanceof Node.Directory) || directories.contains(e.getKey().value())) {
+        changes.add(new ChangeSet.Change(e.getKey(), e.getValue()));
+      }
+    }
+    for (String deleted : strings(fact.get().get("deleted"))) {
+      changes.add(new ChangeSet.Change(new EntryPath(deleted), null));
+    }
+    progress.accept("reusing " + label + " (" + changes.size() + " changes, cached)");
+    return Optional.of(new ChangeSet(changes));
   }
 
   public void store(Sha256 key, ChangeSet changes, String label) throws IOException {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How container user and group ids map to the host's. As root: container ids 0..65535 map to a host range no host
@@ -48,48 +50,39 @@ public record IdMapping(long hostUid, long hostGid, long size, boolean rootless)
     }
   }
 
-  /** The first range of at least {@link #MIN_RANGE} ids above 0 in an id map, as {start, count}; null when none. */
-  static long[] innerRange(Path idMap) throws IOException {
+  /** One line of /proc/self/uid_map or gid_map: ids {@code inside ..} here are {@code count} ids of the parent's. */
+  private record MapLine(long inside, long count) {}
+
+  /** The lines of an id map; null when it cannot be read (not Linux, or no /proc). */
+  private static List<MapLine> mapLines(Path idMap) throws IOException {
     if (!Files.isReadable(idMap)) {
       return null;
     }
+    List<MapLine> lines = new ArrayList<>();
     for (String line : Files.readAllLines(idMap, StandardCharsets.UTF_8)) {
       String[] f = line.trim().split("\\s+");
       if (f.length == 3) {
         try {
-          long inside = Long.parseLong(f[0]);
-          long count = Long.parseLong(f[2]);
-          if (inside > 0 && count >= MIN_RANGE) {
-            return new long[] {inside, count};
-          }
+          lines.add(new MapLine(Long.parseLong(f[0]), Long.parseLong(f[2])));
         } catch (NumberFormatException e) {
-          return null;
+          return List.of();
         }
       }
     }
-    return null;
+    return lines;
+  }
+
+  /** The first range of at least {@link #MIN_RANGE} ids above 0 in an id map, as {start, count}; null when none. */
+  static long[] innerRange(Path idMap) throws IOException {
+    List<MapLine> lines = mapLines(idMap);
+    return lines == null ? null : lines.stream().filter(l -> l.inside() > 0 && l.count() >= MIN_RANGE)
+        .map(l -> new long[] {l.inside(), l.count()}).findFirst().orElse(null);
   }
 
   /** Whether this process's user namespace has ids {@code base .. base+65535} (a line of /proc/self/uid_map covers them). */
   static boolean maps(Path idMap, long base) throws IOException {
-    if (!Files.isReadable(idMap)) {
-      return true;
-    }
-    for (String line : Files.readAllLines(idMap, StandardCharsets.UTF_8)) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length == 3) {
-        try {
-          long inside = Long.parseLong(f[0]);
-          long count = Long.parseLong(f[2]);
-          if (inside <= base && base + FULL_RANGE <= inside + count) {
-            return true;
-          }
-        } catch (NumberFormatException e) {
-          return false;
-        }
-      }
-    }
-    return false;
+    List<MapLine> lines = mapLines(idMap);
+    return lines == null || lines.stream().anyMatch(l -> l.inside() <= base && base + FULL_RANGE <= l.inside() + l.count());
   }
 
   /** Root's first range of at least 65536 ids in a subordinate id file, or {@link #FIXED_BASE}. */

@@ -67,8 +67,7 @@ class DebianIT {
     Path rootfs = buildAndUnpack(project, "busybox");
     assertEquals("hello\n", runOffline(rootfs, "/bin/busybox", "echo", "hello"));
     Requirements.requireTools("podman", "runc");
-    Tools.Output podman = Tools.run(work, "podman", "run", "--rm", "--network=none", "--runtime", "runc",
-        "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", "oci:" + work.resolve("oci-busybox") + ":latest");
+    Tools.Output podman = Tools.podmanRun(work, "oci:" + work.resolve("oci-busybox") + ":latest");
     assertEquals(0, podman.exit(), podman.stdout() + podman.stderr());
     assertEquals("hello\n", podman.stdout(), "the image's own entrypoint and cmd");
     String status = Files.readString(rootfs.resolve("var/lib/dpkg/status.d/busybox-static"));

@@ -92,8 +92,7 @@ class HelloCSampleIT {
   @Order(2)
   void itRunsUnderPodmanWithNoNetwork() throws Exception {
     Requirements.requireTools("podman");
-    Tools.Output run = Tools.run(work, "podman", "run", "--rm", "--network=none", "--runtime", "runc",
-        "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", "oci:" + project.resolve("out/img") + ":latest");
+    Tools.Output run = Tools.podmanRun(work, "oci:" + project.resolve("out/img") + ":latest");
     assertEquals(0, run.exit(), run.stdout() + run.stderr());
     assertEquals("hello from /usr/local/bin/hello, compiled offline by sealbuild\n", run.stdout());
   }

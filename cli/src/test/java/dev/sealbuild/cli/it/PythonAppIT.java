@@ -119,8 +119,7 @@ class PythonAppIT {
   @Order(1)
   void theAppRunsWithNoNetworkAndPrintsWhatItsDependencyReturns() throws Exception {
     Requirements.requireTools("podman");
-    Tools.Output run = Tools.run(work, "podman", "run", "--rm", "--network=none", "--runtime", "runc",
-        "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", "oci:" + project.resolve("out/img") + ":latest");
+    Tools.Output run = Tools.podmanRun(work, "oci:" + project.resolve("out/img") + ":latest");
     assertEquals(0, run.exit(), run.stdout() + run.stderr());
     assertEquals("python-app: six 1.16.0 says hello from the test's wheel\n", run.stdout());
   }

@@ -39,6 +39,15 @@ final class Tools {
     return o.stdout();
   }
 
+  /**
+   * Runs an image the way the tests check images run: {@code podman run --rm --network=none} with runc and the lower
+   * limits these hosts need (see ../shared/peers.md).
+   */
+  static Output podmanRun(Path dir, String image) throws IOException, InterruptedException {
+    return run(dir, "podman", "run", "--rm", "--network=none", "--runtime", "runc",
+        "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", image);
+  }
+
   static List<String> cmd(String... parts) {
     return new ArrayList<>(List.of(parts));
   }
