@@ -199,6 +199,9 @@ public final class SpecReader {
     if (type == boolean.class || type == Boolean.class) {
       return "true or false";
     }
+    if (type == RunStep.class) {
+      return "a command line or a mapping with command:";
+    }
     if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
       return "a number";
     }
@@ -211,11 +214,12 @@ public final class SpecReader {
     if (!m.find()) {
       return "";
     }
-    return switch (m.group(1)) {
-      case "Object" -> ", found a mapping";
-      case "Array" -> ", found a list";
-      case "String" -> ", found text";
-      case "Boolean" -> ", found true or false";
+    // Jackson names the token's type capitalized ("from Object value") or as a Java primitive ("from boolean value").
+    return switch (m.group(1).toLowerCase(java.util.Locale.ROOT)) {
+      case "object" -> ", found a mapping";
+      case "array" -> ", found a list";
+      case "string" -> ", found text";
+      case "boolean" -> ", found true or false (quote it to mean the text)";
       default -> ", found a number";
     };
   }

@@ -31,4 +31,15 @@ class StepVariablesTest {
     assertEquals(Map.of("VERSION", "1.2"), second.env());
     assertEquals("test -n ${HOME}", spec.run().get(0).shell());
   }
+
+  @Test
+  void aBareTrueInARunListIsNamedAsABooleanToQuote() {
+    SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> reader.parse("build.yaml", """
+        name: app
+        run:
+          - true
+        """));
+    assertEquals("build.yaml:3: run[0]: wrong type of value: expected a command line or a mapping with command:,"
+        + " found true or false (quote it to mean the text)", e.getMessage());
+  }
 }
