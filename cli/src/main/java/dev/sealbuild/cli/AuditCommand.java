@@ -39,11 +39,14 @@ final class AuditCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IMAGE", description = "the image to audit")
   String image;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "spec file or directory holding build.yaml; rebuild and compare")
+  @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "spec file, Dockerfile or directory holding one; rebuild and compare")
   Path path;
 
   @Mixin
   CacheOption cacheOption = new CacheOption();
+
+  @Mixin
+  DockerfileOptions dockerfile = new DockerfileOptions();
 
   @Option(names = "--json", description = "print the report as JSON on stdout")
   boolean json;
@@ -67,7 +70,7 @@ final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = commandSpec.commandLine().getOut();
-    Project project = Project.load(env, path);
+    Project project = Project.load(env, path, dockerfile);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : lock.sourceDateEpoch();

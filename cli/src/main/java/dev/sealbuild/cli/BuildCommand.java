@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         "  build audit   account for every file of an image: which pinned input put it there",
         "  build diff    what changed between two lockfiles",
         ""},
-    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, PushCommand.class, SbomCommand.class, AuditCommand.class, DiffCommand.class,
+    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, PushCommand.class, SbomCommand.class, AuditCommand.class, DiffCommand.class, ImportCommand.class,
         CacheCommand.class},
     footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
 public final class BuildCommand implements Runnable {

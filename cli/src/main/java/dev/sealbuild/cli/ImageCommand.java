@@ -98,7 +98,7 @@ final class ImageCommand implements Callable<Integer> {
     }
     probe(err);
 
-    Project project = Project.load(env, options.path);
+    Project project = Project.load(env, options.path, options.dockerfile);
     Optional<SigningKey> key = signKey == null ? Optional.empty() : Optional.of(SigningKey.load(env.workingDir().resolve(signKey)));
     Lockfile lock = new LockfileIO().read(project.lockFile());
     Long sde = env.sourceDateEpoch();

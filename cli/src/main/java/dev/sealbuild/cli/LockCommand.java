@@ -76,7 +76,10 @@ final class LockCommand implements Callable<Integer> {
         throw new CliException("--update takes package names, but '" + name + "' looks like a path: put PATH before --update");
       }
     }
-    Project project = Project.load(env, options.path);
+    Project project = Project.load(env, options.path, options.dockerfile);
+    if (project.dockerfile() != null && !check) {
+      ImportCommand.warnings(project, commandSpec.commandLine().getErr());
+    }
     if (check) {
       if (updateNames != null) {
         throw new CliException("--check and --update do not go together: --check writes nothing");

@@ -50,7 +50,7 @@ final class PrepCommand implements Callable<Integer> {
     }
     DownloadLimit limit = DownloadLimit.choose(maxDownload, env.variables());
     PrintWriter err = commandSpec.commandLine().getErr();
-    Project project = Project.load(env, options.path);
+    Project project = Project.load(env, options.path, options.dockerfile);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     try (PrepServices services = PrepServices.create(env.cache(options.cache()), env.variables(), err, env.terminal(), jobs,
         registryOptions.settings(env), limit)) {

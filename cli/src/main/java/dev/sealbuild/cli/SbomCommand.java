@@ -50,7 +50,7 @@ final class SbomCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage() + " (--format)");
     }
-    Project project = Project.load(env, options.path);
+    Project project = Project.load(env, options.path, options.dockerfile);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     SbomGenerator generator = new SbomGenerator(new CacheReader(env.cache(options.cache())), DecompressionLimits.DEFAULT,
         VersionProvider.version());
@@ -62,29 +62,8 @@ final class SbomCommand implements Callable<Integer> {
       return 0;
     }
     Path target = env.workingDir().resolve(output);
-    writeAtomically(target, document);
+    AtomicFile.write(target, document);
     commandSpec.commandLine().getErr().println("wrote " + chosen + " SBOM " + target);
     return 0;
-  }
-
-  /** Readers see the old file or the whole new one, never half a document. */
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = Files.createDirectories(target.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-    try {
-      Files.write(tmp, bytes);
-      try {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep its default
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 }

@@ -5,6 +5,7 @@ import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.formats.UserError;
+import dev.sealbuild.formats.dockerfile.DockerIgnore;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,17 +26,20 @@ import java.util.stream.Stream;
 /**
  * A local {@code copy:} source. Modes do not come from the checkout (umask and git would make them vary):
  * files are 0755 when executable by their owner, else 0644, directories 0755, unless {@code mode} says
- * otherwise. Symlinks are copied as symlinks, never followed.
+ * otherwise. Symlinks are copied as symlinks, never followed. Paths its {@code exclude} patterns match
+ * ({@code .dockerignore} syntax, relative to the spec's directory) are left out.
  */
 public final class LocalCopySource implements LayerSource {
   private final int index;
   private final CopyEntry entry;
   private final BuildContext context;
+  private final DockerIgnore exclude;
 
   public LocalCopySource(int index, CopyEntry entry, BuildContext context) {
     this.index = index;
     this.entry = entry;
     this.context = context;
+    this.exclude = entry.exclude().isEmpty() ? DockerIgnore.none() : DockerIgnore.parse(String.join("\n", entry.exclude()));
   }
 
   @Override
@@ -56,6 +60,9 @@ public final class LocalCopySource implements LayerSource {
     Path real = candidate.toRealPath();
     if (!real.startsWith(base)) {
       throw new UserError(describe() + ": src resolves through a symlink to " + real + ", outside the spec's directory " + base);
+    }
+    if (!real.equals(base) && exclude.excluded(relative(base, real))) {
+      throw new UserError(describe() + ": src is left out by its own exclude patterns " + entry.exclude());
     }
     return real;
   }
@@ -110,19 +117,44 @@ public final class LocalCopySource implements LayerSource {
   }
 
   private void copyTree(Path dir, EntryPath dest, ImageTree tree) throws IOException {
-    List<Path> children;
-    try (Stream<Path> s = Files.list(dir)) {
-      children = s.sorted().toList();
-    }
-    for (Path child : children) {
+    Path base = context.specDir().toRealPath();
+    for (Path child : children(dir)) {
       EntryPath target = dest.child(child.getFileName().toString());
+      boolean excluded = exclude.excluded(relative(base, child));
       if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
-        tree.addDirectory(target, dirMeta());
-        copyTree(child, target, tree);
-      } else {
+        if (!excluded || hasExceptions() && includesAny(base, child)) {
+          tree.addDirectory(target, dirMeta());
+          copyTree(child, target, tree);
+        }
+      } else if (!excluded) {
         addOne(child, target, tree);
       }
     }
+  }
+
+  private static List<Path> children(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.sorted().toList();
+    }
+  }
+
+  /** Whether an excluded directory holds something an exception ({@code !pattern}) brings back. */
+  private boolean includesAny(Path base, Path dir) throws IOException {
+    for (Path child : children(dir)) {
+      if (!exclude.excluded(relative(base, child))
+          || Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS) && includesAny(base, child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean hasExceptions() {
+    return exclude.patterns().stream().anyMatch(p -> p.startsWith("!"));
+  }
+
+  private static String relative(Path base, Path path) {
+    return base.relativize(path).toString().replace(java.io.File.separatorChar, '/');
   }
 
   private void addOne(Path file, EntryPath target, ImageTree tree) throws IOException {

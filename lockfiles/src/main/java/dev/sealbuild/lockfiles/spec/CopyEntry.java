@@ -3,14 +3,17 @@ package dev.sealbuild.lockfiles.spec;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /**
  * A local file or directory, relative to the spec's directory, copied to {@code dest}; or with {@code from} a path
  * (absolute) in the result of the named stage. A {@code temporary} entry is present only while the stage's
- * {@code run} steps run, and in no layer.
+ * {@code run} steps run, and in no layer. {@code exclude} leaves out what its patterns match ({@code .dockerignore}
+ * syntax, relative to the spec's directory).
  */
 public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean temporary, String from) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean temporary, String from,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> exclude) {
   private static final String STAGE_NAME = "[a-z0-9][a-z0-9._-]*";
 
   @JsonCreator
@@ -20,8 +23,13 @@ public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner,
       @JsonProperty("mode") FileMode mode,
       @JsonProperty("owner") Owner owner,
       @JsonProperty("temporary") Boolean temporary,
-      @JsonProperty("from") String from) {
-    return new CopyEntry(src, dest, mode, owner, temporary != null && temporary, from);
+      @JsonProperty("from") String from,
+      @JsonProperty("exclude") List<String> exclude) {
+    return new CopyEntry(src, dest, mode, owner, temporary != null && temporary, from, exclude);
+  }
+
+  public CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner, boolean temporary, String from) {
+    this(src, dest, mode, owner, temporary, from, null);
   }
 
   /** A local file or directory that lands in the image. */
@@ -44,5 +52,14 @@ public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner,
       }
     }
     owner = owner == null ? Owner.ROOT : owner;
+    exclude = exclude == null ? List.of() : List.copyOf(exclude);
+    if (!exclude.isEmpty() && from != null) {
+      throw new IllegalArgumentException("exclude applies to copies from the spec's directory, not from stage '" + from + "'");
+    }
+    for (String pattern : exclude) {
+      if (pattern == null || pattern.isBlank() || pattern.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("exclude patterns must be non-empty paths or wildcards, relative to the spec's directory");
+      }
+    }
   }
 }
