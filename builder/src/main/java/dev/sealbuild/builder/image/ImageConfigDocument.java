@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.lockfiles.spec.HealthcheckSpec;
 import dev.sealbuild.lockfiles.spec.ImageConfigSpec;
 import dev.sealbuild.formats.oci.Platform;
 import java.time.Instant;
@@ -78,7 +79,38 @@ public final class ImageConfigDocument {
     if (spec.stopSignal() != null) {
       config.put("StopSignal", spec.stopSignal());
     }
+    if (spec.volumes() != null && !spec.volumes().isEmpty()) {
+      Map<String, Object> volumes = new TreeMap<>();
+      spec.volumes().forEach(v -> volumes.put(v, Map.of()));
+      config.put("Volumes", volumes);
+    }
+    if (spec.healthcheck() != null) {
+      config.put("Healthcheck", healthcheck(spec.healthcheck()));
+    }
+    if (spec.shell() != null) {
+      config.put("Shell", spec.shell());
+    }
     return config;
+  }
+
+  /** Docker's {@code Healthcheck}: durations in nanoseconds, zero values left out as docker and buildah leave them. */
+  private static Map<String, Object> healthcheck(HealthcheckSpec h) {
+    Map<String, Object> out = new TreeMap<>();
+    out.put("Test", h.test());
+    putNonZero(out, "Interval", h.intervalNanos());
+    putNonZero(out, "Timeout", h.timeoutNanos());
+    putNonZero(out, "StartPeriod", h.startPeriodNanos());
+    putNonZero(out, "StartInterval", h.startIntervalNanos());
+    if (h.retries() != null && h.retries() != 0) {
+      out.put("Retries", h.retries());
+    }
+    return out;
+  }
+
+  private static void putNonZero(Map<String, Object> out, String key, long nanos) {
+    if (nanos != 0) {
+      out.put(key, nanos);
+    }
   }
 
   /** The base's runtime config, keys kept as the base has them (Volumes, Healthcheck, Shell... included). */
@@ -96,7 +128,7 @@ public final class ImageConfigDocument {
 
   /**
    * Env and Labels merge entry by entry (the spec wins, the base's order is kept and new variables follow);
-   * ExposedPorts is the union; Entrypoint, Cmd, WorkingDir, User and StopSignal are replaced when the spec sets them,
+   * ExposedPorts and Volumes are unions; Entrypoint, Cmd, WorkingDir, User, StopSignal, Healthcheck and Shell are replaced when the spec sets them,
    * and, as Docker does, a new Entrypoint without a Cmd drops the base's Cmd.
    */
   private static Map<String, Object> merge(Map<String, Object> base, ImageConfigSpec spec, Map<String, Object> own) {
@@ -107,7 +139,7 @@ public final class ImageConfigDocument {
     for (Map.Entry<String, Object> e : own.entrySet()) {
       switch (e.getKey()) {
         case "Env" -> merged.put("Env", mergeEnv(base.get("Env"), spec.env()));
-        case "Labels", "ExposedPorts" -> {
+        case "Labels", "ExposedPorts", "Volumes" -> {
           Map<String, Object> union = new TreeMap<>();
           if (base.get(e.getKey()) instanceof Map<?, ?> m) {
             m.forEach((k, v) -> union.put(String.valueOf(k), v));

@@ -68,4 +68,19 @@ class ConfigInheritanceTest {
         List.of(doc.get("rootfs").get("diff_ids").get(0).asText(), doc.get("rootfs").get("diff_ids").get(1).asText()));
     assertEquals("[\"/bin/sh\"]", doc.get("config").get("Cmd").toString(), "an empty spec config inherits everything");
   }
+
+  @Test
+  void volumesAddUpHealthcheckAndShellReplaceTheBases() throws Exception {
+    ImageConfigSpec spec = new ImageConfigSpec(null, null, null, null, null, null, null, null, List.of("/var/lib/db"),
+        new dev.sealbuild.lockfiles.spec.HealthcheckSpec(List.of("CMD-SHELL", "curl -f http://localhost/ || exit 1"), "1m30s", "5s",
+            null, null, 3),
+        List.of("/bin/bash", "-c"));
+    JsonNode config = build(spec).get("config");
+    assertEquals("{\"/data\":{},\"/var/lib/db\":{}}", config.get("Volumes").toString());
+    assertEquals("{\"Interval\":90000000000,\"Retries\":3,\"Test\":[\"CMD-SHELL\",\"curl -f http://localhost/ || exit 1\"],"
+        + "\"Timeout\":5000000000}", config.get("Healthcheck").toString(), "Docker's form: nanoseconds, unset durations left out");
+    assertEquals("[\"/bin/bash\",\"-c\"]", config.get("Shell").toString());
+    JsonNode alone = JSON.readTree(ImageConfigDocument.build(spec, Platform.LINUX_AMD64, List.of(ADDED_LAYER), List.of("x"), 0).toBytes());
+    assertEquals("{\"/var/lib/db\":{}}", alone.get("config").get("Volumes").toString());
+  }
 }

@@ -37,7 +37,7 @@ public record LockStatus(List<String> problems) {
     }
     var rootfs = spec.base().rootfs();
     if (rootfs == null && lock.rootfs() != null) {
-      problems.add("the lock pins rootfs " + lock.rootfs().source() + " but the spec's base is scratch");
+      problems.add("the lock pins rootfs " + lock.rootfs().source() + " but the spec's base is " + (spec.base().isStage() ? "stage '" + spec.base().stage() + "'" : "scratch"));
     } else if (rootfs != null) {
       if (lock.rootfs() == null || !lock.rootfs().source().equals(rootfs.source())) {
         problems.add("base rootfs " + rootfs.source() + " is not pinned");

@@ -31,7 +31,7 @@ public record BuildSpec(
     Accounts accounts,
     Map<String, StageSpec> stages,
     List<RunStep> run) {
-  private static final String STAGE_NAME = "[a-z0-9][a-z0-9._-]*";
+  static final String STAGE_NAME = "[a-z0-9][a-z0-9._-]*";
 
   /**
    * The spec as {@code build.yaml} gives it: besides what the constructor checks, every {@code from:} must name a
@@ -154,13 +154,16 @@ public record BuildSpec(
 
   private void checkStages() {
     checkFrom("", copy);
+    checkBase("", base);
     for (Map.Entry<String, StageSpec> e : stages.entrySet()) {
       checkFrom("stage '" + e.getKey() + "': ", e.getValue().copy());
+      checkBase("stage '" + e.getKey() + "': ", e.getValue().base());
     }
     stageOrder();
+    refuseDebianPackagesOnStage("", this);
     for (String stage : stages.keySet()) {
       try {
-        stage(stage);
+        refuseDebianPackagesOnStage("", stage(stage));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("stage '" + stage + "': " + e.getMessage());
       }
@@ -177,14 +180,38 @@ public record BuildSpec(
     }
   }
 
-  /** Every declared stage, each after the stages it copies {@code from:}, ties by name. */
+  /**
+   * Packages on a stage base must be resolved against what that stage installed; the Debian resolver cannot subtract
+   * an installed set yet, so it is refused rather than installing the base's packages twice.
+   */
+  private static void refuseDebianPackagesOnStage(String where, BuildSpec scope) {
+    if (scope.base.isStage() && !scope.packages.isEmpty() && RepositorySpec.DEBIAN.equals(scope.packageType())) {
+      throw new IllegalArgumentException(where + "packages on base stage '" + scope.base.stage() + "' are not supported for Debian yet"
+          + " (the resolver cannot yet count what that stage installed); install them in stage '" + scope.base.stage() + "' instead");
+    }
+  }
+
+  private void checkBase(String where, Base b) {
+    if (b.isStage() && !stages.containsKey(b.stage())) {
+      throw new IllegalArgumentException(where + "base is stage '" + b.stage() + "', which is not declared ("
+          + (stages.isEmpty() ? "the spec declares no stages" : "stages: " + String.join(", ", stages.keySet())) + ")");
+    }
+  }
+
+  /** The declared stages {@code stage} needs built first: the ones it copies {@code from:} and the one it starts from. */
+  private Set<String> needs(StageSpec stage) {
+    Set<String> from = new TreeSet<>();
+    stage.copy().stream().map(CopyEntry::from).filter(f -> f != null && stages.containsKey(f)).forEach(from::add);
+    if (stage.base().isStage() && stages.containsKey(stage.base().stage())) {
+      from.add(stage.base().stage());
+    }
+    return from;
+  }
+
+  /** Every declared stage, each after the stages it copies {@code from:} and the stage it starts from, ties by name. */
   public List<String> stageOrder() {
     Map<String, Set<String>> needs = new LinkedHashMap<>();
-    stages.forEach((name, stage) -> {
-      Set<String> from = new TreeSet<>();
-      stage.copy().stream().map(CopyEntry::from).filter(f -> f != null && stages.containsKey(f)).forEach(from::add);
-      needs.put(name, from);
-    });
+    stages.forEach((name, stage) -> needs.put(name, needs(stage)));
     List<String> order = new ArrayList<>();
     TreeSet<String> ready = new TreeSet<>();
     needs.forEach((name, from) -> {
@@ -220,7 +247,7 @@ public record BuildSpec(
   }
 
   private boolean walk(String start, String at, List<String> path, Set<String> seen) {
-    for (String next : new TreeSet<>(stages.get(at).copy().stream().map(CopyEntry::from).filter(f -> f != null && stages.containsKey(f)).toList())) {
+    for (String next : needs(stages.get(at))) {
       path.add(next);
       if (next.equals(start) || (seen.add(next) && walk(start, next, path, seen))) {
         return true;
@@ -259,6 +286,26 @@ public record BuildSpec(
     java.util.LinkedHashSet<RepositorySpec> every = new java.util.LinkedHashSet<>(repositories);
     stages.values().forEach(s -> every.addAll(s.repositories()));
     return List.copyOf(every);
+  }
+
+  /**
+   * The chain of stages a scope starts from: for {@code base: {stage: a}} where {@code a} starts from stage {@code b},
+   * {@code [a, b]}; empty when {@code base} is not a stage.
+   */
+  public List<String> baseChain(Base start) {
+    List<String> chain = new ArrayList<>();
+    Base at = start;
+    while (at.isStage() && stages.containsKey(at.stage()) && !chain.contains(at.stage())) {
+      chain.add(at.stage());
+      at = stages.get(at.stage()).base();
+    }
+    return List.copyOf(chain);
+  }
+
+  /** Where a chain of stage bases ends: scratch, a rootfs or an image. */
+  public Base rootBase(Base start) {
+    List<String> chain = baseChain(start);
+    return chain.isEmpty() ? start : stages.get(chain.get(chain.size() - 1)).base();
   }
 
   /** The package manager the repositories use, or null when the spec installs no packages. */

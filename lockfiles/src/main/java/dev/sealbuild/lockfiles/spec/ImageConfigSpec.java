@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The {@code config:} section, mapped onto the OCI image config. */
+/**
+ * The {@code config:} section, mapped onto the OCI image config; {@code healthcheck} and {@code shell} are Docker's
+ * extensions to it ({@code Healthcheck}, {@code Shell}), honoured by docker and podman.
+ */
 public record ImageConfigSpec(
     List<String> entrypoint,
     List<String> cmd,
@@ -15,8 +18,17 @@ public record ImageConfigSpec(
     String user,
     Map<String, String> labels,
     List<String> exposedPorts,
-    String stopSignal) {
+    String stopSignal,
+    List<String> volumes,
+    HealthcheckSpec healthcheck,
+    List<String> shell) {
   public static final ImageConfigSpec EMPTY = new ImageConfigSpec(null, null, null, null, null, null, null, null);
+
+  /** A config without volumes, healthcheck or shell. */
+  public ImageConfigSpec(List<String> entrypoint, List<String> cmd, Map<String, String> env, String workdir, String user,
+      Map<String, String> labels, List<String> exposedPorts, String stopSignal) {
+    this(entrypoint, cmd, env, workdir, user, labels, exposedPorts, stopSignal, null, null, null);
+  }
 
   @JsonCreator
   public ImageConfigSpec(
@@ -27,7 +39,10 @@ public record ImageConfigSpec(
       @JsonProperty("user") String user,
       @JsonProperty("labels") Map<String, String> labels,
       @JsonProperty("exposedPorts") List<String> exposedPorts,
-      @JsonProperty("stopSignal") String stopSignal) {
+      @JsonProperty("stopSignal") String stopSignal,
+      @JsonProperty("volumes") List<String> volumes,
+      @JsonProperty("healthcheck") HealthcheckSpec healthcheck,
+      @JsonProperty("shell") List<String> shell) {
     this.entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
     this.cmd = cmd == null ? null : List.copyOf(cmd);
     this.env = env == null ? null : new TreeMap<>(env);
@@ -39,6 +54,19 @@ public record ImageConfigSpec(
     this.labels = labels == null ? null : new TreeMap<>(labels);
     this.exposedPorts = exposedPorts == null ? null : exposedPorts.stream().map(ImageConfigSpec::port).sorted().distinct().toList();
     this.stopSignal = stopSignal;
+    if (volumes != null) {
+      for (String v : volumes) {
+        if (v == null || !v.startsWith("/")) {
+          throw new IllegalArgumentException("config.volumes entry '" + v + "' must be an absolute path such as /data");
+        }
+      }
+    }
+    this.volumes = volumes == null ? null : volumes.stream().sorted().distinct().toList();
+    this.healthcheck = healthcheck;
+    if (shell != null && (shell.isEmpty() || shell.stream().anyMatch(w -> w == null || w.isEmpty()))) {
+      throw new IllegalArgumentException("config.shell must be a non-empty argv such as [/bin/bash, -c]");
+    }
+    this.shell = shell == null ? null : List.copyOf(shell);
   }
 
   private static String port(String p) {
