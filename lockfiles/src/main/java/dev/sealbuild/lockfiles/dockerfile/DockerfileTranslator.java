@@ -179,9 +179,9 @@ public final class DockerfileTranslator {
       String yaml = yaml(document(target, needed));
       BuildSpec spec;
       try {
-        spec = new SpecReader(Map.of()).parse(file, yaml);
+        spec = new SpecReader(Map.of()).parse(file + " (read as build.yaml)", yaml);
       } catch (SpecException e) {
-        throw new SpecException(file + ": the spec it stands for is not valid: " + e.getMessage());
+        throw new SpecException(e.getMessage() + "; `build import` shows that spec");
       }
       return new Translation(spec, yaml, report);
     }

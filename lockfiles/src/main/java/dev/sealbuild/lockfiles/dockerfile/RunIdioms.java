@@ -133,7 +133,8 @@ final class RunIdioms {
       String sha = checks.get(d.path());
       pinned.add(new Download(d.url(), d.path(), sha, removed.contains(d.path())));
     }
-    return new Analysis(join(kept), manager, List.copyOf(packages), pinned, notes, needsUser);
+    String remaining = kept.size() == split.get().size() ? script : join(kept);
+    return new Analysis(remaining, manager, List.copyOf(packages), pinned, notes, needsUser);
   }
 
   private static String join(List<ShellScript.Segment> kept) {
@@ -144,7 +145,11 @@ final class RunIdioms {
     for (int i = 0; i < kept.size(); i++) {
       if (i > 0) {
         String op = kept.get(i).joinedBy();
-        out.append(op.equals(";") ? "; " : " && ");
+        out.append(switch (op) {
+          case ";" -> "; ";
+          case "\n" -> "\n";
+          default -> " && ";
+        });
       }
       out.append(kept.get(i).text());
     }

@@ -85,7 +85,7 @@ final class ShellScript {
               break; // an empty line, or "cmd;\n"
             }
             add(segments, current, joinedBy);
-            joinedBy = ";";
+            joinedBy = c == '\n' ? "\n" : ";";
           } else if (c == '|' && i + 1 < script.length() && script.charAt(i + 1) == '|') {
             return Optional.empty();
           } else if (c == '&') {
