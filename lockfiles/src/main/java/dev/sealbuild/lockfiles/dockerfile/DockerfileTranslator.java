@@ -748,7 +748,6 @@ public final class DockerfileTranslator {
     private Map<String, Object> document(Stage target, Set<String> needed) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("name", options.name());
-      scope(target, doc);
       Map<String, Object> stagesDoc = new LinkedHashMap<>();
       for (Stage s : stages) {
         if (s != target && needed.contains(s.name)) {
@@ -768,6 +767,7 @@ public final class DockerfileTranslator {
       if (!stagesDoc.isEmpty()) {
         doc.put("stages", stagesDoc);
       }
+      scope(target, doc);
       Map<String, Object> config = config(target);
       if (!config.isEmpty()) {
         doc.put("config", config);
