@@ -80,9 +80,8 @@ public final class DockerfileTranslator {
     Map<String, Object> healthcheck;
     String packageManager;
     final Set<String> packages = new LinkedHashSet<>();
-    final List<Map<String, Object>> files = new ArrayList<>();
-    final List<Map<String, Object>> copy = new ArrayList<>();
-    final List<Map<String, Object>> run = new ArrayList<>();
+    /** The stage's inputs and steps in Dockerfile order: a new part starts where an input follows a step. */
+    final List<Part> parts = new ArrayList<>(List.of(new Part()));
     final Set<String> needs = new LinkedHashSet<>();
 
     Stage(String name, int index, int line) {
@@ -108,11 +107,33 @@ public final class DockerfileTranslator {
       packageManager = from.packageManager;
     }
 
+    /** Where the next input goes: a COPY after a RUN must see what the RUN did, so it starts a new part. */
+    Part inputs() {
+      if (!steps().run.isEmpty()) {
+        parts.add(new Part());
+      }
+      return steps();
+    }
+
+    Part steps() {
+      return parts.get(parts.size() - 1);
+    }
+
     Map<String, String> variables() {
       Map<String, String> vars = new LinkedHashMap<>(args);
       vars.putAll(env);
       return vars;
     }
+  }
+
+  /**
+   * A run of a stage's inputs followed by its steps: the spec adds a scope's files and copies before its steps, so a
+   * Dockerfile stage whose COPY follows a RUN becomes parts chained by {@code base: {stage: …}}, in order.
+   */
+  private static final class Part {
+    final List<Map<String, Object>> files = new ArrayList<>();
+    final List<Map<String, Object>> copy = new ArrayList<>();
+    final List<Map<String, Object>> run = new ArrayList<>();
   }
 
   private final class Run {
@@ -439,7 +460,7 @@ public final class DockerfileTranslator {
           if (d.temporary()) {
             f.put("temporary", true);
           }
-          s.files.add(f);
+          s.inputs().files.add(f);
           report.add(new ReportEntry(in.line(), "RUN", Outcome.PINNED, "download " + d.url() + " -> " + d.path()
               + (d.sha256() != null ? " (sha256 from the Dockerfile)" : " (the lock pins its sha256)")
               + (d.temporary() ? ", present while the steps run" : "")));
@@ -449,7 +470,7 @@ public final class DockerfileTranslator {
         }
         needsUser(in, analysis.needsUser());
         if (analysis.remaining() == null) {
-          s.copy.addAll(temporaryCopies);
+          s.inputs().copy.addAll(temporaryCopies);
           return;
         }
         if (s.shell.equals(DEFAULT_SHELL)) {
@@ -470,8 +491,10 @@ public final class DockerfileTranslator {
       if (s.user != null) {
         step.put("user", s.user);
       }
-      s.copy.addAll(temporaryCopies);
-      s.run.add(step);
+      if (!temporaryCopies.isEmpty()) {
+        s.inputs().copy.addAll(temporaryCopies);
+      }
+      s.steps().run.add(step);
     }
 
     /** The RUN's shell text, heredocs written back as the shell's own here-documents. */
@@ -608,7 +631,7 @@ public final class DockerfileTranslator {
           if (owner != null) {
             f.put("owner", owner);
           }
-          s.files.add(f);
+          s.inputs().files.add(f);
           report.add(new ReportEntry(in.line(), "ADD", Outcome.PINNED, src + " -> " + target
               + (checksum != null ? " (sha256 from --checksum)" : " (the lock pins its sha256)")));
           continue;
@@ -623,7 +646,7 @@ public final class DockerfileTranslator {
           c.put("src", "/" + clean(src));
           c.put("dest", dest);
           putOwnerMode(c, owner, mode);
-          s.copy.add(c);
+          s.inputs().copy.add(c);
           continue;
         }
         String local = clean(src);
@@ -641,7 +664,7 @@ public final class DockerfileTranslator {
           if (!exclude.isEmpty()) {
             c.put("exclude", exclude);
           }
-          s.copy.add(c);
+          s.inputs().copy.add(c);
         }
       }
       if (stage != null) {
@@ -750,13 +773,18 @@ public final class DockerfileTranslator {
       doc.put("name", options.name());
       Map<String, Object> stagesDoc = new LinkedHashMap<>();
       for (Stage s : stages) {
-        if (s != target && needed.contains(s.name)) {
-          Map<String, Object> stage = new LinkedHashMap<>();
-          scope(s, stage);
-          if (stage.isEmpty()) {
-            stage.put("base", "scratch");
+        if (s == target || needed.contains(s.name)) {
+          for (int k = 0; k < s.parts.size(); k++) {
+            if (s == target && k == s.parts.size() - 1) {
+              break;
+            }
+            Map<String, Object> stage = new LinkedHashMap<>();
+            scope(s, k, stage);
+            if (stage.isEmpty()) {
+              stage.put("base", "scratch");
+            }
+            stagesDoc.put(partName(s, k), stage);
           }
-          stagesDoc.put(s.name, stage);
         }
       }
       extraStages.forEach((name, stage) -> {
@@ -767,7 +795,7 @@ public final class DockerfileTranslator {
       if (!stagesDoc.isEmpty()) {
         doc.put("stages", stagesDoc);
       }
-      scope(target, doc);
+      scope(target, target.parts.size() - 1, doc);
       Map<String, Object> config = config(target);
       if (!config.isEmpty()) {
         doc.put("config", config);
@@ -775,24 +803,37 @@ public final class DockerfileTranslator {
       return doc;
     }
 
-    private void scope(Stage s, Map<String, Object> doc) {
-      if (s.baseStage != null) {
+    /** A stage's last part keeps its name (what COPY --from and FROM refer to); earlier ones are NAME.part-K. */
+    private String partName(Stage s, int k) {
+      String name = k == s.parts.size() - 1 ? s.name : s.name + ".part-" + (k + 1);
+      if (k < s.parts.size() - 1 && byName.containsKey(name)) {
+        throw new SpecException(file + ":" + s.line + ": stage name " + name + " is taken; sealbuild names the parts of"
+            + " stage " + s.name + " so: rename that stage");
+      }
+      return name;
+    }
+
+    private void scope(Stage s, int k, Map<String, Object> doc) {
+      Part part = s.parts.get(k);
+      if (k > 0) {
+        doc.put("base", Map.of("stage", partName(s, k - 1)));
+      } else if (s.baseStage != null) {
         doc.put("base", Map.of("stage", s.baseStage));
       } else if (s.baseImage != null) {
         doc.put("base", Map.of("image", escape(s.baseImage)));
       }
-      if (!s.packages.isEmpty()) {
+      if (k == 0 && !s.packages.isEmpty()) {
         doc.put("repositories", List.of(Map.of("name", s.packageManager, "type", s.packageManager, "from", "base")));
         doc.put("packages", new ArrayList<>(s.packages));
       }
-      if (!s.files.isEmpty()) {
-        doc.put("files", escapedList(s.files));
+      if (!part.files.isEmpty()) {
+        doc.put("files", escapedList(part.files));
       }
-      if (!s.copy.isEmpty()) {
-        doc.put("copy", escapedList(s.copy));
+      if (!part.copy.isEmpty()) {
+        doc.put("copy", escapedList(part.copy));
       }
-      if (!s.run.isEmpty()) {
-        doc.put("run", s.run);
+      if (!part.run.isEmpty()) {
+        doc.put("run", part.run);
       }
     }
 

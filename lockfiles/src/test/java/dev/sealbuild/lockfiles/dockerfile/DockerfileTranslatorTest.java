@@ -220,6 +220,28 @@ class DockerfileTranslatorTest {
   }
 
   @Test
+  void aCopyAfterARunStartsAPartChainedOnTheStepsBeforeIt() throws IOException {
+    touch("a");
+    BuildSpec spec = translate("""
+        FROM debian:bookworm AS build
+        RUN echo one > /one
+        COPY a /a
+        RUN cat /a /one > /both
+        FROM scratch
+        COPY --from=build /both /both
+        """).spec();
+    StageSpec first = spec.stages().get("build.part-1");
+    assertEquals("debian:bookworm", first.base().image());
+    assertEquals("echo one > /one", first.run().get(0).shell());
+    assertTrue(first.copy().isEmpty());
+    StageSpec build = spec.stages().get("build");
+    assertEquals("build.part-1", build.base().stage());
+    assertEquals("a", build.copy().get(0).src());
+    assertEquals("cat /a /one > /both", build.run().get(0).shell());
+    assertEquals("build", spec.copy().get(0).from());
+  }
+
+  @Test
   void addUrlIsAPinnedFile() {
     String sha = "b".repeat(64);
     FileEntry f = translate("""
