@@ -76,14 +76,19 @@ public final class Locker {
       p.stageMap().values().forEach(stage -> stage.files().forEach(f -> pinnedUrls.put(f.url(), f)));
       p.files().forEach(f -> pinnedUrls.put(f.url(), f));
     });
-    // Stages first, each after the stage it starts from: packages on a stage base resolve against what it installs.
+    // Each stage after the stage it starts from, and the image after its base stage when it has one: packages on a
+    // stage base resolve against what that stage installs.
+    boolean imageFirst = !spec.base().isStage();
     Map<String, Lockfile> stages = new TreeMap<>();
+    Lockfile image = imageFirst ? lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, null) : null;
     for (String stage : spec.stageOrder()) {
       BuildSpec view = spec.stage(stage);
       stages.put(stage, lockOne(view, specDir, previousStage(previous, stage), sourceDateEpoch, "stage '" + stage + "' ",
           pinnedUrls, stageBase(spec, view.base(), stages)));
     }
-    Lockfile image = lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, stageBase(spec, spec.base(), stages));
+    if (!imageFirst) {
+      image = lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, stageBase(spec, spec.base(), stages));
+    }
     return image.withStages(stages);
   }
 
