@@ -15,6 +15,7 @@ import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.StageBases;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
@@ -55,7 +56,8 @@ public final class Auditor {
         throw new ImageReadException(image.source() + " holds a " + platform + " image, which the spec does not build (it builds "
             + spec.platforms() + ")");
       }
-      Map<String, Origin> baseLayers = baseLayers(lock, platform);
+      // On base: {stage: ...}, the base image is the one the stage chain ends in, and the chain's stages add files too.
+      Map<String, Origin> baseLayers = baseLayers(StageBases.rootLock(spec, lock, spec.base(), lock), platform);
       Map<String, List<Expected>> expected = replay(spec, lock, specDir, epoch, platform, Files.createTempDirectory(workDir, "replay"));
       Set<String> ancestors = ancestors(expected.keySet());
       for (int i = 0; i < platformImage.layers().size(); i++) {
@@ -86,16 +88,22 @@ public final class Auditor {
       throws IOException {
     Map<String, List<Expected>> expected = new HashMap<>();
     Map<String, LockedPackage> packages = new HashMap<>();
-    for (LockedPackage p : lock.packageList()) {
-      packages.put("package " + p.name() + " " + p.version(), p);
-    }
     Map<String, String> pins = new HashMap<>();
-    for (int i = 0; i < spec.files().size(); i++) {
-      String url = spec.files().get(i).url().toString();
-      lock.file(url).ifPresent(f -> pins.put(url, f.sha256().toString()));
-    }
-    if (lock.rootfs() != null) {
-      pins.put(lock.rootfs().source(), lock.rootfs().sha256().toString());
+    List<BuildSpec> specs = new ArrayList<>(List.of(spec));
+    spec.baseChain(spec.base()).forEach(stage -> specs.add(spec.stage(stage)));
+    List<Lockfile> locks = StageBases.imageChain(spec, lock);
+    for (int s = 0; s < specs.size(); s++) {
+      Lockfile scope = locks.get(s);
+      for (LockedPackage p : scope.packageList()) {
+        packages.put("package " + p.name() + " " + p.version(), p);
+      }
+      for (int i = 0; i < specs.get(s).files().size(); i++) {
+        String url = specs.get(s).files().get(i).url().toString();
+        scope.file(url).ifPresent(f -> pins.put(url, f.sha256().toString()));
+      }
+      if (scope.rootfs() != null) {
+        pins.put(scope.rootfs().source(), scope.rootfs().sha256().toString());
+      }
     }
     String[] source = {"sealbuild"};
     ImageAssembler.ReplayObserver observer = new ImageAssembler.ReplayObserver() {

@@ -25,6 +25,7 @@ import dev.sealbuild.builder.stage.StageCopySource;
 import dev.sealbuild.builder.stage.StageLayerCache;
 import dev.sealbuild.builder.stage.StageResult;
 import dev.sealbuild.builder.stage.StepCache;
+import dev.sealbuild.builder.stage.StepEnvironment;
 import dev.sealbuild.builder.stage.StepSettings;
 import dev.sealbuild.builder.step.StepLabel;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
@@ -41,6 +42,7 @@ import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.StageBases;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.LayerStrategy;
 import dev.sealbuild.formats.oci.Platform;
@@ -248,23 +250,47 @@ public final class ImageAssembler {
 
   private record Group(List<LayerSource> sources, String createdBy, boolean startsLayer, boolean announce) {}
 
-  private Plan plan(Scope scope, BuildContext context, Platform platform, Stages stages) throws IOException {
+  /**
+   * What a scope starts from and adds: the base image (or null) and base rootfs (or null) its chain of stage bases ends
+   * in, then every source of the stages along that chain, then its own. A scope on {@code base: {stage: x}} thus
+   * builds x's sources again over x's base (their step and stage caches keyed as when x was built on its own).
+   */
+  private record Inputs(BaseImageLayers image, RootfsLayerSource rootfs, List<LayerSource> added) {}
+
+  private Inputs inputs(Scope scope, BuildContext context, Platform platform, Stages stages, StepCache stepCache)
+      throws IOException {
     BuildSpec spec = scope.spec();
     Lockfile lock = scope.lock();
-    RootfsLayerSource base = lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context);
-    List<LayerSource> added = new ArrayList<>(packageSources(spec, lock, context, platform));
+    Inputs below;
+    if (spec.base().isStage()) {
+      below = inputs(stages.scope(spec.base().stage()), context, platform, stages, stepCache);
+    } else {
+      BaseImageLayers image = null;
+      if (lock.baseImage() != null) {
+        image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
+            .orElseThrow(() -> new LockException("the lock pins base image " + lock.baseImage().reference() + " without platform "
+                + platform + "; run build lock")), context);
+      }
+      below = new Inputs(image, lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context), List.of());
+    }
+    List<LayerSource> added = new ArrayList<>(below.added());
+    added.addAll(packageSources(spec, lock, context, platform));
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
       added.add(new AccountsSource(spec.accounts(), context.spool(), context.epoch()));
     }
+    Map<String, String> baseEnv = below.image() == null ? Map.of() : StepEnvironment.of(below.image().config());
+    added.addAll(addedSources(scope, context, platform, stages, stepCache, baseEnv));
+    return new Inputs(below.image(), below.rootfs(), added);
+  }
+
+  private Plan plan(Scope scope, BuildContext context, Platform platform, Stages stages) throws IOException {
+    BuildSpec spec = scope.spec();
     StepCache stepCache = new StepCache(layerCache, layerWriter(spec, context), context.spool(), stages.workDir(),
         context.epoch(), limits, progress);
-    added.addAll(addedSources(scope, context, platform, stages, stepCache));
-    BaseImageLayers image = null;
-    if (lock.baseImage() != null) {
-      image = new BaseImageLayers(lock.baseImage(), lock.baseImage().platform(platform)
-          .orElseThrow(() -> new LockException("the lock pins base image " + lock.baseImage().reference() + " without platform "
-              + platform + "; run build lock")), context);
-    }
+    Inputs inputs = inputs(scope, context, platform, stages, stepCache);
+    RootfsLayerSource base = inputs.rootfs();
+    List<LayerSource> added = inputs.added();
+    BaseImageLayers image = inputs.image();
     List<Group> groups = new ArrayList<>();
     if (base != null) {
       groups.add(new Group(List.of(base), "sealbuild: " + base.describe(), true, false));
@@ -535,7 +561,7 @@ public final class ImageAssembler {
    * tree: each step lays them over the tree while it runs, and no layer holds them.
    */
   private static List<LayerSource> addedSources(Scope scope, BuildContext context, Platform platform, Stages stages,
-      StepCache stepCache) {
+      StepCache stepCache, Map<String, String> baseEnv) {
     BuildSpec spec = scope.spec();
     List<LayerSource> sources = new ArrayList<>();
     List<LayerSource> temporaries = new ArrayList<>();
@@ -554,7 +580,7 @@ public final class ImageAssembler {
     List<RunStep> run = spec.run();
     for (int i = 0; i < run.size(); i++) {
       sources.add(new RunStepSource(new StepLabel(scope.stage(), i + 1), run.get(i), temporaries, platform, context.epoch(),
-          stages.runner()));
+          stages.runner(), baseEnv));
     }
     return sources;
   }
@@ -601,6 +627,11 @@ public final class ImageAssembler {
       return built.computeIfAbsent(name, Stage::new);
     }
 
+    /** Stage {@code name} with its view of the spec and its lock. */
+    Scope scope(String name) {
+      return new Scope(spec.stage(name), lock.stage(name), name);
+    }
+
     private final class Stage implements StageResult {
       private final String name;
       private Plan plan;
@@ -618,7 +649,7 @@ public final class ImageAssembler {
 
       private Plan plan() throws IOException {
         if (plan == null) {
-          plan = ImageAssembler.this.plan(new Scope(spec.stage(name), lock.stage(name), name), context, platform, Stages.this);
+          plan = ImageAssembler.this.plan(scope(name), context, platform, Stages.this);
         }
         return plan;
       }
@@ -705,9 +736,10 @@ public final class ImageAssembler {
       ImageConfig imageConfig = ImageConfigDocument.build(spec.config(), platformLayers.baseConfig(), platform, diffIds, history, epoch);
       Descriptor config = writeBlob(stagingDir, MediaType.OCI_CONFIG, imageConfig.toBytes());
       // OCI's pre-defined annotations for "the image this one is built on"; registries use them to mount blobs.
-      Map<String, String> annotations = lock.baseImage() == null ? Map.of() : Map.of(
-          PlatformImage.BASE_NAME, lock.baseImage().reference(),
-          PlatformImage.BASE_DIGEST, lock.baseImage().platform(platform).orElseThrow().manifest().digest().toString());
+      Lockfile root = StageBases.rootLock(spec, lock, spec.base(), lock);
+      Map<String, String> annotations = root.baseImage() == null ? Map.of() : Map.of(
+          PlatformImage.BASE_NAME, root.baseImage().reference(),
+          PlatformImage.BASE_DIGEST, root.baseImage().platform(platform).orElseThrow().manifest().digest().toString());
       Manifest manifest = Manifest.image(config, layerDescriptors, annotations);
       Descriptor manifestDescriptor = writeBlob(stagingDir, MediaType.OCI_MANIFEST, manifest.toBytes()).withPlatform(platform);
       blobs.add(config.digest());

@@ -11,6 +11,7 @@ import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.StageBases;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.FileEntry;
@@ -80,27 +81,38 @@ public final class SbomGenerator {
       Decompressors decompressors = new Decompressors(limits);
       BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
       LockedPackages packages = new LockedPackages(cache, decompressors, spool, licenses);
-      if (lock.rootfs() != null && new BaseInputs(cache, decompressors, spool, packages).needsBlob(lock.rootfs())) {
-        cache.requirePresent(lock.rootfs().sha256(), "base rootfs " + lock.rootfs().source());
-      }
-      for (LockedPackage p : lock.packageList()) {
-        if (packages.needsBlob(p)) {
-          cache.requirePresent(p.sha256(), "package " + p.label());
+      // An image on base: {stage: ...} is made of what the stages of its base chain put in too.
+      List<BuildSpec> specs = new ArrayList<>(List.of(spec));
+      spec.baseChain(spec.base()).forEach(stage -> specs.add(spec.stage(stage)));
+      List<Lockfile> locks = StageBases.imageChain(spec, lock);
+      for (Lockfile scope : locks) {
+        if (scope.rootfs() != null && new BaseInputs(cache, decompressors, spool, packages).needsBlob(scope.rootfs())) {
+          cache.requirePresent(scope.rootfs().sha256(), "base rootfs " + scope.rootfs().source());
+        }
+        for (LockedPackage p : scope.packageList()) {
+          if (packages.needsBlob(p)) {
+            cache.requirePresent(p.sha256(), "package " + p.label());
+          }
         }
       }
       List<SbomComponent> components = new ArrayList<>();
-      for (LockedPackage p : lock.packageList()) {
-        components.add(packages.describe(p, spec.repositories(), spec.platforms()));
+      for (int i = 0; i < specs.size(); i++) {
+        for (LockedPackage p : locks.get(i).packageList()) {
+          components.add(packages.describe(p, specs.get(i).repositories(), specs.get(i).platforms()));
+        }
       }
-      if (lock.baseImage() != null) {
-        components.add(BaseInputs.image(lock.baseImage()));
-        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).imagePackages(lock.baseImage()), components));
+      Lockfile root = locks.get(locks.size() - 1);
+      if (root.baseImage() != null) {
+        components.add(BaseInputs.image(root.baseImage()));
+        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).imagePackages(root.baseImage()), components));
       }
-      if (lock.rootfs() != null) {
-        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).rootfs(lock.rootfs()), components));
+      if (root.rootfs() != null) {
+        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).rootfs(root.rootfs()), components));
       }
-      components.addAll(pinnedFiles(spec, lock));
-      components.addAll(new LocalInputs(context).describe(spec.copy()));
+      for (int i = 0; i < specs.size(); i++) {
+        components.addAll(pinnedFiles(specs.get(i), locks.get(i)));
+        components.addAll(new LocalInputs(context).describe(specs.get(i).copy()));
+      }
       return new BillOfMaterials(spec.name(), spec.platforms(), epoch, lock.specDigest(),
           Sha256.hash(new LockfileIO().toBytes(lock)), licenses.listVersion(), components);
     } finally {

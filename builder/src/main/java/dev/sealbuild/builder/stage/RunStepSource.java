@@ -15,6 +15,9 @@ import dev.sealbuild.lockfiles.spec.RunStep;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +33,7 @@ public final class RunStepSource implements LayerSource {
   private final Platform platform;
   private final long epoch;
   private final StepRunner runner;
+  private final Map<String, String> env;
   private StepCache cache;
   private Sha256 treeKey;
 
@@ -41,6 +45,16 @@ public final class RunStepSource implements LayerSource {
 
   public RunStepSource(StepLabel label, RunStep step, List<LayerSource> temporaries, Platform platform, long epoch,
       StepRunner runner) {
+    this(label, step, temporaries, platform, epoch, runner, Map.of());
+  }
+
+  /** With the base image's environment ({@link StepEnvironment}), which the step's own {@code env:} overrides. */
+  public RunStepSource(StepLabel label, RunStep step, List<LayerSource> temporaries, Platform platform, long epoch,
+      StepRunner runner, Map<String, String> baseEnv) {
+    Map<String, String> effective = new TreeMap<>(baseEnv);
+    effective.remove("SOURCE_DATE_EPOCH");
+    effective.putAll(step.env());
+    this.env = Collections.unmodifiableMap(effective);
     this.label = label;
     this.step = step;
     this.temporaries = List.copyOf(temporaries);
@@ -69,14 +83,17 @@ public final class RunStepSource implements LayerSource {
     return label + ": " + (shown.length() > 200 ? shown.substring(0, 197) + "..." : shown);
   }
 
-  /** The step's definition, its platform and epoch (it sees both), and what its temporary inputs are. */
+  /**
+   * The step's definition (with its effective environment: the base image's under its own), its platform and epoch (it
+   * sees both), and what its temporary inputs are.
+   */
   @Override
   public Object fingerprint() throws IOException {
     List<Object> temps = new ArrayList<>();
     for (LayerSource t : temporaries) {
       temps.add(t.fingerprint());
     }
-    return Fingerprints.of("run", "argv", step.argv(), "env", step.env(), "workdir", step.workdir(), "user", step.user(),
+    return Fingerprints.of("run", "argv", step.argv(), "env", env, "workdir", step.workdir(), "user", step.user(),
         "platform", platform.toString(), "epoch", epoch, "temporaries", temps);
   }
 
@@ -118,7 +135,7 @@ public final class RunStepSource implements LayerSource {
   }
 
   private StepCommand command() {
-    return new StepCommand(step.argv(), step.env(), step.workdir(), step.user(), Duration.ofSeconds(step.timeout()),
+    return new StepCommand(step.argv(), env, step.workdir(), step.user(), Duration.ofSeconds(step.timeout()),
         step.display());
   }
 }

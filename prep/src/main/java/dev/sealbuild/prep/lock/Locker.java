@@ -76,13 +76,41 @@ public final class Locker {
       p.stageMap().values().forEach(stage -> stage.files().forEach(f -> pinnedUrls.put(f.url(), f)));
       p.files().forEach(f -> pinnedUrls.put(f.url(), f));
     });
-    Lockfile image = lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls);
+    // Each stage after the stage it starts from, and the image after its base stage when it has one: packages on a
+    // stage base resolve against what that stage installs.
+    boolean imageFirst = !spec.base().isStage();
     Map<String, Lockfile> stages = new TreeMap<>();
+    Lockfile image = imageFirst ? lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, null) : null;
     for (String stage : spec.stageOrder()) {
-      stages.put(stage, lockOne(spec.stage(stage), specDir, previousStage(previous, stage), sourceDateEpoch, "stage '" + stage + "' ",
-          pinnedUrls));
+      BuildSpec view = spec.stage(stage);
+      stages.put(stage, lockOne(view, specDir, previousStage(previous, stage), sourceDateEpoch, "stage '" + stage + "' ",
+          pinnedUrls, stageBase(spec, view.base(), stages)));
+    }
+    if (!imageFirst) {
+      image = lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, stageBase(spec, spec.base(), stages));
     }
     return image.withStages(stages);
+  }
+
+  /**
+   * For a scope on {@code base: {stage: …}}: the base its stage chain ends in and the packages the chain's stages
+   * install, from their locks; null for any other base.
+   */
+  private static LockedBase stageBase(BuildSpec spec, dev.sealbuild.lockfiles.spec.Base base, Map<String, Lockfile> stageLocks) {
+    List<String> chain = spec.baseChain(base);
+    if (chain.isEmpty()) {
+      return null;
+    }
+    List<dev.sealbuild.lockfiles.lock.LockedPackage> installed = new ArrayList<>();
+    Lockfile root = null;
+    for (String stage : chain) {
+      root = stageLocks.get(stage);
+      if (root == null) {
+        return LockedBase.SCRATCH;
+      }
+      installed.addAll(root.packageList());
+    }
+    return new LockedBase(root.rootfs(), root.baseImage(), installed);
   }
 
   private static Optional<Lockfile> previousStage(Optional<Lockfile> previous, String stage) {
@@ -91,7 +119,7 @@ public final class Locker {
 
   /** Pins one spec (the image's or a stage's view); {@code where} prefixes the labels of its downloads. */
   private Lockfile lockOne(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch, String where,
-      Map<String, LockedFile> pinnedUrls) throws IOException {
+      Map<String, LockedFile> pinnedUrls, LockedBase stageBase) throws IOException {
     List<LockedFile> files = new ArrayList<>();
     for (int i = 0; i < spec.files().size(); i++) {
       FileEntry f = spec.files().get(i);
@@ -137,7 +165,7 @@ public final class Locker {
     LockedBaseImage image = spec.base().isImage()
         ? baseImages.lock(spec.base().image(), spec.platforms(), previous.map(Lockfile::baseImage))
         : null;
-    PackageLocker.Pinned pinned = pinPackages(spec, previous, new LockedBase(rootfs, image));
+    PackageLocker.Pinned pinned = pinPackages(spec, previous, stageBase != null ? stageBase : new LockedBase(rootfs, image));
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, image, files,
         pinned.repositories(), pinned.packages(), pinned.excluded());
   }
@@ -171,14 +199,16 @@ public final class Locker {
 
   /** What {@link #lock} would pin, without downloading or writing anything; a stage's entries name it. */
   public List<PlannedEntry> plan(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
-    List<PlannedEntry> out = new ArrayList<>(planOne(spec, previous));
+    Map<String, Lockfile> previousStages = previous.map(Lockfile::stageMap).orElse(Map.of());
+    List<PlannedEntry> out = new ArrayList<>(planOne(spec, previous, stageBase(spec, spec.base(), previousStages)));
     for (String stage : spec.stageOrder()) {
-      planOne(spec.stage(stage), previousStage(previous, stage)).forEach(e -> out.add(e.inStage(stage)));
+      planOne(spec.stage(stage), previousStage(previous, stage), stageBase(spec, spec.stage(stage).base(), previousStages))
+          .forEach(e -> out.add(e.inStage(stage)));
     }
     return out;
   }
 
-  private List<PlannedEntry> planOne(BuildSpec spec, Optional<Lockfile> previous) throws IOException {
+  private List<PlannedEntry> planOne(BuildSpec spec, Optional<Lockfile> previous, LockedBase stageBase) throws IOException {
     List<PlannedEntry> out = new ArrayList<>();
     Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)));
     if (!spec.packages().isEmpty()) {
@@ -186,7 +216,7 @@ public final class Locker {
           ? new PackageLocker.Plan(current.get().packageList().stream().map(p -> new PackageLocker.Planned(p.type(), p.name(),
               p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms())).toList(),
               current.get().excludedList())
-          : packages.plan(spec, current.map(l -> new LockedBase(l.rootfs(), l.baseImage()))
+          : packages.plan(spec, stageBase != null ? stageBase : current.map(l -> new LockedBase(l.rootfs(), l.baseImage()))
               .orElse(new LockedBase(pinnedRootfs(spec), null)));
       for (PackageLocker.Planned p : planned.packages()) {
         out.add(new PlannedEntry(p.type(), p.name(), p.version(), p.sha256() == null ? null : p.sha256().toString(), p.size(),

@@ -131,7 +131,8 @@ public final class AlpineLocker implements PackageLocker {
       }
       List<ApkPackage> toInstall;
       try {
-        ApkResolution resolution = new ApkResolver(available, installed).resolve(spec.packages(), spec.exclude());
+        ApkResolution resolution = new ApkResolver(available, withStagePackages(installed, lockedBase, platform, available))
+            .resolve(spec.packages(), spec.exclude());
         resolution.excluded().forEach((name, neededBy) -> excluded.add(name, neededBy, platform));
         toInstall = resolution.toInstall();
       } catch (ApkException e) {
@@ -165,6 +166,31 @@ public final class AlpineLocker implements PackageLocker {
       repositories.add(new LockedRepository(repo.name(), RepositorySpec.ALPINE, indexes.getOrDefault(repo.name(), List.of()), keys));
     }
     return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList()));
+  }
+
+  /**
+   * On a stage base, what the base stages install counts as installed (as if in the base's database and world): each
+   * is found in the indexes by name, version and checksum.
+   */
+  private static ApkInstalledDb withStagePackages(ApkInstalledDb installed, LockedBase base, Platform platform,
+      List<ApkPackage> available) {
+    List<LockedPackage> mine = base.installed().stream().filter(p -> p.platforms().contains(platform)).toList();
+    if (mine.isEmpty()) {
+      return installed;
+    }
+    List<ApkPackage> packages = new ArrayList<>(installed.packages());
+    List<dev.sealbuild.prep.alpine.ApkDependency> world = new ArrayList<>(installed.world());
+    for (LockedPackage locked : mine) {
+      ApkPackage found = available.stream()
+          .filter(p -> p.name().equals(locked.name()) && p.version().equals(locked.version())
+              && (locked.checksum() == null || locked.checksum().equals(p.checksum())))
+          .findFirst()
+          .orElseThrow(() -> new PackageException(platform + ": " + locked.name() + " " + locked.version()
+              + ", which the base stage installs, is no longer in the repositories' indexes; lock the base stage again"));
+      packages.add(found);
+      world.add(dev.sealbuild.prep.alpine.ApkDependency.on(found.name()));
+    }
+    return new ApkInstalledDb(packages, world);
   }
 
   /** Stands in for a digest not known yet (dry run); never written to a lock. */

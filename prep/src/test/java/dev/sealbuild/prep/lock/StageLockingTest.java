@@ -216,4 +216,38 @@ class StageLockingTest {
   private static PrepServices services(Path cache, StringWriter err) {
     return PrepServices.create(new VendorCacheLayout(cache), Map.of(), new PrintWriter(err), false, 2, RegistrySettings.defaults());
   }
+
+  @Test
+  void aScopeOnAStageBasePinsNoBaseAndResolvesOverWhatTheChainInstalls() throws Exception {
+    List<dev.sealbuild.prep.packages.LockedBase> bases = new ArrayList<>();
+    PackageLocker recording = (spec, base) -> {
+      bases.add(base);
+      return packages.lock(spec, base);
+    };
+    BuildSpec spec = reader.parse("build.yaml", """
+        name: hello
+        repositories:
+          - {name: main, type: alpine, url: "https://alpine.example.invalid/v3.20/main", keys: [k.pub]}
+        base: {stage: final}
+        packages: [curl]
+        stages:
+          final:
+            base: {stage: build}
+            packages: [make]
+          build:
+            packages: [gcc]
+        """);
+    Lockfile lock = new Locker(downloader, (file, label) -> {
+      throw new AssertionError("no local import");
+    }, recording, (reference, platforms, previous) -> {
+      throw new AssertionError("no base image");
+    }).lock(spec, Path.of("."), Optional.empty(), 0);
+    assertEquals(List.of("hello-build [gcc]", "hello-final [make]", "hello [curl]"), resolved, "each after its base");
+    assertEquals(List.of(), bases.get(0).installed());
+    assertEquals(List.of("gcc"), bases.get(1).installed().stream().map(LockedPackage::name).toList());
+    assertEquals(List.of("make", "gcc"), bases.get(2).installed().stream().map(LockedPackage::name).toList(),
+        "the image counts what both stages of its chain install");
+    assertTrue(lock.rootfs() == null && lock.baseImage() == null);
+    assertEquals(List.of(), LockStatus.check(spec, lock).problems());
+  }
 }
