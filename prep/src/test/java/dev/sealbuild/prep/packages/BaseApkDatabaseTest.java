@@ -31,8 +31,8 @@ class BaseApkDatabaseTest {
     return out.toByteArray();
   }
 
-  private static BaseApkDatabase.Layer layer(String label, byte[] tar) {
-    return new BaseApkDatabase.Layer(label, () -> new ByteArrayInputStream(tar));
+  private static BaseFiles.Layer layer(String label, byte[] tar) {
+    return new BaseFiles.Layer(label, () -> new ByteArrayInputStream(tar));
   }
 
   @Test
