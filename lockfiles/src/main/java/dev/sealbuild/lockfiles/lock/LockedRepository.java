@@ -76,6 +76,7 @@ public record LockedRepository(String name, String type, List<Index> indexes, Li
   }
 
   /** Whether a {@code from: base} entry found this repository in the base. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isFromBase() {
     return from != null;
   }

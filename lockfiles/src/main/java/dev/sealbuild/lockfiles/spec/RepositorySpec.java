@@ -32,6 +32,7 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
   }
 
   /** Whether this entry stands for the repositories the base names. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isFromBase() {
     return from != null;
   }
