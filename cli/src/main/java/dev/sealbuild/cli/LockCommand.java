@@ -115,7 +115,7 @@ final class LockCommand implements Callable<Integer> {
   private PackageLocker packageLocker(Project project, PrepServices services) {
     return new PackageLockers(mirrorOptions.mirrors(), project.spec().everyRepository(),
         mirrors -> new DebianLocker(mirrors, services.transport(), project.specDir(), java.time.Clock.systemUTC(), allowExpiredMetadata,
-            commandSpec.commandLine().getErr()::println, new VendorIndexCache(services.cache())),
+            commandSpec.commandLine().getErr()::println, new VendorIndexCache(services.cache()), services.baseReader()),
         mirrors -> new AlpineLocker(mirrors, project.specDir(), services.alpineTransport(), commandSpec.commandLine().getErr()::println));
   }
 

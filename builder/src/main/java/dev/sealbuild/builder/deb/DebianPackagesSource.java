@@ -29,12 +29,17 @@ import java.util.regex.Pattern;
 /**
  * Installs pinned {@code .deb} packages the way distroless does: files from each package's data.tar with
  * their modes and owners, no maintainer script run, and each package recorded for scanners in
- * {@code /var/lib/dpkg/status.d/<package>} (its control stanza) and {@code <package>.md5sums}. What a
+ * {@code /var/lib/dpkg/status.d/<package>} (its control stanza) and {@code <package>.md5sums}. On a full Debian base
+ * (the tree already has {@code /var/lib/dpkg/status}) they are recorded where dpkg looks instead: their stanzas, with
+ * {@code Status: install ok installed}, appended to {@code status} in name order, and
+ * {@code /var/lib/dpkg/info/<package>.list} (and {@code .md5sums}), so {@code dpkg -l} and {@code dpkg -L} work. What a
  * maintainer script would have generated and an image needs is made here instead: the
  * {@code ca-certificates} bundle.
  */
 public final class DebianPackagesSource implements LayerSource {
   static final EntryPath STATUS_DIR = EntryPath.parse("var/lib/dpkg/status.d");
+  static final EntryPath STATUS_FILE = EntryPath.parse("var/lib/dpkg/status");
+  static final EntryPath INFO_DIR = EntryPath.parse("var/lib/dpkg/info");
   static final EntryPath CA_BUNDLE = EntryPath.parse("etc/ssl/certs/ca-certificates.crt");
   private static final String CA_SOURCE_DIR = "usr/share/ca-certificates/";
   private static final int MAX_CERTIFICATE_BYTES = 1 << 20;
@@ -94,7 +99,9 @@ public final class DebianPackagesSource implements LayerSource {
     claimInstalledFiles(tree, claims);
     Map<String, DebArchive.Control> installed = new TreeMap<>();
     List<LockedPackage> order = installOrder(fields);
+    PathLog pathLog = new PathLog();
     tree.listen(claims);
+    tree.listen(pathLog);
     try {
       if (order.size() < 2 || decodeThreads == 0) {
         for (LockedPackage p : order) {
@@ -107,6 +114,7 @@ public final class DebianPackagesSource implements LayerSource {
             new OrderedPrefetch<>(order, decodeThreads, "sealbuild-deb", this::decode)) {
           for (LockedPackage p : order) {
             claims.installing(p.name());
+            pathLog.installing(p.name());
             try (DebArchive.Decoded decoded = ahead.next()) {
               installed(p, deb.install(decoded, tree, context.epoch(), LockedPackages.label(p)), installed);
             }
@@ -115,8 +123,13 @@ public final class DebianPackagesSource implements LayerSource {
       }
     } finally {
       tree.stopListening(claims);
+      tree.stopListening(pathLog);
     }
-    record(installed, tree);
+    if (tree.lookup(STATUS_FILE) instanceof Node.RegularFile status && tree.visible(STATUS_FILE, status)) {
+      recordInStatus(installed, pathLog, status, tree);
+    } else {
+      record(installed, tree);
+    }
     if (installed.containsKey("ca-certificates")) {
       caBundle(tree);
     }
@@ -233,6 +246,75 @@ public final class DebianPackagesSource implements LayerSource {
     }
     done.add(name);
     order.add(byName.get(name));
+  }
+
+  /** Every path each package wrote, in the order written, for dpkg's {@code info/<package>.list}. */
+  private static final class PathLog implements ImageTree.WriteListener {
+    private final Map<String, java.util.LinkedHashSet<EntryPath>> paths = new HashMap<>();
+    private String current;
+
+    void installing(String name) {
+      current = name;
+    }
+
+    @Override
+    public void written(EntryPath resolved, Node node, Node replaced) {
+      if (current != null) {
+        paths.computeIfAbsent(current, k -> new java.util.LinkedHashSet<>()).add(resolved);
+      }
+    }
+
+    /** dpkg's list format: {@code /.} then each path, absolute, one a line. */
+    String list(String name) {
+      StringBuilder s = new StringBuilder("/.\n");
+      for (EntryPath p : paths.getOrDefault(name, new java.util.LinkedHashSet<>())) {
+        s.append('/').append(p.value()).append('\n');
+      }
+      return s.toString();
+    }
+  }
+
+  /**
+   * A full Debian base: each installed package's stanza, with {@code Status: install ok installed} after its
+   * {@code Package} line, appended to the base's {@code status} in name order; its file list and md5sums in
+   * {@code info/} ({@code <package>:<arch>} for Multi-Arch: same packages, as dpkg names them).
+   */
+  private void recordInStatus(Map<String, DebArchive.Control> installed, PathLog pathLog, Node.RegularFile status,
+      ImageTree tree) throws IOException {
+    if (status.content().size() > MAX_STATUS_RECORD) {
+      throw new HostileInputException(STATUS_FILE + " is larger than " + MAX_STATUS_RECORD + " bytes; refusing to read it");
+    }
+    StringBuilder text = new StringBuilder(new String(status.content().readAll(), StandardCharsets.UTF_8));
+    if (text.length() > 0 && !text.toString().endsWith("\n\n")) {
+      text.append(text.toString().endsWith("\n") ? "\n" : "\n\n");
+    }
+    Meta dir = new Meta(0755, 0, 0, context.epoch());
+    tree.addDirectory(INFO_DIR, dir);
+    for (Map.Entry<String, DebArchive.Control> e : installed.entrySet()) {
+      String control = e.getValue().control().strip();
+      List<String> lines = new ArrayList<>(List.of(control.split("\n")));
+      boolean same = false;
+      String arch = "";
+      for (String line : lines) {
+        same |= line.equals("Multi-Arch: same");
+        if (line.startsWith("Architecture:")) {
+          arch = line.substring("Architecture:".length()).strip();
+        }
+      }
+      lines.removeIf(l -> l.startsWith("Status:"));
+      int at = 0;
+      while (at < lines.size() && !lines.get(at).startsWith("Package:")) {
+        at++;
+      }
+      lines.add(Math.min(at + 1, lines.size()), "Status: install ok installed");
+      text.append(String.join("\n", lines)).append("\n\n");
+      String infoName = same ? e.getKey() + ":" + arch : e.getKey();
+      addGenerated(tree, INFO_DIR.child(infoName + ".list"), pathLog.list(e.getKey()).getBytes(StandardCharsets.UTF_8));
+      if (!e.getValue().md5sums().isEmpty()) {
+        addGenerated(tree, INFO_DIR.child(infoName + ".md5sums"), e.getValue().md5sums().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    addGenerated(tree, STATUS_FILE, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private void record(Map<String, DebArchive.Control> installed, ImageTree tree) throws IOException {

@@ -115,6 +115,12 @@ public record BuildSpec(
     for (String pkg : this.packages) {
       checkRequest(pkg, this.repositories.get(0).type());
     }
+    if (this.base.isScratch() && !this.packages.isEmpty()) {
+      this.repositories.stream().filter(RepositorySpec::isFromBase).findFirst().ifPresent(r -> {
+        throw new IllegalArgumentException("repository " + r.name() + ": from: base takes the repositories a base names, but the base"
+            + " is scratch; set base: to an image or rootfs, or give the repository a url");
+      });
+    }
     this.accounts = accounts == null ? Accounts.NONE : accounts;
     Map<String, StageSpec> sorted = new TreeMap<>();
     if (stages != null) {

@@ -9,11 +9,33 @@ import java.util.List;
  * A package repository. {@code type: debian} takes {@code suite}, {@code components} and an OpenPGP
  * {@code keyring}; {@code type: alpine} takes RSA public {@code keys}. {@code url} is optional for Debian
  * (the host's apt sources supply a default) and can always be overridden with {@code --mirror NAME=URL}.
+ *
+ * <p>{@code from: base} takes the repositories from the base itself (its apt sources and keyrings, or
+ * {@code /etc/apk/repositories} and {@code /etc/apk/keys}) when the spec is locked; such an entry has only a name and a
+ * type.
  */
 public record RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
-    List<String> keys) {
+    List<String> keys, String from) {
   public static final String DEBIAN = "debian";
   public static final String ALPINE = "alpine";
+  /** The only value of {@code from}: the repositories the base names. */
+  public static final String FROM_BASE = "base";
+
+  public RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
+      List<String> keys) {
+    this(name, type, url, suite, components, keyring, keys, null);
+  }
+
+  /** A {@code from: base} entry. */
+  public static RepositorySpec fromBase(String name, String type) {
+    return new RepositorySpec(name, type, null, null, null, null, null, FROM_BASE);
+  }
+
+  /** Whether this entry stands for the repositories the base names. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isFromBase() {
+    return from != null;
+  }
 
   @JsonCreator
   public RepositorySpec(
@@ -23,12 +45,33 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
       @JsonProperty("suite") String suite,
       @JsonProperty("components") List<String> components,
       @JsonProperty("keyring") String keyring,
-      @JsonProperty("keys") List<String> keys) {
+      @JsonProperty("keys") List<String> keys,
+      @JsonProperty("from") String from) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException("repository name '" + name + "' must be letters, digits, '.', '_' or '-'");
     }
     if (!DEBIAN.equals(type) && !ALPINE.equals(type)) {
       throw new IllegalArgumentException("repository " + name + ": type must be 'debian' or 'alpine', not '" + type + "'");
+    }
+    if (from != null) {
+      if (!FROM_BASE.equals(from)) {
+        throw new IllegalArgumentException("repository " + name + ": from must be 'base' (the repositories the base image names), not '" + from + "'");
+      }
+      if (url != null || suite != null || components != null || keyring != null || keys != null) {
+        throw new IllegalArgumentException("repository " + name + ": with from: base the base names url, suite, components and keys; remove "
+            + String.join(", ", java.util.stream.Stream.of(url == null ? null : "url", suite == null ? null : "suite",
+                components == null ? null : "components", keyring == null ? null : "keyring", keys == null ? null : "keys")
+                .filter(java.util.Objects::nonNull).toList()));
+      }
+      this.name = name;
+      this.type = type;
+      this.url = null;
+      this.suite = null;
+      this.components = null;
+      this.keyring = null;
+      this.keys = null;
+      this.from = from;
+      return;
     }
     if (url != null && (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https")))) {
       throw new IllegalArgumentException("repository " + name + ": url '" + url + "' must be an http or https URL");
@@ -65,5 +108,6 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
     this.components = components;
     this.keyring = keyring;
     this.keys = keys;
+    this.from = null;
   }
 }

@@ -198,6 +198,33 @@ class SpecReaderTest {
       + " url: 'https://dl-cdn.alpinelinux.org/alpine/v3.20/main', keys: [k.pub]}]\n";
 
   @Test
+  void fromBaseTakesTheRepositoriesTheBaseNamesAndNothingElse() {
+    BuildSpec spec = parse("name: a\nbase: {image: 'registry.example/debian:bookworm'}\n"
+        + "repositories: [{name: debian, type: debian, from: base}]\npackages: [curl]\n");
+    RepositorySpec repo = spec.repositories().get(0);
+    assertTrue(repo.isFromBase());
+    assertEquals(null, repo.suite());
+    assertEquals(RepositorySpec.fromBase("debian", "debian"), repo);
+    assertTrue(parse("name: a\nbase: {image: 'registry.example/alpine:3.20'}\n"
+        + "repositories: [{name: main, type: alpine, from: base}]\npackages: [curl]\n").repositories().get(0).isFromBase());
+    assertTrue(error("name: a\nrepositories: [{name: debian, type: debian, from: image}]\n")
+        .contains("repository debian: from must be 'base'"));
+    assertTrue(error("name: a\nrepositories: [{name: debian, type: debian, from: base, suite: bookworm, url: 'https://m.example/d'}]\n")
+        .contains("repository debian: with from: base the base names url, suite, components and keys; remove url, suite"));
+    assertTrue(error("name: a\nrepositories: [{name: main, type: alpine, from: base, keys: [k.pub]}]\n")
+        .contains("remove keys"));
+    assertTrue(error("name: a\nrepositories: [{name: debian, type: debian, from: base}]\npackages: [curl]\n")
+        .contains("repository debian: from: base takes the repositories a base names, but the base is scratch"));
+  }
+
+  @Test
+  void aFromBaseEntryLeavesTheDigestOfOtherSpecsAlone() {
+    String written = "name: a\nrepositories: [{name: debian, type: debian, suite: bookworm}]\npackages: [curl]\n";
+    String json = dev.sealbuild.formats.json.CanonicalJson.sortedTree(parse(written)).toString();
+    assertTrue(!json.contains("from") && !json.contains("fromBase"), json);
+  }
+
+  @Test
   void debianPackagesTakeAptRequestSyntax() {
     BuildSpec spec = parse(DEBIAN + "packages: [curl=7.88.1-10+deb12u8, tzdata/bookworm-updates, 'libc6=2:2.36-9']\n");
     assertEquals(List.of("curl=7.88.1-10+deb12u8", "libc6=2:2.36-9", "tzdata/bookworm-updates"), spec.packages(),

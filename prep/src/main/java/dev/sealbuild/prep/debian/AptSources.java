@@ -61,7 +61,8 @@ public final class AptSources {
         .findFirst();
   }
 
-  private static List<Source> parseDeb822(String text, String origin) {
+  /** The {@code deb} sources of a deb822 {@code .sources} file, in file order. */
+  public static List<Source> parseDeb822(String text, String origin) {
     List<Source> sources = new ArrayList<>();
     for (Deb822Stanza paragraph : Deb822Reader.parseAll(text, origin, Deb822Reader.Syntax.COMMENTS)) {
       String types = field(paragraph, "Types");
@@ -89,7 +90,8 @@ public final class AptSources {
     return value == null ? "" : value;
   }
 
-  private static List<Source> parseOneLine(String text) {
+  /** The {@code deb} lines of a one-line {@code sources.list} file, in file order. */
+  public static List<Source> parseOneLine(String text) {
     List<Source> sources = new ArrayList<>();
     for (String raw : text.split("\n")) {
       String line = raw.replaceAll("#.*", "").strip();

@@ -211,6 +211,37 @@ public final class DebianResolver {
    */
   public DebianResolution resolve(List<String> requested, Collection<String> exclude)
       throws DebianResolutionException {
+    return resolve(requested, exclude, List.of());
+  }
+
+  /**
+   * As {@link #resolve(List, Collection)} on a system where {@code installed} are installed (a base's dpkg database): a
+   * dependency they satisfy (by name and version, or Provides; this architecture's, {@code all}, or Multi-Arch: foreign
+   * packages; {@code :any} only by Multi-Arch: allowed ones) is not installed again, a requested name already installed
+   * is left as it is, and the result lists only what is added. A package that would replace an installed one (a newer
+   * version needed), or that conflicts with or breaks an installed one (or is conflicted by one), is refused: removing or
+   * upgrading base packages is not supported.
+   */
+  public DebianResolution resolve(List<String> requested, Collection<String> exclude, List<InstalledDebianPackage> installed)
+      throws DebianResolutionException {
+    Installed base = new Installed(installed);
+    List<String> wanted = new ArrayList<>();
+    for (String text : new LinkedHashSet<>(requested)) {
+      DebianPackageRequest request = DebianPackageRequest.parse(text);
+      InstalledDebianPackage have = base.byName(request.name());
+      if (have != null && (request.version().isEmpty() || request.version().get().equals(have.version().text()))) {
+        continue;
+      }
+      wanted.add(text);
+    }
+    if (wanted.isEmpty()) {
+      return new DebianResolution(List.of(), List.of(), List.of());
+    }
+    return resolve(wanted, exclude, base);
+  }
+
+  private DebianResolution resolve(List<String> requested, Collection<String> exclude, Installed installed)
+      throws DebianResolutionException {
     Set<String> excluded = Set.copyOf(exclude);
     Map<String, DebianPackageRequest> requests = new LinkedHashMap<>();
     for (String text : new LinkedHashSet<>(requested)) {
@@ -238,7 +269,7 @@ public final class DebianResolver {
             new HashSet<>());
       }
     }
-    return new Run(excluded, chosen).resolve(requests.values());
+    return new Run(excluded, chosen, installed).resolve(requests.values());
   }
 
   /** The version {@code name=version} or {@code name/suite} selects, or null for a plain name. */
@@ -522,8 +553,10 @@ public final class DebianResolver {
     private final Map<String, List<Provide>> chosenProvides = new HashMap<>();
     private final Map<String, Entry> selected = new LinkedHashMap<>();
     private final Map<String, Failure> discarded = new HashMap<>();
+    private final Installed installed;
 
-    Run(Set<String> excluded, Map<String, Entry> chosen) throws DebianResolutionException {
+    Run(Set<String> excluded, Map<String, Entry> chosen, Installed installed) throws DebianResolutionException {
+      this.installed = installed;
       this.excluded = excluded;
       this.chosen = chosen;
       for (Entry entry : chosen.values()) {
@@ -578,7 +611,7 @@ public final class DebianResolver {
         Failure failure = null;
         List<RelationGroup> toInstall = new ArrayList<>();
         for (RelationGroup group : parse(top).critical()) {
-          if (satisfiedBySelection(group) || satisfiedByExcluded(group)) {
+          if (satisfiedBySelection(group) || installed.satisfies(group) || satisfiedByExcluded(group)) {
             continue;
           }
           if (!satisfiableByCandidates(group)) {
@@ -597,6 +630,7 @@ public final class DebianResolver {
       }
       sweepUnreachable(tops);
       checkClosed();
+      checkInstalled();
       List<ResolvedDebianPackage> result = new ArrayList<>();
       for (Entry e : selected.values()) {
         result.add(toResolved(e));
@@ -637,7 +671,7 @@ public final class DebianResolver {
       }
       List<RelationGroup> toInstall = new ArrayList<>();
       for (RelationGroup group : parse(entry).critical()) {
-        if (satisfiedBySelection(group) || satisfiedByExcluded(group)) {
+        if (satisfiedBySelection(group) || installed.satisfies(group) || satisfiedByExcluded(group)) {
           continue;
         }
         if (!satisfiableByCandidates(group)) {
@@ -666,7 +700,7 @@ public final class DebianResolver {
         throws DebianResolutionException {
       Failure first = null;
       for (RelationGroup group : groups) {
-        if (satisfiedBySelection(group)) {
+        if (satisfiedBySelection(group) || installed.satisfies(group)) {
           continue;
         }
         List<Solution> solutions = possibleSolutions(group);
@@ -868,9 +902,38 @@ public final class DebianResolver {
     private void checkClosed() throws DebianResolutionException {
       for (Entry e : selected.values()) {
         for (RelationGroup group : parse(e).critical()) {
-          if (!satisfiedBySelection(group) && excludedSolutions(group).isEmpty()) {
+          if (!satisfiedBySelection(group) && !installed.satisfies(group) && excludedSolutions(group).isEmpty()) {
             throw new DebianResolutionException(Kind.UNSATISFIABLE, "internal error: selected " + e.pkg().label()
                 + " has unmet dependency " + group);
+          }
+        }
+      }
+    }
+
+    /**
+     * Nothing selected may replace an installed package (a newer version was needed) or conflict with one either way:
+     * removing or upgrading what the base has is not supported.
+     */
+    private void checkInstalled() throws DebianResolutionException {
+      for (Entry e : selected.values()) {
+        InstalledDebianPackage same = installed.byName(e.name());
+        if (same != null && installed.compatible(same, e.pkg().architecture())) {
+          throw new DebianResolutionException(Kind.UNSATISFIABLE, "cannot install " + e.pkg().label() + ": the base has "
+              + same.label() + " installed and upgrading base packages is not supported; use a newer base");
+        }
+        for (Relation negative : parse(e).negative()) {
+          InstalledDebianPackage hit = installed.matching(negative, e.name());
+          if (hit != null) {
+            throw new DebianResolutionException(Kind.UNSATISFIABLE, "cannot install " + e.pkg().label() + ": it conflicts"
+                + " with " + hit.label() + " installed in the base (" + negative + "); removing base packages is not supported");
+          }
+        }
+        for (InstalledDebianPackage have : installed.all()) {
+          for (Relation negative : installed.negative(have)) {
+            if (!have.name().equals(e.name()) && !solutionsFor(negative, false).stream().filter(x -> x == e).toList().isEmpty()) {
+              throw new DebianResolutionException(Kind.UNSATISFIABLE, "cannot install " + e.pkg().label() + ": "
+                  + have.label() + " installed in the base conflicts with it (" + negative + "); removing base packages is not supported");
+            }
           }
         }
       }
@@ -881,7 +944,7 @@ public final class DebianResolver {
       Set<String> dropped = new TreeSet<>();
       for (Entry e : selected.values()) {
         for (RelationGroup group : parse(e).critical()) {
-          if (!satisfiedBySelection(group) && satisfiedByExcluded(group)) {
+          if (!satisfiedBySelection(group) && !installed.satisfies(group) && satisfiedByExcluded(group)) {
             dropped.add(e.name() + " -> " + group + " (excluded: " + String.join(", ", excludedSolutions(group))
                 + ")");
           }
@@ -895,7 +958,7 @@ public final class DebianResolver {
       Map<String, Set<String>> neededBy = new TreeMap<>();
       for (Entry e : selected.values()) {
         for (RelationGroup group : parse(e).critical()) {
-          if (!satisfiedBySelection(group)) {
+          if (!satisfiedBySelection(group) && !installed.satisfies(group)) {
             for (String name : excludedSolutions(group)) {
               neededBy.computeIfAbsent(name, k -> new TreeSet<>()).add(e.name());
             }
@@ -918,6 +981,90 @@ public final class DebianResolver {
       }
       return new ResolvedDebianPackage(p.name(), p.version(), p.architecture(), e.repository().repositoryName(),
           p.filename(), p.size(), p.sha256(), replaces, p.essential(), p.multiArch(), p.source());
+    }
+  }
+
+  /** A base's installed packages, as apt's cache sees them: by name, with their Provides. */
+  private final class Installed {
+    private final Map<String, InstalledDebianPackage> byName = new HashMap<>();
+    private final Map<String, List<Map.Entry<InstalledDebianPackage, Relation>>> provided = new HashMap<>();
+    private final Map<InstalledDebianPackage, List<Relation>> negatives = new IdentityHashMap<>();
+    private final List<InstalledDebianPackage> all;
+
+    Installed(List<InstalledDebianPackage> packages) throws DebianResolutionException {
+      this.all = List.copyOf(packages);
+      for (InstalledDebianPackage p : packages) {
+        if (!compatible(p, architecture)) {
+          continue;
+        }
+        byName.putIfAbsent(p.name(), p);
+        try {
+          for (Relation provide : DependencyParser.parseFlat(p.provides())) {
+            if (provide.operator().isEmpty() || provide.operator().get() == Relation.Operator.EQUAL) {
+              provided.computeIfAbsent(provide.name(), k -> new ArrayList<>()).add(Map.entry(p, provide));
+            }
+          }
+          List<Relation> negative = new ArrayList<>(DependencyParser.parseFlat(p.conflicts()));
+          negative.addAll(DependencyParser.parseFlat(p.breaks()));
+          negatives.put(p, List.copyOf(negative));
+        } catch (IllegalArgumentException e) {
+          throw new DebianResolutionException(Kind.MALFORMED_RELATION, "malformed relation of installed " + p.label()
+              + ": " + e.getMessage());
+        }
+      }
+    }
+
+    /** This architecture's packages and {@code all} ones count (a foreign-architecture base package never does). */
+    boolean compatible(InstalledDebianPackage p, String arch) {
+      return p.architecture().equals(arch) || p.architecture().equals("all");
+    }
+
+    InstalledDebianPackage byName(String name) {
+      return byName.get(name);
+    }
+
+    List<InstalledDebianPackage> all() {
+      return all.stream().filter(p -> negatives.containsKey(p)).toList();
+    }
+
+    List<Relation> negative(InstalledDebianPackage p) {
+      return negatives.getOrDefault(p, List.of());
+    }
+
+    boolean satisfies(RelationGroup group) {
+      if (byName.isEmpty()) {
+        return false;
+      }
+      for (Relation relation : group.alternatives()) {
+        if (matching(relation, null) != null) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** An installed package (other than {@code except}) that satisfies {@code relation}, or null. */
+    InstalledDebianPackage matching(Relation relation, String except) {
+      String qualifier = relation.archQualifier().orElse("");
+      boolean anyArch = qualifier.equals("any");
+      if (!qualifier.isEmpty() && !anyArch && !qualifier.equals("native") && !qualifier.equals(architecture)) {
+        return null;
+      }
+      InstalledDebianPackage real = byName.get(relation.name());
+      if (real != null && !real.name().equals(except) && relation.acceptsVersion(real.version())
+          && (!anyArch || real.multiArch() == DebianPackage.MultiArch.ALLOWED)) {
+        return real;
+      }
+      for (Map.Entry<InstalledDebianPackage, Relation> provide : provided.getOrDefault(relation.name(), List.of())) {
+        InstalledDebianPackage p = provide.getKey();
+        if (p.name().equals(except) || (anyArch && p.multiArch() != DebianPackage.MultiArch.ALLOWED)) {
+          continue;
+        }
+        if (providesSatisfy(provide.getValue(), relation)) {
+          return p;
+        }
+      }
+      return null;
     }
   }
 

@@ -56,6 +56,13 @@ public final class InReleaseVerifier {
   private final String keyringName;
   private final Clock clock;
 
+  /** Parsed keys and a name for messages (a file, or the files of a base they came from). */
+  public record Keyring(PGPPublicKeyRingCollection keys, String name) {}
+
+  public InReleaseVerifier(Keyring keyring, Clock clock) {
+    this(keyring.keys(), keyring.name(), clock);
+  }
+
   public InReleaseVerifier(PGPPublicKeyRingCollection keyring, String keyringName, Clock clock) {
     this.keyring = Objects.requireNonNull(keyring, "keyring");
     this.keyringName = Objects.requireNonNull(keyringName, "keyringName");

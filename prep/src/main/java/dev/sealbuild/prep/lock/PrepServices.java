@@ -10,7 +10,8 @@ import dev.sealbuild.prep.fetch.FetchJob;
 import dev.sealbuild.prep.http.Transport;
 import dev.sealbuild.prep.http.TransportRequest;
 import dev.sealbuild.prep.packages.AlpineLocker;
-import dev.sealbuild.prep.packages.BaseApkDatabase;
+import dev.sealbuild.prep.packages.BaseFiles;
+import dev.sealbuild.formats.oci.Platform;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -137,26 +138,8 @@ public final class PrepServices implements AutoCloseable {
       }
 
       @Override
-      public BaseDatabase baseDatabase(LockedBase base, boolean mayDownload) throws IOException {
-        if (base.image() != null) {
-          return imageDatabase(base.image(), mayDownload);
-        }
-        LockedRootfs rootfs = base.rootfs();
-        if (!cache.contains(rootfs.sha256()) && !mayDownload) {
-          err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
-              + " empty root; import it with build cache import to include what it already has");
-          return null;
-        }
-        if (!cache.contains(rootfs.sha256())) {
-          URI url = URI.create(rootfs.source());
-          if (url.getScheme() == null) {
-            throw new PackageException("base rootfs " + rootfs.source() + " is not in the cache; run build lock again");
-          }
-          downloader.downloadAll(List.of(new FetchJob("base rootfs", url, rootfs.sha256(), rootfs.size())));
-        }
-        try (InputStream in = Files.newInputStream(cache.layout().blob(rootfs.sha256()))) {
-          return BaseApkDatabase.read(in, rootfs.source());
-        }
+      public BaseFiles.Found baseFiles(LockedBase base, Platform platform, boolean mayDownload) throws IOException {
+        return baseReader().read(base, platform, mayDownload);
       }
     };
   }
@@ -178,25 +161,50 @@ public final class PrepServices implements AutoCloseable {
   }
 
   /**
-   * The apk database of a base image, from its first platform's layers (Alpine images have the same packages on
-   * every architecture). The layers are fetched into the cache first, as prep would.
+   * Reads the package lockers' files from a locked base: a rootfs tarball (downloaded into the cache if it is not
+   * there yet) or the layers of the base image's manifest for {@code platform} (the first when none matches), fetched
+   * into the cache first, as prep would. A dry run reads only what is already cached, and null otherwise.
    */
-  private AlpineLocker.Transport.BaseDatabase imageDatabase(LockedBaseImage image, boolean mayDownload) throws IOException {
-    LockedPlatformImage first = image.platforms().get(0);
-    if (!mayDownload && !first.layers().stream().allMatch(l -> cache.contains(l.digest()))) {
+  public BaseFiles.Reader baseReader() {
+    return (base, platform, mayDownload) -> base.image() != null ? imageFiles(base.image(), platform, mayDownload)
+        : rootfsFiles(base.rootfs(), mayDownload);
+  }
+
+  private BaseFiles.Found rootfsFiles(LockedRootfs rootfs, boolean mayDownload) throws IOException {
+    if (!cache.contains(rootfs.sha256()) && !mayDownload) {
+      err.println("warning: base rootfs " + rootfs.source() + " is not in the cache, so this dry run resolves as on an"
+          + " empty root; import it with build cache import to include what it already has");
+      return null;
+    }
+    if (!cache.contains(rootfs.sha256())) {
+      URI url = URI.create(rootfs.source());
+      if (url.getScheme() == null) {
+        throw new PackageException("base rootfs " + rootfs.source() + " is not in the cache; run build lock again");
+      }
+      downloader.downloadAll(List.of(new FetchJob("base rootfs", url, rootfs.sha256(), rootfs.size())));
+    }
+    try (InputStream in = Files.newInputStream(cache.layout().blob(rootfs.sha256()))) {
+      return BaseFiles.readRootfs(in, rootfs.source(), BaseFiles.PACKAGE_FILES);
+    }
+  }
+
+  private BaseFiles.Found imageFiles(LockedBaseImage image, Platform platform, boolean mayDownload) throws IOException {
+    LockedPlatformImage chosen = image.platforms().stream().filter(p -> p.platform().equals(platform)).findFirst()
+        .orElse(image.platforms().get(0));
+    if (!mayDownload && !chosen.layers().stream().allMatch(l -> cache.contains(l.digest()))) {
       err.println("warning: base image " + image.reference() + " is not in the cache, so this dry run resolves as on an"
           + " empty root; run build prep first to include what it already has");
       return null;
     }
     baseImageFetcher(PrepDownloader.DEFAULT_PARALLELISM).fetch(image);
-    List<BaseApkDatabase.Layer> layers = new java.util.ArrayList<>();
-    for (int i = 0; i < first.layers().size(); i++) {
-      LockedDescriptor layer = first.layers().get(i);
+    List<BaseFiles.Layer> layers = new java.util.ArrayList<>();
+    for (int i = 0; i < chosen.layers().size(); i++) {
+      LockedDescriptor layer = chosen.layers().get(i);
       String label = "base image " + image.reference() + " layer " + (i + 1);
-      layers.add(new BaseApkDatabase.Layer(label, () -> LayerStreams.tar(
+      layers.add(new BaseFiles.Layer(label, () -> LayerStreams.tar(
           Files.newInputStream(cache.layout().blob(layer.digest())), layer.mediaType(), label)));
     }
-    return BaseApkDatabase.readLayers(layers);
+    return BaseFiles.readLayers("base image " + image.reference(), layers, BaseFiles.PACKAGE_FILES);
   }
 
   public Transport transport() {

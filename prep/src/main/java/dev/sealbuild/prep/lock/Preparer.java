@@ -129,9 +129,18 @@ public final class Preparer {
     }
     Map<String, RepositorySpec> repos = new HashMap<>();
     spec.repositories().forEach(r -> repos.put(r.name(), r));
+    Map<String, LockedRepository> fromBase = new HashMap<>();
+    lock.repositoryList().stream().filter(r -> r.isFromBase() && r.url() != null).forEach(r -> fromBase.put(r.name(), r));
     for (LockedPackage p : lock.packageList()) {
       RepositorySpec repo = repos.get(p.repository());
-      if (repo == null) {
+      LockedRepository found = fromBase.get(p.repository());
+      if (found != null && (repo == null || repo.isFromBase())) {
+        // a repository a from: base entry found in the (pinned) base: the lock says where
+        jobs.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
+            URI.create(mirrors.baseUrl(found.name(), URI.create(found.url())) + "/" + p.path()), p.sha256(), p.size()));
+        continue;
+      }
+      if (repo == null || repo.isFromBase()) {
         throw new LockException(part.where() + "lock pins " + p.label() + " from repository " + p.repository()
             + " which the spec does not declare; run build lock");
       }

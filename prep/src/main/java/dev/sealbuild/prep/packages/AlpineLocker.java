@@ -51,8 +51,11 @@ public final class AlpineLocker implements PackageLocker {
     /** Removes a blob that turned out not to be what the signed index describes. */
     void discard(Sha256 digest) throws IOException;
 
-    /** The base root filesystem's {@code lib/apk/db/installed} and {@code etc/apk/world}; null if it has none. */
-    BaseDatabase baseDatabase(LockedBase base, boolean mayDownload) throws IOException;
+    /**
+     * The base's package database, os-release and apk sources and keys ({@link BaseFiles#PACKAGE_FILES}); null when a
+     * dry run finds the base not cached.
+     */
+    BaseFiles.Found baseFiles(LockedBase base, Platform platform, boolean mayDownload) throws IOException;
 
     record Pinned(Sha256 sha256, long size) {}
 
@@ -97,13 +100,37 @@ public final class AlpineLocker implements PackageLocker {
   }
 
   /** Without {@code download}, packages are resolved but not fetched: their sha256 is left unknown. */
+  /** A repository to read: a spec entry, or one a {@code from: base} entry found in the base (recorded in the lock). */
+  private record Source(String name, URI url, String from, String recordedUrl) {}
+
   private List<Resolved> resolve(BuildSpec spec, LockedBase lockedBase, boolean download) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
+    BaseFiles.Found files = lockedBase.isScratch() ? null : transport.baseFiles(lockedBase, spec.platforms().get(0), download);
     Map<String, Map<String, String>> keysByRepo = new LinkedHashMap<>();
+    List<Source> sources = new ArrayList<>();
     for (RepositorySpec repo : spec.repositories()) {
-      keysByRepo.put(repo.name(), readKeys(repo));
+      if (!repo.isFromBase()) {
+        keysByRepo.put(repo.name(), readKeys(repo));
+        sources.add(new Source(repo.name(), mirrors.baseUrl(repo), null, null));
+        continue;
+      }
+      if (files == null) {
+        throw new PackageException("repository " + repo.name() + ": from: base needs the base"
+            + (lockedBase.isScratch() ? " to be an image or rootfs, not scratch" : " in the cache; run build lock (not --dry-run) or build prep first"));
+      }
+      for (BaseRepositories.Alpine a : BaseRepositories.alpine(repo.name(), files)) {
+        for (Map.Entry<String, String> key : a.keys().entrySet()) {
+          try {
+            ApkKeyring.parsePem(key.getValue(), key.getKey());
+          } catch (ApkException e) {
+            throw new PackageException(files.label() + ": /etc/apk/keys/" + key.getKey() + ": " + e.getMessage());
+          }
+        }
+        keysByRepo.put(a.name(), a.keys());
+        sources.add(new Source(a.name(), mirrors.baseUrl(a.name(), a.url()), a.from(), a.url().toString()));
+      }
     }
-    Transport.BaseDatabase base = lockedBase.isScratch() ? null : transport.baseDatabase(lockedBase, download);
+    Transport.BaseDatabase base = files == null ? null : BaseApkDatabase.of(files);
     ApkInstalledDb installed = base == null ? ApkInstalledDb.empty() : ApkInstalledDb.parse(base.installed(), base.world());
     Map<String, List<LockedRepository.Index>> indexes = new TreeMap<>();
     Map<String, Resolved.Entry> packages = new TreeMap<>();
@@ -112,8 +139,8 @@ public final class AlpineLocker implements PackageLocker {
       String arch = ApkArchitectures.of(platform);
       List<ApkPackage> available = new ArrayList<>();
       Map<String, String> repoOfChecksum = new LinkedHashMap<>();
-      for (RepositorySpec repo : spec.repositories()) {
-        URI url = URI.create(mirrors.baseUrl(repo) + "/" + arch + "/APKINDEX.tar.gz");
+      for (Source repo : sources) {
+        URI url = URI.create(repo.url() + "/" + arch + "/APKINDEX.tar.gz");
         progress.accept("reading " + repo.name() + " " + url);
         ApkKeyring keyring = ApkKeyring.fromPem(keysByRepo.get(repo.name()));
         SignedApkIndex signed;
@@ -148,8 +175,8 @@ public final class AlpineLocker implements PackageLocker {
         Sha256 sha = previousEntry != null && previousEntry.downloaded() ? previous.sha256() : null;
         long size = p.size();
         if (sha == null && download) {
-          RepositorySpec repoSpec = spec.repositories().stream().filter(r -> r.name().equals(repo)).findFirst().orElseThrow();
-          URI url = URI.create(mirrors.baseUrl(repoSpec) + "/" + arch + "/" + p.fileName());
+          Source source = sources.stream().filter(r -> r.name().equals(repo)).findFirst().orElseThrow();
+          URI url = URI.create(source.url() + "/" + arch + "/" + p.fileName());
           Transport.Pinned pinned = transport.fetchPackage(url, p.nameVersion());
           verify(p, pinned, ApkKeyring.fromPem(keysByRepo.get(repo)));
           sha = pinned.sha256();
@@ -160,10 +187,11 @@ public final class AlpineLocker implements PackageLocker {
       }
     }
     List<LockedRepository> repositories = new ArrayList<>();
-    for (RepositorySpec repo : spec.repositories()) {
+    for (Source repo : sources) {
       List<LockedRepository.Key> keys = keysByRepo.get(repo.name()).entrySet().stream()
           .map(e -> new LockedRepository.Key(e.getKey(), e.getValue())).toList();
-      repositories.add(new LockedRepository(repo.name(), RepositorySpec.ALPINE, indexes.getOrDefault(repo.name(), List.of()), keys));
+      repositories.add(new LockedRepository(repo.name(), RepositorySpec.ALPINE, indexes.getOrDefault(repo.name(), List.of()), keys,
+          repo.from(), repo.recordedUrl(), null, null));
     }
     return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList()));
   }

@@ -18,7 +18,9 @@ import dev.sealbuild.prep.debian.TransportMetadataSource;
 import dev.sealbuild.prep.http.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +45,8 @@ public final class DebianLocker implements PackageLocker {
   private final Consumer<String> progress;
   /** Null: indexes are not kept between runs. */
   private final IndexCache indexCache;
+  /** Null: the base is not read (no {@code from: base}, nothing subtracted). */
+  private final BaseFiles.Reader baseReader;
 
   public DebianLocker(Mirrors mirrors, Transport transport, Path specDir, Clock clock, boolean allowExpiredMetadata,
                       Consumer<String> progress) {
@@ -52,6 +56,16 @@ public final class DebianLocker implements PackageLocker {
   /** A locker that keeps verified Packages indexes in {@code indexCache}, so an unchanged suite is not fetched again. */
   public DebianLocker(Mirrors mirrors, Transport transport, Path specDir, Clock clock, boolean allowExpiredMetadata,
                       Consumer<String> progress, IndexCache indexCache) {
+    this(mirrors, transport, specDir, clock, allowExpiredMetadata, progress, indexCache, null);
+  }
+
+  /**
+   * A locker that also reads the base through {@code baseReader}: {@code from: base} repositories come from its apt
+   * sources, and what its dpkg database lists as installed is not installed again.
+   */
+  public DebianLocker(Mirrors mirrors, Transport transport, Path specDir, Clock clock, boolean allowExpiredMetadata,
+                      Consumer<String> progress, IndexCache indexCache, BaseFiles.Reader baseReader) {
+    this.baseReader = baseReader;
     this.indexCache = indexCache;
     this.mirrors = mirrors;
     this.transport = transport;
@@ -65,37 +79,111 @@ public final class DebianLocker implements PackageLocker {
   @Override
   public Pinned lock(BuildSpec spec, LockedBase base) throws IOException {
     try {
-      return pin(spec);
+      return pin(spec, base, true);
     } catch (DebianMetadataException e) {
       throw new PackageException(e.getMessage(), e);
     }
   }
 
-  private Pinned pin(BuildSpec spec) throws IOException {
+  @Override
+  public Plan plan(BuildSpec spec, LockedBase base) throws IOException {
+    try {
+      Pinned pinned = pin(spec, base, false);
+      return new Plan(pinned.packages().stream()
+          .map(p -> new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms()))
+          .toList(), pinned.excluded());
+    } catch (DebianMetadataException e) {
+      throw new PackageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One repository to read: a spec entry, or one a {@code from: base} entry found in the base ({@code from} and
+   * {@code recordedUrl} set, recorded in the lock).
+   */
+  private record Source(String name, URI url, String suite, List<String> components, InReleaseVerifier verifier, String from,
+      String recordedUrl) {}
+
+  /** The base's files per platform, read once per lock. */
+  private final class Base {
+    private final LockedBase locked;
+    private final boolean mayDownload;
+    private final Map<Platform, Optional<BaseFiles.Found>> read = new java.util.HashMap<>();
+
+    Base(LockedBase locked, boolean mayDownload) {
+      this.locked = locked;
+      this.mayDownload = mayDownload;
+    }
+
+    Optional<BaseFiles.Found> files(Platform platform) throws IOException {
+      if (locked.isScratch() || baseReader == null) {
+        return Optional.empty();
+      }
+      Optional<BaseFiles.Found> found = read.get(platform);
+      if (found == null) {
+        found = Optional.ofNullable(baseReader.read(locked, platform, mayDownload));
+        read.put(platform, found);
+      }
+      return found;
+    }
+  }
+
+  private List<Source> sources(BuildSpec spec, Base base) throws IOException {
+    List<Source> sources = new ArrayList<>();
+    for (RepositorySpec repo : spec.repositories()) {
+      if (!repo.isFromBase()) {
+        sources.add(new Source(repo.name(), mirrors.baseUrl(repo), repo.suite(), repo.components(),
+            InReleaseVerifier.fromKeyringFile(keyring(repo), clock), null, null));
+        continue;
+      }
+      if (base.locked.isScratch()) {
+        throw new PackageException("repository " + repo.name() + ": from: base needs a base image or rootfs, not scratch");
+      }
+      if (baseReader == null) {
+        throw new PackageException("repository " + repo.name() + ": from: base cannot be read by this locker");
+      }
+      BaseFiles.Found found = base.files(spec.platforms().get(0)).orElseThrow(() -> new PackageException("repository "
+          + repo.name() + ": from: base needs the base in the cache; run build lock (not --dry-run) or build prep first"));
+      for (BaseRepositories.Debian d : BaseRepositories.debian(repo.name(), found)) {
+        sources.add(new Source(d.name(), mirrors.baseUrl(d.name(), d.url()), d.suite(), d.components(),
+            new InReleaseVerifier(d.keyring(), clock), d.from(), d.url().toString()));
+      }
+    }
+    return sources;
+  }
+
+  private Pinned pin(BuildSpec spec, LockedBase lockedBase, boolean mayDownload) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
+    Base base = new Base(lockedBase, mayDownload);
     Map<String, LockedRepository> repositories = new TreeMap<>();
     Map<String, LockedPackage> packages = new TreeMap<>();
     Exclusions excluded = new Exclusions();
     Map<String, DebianRepositoryReader> readers = new LinkedHashMap<>();
-    for (RepositorySpec repo : spec.repositories()) {
-      readers.put(repo.name(), new DebianRepositoryReader(
-          new TransportMetadataSource(transport, mirrors.baseUrl(repo), "repository '" + repo.name() + "'"),
-          InReleaseVerifier.fromKeyringFile(keyring(repo), clock), clock, allowExpiredMetadata, indexCache));
+    List<Source> sources = sources(spec, base);
+    for (Source source : sources) {
+      readers.put(source.name(), new DebianRepositoryReader(
+          new TransportMetadataSource(transport, source.url(), "repository '" + source.name() + "'"),
+          source.verifier(), clock, allowExpiredMetadata, indexCache));
     }
     for (Platform platform : spec.platforms()) {
       String arch = DebianArchitectures.of(platform);
       List<DebianRepositoryIndex> indexes = new ArrayList<>();
-      for (RepositorySpec repo : spec.repositories()) {
+      for (Source repo : sources) {
         progress.accept("reading " + repo.name() + " " + repo.suite() + " " + repo.components() + " " + arch);
         DebianRepositoryIndex index = readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), arch);
         indexes.add(index);
         repositories.put(repo.name(), new LockedRepository(repo.name(), RepositorySpec.DEBIAN, List.of(
             new LockedRepository.Index("dists/" + repo.suite() + "/InRelease", index.inReleaseSha256(),
-                index.date().toString(), index.signerFingerprint())), null));
+                index.date().toString(), index.signerFingerprint())), null, repo.from(), repo.recordedUrl(),
+            repo.from() == null ? null : repo.suite(), repo.from() == null ? null : repo.components()));
+      }
+      BaseDpkgDatabase.Installed installed = base.files(platform).map(BaseDpkgDatabase::of).orElse(BaseDpkgDatabase.Installed.NONE);
+      if (!installed.packages().isEmpty()) {
+        progress.accept("the base has " + installed.packages().size() + " installed packages for " + arch + "; they are not installed again");
       }
       DebianResolution resolution;
       try {
-        resolution = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude());
+        resolution = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude(), installed.packages());
       } catch (DebianResolutionException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }

@@ -33,9 +33,13 @@ public final class Mirrors {
     return Map.entry(text.substring(0, eq), url);
   }
 
+  /**
+   * Every override must name a repository: one of {@code repositories}, or one a {@code from: base} entry NAME may
+   * stand for (NAME, NAME-2, ...: the base's sources in order).
+   */
   public void checkOverridesName(java.util.Collection<RepositorySpec> repositories) {
     for (String name : overrides.keySet()) {
-      if (repositories.stream().noneMatch(r -> r.name().equals(name))) {
+      if (repositories.stream().noneMatch(r -> names(r, name))) {
         throw new PackageException("--mirror " + name + "=...: the spec has no repository named " + name);
       }
     }
@@ -45,14 +49,30 @@ public final class Mirrors {
   public Mirrors only(java.util.Collection<RepositorySpec> repositories) {
     Map<String, URI> kept = new java.util.LinkedHashMap<>();
     overrides.forEach((name, url) -> {
-      if (repositories.stream().anyMatch(r -> r.name().equals(name))) {
+      if (repositories.stream().anyMatch(r -> names(r, name))) {
         kept.put(name, url);
       }
     });
     return new Mirrors(kept, apt);
   }
 
+  private static boolean names(RepositorySpec r, String name) {
+    return r.name().equals(name) || (r.isFromBase() && name.matches(java.util.regex.Pattern.quote(r.name()) + "-([2-9]|[1-9][0-9]+)"));
+  }
+
+  /**
+   * Where a repository found in the base (or recorded in the lock from it) is fetched from: {@code --mirror NAME=URL},
+   * else the URL the base names; without a trailing slash.
+   */
+  public URI baseUrl(String name, URI fromBase) {
+    String s = overrides.getOrDefault(name, fromBase).toString();
+    return URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+  }
+
   public URI baseUrl(RepositorySpec repository) {
+    if (repository.isFromBase()) {
+      throw new IllegalStateException("repository " + repository.name() + " is from: base; its URLs come from the base");
+    }
     URI url = overrides.get(repository.name());
     if (url == null) {
       url = repository.url();

@@ -31,8 +31,8 @@ class BaseApkDatabaseTest {
     return out.toByteArray();
   }
 
-  private static BaseApkDatabase.Layer layer(String label, byte[] tar) {
-    return new BaseApkDatabase.Layer(label, () -> new ByteArrayInputStream(tar));
+  private static BaseFiles.Layer layer(String label, byte[] tar) {
+    return new BaseFiles.Layer(label, () -> new ByteArrayInputStream(tar));
   }
 
   @Test
@@ -69,5 +69,34 @@ class BaseApkDatabaseTest {
     PackageException e = assertThrows(PackageException.class,
         () -> BaseApkDatabase.read(new ByteArrayInputStream(rootfs), "alpine.rar"));
     assertTrue(e.getMessage().startsWith("base rootfs alpine.rar: cannot tell the archive type"), e.getMessage());
+  }
+
+  @Test
+  void baseFilesFollowLinksAndCollectSeveralFilesInOnePass() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name())) {
+      TarArchiveEntry link = new TarArchiveEntry("./etc/os-release", TarArchiveEntry.LF_SYMLINK);
+      link.setLinkName("../usr/lib/os-release");
+      tar.putArchiveEntry(link);
+      tar.closeArchiveEntry();
+      for (String[] f : new String[][] {{"./usr/lib/os-release", "ID=debian\n"}, {"./var/lib/dpkg/status", "Package: a\n"},
+          {"./etc/apt/sources.list", "deb http://m.example/debian bookworm main\n"}, {"./usr/bin/ls", "not wanted"}}) {
+        byte[] content = f[1].getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry e = new TarArchiveEntry(f[0]);
+        e.setSize(content.length);
+        tar.putArchiveEntry(e);
+        tar.write(content);
+        tar.closeArchiveEntry();
+      }
+    }
+    BaseFiles.Found found = BaseFiles.readRootfs(new ByteArrayInputStream(out.toByteArray()), "debian.tar", BaseFiles.PACKAGE_FILES);
+    assertEquals("ID=debian\n", new String(found.get("etc/os-release").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals("Package: a\n", new String(found.get("/var/lib/dpkg/status").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(found.get("usr/bin/ls").isEmpty(), "only the wanted files are read");
+    byte[] upper = tar("var/lib/dpkg/.wh.status", "");
+    BaseFiles.Found layered = BaseFiles.readLayers("img", List.of(layer("l1", out.toByteArray()), layer("l2", upper)),
+        BaseFiles.PACKAGE_FILES);
+    assertTrue(layered.get("var/lib/dpkg/status").isEmpty(), "a whiteout removes what lower layers had");
+    assertTrue(layered.get("etc/os-release").isPresent());
   }
 }
