@@ -6,7 +6,9 @@ import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.formats.UserError;
 import dev.sealbuild.formats.dockerfile.DockerIgnore;
+import dev.sealbuild.builder.accounts.AccountTables;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
+import dev.sealbuild.lockfiles.spec.Owner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ public final class LocalCopySource implements LayerSource {
   @Override
   public Object fingerprint() throws IOException {
     ImageTree scratch = new ImageTree("fingerprint", context.epoch(), Long.MAX_VALUE);
-    addTo(scratch);
+    add(scratch, new Owner(entry.owner().uid(), entry.owner().gid())); // names resolve later; the entry keys them
     List<Map<String, Object>> entries = new ArrayList<>();
     for (Map.Entry<EntryPath, Node> e : scratch.currentLayer().entries().entrySet()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -100,34 +102,38 @@ public final class LocalCopySource implements LayerSource {
 
   @Override
   public void addTo(ImageTree tree) throws IOException {
+    add(tree, AccountTables.numeric(entry.owner(), tree, describe()));
+  }
+
+  private void add(ImageTree tree, Owner owner) throws IOException {
     Path src = source();
     if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
       EntryPath dest = EntryPath.parse(entry.dest().relative());
       if (!dest.isRoot()) {
-        tree.addDirectory(dest, dirMeta());
+        tree.addDirectory(dest, dirMeta(owner));
       }
-      copyTree(src, dest, tree);
+      copyTree(src, dest, tree, owner);
     } else {
       String dest = entry.dest().relative();
       if (entry.dest().isDirectoryHint() || dest.isEmpty()) {
         dest = dest.isEmpty() ? src.getFileName().toString() : dest + "/" + src.getFileName();
       }
-      addOne(src, EntryPath.parse(dest), tree);
+      addOne(src, EntryPath.parse(dest), tree, owner);
     }
   }
 
-  private void copyTree(Path dir, EntryPath dest, ImageTree tree) throws IOException {
+  private void copyTree(Path dir, EntryPath dest, ImageTree tree, Owner owner) throws IOException {
     Path base = context.specDir().toRealPath();
     for (Path child : children(dir)) {
       EntryPath target = dest.child(child.getFileName().toString());
       boolean excluded = exclude.excluded(relative(base, child));
       if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
         if (!excluded || hasExceptions() && includesAny(base, child)) {
-          tree.addDirectory(target, dirMeta());
-          copyTree(child, target, tree);
+          tree.addDirectory(target, dirMeta(owner));
+          copyTree(child, target, tree, owner);
         }
       } else if (!excluded) {
-        addOne(child, target, tree);
+        addOne(child, target, tree, owner);
       }
     }
   }
@@ -157,21 +163,21 @@ public final class LocalCopySource implements LayerSource {
     return base.relativize(path).toString().replace(java.io.File.separatorChar, '/');
   }
 
-  private void addOne(Path file, EntryPath target, ImageTree tree) throws IOException {
+  private void addOne(Path file, EntryPath target, ImageTree tree, Owner owner) throws IOException {
     if (Files.isSymbolicLink(file)) {
-      tree.addSymlink(target, new Meta(0777, entry.owner().uid(), entry.owner().gid(), context.epoch()),
+      tree.addSymlink(target, new Meta(0777, owner.uid(), owner.gid(), context.epoch()),
           Files.readSymbolicLink(file).toString());
     } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       int mode = entry.mode() != null ? entry.mode().bits() : executable(file) ? 0755 : 0644;
-      tree.addFile(target, new Meta(mode, entry.owner().uid(), entry.owner().gid(), context.epoch()),
+      tree.addFile(target, new Meta(mode, owner.uid(), owner.gid(), context.epoch()),
           new LocalFileContent(file, Files.size(file)));
     } else {
       throw new UserError(describe() + ": " + file + " is not a regular file, directory or symlink");
     }
   }
 
-  private Meta dirMeta() {
-    return new Meta(0755, entry.owner().uid(), entry.owner().gid(), context.epoch());
+  private Meta dirMeta(Owner owner) {
+    return new Meta(0755, owner.uid(), owner.gid(), context.epoch());
   }
 
   private static boolean executable(Path file) throws IOException {

@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.source;
 
+import dev.sealbuild.builder.accounts.AccountTables;
+import dev.sealbuild.lockfiles.spec.Owner;
 import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.builder.archive.IngestPolicy;
 import dev.sealbuild.builder.archive.TarIngest;
@@ -41,14 +43,15 @@ public final class RemoteFileSource implements LayerSource {
 
   @Override
   public void addTo(ImageTree tree) throws IOException {
+    Owner owner = AccountTables.numeric(entry.owner(), tree, describe());
     if (entry.extract()) {
-      extract(tree);
+      extract(tree, owner);
     } else {
-      place(tree);
+      place(tree, owner);
     }
   }
 
-  private void place(ImageTree tree) throws IOException {
+  private void place(ImageTree tree, Owner owner) throws IOException {
     String dest = entry.dest().relative();
     if (entry.dest().isDirectoryHint() || dest.isEmpty()) {
       dest = dest.isEmpty() ? fileName() : dest + "/" + fileName();
@@ -58,7 +61,7 @@ public final class RemoteFileSource implements LayerSource {
     context.cache().requirePresent(locked.sha256(), describe());
     int mode = entry.mode() == null ? 0644 : entry.mode().bits();
     tree.addFile(EntryPath.parse(dest),
-        new Meta(mode, entry.owner().uid(), entry.owner().gid(), context.epoch()),
+        new Meta(mode, owner.uid(), owner.gid(), context.epoch()),
         new BlobContent(context.cache(), locked.sha256(), size, describe()));
   }
 
@@ -71,14 +74,14 @@ public final class RemoteFileSource implements LayerSource {
     return name;
   }
 
-  private void extract(ImageTree tree) throws IOException {
+  private void extract(ImageTree tree, Owner owner) throws IOException {
     ArchiveFormat format = ArchiveFormat.fromName(entry.url().getPath());
     EntryPath dest = EntryPath.parse(entry.dest().relative());
     if (!dest.isRoot()) {
       int mode = entry.mode() == null ? 0755 : entry.mode().bits();
-      tree.addDirectory(dest, new Meta(mode, entry.owner().uid(), entry.owner().gid(), context.epoch()));
+      tree.addDirectory(dest, new Meta(mode, owner.uid(), owner.gid(), context.epoch()));
     }
-    IngestPolicy policy = IngestPolicy.extract(dest, entry.owner().uid(), entry.owner().gid(), context.epoch(), describe());
+    IngestPolicy policy = IngestPolicy.extract(dest, owner.uid(), owner.gid(), context.epoch(), describe());
     if (format == ArchiveFormat.ZIP) {
       new ZipIngest(context.spool(), context.limits())
           .ingest(context.cache().verifiedPath(locked.sha256(), locked.size(), describe()), tree, policy);

@@ -93,8 +93,12 @@ public final class RunStepSource implements LayerSource {
     for (LayerSource t : temporaries) {
       temps.add(t.fingerprint());
     }
-    return Fingerprints.of("run", "argv", step.argv(), "env", env, "workdir", step.workdir(), "user", step.user(),
-        "platform", platform.toString(), "epoch", epoch, "temporaries", temps);
+    Map<String, Object> key = Fingerprints.of("run", "argv", step.argv(), "env", env, "workdir", step.workdir(),
+        "user", step.user(), "platform", platform.toString(), "epoch", epoch, "temporaries", temps);
+    if (!step.tmpfs().isEmpty()) {
+      key.put("tmpfs", step.tmpfs());
+    }
+    return key;
   }
 
   @Override
@@ -136,6 +140,6 @@ public final class RunStepSource implements LayerSource {
 
   private StepCommand command() {
     return new StepCommand(step.argv(), env, step.workdir(), step.user(), Duration.ofSeconds(step.timeout()),
-        step.display());
+        step.display(), step.tmpfs());
   }
 }

@@ -1,5 +1,7 @@
 package dev.sealbuild.builder.stage;
 
+import dev.sealbuild.builder.accounts.AccountTables;
+import dev.sealbuild.lockfiles.spec.Owner;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Meta;
@@ -64,8 +66,14 @@ public final class StageCopySource implements LayerSource {
       taken = take();
       cache.store(key, new ChangeSet(taken), describe());
     }
+    Owner owner = AccountTables.numeric(entry.owner(), tree, describe());
     for (ChangeSet.Change c : taken) {
-      put(tree, c.path(), c.node());
+      Node node = c.node();
+      if (!entry.owner().numeric()) {
+        Meta m = node.meta();
+        node = node.withMeta(new Meta(m.mode(), owner.uid(), owner.gid(), m.mtime()));
+      }
+      put(tree, c.path(), node);
     }
   }
 

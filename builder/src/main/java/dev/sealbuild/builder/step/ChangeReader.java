@@ -41,6 +41,7 @@ final class ChangeReader {
   private final MaterializedTree materialized;
   private final Set<EntryPath> temporary;
   private final boolean tmpfsTmp;
+  private final Set<EntryPath> mounted;
   private final IdMapping ids;
   private final long epoch;
   private final ContentSpool spool;
@@ -48,11 +49,12 @@ final class ChangeReader {
   private Map<EntryPath, Node> base;
 
   ChangeReader(ImageTree tree, MaterializedTree materialized, Set<EntryPath> temporary, boolean tmpfsTmp,
-      IdMapping ids, long epoch, ContentSpool spool, String forMessages) {
+      Set<EntryPath> mounted, IdMapping ids, long epoch, ContentSpool spool, String forMessages) {
     this.tree = tree;
     this.materialized = materialized;
     this.temporary = temporary;
     this.tmpfsTmp = tmpfsTmp;
+    this.mounted = mounted;
     this.ids = ids;
     this.epoch = epoch;
     this.spool = spool;
@@ -124,11 +126,18 @@ final class ChangeReader {
     }
   }
 
-  /** Mounts, the tmpfs /tmp, what the temporaries wrote and everything below it. */
+  /** Mounts, the tmpfs /tmp, what is below a step's tmpfs mounts, what the temporaries wrote and everything below it. */
   private boolean ignored(EntryPath p) {
     List<String> c = p.components();
     if (!c.isEmpty() && (MOUNTED.contains(c.get(0)) || (tmpfsTmp && c.get(0).equals("tmp")))) {
       return true;
+    }
+    if (!mounted.isEmpty()) {
+      for (EntryPath q = p; !q.isRoot(); q = q.parent()) {
+        if (q != p && mounted.contains(q)) {
+          return true;
+        }
+      }
     }
     for (EntryPath q = p; !q.isRoot(); q = q.parent()) {
       if (temporary.contains(q)) {

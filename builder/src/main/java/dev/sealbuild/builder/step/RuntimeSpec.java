@@ -31,7 +31,11 @@ final class RuntimeSpec {
   private RuntimeSpec() {}
 
   record Settings(List<String> argv, Map<String, String> stepEnv, String cwd, StepUser user, long epoch,
-      boolean tmpfsTmp, IdMapping ids, long maxFileSize) {}
+      boolean tmpfsTmp, IdMapping ids, long maxFileSize, List<String> tmpfs) {
+    Settings {
+      tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
+    }
+  }
 
   /** The environment of a step: fixed variables, then the step's own (which may override them), sorted by name. */
   static TreeMap<String, String> environment(StepUser user, long epoch, Map<String, String> stepEnv) {
@@ -85,6 +89,9 @@ final class RuntimeSpec {
     mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
     if (s.tmpfsTmp()) {
       mount(mounts, "/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777"));
+    }
+    for (String path : s.tmpfs()) {
+      mount(mounts, path, "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=755"));
     }
 
     ObjectNode linux = root.putObject("linux");

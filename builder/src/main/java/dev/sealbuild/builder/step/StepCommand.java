@@ -10,10 +10,10 @@ import java.util.TreeMap;
  * One build step to run: the argv (a shell-form step is {@code ["/bin/sh", "-c", script]}), extra environment
  * variables, the working directory inside the image (null: {@code /}), the user ({@code uid[:gid]} numeric or a
  * name looked up in the image's {@code /etc/passwd} and {@code /etc/group}; null: {@code 0:0}), the time it may
- * take, and how messages show the command.
+ * take, how messages show the command, and the directories mounted as empty tmpfs while it runs.
  */
 public record StepCommand(List<String> argv, Map<String, String> env, String workdir, String user, Duration timeout,
-    String display) {
+    String display, List<String> tmpfs) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1800);
 
   public StepCommand {
@@ -39,6 +39,11 @@ public record StepCommand(List<String> argv, Map<String, String> env, String wor
       throw new IllegalArgumentException("a step's timeout must be positive: " + timeout);
     }
     display = display == null ? String.join(" ", argv) : display;
+    tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
+  }
+
+  public StepCommand(List<String> argv, Map<String, String> env, String workdir, String user, Duration timeout, String display) {
+    this(argv, env, workdir, user, timeout, display, null);
   }
 
   /** The shell form: {@code /bin/sh -c script}, shown as the script. */
@@ -52,18 +57,18 @@ public record StepCommand(List<String> argv, Map<String, String> env, String wor
   }
 
   public StepCommand withEnv(Map<String, String> newEnv) {
-    return new StepCommand(argv, newEnv, workdir, user, timeout, display);
+    return new StepCommand(argv, newEnv, workdir, user, timeout, display, tmpfs);
   }
 
   public StepCommand withWorkdir(String newWorkdir) {
-    return new StepCommand(argv, env, newWorkdir, user, timeout, display);
+    return new StepCommand(argv, env, newWorkdir, user, timeout, display, tmpfs);
   }
 
   public StepCommand withUser(String newUser) {
-    return new StepCommand(argv, env, workdir, newUser, timeout, display);
+    return new StepCommand(argv, env, workdir, newUser, timeout, display, tmpfs);
   }
 
   public StepCommand withTimeout(Duration newTimeout) {
-    return new StepCommand(argv, env, workdir, user, newTimeout, display);
+    return new StepCommand(argv, env, workdir, user, newTimeout, display, tmpfs);
   }
 }

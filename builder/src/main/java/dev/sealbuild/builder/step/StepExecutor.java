@@ -97,13 +97,15 @@ public final class StepExecutor {
         tree.dropScratchLayer();
       }
       Files.write(stepDir.resolve("config.json"), RuntimeSpec.json(new RuntimeSpec.Settings(command.argv(),
-          command.env(), workdir(command, what), user, epoch, tmpfsTmp, ids, limits.maxFileSize())));
+          command.env(), workdir(command, what), user, epoch, tmpfsTmp, ids, limits.maxFileSize(), command.tmpfs())));
       started = true;
       execute(stepDir, state, id, command, what);
       // No process of the step may still run while its root file system is read.
       started = false;
       destroy(state, id);
-      ChangeSet changes = new ChangeReader(tree, materialized, temporary, tmpfsTmp, ids, epoch, spool, what)
+      Set<EntryPath> mounted = new HashSet<>();
+      command.tmpfs().forEach(p -> mounted.add(EntryPath.parse(p.substring(1))));
+      ChangeSet changes = new ChangeReader(tree, materialized, temporary, tmpfsTmp, mounted, ids, epoch, spool, what)
           .read(rootfs);
       changes.applyTo(tree);
       return changes;

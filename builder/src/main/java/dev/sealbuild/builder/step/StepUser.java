@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.step;
 
+import dev.sealbuild.builder.accounts.AccountTables;
 import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.Node;
@@ -15,7 +16,6 @@ import java.util.List;
  * loaded (no NSS).
  */
 record StepUser(long uid, long gid, String home) {
-  static final long MAX_ACCOUNT_FILE = 4L << 20;
   static final long MAX_ID = 65535;
 
   static StepUser resolve(String user, ImageTree tree, String forMessages) throws IOException {
@@ -92,16 +92,7 @@ record StepUser(long uid, long gid, String home) {
   }
 
   private static List<String[]> table(ImageTree tree, String path) throws IOException {
-    Node node;
-    try {
-      node = tree.lookup(tree.resolveFully(EntryPath.parse(path)));
-    } catch (HostileInputException e) {
-      return List.of();
-    }
-    if (!(node instanceof Node.RegularFile file) || file.content().size() > MAX_ACCOUNT_FILE) {
-      return List.of();
-    }
-    String text = new String(file.content().readAll(), StandardCharsets.UTF_8);
-    return text.lines().filter(l -> !l.startsWith("#")).map(l -> l.split(":", -1)).toList();
+    return AccountTables.table(tree, path);
   }
+
 }

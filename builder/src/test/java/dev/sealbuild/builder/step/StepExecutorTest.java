@@ -129,6 +129,20 @@ class StepExecutorTest {
   }
 
   @Test
+  void whatAStepWritesUnderItsTmpfsReachesNoLayerAndWhatWasThereStays() throws IOException {
+    StepTrees.file(tree, spool, "var/cache/app/old.txt", "kept", 0644, 0);
+    ChangeSet changes = run(new StepCommand(List.of("/bin/sh", "-c",
+        "ls /var/cache/app | wc -l > /srv/seen && echo new > /var/cache/app/new.txt && mkdir -p /root/.cache/x"
+            + " && touch /root/.cache/x/y"), Map.of(), null, null, Duration.ofSeconds(60), "cache",
+        List.of("/var/cache/app", "/root/.cache")));
+    assertEquals("0\n", StepTrees.text(node("srv/seen")), "the step saw an empty directory");
+    assertEquals("kept", StepTrees.text(node("var/cache/app/old.txt")), "what the tree held below the mount stays");
+    assertNull(node("var/cache/app/new.txt"));
+    assertNull(node("root/.cache/x"));
+    assertTrue(changes.describe().stream().noneMatch(c -> c.contains("new.txt") || c.contains(".cache/x")), changes.describe().toString());
+  }
+
+  @Test
   void filesGetTheUmaskOf0022WhateverTheHostsIs() throws IOException {
     ChangeSet changes = run(StepCommand.shell("umask; mkdir /srv/d && touch /srv/d/f"));
     assertEquals(List.of("0022"), output);

@@ -414,6 +414,7 @@ public final class DockerfileTranslator {
     private void run(Stage s, Instruction in) {
       Map<String, Object> step = new LinkedHashMap<>();
       List<Map<String, Object>> temporaryCopies = new ArrayList<>();
+      List<String> tmpfs = new ArrayList<>();
       for (Flag flag : in.flags()) {
         switch (flag.name()) {
           case "network" -> {
@@ -422,7 +423,7 @@ public final class DockerfileTranslator {
                   + ": every step runs with no network"));
             }
           }
-          case "mount" -> temporaryCopies.add(mount(s, in, flag.value()));
+          case "mount" -> mount(s, in, flag.value(), temporaryCopies, tmpfs);
           case "security" -> throw error(in, "RUN --security=" + flag.value() + " is not supported: steps run unprivileged");
           default -> throw error(in, "RUN does not take --" + flag.name());
         }
@@ -491,6 +492,9 @@ public final class DockerfileTranslator {
       if (s.user != null) {
         step.put("user", s.user);
       }
+      if (!tmpfs.isEmpty()) {
+        step.put("tmpfs", tmpfs);
+      }
       if (!temporaryCopies.isEmpty()) {
         s.inputs().copy.addAll(temporaryCopies);
       }
@@ -517,7 +521,7 @@ public final class DockerfileTranslator {
       return out.toString();
     }
 
-    private Map<String, Object> mount(Stage s, Instruction in, String spec) {
+    private void mount(Stage s, Instruction in, String spec, List<Map<String, Object>> copies, List<String> tmpfs) {
       Map<String, String> opts = new LinkedHashMap<>();
       for (String part : (spec == null ? "" : spec).split(",")) {
         int eq = part.indexOf('=');
@@ -544,10 +548,21 @@ public final class DockerfileTranslator {
           copy.put("temporary", true);
           report.add(new ReportEntry(in.line(), "RUN", Outcome.MAPPED, "bind mount of " + (from != null ? "stage " + from + ":" : "")
               + (source.isEmpty() ? "." : source) + " at " + target + ": a temporary input of the stage's steps"));
-          return copy;
+          copies.add(copy);
         }
-        case "cache", "tmpfs" -> throw error(in, "RUN --mount=type=" + type + " is not supported yet; drop the mount"
-            + " (the step then writes into its own tree) or move the cache directory under /tmp");
+        case "cache", "tmpfs" -> {
+          if (target == null || target.isEmpty()) {
+            throw error(in, "RUN --mount=type=" + type + " needs target=PATH");
+          }
+          String path = absolute(s, target);
+          if (path.equals("/")) {
+            throw error(in, "RUN --mount=type=" + type + ",target=/ would hide the whole tree");
+          }
+          tmpfs.add(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+          report.add(new ReportEntry(in.line(), "RUN", Outcome.MAPPED, type + " mount at " + target + ": an empty tmpfs"
+              + " while the step runs, in no layer" + (type.equals("cache")
+              ? " (a cold cache on every build: a warm one would make the result depend on earlier builds)" : "")));
+        }
         case "secret", "ssh" -> throw error(in, "RUN --mount=type=" + type + ": secrets are not supported;"
             + " a step with no network has no use for credentials — pin what it fetches instead");
         default -> throw error(in, "RUN --mount type '" + type + "' is not one of bind, cache, tmpfs, secret, ssh");
@@ -717,12 +732,20 @@ public final class DockerfileTranslator {
       return matches;
     }
 
+    /** Docker's {@code --chown}: a user alone means the same id for the group (for a name: its namesake group). */
     private Object owner(Instruction in, String chown) {
-      String[] parts = chown.split(":", -1);
-      if (parts.length > 2 || !parts[0].matches("[0-9]{1,10}") || parts.length == 2 && !parts[1].matches("[0-9]{1,10}")) {
-        throw error(in, "--chown=" + chown + ": sealbuild takes numeric ids (uid or uid:gid), such as --chown=1000:1000");
+      String id = "([0-9]{1,10}|[a-z_][a-z0-9_.-]{0,31})";
+      if (!chown.matches(id + "(:" + id + ")?")) {
+        throw error(in, "--chown=" + chown + " must be user[:group], as names or numeric ids, such as --chown=1000:1000 or --chown=app:app");
       }
-      return parts.length == 2 ? chown : parts[0] + ":" + parts[0];
+      if (!chown.contains(":")) {
+        if (!chown.chars().allMatch(Character::isDigit)) {
+          report.add(new ReportEntry(in.line(), in.keyword(), Outcome.MAPPED, "--chown=" + chown + " as " + chown + ":" + chown
+              + " (the group of the same name)"));
+        }
+        return chown + ":" + chown;
+      }
+      return chown;
     }
 
     private Object mode(Instruction in, String chmod) {

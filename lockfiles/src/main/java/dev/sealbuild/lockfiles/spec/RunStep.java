@@ -12,9 +12,11 @@ import java.util.TreeMap;
  * One {@code run:} step: a command run in a network-less container over the stage's tree so far (docs/steps.md).
  * In YAML a plain string is the shell form ({@code shell} set, {@code command} null), run as {@code /bin/sh -c};
  * the object form takes {@code command} (a string, again the shell form, or an argv list), {@code env},
- * {@code workdir}, {@code user} ({@code uid[:gid]} or a name) and {@code timeout} in seconds.
+ * {@code workdir}, {@code user} ({@code uid[:gid]} or a name), {@code timeout} in seconds and {@code tmpfs} (directories
+ * mounted empty while the step runs, in no layer: a cache the image must not keep).
  */
-public record RunStep(String shell, List<String> command, Map<String, String> env, String workdir, String user, int timeout) {
+public record RunStep(String shell, List<String> command, Map<String, String> env, String workdir, String user, int timeout,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY) List<String> tmpfs) {
   public static final int DEFAULT_TIMEOUT = 1800;
   public static final int MAX_TIMEOUT = 86400;
   private static final String ID = "([0-9]{1,10}|[a-z_][a-z0-9_-]{0,31})";
@@ -56,9 +58,24 @@ public record RunStep(String shell, List<String> command, Map<String, String> en
     if (user != null && !user.matches(ID + "(:" + ID + ")?")) {
       throw new IllegalArgumentException("run step user '" + user + "' must be uid[:gid] or a user name, for example \"1000:1000\" or nobody");
     }
+    tmpfs = tmpfs == null ? List.of() : List.copyOf(tmpfs);
+    for (String path : tmpfs) {
+      try {
+        if (new ImagePath(path).relative().isEmpty()) {
+          throw new IllegalArgumentException("root");
+        }
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException("run step tmpfs '" + path + "' must be a normalized absolute path below /, such as /root/.cache");
+      }
+    }
     if (timeout < 1 || timeout > MAX_TIMEOUT) {
       throw new IllegalArgumentException("run step timeout " + timeout + " must be between 1 and " + MAX_TIMEOUT + " seconds");
     }
+  }
+
+  /** A step without tmpfs mounts. */
+  public RunStep(String shell, List<String> command, Map<String, String> env, String workdir, String user, int timeout) {
+    this(shell, command, env, workdir, user, timeout, null);
   }
 
   /** The shell form with defaults: {@code /bin/sh -c shell}, as root in {@code /}, with a 1800 s timeout. */
@@ -78,13 +95,14 @@ public record RunStep(String shell, List<String> command, Map<String, String> en
       @JsonProperty("env") Map<String, String> env,
       @JsonProperty("workdir") String workdir,
       @JsonProperty("user") String user,
-      @JsonProperty("timeout") Integer timeout) {
+      @JsonProperty("timeout") Integer timeout,
+      @JsonProperty("tmpfs") List<String> tmpfs) {
     int seconds = timeout == null ? DEFAULT_TIMEOUT : timeout;
     if (command == null || command.isNull()) {
       throw new IllegalArgumentException("run step command is empty; write the command to run");
     }
     if (command.isTextual()) {
-      return new RunStep(command.asText(), null, env, workdir, user, seconds);
+      return new RunStep(command.asText(), null, env, workdir, user, seconds, tmpfs);
     }
     if (!command.isArray()) {
       throw new IllegalArgumentException("run step command must be a string (run by /bin/sh -c) or a list of arguments");
@@ -96,7 +114,7 @@ public record RunStep(String shell, List<String> command, Map<String, String> en
       }
       argv.add(arg.asText());
     }
-    return new RunStep(null, argv, env, workdir, user, seconds);
+    return new RunStep(null, argv, env, workdir, user, seconds, tmpfs);
   }
 
   /** The program and its arguments: {@code [/bin/sh, -c, shell]} for the shell form. */

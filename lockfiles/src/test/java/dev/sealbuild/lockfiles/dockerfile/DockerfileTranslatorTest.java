@@ -242,6 +242,23 @@ class DockerfileTranslatorTest {
   }
 
   @Test
+  void cacheAndTmpfsMountsAreEmptyTmpfsAndBindMountsTemporaryInputs() throws IOException {
+    touch("requirements.txt");
+    BuildSpec spec = translate("""
+        FROM debian:bookworm
+        WORKDIR /app
+        RUN --mount=type=cache,target=/root/.cache/pip --mount=type=tmpfs,target=scratch \
+            --mount=type=bind,source=requirements.txt,target=/tmp/req.txt make
+        """).spec();
+    RunStep step = spec.run().get(0);
+    assertEquals(List.of("/root/.cache/pip", "/app/scratch"), step.tmpfs());
+    CopyEntry bind = spec.copy().get(0);
+    assertEquals("requirements.txt", bind.src());
+    assertEquals("/tmp/req.txt", bind.dest().toString());
+    assertTrue(bind.temporary());
+  }
+
+  @Test
   void addUrlIsAPinnedFile() {
     String sha = "b".repeat(64);
     FileEntry f = translate("""
@@ -295,7 +312,7 @@ class DockerfileTranslatorTest {
     assertError("FROM scratch\nONBUILD RUN echo\n", "Dockerfile:2: ONBUILD");
     assertError("FROM debian:bookworm\nRUN --mount=type=secret,id=x cat /run/secrets/x\n", "Dockerfile:2: RUN --mount=type=secret");
     assertError("FROM scratch\nADD git@github.com:a/b.git /src\n", "Dockerfile:2: ADD git@github.com:a/b.git: git sources");
-    assertError("FROM scratch\nCOPY --chown=app:app app /app\n", "Dockerfile:2: --chown=app:app");
+    assertError("FROM scratch\nCOPY --chown=app:Bad! app /app\n", "Dockerfile:2: --chown=app:Bad!");
     assertError("FROM --platform=linux/arm64 debian:bookworm\n", "Dockerfile:1: FROM --platform=linux/arm64");
     assertError("FROM scratch\nCOPY --from=3 /x /x\n", "Dockerfile:2: --from=3 names no earlier stage");
     assertError("FROM scratch\nCOPY missing /x\n", "Dockerfile:2: COPY missing: no such file");
