@@ -137,7 +137,10 @@ class SpecReaderTest {
   @Test
   void badModeOwnerPlatformAndLayers() {
     assertTrue(error("name: a\ncopy: [{src: x, dest: /x, mode: '0999'}]\n").contains("octal"));
-    assertTrue(error("name: a\ncopy: [{src: x, dest: /x, owner: root}]\n").contains("numeric uid:gid"));
+    assertTrue(error("name: a\ncopy: [{src: x, dest: /x, owner: root}]\n").contains("needs a group too"));
+    assertTrue(error("name: a\ncopy: [{src: x, dest: /x, owner: 'Root:x'}]\n").contains("neither an id nor an account name"));
+    assertEquals("app:1000", new SpecReader(java.util.Map.of()).parse("t", "name: a\ncopy: [{src: x, dest: /x, owner: 'app:1000'}]\n")
+        .copy().get(0).owner().toString());
     assertTrue(error("name: a\nplatforms: [amd64]\n").contains("linux/amd64"));
     assertTrue(error("name: a\nlayers: flat\n").contains("squash"));
   }
