@@ -45,6 +45,11 @@ public record IngestPolicy(
     return new IngestPolicy(destination, true, new long[] {uid, gid}, false, epoch, label);
   }
 
+  /** A local archive a Dockerfile ADDs: confined to {@code destination}, owners as archived (as {@code tar -x} by root). */
+  public static IngestPolicy extractAsArchived(EntryPath destination, long epoch, String label) {
+    return new IngestPolicy(destination, true, null, false, epoch, label);
+  }
+
   /** A distribution package's data: owners and modes as packaged, no devices, mtimes clamped. */
   public static IngestPolicy packageData(long epoch, String label) {
     return new IngestPolicy(EntryPath.ROOT, false, null, false, epoch, label);

@@ -7,6 +7,10 @@ import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.formats.UserError;
 import dev.sealbuild.formats.dockerfile.DockerIgnore;
 import dev.sealbuild.builder.accounts.AccountTables;
+import dev.sealbuild.builder.archive.IngestPolicy;
+import dev.sealbuild.builder.archive.TarIngest;
+import dev.sealbuild.builder.archive.ZipIngest;
+import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
 import dev.sealbuild.lockfiles.spec.Owner;
 import java.io.IOException;
@@ -76,7 +80,8 @@ public final class LocalCopySource implements LayerSource {
   @Override
   public Object fingerprint() throws IOException {
     ImageTree scratch = new ImageTree("fingerprint", context.epoch(), Long.MAX_VALUE);
-    add(scratch, new Owner(entry.owner().uid(), entry.owner().gid())); // names resolve later; the entry keys them
+    // names resolve later, against the tree; the entry (in the fingerprint) keys them
+    add(scratch, entry.owner() == null ? null : new Owner(entry.owner().uid(), entry.owner().gid()));
     List<Map<String, Object>> entries = new ArrayList<>();
     for (Map.Entry<EntryPath, Node> e : scratch.currentLayer().entries().entrySet()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -102,11 +107,16 @@ public final class LocalCopySource implements LayerSource {
 
   @Override
   public void addTo(ImageTree tree) throws IOException {
-    add(tree, AccountTables.numeric(entry.owner(), tree, describe()));
+    add(tree, entry.owner() == null ? null : AccountTables.numeric(entry.owner(), tree, describe()));
   }
 
+  /** {@code owner} null: an extracted archive's own owners. */
   private void add(ImageTree tree, Owner owner) throws IOException {
     Path src = source();
+    if (entry.extract()) {
+      extract(src, tree, owner);
+      return;
+    }
     if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
       EntryPath dest = EntryPath.parse(entry.dest().relative());
       if (!dest.isRoot()) {
@@ -119,6 +129,32 @@ public final class LocalCopySource implements LayerSource {
         dest = dest.isEmpty() ? src.getFileName().toString() : dest + "/" + src.getFileName();
       }
       addOne(src, EntryPath.parse(dest), tree, owner);
+    }
+  }
+
+  /** A local tar archive (any compression sealbuild reads) unpacked into dest, confined to it. */
+  private void extract(Path src, ImageTree tree, Owner owner) throws IOException {
+    if (!Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
+      throw new UserError(describe() + ": extract needs an archive file, and " + entry.src() + " is not one");
+    }
+    ArchiveFormat format;
+    try {
+      format = ArchiveFormat.fromName(src.getFileName().toString());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(describe() + ": " + e.getMessage());
+    }
+    EntryPath dest = EntryPath.parse(entry.dest().relative());
+    if (!dest.isRoot()) {
+      tree.addDirectory(dest, dirMeta(owner == null ? Owner.ROOT : owner));
+    }
+    IngestPolicy policy = owner == null ? IngestPolicy.extractAsArchived(dest, context.epoch(), describe())
+        : IngestPolicy.extract(dest, owner.uid(), owner.gid(), context.epoch(), describe());
+    if (format == ArchiveFormat.ZIP) {
+      new ZipIngest(context.spool(), context.limits()).ingest(src, tree, policy);
+      return;
+    }
+    try (InputStream in = Files.newInputStream(src, LinkOption.NOFOLLOW_LINKS)) {
+      new TarIngest(context.spool()).ingest(context.decompressors().tarStream(in, format, describe()), tree, policy);
     }
   }
 

@@ -56,6 +56,7 @@ class DockerfileIT {
       WORKDIR $APP_HOME
       COPY --from=build /out/ ./
       COPY --chmod=0755 run.sh /usr/local/bin/run
+      ADD assets.tar.gz /opt/assets/
       RUN addgroup -g 1000 app && adduser -D -u 1000 -G app app && chown -R app:app /opt/app
       COPY --chown=app:app run.sh /home/app/bin/run
       RUN --mount=type=cache,target=/var/cache/build echo cached > /var/cache/build/x \
@@ -80,6 +81,9 @@ class DockerfileIT {
     Files.writeString(project.resolve("src/secret.txt"), "not for the image\n");
     Files.writeString(project.resolve("run.sh"), "#!/bin/sh\necho run \"$@\"\n");
     Files.writeString(project.resolve("notes.tmp"), "scratch\n");
+    try (TestArchives.Tar tar = new TestArchives.Tar(project.resolve("assets.tar.gz"), true)) {
+      tar.dir("data", 0750, 1234, 1234).file("data/config.txt", "level=3\n", 0640, 1234, 1234).symlink("current", "data");
+    }
     Files.writeString(project.resolve(".dockerignore"), "# build context rules\nsrc/secret.txt\n*.tmp\n");
     Files.writeString(project.resolve("Dockerfile"), DOCKERFILE.formatted(registry.host()));
     ok(sealbuild().run("lock"));
@@ -150,7 +154,7 @@ class DockerfileIT {
   @Test
   void importWritesTheSpecThatBuildsTheSameImage() throws Exception {
     Path copy = Files.createDirectories(work.resolve("imported/app"));
-    for (String f : List.of("Dockerfile", ".dockerignore", "run.sh", "notes.tmp")) {
+    for (String f : List.of("Dockerfile", ".dockerignore", "run.sh", "notes.tmp", "assets.tar.gz")) {
       Files.copy(project.resolve(f), copy.resolve(f));
     }
     Files.createDirectories(copy.resolve("src"));

@@ -43,8 +43,7 @@ public final class DockerfileTranslator {
       "TARGETPLATFORM", PLATFORM, "TARGETOS", "linux", "TARGETARCH", "amd64", "TARGETVARIANT", "",
       "BUILDPLATFORM", PLATFORM, "BUILDOS", "linux", "BUILDARCH", "amd64", "BUILDVARIANT", "");
   private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
-  private static final Set<String> ARCHIVE = Set.of(".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.bz2", ".tbz2",
-      ".tar.zst");
+  private static final Set<String> ARCHIVE = Set.of(".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst");
 
   private final TranslationOptions options;
 
@@ -665,9 +664,22 @@ public final class DockerfileTranslator {
           continue;
         }
         String local = clean(src);
-        if (add && ARCHIVE.stream().anyMatch(ext -> local.toLowerCase(Locale.ROOT).endsWith(ext))) {
-          throw error(in, "ADD " + src + ": extracting a local archive is not supported yet; COPY it and extract it"
-              + " in a RUN step, or serve it and ADD its URL with --checksum");
+        if (add && local.toLowerCase(Locale.ROOT).matches(".*\\.(tar\\.bz2|tbz2?|tar\\.lz|tar\\.lzma)")) {
+          throw error(in, "ADD " + src + ": sealbuild unpacks tar archives compressed with gzip, xz or zstd; recompress it"
+              + " (e.g. to .tar.gz) or COPY it and unpack it in a RUN step");
+        }
+        if (add && ARCHIVE.stream().anyMatch(ext -> local.toLowerCase(Locale.ROOT).endsWith(ext)) && !local.matches(".*[*?\\[].*")) {
+          localSources(in, local);
+          Map<String, Object> c = new LinkedHashMap<>();
+          c.put("src", local);
+          c.put("dest", dest.endsWith("/") || dest.equals("/") ? dest : dest + "/");
+          c.put("extract", true);
+          if (owner != null) {
+            c.put("owner", owner);
+          }
+          s.inputs().copy.add(c);
+          report.add(new ReportEntry(in.line(), "ADD", Outcome.MAPPED, src + " unpacked into " + destWord));
+          continue;
         }
         for (String match : localSources(in, local)) {
           Map<String, Object> c = new LinkedHashMap<>();

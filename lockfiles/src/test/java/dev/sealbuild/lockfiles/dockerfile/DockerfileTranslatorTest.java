@@ -259,6 +259,16 @@ class DockerfileTranslatorTest {
   }
 
   @Test
+  void addOfALocalTarUnpacksItWithItsOwnOwners() throws IOException {
+    touch("rootfs.tar.gz", "tool.tar.bz2");
+    CopyEntry add = translate("FROM scratch\nADD rootfs.tar.gz /\n").spec().copy().get(0);
+    assertTrue(add.extract());
+    assertEquals("rootfs.tar.gz", add.src());
+    assertNull(add.owner(), "the archive's owners are kept");
+    assertError("FROM scratch\nADD tool.tar.bz2 /opt/\n", "Dockerfile:2: ADD tool.tar.bz2: sealbuild unpacks tar archives");
+  }
+
+  @Test
   void addUrlIsAPinnedFile() {
     String sha = "b".repeat(64);
     FileEntry f = translate("""

@@ -1,0 +1,81 @@
+package dev.sealbuild.cli.it;
+
+import static dev.sealbuild.cli.it.Sealbuild.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealbuild.testsupport.DebianBaseImage;
+import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.registry.LocalRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Dockerfile idiom every Debian image uses, {@code apt-get update && apt-get install -y … && rm -rf
+ * /var/lib/apt/lists/*}, on a bookworm base made by mmdebstrap and served by docker-registry: the packages are pinned
+ * from the base's own apt sources, installed before the steps, and a later {@code RUN} uses them with no network.
+ */
+class DockerfileDebianIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path work;
+  static LocalRegistry registry;
+  static Path project;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    LocalRegistry.requireTools();
+    Requirements.requireTools("runc", "unshare", "umoci");
+    Path rootfs = DebianBaseImage.rootfs("bookworm");
+    registry = LocalRegistry.start(Files.createDirectories(work.resolve("registry")), null);
+    registry.push(DebianBaseImage.writeOciLayout(rootfs, work.resolve("seed"), "bookworm"), "debian:bookworm", false, null);
+    project = Files.createDirectories(work.resolve("greeter"));
+    Files.writeString(project.resolve("Dockerfile"), """
+        FROM %s/debian:bookworm
+        ENV DEBIAN_FRONTEND=noninteractive
+        RUN apt-get update \\
+         && apt-get install -y --no-install-recommends hello \\
+         && rm -rf /var/lib/apt/lists/*
+        RUN hello --greeting="built offline" > /greeting
+        CMD ["hello"]
+        """.formatted(registry.host()));
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  private static Sealbuild sealbuild() {
+    return new Sealbuild(project).env("SEALBUILD_CACHE", work.resolve("cache").toString());
+  }
+
+  @Test
+  void aptGetInstallIsPinnedAndALaterStepUsesThePackageOffline() throws Exception {
+    Sealbuild.Result locked = ok(sealbuild().run("lock"));
+    assertTrue(locked.stderr().contains("wrote Dockerfile.lock.json"), locked.stderr());
+    JsonNode lock = JSON.readTree(project.resolve("Dockerfile.lock.json").toFile());
+    List<String> names = new ArrayList<>();
+    lock.findValues("packages").forEach(list -> list.forEach(p -> names.add(p.path("name").asText())));
+    assertTrue(names.contains("hello"), "hello is pinned: " + names);
+    assertTrue(!names.contains("libc6"), "libc6 is in the base's dpkg database, not installed again: " + names);
+    ok(sealbuild().run("prep"));
+    ok(sealbuild().run("image", "--output", "oci:out/img:latest"));
+    Tools.ok(project, "umoci", "unpack", "--rootless", "--image", "out/img:latest", "bundle");
+    assertEquals("built offline\n", Files.readString(project.resolve("bundle/rootfs/greeting")));
+    String status = Files.readString(project.resolve("bundle/rootfs/var/lib/dpkg/status"));
+    assertTrue(status.contains("Package: hello\n"), "dpkg in the image knows hello is installed");
+    assertTrue(!Files.exists(project.resolve("bundle/rootfs/var/lib/apt/lists/partial"))
+        || Files.list(project.resolve("bundle/rootfs/var/lib/apt/lists")).noneMatch(p -> p.getFileName().toString().endsWith("Packages")),
+        "no package lists are written into the image");
+  }
+}
