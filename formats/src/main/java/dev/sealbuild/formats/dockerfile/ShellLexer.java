@@ -33,6 +33,10 @@ final class ShellLexer {
 
   private String src;
   private int pos;
+  private int depth;
+
+  /** Nested ${...} beyond this are refused (BuildKit recurses without a bound; a stack is not a resource to lose). */
+  static final int MAX_DEPTH = 64;
 
   /**
    * @param env variables; a name absent from the map is unset
@@ -115,6 +119,17 @@ final class ShellLexer {
   }
 
   private Result processStopOn(int stop, boolean rawEscapes) throws LexError {
+    if (++depth > MAX_DEPTH) {
+      throw new LexError("more than " + MAX_DEPTH + " nested ${...} substitutions");
+    }
+    try {
+      return processStopOnBounded(stop, rawEscapes);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Result processStopOnBounded(int stop, boolean rawEscapes) throws LexError {
     StringBuilder result = new StringBuilder();
     Words words = new Words();
     while (peek() != EOF) {
