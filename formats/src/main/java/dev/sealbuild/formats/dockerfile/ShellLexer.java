@@ -3,9 +3,6 @@ package dev.sealbuild.formats.dockerfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * BuildKit's shell lexer (frontend/dockerfile/shell/lex.go): quotes, the escape character and {@code $} expansion
@@ -317,8 +314,8 @@ final class ShellLexer {
           default: {
             boolean greedy = !word.isEmpty() && word.charAt(0) == ch;
             String pattern = greedy ? word.substring(1) : word;
-            return ch == '#' ? ShellPattern.trimPrefix(pattern, value, greedy)
-                : ShellPattern.trimSuffix(pattern, value, greedy);
+            String v = value == null ? "" : value;
+            return ch == '#' ? ShellGlob.trimPrefix(pattern, v, greedy) : ShellGlob.trimSuffix(pattern, v, greedy);
           }
         }
       }
@@ -349,7 +346,7 @@ final class ShellLexer {
         if (skipUnsetEnv && value == null) {
           return "${" + name + "/" + pattern + "/" + replacement + "}";
         }
-        return ShellPattern.replace(pattern, replacement, value == null ? "" : value, all);
+        return ShellGlob.replace(pattern, replacement, value == null ? "" : value, all);
       }
       default:
         throw new LexError("unsupported modifier (" + modifier + ") in substitution");
@@ -377,76 +374,5 @@ final class ShellLexer {
       name.append((char) next());
     }
     return name.toString();
-  }
-
-  /** Shell patterns for ${VAR#p}, ${VAR%p} and ${VAR/p/r}: '*', '?', '[...]' and escapes. */
-  static final class ShellPattern {
-    private ShellPattern() {}
-
-    static Pattern compile(String pattern) throws LexError {
-      StringBuilder re = new StringBuilder();
-      for (int i = 0; i < pattern.length(); i++) {
-        char c = pattern.charAt(i);
-        switch (c) {
-          case '*' -> re.append(".*");
-          case '?' -> re.append('.');
-          case '\\' -> {
-            if (i + 1 < pattern.length()) {
-              re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-            } else {
-              re.append(Pattern.quote("\\"));
-            }
-          }
-          case '[' -> {
-            int end = pattern.indexOf(']', i + 2);
-            if (end < 0) {
-              re.append(Pattern.quote("["));
-            } else {
-              String body = pattern.substring(i + 1, end);
-              if (body.startsWith("!")) {
-                body = "^" + body.substring(1);
-              }
-              re.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[").replace("&&", "&\\&"))
-                  .append(']');
-              i = end;
-            }
-          }
-          default -> re.append(Pattern.quote(String.valueOf(c)));
-        }
-      }
-      try {
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
-      } catch (PatternSyntaxException e) {
-        throw new LexError("invalid pattern (" + pattern + ") in substitution");
-      }
-    }
-
-    static String trimPrefix(String pattern, String value, boolean longest) throws LexError {
-      Pattern p = compile(pattern);
-      for (int k = 0; k <= value.length(); k++) {
-        int len = longest ? value.length() - k : k;
-        if (p.matcher(value.substring(0, len)).matches()) {
-          return value.substring(len);
-        }
-      }
-      return value;
-    }
-
-    static String trimSuffix(String pattern, String value, boolean longest) throws LexError {
-      Pattern p = compile(pattern);
-      for (int k = 0; k <= value.length(); k++) {
-        int start = longest ? k : value.length() - k;
-        if (p.matcher(value.substring(start)).matches()) {
-          return value.substring(0, start);
-        }
-      }
-      return value;
-    }
-
-    static String replace(String pattern, String replacement, String value, boolean all) throws LexError {
-      Matcher m = compile(pattern).matcher(value);
-      String literal = Matcher.quoteReplacement(replacement);
-      return all ? m.replaceAll(literal) : m.replaceFirst(literal);
-    }
   }
 }
