@@ -451,7 +451,10 @@ public final class DockerfileParser {
     private void checkInstruction(Instruction i) throws ShellLexer.LexError {
       String k = i.keyword();
       String text = i.args().text();
-      if (!(k.equals("HEALTHCHECK") && WHITESPACE.split(text, 2)[0].equalsIgnoreCase("NONE"))) {
+      // BuildKit never parses the flags of ARG, STOPSIGNAL and HEALTHCHECK NONE: they are accepted and ignored
+      boolean flagsIgnored = k.equals("ARG") || k.equals("STOPSIGNAL")
+          || k.equals("HEALTHCHECK") && WHITESPACE.split(text, 2)[0].equalsIgnoreCase("NONE");
+      if (!flagsIgnored) {
         InstructionRules.checkFlags(k, i.flags());
       }
       List<String> words = i.args().isExec() ? i.args().json()
@@ -473,8 +476,7 @@ public final class DockerfileParser {
             throw new ShellLexer.LexError(k + " requires at least two arguments, but only " + (words.isEmpty()
                 ? "none was" : "one was") + " provided. Destination could not be determined");
           }
-          if (!i.args().isExec() && HEREDOC.matcher(words.get(words.size() - 1)).matches()
-              && parseHeredocWord(words.get(words.size() - 1)) != null) {
+          if (parseHeredocWord(words.get(words.size() - 1)) != null) {
             throw new ShellLexer.LexError(k + " cannot accept a heredoc as a destination");
           }
         }

@@ -305,10 +305,19 @@ class DockerfileParserTest {
   }
 
   @Test
+  void flagsOfArgAndStopsignalAreAcceptedAsBuildKitNeverChecksThem() {
+    Dockerfile d = parse("ARG --x=1 V\nFROM a\nSTOPSIGNAL --y SIGTERM\nHEALTHCHECK --z NONE\n");
+    assertEquals(List.of(new Flag("x", "1")), d.instructions().get(0).flags());
+    assertEquals("SIGTERM", d.instructions().get(2).args().text());
+  }
+
+  @Test
   void aHeredocCannotBeTheDestination() {
     DockerfileException e = assertThrows(DockerfileException.class,
         () -> parse("FROM base\nCOPY a <<EOF\nx\nEOF\n"));
     assertEquals("Dockerfile:2: COPY cannot accept a heredoc as a destination", e.getMessage());
+    e = assertThrows(DockerfileException.class, () -> parse("FROM base\nADD [\"a\", \"<<EOF\"]\n"));
+    assertEquals("Dockerfile:2: ADD cannot accept a heredoc as a destination", e.getMessage());
   }
 
   // ---- ONBUILD, MAINTAINER -------------------------------------------------------------------------------------
