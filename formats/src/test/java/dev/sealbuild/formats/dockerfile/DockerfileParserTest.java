@@ -347,6 +347,16 @@ class DockerfileParserTest {
     assertNull(maintainer.onbuild());
   }
 
+  @Test
+  void anOnbuildTriggerIsCheckedNowThoughBuildKitOnlyChecksItInTheChildBuild() {
+    // deliberate: BuildKit accepts "ONBUILD FOO x" and fails later, in whatever image builds FROM this one
+    DockerfileException e = assertThrows(DockerfileException.class, () -> parse("FROM a\nONBUILD COPY x\n"));
+    assertEquals("Dockerfile:2: COPY requires at least two arguments, but only one was provided. Destination could "
+        + "not be determined", e.getMessage());
+    e = assertThrows(DockerfileException.class, () -> parse("FROM a\nONBUILD FOO x\n"));
+    assertEquals("Dockerfile:2: unknown instruction: FOO", e.getMessage());
+  }
+
   // ---- errors with line numbers --------------------------------------------------------------------------------
 
   static Stream<Arguments> errors() {
