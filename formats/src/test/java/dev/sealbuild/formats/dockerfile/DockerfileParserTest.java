@@ -349,12 +349,12 @@ class DockerfileParserTest {
 
   @Test
   void anOnbuildTriggerIsCheckedNowThoughBuildKitOnlyChecksItInTheChildBuild() {
-    // deliberate: BuildKit accepts "ONBUILD FOO x" and fails later, in whatever image builds FROM this one
+    // deliberate: BuildKit accepts "ONBUILD PUSH x" and fails later, in whatever image builds FROM this one
     DockerfileException e = assertThrows(DockerfileException.class, () -> parse("FROM a\nONBUILD COPY x\n"));
     assertEquals("Dockerfile:2: COPY requires at least two arguments, but only one was provided. Destination could "
         + "not be determined", e.getMessage());
-    e = assertThrows(DockerfileException.class, () -> parse("FROM a\nONBUILD FOO x\n"));
-    assertEquals("Dockerfile:2: unknown instruction: FOO", e.getMessage());
+    e = assertThrows(DockerfileException.class, () -> parse("FROM a\nONBUILD PUSH x\n"));
+    assertEquals("Dockerfile:2: unknown instruction: PUSH", e.getMessage());
   }
 
   // ---- errors with line numbers --------------------------------------------------------------------------------
