@@ -147,7 +147,7 @@ public final class DockerfileParser {
         if (instructions.size() >= MAX_INSTRUCTIONS) {
           throw error(startLine, "more than " + MAX_INSTRUCTIONS + " instructions");
         }
-        instructions.add(instruction(line, startLine, false));
+        instructions.add(instruction(line, startLine));
       }
       if (instructions.isEmpty()) {
         throw error(Math.max(1, lines.size()), "file with no instructions");
@@ -211,8 +211,8 @@ public final class DockerfileParser {
       return ltrim(text).startsWith("#");
     }
 
-    /** One logical line into an instruction; {@code trigger} when it is an ONBUILD's trigger. */
-    private Instruction instruction(String line, int startLine, boolean trigger) {
+    /** One logical line (an instruction, or an ONBUILD's trigger) into an instruction. */
+    private Instruction instruction(String line, int startLine) {
       String trimmed = line.strip();
       String[] split = WHITESPACE.split(trimmed, 2);
       String word = split[0];
@@ -251,7 +251,7 @@ public final class DockerfileParser {
         if (sub.equals("MAINTAINER") || sub.equals("FROM")) {
           throw error(startLine, sub + " isn't allowed as an ONBUILD trigger");
         }
-        onbuild = instruction(argText, startLine, true);
+        onbuild = instruction(argText, startLine);
         heredocs = onbuild.heredocs();
       } else if ((keyword.equals("RUN") || keyword.equals("COPY") || keyword.equals("ADD"))
           && json == null && line.contains("<<")) {

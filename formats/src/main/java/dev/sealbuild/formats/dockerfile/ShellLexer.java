@@ -254,7 +254,6 @@ final class ShellLexer {
       throw new LexError("syntax error: missing '}'");
     }
     String modifier = String.valueOf((char) ch);
-    boolean nullIsUnset = false;
     switch (ch) {
       case '}': {
         String value = env.get(name);
@@ -263,62 +262,23 @@ final class ShellLexer {
         }
         return value == null ? "" : value;
       }
-      case ':':
-        nullIsUnset = true;
+      case ':': {
         ch = next();
         if (ch == EOF) {
           throw new LexError("syntax error: missing '}'");
         }
         modifier += (char) ch;
-        if (ch != '+' && ch != '-' && ch != '?' && ch != '#' && ch != '%') {
+        if (ch != '+' && ch != '-' && ch != '?') {
           throw new LexError("unsupported modifier (" + modifier + ") in substitution");
         }
-        // fall through to the modifier
+        return substitute(name, ch, true, modifier);
+      }
       case '+':
       case '-':
       case '?':
       case '#':
-      case '%': {
-        boolean patternEscapes = ch == '#' || ch == '%';
-        if (nullIsUnset && patternEscapes) {
-          throw new LexError("unsupported modifier (" + modifier + ") in substitution");
-        }
-        String word;
-        try {
-          word = processStopOn('}', patternEscapes).word();
-        } catch (LexError e) {
-          if (peek() == EOF) {
-            throw new LexError("syntax error: missing '}'");
-          }
-          throw e;
-        }
-        String value = env.get(name);
-        boolean set = value != null;
-        if (skipUnsetEnv && !set) {
-          return "${" + name + modifier + word + "}";
-        }
-        boolean empty = !set || (nullIsUnset && value.isEmpty());
-        switch (ch) {
-          case '-':
-            return empty ? word : value;
-          case '+':
-            return empty ? "" : word;
-          case '?':
-            if (!set) {
-              throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
-            }
-            if (nullIsUnset && value.isEmpty()) {
-              throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
-            }
-            return value;
-          default: {
-            boolean greedy = !word.isEmpty() && word.charAt(0) == ch;
-            String pattern = greedy ? word.substring(1) : word;
-            String v = value == null ? "" : value;
-            return ch == '#' ? ShellGlob.trimPrefix(pattern, v, greedy) : ShellGlob.trimSuffix(pattern, v, greedy);
-          }
-        }
-      }
+      case '%':
+        return substitute(name, ch, false, modifier);
       case '/': {
         boolean all = peek() == '/';
         if (all) {
@@ -350,6 +310,46 @@ final class ShellLexer {
       }
       default:
         throw new LexError("unsupported modifier (" + modifier + ") in substitution");
+    }
+  }
+
+  /** ${NAME-word}, ${NAME+word}, ${NAME?msg}, ${NAME#pat}, ${NAME%pat}; with ':' (nullIsUnset) empty counts as unset. */
+  private String substitute(String name, int op, boolean nullIsUnset, String modifier) throws LexError {
+    boolean pattern = op == '#' || op == '%';
+    String word;
+    try {
+      word = processStopOn('}', pattern).word();
+    } catch (LexError e) {
+      if (peek() == EOF) {
+        throw new LexError("syntax error: missing '}'");
+      }
+      throw e;
+    }
+    String value = env.get(name);
+    boolean set = value != null;
+    if (skipUnsetEnv && !set) {
+      return "${" + name + modifier + word + "}";
+    }
+    boolean empty = !set || (nullIsUnset && value.isEmpty());
+    switch (op) {
+      case '-':
+        return empty ? word : value;
+      case '+':
+        return empty ? "" : word;
+      case '?':
+        if (!set) {
+          throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
+        }
+        if (nullIsUnset && value.isEmpty()) {
+          throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
+        }
+        return value;
+      default: {
+        boolean longest = !word.isEmpty() && word.charAt(0) == op;
+        String p = longest ? word.substring(1) : word;
+        String v = set ? value : "";
+        return op == '#' ? ShellGlob.trimPrefix(p, v, longest) : ShellGlob.trimSuffix(p, v, longest);
+      }
     }
   }
 
