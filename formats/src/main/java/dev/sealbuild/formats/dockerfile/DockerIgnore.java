@@ -2,9 +2,9 @@ package dev.sealbuild.formats.dockerfile;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A {@code .dockerignore} file with moby's patternmatcher semantics (as BuildKit applies it to the build context):
@@ -17,7 +17,7 @@ public final class DockerIgnore {
   /** Patterns beyond this count are refused. */
   public static final int MAX_PATTERNS = 10_000;
 
-  private record Rule(String pattern, boolean exclusion, Pattern regex) {}
+  private record Rule(String pattern, boolean exclusion, PathPattern matcher) {}
 
   private final List<String> patterns;
   private final List<Rule> rules;
@@ -66,14 +66,14 @@ public final class DockerIgnore {
       if (rules.size() >= MAX_PATTERNS) {
         throw new DockerfileException(".dockerignore", i + 1, "more than " + MAX_PATTERNS + " patterns");
       }
-      Pattern regex;
+      PathPattern matcher;
       try {
-        regex = compile(p);
+        matcher = PathPattern.compile(p);
       } catch (IllegalArgumentException e) {
         throw new DockerfileException(".dockerignore", i + 1, "syntax error in pattern \"" + p + "\"");
       }
       patterns.add(invert ? "!" + p : p);
-      rules.add(new Rule(p, invert, regex));
+      rules.add(new Rule(p, invert, matcher));
     }
     return new DockerIgnore(patterns, rules);
   }
@@ -103,9 +103,9 @@ public final class DockerIgnore {
       if (rule.exclusion() != matched) {
         continue; // an inclusion cannot change an excluded path, nor an exclusion an included one
       }
-      boolean match = rule.regex().matcher(file).matches();
+      boolean match = rule.matcher().matches(file);
       for (int i = 0; !match && i < parents.size(); i++) {
-        match = rule.regex().matcher(parents.get(i)).matches();
+        match = rule.matcher().matches(parents.get(i));
       }
       if (match) {
         matched = !rule.exclusion();
@@ -114,69 +114,153 @@ public final class DockerIgnore {
     return matched;
   }
 
-  /** patternmatcher's compile: the pattern as an anchored regular expression. */
-  static Pattern compile(String pattern) {
-    StringBuilder re = new StringBuilder("^");
-    int n = pattern.length();
-    for (int i = 0; i < n; i++) {
-      char ch = pattern.charAt(i);
-      if (ch == '*') {
-        if (i + 1 < n && pattern.charAt(i + 1) == '*') {
-          i++;
-          if (i + 1 < n && pattern.charAt(i + 1) == '/') {
-            i++; // "**/" is read as "**"
+  /**
+   * One cleaned pattern, read as patternmatcher compiles it to a regular expression: '*' and '?' never match '/',
+   * a double star followed by more matches any run of whole directories (none included), a final double star matches
+   * anything. It is matched by walking every pattern position at once, so a hostile pattern costs path length times
+   * pattern length, never a backtracking blow-up.
+   */
+  static final class PathPattern {
+    private enum Kind { STAR, ANY, DIRS, REST, LITERAL, CLASS }
+
+    private record Token(Kind kind, char c, String members, boolean negated) {
+      boolean single(char ch) {
+        return switch (kind) {
+          case ANY -> ch != '/';
+          case LITERAL -> ch == c;
+          case CLASS -> inClass(ch) != negated;
+          default -> false;
+        };
+      }
+
+      private boolean inClass(char ch) {
+        for (int i = 0; i < members.length(); i++) {
+          char lo = members.charAt(i);
+          if (lo == '\\' && i + 1 < members.length()) {
+            lo = members.charAt(++i);
           }
-          re.append(i + 1 == n ? ".*" : "(.*/)?");
-        } else {
-          re.append("[^/]*");
-        }
-      } else if (ch == '?') {
-        re.append("[^/]");
-      } else if (ch == '\\') {
-        if (i + 1 < n) {
-          re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-        } else {
-          re.append("\\\\");
-        }
-      } else if (ch == '[') {
-        int end = classEnd(pattern, i);
-        if (end < 0) {
-          throw new IllegalArgumentException("unclosed [");
-        }
-        String body = pattern.substring(i + 1, end);
-        if (body.startsWith("^") || body.startsWith("!")) {
-          body = "^" + body.substring(1);
-        }
-        StringBuilder cls = new StringBuilder("[");
-        for (int k = 0; k < body.length(); k++) {
-          char c = body.charAt(k);
-          if (c == '\\' && k + 1 < body.length()) {
-            cls.append('\\').append(body.charAt(++k));
-          } else if (c == '[' || c == '&' || c == '\\') {
-            cls.append('\\').append(c);
-          } else {
-            cls.append(c);
+          if (i + 2 < members.length() && members.charAt(i + 1) == '-') {
+            char hi = members.charAt(i + 2);
+            if (hi == '\\' && i + 3 < members.length()) {
+              hi = members.charAt(i + 3);
+              i++;
+            }
+            if (ch >= lo && ch <= hi) {
+              return true;
+            }
+            i += 2;
+          } else if (ch == lo) {
+            return true;
           }
         }
-        re.append(cls).append(']');
-        i = end;
-      } else if (ch == ']') {
-        throw new IllegalArgumentException("unmatched ]");
-      } else {
-        re.append(Pattern.quote(String.valueOf(ch)));
+        return false;
       }
     }
-    re.append('$');
-    return Pattern.compile(re.toString(), Pattern.DOTALL);
+
+    private final List<Token> tokens;
+
+    private PathPattern(List<Token> tokens) {
+      this.tokens = tokens;
+    }
+
+    static PathPattern compile(String pattern) {
+      List<Token> tokens = new ArrayList<>();
+      int n = pattern.length();
+      for (int i = 0; i < n; i++) {
+        char ch = pattern.charAt(i);
+        if (ch == '*') {
+          if (i + 1 < n && pattern.charAt(i + 1) == '*') {
+            i++;
+            if (i + 1 < n && pattern.charAt(i + 1) == '/') {
+              i++; // "**/" is read as "**"
+            }
+            tokens.add(new Token(i + 1 == n ? Kind.REST : Kind.DIRS, '\0', null, false));
+          } else {
+            tokens.add(new Token(Kind.STAR, '\0', null, false));
+          }
+        } else if (ch == '?') {
+          tokens.add(new Token(Kind.ANY, '\0', null, false));
+        } else if (ch == '\\') {
+          tokens.add(new Token(Kind.LITERAL, i + 1 < n ? pattern.charAt(++i) : '\\', null, false));
+        } else if (ch == '[') {
+          int end = classEnd(pattern, i);
+          if (end < 0) {
+            throw new IllegalArgumentException("unclosed [");
+          }
+          int start = i + 1;
+          boolean negated = pattern.charAt(start) == '^' || pattern.charAt(start) == '!';
+          tokens.add(new Token(Kind.CLASS, '\0', pattern.substring(negated ? start + 1 : start, end), negated));
+          i = end;
+        } else if (ch == ']') {
+          throw new IllegalArgumentException("unmatched ]");
+        } else {
+          tokens.add(new Token(Kind.LITERAL, ch, null, false));
+        }
+      }
+      return new PathPattern(tokens);
+    }
+
+    // state 2p: before token p; state 2p+1: inside token p (a DIRS that has consumed characters, no '/' yet)
+    private void close(BitSet states) {
+      for (int s = states.nextSetBit(0); s >= 0; s = states.nextSetBit(s + 1)) {
+        if (s % 2 == 0 && s / 2 < tokens.size()) {
+          Kind k = tokens.get(s / 2).kind();
+          if (k == Kind.STAR || k == Kind.DIRS || k == Kind.REST) {
+            states.set(s + 2); // these may match nothing
+          }
+        }
+      }
+    }
+
+    boolean matches(String path) {
+      int size = 2 * tokens.size() + 2;
+      BitSet states = new BitSet(size);
+      states.set(0);
+      close(states);
+      for (int i = 0; i < path.length() && !states.isEmpty(); i++) {
+        char ch = path.charAt(i);
+        BitSet next = new BitSet(size);
+        for (int s = states.nextSetBit(0); s >= 0; s = states.nextSetBit(s + 1)) {
+          int p = s / 2;
+          if (p >= tokens.size()) {
+            continue;
+          }
+          Token t = tokens.get(p);
+          switch (t.kind()) {
+            case STAR -> {
+              if (ch != '/') {
+                next.set(2 * p);
+              }
+            }
+            case REST -> next.set(2 * p);
+            case DIRS -> {
+              next.set(2 * p + 1);
+              if (ch == '/') {
+                next.set(2 * p + 2);
+              }
+            }
+            default -> {
+              if (s % 2 == 0 && t.single(ch)) {
+                next.set(2 * p + 2);
+              }
+            }
+          }
+        }
+        close(next);
+        states = next;
+      }
+      return states.get(2 * tokens.size());
+    }
   }
 
+  /** The index of the ']' closing the class opened at {@code open}, or -1 (filepath.Match's ErrBadPattern). */
   private static int classEnd(String pattern, int open) {
     int k = open + 1;
     if (k < pattern.length() && (pattern.charAt(k) == '^' || pattern.charAt(k) == '!')) {
       k++;
     }
     if (k < pattern.length() && pattern.charAt(k) == ']') {
-      return -1; // an empty class is a bad pattern for filepath.Match
+      return -1; // an empty class
     }
     for (; k < pattern.length(); k++) {
       char c = pattern.charAt(k);

@@ -25,13 +25,16 @@ public final class DockerfileParser {
   /** Larger files are refused before parsing (a Dockerfile is source code, not data). */
   public static final int MAX_CHARS = 1 << 20;
   /** Longer physical lines are refused. */
-  public static final int MAX_LINE_CHARS = 64 * 1024;
+  public static final int MAX_LINE_CHARS = 65_535; // BuildKit's bufio.Scanner limit
   /** More instructions are refused. */
   public static final int MAX_INSTRUCTIONS = 10_000;
 
-  private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
+  private static final Pattern DIRECTIVE = Pattern.compile(
+      "^#[ \t\n\f\r]*([a-zA-Z][a-zA-Z0-9]*)[ \t\n\f\r]*=[ \t\n\f\r]*(.+?)[ \t\n\f\r]*\\z", Pattern.UNIX_LINES);
   private static final Pattern WHITESPACE = Pattern.compile("[\t\u000b\f\r ]+");
   private static final Pattern HEREDOC = Pattern.compile("^(\\d*)<<(-?)([^<]*)$");
+  private static final Pattern BACKSLASH_CONTINUATION = continuationPattern('\\');
+  private static final Pattern BACKTICK_CONTINUATION = continuationPattern('`');
   private static final JsonMapper JSON = JsonMapper.builder()
       .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS, JsonReadFeature.ALLOW_SINGLE_QUOTES,
           JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES, JsonReadFeature.ALLOW_TRAILING_COMMA,
@@ -39,6 +42,16 @@ public final class DockerfileParser {
       .build();
 
   private DockerfileParser() {}
+
+  /**
+   * BuildKit's line-continuation rule: the escape character as the last non-blank character, unless it is itself
+   * escaped (preceded by another escape character), or alone on its line.
+   */
+  private static Pattern continuationPattern(char escape) {
+    String e = Pattern.quote(String.valueOf(escape));
+    String notE = escape == '\\' ? "[^\\\\]" : "[^`]";
+    return Pattern.compile("(?:(" + notE + ")" + e + "[ \t]*\\z|^" + e + "[ \t]*\\z)");
+  }
 
   public static Dockerfile parse(String text, String file) throws DockerfileException {
     if (text.length() > MAX_CHARS) {
@@ -64,7 +77,7 @@ public final class DockerfileParser {
     private final Map<String, String> directives = new LinkedHashMap<>();
     private boolean directivesDone;
     private char escape = '\\';
-    private Pattern continuation = continuationPattern('\\');
+    private Pattern continuation = BACKSLASH_CONTINUATION;
     private int next; // index of the next physical line
 
     Run(String text, String file) {
@@ -92,8 +105,13 @@ public final class DockerfileParser {
       }
     }
 
-    private static Pattern continuationPattern(char escape) {
-      return Pattern.compile(Pattern.quote(String.valueOf(escape)) + "[ \t]*$");
+    /** The line without its continuation character, or null when it does not continue. */
+    private String continued(String line) {
+      Matcher m = continuation.matcher(line);
+      if (!m.find()) {
+        return null;
+      }
+      return line.substring(0, m.start()) + (m.group(1) == null ? "" : m.group(1));
     }
 
     private DockerfileException error(int line, String reason) {
@@ -105,9 +123,9 @@ public final class DockerfileParser {
       while (next < lines.size()) {
         int startIndex = next;
         String first = processLine(lines.get(next++).text(), true, startIndex + 1);
-        Matcher m = continuation.matcher(first);
-        boolean endOfLine = !m.find();
-        String line = endOfLine ? first : first.substring(0, m.start());
+        String cut = continued(first);
+        boolean endOfLine = cut == null;
+        String line = endOfLine ? first : cut;
         if (endOfLine && line.isEmpty()) {
           continue;
         }
@@ -121,15 +139,15 @@ public final class DockerfileParser {
           if (ltrim(processed).isEmpty()) {
             continue; // an empty continuation line is skipped (BuildKit warns, then goes on)
           }
-          Matcher c = continuation.matcher(processed);
-          endOfLine = !c.find();
-          line += endOfLine ? processed : processed.substring(0, c.start());
+          String rest = continued(processed);
+          endOfLine = rest == null;
+          line += endOfLine ? processed : rest;
         }
         int startLine = startIndex + 1;
         if (instructions.size() >= MAX_INSTRUCTIONS) {
           throw error(startLine, "more than " + MAX_INSTRUCTIONS + " instructions");
         }
-        instructions.add(instruction(line, startLine, false));
+        instructions.add(instruction(line, startLine));
       }
       if (instructions.isEmpty()) {
         throw error(Math.max(1, lines.size()), "file with no instructions");
@@ -184,7 +202,7 @@ public final class DockerfileParser {
           throw error(lineNo, "invalid escape token '" + value + "' does not match ` or \\");
         }
         escape = value.charAt(0);
-        continuation = continuationPattern(escape);
+        continuation = escape == '\\' ? BACKSLASH_CONTINUATION : BACKTICK_CONTINUATION;
       }
       directives.put(key, value);
     }
@@ -193,8 +211,8 @@ public final class DockerfileParser {
       return ltrim(text).startsWith("#");
     }
 
-    /** One logical line into an instruction; {@code trigger} when it is an ONBUILD's trigger. */
-    private Instruction instruction(String line, int startLine, boolean trigger) {
+    /** One logical line (an instruction, or an ONBUILD's trigger) into an instruction. */
+    private Instruction instruction(String line, int startLine) {
       String trimmed = line.strip();
       String[] split = WHITESPACE.split(trimmed, 2);
       String word = split[0];
@@ -233,7 +251,7 @@ public final class DockerfileParser {
         if (sub.equals("MAINTAINER") || sub.equals("FROM")) {
           throw error(startLine, sub + " isn't allowed as an ONBUILD trigger");
         }
-        onbuild = instruction(argText, startLine, true);
+        onbuild = instruction(argText, startLine);
         heredocs = onbuild.heredocs();
       } else if ((keyword.equals("RUN") || keyword.equals("COPY") || keyword.equals("ADD"))
           && json == null && line.contains("<<")) {
@@ -433,7 +451,10 @@ public final class DockerfileParser {
     private void checkInstruction(Instruction i) throws ShellLexer.LexError {
       String k = i.keyword();
       String text = i.args().text();
-      if (!(k.equals("HEALTHCHECK") && WHITESPACE.split(text, 2)[0].equalsIgnoreCase("NONE"))) {
+      // BuildKit never parses the flags of ARG, STOPSIGNAL and HEALTHCHECK NONE: they are accepted and ignored
+      boolean flagsIgnored = k.equals("ARG") || k.equals("STOPSIGNAL")
+          || k.equals("HEALTHCHECK") && WHITESPACE.split(text, 2)[0].equalsIgnoreCase("NONE");
+      if (!flagsIgnored) {
         InstructionRules.checkFlags(k, i.flags());
       }
       List<String> words = i.args().isExec() ? i.args().json()
@@ -455,8 +476,7 @@ public final class DockerfileParser {
             throw new ShellLexer.LexError(k + " requires at least two arguments, but only " + (words.isEmpty()
                 ? "none was" : "one was") + " provided. Destination could not be determined");
           }
-          if (!i.args().isExec() && HEREDOC.matcher(words.get(words.size() - 1)).matches()
-              && parseHeredocWord(words.get(words.size() - 1)) != null) {
+          if (parseHeredocWord(words.get(words.size() - 1)) != null) {
             throw new ShellLexer.LexError(k + " cannot accept a heredoc as a destination");
           }
         }
@@ -547,7 +567,8 @@ public final class DockerfileParser {
 
   /**
    * BuildKit's ParseHeredoc for one lexed word ({@code <<EOF}, {@code <<-EOF}, {@code <<'EOF'}, {@code 3<<EOF}):
-   * null when the word is not a heredoc. The body is left empty.
+   * null when the word is not a heredoc. The body is left empty. The content is expanded unless some part of the
+   * delimiter was quoted (BuildKit compares the quotes left with and without quote removal).
    */
   static Heredoc parseHeredocWord(String word) throws ShellLexer.LexError {
     Matcher m = HEREDOC.matcher(word);
@@ -558,10 +579,18 @@ public final class DockerfileParser {
     String rest = m.group(3);
     List<String> words = new ShellLexer('\\', Map.of(), false, true).process(rest).words();
     if (words.size() != 1) {
-      throw new ShellLexer.LexError("heredoc delimiter " + rest + " is not a single word");
+      return null;
+    }
+    List<String> raw = new ShellLexer('\\', Map.of(), true, true).process(rest).words();
+    if (raw.size() != 1) {
+      throw new ShellLexer.LexError("internal lexing of heredoc produced inconsistent results: " + rest);
     }
     String name = words.get(0);
-    return new Heredoc(name, "", name.equals(rest), chomp);
+    return new Heredoc(name, "", quotes(name) == quotes(raw.get(0)), chomp);
+  }
+
+  private static long quotes(String s) {
+    return s.chars().filter(c -> c == '\'' || c == '"').count();
   }
 
   static String ltrim(String s) {

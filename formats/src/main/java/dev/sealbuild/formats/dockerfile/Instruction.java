@@ -8,7 +8,9 @@ import java.util.List;
  * @param keyword upper case: FROM, RUN, COPY, ...
  * @param line 1-based line of the instruction's first line
  * @param endLine its last line (continuations and heredoc bodies included)
- * @param flags {@code --name=value} / {@code --name} before the arguments, in order, repeats kept
+ * @param flags {@code --name=value} / {@code --name} before the arguments, in order, repeats kept; quotes and
+ *     backslashes in them already processed (BuildKit's extractBuilderFlags). Checked against the instruction's
+ *     flags, except for ARG, STOPSIGNAL and HEALTHCHECK NONE, whose flags BuildKit accepts and ignores
  * @param args what follows the flags
  * @param heredocs heredoc bodies in the order their delimiters appear
  * @param onbuild for ONBUILD, the parsed trigger instruction (same lines); else null

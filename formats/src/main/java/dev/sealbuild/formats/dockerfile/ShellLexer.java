@@ -3,9 +3,6 @@ package dev.sealbuild.formats.dockerfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * BuildKit's shell lexer (frontend/dockerfile/shell/lex.go): quotes, the escape character and {@code $} expansion
@@ -33,6 +30,10 @@ final class ShellLexer {
 
   private String src;
   private int pos;
+  private int depth;
+
+  /** Nested ${...} beyond this are refused (BuildKit recurses without a bound; a stack is not a resource to lose). */
+  static final int MAX_DEPTH = 64;
 
   /**
    * @param env variables; a name absent from the map is unset
@@ -115,6 +116,17 @@ final class ShellLexer {
   }
 
   private Result processStopOn(int stop, boolean rawEscapes) throws LexError {
+    if (++depth > MAX_DEPTH) {
+      throw new LexError("more than " + MAX_DEPTH + " nested ${...} substitutions");
+    }
+    try {
+      return processStopOnBounded(stop, rawEscapes);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Result processStopOnBounded(int stop, boolean rawEscapes) throws LexError {
     StringBuilder result = new StringBuilder();
     Words words = new Words();
     while (peek() != EOF) {
@@ -242,7 +254,6 @@ final class ShellLexer {
       throw new LexError("syntax error: missing '}'");
     }
     String modifier = String.valueOf((char) ch);
-    boolean nullIsUnset = false;
     switch (ch) {
       case '}': {
         String value = env.get(name);
@@ -251,62 +262,23 @@ final class ShellLexer {
         }
         return value == null ? "" : value;
       }
-      case ':':
-        nullIsUnset = true;
+      case ':': {
         ch = next();
         if (ch == EOF) {
           throw new LexError("syntax error: missing '}'");
         }
         modifier += (char) ch;
-        if (ch != '+' && ch != '-' && ch != '?' && ch != '#' && ch != '%') {
+        if (ch != '+' && ch != '-' && ch != '?') {
           throw new LexError("unsupported modifier (" + modifier + ") in substitution");
         }
-        // fall through to the modifier
+        return substitute(name, ch, true, modifier);
+      }
       case '+':
       case '-':
       case '?':
       case '#':
-      case '%': {
-        boolean patternEscapes = ch == '#' || ch == '%';
-        if (nullIsUnset && patternEscapes) {
-          throw new LexError("unsupported modifier (" + modifier + ") in substitution");
-        }
-        String word;
-        try {
-          word = processStopOn('}', patternEscapes).word();
-        } catch (LexError e) {
-          if (peek() == EOF) {
-            throw new LexError("syntax error: missing '}'");
-          }
-          throw e;
-        }
-        String value = env.get(name);
-        boolean set = value != null;
-        if (skipUnsetEnv && !set) {
-          return "${" + name + modifier + word + "}";
-        }
-        boolean empty = !set || (nullIsUnset && value.isEmpty());
-        switch (ch) {
-          case '-':
-            return empty ? word : value;
-          case '+':
-            return empty ? "" : word;
-          case '?':
-            if (!set) {
-              throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
-            }
-            if (nullIsUnset && value.isEmpty()) {
-              throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
-            }
-            return value;
-          default: {
-            boolean greedy = !word.isEmpty() && word.charAt(0) == ch;
-            String pattern = greedy ? word.substring(1) : word;
-            return ch == '#' ? ShellPattern.trimPrefix(pattern, value, greedy)
-                : ShellPattern.trimSuffix(pattern, value, greedy);
-          }
-        }
-      }
+      case '%':
+        return substitute(name, ch, false, modifier);
       case '/': {
         boolean all = peek() == '/';
         if (all) {
@@ -334,10 +306,50 @@ final class ShellLexer {
         if (skipUnsetEnv && value == null) {
           return "${" + name + "/" + pattern + "/" + replacement + "}";
         }
-        return ShellPattern.replace(pattern, replacement, value == null ? "" : value, all);
+        return ShellGlob.replace(pattern, replacement, value == null ? "" : value, all);
       }
       default:
         throw new LexError("unsupported modifier (" + modifier + ") in substitution");
+    }
+  }
+
+  /** ${NAME-word}, ${NAME+word}, ${NAME?msg}, ${NAME#pat}, ${NAME%pat}; with ':' (nullIsUnset) empty counts as unset. */
+  private String substitute(String name, int op, boolean nullIsUnset, String modifier) throws LexError {
+    boolean pattern = op == '#' || op == '%';
+    String word;
+    try {
+      word = processStopOn('}', pattern).word();
+    } catch (LexError e) {
+      if (peek() == EOF) {
+        throw new LexError("syntax error: missing '}'");
+      }
+      throw e;
+    }
+    String value = env.get(name);
+    boolean set = value != null;
+    if (skipUnsetEnv && !set) {
+      return "${" + name + modifier + word + "}";
+    }
+    boolean empty = !set || (nullIsUnset && value.isEmpty());
+    switch (op) {
+      case '-':
+        return empty ? word : value;
+      case '+':
+        return empty ? "" : word;
+      case '?':
+        if (!set) {
+          throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
+        }
+        if (nullIsUnset && value.isEmpty()) {
+          throw new LexError(name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
+        }
+        return value;
+      default: {
+        boolean longest = !word.isEmpty() && word.charAt(0) == op;
+        String p = longest ? word.substring(1) : word;
+        String v = set ? value : "";
+        return op == '#' ? ShellGlob.trimPrefix(p, v, longest) : ShellGlob.trimSuffix(p, v, longest);
+      }
     }
   }
 
@@ -362,76 +374,5 @@ final class ShellLexer {
       name.append((char) next());
     }
     return name.toString();
-  }
-
-  /** Shell patterns for ${VAR#p}, ${VAR%p} and ${VAR/p/r}: '*', '?', '[...]' and escapes. */
-  static final class ShellPattern {
-    private ShellPattern() {}
-
-    static Pattern compile(String pattern) throws LexError {
-      StringBuilder re = new StringBuilder();
-      for (int i = 0; i < pattern.length(); i++) {
-        char c = pattern.charAt(i);
-        switch (c) {
-          case '*' -> re.append(".*");
-          case '?' -> re.append('.');
-          case '\\' -> {
-            if (i + 1 < pattern.length()) {
-              re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-            } else {
-              re.append(Pattern.quote("\\"));
-            }
-          }
-          case '[' -> {
-            int end = pattern.indexOf(']', i + 2);
-            if (end < 0) {
-              re.append(Pattern.quote("["));
-            } else {
-              String body = pattern.substring(i + 1, end);
-              if (body.startsWith("!")) {
-                body = "^" + body.substring(1);
-              }
-              re.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[").replace("&&", "&\\&"))
-                  .append(']');
-              i = end;
-            }
-          }
-          default -> re.append(Pattern.quote(String.valueOf(c)));
-        }
-      }
-      try {
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
-      } catch (PatternSyntaxException e) {
-        throw new LexError("invalid pattern (" + pattern + ") in substitution");
-      }
-    }
-
-    static String trimPrefix(String pattern, String value, boolean longest) throws LexError {
-      Pattern p = compile(pattern);
-      for (int k = 0; k <= value.length(); k++) {
-        int len = longest ? value.length() - k : k;
-        if (p.matcher(value.substring(0, len)).matches()) {
-          return value.substring(len);
-        }
-      }
-      return value;
-    }
-
-    static String trimSuffix(String pattern, String value, boolean longest) throws LexError {
-      Pattern p = compile(pattern);
-      for (int k = 0; k <= value.length(); k++) {
-        int start = longest ? k : value.length() - k;
-        if (p.matcher(value.substring(start)).matches()) {
-          return value.substring(0, start);
-        }
-      }
-      return value;
-    }
-
-    static String replace(String pattern, String replacement, String value, boolean all) throws LexError {
-      Matcher m = compile(pattern).matcher(value);
-      String literal = Matcher.quoteReplacement(replacement);
-      return all ? m.replaceAll(literal) : m.replaceFirst(literal);
-    }
   }
 }
