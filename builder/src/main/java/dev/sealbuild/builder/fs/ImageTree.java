@@ -158,6 +158,21 @@ public final class ImageTree {
     put(resolved, new Node.Directory(meta), existing);
   }
 
+  /**
+   * Creates the directories missing on the way to {@code dir} (itself included) with {@code meta}, as a Docker COPY
+   * gives the directories it creates its owner; existing ones, and links to directories, are left as they are.
+   */
+  public void addMissingDirectories(EntryPath dir, Meta meta) {
+    if (dir.isRoot()) {
+      return;
+    }
+    addMissingDirectories(dir.parent(), meta);
+    EntryPath resolved = resolveParent(dir).child(dir.name());
+    if (lookup(resolved) == null) {
+      put(resolved, new Node.Directory(meta), null);
+    }
+  }
+
   public void addFile(EntryPath path, Meta meta, Content content) {
     EntryPath resolved = resolveNonRoot(path, "file");
     put(resolved, new Node.RegularFile(meta, content), lookup(resolved));

@@ -120,6 +120,7 @@ public final class LocalCopySource implements LayerSource {
     if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
       EntryPath dest = EntryPath.parse(entry.dest().relative());
       if (!dest.isRoot()) {
+        tree.addMissingDirectories(dest.parent(), dirMeta(owner));
         tree.addDirectory(dest, dirMeta(owner));
       }
       copyTree(src, dest, tree, owner);
@@ -128,7 +129,9 @@ public final class LocalCopySource implements LayerSource {
       if (entry.dest().isDirectoryHint() || dest.isEmpty()) {
         dest = dest.isEmpty() ? src.getFileName().toString() : dest + "/" + src.getFileName();
       }
-      addOne(src, EntryPath.parse(dest), tree, owner);
+      EntryPath target = EntryPath.parse(dest);
+      tree.addMissingDirectories(target.parent(), dirMeta(owner));
+      addOne(src, target, tree, owner);
     }
   }
 

@@ -67,6 +67,9 @@ public final class StageCopySource implements LayerSource {
       cache.store(key, new ChangeSet(taken), describe());
     }
     Owner owner = AccountTables.numeric(entry.owner(), tree, describe());
+    if (!taken.isEmpty()) {
+      tree.addMissingDirectories(taken.get(0).path().parent(), new Meta(0755, owner.uid(), owner.gid(), epoch));
+    }
     for (ChangeSet.Change c : taken) {
       Node node = c.node();
       if (!entry.owner().numeric()) {

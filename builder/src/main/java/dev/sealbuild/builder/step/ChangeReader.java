@@ -134,8 +134,8 @@ final class ChangeReader {
     }
     if (!mounted.isEmpty()) {
       for (EntryPath q = p; !q.isRoot(); q = q.parent()) {
-        if (q != p && mounted.contains(q)) {
-          return true;
+        if (mounted.contains(q)) {
+          return true; // as buildah does, not even a mount point the runtime had to create stays
         }
       }
     }
@@ -290,12 +290,14 @@ final class ChangeReader {
   }
 
   /**
-   * A directory that exists only because a temporary input needed a parent (not in the tree before, above a
-   * temporary path, not temporary itself) stays only when something the step kept is below it.
+   * A directory that exists only because a temporary input or a tmpfs mount needed a parent (not in the tree before,
+   * above a temporary path or mount point, not temporary itself) stays only when something the step kept is below it.
    */
   private List<ChangeSet.Change> dropTemporaryParents(List<ChangeSet.Change> changes) {
     Set<EntryPath> temporaryParents = new HashSet<>();
-    for (EntryPath t : temporary) {
+    Set<EntryPath> roots = new HashSet<>(temporary);
+    roots.addAll(mounted);
+    for (EntryPath t : roots) {
       for (EntryPath q = t.parent(); !q.isRoot(); q = q.parent()) {
         temporaryParents.add(q);
       }

@@ -139,6 +139,7 @@ class StepExecutorTest {
     assertEquals("kept", StepTrees.text(node("var/cache/app/old.txt")), "what the tree held below the mount stays");
     assertNull(node("var/cache/app/new.txt"));
     assertNull(node("root/.cache/x"));
+    assertNull(node("root/.cache"), "a mount point the runtime created stays out, with the parents it needed");
     assertTrue(changes.describe().stream().noneMatch(c -> c.contains("new.txt") || c.contains(".cache/x")), changes.describe().toString());
   }
 

@@ -60,7 +60,7 @@ class DockerfileIT {
       RUN addgroup -g 1000 app && adduser -D -u 1000 -G app app && chown -R app:app /opt/app
       COPY --chown=app:app run.sh /home/app/bin/run
       RUN --mount=type=cache,target=/var/cache/build echo cached > /var/cache/build/x \
-       && ls -ln /home/app/bin > /opt/app/listing && ls /var/cache/build > /opt/app/cache-listing
+       && stat -c '%%u:%%g %%a %%n' /home/app/bin /home/app/bin/run > /opt/app/listing && ls /var/cache/build > /opt/app/cache-listing
       USER app
       EXPOSE 8080
       LABEL org.example.team="platform"

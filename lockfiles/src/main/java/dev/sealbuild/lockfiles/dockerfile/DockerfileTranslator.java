@@ -207,7 +207,7 @@ public final class DockerfileTranslator {
     }
 
     private Stage from(Instruction in) {
-      List<String> words = expandWords(in, globalArgs);
+      List<String> words = words(in, globalArgs);
       for (Flag flag : in.flags()) {
         if (!flag.name().equals("platform")) {
           throw error(in, "FROM takes --platform only, not --" + flag.name());
@@ -337,7 +337,8 @@ public final class DockerfileTranslator {
           mapped(in, "config.stopSignal");
         }
         case "VOLUME" -> {
-          List<String> vols = in.args().isExec() ? in.args().json() : expandWords(in, s.variables());
+          List<String> vols = in.args().isExec() ? in.args().json().stream().map(v -> expand(v, s.variables(), in)).toList()
+              : words(in, s.variables());
           for (String v : vols) {
             if (!v.startsWith("/")) {
               throw error(in, "VOLUME " + v + " must be an absolute path");
@@ -603,7 +604,7 @@ public final class DockerfileTranslator {
         }
       }
       List<String> words = in.args().isExec() ? in.args().json().stream().map(w -> expand(w, s.variables(), in)).toList()
-          : expandWords(in, s.variables());
+          : words(in, s.variables());
       if (words.size() < 2) {
         throw error(in, in.keyword() + " needs at least one source and a destination");
       }
@@ -939,6 +940,15 @@ public final class DockerfileTranslator {
     private List<String> expandWords(Instruction in, Map<String, String> vars) {
       try {
         return new VariableExpander(vars, escape, file).expandWords(in.args().text(), in.line());
+      } catch (DockerfileException e) {
+        throw new SpecException(e.getMessage());
+      }
+    }
+
+    /** BuildKit's words for FROM, COPY, ADD and VOLUME: split at blanks first, then each expanded and unquoted. */
+    private List<String> words(Instruction in, Map<String, String> vars) {
+      try {
+        return new VariableExpander(vars, escape, file).expandEach(DockerfileWords.rawWords(in.args().text()), in.line());
       } catch (DockerfileException e) {
         throw new SpecException(e.getMessage());
       }
