@@ -41,9 +41,11 @@ class DockerfileDebianIT {
         FROM %s/debian:bookworm
         ENV DEBIAN_FRONTEND=noninteractive
         RUN apt-get update \\
-         && apt-get install -y --no-install-recommends hello \\
+         && apt-get install -y --no-install-recommends hello dos2unix \\
          && rm -rf /var/lib/apt/lists/*
-        RUN hello --greeting="built offline" > /greeting
+        RUN hello --greeting="built offline" > /greeting \\
+         && printf 'a\\r\\n' | dos2unix > /converted \\
+         && apt-get purge -y dos2unix
         CMD ["hello"]
         """.formatted(registry.host()));
   }
@@ -74,6 +76,9 @@ class DockerfileDebianIT {
     assertEquals("built offline\n", Files.readString(project.resolve("bundle/rootfs/greeting")));
     String status = Files.readString(project.resolve("bundle/rootfs/var/lib/dpkg/status"));
     assertTrue(status.contains("Package: hello\n"), "dpkg in the image knows hello is installed");
+    assertEquals("a\n", Files.readString(project.resolve("bundle/rootfs/converted")));
+    assertTrue(!Files.exists(project.resolve("bundle/rootfs/usr/bin/dos2unix")), "apt-get purge in the step removed dos2unix");
+    assertTrue(!status.contains("Package: dos2unix\n"), "and dpkg's database no longer lists it");
     assertTrue(!Files.exists(project.resolve("bundle/rootfs/var/lib/apt/lists/partial"))
         || Files.list(project.resolve("bundle/rootfs/var/lib/apt/lists")).noneMatch(p -> p.getFileName().toString().endsWith("Packages")),
         "no package lists are written into the image");

@@ -152,6 +152,15 @@ class DockerfileIT {
   }
 
   @Test
+  void auditAndSbomTakeTheDockerfileProject() throws Exception {
+    Sealbuild.Result audit = sealbuild().run("audit", "oci:out/img:latest", ".");
+    assertEquals(0, audit.exit(), "every file accounted for and the offline rebuild has the same digest: " + audit);
+    Sealbuild.Result sbom = ok(sealbuild().run("sbom", "-o", "sbom.spdx.json"));
+    JsonNode doc = JSON.readTree(project.resolve("sbom.spdx.json").toFile());
+    assertEquals("SPDX-2.3", doc.get("spdxVersion").asText(), sbom.toString());
+  }
+
+  @Test
   void importWritesTheSpecThatBuildsTheSameImage() throws Exception {
     Path copy = Files.createDirectories(work.resolve("imported/app"));
     for (String f : List.of("Dockerfile", ".dockerignore", "run.sh", "notes.tmp", "assets.tar.gz")) {
