@@ -55,6 +55,7 @@ final class RunIdioms {
     String manager = null;
     List<Download> downloads = new ArrayList<>();
     List<String> virtuals = new ArrayList<>();
+    Set<String> aptInstalled = new java.util.HashSet<>();
     Map<String, String> checks = new java.util.HashMap<>();
     List<String> removed = new ArrayList<>();
     for (ShellScript.Segment segment : split.get()) {
@@ -92,9 +93,15 @@ final class RunIdioms {
       if (apt.isPresent() && !apt.get().isEmpty() && !"alpine".equals(manager)) {
         manager = "debian";
         packages.addAll(apt.get());
+        apt.get().forEach(p -> aptInstalled.add(p.replaceFirst("[=/].*", "")));
         if (!words.contains("--no-install-recommends")) {
           notes.add("Recommends are not installed (sealbuild installs what packages depend on, as --no-install-recommends does)");
         }
+        continue;
+      }
+      if ((program.equals("apt-get") || program.equals("apt")) && aptPurgesOnly(words, aptInstalled)) {
+        needsUser.add("'" + segment.text() + "' removes build-only packages; sealbuild keeps them in the image."
+            + " Move the build into a stage (FROM ... AS build) and COPY --from=build what it makes");
         continue;
       }
       if (program.equals("apk")) {
@@ -160,6 +167,22 @@ final class RunIdioms {
     List<String> rest = words.stream().skip(1).filter(w -> !w.startsWith("-")).toList();
     return !rest.isEmpty() && Set.of("update", "clean", "autoclean").contains(rest.get(0)) && rest.size() == 1
         || !rest.isEmpty() && rest.get(0).equals("autoremove") && rest.size() == 1;
+  }
+
+  /** {@code apt-get purge|remove [-y] [--auto-remove] A B} where every package was installed by the same RUN. */
+  private static boolean aptPurgesOnly(List<String> words, Set<String> installed) {
+    List<String> rest = new ArrayList<>();
+    for (String w : words.subList(1, words.size())) {
+      if (w.startsWith("-")) {
+        if (!APT_FLAGS.contains(w) && !Set.of("--auto-remove", "--autoremove", "--purge").contains(w)) {
+          return false;
+        }
+      } else {
+        rest.add(w);
+      }
+    }
+    return rest.size() >= 2 && Set.of("purge", "remove").contains(rest.get(0))
+        && installed.containsAll(rest.subList(1, rest.size()));
   }
 
   private static boolean packageCache(String path) {
