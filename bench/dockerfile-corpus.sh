@@ -61,7 +61,7 @@ for c in "${cases[@]}"; do
     0) OUTCOME[$c]=converts ;;
     3) OUTCOME[$c]=needs-you
        DETAIL[$c]=$(grep -m1 'needs you' "$work/import/$c.err" | sed 's/^[^ ]* *RUN *needs you *//; s/^[^ ]* *[A-Z]* *needs you *//' | cut -c1-90) ;;
-    *) OUTCOME[$c]=error; DETAIL[$c]=$(tail -n1 "$work/import/$c.err" | sed 's/^error: //' | cut -c1-110) ;;
+    *) OUTCOME[$c]=error; DETAIL[$c]=$(tail -n1 "$work/import/$c.err" | sed "s/^error: //; s|$work/import/$c/||" | cut -c1-110) ;;
   esac
   EXPECT[$c]=$(head -n1 "$corpus/$c/expected" 2>/dev/null || echo "?")
   exp=${EXPECT[$c]}

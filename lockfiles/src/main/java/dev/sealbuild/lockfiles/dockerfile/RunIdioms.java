@@ -108,7 +108,9 @@ final class RunIdioms {
         Optional<ApkAdd> add = apkAdd(words);
         if (add.isPresent() && !add.get().packages().isEmpty() && !"debian".equals(manager)) {
           manager = "alpine";
-          packages.addAll(add.get().packages());
+          for (String requested : add.get().packages()) {
+            packages.add(apkName(requested, notes, needsUser));
+          }
           if (add.get().virtual() != null) {
             virtuals.add(add.get().virtual());
           }
@@ -167,6 +169,30 @@ final class RunIdioms {
     List<String> rest = words.stream().skip(1).filter(w -> !w.startsWith("-")).toList();
     return !rest.isEmpty() && Set.of("update", "clean", "autoclean").contains(rest.get(0)) && rest.size() == 1
         || !rest.isEmpty() && rest.get(0).equals("autoremove") && rest.size() == 1;
+  }
+
+  /**
+   * The bare name of an {@code apk add} argument: alpine specs take bare names and the lock pins the index's version.
+   * A bound ({@code su-exec>=0.2}) is noted; an exact version or a repository tag ({@code name@edge}) needs the user.
+   */
+  private static String apkName(String requested, List<String> notes, List<String> needsUser) {
+    Matcher m = Pattern.compile("([A-Za-z0-9][A-Za-z0-9.+_:-]*)(.*)").matcher(requested);
+    if (!m.matches() || m.group(2).isEmpty()) {
+      return requested;
+    }
+    String name = m.group(1);
+    String rest = m.group(2);
+    if (rest.startsWith("@")) {
+      needsUser.add("apk add " + requested + ": repository tags are not supported; add the repository's packages to"
+          + " the base's /etc/apk/repositories or pin the package's file with ADD --checksum");
+    } else if (rest.matches("(>=|<=|>|<|~=?)[^\\s]*")) {
+      notes.add("version bound '" + rest + "' of " + name + " dropped: the lock pins the version the index has; check"
+          + " that it is " + rest);
+    } else {
+      needsUser.add("apk add " + requested + ": alpine packages are taken by bare name and pinned to the version the"
+          + " index has; write apk add " + name + " and check the version the lock pins");
+    }
+    return name;
   }
 
   /** {@code apt-get purge|remove [-y] [--auto-remove] A B} where every package was installed by the same RUN. */

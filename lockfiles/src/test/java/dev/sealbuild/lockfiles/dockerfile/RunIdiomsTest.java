@@ -47,4 +47,19 @@ class RunIdiomsTest {
     assertTrue(a.downloads().isEmpty());
     assertEquals(1, a.needsUser().size());
   }
+
+  @Test
+  void anApkVersionBoundBecomesABareNameAndANote() {
+    RunIdioms.Analysis a = analyze("apk add --no-cache 'su-exec>=0.2' tzdata");
+    assertEquals(List.of("su-exec", "tzdata"), a.packages());
+    assertTrue(a.notes().stream().anyMatch(n -> n.contains(">=0.2")), a.notes().toString());
+    assertTrue(a.needsUser().isEmpty(), a.needsUser().toString());
+  }
+
+  @Test
+  void anExactApkVersionOrATagNeedsTheUser() {
+    RunIdioms.Analysis a = analyze("apk add --no-cache curl=8.9.1-r0 tini@community");
+    assertEquals(List.of("curl", "tini"), a.packages());
+    assertEquals(2, a.needsUser().size(), a.needsUser().toString());
+  }
 }
