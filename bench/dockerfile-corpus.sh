@@ -84,7 +84,7 @@ if ((do_build)); then
   mkdir -p "$work/reg"
   printf 'version: 0.1\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: %s}\n' "$work/reg/data" "$reg" >"$work/reg/config.yml"
   docker-registry serve "$work/reg/config.yml" >"$work/reg/log" 2>&1 & rpid=$!
-  for _ in $(seq 100); do curl -fsS -o /dev/null "http://$reg/v2/" && break; sleep 0.1; done
+  for _ in $(seq 100); do curl -fsS -o /dev/null "http://$reg/v2/" 2>/dev/null && break; sleep 0.1; done
   bah() { buildah --root "$work/bah/root" --runroot "$work/bah/run" --storage-driver vfs "$@"; }
   push_rootfs() {  # TARBALL NAME...: a one-layer image of the root filesystem, pushed under each name
     local tarball=$1; shift
