@@ -55,6 +55,7 @@ final class RunIdioms {
     String manager = null;
     List<Download> downloads = new ArrayList<>();
     List<String> virtuals = new ArrayList<>();
+    Set<String> aptInstalled = new java.util.HashSet<>();
     Map<String, String> checks = new java.util.HashMap<>();
     List<String> removed = new ArrayList<>();
     for (ShellScript.Segment segment : split.get()) {
@@ -92,16 +93,24 @@ final class RunIdioms {
       if (apt.isPresent() && !apt.get().isEmpty() && !"alpine".equals(manager)) {
         manager = "debian";
         packages.addAll(apt.get());
+        apt.get().forEach(p -> aptInstalled.add(p.replaceFirst("[=/].*", "")));
         if (!words.contains("--no-install-recommends")) {
           notes.add("Recommends are not installed (sealbuild installs what packages depend on, as --no-install-recommends does)");
         }
+        continue;
+      }
+      if ((program.equals("apt-get") || program.equals("apt")) && aptPurgesOnly(words, aptInstalled)) {
+        needsUser.add("'" + segment.text() + "' removes build-only packages; sealbuild keeps them in the image."
+            + " Move the build into a stage (FROM ... AS build) and COPY --from=build what it makes");
         continue;
       }
       if (program.equals("apk")) {
         Optional<ApkAdd> add = apkAdd(words);
         if (add.isPresent() && !add.get().packages().isEmpty() && !"debian".equals(manager)) {
           manager = "alpine";
-          packages.addAll(add.get().packages());
+          for (String requested : add.get().packages()) {
+            packages.add(apkName(requested, notes, needsUser));
+          }
           if (add.get().virtual() != null) {
             virtuals.add(add.get().virtual());
           }
@@ -160,6 +169,46 @@ final class RunIdioms {
     List<String> rest = words.stream().skip(1).filter(w -> !w.startsWith("-")).toList();
     return !rest.isEmpty() && Set.of("update", "clean", "autoclean").contains(rest.get(0)) && rest.size() == 1
         || !rest.isEmpty() && rest.get(0).equals("autoremove") && rest.size() == 1;
+  }
+
+  /**
+   * The bare name of an {@code apk add} argument: alpine specs take bare names and the lock pins the index's version.
+   * A bound ({@code su-exec>=0.2}) is noted; an exact version or a repository tag ({@code name@edge}) needs the user.
+   */
+  private static String apkName(String requested, List<String> notes, List<String> needsUser) {
+    Matcher m = Pattern.compile("([A-Za-z0-9][A-Za-z0-9.+_:-]*)(.*)").matcher(requested);
+    if (!m.matches() || m.group(2).isEmpty()) {
+      return requested;
+    }
+    String name = m.group(1);
+    String rest = m.group(2);
+    if (rest.startsWith("@")) {
+      needsUser.add("apk add " + requested + ": repository tags are not supported; add the repository's packages to"
+          + " the base's /etc/apk/repositories or pin the package's file with ADD --checksum");
+    } else if (rest.matches("(>=|<=|>|<|~=?)[^\\s]*")) {
+      notes.add("version bound '" + rest + "' of " + name + " dropped: the lock pins the version the index has; check"
+          + " that it is " + rest);
+    } else {
+      needsUser.add("apk add " + requested + ": alpine packages are taken by bare name and pinned to the version the"
+          + " index has; write apk add " + name + " and check the version the lock pins");
+    }
+    return name;
+  }
+
+  /** {@code apt-get purge|remove [-y] [--auto-remove] A B} where every package was installed by the same RUN. */
+  private static boolean aptPurgesOnly(List<String> words, Set<String> installed) {
+    List<String> rest = new ArrayList<>();
+    for (String w : words.subList(1, words.size())) {
+      if (w.startsWith("-")) {
+        if (!APT_FLAGS.contains(w) && !Set.of("--auto-remove", "--autoremove", "--purge").contains(w)) {
+          return false;
+        }
+      } else {
+        rest.add(w);
+      }
+    }
+    return rest.size() >= 2 && Set.of("purge", "remove").contains(rest.get(0))
+        && installed.containsAll(rest.subList(1, rest.size()));
   }
 
   private static boolean packageCache(String path) {

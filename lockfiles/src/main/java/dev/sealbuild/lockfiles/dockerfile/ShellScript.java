@@ -170,6 +170,14 @@ final class ShellScript {
           word.setLength(0);
           inWord = false;
         }
+      } else if (c == '$' && i + 1 < command.length() && command.charAt(i + 1) == '{') {
+        int end = command.indexOf('}', i + 2);
+        if (end < 0 || command.substring(i + 2, end).matches(".*[\\s'\"`$(){].*")) {
+          return Optional.empty();
+        }
+        word.append(command, i, end + 1); // ${VAR} stays for the caller to expand, like $VAR
+        i = end;
+        inWord = true;
       } else if ("|<>`(){}".indexOf(c) >= 0 || c == '$' && i + 1 < command.length() && command.charAt(i + 1) == '(') {
         return Optional.empty();
       } else {

@@ -151,6 +151,33 @@ class DockerfileTranslatorTest {
   }
 
   @Test
+  void aDownloadWhoseUrlHoldsBracedVariablesIsStillPinned() {
+    String sha = "b".repeat(64);
+    Translation t = translate("""
+        FROM alpine:3.20
+        ENV DUMB_INIT_VERSION=1.2.5
+        RUN wget -q -O /usr/local/bin/dumb-init https://example.org/v${DUMB_INIT_VERSION}/dumb-init_${DUMB_INIT_VERSION}_x86_64 \\
+         && echo "%s  /usr/local/bin/dumb-init" | sha256sum -c - \\
+         && chmod 0755 /usr/local/bin/dumb-init
+        """.formatted(sha));
+    FileEntry file = t.spec().files().get(0);
+    assertEquals("https://example.org/v1.2.5/dumb-init_1.2.5_x86_64", file.url().toString());
+    assertEquals(sha, file.sha256());
+    assertEquals("/usr/local/bin/dumb-init", file.dest().toString());
+    assertFalse(t.needsUser(), t.report().toString());
+  }
+
+  @Test
+  void aBracedVariableWithAnOperatorKeepsTheCommandAsWritten() {
+    Translation t = translate("""
+        FROM alpine:3.20
+        RUN wget -O /usr/local/bin/tool https://example.org/${TOOL_VERSION:-1.0}/tool && chmod +x /usr/local/bin/tool
+        """);
+    assertTrue(t.spec().files().isEmpty());
+    assertTrue(t.needsUser(), "a download sealbuild cannot read is named in the report");
+  }
+
+  @Test
   void argsAndEnvAreSubstitutedAsBuildKitDoes() {
     String df = """
         ARG BASE=debian:bookworm

@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "running as $(id -u)"
+exec sleep infinity

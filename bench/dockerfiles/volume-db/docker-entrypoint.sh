@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+if [ "$(id -u)" = 0 ]; then exec gosu dbuser "$@"; fi
+exec "$@"
