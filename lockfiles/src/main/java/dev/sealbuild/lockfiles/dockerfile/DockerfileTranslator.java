@@ -469,6 +469,9 @@ public final class DockerfileTranslator {
         for (String note : analysis.notes()) {
           report.add(new ReportEntry(in.line(), "RUN", Outcome.DROPPED, note));
         }
+        for (String remark : analysis.remarks()) {
+          report.add(new ReportEntry(in.line(), "RUN", Outcome.MAPPED, remark));
+        }
         needsUser(in, analysis.needsUser());
         if (analysis.remaining() == null) {
           s.inputs().copy.addAll(temporaryCopies);

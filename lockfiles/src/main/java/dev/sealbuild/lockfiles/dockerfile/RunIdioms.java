@@ -20,9 +20,12 @@ final class RunIdioms {
   /** A download the command made, now a file the lock pins. */
   record Download(String url, String path, String sha256, boolean temporary) {}
 
-  /** What became of one RUN command line. {@code remaining} is null when nothing is left to run. */
+  /**
+   * What became of one RUN command line. {@code remaining} is null when nothing is left to run; {@code notes} say what
+   * was dropped, {@code remarks} what runs with a difference worth knowing.
+   */
   record Analysis(String remaining, String packageManager, List<String> packages, List<Download> downloads,
-      List<String> notes, List<String> needsUser) {}
+      List<String> notes, List<String> remarks, List<String> needsUser) {}
 
   private static final Pattern SHA256_CHECK = Pattern.compile(
       "echo\\s+[\"']?([0-9a-fA-F]{64})\\s+\\*?([^\"'\\s|]+)[\"']?\\s*\\|\\s*sha256sum\\s+(-c|--check)(\\s+-)?\\s*");
@@ -44,11 +47,12 @@ final class RunIdioms {
 
   Analysis analyze(String script) {
     List<String> notes = new ArrayList<>();
+    List<String> remarks = new ArrayList<>();
     List<String> needsUser = new ArrayList<>();
     Optional<List<ShellScript.Segment>> split = ShellScript.split(script);
     if (split.isEmpty()) {
       needsUser.addAll(downloaders(script));
-      return new Analysis(script, null, List.of(), List.of(), notes, needsUser);
+      return new Analysis(script, null, List.of(), List.of(), notes, remarks, needsUser);
     }
     List<ShellScript.Segment> kept = new ArrayList<>();
     Set<String> packages = new LinkedHashSet<>();
@@ -100,8 +104,9 @@ final class RunIdioms {
         continue;
       }
       if ((program.equals("apt-get") || program.equals("apt")) && aptPurgesOnly(words, aptInstalled)) {
-        needsUser.add("'" + segment.text() + "' removes build-only packages; sealbuild keeps them in the image."
-            + " Move the build into a stage (FROM ... AS build) and COPY --from=build what it makes");
+        remarks.add("'" + segment.text() + "' runs in the step: dpkg removes those packages and no byte of them ships;"
+            + " their dependencies stay, as apt cannot tell which were installed automatically");
+        kept.add(segment);
         continue;
       }
       if (program.equals("apk")) {
@@ -143,7 +148,7 @@ final class RunIdioms {
       pinned.add(new Download(d.url(), d.path(), sha, removed.contains(d.path())));
     }
     String remaining = kept.size() == split.get().size() ? script : join(kept);
-    return new Analysis(remaining, manager, List.copyOf(packages), pinned, notes, needsUser);
+    return new Analysis(remaining, manager, List.copyOf(packages), pinned, notes, remarks, needsUser);
   }
 
   private static String join(List<ShellScript.Segment> kept) {
