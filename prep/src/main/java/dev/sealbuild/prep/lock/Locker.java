@@ -80,14 +80,16 @@ public final class Locker {
     // stage base resolve against what that stage installs.
     boolean imageFirst = !spec.base().isStage();
     Map<String, Lockfile> stages = new TreeMap<>();
-    Lockfile image = imageFirst ? lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, null) : null;
+    Map<String, Lockfile> previousStages = previous.map(Lockfile::stageMap).orElse(Map.of());
+    Lockfile image = imageFirst ? lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, null, null) : null;
     for (String stage : spec.stageOrder()) {
       BuildSpec view = spec.stage(stage);
       stages.put(stage, lockOne(view, specDir, previousStage(previous, stage), sourceDateEpoch, "stage '" + stage + "' ",
-          pinnedUrls, stageBase(spec, view.base(), stages)));
+          pinnedUrls, stageBase(spec, view.base(), stages), stageBase(spec, view.base(), previousStages)));
     }
     if (!imageFirst) {
-      image = lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, stageBase(spec, spec.base(), stages));
+      image = lockOne(spec, specDir, previous, sourceDateEpoch, "", pinnedUrls, stageBase(spec, spec.base(), stages),
+          stageBase(spec, spec.base(), previousStages));
     }
     return image.withStages(stages);
   }
@@ -119,7 +121,7 @@ public final class Locker {
 
   /** Pins one spec (the image's or a stage's view); {@code where} prefixes the labels of its downloads. */
   private Lockfile lockOne(BuildSpec spec, Path specDir, Optional<Lockfile> previous, long sourceDateEpoch, String where,
-      Map<String, LockedFile> pinnedUrls, LockedBase stageBase) throws IOException {
+      Map<String, LockedFile> pinnedUrls, LockedBase stageBase, LockedBase previousStageBase) throws IOException {
     List<LockedFile> files = new ArrayList<>();
     for (int i = 0; i < spec.files().size(); i++) {
       FileEntry f = spec.files().get(i);
@@ -165,7 +167,9 @@ public final class Locker {
     LockedBaseImage image = spec.base().isImage()
         ? baseImages.lock(spec.base().image(), spec.platforms(), previous.map(Lockfile::baseImage))
         : null;
-    PackageLocker.Pinned pinned = pinPackages(spec, previous, stageBase != null ? stageBase : new LockedBase(rootfs, image));
+    // On a stage base, a kept closure is only right while the installed set it was resolved over is the same.
+    Optional<Lockfile> keep = stageBase != null && !stageBase.equals(previousStageBase) ? Optional.empty() : previous;
+    PackageLocker.Pinned pinned = pinPackages(spec, keep, stageBase != null ? stageBase : new LockedBase(rootfs, image));
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, image, files,
         pinned.repositories(), pinned.packages(), pinned.excluded());
   }

@@ -249,5 +249,30 @@ class StageLockingTest {
         "the image counts what both stages of its chain install");
     assertTrue(lock.rootfs() == null && lock.baseImage() == null);
     assertEquals(List.of(), LockStatus.check(spec, lock).problems());
+
+    resolved.clear();
+    Locker again = new Locker(downloader, (file, label) -> {
+      throw new AssertionError("no local import");
+    }, recording, (reference, platforms, previous) -> {
+      throw new AssertionError("no base image");
+    });
+    again.lock(spec, Path.of("."), Optional.of(lock), 0);
+    assertEquals(List.of(), resolved, "nothing changed: every closure is kept");
+    BuildSpec baseChanged = reader.parse("build.yaml", """
+        name: hello
+        repositories:
+          - {name: main, type: alpine, url: "https://alpine.example.invalid/v3.20/main", keys: [k.pub]}
+        base: {stage: final}
+        packages: [curl]
+        stages:
+          final:
+            base: {stage: build}
+            packages: [make]
+          build:
+            packages: [gcc, musl-dev]
+        """);
+    again.lock(baseChanged, Path.of("."), Optional.of(lock), 0);
+    assertEquals(List.of("hello-build [gcc, musl-dev]", "hello-final [make]", "hello [curl]"), resolved,
+        "what the base stage installs changed: the scopes above it resolve again over it");
   }
 }
