@@ -57,6 +57,7 @@ public final class DebianBaseImage {
         throw new IOException("mmdebstrap " + suite + " failed (exit " + p.exitValue() + "); see "
             + dir.resolve(suite + "-" + key + ".log"));
       }
+      Files.setPosixFilePermissions(partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       Files.move(partial, tar, StandardCopyOption.ATOMIC_MOVE);
       return tar;
     } finally {

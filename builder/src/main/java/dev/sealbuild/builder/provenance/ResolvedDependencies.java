@@ -69,8 +69,10 @@ final class ResolvedDependencies {
         out.add(ResourceDescriptor.of(null, repo.name() + "/" + index.path(), index.sha256(), null, annotations));
       }
     }
-    Map<String, String> suites = spec.repositories().stream().filter(r -> r.suite() != null)
-        .collect(Collectors.toMap(RepositorySpec::name, RepositorySpec::suite));
+    Map<String, String> suites = new java.util.HashMap<>(spec.repositories().stream().filter(r -> r.suite() != null)
+        .collect(Collectors.toMap(RepositorySpec::name, RepositorySpec::suite)));
+    // repositories a from: base entry found in the base carry their suite in the lock
+    lock.repositoryList().stream().filter(r -> r.suite() != null).forEach(r -> suites.putIfAbsent(r.name(), r.suite()));
     for (LockedPackage p : lock.packageList()) {
       out.add(ResourceDescriptor.of(packageUrl(p, suites.get(p.repository())), p.path(), p.sha256(), null, Map.of(
           KIND, "package", "repository", p.repository(),

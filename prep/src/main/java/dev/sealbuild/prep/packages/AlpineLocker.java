@@ -116,7 +116,8 @@ public final class AlpineLocker implements PackageLocker {
       }
       if (files == null) {
         throw new PackageException("repository " + repo.name() + ": from: base needs the base"
-            + (lockedBase.isScratch() ? " to be an image or rootfs, not scratch" : " in the cache; run build lock (not --dry-run) or build prep first"));
+            + (spec.base().isScratch() ? " to be an image or rootfs, not scratch"
+                : " pinned and in the cache; run build lock (not --dry-run) or build prep first"));
       }
       for (BaseRepositories.Alpine a : BaseRepositories.alpine(repo.name(), files)) {
         for (Map.Entry<String, String> key : a.keys().entrySet()) {

@@ -137,7 +137,8 @@ public final class DebianLocker implements PackageLocker {
         continue;
       }
       if (base.locked.isScratch()) {
-        throw new PackageException("repository " + repo.name() + ": from: base needs a base image or rootfs, not scratch");
+        throw new PackageException("repository " + repo.name() + ": from: base needs " + (spec.base().isScratch()
+            ? "a base image or rootfs, not scratch" : "the base pinned and cached; run build lock (not --dry-run) first"));
       }
       if (baseReader == null) {
         throw new PackageException("repository " + repo.name() + ": from: base cannot be read by this locker");

@@ -72,4 +72,19 @@ class MirrorsTest {
     assertThrows(PackageException.class, () -> Mirrors.parseOverride("no-equals-sign"));
     assertThrows(PackageException.class, () -> Mirrors.parseOverride("debian=ftp://old.invalid"));
   }
+
+  @Test
+  void aFromBaseEntryMayBeOverriddenByTheNamesItStandsFor() {
+    RepositorySpec fromBase = RepositorySpec.fromBase("debian", "debian");
+    Mirrors mirrors = new Mirrors(Map.of("debian-2", URI.create("https://near.invalid/debian/")), new AptSources(etcApt));
+    mirrors.checkOverridesName(List.of(fromBase));
+    assertEquals(URI.create("https://near.invalid/debian"), mirrors.baseUrl("debian-2", URI.create("http://far.invalid/debian")));
+    assertEquals(URI.create("http://far.invalid/debian"), mirrors.baseUrl("debian", URI.create("http://far.invalid/debian/")),
+        "without an override, the URL the base names");
+    for (String wrong : List.of("debian-1", "debian-x", "debian-02")) {
+      Mirrors bad = new Mirrors(Map.of(wrong, URI.create("https://near.invalid/debian")), new AptSources(etcApt));
+      PackageException e = assertThrows(PackageException.class, () -> bad.checkOverridesName(List.of(fromBase)));
+      assertEquals("--mirror " + wrong + "=...: the spec has no repository named " + wrong, e.getMessage());
+    }
+  }
 }

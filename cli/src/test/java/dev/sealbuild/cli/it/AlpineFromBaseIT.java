@@ -1,0 +1,129 @@
+package dev.sealbuild.cli.it;
+
+import static dev.sealbuild.cli.it.Sealbuild.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sealbuild.testsupport.Fixtures;
+import dev.sealbuild.testsupport.Requirements;
+import dev.sealbuild.testsupport.apk.SigningKey;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code FROM alpine} + {@code RUN apk add hello}, as a spec: the real 3.20.3 minirootfs whose
+ * {@code /etc/apk/repositories} and {@code /etc/apk/keys} name a local signed mirror, and a {@code from: base}
+ * repository. The lock takes the repository and its key from the base, prep fetches from the URL the base names, and
+ * the built image runs what was added.
+ */
+class AlpineFromBaseIT {
+  @TempDir static Path work;
+  static Path project;
+  static LocalHttpServer http;
+  static SigningKey key;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    Path minirootfs = Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz");
+    Path mirror = Files.createDirectories(work.resolve("mirror/alpine/x86_64"));
+    key = SigningKey.generate("base@sealbuild.invalid-00000003.rsa.pub");
+    HelloApks.write(mirror, key, "1.0-r0", "hello from the base's repository\n");
+    http = new LocalHttpServer(work.resolve("mirror"));
+    project = Files.createDirectories(work.resolve("project"));
+    Path base = project.resolve("alpine-base.tar.gz");
+    withOwnRepositories(minirootfs, base, "# the local mirror\n" + http.url("alpine") + "/\n", key);
+    Files.writeString(project.resolve("build.yaml"), """
+        name: alpine-from-base
+        base:
+          rootfs: {path: alpine-base.tar.gz}
+        repositories:
+          - {name: alpine, type: alpine, from: base}
+        packages: [hello]
+        """);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  /** The minirootfs with its own /etc/apk/repositories and only {@code key} in /etc/apk/keys. */
+  private static void withOwnRepositories(Path minirootfs, Path out, String repositories, SigningKey key) throws Exception {
+    try (InputStream in = new GzipCompressorInputStream(Files.newInputStream(minirootfs));
+        TarArchiveInputStream tin = new TarArchiveInputStream(in, "UTF-8");
+        OutputStream o = new GzipCompressorOutputStream(Files.newOutputStream(out));
+        TarArchiveOutputStream tout = new TarArchiveOutputStream(o, "UTF-8")) {
+      tout.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      TarArchiveEntry e;
+      while ((e = tin.getNextEntry()) != null) {
+        String name = e.getName().replaceFirst("^\\./", "");
+        if (name.equals("etc/apk/repositories") || (name.startsWith("etc/apk/keys/") && !e.isDirectory())) {
+          continue;
+        }
+        tout.putArchiveEntry(e);
+        if (e.isFile()) {
+          tin.transferTo(tout);
+        }
+        tout.closeArchiveEntry();
+      }
+      add(tout, "etc/apk/repositories", repositories);
+      add(tout, "etc/apk/keys/" + key.name(), key.publicPem());
+    }
+  }
+
+  private static void add(TarArchiveOutputStream tar, String name, String text) throws Exception {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    TarArchiveEntry e = new TarArchiveEntry(name);
+    e.setMode(0100644);
+    e.setSize(bytes.length);
+    e.setModTime(1_700_000_000_000L);
+    tar.putArchiveEntry(e);
+    tar.write(bytes);
+    tar.closeArchiveEntry();
+  }
+
+  private static Sealbuild sealbuild(String cache) {
+    return new Sealbuild(project).env("SEALBUILD_CACHE", work.resolve(cache).toString());
+  }
+
+  @Test
+  void theBaseNamesTheRepositoryAndItsKeyAndPrepFetchesFromThere() throws Exception {
+    Requirements.requireTools("umoci", "unshare", "chroot");
+    ok(sealbuild("cache").run("lock"));
+    JsonNode lock = new ObjectMapper().readTree(project.resolve("build.lock.json").toFile());
+    JsonNode repo = lock.get("repositories").get(0);
+    assertEquals("alpine", repo.get("name").asText());
+    assertEquals("/etc/apk/repositories", repo.get("from").asText());
+    assertEquals(http.url("alpine").toString(), repo.get("url").asText());
+    assertEquals(key.publicPem(), repo.get("keys").get(0).get("pem").asText(), "the base's key, embedded");
+    List<String> pinned = new ArrayList<>();
+    lock.get("packages").forEach(p -> pinned.add(p.get("name").asText()));
+    assertEquals(List.of("greeting-data", "hello"), pinned, "musl and busybox come from the base");
+
+    ok(sealbuild("fresh").run("prep"));
+    ok(sealbuild("fresh").run("image", "--output", "oci:out/alpine:latest"));
+    Tools.ok(project, "umoci", "unpack", "--image", "out/alpine:latest", "out/bundle");
+    Path rootfs = project.resolve("out/bundle/rootfs");
+    assertEquals("hello from the base's repository\n", Tools.ok(project, "unshare", "-n", "chroot", rootfs.toString(), "/usr/bin/hello"));
+    String repositories = Files.readString(rootfs.resolve("etc/apk/repositories"));
+    assertTrue(repositories.contains(http.url("alpine").toString()), "the base's repositories file is kept: " + repositories);
+  }
+}
