@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Dockerfile idiom every Debian image uses, {@code apt-get update && apt-get install -y … && rm -rf
- * /var/lib/apt/lists/*}, on a bookworm base made by mmdebstrap and served by docker-registry: the packages are pinned
- * from the base's own apt sources, installed before the steps, and a later {@code RUN} uses them with no network.
+ * /var/lib/apt/lists/*}, on a bookworm base made by mmdebstrap and served by docker-registry, in a stage and again on
+ * that stage: the packages are pinned from the base's own apt sources, what the base or the base stage has is not
+ * pinned again, they are installed before the steps, a later {@code RUN} uses them with no network and
+ * {@code apt-get purge} in a step removes one.
  */
 class DockerfileDebianIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,11 +40,14 @@ class DockerfileDebianIT {
     registry.push(DebianBaseImage.writeOciLayout(rootfs, work.resolve("seed"), "bookworm"), "debian:bookworm", false, null);
     project = Files.createDirectories(work.resolve("greeter"));
     Files.writeString(project.resolve("Dockerfile"), """
-        FROM %s/debian:bookworm
+        FROM %s/debian:bookworm AS base
         ENV DEBIAN_FRONTEND=noninteractive
         RUN apt-get update \\
-         && apt-get install -y --no-install-recommends hello dos2unix \\
+         && apt-get install -y --no-install-recommends hello \\
          && rm -rf /var/lib/apt/lists/*
+
+        FROM base
+        RUN apt-get update && apt-get install -y --no-install-recommends hello dos2unix && rm -rf /var/lib/apt/lists/*
         RUN hello --greeting="built offline" > /greeting \\
          && printf 'a\\r\\n' | dos2unix > /converted \\
          && apt-get purge -y dos2unix
@@ -61,15 +66,22 @@ class DockerfileDebianIT {
     return new Sealbuild(project).env("SEALBUILD_CACHE", work.resolve("cache").toString());
   }
 
+  private static List<String> names(JsonNode packages) {
+    List<String> names = new ArrayList<>();
+    packages.forEach(p -> names.add(p.path("name").asText()));
+    return names;
+  }
+
   @Test
   void aptGetInstallIsPinnedAndALaterStepUsesThePackageOffline() throws Exception {
     Sealbuild.Result locked = ok(sealbuild().run("lock"));
     assertTrue(locked.stderr().contains("wrote Dockerfile.lock.json"), locked.stderr());
     JsonNode lock = JSON.readTree(project.resolve("Dockerfile.lock.json").toFile());
-    List<String> names = new ArrayList<>();
-    lock.findValues("packages").forEach(list -> list.forEach(p -> names.add(p.path("name").asText())));
-    assertTrue(names.contains("hello"), "hello is pinned: " + names);
-    assertTrue(!names.contains("libc6"), "libc6 is in the base's dpkg database, not installed again: " + names);
+    List<String> image = names(lock.path("packages"));
+    List<String> base = names(lock.path("stages").path("base").path("packages"));
+    assertTrue(base.contains("hello") && !base.contains("libc6"),
+        "stage base pins hello, not what the Debian base's dpkg database has: " + base);
+    assertEquals(List.of("dos2unix"), image, "on the stage base, hello (the stage's) is not pinned again");
     ok(sealbuild().run("prep"));
     ok(sealbuild().run("image", "--output", "oci:out/img:latest"));
     Tools.ok(project, "umoci", "unpack", "--rootless", "--image", "out/img:latest", "bundle");

@@ -166,10 +166,9 @@ public record BuildSpec(
       checkBase("stage '" + e.getKey() + "': ", e.getValue().base());
     }
     stageOrder();
-    refuseDebianPackagesOnStage("", this);
     for (String stage : stages.keySet()) {
       try {
-        refuseDebianPackagesOnStage("", stage(stage));
+        stage(stage);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("stage '" + stage + "': " + e.getMessage());
       }
@@ -183,17 +182,6 @@ public record BuildSpec(
         throw new IllegalArgumentException(where + "copy[" + i + "] takes from stage '" + from + "', which is not declared ("
             + (stages.isEmpty() ? "the spec declares no stages" : "stages: " + String.join(", ", stages.keySet())) + ")");
       }
-    }
-  }
-
-  /**
-   * Packages on a stage base must be resolved against what that stage installed; the Debian resolver cannot subtract
-   * an installed set yet, so it is refused rather than installing the base's packages twice.
-   */
-  private static void refuseDebianPackagesOnStage(String where, BuildSpec scope) {
-    if (scope.base.isStage() && !scope.packages.isEmpty() && RepositorySpec.DEBIAN.equals(scope.packageType())) {
-      throw new IllegalArgumentException(where + "packages on base stage '" + scope.base.stage() + "' are not supported for Debian yet"
-          + " (the resolver cannot yet count what that stage installed); install them in stage '" + scope.base.stage() + "' instead");
     }
   }
 

@@ -96,16 +96,14 @@ class StageBaseAndConfigSpecTest {
   }
 
   @Test
-  void debianPackagesOnAStageBaseAreRefusedForNow() {
-    String message = error("""
+  void packagesOnAStageBaseAreAcceptedForDebianAndAlpine() {
+    assertEquals(List.of("curl"), parse("""
         name: app
         repositories: [{name: debian, type: debian, suite: bookworm}]
         base: {stage: build}
         packages: [curl]
         stages: {build: {packages: [gcc]}}
-        """);
-    assertEquals("build.yaml: packages on base stage 'build' are not supported for Debian yet (the resolver cannot yet count"
-        + " what that stage installed); install them in stage 'build' instead", message);
+        """).packages());
     parse("""
         name: app
         repositories: [{name: main, type: alpine, url: https://example.com/alpine/v3.20/main, keys: [k.pub]}]

@@ -6,6 +6,8 @@ import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.debian.DebianMetadataException;
+import dev.sealbuild.prep.debian.DebianPackage;
+import dev.sealbuild.prep.debian.InstalledDebianPackage;
 import dev.sealbuild.prep.debian.DebianRepositoryIndex;
 import dev.sealbuild.prep.debian.DebianRepositoryReader;
 import dev.sealbuild.prep.debian.DebianResolution;
@@ -128,6 +130,29 @@ public final class DebianLocker implements PackageLocker {
     }
   }
 
+  /**
+   * On a stage base, what the base stages install counts as installed, as if in the base's dpkg database: each is
+   * found in the indexes by name, version, architecture and checksum, for its Provides, Conflicts and Breaks.
+   */
+  private static List<InstalledDebianPackage> stagePackages(LockedBase base, Platform platform,
+      List<DebianRepositoryIndex> indexes) {
+    List<InstalledDebianPackage> out = new ArrayList<>();
+    for (LockedPackage locked : base.installed()) {
+      if (!"deb".equals(locked.type()) || !locked.platforms().contains(platform)) {
+        continue;
+      }
+      DebianPackage found = indexes.stream().flatMap(i -> i.packages().stream())
+          .filter(p -> p.name().equals(locked.name()) && p.version().text().equals(locked.version())
+              && p.architecture().equals(locked.architecture()) && p.sha256().equals(locked.sha256()))
+          .findFirst()
+          .orElseThrow(() -> new PackageException(platform + ": " + locked.name() + " " + locked.version()
+              + ", which the base stage installs, is no longer in the repositories' indexes; lock the base stage again"));
+      out.add(new InstalledDebianPackage(found.name(), found.version(), found.architecture(), found.multiArch(),
+          found.relations().provides(), found.relations().conflicts(), found.relations().breaks()));
+    }
+    return out;
+  }
+
   private List<Source> sources(BuildSpec spec, Base base) throws IOException {
     List<Source> sources = new ArrayList<>();
     for (RepositorySpec repo : spec.repositories()) {
@@ -182,9 +207,11 @@ public final class DebianLocker implements PackageLocker {
       if (!installed.packages().isEmpty()) {
         progress.accept("the base has " + installed.packages().size() + " installed packages for " + arch + "; they are not installed again");
       }
+      List<InstalledDebianPackage> present = new ArrayList<>(installed.packages());
+      present.addAll(stagePackages(lockedBase, platform, indexes));
       DebianResolution resolution;
       try {
-        resolution = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude(), installed.packages());
+        resolution = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude(), present);
       } catch (DebianResolutionException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
