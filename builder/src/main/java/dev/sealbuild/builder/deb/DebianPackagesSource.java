@@ -106,6 +106,7 @@ public final class DebianPackagesSource implements LayerSource {
       if (order.size() < 2 || decodeThreads == 0) {
         for (LockedPackage p : order) {
           claims.installing(p.name());
+          pathLog.installing(p.name());
           installed(p, LockedPackages.read(context, p, true, in -> deb.install(in, tree, context.epoch(), LockedPackages.label(p))), installed);
         }
       } else {

@@ -51,6 +51,16 @@ class DpkgStatusFileTest {
   }
 
   @Test
+  void aSinglePackageGetsItsFileListToo(@TempDir Path work) throws IOException {
+    try (PackageFixture f = new PackageFixture(work)) {
+      baseStatus(f, BASE_STATUS);
+      f.install(f.cache(DebInstallTest.login()));
+      String list = f.text("var/lib/dpkg/info/login.list");
+      assertTrue(list.contains("\n/usr/bin/passwd\n"), "dpkg can remove what it lists: " + list);
+    }
+  }
+
+  @Test
   void aStatusFileWithoutItsFinalBlankLineGetsOne(@TempDir Path work) throws IOException {
     try (PackageFixture f = new PackageFixture(work)) {
       baseStatus(f, BASE_STATUS.strip());
