@@ -6,8 +6,11 @@ import dev.sealbuild.builder.sbom.SbomFormat;
 import dev.sealbuild.builder.sbom.SbomGenerator;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -54,37 +57,42 @@ final class SbomCommand implements Callable<Integer> {
     Lockfile lock = new LockfileIO().read(project.lockFile());
     SbomGenerator generator = new SbomGenerator(new CacheReader(env.cache(options.cache())), DecompressionLimits.DEFAULT,
         VersionProvider.version());
-    byte[] document = generator.generate(project.spec(), lock, project.specDir(), chosen);
-    if (output == null) {
-      PrintWriter out = commandSpec.commandLine().getOut();
-      out.print(new String(document, StandardCharsets.UTF_8));
-      out.flush();
-      return 0;
+    Path target = output == null ? null : env.workingDir().resolve(output);
+    // Written to a file as it is produced (a component per local file makes a large document), then moved into
+    // place (readers see the old file or the whole new one) or copied to standard output.
+    Path dir = target == null ? null : Files.createDirectories(target.toAbsolutePath().getParent());
+    Path tmp = target == null ? Files.createTempFile("sealbuild-sbom", ".json")
+        : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    try {
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+        generator.generate(project.spec(), lock, project.specDir(), chosen, lock.sourceDateEpoch(), file);
+      }
+      if (target == null) {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        try (Reader in = Files.newBufferedReader(tmp, StandardCharsets.UTF_8)) {
+          in.transferTo(out);
+        }
+        out.flush();
+        return 0;
+      }
+      moveInto(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    Path target = env.workingDir().resolve(output);
-    writeAtomically(target, document);
     commandSpec.commandLine().getErr().println("wrote " + chosen + " SBOM " + target);
     return 0;
   }
 
-  /** Readers see the old file or the whole new one, never half a document. */
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = Files.createDirectories(target.toAbsolutePath().getParent());
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+  private static void moveInto(Path tmp, Path target) throws IOException {
     try {
-      Files.write(tmp, bytes);
-      try {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep its default
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep its default
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }
