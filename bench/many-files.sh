@@ -3,7 +3,8 @@
 # and without the SBOM and provenance (--no-attach), under the launcher's heap (-Xmx1g) and a small one (-Xmx256m)
 # to show the heap the build needs. Peak RSS as GNU time reports it; "OOM" when the heap was too small.
 # Usage: bench/many-files.sh [FILES] (default 100000). Compare jars in one run (same machine, same load) with
-# SEALBUILD_BENCH_JARS="before=/path/a.jar after=/path/b.jar" (default: the current build's jar).
+# SEALBUILD_BENCH_JARS="before=/path/a.jar after=/path/b.jar" (default: the current build's jar); only some inputs
+# with SEALBUILD_BENCH_INPUTS="copy" (default "copy tar").
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 files=${1:-100000}
@@ -45,7 +46,8 @@ echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(date -u +%F), 
 echo "| input | attach | heap | jar | peak RSS | result |"
 echo "|---|---|---|---|---|---|"
 launcher=(-XX:+UseSerialGC -Xms32m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40)
-for p in copy tar; do
+read -r -a inputs <<<"${SEALBUILD_BENCH_INPUTS:-copy tar}"
+for p in "${inputs[@]}"; do
   for attach in yes no; do
     for heap in 1g 256m; do
       for entry in "${jars[@]}"; do

@@ -105,7 +105,7 @@ public final class LocalCopySource implements LayerSource {
       if (entry.dest().isDirectoryHint() || dest.isEmpty()) {
         dest = dest.isEmpty() ? src.getFileName().toString() : dest + "/" + src.getFileName();
       }
-      addOne(src, EntryPath.parse(dest), tree);
+      addOne(src.getParent(), src, EntryPath.parse(dest), tree);
     }
   }
 
@@ -120,19 +120,20 @@ public final class LocalCopySource implements LayerSource {
         tree.addDirectory(target, dirMeta());
         copyTree(child, target, tree);
       } else {
-        addOne(child, target, tree);
+        addOne(dir, child, target, tree);
       }
     }
   }
 
-  private void addOne(Path file, EntryPath target, ImageTree tree) throws IOException {
+  /** Adds {@code file}, listed from {@code dir}. */
+  private void addOne(Path dir, Path file, EntryPath target, ImageTree tree) throws IOException {
     if (Files.isSymbolicLink(file)) {
       tree.addSymlink(target, new Meta(0777, entry.owner().uid(), entry.owner().gid(), context.epoch()),
           Files.readSymbolicLink(file).toString());
     } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       int mode = entry.mode() != null ? entry.mode().bits() : executable(file) ? 0755 : 0644;
       tree.addFile(target, new Meta(mode, entry.owner().uid(), entry.owner().gid(), context.epoch()),
-          new LocalFileContent(file, Files.size(file)));
+          new LocalFileContent(dir, file.getFileName().toString(), Files.size(file)));
     } else {
       throw new UserError(describe() + ": " + file + " is not a regular file, directory or symlink");
     }
@@ -151,9 +152,14 @@ public final class LocalCopySource implements LayerSource {
     }
   }
 
-  private record LocalFileContent(Path file, long size) implements Content {
+  /**
+   * A copied file as its directory (one {@link Path} shared by the files listed from it) and its name: a path per
+   * file held the whole path's bytes and component offsets once for every entry of the tree.
+   */
+  private record LocalFileContent(Path dir, String name, long size) implements Content {
     @Override
     public InputStream open() throws IOException {
+      Path file = dir.resolve(name);
       try {
         return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
@@ -163,7 +169,7 @@ public final class LocalCopySource implements LayerSource {
 
     @Override
     public String origin() {
-      return file.toString();
+      return dir.resolve(name).toString();
     }
   }
 }
