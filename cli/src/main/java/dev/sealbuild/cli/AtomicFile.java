@@ -16,17 +16,23 @@ final class AtomicFile {
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
       Files.write(tmp, bytes);
-      try {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep its default
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      moveInto(tmp, target);
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }}
+  }
+
+  /** Renames a finished temporary file (in the target's directory) over the target, readable by all. */
+  static void moveInto(Path tmp, Path target) throws IOException {
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep its default
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

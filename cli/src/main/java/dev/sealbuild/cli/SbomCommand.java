@@ -6,13 +6,14 @@ import dev.sealbuild.builder.sbom.SbomFormat;
 import dev.sealbuild.builder.sbom.SbomGenerator;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,19 +51,32 @@ final class SbomCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage() + " (--format)");
     }
-    Project project = Project.load(env, options.path, options.dockerfile);
+    Project project = Project.load(env, options.path);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     SbomGenerator generator = new SbomGenerator(new CacheReader(env.cache(options.cache())), DecompressionLimits.DEFAULT,
         VersionProvider.version());
-    byte[] document = generator.generate(project.spec(), lock, project.specDir(), chosen);
-    if (output == null) {
-      PrintWriter out = commandSpec.commandLine().getOut();
-      out.print(new String(document, StandardCharsets.UTF_8));
-      out.flush();
-      return 0;
+    Path target = output == null ? null : env.workingDir().resolve(output);
+    // Written to a file as it is produced (a component per local file makes a large document), then moved into
+    // place (readers see the old file or the whole new one) or copied to standard output.
+    Path dir = target == null ? null : Files.createDirectories(target.toAbsolutePath().getParent());
+    Path tmp = target == null ? Files.createTempFile("sealbuild-sbom", ".json")
+        : Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+    try {
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+        generator.generate(project.spec(), lock, project.specDir(), chosen, lock.sourceDateEpoch(), file);
+      }
+      if (target == null) {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        try (Reader in = Files.newBufferedReader(tmp, StandardCharsets.UTF_8)) {
+          in.transferTo(out);
+        }
+        out.flush();
+        return 0;
+      }
+      AtomicFile.moveInto(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
-    Path target = env.workingDir().resolve(output);
-    AtomicFile.write(target, document);
     commandSpec.commandLine().getErr().println("wrote " + chosen + " SBOM " + target);
     return 0;
   }

@@ -106,9 +106,9 @@ public final class ImageBuild {
   }
 
   private BuiltImage attachSbom(Request request, BuiltImage image) throws IOException {
-    byte[] sbom = new SbomGenerator(cache, DecompressionLimits.DEFAULT, run.sealbuildVersion())
-        .generate(request.spec(), request.lock(), request.specDir(), SbomFormat.SPDX_JSON, request.sourceDateEpoch());
-    return Referrers.attach(image, SPDX_JSON, sbom, request.sourceDateEpoch());
+    SbomGenerator sbom = new SbomGenerator(cache, DecompressionLimits.DEFAULT, run.sealbuildVersion());
+    return Referrers.attach(image, SPDX_JSON, out -> sbom.generate(request.spec(), request.lock(), request.specDir(),
+        SbomFormat.SPDX_JSON, request.sourceDateEpoch(), out), request.sourceDateEpoch());
   }
 
   private static BuiltImage attachProvenance(Request request, BuiltImage image, ProvenanceStatement statement) throws IOException {

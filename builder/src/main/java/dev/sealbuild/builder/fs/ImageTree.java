@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The image being assembled: finished lower layers plus the layer being written, seen as one file system.
@@ -40,6 +42,23 @@ public final class ImageTree {
   }
 
   private final Deque<Long> scratchCounts = new ArrayDeque<>();
+  /**
+   * One instance per distinct meta: the entries of a tree share a handful of modes, owners and mtimes, and a meta
+   * per entry was a tenth of what a tree of many small files held. Bounded: past it, metas are kept as given.
+   */
+  private final Map<Meta, Meta> metas = new HashMap<>();
+  private static final int MAX_SHARED_METAS = 4096;
+
+  private Meta shared(Meta meta) {
+    Meta known = metas.get(meta);
+    if (known != null) {
+      return known;
+    }
+    if (metas.size() < MAX_SHARED_METAS) {
+      metas.put(meta, meta);
+    }
+    return meta;
+  }
 
   /**
    * Starts a layer that {@link #dropScratchLayer} will throw away again, e.g. temporary inputs present only while a
@@ -155,7 +174,7 @@ public final class ImageTree {
       // (merged /usr), and nothing is applied through it.
       return;
     }
-    put(resolved, new Node.Directory(meta), existing);
+    put(resolved, new Node.Directory(shared(meta)), existing);
   }
 
   /**
@@ -175,17 +194,17 @@ public final class ImageTree {
 
   public void addFile(EntryPath path, Meta meta, Content content) {
     EntryPath resolved = resolveNonRoot(path, "file");
-    put(resolved, new Node.RegularFile(meta, content), lookup(resolved));
+    put(resolved, new Node.RegularFile(shared(meta), content), lookup(resolved));
   }
 
   public void addSymlink(EntryPath path, Meta meta, String target) {
     EntryPath resolved = resolveNonRoot(path, "symlink");
-    put(resolved, new Node.Symlink(meta, target), lookup(resolved));
+    put(resolved, new Node.Symlink(shared(meta), target), lookup(resolved));
   }
 
   public void addSpecial(EntryPath path, Meta meta, Node.Special.Kind kind, int major, int minor) {
     EntryPath resolved = resolveNonRoot(path, "device");
-    put(resolved, new Node.Special(meta, kind, major, minor), lookup(resolved));
+    put(resolved, new Node.Special(shared(meta), kind, major, minor), lookup(resolved));
   }
 
   /**

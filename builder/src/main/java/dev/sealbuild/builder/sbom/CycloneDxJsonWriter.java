@@ -1,8 +1,11 @@
 package dev.sealbuild.builder.sbom;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.formats.json.CanonicalJson;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,12 +22,9 @@ final class CycloneDxJsonWriter {
 
   private CycloneDxJsonWriter() {}
 
-  static byte[] write(BillOfMaterials bom, String toolVersion) {
-    ObjectNode doc = CanonicalJson.mapper().createObjectNode();
-    doc.put("bomFormat", "CycloneDX");
-    doc.put("specVersion", "1.5");
-    doc.put("version", 1);
-    ObjectNode metadata = doc.putObject("metadata");
+  /** Writes the document to {@code out} as it goes: one component at a time. */
+  static void write(BillOfMaterials bom, String toolVersion, OutputStream out) throws IOException {
+    ObjectNode metadata = CanonicalJson.mapper().createObjectNode();
     metadata.put("timestamp", Instant.ofEpochSecond(bom.sourceDateEpoch()).toString());
     metadata.putObject("tools").putArray("components").addObject()
         .put("type", "application").put("name", "sealbuild").put("version", toolVersion);
@@ -38,21 +38,39 @@ final class CycloneDxJsonWriter {
     property(properties, "sealbuild:spec-digest", bom.specDigest().toString());
     property(properties, "sealbuild:lock-digest", bom.lockDigest().toString());
 
-    ArrayNode components = doc.putArray("components");
+    // Refs only: the strings the components already hold.
     Map<String, List<String>> dependsOn = new LinkedHashMap<>();
     dependsOn.put(IMAGE_REF, new ArrayList<>());
     for (SbomComponent c : bom.components()) {
-      components.add(component(c));
       dependsOn.computeIfAbsent(c.containedIn() == null ? IMAGE_REF : c.containedIn(), k -> new ArrayList<>()).add(c.ref());
     }
-    ArrayNode dependencies = doc.putArray("dependencies");
-    dependsOn.forEach((ref, refs) -> {
-      ObjectNode d = dependencies.addObject().put("ref", ref);
-      ArrayNode on = d.putArray("dependsOn");
-      refs.forEach(on::add);
-    });
-    DocumentIds.assign(doc, "cyclonedx", (d, uuid) -> d.put("serialNumber", "urn:uuid:" + uuid));
-    return CanonicalJson.pretty(doc);
+    SortedJsonObject.writeIdentified(out, "cyclonedx", id -> new SortedJsonObject()
+        .put("bomFormat", "CycloneDX")
+        .put("specVersion", "1.5")
+        .put("version", IntNode.valueOf(1))
+        .put("metadata", metadata)
+        .put("serialNumber", "urn:uuid:" + id)
+        .stream("components", g -> {
+          g.writeStartArray();
+          for (SbomComponent c : bom.components()) {
+            SortedJsonObject.writeSorted(g, component(c));
+          }
+          g.writeEndArray();
+        })
+        .stream("dependencies", g -> {
+          g.writeStartArray();
+          for (Map.Entry<String, List<String>> d : dependsOn.entrySet()) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("dependsOn");
+            for (String ref : d.getValue()) {
+              g.writeString(ref);
+            }
+            g.writeEndArray();
+            g.writeStringField("ref", d.getKey());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        }));
   }
 
   private static ObjectNode component(SbomComponent c) {

@@ -1,14 +1,11 @@
 package dev.sealbuild.builder.sbom;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.formats.digest.Sha256;
-import dev.sealbuild.formats.json.CanonicalJson;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
-import java.util.function.BiConsumer;
 
 /**
  * A document's own identifier (SPDX {@code documentNamespace}, CycloneDX {@code serialNumber}) derived from its
@@ -21,13 +18,9 @@ final class DocumentIds {
 
   private DocumentIds() {}
 
-  /** Sets the identifier with {@code set} once the rest of {@code document} is complete. */
-  static UUID assign(ObjectNode document, String kind, BiConsumer<ObjectNode, UUID> set) {
-    set.accept(document, new UUID(0, 0));
-    Sha256 content = Sha256.hash(CanonicalJson.compact(document));
-    UUID id = version5(NAMESPACE_URL, "sealbuild:" + kind + ":" + content.hex());
-    set.accept(document, id);
-    return id;
+  /** The identifier of a document of {@code kind} whose compact form, written with a zero identifier, hashes to {@code content}. */
+  static UUID of(String kind, Sha256 content) {
+    return version5(NAMESPACE_URL, "sealbuild:" + kind + ":" + content.hex());
   }
 
   static UUID version5(UUID namespace, String name) {

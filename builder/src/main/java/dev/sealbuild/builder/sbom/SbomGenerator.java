@@ -15,7 +15,10 @@ import dev.sealbuild.lockfiles.lock.StageBases;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.FileEntry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,11 +59,30 @@ public final class SbomGenerator {
     return write(collect(spec, lock, specDir, epoch), format);
   }
 
+  /**
+   * Writes the document for an image stamped with {@code epoch} to {@code out} as it is produced: a document with
+   * a component per file never exists whole in memory.
+   */
+  public void generate(BuildSpec spec, Lockfile lock, Path specDir, SbomFormat format, long epoch, OutputStream out)
+      throws IOException {
+    write(collect(spec, lock, specDir, epoch), format, out);
+  }
+
   public byte[] write(BillOfMaterials bom, SbomFormat format) {
-    return switch (format) {
-      case SPDX_JSON -> SpdxJsonWriter.write(bom, toolVersion);
-      case CYCLONEDX_JSON -> CycloneDxJsonWriter.write(bom, toolVersion);
-    };
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      write(bom, format, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a byte array does not fail
+    }
+    return out.toByteArray();
+  }
+
+  public void write(BillOfMaterials bom, SbomFormat format, OutputStream out) throws IOException {
+    switch (format) {
+      case SPDX_JSON -> SpdxJsonWriter.write(bom, toolVersion, out);
+      case CYCLONEDX_JSON -> CycloneDxJsonWriter.write(bom, toolVersion, out);
+    }
   }
 
   /** What the image is made of, independent of the format, created at the lock's epoch. */

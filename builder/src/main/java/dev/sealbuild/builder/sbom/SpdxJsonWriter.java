@@ -1,11 +1,12 @@
 package dev.sealbuild.builder.sbom;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sealbuild.formats.json.CanonicalJson;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * SPDX 2.3 JSON: the image as the package the document describes; every input (package, base image, rootfs,
@@ -25,40 +26,52 @@ final class SpdxJsonWriter {
 
   private SpdxJsonWriter() {}
 
-  static byte[] write(BillOfMaterials bom, String toolVersion) {
-    ObjectNode doc = CanonicalJson.mapper().createObjectNode();
-    doc.put("spdxVersion", "SPDX-2.3");
-    doc.put("dataLicense", "CC0-1.0");
-    doc.put("SPDXID", "SPDXRef-DOCUMENT");
-    doc.put("name", bom.imageName());
-    ObjectNode creation = doc.putObject("creationInfo");
+  /** Writes the document to {@code out} as it goes: one package and one relationship at a time. */
+  static void write(BillOfMaterials bom, String toolVersion, OutputStream out) throws IOException {
+    ObjectNode creation = CanonicalJson.mapper().createObjectNode();
     creation.put("created", Instant.ofEpochSecond(bom.sourceDateEpoch()).toString());
     creation.putArray("creators").add("Tool: sealbuild-" + toolVersion);
     creation.put("licenseListVersion", majorMinor(bom.licenseListVersion()));
-    doc.put("comment", "The inputs of image " + bom.imageName() + " as pinned by its lock (spec " + bom.specDigest()
-        + ", lock " + bom.lockDigest() + "), described by sealbuild from the lock and the vendor cache.");
+    SortedJsonObject.writeIdentified(out, "spdx", id -> new SortedJsonObject()
+        .put("spdxVersion", "SPDX-2.3")
+        .put("dataLicense", "CC0-1.0")
+        .put("SPDXID", "SPDXRef-DOCUMENT")
+        .put("name", bom.imageName())
+        .put("creationInfo", creation)
+        .put("comment", "The inputs of image " + bom.imageName() + " as pinned by its lock (spec " + bom.specDigest()
+            + ", lock " + bom.lockDigest() + "), described by sealbuild from the lock and the vendor cache.")
+        .put("documentNamespace", "urn:uuid:" + id)
+        .stream("packages", g -> {
+          g.writeStartArray();
+          SortedJsonObject.writeSorted(g, image(bom));
+          for (SbomComponent c : bom.components()) {
+            SortedJsonObject.writeSorted(g, pkg(c, "SPDXRef-" + c.ref()));
+          }
+          g.writeEndArray();
+        })
+        .stream("relationships", g -> {
+          g.writeStartArray();
+          relationship(g, "SPDXRef-DOCUMENT", "DESCRIBES", IMAGE_ID);
+          for (SbomComponent c : bom.components()) {
+            String element = "SPDXRef-" + c.ref();
+            if (c.containedIn() != null) {
+              relationship(g, "SPDXRef-" + c.containedIn(), "CONTAINS", element);
+            } else if (c.kind() == SbomComponent.Kind.BASE_IMAGE) {
+              relationship(g, IMAGE_ID, "DESCENDANT_OF", element);
+            } else {
+              relationship(g, IMAGE_ID, "CONTAINS", element);
+            }
+          }
+          g.writeEndArray();
+        }));
+  }
 
-    ArrayNode packages = doc.putArray("packages");
-    List<String[]> relationships = new ArrayList<>();
-    relationships.add(new String[] {"SPDXRef-DOCUMENT", "DESCRIBES", IMAGE_ID});
-    packages.add(image(bom));
-    for (SbomComponent c : bom.components()) {
-      String id = "SPDXRef-" + c.ref();
-      packages.add(pkg(c, id));
-      if (c.containedIn() != null) {
-        relationships.add(new String[] {"SPDXRef-" + c.containedIn(), "CONTAINS", id});
-      } else if (c.kind() == SbomComponent.Kind.BASE_IMAGE) {
-        relationships.add(new String[] {IMAGE_ID, "DESCENDANT_OF", id});
-      } else {
-        relationships.add(new String[] {IMAGE_ID, "CONTAINS", id});
-      }
-    }
-    ArrayNode rels = doc.putArray("relationships");
-    for (String[] r : relationships) {
-      rels.addObject().put("spdxElementId", r[0]).put("relationshipType", r[1]).put("relatedSpdxElement", r[2]);
-    }
-    DocumentIds.assign(doc, "spdx", (d, uuid) -> d.put("documentNamespace", "urn:uuid:" + uuid));
-    return CanonicalJson.pretty(doc);
+  private static void relationship(JsonGenerator g, String element, String type, String related) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("relatedSpdxElement", related);
+    g.writeStringField("relationshipType", type);
+    g.writeStringField("spdxElementId", element);
+    g.writeEndObject();
   }
 
   private static ObjectNode image(BillOfMaterials bom) {

@@ -131,7 +131,7 @@ public final class LocalCopySource implements LayerSource {
       }
       EntryPath target = EntryPath.parse(dest);
       tree.addMissingDirectories(target.parent(), dirMeta(owner));
-      addOne(src, target, tree, owner);
+      addOne(src.getParent(), src, target, tree, owner);
     }
   }
 
@@ -172,7 +172,7 @@ public final class LocalCopySource implements LayerSource {
           copyTree(child, target, tree, owner);
         }
       } else if (!excluded) {
-        addOne(child, target, tree, owner);
+        addOne(dir, child, target, tree, owner);
       }
     }
   }
@@ -202,14 +202,15 @@ public final class LocalCopySource implements LayerSource {
     return base.relativize(path).toString().replace(java.io.File.separatorChar, '/');
   }
 
-  private void addOne(Path file, EntryPath target, ImageTree tree, Owner owner) throws IOException {
+  /** Adds {@code file}, listed from {@code dir}. */
+  private void addOne(Path dir, Path file, EntryPath target, ImageTree tree, Owner owner) throws IOException {
     if (Files.isSymbolicLink(file)) {
       tree.addSymlink(target, new Meta(0777, owner.uid(), owner.gid(), context.epoch()),
           Files.readSymbolicLink(file).toString());
     } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       int mode = entry.mode() != null ? entry.mode().bits() : executable(file) ? 0755 : 0644;
       tree.addFile(target, new Meta(mode, owner.uid(), owner.gid(), context.epoch()),
-          new LocalFileContent(file, Files.size(file)));
+          new LocalFileContent(dir, file.getFileName().toString(), Files.size(file)));
     } else {
       throw new UserError(describe() + ": " + file + " is not a regular file, directory or symlink");
     }
@@ -228,9 +229,14 @@ public final class LocalCopySource implements LayerSource {
     }
   }
 
-  private record LocalFileContent(Path file, long size) implements Content {
+  /**
+   * A copied file as its directory (one {@link Path} shared by the files listed from it) and its name: a path per
+   * file held the whole path's bytes and component offsets once for every entry of the tree.
+   */
+  private record LocalFileContent(Path dir, String name, long size) implements Content {
     @Override
     public InputStream open() throws IOException {
+      Path file = dir.resolve(name);
       try {
         return Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
@@ -240,7 +246,8 @@ public final class LocalCopySource implements LayerSource {
 
     @Override
     public String origin() {
-      return file.toString();
+      return dir.resolve(name).toString();
     }
   }
+
 }

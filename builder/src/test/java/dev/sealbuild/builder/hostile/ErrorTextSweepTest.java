@@ -13,6 +13,7 @@ import dev.sealbuild.builder.fs.Meta;
 import dev.sealbuild.formats.compress.ArchiveFormat;
 import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.lockfiles.spec.SpecReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -65,8 +66,23 @@ class ErrorTextSweepTest {
     specs.put("top-level list", "- a\n- b\n");
     specs.put("top-level scalar", "just text\n");
     specs.put("duplicate key", "name: a\nname: b\n");
+    specs.put("number for a list", "name: app\npackages: 5\n");
+    specs.put("text for the copy list", "name: app\ncopy: text\n");
+    specs.put("list for a file mode", "name: app\nfiles:\n  - url: https://x.invalid/a\n    dest: /x\n    mode: [1]\n");
+    specs.put("list for the environment", "name: app\nconfig:\n  env: [1, 2]\n");
+    specs.put("mapping for a step's command", "name: app\nrun:\n  - command: {a: 1}\n");
+    specs.put("list for the stages", "name: app\nstages: [build]\n");
+    specs.put("text for a stage", "name: app\nstages:\n  build: text\n");
+    specs.put("broken step in a stage", "name: app\nstages:\n  build:\n    run: [{command: [1, {}]}]\n");
+    specs.put("number for the platforms", "name: app\nplatforms: 3\n");
+    specs.put("mapping for a platform", "name: app\nplatforms: [{os: linux}]\n");
     specs.forEach((what, yaml) -> tests.add(check("spec: " + what, SPEC,
         () -> new SpecReader(Map.of()).parse(SPEC, yaml))));
+    Path lockFile = work.resolve("build.lock.json");
+    badLocks().forEach((what, json) -> tests.add(check("lock: " + what, lockFile.toString(), () -> {
+      Files.writeString(lockFile, json);
+      new LockfileIO().read(lockFile);
+    })));
 
     byte[] random = new byte[200_000];
     new Random(7).nextBytes(random);
@@ -100,6 +116,59 @@ class ErrorTextSweepTest {
     }
     tests.add(check("zip with a damaged local header", ARCHIVE, () -> zip(damaged)));
     return tests;
+  }
+
+  private static final String HEX = "0123456789abcdef".repeat(4);
+  private static final String FILE = "{\"sha256\": \"sha256:" + HEX + "\", \"size\": 3, \"url\": \"https://example.invalid/a\"}";
+  private static final String PACKAGE = "{\"architecture\": \"amd64\", \"name\": \"p\", \"path\": \"pool/p.deb\", "
+      + "\"platforms\": [\"linux/amd64\"], \"repository\": \"debian\", \"sha256\": \"sha256:" + HEX + "\", \"size\": 1, "
+      + "\"type\": \"deb\", \"version\": \"1\"}";
+
+  /** A lock whose top-level keys are {@code fields} plus a valid version and spec digest. */
+  private static String lock(String fields) {
+    return "{" + fields + (fields.isEmpty() ? "" : ", ") + "\"lockfileVersion\": 1, \"specDigest\": \"sha256:" + HEX + "\"}";
+  }
+
+  private static Map<String, String> badLocks() {
+    Map<String, String> locks = new java.util.LinkedHashMap<>();
+    String whole = lock("\"files\": [" + FILE + "], \"packages\": [" + PACKAGE + "], \"sourceDateEpoch\": 0");
+    locks.put("malformed JSON", "{\"files\": [,]}");
+    locks.put("truncated", whole.substring(0, whole.length() / 2));
+    locks.put("empty", "");
+    locks.put("trailing text", whole + " {}");
+    locks.put("a list at the top", "[" + whole + "]");
+    locks.put("text at the top", "\"lock\"");
+    locks.put("missing lockfileVersion", "{\"specDigest\": \"sha256:" + HEX + "\"}");
+    locks.put("missing specDigest", "{\"lockfileVersion\": 1}");
+    locks.put("unsupported lockfileVersion", "{\"lockfileVersion\": 9, \"specDigest\": \"sha256:" + HEX + "\"}");
+    locks.put("text for lockfileVersion", "{\"lockfileVersion\": \"one\", \"specDigest\": \"sha256:" + HEX + "\"}");
+    locks.put("unknown top-level key", lock("\"fles\": []"));
+    locks.put("unknown key in a file", lock("\"files\": [{\"sha256\": \"sha256:" + HEX + "\", \"url\": \"u\", \"colour\": 1}]"));
+    locks.put("short digest", lock("\"files\": [{\"sha256\": \"sha256:abc\", \"url\": \"u\"}]"));
+    locks.put("md5 digest", lock("\"files\": [{\"sha256\": \"md5:abc\", \"url\": \"u\"}]"));
+    locks.put("number for a digest", lock("\"files\": [{\"sha256\": 12, \"url\": \"u\"}]"));
+    locks.put("number for a string", lock("\"files\": [{\"sha256\": \"sha256:" + HEX + "\", \"url\": 12}]"));
+    locks.put("object for a string", lock("\"packages\": [" + PACKAGE.replace("\"name\": \"p\"", "\"name\": {}") + "]"));
+    locks.put("string for a number", lock("\"sourceDateEpoch\": \"soon\""));
+    locks.put("negative size", lock("\"files\": [" + FILE.replace("\"size\": 3", "\"size\": -3") + "]"));
+    locks.put("object for the files list", lock("\"files\": {}"));
+    locks.put("string for the files list", lock("\"files\": \"a\""));
+    locks.put("list for a package", lock("\"packages\": [[1]]"));
+    locks.put("missing package key", lock("\"packages\": [" + PACKAGE.replace("\"path\": \"pool/p.deb\", ", "") + "]"));
+    locks.put("bad platform", lock("\"packages\": [" + PACKAGE.replace("linux/amd64", "linux") + "]"));
+    locks.put("null for a required key", lock("\"files\": [{\"sha256\": null, \"url\": \"u\"}]"));
+    locks.put("true for a list", lock("\"repositories\": true"));
+    locks.put("string for the rootfs size", lock("\"rootfs\": {\"sha256\": \"sha256:" + HEX + "\", \"size\": \"big\", \"source\": \"s\"}"));
+    locks.put("number for a whole-number key", lock("\"sourceDateEpoch\": 1.5"));
+    locks.put("control characters", "\u0001\u0002");
+    locks.put("base image pins no platform", lock("\"baseImage\": {\"platforms\": [], \"reference\": \"r\", "
+        + "\"repository\": \"r\", \"root\": {\"digest\": \"sha256:" + HEX + "\", \"mediaType\": \"a/b\", \"size\": 1}}"));
+    locks.put("stages not a map", lock("\"stages\": [1]"));
+    locks.put("stage pins nothing", lock("\"stages\": {\"build\": null}"));
+    locks.put("stage missing its spec digest", lock("\"stages\": {\"build\": {\"lockfileVersion\": 1}}"));
+    locks.put("broken file in a stage", lock("\"stages\": {\"build\": " + lock("\"files\": [{\"sha256\": 1, \"url\": []}]") + "}"));
+    locks.put("unknown key in a stage", lock("\"stages\": {\"build\": " + lock("\"colour\": 1") + "}"));
+    return locks;
   }
 
   private void tar(byte[] bytes, int length, ArchiveFormat format) throws IOException {

@@ -1,8 +1,10 @@
 package dev.sealbuild.formats.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -71,20 +75,40 @@ public final class CanonicalJson {
     return node;
   }
 
-  public static byte[] pretty(Object value) {
+  /** Two-space indent, {@code "\n"} line ends, {@code "key": value}, empty containers as {@code []} and {@code {}}. */
+  private static DefaultPrettyPrinter printer() {
     DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+    return new DefaultPrettyPrinter()
         .withObjectIndenter(indenter)
         .withArrayIndenter(indenter)
         .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
             .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
             .withArrayEmptySeparator("")
             .withObjectEmptySeparator(""));
+  }
+
+  public static byte[] pretty(Object value) {
     try {
-      String text = MAPPER.writer(printer).writeValueAsString(sortedTree(value));
+      String text = MAPPER.writer(printer()).writeValueAsString(sortedTree(value));
       return (text + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
     }
+  }
+
+  /**
+   * A UTF-8 generator that writes what {@link #pretty} writes (without the final newline) for a document written in
+   * sorted key order, straight to {@code out}: for documents too large to hold as a tree. Closing it leaves
+   * {@code out} open.
+   */
+  public static JsonGenerator prettyGenerator(OutputStream out) throws IOException {
+    // pretty() renders to a String and encodes it: a character outside the BMP becomes its 4 UTF-8 bytes, not an escaped pair
+    return MAPPER.writer(printer()).with(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        .createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  /** Like {@link #prettyGenerator}, but writes what {@link #compact} writes. */
+  public static JsonGenerator compactGenerator(OutputStream out) throws IOException {
+    return MAPPER.writer().createGenerator(out, JsonEncoding.UTF8);
   }
 }

@@ -18,7 +18,12 @@ public record Platform(String os, String architecture, String variant) implement
   public static final Platform LINUX_AMD64 = new Platform("linux", "amd64", null);
 
   public Platform {
-    if (os == null || architecture == null || !WORD.matcher(os).matches() || !WORD.matcher(architecture).matches()
+    if (os == null || architecture == null) {
+      throw new OciFormatException("a platform needs both an os and an architecture"
+          + (os == null && architecture == null ? "" : " (only " + (os == null ? "architecture '" + architecture : "os '" + os) + "' given)")
+          + ": use os/architecture[/variant], e.g. linux/amd64");
+    }
+    if (!WORD.matcher(os).matches() || !WORD.matcher(architecture).matches()
         || (variant != null && !WORD.matcher(variant).matches())) {
       throw new OciFormatException("platform '" + os + "/" + architecture + (variant == null ? "" : "/" + variant)
           + "' is not valid: use os/architecture[/variant] in lower case, e.g. linux/amd64 or linux/arm64/v8");

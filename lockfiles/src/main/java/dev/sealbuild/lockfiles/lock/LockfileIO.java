@@ -1,9 +1,14 @@
 package dev.sealbuild.lockfiles.lock;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.sealbuild.formats.json.CanonicalJson;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,10 +20,21 @@ import java.nio.file.StandardCopyOption;
 /** Reads and writes {@code build.lock.json} in its canonical form. Writes are atomic. */
 public final class LockfileIO {
   private static final long MAX_LOCK_BYTES = 64L << 20;
-  private final ObjectReader reader = CanonicalJson.mapper()
+  private final ObjectReader reader = strict(CanonicalJson.mapper().copy())
       .readerFor(Lockfile.class)
       .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /** A lock is written by sealbuild: a number where a string belongs (or the reverse) is damage, not shorthand. */
+  private static ObjectMapper strict(ObjectMapper mapper) {
+    for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float,
+        CoercionInputShape.Boolean}) {
+      mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+    mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    return mapper;
+  }
 
   public static Path besideSpec(Path specFile) {
     return specFile.toAbsolutePath().normalize().resolveSibling(Lockfile.FILE_NAME);
@@ -33,15 +49,15 @@ public final class LockfileIO {
     } catch (NoSuchFileException e) {
       throw new LockException(file + ": no lockfile; run 'build lock' first");
     } catch (JsonMappingException e) {
-      Throwable root = e;
-      while (root.getCause() != null) {
-        root = root.getCause();
-      }
-      String msg = root instanceof JsonProcessingException jp ? jp.getOriginalMessage() : root.getMessage();
-      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-      throw new LockException(file + (line > 0 ? ":" + line : "") + ": invalid lockfile: " + firstLine(msg) + "; run 'build lock' to regenerate it");
+      JsonLocation location = e.getCause() instanceof JsonProcessingException syntax && syntax.getLocation() != null
+          ? syntax.getLocation() : e.getLocation();
+      int line = location == null ? -1 : location.getLineNr();
+      throw new LockException(file + (line > 0 ? ":" + line : "") + ": invalid lockfile: " + LockReadErrors.describe(e)
+          + "; run 'build lock' to regenerate it");
     } catch (JsonProcessingException e) {
-      throw new LockException(file + ": lockfile is not valid JSON: " + firstLine(e.getOriginalMessage()) + "; run 'build lock' to regenerate it");
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      throw new LockException(file + (line > 0 ? ":" + line : "") + ": invalid lockfile: " + LockReadErrors.syntax(e)
+          + "; run 'build lock' to regenerate it");
     } catch (IOException e) {
       throw new LockException(file + ": cannot read lockfile: " + e.getMessage());
     }

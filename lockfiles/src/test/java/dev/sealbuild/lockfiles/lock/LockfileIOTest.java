@@ -50,6 +50,30 @@ class LockfileIOTest {
   }
 
   @Test
+  void aWrongValueIsNamedByItsKeyWithWhatBelongsThere(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve(Lockfile.FILE_NAME);
+    String digest = "\"specDigest\":\"sha256:" + "a".repeat(64) + "\"";
+    Map<String, String> expected = Map.of(
+        "{\"lockfileVersion\":1," + digest + ",\"files\":[{\"sha256\":12,\"url\":\"u\"}]}",
+        "files[0].sha256: expected a string \"sha256:\" followed by 64 lowercase hex digits, found a number",
+        "{\"lockfileVersion\":1," + digest + ",\"files\":[{\"sha256\":\"sha256:" + "a".repeat(64) + "\",\"url\":7}]}",
+        "files[0].url: expected a string, found a number",
+        "{\"lockfileVersion\":1," + digest + ",\"stages\":{\"build\":{\"lockfileVersion\":1," + digest + ",\"files\":{}}}}",
+        "stages.build.files: expected an array, found an object",
+        "{\"lockfileVersion\":1," + digest + ",\"packages\":[{\"name\":\"p\"}]}",
+        "missing required key 'type' in packages[0]",
+        "{\"lockfileVersion\":1," + digest + ",\"fles\":[]}",
+        "unknown key 'fles' at the top level (known keys: baseImage, excluded, files,",
+        "{\"lockfileVersion\":1," + digest + ",\"files\":[",
+        "not valid JSON: the file ends in the middle of the document (truncated?)");
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      Files.writeString(f, e.getKey());
+      LockException thrown = assertThrows(LockException.class, () -> io.read(f), e.getKey());
+      assertTrue(thrown.getMessage().contains(": invalid lockfile: " + e.getValue()), thrown.getMessage());
+    }
+  }
+
+  @Test
   void rejectsBadDigestsUnknownKeysAndVersions(@TempDir Path dir) throws Exception {
     Path f = dir.resolve(Lockfile.FILE_NAME);
     for (String bad : List.of(
