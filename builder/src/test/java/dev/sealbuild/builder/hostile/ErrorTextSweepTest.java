@@ -2,7 +2,6 @@ package dev.sealbuild.builder.hostile;
 
 import static dev.sealbuild.builder.hostile.Fixture.EPOCH;
 import static dev.sealbuild.builder.hostile.Fixture.OWNER;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,7 +96,18 @@ class ErrorTextSweepTest {
       damaged[i] ^= 0x5a;
     }
     tests.add(check("zip with a damaged local header", ARCHIVE, () -> zip(damaged)));
+    // Found by ZipFuzzTest: the central directory ends early (commons-compress said "Error reading Zip content from /tmp/...").
+    byte[] cutDirectory = fuzzInput("ZipFuzzTestInputs/centralDirectory/crash-4433abb55722c8993ff6e96d6e7b15e087f020f5");
+    tests.add(check("zip whose central directory is cut short", ARCHIVE, () -> zip(cutDirectory)));
     return tests;
+  }
+
+  /** An input a fuzz target found and keeps as a regression input (builder/src/test/resources/.../fuzz/). */
+  private static byte[] fuzzInput(String path) throws IOException {
+    try (var in = ErrorTextSweepTest.class.getResourceAsStream("/dev/sealbuild/builder/fuzz/" + path)) {
+      assertNotNull(in, path);
+      return in.readAllBytes();
+    }
   }
 
   private void tar(byte[] bytes, int length, ArchiveFormat format) throws IOException {
