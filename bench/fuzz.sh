@@ -41,12 +41,19 @@ run_one() {
   local name=$1 module=$2 class=$3 method=$4
   local snapshot="$ROOT/target/fuzz-run/$name" corpus="$corpus_root/$name" log="$log_dir/$name.log"
   mkdir -p "$corpus" "$log_dir"
-  # Build, then copy the class path aside: a rebuild of the worktree must not change classes under a running fuzzer.
-  mvn -q -o -B test-compile dependency:build-classpath -pl "$module" -am \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$ROOT/target/fuzz-run/$name.cp" >/dev/null
+  # Build (unless nothing under a module's src/ or pom.xml changed since the module's last build here), then copy the
+  # class path aside: a rebuild of the worktree must not change classes under a running fuzzer.
+  local cpfile="$ROOT/target/fuzz-run/$module.cp"
+  if [[ ! -s $cpfile ]] || [[ -n $(find "$ROOT" -maxdepth 1 -name pom.xml -newer "$cpfile") ]] \
+      || [[ -n $(find "$ROOT"/*/src "$ROOT"/*/pom.xml -newer "$cpfile" -print -quit) ]]; then
+    mkdir -p "$ROOT/target/fuzz-run"
+    mvn -q -o -B test-compile dependency:build-classpath -pl "$module" -am \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile.tmp" >/dev/null
+    mv "$cpfile.tmp" "$cpfile"
+  fi
   rm -rf "$snapshot" && mkdir -p "$snapshot"
   local cp="" entry i=0
-  for entry in "$ROOT/$module/target/test-classes" "$ROOT/$module/target/classes" $(tr ':' ' ' < "$ROOT/target/fuzz-run/$name.cp"); do
+  for entry in "$ROOT/$module/target/test-classes" "$ROOT/$module/target/classes" $(tr ':' ' ' < "$cpfile"); do
     if [[ -d $entry && $entry == "$ROOT"/* ]]; then
       cp -r "$entry" "$snapshot/$i" && entry="$snapshot/$i" && i=$((i + 1))
     fi
