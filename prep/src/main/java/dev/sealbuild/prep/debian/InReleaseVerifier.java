@@ -197,7 +197,7 @@ public final class InReleaseVerifier {
       while ((object = factory.nextObject()) != null) {
         if (!(object instanceof PGPSignatureList list)) {
           throw new DebianMetadataException(Kind.MALFORMED_SIGNATURE,
-              origin + ": signature block contains a " + object.getClass().getSimpleName() + ", not only signatures");
+              origin + ": signature block contains " + packetKind(object) + ", not only signatures");
         }
         for (PGPSignature signature : list) {
           signatures.add(signature);
@@ -211,9 +211,37 @@ public final class InReleaseVerifier {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new DebianMetadataException(Kind.MALFORMED_SIGNATURE,
-          origin + ": unreadable signature block: " + e.getMessage(), e);
+          origin + ": unreadable signature block: " + unreadable(e), e);
     }
     return signatures;
+  }
+
+  /**
+   * Why Bouncy Castle could not read the block, in words: a packet cut short comes as an EOFException without a
+   * message, and a RuntimeException from inside the parser says nothing a user can act on.
+   */
+  private static String unreadable(Exception e) {
+    if (e instanceof java.io.EOFException) {
+      return "it ends inside a packet";
+    }
+    if (e instanceof RuntimeException || e.getMessage() == null || e.getMessage().isBlank()) {
+      return "damaged packet data";
+    }
+    return dev.sealbuild.formats.io.Printable.of(e.getMessage());
+  }
+
+  /** A packet that is not a signature, named as OpenPGP names it (never by its Java class). */
+  private static String packetKind(Object packet) {
+    String name = packet.getClass().getSimpleName();
+    return switch (name) {
+      case "PGPLiteralData" -> "a literal data packet";
+      case "PGPCompressedData" -> "a compressed data packet";
+      case "PGPEncryptedDataList" -> "encrypted data";
+      case "PGPOnePassSignatureList" -> "a one-pass signature packet";
+      case "PGPMarker" -> "a marker packet";
+      case "PGPPublicKeyRing", "PGPSecretKeyRing" -> "a key";
+      default -> "a packet of another kind";
+    };
   }
 
   private PGPPublicKey findKey(PGPSignature signature) {
