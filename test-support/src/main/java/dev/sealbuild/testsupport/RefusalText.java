@@ -36,7 +36,9 @@ public final class RefusalText {
     if (JAVA_SPEAK.matcher(own).find()) {
       return "message speaks Java";
     }
-    if (own.endsWith(":") || own.contains(": :") || own.contains("()")) {
+    // With quotesExempt (a fuzzer's input), text the message echoes unquoted may hold ": :" or "()" itself; only an
+    // ending colon still means an empty reason.
+    if (own.endsWith(":") || !quotesExempt && (own.contains(": :") || own.contains("()"))) {
       return "empty reason";
     }
     return null;
