@@ -257,8 +257,13 @@ public final class DebArchive {
    * header bytes; that is said in words here.
    */
   private static String describeAr(Exception e) {
-    if (e instanceof IllegalArgumentException || e.getMessage() != null && e.getMessage().startsWith("Unable to parse")) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    if (e instanceof IllegalArgumentException || m.startsWith("Unable to parse")) {
       return "a member header has a size, date, owner or mode that is not a number";
+    }
+    if (m.startsWith("Invalid header") || m.startsWith("Invalid entry trailer")) {
+      // commons-compress quotes the raw header bytes after these words, or asks "not read the content?"
+      return "a member header is damaged (it does not end as an ar header must)";
     }
     return describe(e);
   }

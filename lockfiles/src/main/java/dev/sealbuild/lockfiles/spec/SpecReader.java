@@ -174,6 +174,12 @@ public final class SpecReader {
         return "wrong type of value: expected " + kind(mismatch.getTargetType()) + found(m);
       }
     }
+    if (t instanceof java.net.URISyntaxException bad) {
+      // The URL is quoted, so the text the user wrote is told apart from the reason.
+      String input = bad.getInput() == null ? "" : bad.getInput().replaceAll("\\p{Cntrl}", "?");
+      return "not a valid URL '" + (input.length() > 200 ? input.substring(0, 200) + "..." : input) + "': "
+          + bad.getReason().toLowerCase(java.util.Locale.ROOT) + (bad.getIndex() >= 0 ? " at character " + (bad.getIndex() + 1) : "");
+    }
     if (t instanceof JsonMappingException jm) {
       String m = firstLine(jm.getOriginalMessage());
       if (m.startsWith("Missing required creator property '")) {

@@ -115,6 +115,13 @@ class SpecReaderTest {
     assertFalse(dev.sealbuild.testsupport.RefusalText.JAVA_SPEAK.matcher(msg).find(), msg);
   }
 
+  /** Found by SpecFuzzTest: the URL followed Java's reason unquoted ("Illegal character in path at index 4: a b/x"). */
+  @Test
+  void anInvalidUrlIsQuoted() {
+    String msg = error("name: a\nfiles:\n  - {url: \"https://example.invalid/a b\", dest: /x}\n");
+    assertTrue(msg.contains("files[0].url: not a valid URL 'https://example.invalid/a b': illegal character in path at character 26"), msg);
+  }
+
   @Test
   void malformedYaml() {
     String msg = error("name: a\nfiles: [\n  - url: x\n");
