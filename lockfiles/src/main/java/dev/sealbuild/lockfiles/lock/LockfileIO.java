@@ -39,12 +39,26 @@ public final class LockfileIO {
       }
       String msg = root instanceof JsonProcessingException jp ? jp.getOriginalMessage() : root.getMessage();
       int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
-      throw new LockException(file + (line > 0 ? ":" + line : "") + ": invalid lockfile: " + firstLine(msg) + "; run 'build lock' to regenerate it");
+      throw new LockException(file + (line > 0 ? ":" + line : "") + ": invalid lockfile: " + inWords(e, firstLine(msg))
+          + "; run 'build lock' to regenerate it");
     } catch (JsonProcessingException e) {
       throw new LockException(file + ": lockfile is not valid JSON: " + firstLine(e.getOriginalMessage()) + "; run 'build lock' to regenerate it");
     } catch (IOException e) {
       throw new LockException(file + ": cannot read lockfile: " + e.getMessage());
     }
+  }
+
+  /**
+   * Jackson's binding errors without Java: an unknown key is named as one (Jackson says "Unrecognized field "x" (class
+   * dev.sealbuild...LockedPackage), not marked as ignorable"), and any other message loses its class and type names.
+   */
+  static String inWords(JsonMappingException e, String message) {
+    if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
+      return "unknown key '" + dev.sealbuild.formats.io.Printable.of(String.valueOf(unknown.getPropertyName())) + "'";
+    }
+    return message.replaceAll("\\s*\\(class [\\w.$]+\\)", "")
+        .replaceAll("`(?:[\\w$]+\\.)+([\\w$]+)`", "$1")
+        .replaceAll("(?:[a-z]\\w*\\.)+([A-Z][\\w$]*)", "$1");
   }
 
   public byte[] toBytes(Lockfile lock) {
