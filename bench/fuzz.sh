@@ -47,9 +47,10 @@ run_one() {
   if [[ ! -s $cpfile ]] || [[ -n $(find "$ROOT" -maxdepth 1 -name pom.xml -newer "$cpfile") ]] \
       || [[ -n $(find "$ROOT"/*/src "$ROOT"/*/pom.xml -newer "$cpfile" -print -quit) ]]; then
     mkdir -p "$ROOT/target/fuzz-run"
+    # A relative outputFile is per module (each module of the reactor writes its own): keep the target module's.
     mvn -q -o -B test-compile dependency:build-classpath -pl "$module" -am \
-      -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile.tmp" >/dev/null
-    mv "$cpfile.tmp" "$cpfile"
+      -Dmdep.includeScope=test -Dmdep.outputFile=target/fuzz-classpath.txt >/dev/null
+    cp "$ROOT/$module/target/fuzz-classpath.txt" "$cpfile"
   fi
   rm -rf "$snapshot" && mkdir -p "$snapshot"
   local cp="" entry i=0
