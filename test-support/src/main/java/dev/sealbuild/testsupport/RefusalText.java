@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 public final class RefusalText {
   /** A Java package-qualified name, an exception class name, or a bare null. */
   public static final Pattern JAVA_SPEAK =
-      Pattern.compile("java\\.|[a-z]+\\.[a-z]+\\.[A-Z]\\w+|\\b\\w+(Exception|Error)\\b|\\bnull\\b");
+      Pattern.compile("\\bjava\\.|[a-z]+\\.[a-z]+\\.[A-Z]\\w+|\\b\\w+(Exception|Error)\\b|\\bnull\\b");
   /**
    * Text the message quotes from the input ('...', "..." or `...`): the input may say anything, the message may not.
    * First to last quote, since the quoted text may hold quotes itself (a package named {@code '': :'x}).

@@ -227,8 +227,15 @@ public final class InReleaseVerifier {
     if (e instanceof RuntimeException || e.getMessage() == null || e.getMessage().isBlank()) {
       return "damaged packet data";
     }
+    if (JAVA_NAME.matcher(e.getMessage()).find()) {
+      // e.g. "unexpected packet in stream: org.bouncycastle.bcpg.UnknownPacket@3f1ddac2"
+      return "a packet of an unknown or unexpected kind";
+    }
     return dev.sealbuild.formats.io.Printable.of(e.getMessage());
   }
+
+  /** A Java class name in Bouncy Castle's message, as in {@code org.bouncycastle.bcpg.UnknownPacket@3f1ddac2}. */
+  private static final java.util.regex.Pattern JAVA_NAME = java.util.regex.Pattern.compile("\\b[a-z]+(\\.[a-z0-9]+)+\\.[A-Z]\\w*");
 
   /** A packet that is not a signature, named as OpenPGP names it (never by its Java class). */
   private static String packetKind(Object packet) {

@@ -72,6 +72,20 @@ class InReleaseVerifierTest {
     assertEquals("http://m/dists/x/InRelease: unreadable signature block: it ends inside a packet", e.getMessage());
   }
 
+  /** Found by InReleaseFuzzTest: Bouncy Castle's "unexpected packet in stream: org.bouncycastle.bcpg.UnknownPacket@3f1ddac2". */
+  @Test
+  void anUnknownPacketIsRefusedWithoutJava() throws Exception {
+    byte[] inRelease;
+    try (var in = getClass().getResourceAsStream(
+        "InReleaseFuzzTestInputs/clearsignedFraming/crash-31748016edf364a9cd5e96764a15ab96d80b9e42")) {
+      inRelease = in.readAllBytes();
+    }
+    DebianMetadataException e = assertThrows(DebianMetadataException.class,
+        () -> verifier(TRUSTED).verify(inRelease, "http://m/dists/x/InRelease"));
+    assertEquals("http://m/dists/x/InRelease: unreadable signature block: a packet of an unknown or unexpected kind",
+        e.getMessage());
+  }
+
   @Test
   void aChangedByteIsABadSignature() throws Exception {
     String forged = new String(TestPgp.clearsign(RELEASE, TRUSTED), StandardCharsets.UTF_8)
