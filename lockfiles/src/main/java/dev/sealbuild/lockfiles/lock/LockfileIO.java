@@ -56,7 +56,10 @@ public final class LockfileIO {
     if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException unknown) {
       return "unknown key '" + dev.sealbuild.formats.io.Printable.of(String.valueOf(unknown.getPropertyName())) + "'";
     }
-    return message.replaceAll("\\s*\\(class [\\w.$]+\\)", "")
+    if (message.startsWith("Cannot construct instance of") || message.startsWith("Cannot deserialize value of type")) {
+      return "a value of the wrong type"; // Jackson names Java types and quotes the value raw (found by LockFuzzTest)
+    }
+    return dev.sealbuild.formats.io.Printable.of(message).replaceAll("\\s*\\(class [\\w.$]+\\)", "")
         .replaceAll("`(?:[\\w$]+\\.)+([\\w$]+)`", "$1")
         .replaceAll("(?:[a-z]\\w*\\.)+([A-Z][\\w$]*)", "$1");
   }
