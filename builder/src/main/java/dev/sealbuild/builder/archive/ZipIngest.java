@@ -36,7 +36,7 @@ public final class ZipIngest {
 
   public void ingest(Path zipPath, ImageTree tree, IngestPolicy policy) throws IOException {
     String label = policy.label();
-    try (ZipFile zip = ZipFile.builder().setPath(zipPath).setCharset(StandardCharsets.UTF_8).get()) {
+    try (ZipFile zip = open(zipPath, label)) {
       List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
       if (entries.size() > policy.maxEntries()) {
         throw new HostileInputException(label + ": more than " + policy.maxEntries() + " entries");
@@ -58,6 +58,24 @@ public final class ZipIngest {
       }
     } catch (java.util.zip.ZipException e) {
       throw new HostileInputException(label + ": not a valid zip archive (" + reason(e) + ")");
+    }
+  }
+
+  /**
+   * Opens the zip by its central directory. commons-compress reports a damaged or cut-short directory as a bare
+   * IOException ("Error reading Zip content from /path") around the real cause; that is the archive's fault, refused
+   * here in words. The host's own errors (missing file, no permission) pass unchanged.
+   */
+  private static ZipFile open(Path zipPath, String label) throws IOException {
+    try {
+      return ZipFile.builder().setPath(zipPath).setCharset(StandardCharsets.UTF_8).get();
+    } catch (java.nio.file.FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      String why = cause instanceof java.io.EOFException ? "its central directory is cut short"
+          : cause instanceof java.util.zip.ZipException z ? reason(z) : "its central directory is damaged";
+      throw new HostileInputException(label + ": not a valid zip archive (" + why + ")");
     }
   }
 

@@ -248,8 +248,24 @@ public final class DebArchive {
     try {
       return ar.getNextEntry();
     } catch (IOException | IllegalArgumentException e) {
-      throw new HostileInputException(label + ": not a valid .deb (ar) archive: " + describe(e));
+      throw new HostileInputException(label + ": not a valid .deb (ar) archive: " + describeAr(e));
     }
+  }
+
+  /**
+   * commons-compress words a bad ar header field as "Unable to parse long from string value: 22: :", quoting the raw
+   * header bytes; that is said in words here.
+   */
+  private static String describeAr(Exception e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    if (e instanceof IllegalArgumentException || m.startsWith("Unable to parse")) {
+      return "a member header has a size, date, owner or mode that is not a number";
+    }
+    if (m.startsWith("Invalid header") || m.startsWith("Invalid entry trailer")) {
+      // commons-compress quotes the raw header bytes after these words, or asks "not read the content?"
+      return "a member header is damaged (it does not end as an ar header must)";
+    }
+    return describe(e);
   }
 
   private static ArchiveFormat format(String member, String label) {
@@ -299,7 +315,10 @@ public final class DebArchive {
   }
 
   static String describe(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : printable(e.getMessage());
+    if (e.getMessage() == null || e.getMessage().isBlank()) {
+      return e instanceof java.io.EOFException ? "it ends early" : "damaged data";
+    }
+    return printable(e.getMessage());
   }
 
   /** Control characters escaped and length capped, so that a name from the archive keeps a message on one line. */

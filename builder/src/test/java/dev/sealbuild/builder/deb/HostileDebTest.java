@@ -74,6 +74,34 @@ class HostileDebTest {
     refusedMembers(work, members);
   }
 
+  /** Found by DebFuzzTest: commons-compress's own words quoted the raw field ("...string value: 22: :"). */
+  @Test
+  void anArHeaderWhoseSizeIsNotANumberIsRefusedInWords(@TempDir Path work) throws IOException {
+    byte[] deb = ("!<arch>\n" + String.format("%-16s%-12s%-6s%-6s%-8s%-10s`\n", "debian-binary", "0", "0", "0", "100644", "22: :"))
+        .getBytes(StandardCharsets.US_ASCII);
+    try (var spool = new dev.sealbuild.builder.archive.ContentSpool(work)) {
+      var reader = new DebArchive(new dev.sealbuild.formats.compress.Decompressors(
+          dev.sealbuild.formats.compress.DecompressionLimits.DEFAULT), spool);
+      String message = refused(() -> reader.readControl(new java.io.ByteArrayInputStream(deb), "hello.deb"),
+          "hello.deb", "not a number");
+      dev.sealbuild.testsupport.RefusalText.assertPlainWords("ar header", message, "hello.deb", false);
+    }
+  }
+
+  /** Found by DebFuzzTest: commons-compress's "Invalid header" quoted the raw bytes, ending the message in a colon. */
+  @Test
+  void aDamagedArHeaderIsRefusedInWords(@TempDir Path work) throws IOException {
+    byte[] deb = ("!<arch>\n" + String.format("%-16s%-12s%-6s%-6s%-8s%-10s", "debian-binary", "0", "0", "0", "100644", "4")
+        + "\0l").getBytes(StandardCharsets.US_ASCII);
+    try (var spool = new dev.sealbuild.builder.archive.ContentSpool(work)) {
+      var reader = new DebArchive(new dev.sealbuild.formats.compress.Decompressors(
+          dev.sealbuild.formats.compress.DecompressionLimits.DEFAULT), spool);
+      String message = refused(() -> reader.readControl(new java.io.ByteArrayInputStream(deb), "hello.deb"),
+          "hello.deb", "member header is damaged");
+      dev.sealbuild.testsupport.RefusalText.assertPlainWords("ar header", message, "hello.deb", false);
+    }
+  }
+
   @Test
   void twoDataMembersAreRefused(@TempDir Path work) throws IOException {
     DebFile deb = evil();

@@ -2,7 +2,6 @@ package dev.sealbuild.builder.hostile;
 
 import static dev.sealbuild.builder.hostile.Fixture.EPOCH;
 import static dev.sealbuild.builder.hostile.Fixture.OWNER;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +14,7 @@ import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
 import dev.sealbuild.lockfiles.spec.SpecReader;
+import dev.sealbuild.testsupport.RefusalText;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * line, names the input, and speaks words, not Java (no class names, no "null", no empty reason).
  */
 class ErrorTextSweepTest {
-  /** A Java package-qualified name, an exception class name, or a bare null. */
-  static final Pattern JAVA_SPEAK = Pattern.compile("java\\.|[a-z]+\\.[a-z]+\\.[A-Z]\\w+|\\b\\w+(Exception|Error)\\b|\\bnull\\b");
   private static final String SPEC = "bad/build.yaml";
   private static final String ARCHIVE = "files[0] https://example.invalid/app";
 
@@ -115,6 +112,9 @@ class ErrorTextSweepTest {
       damaged[i] ^= 0x5a;
     }
     tests.add(check("zip with a damaged local header", ARCHIVE, () -> zip(damaged)));
+    // Found by ZipFuzzTest: the central directory ends early (commons-compress said "Error reading Zip content from /tmp/...").
+    byte[] cutDirectory = fuzzInput("ZipFuzzTestInputs/centralDirectory/crash-4433abb55722c8993ff6e96d6e7b15e087f020f5");
+    tests.add(check("zip whose central directory is cut short", ARCHIVE, () -> zip(cutDirectory)));
     return tests;
   }
 
@@ -171,6 +171,14 @@ class ErrorTextSweepTest {
     return locks;
   }
 
+  /** An input a fuzz target found and keeps as a regression input (builder/src/test/resources/.../fuzz/). */
+  private static byte[] fuzzInput(String path) throws IOException {
+    try (var in = ErrorTextSweepTest.class.getResourceAsStream("/dev/sealbuild/builder/fuzz/" + path)) {
+      assertNotNull(in, path);
+      return in.readAllBytes();
+    }
+  }
+
   private void tar(byte[] bytes, int length, ArchiveFormat format) throws IOException {
     try (Fixture f = new Fixture(work)) {
       byte[] cut = Arrays.copyOf(bytes, Math.min(length, bytes.length));
@@ -212,11 +220,8 @@ class ErrorTextSweepTest {
         throw new AssertionError(name + ": a bug, not a refusal", thrown);
       }
       String message = thrown.getMessage();
-      assertTrue(message != null && !message.isBlank(), name + ": refusal without a message: " + thrown);
-      assertFalse(message.contains("\n") || message.contains("\r"), name + ": message must be one line: " + message);
-      assertTrue(message.startsWith(input), name + ": message must name the input '" + input + "': " + message);
-      assertFalse(JAVA_SPEAK.matcher(message).find(), name + ": message speaks Java: " + message);
-      assertFalse(message.endsWith(":") || message.contains(": :") || message.contains("()"), name + ": empty reason: " + message);
+      RefusalText.assertPlainWords(name, message, input, false);
+      assertTrue(message.startsWith(input), name + ": message must name the input '" + input + "' first: " + message);
     });
   }
 }

@@ -43,7 +43,7 @@ public record DockerArchiveManifest(String config, List<String> repoTags, List<S
     try {
       json = OciJson.MAPPER.readTree(bytes);
     } catch (java.io.IOException e) {
-      throw new OciFormatException(what + " is not valid JSON: " + OciJson.firstLine(e.getMessage()), e);
+      throw new OciFormatException(what + " is not valid JSON: " + OciJson.jsonReason(e), e);
     }
     if (json == null || !json.isArray() || json.size() > OciJson.MAX_ENTRIES) {
       throw new OciFormatException(what + " is not a list of images");

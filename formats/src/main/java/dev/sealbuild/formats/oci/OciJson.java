@@ -39,8 +39,17 @@ final class OciJson {
       }
       return (ObjectNode) json;
     } catch (IOException e) {
-      throw new OciFormatException(what + " is not valid JSON: " + firstLine(e.getMessage()), e);
+      throw new OciFormatException(what + " is not valid JSON: " + jsonReason(e), e);
     }
+  }
+
+  /**
+   * Jackson's reason, first line only. It says "Unexpected end-of-input in null" when the document ends where no field
+   * name is known yet (found by OciFuzzTest): the empty context is dropped.
+   */
+  static String jsonReason(IOException e) {
+    String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+    return firstLine(m).replace(" in null", "");
   }
 
   static String firstLine(String message) {

@@ -40,8 +40,9 @@ public record Platform(String os, String architecture, String variant) implement
     String[] parts = String.valueOf(text).split("/", -1);
     if (parts.length < 2 || parts.length > 3 || !WORD.matcher(parts[0]).matches() || !WORD.matcher(parts[1]).matches()
         || (parts.length == 3 && !WORD.matcher(parts[2]).matches())) {
-      throw new OciFormatException("platform '" + text + "' does not parse: use os/architecture[/variant], e.g. "
-          + "linux/amd64 or linux/arm/v7");
+      // escaped: a platform from a lock or a registry may hold a line break (found by LockFuzzTest)
+      throw new OciFormatException("platform '" + OciJson.printable(String.valueOf(text))
+          + "' does not parse: use os/architecture[/variant], e.g. linux/amd64 or linux/arm/v7");
     }
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
   }

@@ -130,6 +130,7 @@ class OciModelTest {
   @Test
   void badInputIsOneLineNamingTheCulprit() {
     oneLine(() -> MediaType.parse("application/x-tar"), "unsupported media type 'application/x-tar'");
+    oneLine(() -> Platform.parse("linux/amd64 x\n(,"), "platform 'linux/amd64 x\\u000a(,' does not parse");
     oneLine(() -> OciDocument.parse(bytes(MANIFEST_TEXT.replace("sha256:" + "b".repeat(64), "sha256:beef")), null, "m.json"),
         "m.json layers[0] has digest 'sha256:beef', which is not sha256:<64 hex>");
     oneLine(() -> OciDocument.parse(bytes(MANIFEST_TEXT.replace("sha256:" + "b".repeat(64), "sha256:\\n\\u001b[2J")), null, "m.json"),

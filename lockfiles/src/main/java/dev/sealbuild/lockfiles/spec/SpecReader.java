@@ -101,13 +101,13 @@ public final class SpecReader {
           + in(e) + suggestion(e.getPropertyName(), e.getKnownPropertyIds()));
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
-        throw new SpecException(display + where(syntax.getLocation()) + ": malformed YAML: " + firstLine(syntax.getOriginalMessage()));
+        throw new SpecException(display + where(syntax.getLocation()) + ": malformed YAML: " + yamlReason(syntax.getOriginalMessage()));
       }
       // A check of the whole spec (stages, temporaries) is reported where the binder stopped: past the last line.
       String line = e.getPath().isEmpty() ? "" : where(e.getLocation());
       throw new SpecException(display + line + in(e) + ": " + rootMessage(e));
     } catch (JsonProcessingException e) {
-      throw new SpecException(display + where(e.getLocation()) + ": malformed YAML: " + firstLine(e.getOriginalMessage()));
+      throw new SpecException(display + where(e.getLocation()) + ": malformed YAML: " + yamlReason(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new SpecException(display + ": cannot read spec: " + e.getMessage());
     }
@@ -174,6 +174,12 @@ public final class SpecReader {
         return "wrong type of value: expected " + kind(mismatch.getTargetType()) + found(m);
       }
     }
+    if (t instanceof java.net.URISyntaxException bad) {
+      // The URL is quoted, so the text the user wrote is told apart from the reason.
+      String input = bad.getInput() == null ? "" : bad.getInput().replaceAll("\\p{Cntrl}", "?");
+      return "not a valid URL '" + (input.length() > 200 ? input.substring(0, 200) + "..." : input) + "': "
+          + bad.getReason().toLowerCase(java.util.Locale.ROOT) + (bad.getIndex() >= 0 ? " at character " + (bad.getIndex() + 1) : "");
+    }
     if (t instanceof JsonMappingException jm) {
       String m = firstLine(jm.getOriginalMessage());
       if (m.startsWith("Missing required creator property '")) {
@@ -223,6 +229,29 @@ public final class SpecReader {
       default -> ", found a number";
     };
   }
+
+  /**
+   * Jackson's YAML syntax errors, in the spec's words. A mapping or a list used as a key comes as "Expected a field
+   * name (Scalar value in YAML), got this instead: <org.yaml.snakeyaml.events.MappingStartEvent(...)>": the event is
+   * named as what the user wrote.
+   */
+  static String yamlReason(String message) {
+    String line = firstLine(message);
+    if (line.startsWith("Expected a field name")) {
+      return "a key must be plain text, not a mapping or a list";
+    }
+    return YAML_EVENT.matcher(line).replaceAll(m -> switch (m.group(1)) {
+      case "MappingStart", "MappingEnd" -> "a mapping";
+      case "SequenceStart", "SequenceEnd" -> "a list";
+      case "Alias" -> "an alias";
+      case "DocumentStart", "DocumentEnd", "StreamStart", "StreamEnd" -> "a document boundary";
+      default -> "a value";
+    });
+  }
+
+  /** A SnakeYAML event as Jackson prints it: {@code <org.yaml.snakeyaml.events.ScalarEvent(...)>}. */
+  private static final java.util.regex.Pattern YAML_EVENT =
+      java.util.regex.Pattern.compile("<?org\\.yaml\\.snakeyaml\\.events\\.(\\w+?)Event\\([^)]*\\)>?");
 
   private static String firstLine(String s) {
     if (s == null) {

@@ -90,6 +90,16 @@ class LockfileIOTest {
     }
   }
 
+  /** Found by LockFuzzTest: Jackson's "Unrecognized field "sha" (class dev.sealbuild.lockfiles.lock.LockedPackage)". */
+  @Test
+  void anUnknownKeyIsNamedWithoutJava(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve(Lockfile.FILE_NAME);
+    Files.writeString(f, "{\"lockfileVersion\":1,\"specDigest\":\"sha256:" + "a".repeat(64) + "\",\"surprise\":1}");
+    LockException e = assertThrows(LockException.class, () -> io.read(f));
+    assertTrue(e.getMessage().endsWith("invalid lockfile: unknown key 'surprise'; run 'build lock' to regenerate it"), e.getMessage());
+    dev.sealbuild.testsupport.RefusalText.assertPlainWords("unknown key", e.getMessage(), f.toString(), false);
+  }
+
   @Test
   void missingLockSaysToRunLock(@TempDir Path dir) {
     LockException e = assertThrows(LockException.class, () -> io.read(dir.resolve(Lockfile.FILE_NAME)));

@@ -3,6 +3,7 @@ package dev.sealbuild.lockfiles.spec;
 import dev.sealbuild.formats.oci.Platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -104,6 +105,21 @@ class SpecReaderTest {
   void unsetVariableIsNamed() {
     String msg = error("name: a\nconfig: {user: \"${NOPE}\"}\n");
     assertTrue(msg.contains("${NOPE}") && msg.contains("build.yaml:2"), msg);
+  }
+
+  /** Found by SpecFuzzTest: Jackson named SnakeYAML's event class ("<org.yaml.snakeyaml.events.MappingStartEvent(...)>"). */
+  @Test
+  void aMappingAsAKeyIsRefusedInWords() {
+    String msg = error("name: a\nfiles:\n  - {url: x, {dest: y}: z}\n");
+    assertTrue(msg.contains("malformed YAML: a key must be plain text, not a mapping or a list"), msg);
+    assertFalse(dev.sealbuild.testsupport.RefusalText.JAVA_SPEAK.matcher(msg).find(), msg);
+  }
+
+  /** Found by SpecFuzzTest: the URL followed Java's reason unquoted ("Illegal character in path at index 4: a b/x"). */
+  @Test
+  void anInvalidUrlIsQuoted() {
+    String msg = error("name: a\nfiles:\n  - {url: \"https://example.invalid/a b\", dest: /x}\n");
+    assertTrue(msg.contains("files[0].url: not a valid URL 'https://example.invalid/a b': illegal character in path at character 26"), msg);
   }
 
   @Test

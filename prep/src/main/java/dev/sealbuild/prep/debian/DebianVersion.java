@@ -169,7 +169,8 @@ public record DebianVersion(String text) implements Comparable<DebianVersion> {
   }
 
   private static IllegalArgumentException invalid(String text, String why) {
-    String shown = text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    // A version from an index may span continuation lines: shown escaped, so the message stays one line.
+    String shown = dev.sealbuild.formats.io.Printable.of(text.length() > 80 ? text.substring(0, 80) + "..." : text);
     return new IllegalArgumentException("invalid Debian version '" + shown + "': " + why);
   }
 }

@@ -204,7 +204,7 @@ public final class InReleaseVerifier {
       while ((object = factory.nextObject()) != null) {
         if (!(object instanceof PGPSignatureList list)) {
           throw new DebianMetadataException(Kind.MALFORMED_SIGNATURE,
-              origin + ": signature block contains a " + object.getClass().getSimpleName() + ", not only signatures");
+              origin + ": signature block contains " + packetKind(object) + ", not only signatures");
         }
         for (PGPSignature signature : list) {
           signatures.add(signature);
@@ -218,9 +218,44 @@ public final class InReleaseVerifier {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new DebianMetadataException(Kind.MALFORMED_SIGNATURE,
-          origin + ": unreadable signature block: " + e.getMessage(), e);
+          origin + ": unreadable signature block: " + unreadable(e), e);
     }
     return signatures;
+  }
+
+  /**
+   * Why Bouncy Castle could not read the block, in words: a packet cut short comes as an EOFException without a
+   * message, and a RuntimeException from inside the parser says nothing a user can act on.
+   */
+  private static String unreadable(Exception e) {
+    if (e instanceof java.io.EOFException) {
+      return "it ends inside a packet";
+    }
+    if (e instanceof RuntimeException || e.getMessage() == null || e.getMessage().isBlank()) {
+      return "damaged packet data";
+    }
+    if (JAVA_NAME.matcher(e.getMessage()).find()) {
+      // e.g. "unexpected packet in stream: org.bouncycastle.bcpg.UnknownPacket@3f1ddac2"
+      return "a packet of an unknown or unexpected kind";
+    }
+    return dev.sealbuild.formats.io.Printable.of(e.getMessage());
+  }
+
+  /** A Java class name in Bouncy Castle's message, as in {@code org.bouncycastle.bcpg.UnknownPacket@3f1ddac2}. */
+  private static final java.util.regex.Pattern JAVA_NAME = java.util.regex.Pattern.compile("\\b[a-z]+(\\.[a-z0-9]+)+\\.[A-Z]\\w*");
+
+  /** A packet that is not a signature, named as OpenPGP names it (never by its Java class). */
+  private static String packetKind(Object packet) {
+    String name = packet.getClass().getSimpleName();
+    return switch (name) {
+      case "PGPLiteralData" -> "a literal data packet";
+      case "PGPCompressedData" -> "a compressed data packet";
+      case "PGPEncryptedDataList" -> "encrypted data";
+      case "PGPOnePassSignatureList" -> "a one-pass signature packet";
+      case "PGPMarker" -> "a marker packet";
+      case "PGPPublicKeyRing", "PGPSecretKeyRing" -> "a key";
+      default -> "a packet of another kind";
+    };
   }
 
   private PGPPublicKey findKey(PGPSignature signature) {

@@ -86,6 +86,13 @@ class DebianVersionTest {
     assertTrue(e.getMessage().contains("invalid Debian version"), e.getMessage());
   }
 
+  /** Found by Deb822FuzzTest: a Version field continued on the next line put a line break into the message. */
+  @Test
+  void anInvalidVersionIsShownOnOneLine() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DebianVersion.parse("1:2.10\n/etc"));
+    assertEquals("invalid Debian version '1:2.10\\x0a/etc': invalid character in the upstream version", e.getMessage());
+  }
+
   /** Random versions covering ~, letters, digits, epochs and revisions, checked against the real dpkg. */
   @Test
   void agreesWithDpkgCompareVersionsOnRandomPairs() throws Exception {

@@ -58,6 +58,34 @@ class InReleaseVerifierTest {
     assertEquals(v.signedText(), verifier(TRUSTED).verify(crlf.getBytes(StandardCharsets.UTF_8), "url").signedText());
   }
 
+  /** Found by InReleaseFuzzTest: a signature packet whose subpackets run past its end said "unreadable signature block: null". */
+  @Test
+  void aSignaturePacketCutShortIsRefusedInWords() throws Exception {
+    byte[] inRelease;
+    try (var in = getClass().getResourceAsStream(
+        "InReleaseFuzzTestInputs/clearsignedFraming/crash-e7b780f1d39955c045fb094cce3368ea66157bfc")) {
+      inRelease = in.readAllBytes();
+    }
+    DebianMetadataException e = assertThrows(DebianMetadataException.class,
+        () -> verifier(TRUSTED).verify(inRelease, "http://m/dists/x/InRelease"));
+    assertEquals(Kind.MALFORMED_SIGNATURE, e.kind());
+    assertEquals("http://m/dists/x/InRelease: unreadable signature block: it ends inside a packet", e.getMessage());
+  }
+
+  /** Found by InReleaseFuzzTest: Bouncy Castle's "unexpected packet in stream: org.bouncycastle.bcpg.UnknownPacket@3f1ddac2". */
+  @Test
+  void anUnknownPacketIsRefusedWithoutJava() throws Exception {
+    byte[] inRelease;
+    try (var in = getClass().getResourceAsStream(
+        "InReleaseFuzzTestInputs/clearsignedFraming/crash-31748016edf364a9cd5e96764a15ab96d80b9e42")) {
+      inRelease = in.readAllBytes();
+    }
+    DebianMetadataException e = assertThrows(DebianMetadataException.class,
+        () -> verifier(TRUSTED).verify(inRelease, "http://m/dists/x/InRelease"));
+    assertEquals("http://m/dists/x/InRelease: unreadable signature block: a packet of an unknown or unexpected kind",
+        e.getMessage());
+  }
+
   @Test
   void aChangedByteIsABadSignature() throws Exception {
     String forged = new String(TestPgp.clearsign(RELEASE, TRUSTED), StandardCharsets.UTF_8)
