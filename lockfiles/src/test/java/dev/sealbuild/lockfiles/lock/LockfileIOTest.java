@@ -96,7 +96,7 @@ class LockfileIOTest {
     Path f = dir.resolve(Lockfile.FILE_NAME);
     Files.writeString(f, "{\"lockfileVersion\":1,\"specDigest\":\"sha256:" + "a".repeat(64) + "\",\"surprise\":1}");
     LockException e = assertThrows(LockException.class, () -> io.read(f));
-    assertTrue(e.getMessage().endsWith("invalid lockfile: unknown key 'surprise'; run 'build lock' to regenerate it"), e.getMessage());
+    assertTrue(e.getMessage().contains("invalid lockfile: unknown key 'surprise' at the top level (known keys: "), e.getMessage());
     dev.sealbuild.testsupport.RefusalText.assertPlainWords("unknown key", e.getMessage(), f.toString(), false);
   }
 
