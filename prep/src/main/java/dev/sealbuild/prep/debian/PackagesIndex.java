@@ -284,8 +284,9 @@ public final class PackagesIndex {
     return new DebianMetadataException(DebianMetadataException.Kind.BAD_INDEX, message);
   }
 
+  /** A value from the index as a message shows it: control characters escaped (a CR would break the line), capped. */
   private static String abbreviate(String s) {
-    String oneLine = s.replace('\n', ' ');
-    return oneLine.length() > 80 ? oneLine.substring(0, 80) + "..." : oneLine;
+    String printable = dev.sealbuild.formats.io.Printable.of(s.replace('\n', ' '));
+    return printable.length() > 80 ? printable.substring(0, 80) + "..." : printable;
   }
 }
