@@ -234,8 +234,9 @@ public final class InReleaseVerifier {
     if (e instanceof RuntimeException || e.getMessage() == null || e.getMessage().isBlank()) {
       return "damaged packet data";
     }
-    if (JAVA_NAME.matcher(e.getMessage()).find()) {
-      // e.g. "unexpected packet in stream: org.bouncycastle.bcpg.UnknownPacket@3f1ddac2"
+    if (JAVA_NAME.matcher(e.getMessage()).find() || e.getMessage().startsWith("unexpected packet in stream")) {
+      // "unexpected packet in stream: org.bouncycastle.bcpg.UnknownPacket@3f1ddac2", or ": null" for a packet
+      // Bouncy Castle could not even build (found by InReleaseFuzzTest)
       return "a packet of an unknown or unexpected kind";
     }
     return dev.sealbuild.formats.io.Printable.of(e.getMessage());
