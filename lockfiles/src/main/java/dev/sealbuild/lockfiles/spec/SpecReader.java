@@ -78,7 +78,7 @@ public final class SpecReader {
     try (JsonParser keys = factory.createParser(yaml)) {
       KeyChecker.UnknownKey unknown = keyChecker.firstUnknown(keys, BuildSpec.class);
       if (unknown != null) {
-        throw new SpecException(display + where(unknown.location()) + ": unknown key '" + unknown.key() + "'"
+        throw new SpecException(display + where(unknown.location()) + ": unknown key '" + dev.sealbuild.formats.io.Printable.of(unknown.key()) + "'"
             + (unknown.path().isEmpty() ? "" : " in " + unknown.path())
             + suggestion(unknown.key(), new java.util.ArrayList<>(unknown.known())));
       }
@@ -97,7 +97,7 @@ public final class SpecReader {
       }
       return spec;
     } catch (UnrecognizedPropertyException e) {
-      throw new SpecException(display + where(lastKey[0]) + ": unknown key '" + e.getPropertyName() + "'"
+      throw new SpecException(display + where(lastKey[0]) + ": unknown key '" + dev.sealbuild.formats.io.Printable.of(String.valueOf(e.getPropertyName())) + "'"
           + in(e) + suggestion(e.getPropertyName(), e.getKnownPropertyIds()));
     } catch (JsonMappingException e) {
       if (e.getCause() instanceof JsonProcessingException syntax && !(syntax instanceof JsonMappingException)) {
