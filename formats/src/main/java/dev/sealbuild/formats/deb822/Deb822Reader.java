@@ -328,7 +328,9 @@ public final class Deb822Reader implements Closeable {
     return new Deb822Exception(origin + ": " + what);
   }
 
+  /** Text from the input as a message quotes it: control characters escaped (a CR would break the line), capped. */
   private static String abbreviate(String s) {
-    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    String printable = dev.sealbuild.formats.io.Printable.of(s);
+    return printable.length() > 60 ? printable.substring(0, 60) + "..." : printable;
   }
 }
