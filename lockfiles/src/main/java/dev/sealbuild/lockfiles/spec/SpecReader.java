@@ -149,10 +149,13 @@ public final class SpecReader {
         if (e instanceof UnrecognizedPropertyException && ref == e.getPath().get(e.getPath().size() - 1)) {
           break;
         }
-        if (path.length() > 0) {
-          path.append('.');
+        String name = ref.getFieldName();
+        if (name.matches("[a-z][A-Za-z0-9]*")) {
+          path.append(path.length() > 0 ? "." : "").append(name);
+        } else {
+          // a user's own key (an env variable, a label): quoted, and escaped should it hold a line break
+          path.append("[\"").append(dev.sealbuild.formats.io.Printable.of(name)).append("\"]");
         }
-        path.append(ref.getFieldName());
       } else if (ref.getIndex() >= 0) {
         path.append('[').append(ref.getIndex()).append(']');
       }
