@@ -14,7 +14,7 @@ public record Sha256(String hex) implements Comparable<Sha256> {
   public Sha256 {
     Objects.requireNonNull(hex, "hex");
     if (!isLowerHex64(hex)) {
-      throw new IllegalArgumentException("not a sha256 digest (need 64 lowercase hex characters): " + abbreviate(hex));
+      throw new IllegalArgumentException("not a sha256 digest (need 64 lowercase hex characters): '" + abbreviate(hex) + "'");
     }
   }
 
