@@ -330,7 +330,6 @@ public final class Deb822Reader implements Closeable {
 
   /** Text from the input as a message quotes it: control characters escaped (a CR would break the line), capped. */
   private static String abbreviate(String s) {
-    String printable = dev.sealbuild.formats.io.Printable.of(s);
-    return printable.length() > 60 ? printable.substring(0, 60) + "..." : printable;
+    return dev.sealbuild.formats.io.Printable.quoted(s, 60);
   }
 }

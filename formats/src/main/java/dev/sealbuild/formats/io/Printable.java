@@ -6,6 +6,12 @@ public final class Printable {
 
   private Printable() {}
 
+  /** As {@link #of(String)}, cut to {@code max} characters (then "...") for a short quote; line breaks as spaces. */
+  public static String quoted(String s, int max) {
+    String printable = of(s.replace('\n', ' '));
+    return printable.length() > max ? printable.substring(0, max) + "..." : printable;
+  }
+
   public static String of(String s) {
     String t = s.length() > MAX ? s.substring(0, MAX) + "..." : s;
     StringBuilder b = new StringBuilder();

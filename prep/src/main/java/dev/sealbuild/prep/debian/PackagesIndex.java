@@ -286,7 +286,6 @@ public final class PackagesIndex {
 
   /** A value from the index as a message shows it: control characters escaped (a CR would break the line), capped. */
   private static String abbreviate(String s) {
-    String printable = dev.sealbuild.formats.io.Printable.of(s.replace('\n', ' '));
-    return printable.length() > 80 ? printable.substring(0, 80) + "..." : printable;
+    return dev.sealbuild.formats.io.Printable.quoted(s, 80);
   }
 }

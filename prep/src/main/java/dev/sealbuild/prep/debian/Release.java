@@ -183,8 +183,8 @@ public record Release(String suite, String codename, Instant date, Optional<Inst
     return new DebianMetadataException(Kind.BAD_RELEASE, origin + ": " + what);
   }
 
+  /** A value from the file as a message quotes it: control characters escaped (a CR would break the line), capped. */
   private static String abbreviate(String s) {
-    String oneLine = s.replace('\n', ' ');
-    return oneLine.length() > 80 ? oneLine.substring(0, 80) + "..." : oneLine;
+    return dev.sealbuild.formats.io.Printable.quoted(s, 80);
   }
 }
