@@ -240,6 +240,10 @@ public final class SpecReader {
    */
   static String yamlReason(String message) {
     String line = firstLine(message);
+    if (line.startsWith("'") && line.indexOf('\'', 1) < 0 && message != null) {
+      // SnakeYAML quotes the offending text first; cut at its own line break the reason would be that text alone
+      line = dev.sealbuild.formats.io.Printable.quoted(message.strip(), 200);
+    }
     if (line.startsWith("Expected a field name")) {
       return "a key must be plain text, not a mapping or a list";
     }
