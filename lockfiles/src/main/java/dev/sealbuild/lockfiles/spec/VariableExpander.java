@@ -1,5 +1,6 @@
 package dev.sealbuild.lockfiles.spec;
 
+import dev.sealbuild.formats.io.Printable;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -28,7 +29,8 @@ public final class VariableExpander {
       } else if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
         int end = text.indexOf('}', i + 2);
         if (end < 0) {
-          throw new IllegalArgumentException("unterminated ${ in '" + text + "'");
+          throw new IllegalArgumentException("unterminated ${ in '" + Printable.quoted(text, 80)
+              + "'; close it with } or write $$ for a literal $");
         }
         out.append(resolve(text.substring(i + 2, end)));
         i = end + 1;
@@ -44,7 +46,7 @@ public final class VariableExpander {
     int sep = expression.indexOf(":-");
     String name = sep < 0 ? expression : expression.substring(0, sep);
     if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      throw new IllegalArgumentException("'${" + expression + "}' is not a variable reference; write ${NAME} or ${NAME:-default}");
+      throw new IllegalArgumentException("'${" + Printable.quoted(expression, 80) + "}' is not a variable reference; write ${NAME} or ${NAME:-default}");
     }
     String value = environment.apply(name);
     if (value != null && !(sep >= 0 && value.isEmpty())) {

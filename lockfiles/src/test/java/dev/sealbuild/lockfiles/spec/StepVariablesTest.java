@@ -42,4 +42,15 @@ class StepVariablesTest {
     assertEquals("build.yaml:3: run[0]: wrong type of value: expected a command line or a mapping with command:,"
         + " found true or false (quote it to mean the text)", e.getMessage());
   }
+
+  @Test
+  void anUnterminatedReferenceIsQuotedOnOneLineWithWhatToDo() {
+    // Found by SpecFuzzTest: the quoted value was cut at its line break, leaving the message without a reason.
+    SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> reader.parse("build.yaml",
+        "name: app\nconfig:\n  env:\n    A: \"x ${VERSION\\ny\"\n"));
+    assertEquals(-1, e.getMessage().indexOf('\n'), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("unterminated ${ in 'x ${VERSION y'; close it"),
+        e.getMessage());
+    dev.sealbuild.testsupport.RefusalText.assertPlainWords("spec", e.getMessage(), "build.yaml", true);
+  }
 }

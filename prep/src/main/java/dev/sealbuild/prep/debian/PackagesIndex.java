@@ -155,7 +155,7 @@ public final class PackagesIndex {
     if (!isPackageName(name)) {
       throw bad(where + ": invalid or missing Package name '" + abbreviate(name) + "'");
     }
-    where = origin + ": package " + name + " (line " + firstLine + ")";
+    where = origin + ": package '" + name + "' (line " + firstLine + ")";
     try {
       DebianVersion version = DebianVersion.parse(require(s, "Version", where));
       String arch = require(s, "Architecture", where);

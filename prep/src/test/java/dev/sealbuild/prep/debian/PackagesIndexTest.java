@@ -98,7 +98,7 @@ class PackagesIndexTest {
     String noSha = "\n" + stanza("nosha", "1", "amd64", "").replace("SHA256: " + SHA + "\n", "");
     DebianMetadataException e = assertThrows(DebianMetadataException.class,
         () -> new PackagesIndex("amd64").parse(utf8(noSha), "idx"));
-    assertEquals("idx: package nosha (line 2): missing SHA256", e.getMessage());
+    assertEquals("idx: package 'nosha' (line 2): missing SHA256", e.getMessage());
     String badVersion = stanza("badver", "1 0", "amd64", "");
     e = assertThrows(DebianMetadataException.class, () -> new PackagesIndex("amd64").parse(utf8(badVersion), "idx"));
     assertTrue(e.getMessage().contains("badver") && e.getMessage().contains("invalid Debian version"), e.getMessage());
@@ -108,6 +108,16 @@ class PackagesIndexTest {
     String badName = stanza("Bad_Name", "1", "amd64", "");
     e = assertThrows(DebianMetadataException.class, () -> new PackagesIndex("amd64").parse(utf8(badName), "idx"));
     assertTrue(e.getMessage().contains("invalid or missing Package name"), e.getMessage());
+  }
+
+  @Test
+  void aPackageNameThatLooksLikeJavaIsQuotedSoTheMessageReadsAsTheInputs() {
+    // Found by Deb822FuzzTest: "package java. (line 1): missing Filename" read as a Java type name.
+    String text = "Package: java.\nVersion: 1\nArchitecture: amd64\nSize: 1\nSHA256: " + SHA + "\n";
+    DebianMetadataException e = assertThrows(DebianMetadataException.class,
+        () -> new PackagesIndex("amd64").parse(utf8(text), "idx"));
+    assertEquals("idx: package 'java.' (line 1): missing Filename", e.getMessage());
+    dev.sealbuild.testsupport.RefusalText.assertPlainWords("Packages", e.getMessage(), "idx", true);
   }
 
   @Test
