@@ -106,6 +106,8 @@ final class LockCommand implements Callable<Integer> {
       outcome.lock().excludedList().forEach(e -> err.println("excluded: " + e.describe()));
       outcome.lock().stageMap().forEach((name, stage) ->
           stage.excludedList().forEach(e -> err.println("excluded (stage '" + name + "'): " + e.describe())));
+      printBuildOnly(err, "", outcome.lock());
+      outcome.lock().stageMap().forEach((name, stage) -> printBuildOnly(err, " (stage '" + name + "')", stage));
       outcome.changes().ifPresent(diff -> LockDiffText.lines(diff).forEach(err::println));
     }
     return 0;
@@ -141,5 +143,12 @@ final class LockCommand implements Callable<Integer> {
     err.println(shown + ": stale; run build lock " + env.workingDir().relativize(project.specFile()));
     status.problems().forEach(p -> err.println("  - " + p));
     return 1;
+  }
+
+  private static void printBuildOnly(PrintWriter err, String where, Lockfile lock) {
+    List<String> names = lock.buildOnlyPackages().stream().map(p -> p.name()).distinct().sorted().toList();
+    if (!names.isEmpty()) {
+      err.println("build only" + where + ": " + String.join(", ", names) + " (there while the run steps run, in no layer)");
+    }
   }
 }

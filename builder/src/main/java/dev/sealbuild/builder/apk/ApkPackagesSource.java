@@ -58,6 +58,7 @@ public final class ApkPackagesSource implements LayerSource {
   private final List<String> world;
   private final String apkArch;
   private final BuildContext context;
+  private final boolean recordDatabase;
 
   /**
    * @param packages the packages to install (not those the base already has)
@@ -68,12 +69,26 @@ public final class ApkPackagesSource implements LayerSource {
    */
   public ApkPackagesSource(List<LockedPackage> packages, List<LockedRepository> repositories, List<String> repositoryUrls,
       List<String> world, String apkArch, BuildContext context) {
+    this(packages, repositories, repositoryUrls, world, apkArch, context, true);
+  }
+
+  private ApkPackagesSource(List<LockedPackage> packages, List<LockedRepository> repositories, List<String> repositoryUrls,
+      List<String> world, String apkArch, BuildContext context, boolean recordDatabase) {
+    this.recordDatabase = recordDatabase;
     this.packages = packages.stream().sorted().toList();
     this.repositories = List.copyOf(repositories);
     this.repositoryUrls = List.copyOf(repositoryUrls);
     this.world = List.copyOf(world);
     this.apkArch = apkArch;
     this.context = context;
+  }
+
+  /**
+   * These packages' files only: apk's database, world, repositories, arch and keys stay as they are, so what a step
+   * does to them is kept (build-only packages, laid over the tree while steps run).
+   */
+  public ApkPackagesSource filesOnly() {
+    return new ApkPackagesSource(packages, repositories, repositoryUrls, world, apkArch, context, false);
   }
 
   @Override
@@ -83,10 +98,12 @@ public final class ApkPackagesSource implements LayerSource {
 
   @Override
   public Object fingerprint() {
-    return dev.sealbuild.builder.source.Fingerprints.of("apk",
-        "packages", dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages),
-        "repositories", repositories, "repository_urls", repositoryUrls, "world", world, "arch", apkArch,
-        "epoch", context.epoch());
+    Object packagesKey = dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages);
+    return recordDatabase
+        ? dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "repositories", repositories,
+            "repository_urls", repositoryUrls, "world", world, "arch", apkArch, "epoch", context.epoch())
+        : dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "database", false,
+            "epoch", context.epoch());
   }
 
   @Override
@@ -120,6 +137,12 @@ public final class ApkPackagesSource implements LayerSource {
       ApkArchive.Installed done = LockedPackages.read(context, p, true, in -> apk.install(in, tree, context.epoch(), LockedPackages.label(p), owners));
       installed.put(name, done);
       context.cache().facts().record(PackageFacts.Apk.of(p.sha256(), done.info()));
+    }
+    if (!recordDatabase) {
+      for (String name : order) {
+        busyboxLinks(tree, installed.get(name));
+      }
+      return;
     }
     writeDatabase(tree, baseDb, order, byName, installed, owners);
     addGenerated(tree, WORLD, world(tree).getBytes(StandardCharsets.UTF_8));

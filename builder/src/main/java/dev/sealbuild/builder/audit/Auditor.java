@@ -94,7 +94,7 @@ public final class Auditor {
     List<Lockfile> locks = StageBases.imageChain(spec, lock);
     for (int s = 0; s < specs.size(); s++) {
       Lockfile scope = locks.get(s);
-      for (LockedPackage p : scope.packageList()) {
+      for (LockedPackage p : scope.installedPackages()) {
         packages.put("package " + p.name() + " " + p.version(), p);
       }
       for (int i = 0; i < specs.get(s).files().size(); i++) {

@@ -51,6 +51,7 @@ public final class DebianPackagesSource implements LayerSource {
   private final List<LockedPackage> packages;
   private final BuildContext context;
   private final int decodeThreads;
+  private final boolean recordDatabase;
 
   public DebianPackagesSource(List<LockedPackage> packages, BuildContext context) {
     this(packages, context, OrderedPrefetch.defaultThreads());
@@ -58,9 +59,23 @@ public final class DebianPackagesSource implements LayerSource {
 
   /** @param decodeThreads workers decompressing packages ahead of the install; 0: each as it is installed */
   DebianPackagesSource(List<LockedPackage> packages, BuildContext context, int decodeThreads) {
+    this(packages, context, decodeThreads, true);
+  }
+
+  private DebianPackagesSource(List<LockedPackage> packages, BuildContext context, int decodeThreads,
+      boolean recordDatabase) {
     this.packages = List.copyOf(packages);
     this.context = context;
     this.decodeThreads = decodeThreads;
+    this.recordDatabase = recordDatabase;
+  }
+
+  /**
+   * These packages' files only: dpkg's database stays as it is, so what a step does to it is kept (build-only
+   * packages, laid over the tree while steps run).
+   */
+  public DebianPackagesSource filesOnly() {
+    return new DebianPackagesSource(packages, context, decodeThreads, false);
   }
 
   @Override
@@ -70,8 +85,11 @@ public final class DebianPackagesSource implements LayerSource {
 
   @Override
   public Object fingerprint() {
-    return dev.sealbuild.builder.source.Fingerprints.of("deb", "packages",
-        dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages));
+    return recordDatabase
+        ? dev.sealbuild.builder.source.Fingerprints.of("deb", "packages",
+            dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages))
+        : dev.sealbuild.builder.source.Fingerprints.of("deb", "packages",
+            dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages), "database", false);
   }
 
   /** The packages this source installs, as locked. */
@@ -126,7 +144,9 @@ public final class DebianPackagesSource implements LayerSource {
       tree.stopListening(claims);
       tree.stopListening(pathLog);
     }
-    if (tree.lookup(STATUS_FILE) instanceof Node.RegularFile status && tree.visible(STATUS_FILE, status)) {
+    if (!recordDatabase) {
+      // files only: see filesOnly()
+    } else if (tree.lookup(STATUS_FILE) instanceof Node.RegularFile status && tree.visible(STATUS_FILE, status)) {
       recordInStatus(installed, pathLog, status, tree);
     } else {
       record(installed, tree);

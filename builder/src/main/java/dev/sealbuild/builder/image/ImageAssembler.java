@@ -13,6 +13,7 @@ import dev.sealbuild.builder.layer.LayerBlob;
 import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.builder.layercache.LayerCache;
 import dev.sealbuild.builder.layercache.LayerCacheEntry;
+import dev.sealbuild.builder.source.BuildOnlyPackagesSource;
 import dev.sealbuild.builder.source.Fingerprints;
 import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.builder.source.BuildContext;
@@ -274,12 +275,14 @@ public final class ImageAssembler {
       below = new Inputs(image, lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context), List.of());
     }
     List<LayerSource> added = new ArrayList<>(below.added());
-    added.addAll(packageSources(spec, lock, context, platform));
+    added.addAll(packageSources(spec, lock.installedPackages(), spec.packages(), lock, context, platform));
+    List<LayerSource> buildOnly = packageSources(spec, lock.buildOnlyPackages(), spec.buildPackages(), lock, context, platform)
+        .stream().<LayerSource>map(s -> new BuildOnlyPackagesSource(filesOnly(s))).toList();
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
       added.add(new AccountsSource(spec.accounts(), context.spool(), context.epoch()));
     }
     Map<String, String> baseEnv = below.image() == null ? Map.of() : StepEnvironment.of(below.image().config());
-    added.addAll(addedSources(scope, context, platform, stages, stepCache, baseEnv));
+    added.addAll(addedSources(scope, context, platform, stages, stepCache, baseEnv, buildOnly));
     return new Inputs(below.image(), below.rootfs(), added);
   }
 
@@ -492,23 +495,30 @@ public final class ImageAssembler {
     }
   }
 
-  private List<LayerSource> packageSources(BuildSpec spec, Lockfile lock, BuildContext context, Platform platform)
-      throws IOException {
-    List<LockedPackage> mine = lock.packageList().stream().filter(p -> p.platforms().contains(platform)).toList();
+  private static LayerSource filesOnly(LayerSource packages) {
+    return packages instanceof ApkPackagesSource apk ? apk.filesOnly()
+        : packages instanceof DebianPackagesSource deb ? deb.filesOnly() : packages;
+  }
+
+  /** The sources installing {@code packages} (the scope's kept or build-only ones), {@code world} what the spec asked for. */
+  private List<LayerSource> packageSources(BuildSpec spec, List<LockedPackage> packages, List<String> world, Lockfile lock,
+      BuildContext context, Platform platform) throws IOException {
+    List<LockedPackage> mine = packages.stream().filter(p -> p.platforms().contains(platform)).toList();
     if (mine.isEmpty()) {
       return List.of();
     }
     if ("apk".equals(mine.get(0).type())) {
       List<String> urls = spec.repositories().stream().map(r -> r.url() == null ? null : r.url().toString())
           .filter(java.util.Objects::nonNull).toList();
-      return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, spec.packages(), mine.get(0).architecture(),
+      return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, world, mine.get(0).architecture(),
           context));
     }
     if (!"deb".equals(mine.get(0).type())) {
       throw new LockException("packages of type " + mine.get(0).type() + " cannot be installed by this sealbuild");
     }
     DebianPackagesSource all = new DebianPackagesSource(mine, context);
-    return spec.layers() == LayerStrategy.PER_SOURCE ? perPackage(all, mine, context) : List.of(all);
+    boolean buildOnly = mine.get(0).buildOnly();
+    return spec.layers() == LayerStrategy.PER_SOURCE && !buildOnly ? perPackage(all, mine, context) : List.of(all);
   }
 
   /**
@@ -557,14 +567,14 @@ public final class ImageAssembler {
   }
 
   /**
-   * Pinned files and copies, then the scope's {@code run:} steps. Temporary files and copies are not sources of the
-   * tree: each step lays them over the tree while it runs, and no layer holds them.
+   * Pinned files and copies, then the scope's {@code run:} steps. Build-only packages, temporary files and copies are
+   * not sources of the tree: each step lays them over the tree while it runs, and no layer holds them.
    */
   private static List<LayerSource> addedSources(Scope scope, BuildContext context, Platform platform, Stages stages,
-      StepCache stepCache, Map<String, String> baseEnv) {
+      StepCache stepCache, Map<String, String> baseEnv, List<LayerSource> buildOnlyPackages) {
     BuildSpec spec = scope.spec();
     List<LayerSource> sources = new ArrayList<>();
-    List<LayerSource> temporaries = new ArrayList<>();
+    List<LayerSource> temporaries = new ArrayList<>(buildOnlyPackages);
     for (int i = 0; i < spec.files().size(); i++) {
       FileEntry entry = spec.files().get(i);
       LockedFile locked = scope.lock().file(entry.url().toString())

@@ -74,9 +74,12 @@ final class ResolvedDependencies {
     // repositories a from: base entry found in the base carry their suite in the lock
     lock.repositoryList().stream().filter(r -> r.suite() != null).forEach(r -> suites.putIfAbsent(r.name(), r.suite()));
     for (LockedPackage p : lock.packageList()) {
-      out.add(ResourceDescriptor.of(packageUrl(p, suites.get(p.repository())), p.path(), p.sha256(), null, Map.of(
-          KIND, "package", "repository", p.repository(),
-          "platforms", p.platforms().stream().map(Platform::toString).collect(Collectors.joining(",")))));
+      Map<String, String> annotations = new java.util.LinkedHashMap<>(Map.of(KIND, "package", "repository",
+          p.repository(), "platforms", p.platforms().stream().map(Platform::toString).collect(Collectors.joining(","))));
+      if (p.buildOnly()) {
+        annotations.put("buildOnly", "true");
+      }
+      out.add(ResourceDescriptor.of(packageUrl(p, suites.get(p.repository())), p.path(), p.sha256(), null, annotations));
     }
     if (stage != null) {
       out.replaceAll(d -> d.withAnnotation("stage", stage));

@@ -111,7 +111,7 @@ public final class SbomGenerator {
         if (scope.rootfs() != null && new BaseInputs(cache, decompressors, spool, packages).needsBlob(scope.rootfs())) {
           cache.requirePresent(scope.rootfs().sha256(), "base rootfs " + scope.rootfs().source());
         }
-        for (LockedPackage p : scope.packageList()) {
+        for (LockedPackage p : scope.installedPackages()) {
           if (packages.needsBlob(p)) {
             cache.requirePresent(p.sha256(), "package " + p.label());
           }
@@ -119,7 +119,7 @@ public final class SbomGenerator {
       }
       List<SbomComponent> components = new ArrayList<>();
       for (int i = 0; i < specs.size(); i++) {
-        for (LockedPackage p : locks.get(i).packageList()) {
+        for (LockedPackage p : locks.get(i).installedPackages()) {
           components.add(packages.describe(p, specs.get(i).repositories(), specs.get(i).platforms()));
         }
       }

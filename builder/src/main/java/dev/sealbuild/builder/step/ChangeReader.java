@@ -40,6 +40,7 @@ final class ChangeReader {
   private final ImageTree tree;
   private final MaterializedTree materialized;
   private final Set<EntryPath> temporary;
+  private final Set<EntryPath> temporaryDirectories;
   private final boolean tmpfsTmp;
   private final Set<EntryPath> mounted;
   private final IdMapping ids;
@@ -48,11 +49,17 @@ final class ChangeReader {
   private final String forMessages;
   private Map<EntryPath, Node> base;
 
-  ChangeReader(ImageTree tree, MaterializedTree materialized, Set<EntryPath> temporary, boolean tmpfsTmp,
-      Set<EntryPath> mounted, IdMapping ids, long epoch, ContentSpool spool, String forMessages) {
+  /**
+   * @param temporary what the temporary inputs wrote: ignored with everything below it
+   * @param temporaryDirectories directories build-only packages made: they stay only when the step kept something in them
+   */
+  ChangeReader(ImageTree tree, MaterializedTree materialized, Set<EntryPath> temporary,
+      Set<EntryPath> temporaryDirectories, boolean tmpfsTmp, Set<EntryPath> mounted, IdMapping ids, long epoch,
+      ContentSpool spool, String forMessages) {
     this.tree = tree;
     this.materialized = materialized;
     this.temporary = temporary;
+    this.temporaryDirectories = temporaryDirectories;
     this.tmpfsTmp = tmpfsTmp;
     this.mounted = mounted;
     this.ids = ids;
@@ -291,10 +298,11 @@ final class ChangeReader {
 
   /**
    * A directory that exists only because a temporary input or a tmpfs mount needed a parent (not in the tree before,
-   * above a temporary path or mount point, not temporary itself) stays only when something the step kept is below it.
+   * above a temporary path or mount point, not temporary itself), or because a build-only package made it, stays only
+   * when something the step kept is below it.
    */
   private List<ChangeSet.Change> dropTemporaryParents(List<ChangeSet.Change> changes) {
-    Set<EntryPath> temporaryParents = new HashSet<>();
+    Set<EntryPath> temporaryParents = new HashSet<>(temporaryDirectories);
     Set<EntryPath> roots = new HashSet<>(temporary);
     roots.addAll(mounted);
     for (EntryPath t : roots) {

@@ -5,6 +5,7 @@ import dev.sealbuild.builder.fs.EntryPath;
 import dev.sealbuild.builder.fs.ImageTree;
 import dev.sealbuild.builder.fs.LayerTree;
 import dev.sealbuild.builder.fs.Node;
+import dev.sealbuild.builder.source.BuildOnlyPackagesSource;
 import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.formats.HostileInputException;
 import dev.sealbuild.formats.UserError;
@@ -72,7 +73,16 @@ public final class StepExecutor {
     try {
       Files.createDirectory(state);
       Set<EntryPath> temporary = new HashSet<>();
-      ImageTree.WriteListener listener = (resolved, node, replaced) -> temporary.add(resolved);
+      Set<EntryPath> temporaryDirectories = new HashSet<>();
+      boolean[] directoriesAreTemporary = {true};
+      // A build-only package's directories are not its own (see BuildOnlyPackagesSource): what a step puts there stays.
+      ImageTree.WriteListener listener = (resolved, node, replaced) -> {
+        if (directoriesAreTemporary[0] || !(node instanceof Node.Directory)) {
+          temporary.add(resolved);
+        } else if (!(replaced instanceof Node.Directory)) {
+          temporaryDirectories.add(resolved);
+        }
+      };
       MaterializedTree materialized;
       StepUser user;
       boolean tmpfsTmp;
@@ -81,6 +91,7 @@ public final class StepExecutor {
         tree.listen(listener);
         try {
           for (LayerSource source : temporaries) {
+            directoriesAreTemporary[0] = !(source instanceof BuildOnlyPackagesSource);
             source.addTo(tree);
           }
         } finally {
@@ -105,7 +116,8 @@ public final class StepExecutor {
       destroy(state, id);
       Set<EntryPath> mounted = new HashSet<>();
       command.tmpfs().forEach(p -> mounted.add(EntryPath.parse(p.substring(1))));
-      ChangeSet changes = new ChangeReader(tree, materialized, temporary, tmpfsTmp, mounted, ids, epoch, spool, what)
+      ChangeSet changes = new ChangeReader(tree, materialized, temporary, temporaryDirectories, tmpfsTmp, mounted, ids,
+          epoch, spool, what)
           .read(rootfs);
       changes.applyTo(tree);
       return changes;

@@ -126,4 +126,50 @@ class AlpineFromBaseIT {
     String repositories = Files.readString(rootfs.resolve("etc/apk/repositories"));
     assertTrue(repositories.contains(http.url("alpine").toString()), "the base's repositories file is kept: " + repositories);
   }
+
+  /**
+   * {@code buildPackages}: what {@code apk add --virtual .deps … && apk del .deps} does in a Dockerfile. The step
+   * runs hello; the image keeps what the step made, even in a directory the package made, and none of the package.
+   */
+  @Test
+  void buildPackagesArePresentWhileTheStepsRunAndInNoLayer() throws Exception {
+    Requirements.requireTools("umoci", "unshare", "chroot", "runc");
+    Path dir = Files.createDirectories(work.resolve("build-only"));
+    Files.copy(project.resolve("alpine-base.tar.gz"), dir.resolve("alpine-base.tar.gz"));
+    Files.writeString(dir.resolve("build.yaml"), """
+        name: build-only
+        base:
+          rootfs: {path: alpine-base.tar.gz}
+        repositories:
+          - {name: alpine, type: alpine, from: base}
+        buildPackages: [hello]
+        run:
+          - hello > /greeting
+          - cp /usr/share/greeting/text /usr/share/greeting/kept
+        """);
+    Sealbuild sealbuild = new Sealbuild(dir).env("SEALBUILD_CACHE", work.resolve("build-only-cache").toString());
+    ok(sealbuild.run("lock"));
+    JsonNode lock = new ObjectMapper().readTree(dir.resolve("build.lock.json").toFile());
+    List<String> buildOnly = new ArrayList<>();
+    lock.get("packages").forEach(p -> {
+      if (p.path("buildOnly").asBoolean()) {
+        buildOnly.add(p.get("name").asText());
+      }
+    });
+    assertEquals(List.of("greeting-data", "hello"), buildOnly, "hello and what only it needs are build-only");
+    ok(sealbuild.run("prep"));
+    ok(sealbuild.run("image", "--output", "oci:out/img:latest"));
+    Tools.ok(dir, "umoci", "unpack", "--image", "out/img:latest", "out/bundle");
+    Path rootfs = dir.resolve("out/bundle/rootfs");
+    assertEquals("hello from the base's repository\n", Files.readString(rootfs.resolve("greeting")));
+    assertEquals("hello from the base's repository\n", Files.readString(rootfs.resolve("usr/share/greeting/kept")),
+        "what a step puts in a directory a build-only package made stays");
+    assertTrue(!Files.exists(rootfs.resolve("usr/bin/hello")), "hello is in no layer");
+    assertTrue(!Files.exists(rootfs.resolve("usr/share/greeting/text")), "nor is greeting-data's file");
+    String installed = Files.readString(rootfs.resolve("lib/apk/db/installed"));
+    assertTrue(!installed.contains("P:hello\n") && !installed.contains("P:greeting-data\n"), "apk's database lists neither");
+    assertTrue(!Files.readString(rootfs.resolve("etc/apk/world")).contains("hello"), "nor does the world");
+    String info = Tools.ok(dir, "unshare", "-n", "chroot", rootfs.toString(), "/sbin/apk", "info");
+    assertTrue(!info.contains("hello"), "the image's own apk does not know hello: " + info);
+  }
 }

@@ -51,6 +51,9 @@ class DockerfileDebianIT {
         RUN hello --greeting="built offline" > /greeting \\
          && printf 'a\\r\\n' | dos2unix > /converted \\
          && apt-get purge -y dos2unix
+        RUN apt-get update && apt-get install -y --no-install-recommends bc \
+         && echo '6*7' | bc > /answer \
+         && apt-get purge -y --auto-remove bc
         CMD ["hello"]
         """.formatted(registry.host()));
   }
@@ -81,7 +84,11 @@ class DockerfileDebianIT {
     List<String> base = names(lock.path("stages").path("base").path("packages"));
     assertTrue(base.contains("hello") && !base.contains("libc6"),
         "stage base pins hello, not what the Debian base's dpkg database has: " + base);
-    assertEquals(List.of("dos2unix"), image, "on the stage base, hello (the stage's) is not pinned again");
+    List<String> kept = new ArrayList<>();
+    List<String> buildOnly = new ArrayList<>();
+    lock.path("packages").forEach(p -> (p.path("buildOnly").asBoolean() ? buildOnly : kept).add(p.path("name").asText()));
+    assertEquals(List.of("dos2unix"), kept, "on the stage base, hello (the stage's) is not pinned again");
+    assertTrue(buildOnly.contains("bc"), "apt-get purge --auto-remove of bc makes it build-only: " + image);
     ok(sealbuild().run("prep"));
     ok(sealbuild().run("image", "--output", "oci:out/img:latest"));
     Tools.ok(project, "umoci", "unpack", "--rootless", "--image", "out/img:latest", "bundle");
@@ -91,6 +98,12 @@ class DockerfileDebianIT {
     assertEquals("a\n", Files.readString(project.resolve("bundle/rootfs/converted")));
     assertTrue(!Files.exists(project.resolve("bundle/rootfs/usr/bin/dos2unix")), "apt-get purge in the step removed dos2unix");
     assertTrue(!status.contains("Package: dos2unix\n"), "and dpkg's database no longer lists it");
+    assertEquals("42\n", Files.readString(project.resolve("bundle/rootfs/answer")), "bc was there while the step ran");
+    assertTrue(!Files.exists(project.resolve("bundle/rootfs/usr/bin/bc")), "and is in no layer");
+    for (String name : buildOnly) {
+      assertTrue(!status.contains("Package: " + name + "\n"), "dpkg's database does not list build-only " + name);
+      assertTrue(!Files.exists(project.resolve("bundle/rootfs/var/lib/dpkg/info/" + name + ".list")), name + ".list");
+    }
     assertTrue(!Files.exists(project.resolve("bundle/rootfs/var/lib/apt/lists/partial"))
         || Files.list(project.resolve("bundle/rootfs/var/lib/apt/lists")).noneMatch(p -> p.getFileName().toString().endsWith("Packages")),
         "no package lists are written into the image");

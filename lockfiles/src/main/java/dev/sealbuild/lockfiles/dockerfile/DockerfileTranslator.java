@@ -133,6 +133,8 @@ public final class DockerfileTranslator {
     final List<Map<String, Object>> files = new ArrayList<>();
     final List<Map<String, Object>> copy = new ArrayList<>();
     final List<Map<String, Object>> run = new ArrayList<>();
+    /** Packages a RUN of this part removes again (apk del of a virtual, apt-get purge --auto-remove). */
+    final Set<String> buildPackages = new LinkedHashSet<>();
   }
 
   private final class Run {
@@ -430,6 +432,7 @@ public final class DockerfileTranslator {
       }
       Map<String, String> vars = s.variables();
       String workdir = s.workdir;
+      List<String> buildPackages = List.of();
       if (in.args().isExec()) {
         step.put("command", List.copyOf(in.args().json()));
         List<String> downloads = RunIdioms.downloaders(String.join(" ", in.args().json()));
@@ -441,7 +444,8 @@ public final class DockerfileTranslator {
           return;
         }
         RunIdioms.Analysis analysis = new RunIdioms(vars, workdir).analyze(script);
-        if (analysis.packageManager() != null) {
+        buildPackages = analysis.buildPackages();
+        if (analysis.packageManager() != null && !analysis.packages().isEmpty()) {
           if (s.packageManager != null && !s.packageManager.equals(analysis.packageManager())) {
             throw error(in, "installs " + analysis.packageManager() + " packages in a stage that already installs "
                 + s.packageManager + " ones");
@@ -472,6 +476,17 @@ public final class DockerfileTranslator {
         for (String remark : analysis.remarks()) {
           report.add(new ReportEntry(in.line(), "RUN", Outcome.MAPPED, remark));
         }
+        if (!analysis.buildPackages().isEmpty()) {
+          if (s.packageManager != null && !s.packageManager.equals(analysis.packageManager())) {
+            throw error(in, "installs " + analysis.packageManager() + " packages in a stage that already installs "
+                + s.packageManager + " ones");
+          }
+          s.packageManager = analysis.packageManager();
+          report.add(new ReportEntry(in.line(), "RUN", Outcome.PINNED, analysis.packageManager() + " build-only packages "
+              + String.join(" ", analysis.buildPackages()) + (analysis.remaining() == null
+                  ? " (removed by the same RUN before anything used them: not installed)"
+                  : " (resolved and pinned by the lock, present while this RUN runs and in no layer)")));
+        }
         needsUser(in, analysis.needsUser());
         if (analysis.remaining() == null) {
           s.inputs().copy.addAll(temporaryCopies);
@@ -501,6 +516,7 @@ public final class DockerfileTranslator {
       if (!temporaryCopies.isEmpty()) {
         s.inputs().copy.addAll(temporaryCopies);
       }
+      s.steps().buildPackages.addAll(buildPackages);
       s.steps().run.add(step);
     }
 
@@ -861,9 +877,15 @@ public final class DockerfileTranslator {
       } else if (s.baseImage != null) {
         doc.put("base", Map.of("image", escape(s.baseImage)));
       }
-      if (k == 0 && !s.packages.isEmpty()) {
+      List<String> buildPackages = part.buildPackages.stream().filter(p -> k > 0 || !s.packages.contains(p)).toList();
+      if (k == 0 && !s.packages.isEmpty() || !buildPackages.isEmpty()) {
         doc.put("repositories", List.of(Map.of("name", s.packageManager, "type", s.packageManager, "from", "base")));
+      }
+      if (k == 0 && !s.packages.isEmpty()) {
         doc.put("packages", new ArrayList<>(s.packages));
+      }
+      if (!buildPackages.isEmpty()) {
+        doc.put("buildPackages", buildPackages);
       }
       if (!part.files.isEmpty()) {
         doc.put("files", escapedList(part.files));

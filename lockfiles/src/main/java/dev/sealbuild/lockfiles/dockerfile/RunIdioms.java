@@ -24,8 +24,8 @@ final class RunIdioms {
    * What became of one RUN command line. {@code remaining} is null when nothing is left to run; {@code notes} say what
    * was dropped, {@code remarks} what runs with a difference worth knowing.
    */
-  record Analysis(String remaining, String packageManager, List<String> packages, List<Download> downloads,
-      List<String> notes, List<String> remarks, List<String> needsUser) {}
+  record Analysis(String remaining, String packageManager, List<String> packages, List<String> buildPackages,
+      List<Download> downloads, List<String> notes, List<String> remarks, List<String> needsUser) {}
 
   private static final Pattern SHA256_CHECK = Pattern.compile(
       "echo\\s+[\"']?([0-9a-fA-F]{64})\\s+\\*?([^\"'\\s|]+)[\"']?\\s*\\|\\s*sha256sum\\s+(-c|--check)(\\s+-)?\\s*");
@@ -52,14 +52,18 @@ final class RunIdioms {
     Optional<List<ShellScript.Segment>> split = ShellScript.split(script);
     if (split.isEmpty()) {
       needsUser.addAll(downloaders(script));
-      return new Analysis(script, null, List.of(), List.of(), notes, remarks, needsUser);
+      return new Analysis(script, null, List.of(), List.of(), List.of(), notes, remarks, needsUser);
     }
     List<ShellScript.Segment> kept = new ArrayList<>();
     Set<String> packages = new LinkedHashSet<>();
     String manager = null;
     List<Download> downloads = new ArrayList<>();
-    List<String> virtuals = new ArrayList<>();
+    Map<String, List<String>> virtuals = new java.util.HashMap<>();
+    Set<String> buildOnly = new LinkedHashSet<>();
     Set<String> aptInstalled = new java.util.HashSet<>();
+    List<ShellScript.Segment> purges = new ArrayList<>();
+    Set<String> purged = new LinkedHashSet<>();
+    boolean autoRemove = false;
     Map<String, String> checks = new java.util.HashMap<>();
     List<String> removed = new ArrayList<>();
     for (ShellScript.Segment segment : split.get()) {
@@ -85,7 +89,12 @@ final class RunIdioms {
       }
       String program = baseName(words.get(0));
       if ((program.equals("apt-get") || program.equals("apt")) && aptHousekeeping(words)) {
-        notes.add("dropped '" + segment.text() + "': the package lists are read at lock time");
+        if (words.contains("autoremove")) {
+          autoRemove = true;
+          notes.add("dropped '" + segment.text() + "': what it would remove is not installed in the image");
+        } else {
+          notes.add("dropped '" + segment.text() + "': the package lists are read at lock time");
+        }
         continue;
       }
       if (program.equals("rm") && words.stream().skip(1).filter(w -> !w.startsWith("-")).allMatch(RunIdioms::packageCache)
@@ -104,8 +113,9 @@ final class RunIdioms {
         continue;
       }
       if ((program.equals("apt-get") || program.equals("apt")) && aptPurgesOnly(words, aptInstalled)) {
-        remarks.add("'" + segment.text() + "' runs in the step: dpkg removes those packages and no byte of them ships;"
-            + " their dependencies stay, as apt cannot tell which were installed automatically");
+        autoRemove |= words.contains("--auto-remove") || words.contains("--autoremove");
+        words.stream().skip(1).filter(w -> !w.startsWith("-")).skip(1).forEach(purged::add);
+        purges.add(segment);
         kept.add(segment);
         continue;
       }
@@ -113,11 +123,13 @@ final class RunIdioms {
         Optional<ApkAdd> add = apkAdd(words);
         if (add.isPresent() && !add.get().packages().isEmpty() && !"debian".equals(manager)) {
           manager = "alpine";
+          List<String> names = new ArrayList<>();
           for (String requested : add.get().packages()) {
-            packages.add(apkName(requested, notes, needsUser));
+            names.add(apkName(requested, notes, needsUser));
           }
+          packages.addAll(names);
           if (add.get().virtual() != null) {
-            virtuals.add(add.get().virtual());
+            virtuals.put(add.get().virtual(), names);
           }
           continue;
         }
@@ -125,9 +137,13 @@ final class RunIdioms {
           notes.add("dropped 'apk update': the indexes are read at lock time");
           continue;
         }
-        if (words.size() >= 3 && words.get(1).equals("del") && virtuals.containsAll(words.subList(2, words.size()))) {
-          needsUser.add("'" + segment.text() + "' removes build-only packages; sealbuild keeps them in the image."
-              + " Move the build into a stage (FROM ... AS build) and COPY --from=build what it makes");
+        Optional<List<String>> deleted = apkDel(words, virtuals.keySet(), packages);
+        if (deleted.isPresent()) {
+          for (String name : deleted.get()) {
+            buildOnly.addAll(virtuals.getOrDefault(name, List.of(name)));
+          }
+          notes.add("dropped '" + segment.text() + "': the packages it removes become buildPackages, there while the"
+              + " steps run and in no layer");
           continue;
         }
       }
@@ -142,13 +158,26 @@ final class RunIdioms {
       needsUser.addAll(downloaders(segment.text()));
       kept.add(segment);
     }
+    if (!purged.isEmpty() && autoRemove) {
+      kept.removeAll(purges);
+      packages.stream().filter(p -> purged.contains(p.replaceFirst("[=/].*", ""))).forEach(buildOnly::add);
+      notes.add("dropped '" + String.join("', '", purges.stream().map(ShellScript.Segment::text).toList())
+          + "': the packages it removes, and what only they need, become buildPackages, there while the steps run and"
+          + " in no layer");
+    } else {
+      purges.forEach(segment -> remarks.add("'" + segment.text() + "' runs in the step: dpkg removes those packages"
+          + " and no byte of them ships; their dependencies stay (with --auto-remove they would be build-only"
+          + " packages, in no layer)"));
+    }
+    packages.removeAll(buildOnly);
     List<Download> pinned = new ArrayList<>();
     for (Download d : downloads) {
       String sha = checks.get(d.path());
       pinned.add(new Download(d.url(), d.path(), sha, removed.contains(d.path())));
     }
     String remaining = kept.size() == split.get().size() ? script : join(kept);
-    return new Analysis(remaining, manager, List.copyOf(packages), pinned, notes, remarks, needsUser);
+    return new Analysis(remaining, manager, List.copyOf(packages), List.copyOf(buildOnly), pinned, notes, remarks,
+        needsUser);
   }
 
   private static String join(List<ShellScript.Segment> kept) {
@@ -198,6 +227,29 @@ final class RunIdioms {
           + " index has; write apk add " + name + " and check the version the lock pins");
     }
     return name;
+  }
+
+  /**
+   * The names {@code apk del [flags] A B} removes when each is a virtual package or a package the same RUN added;
+   * empty for any other command.
+   */
+  private static Optional<List<String>> apkDel(List<String> words, Set<String> virtuals, Set<String> added) {
+    if (words.size() < 3 || !words.get(1).equals("del")) {
+      return Optional.empty();
+    }
+    List<String> names = new ArrayList<>();
+    for (String w : words.subList(2, words.size())) {
+      if (w.startsWith("-")) {
+        if (!APK_FLAGS.contains(w) && !w.equals("--purge")) {
+          return Optional.empty();
+        }
+      } else if (virtuals.contains(w) || added.contains(w)) {
+        names.add(w);
+      } else {
+        return Optional.empty();
+      }
+    }
+    return names.isEmpty() ? Optional.empty() : Optional.of(names);
   }
 
   /** {@code apt-get purge|remove [-y] [--auto-remove] A B} where every package was installed by the same RUN. */

@@ -1,6 +1,7 @@
 package dev.sealbuild.lockfiles.lock;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.Platform;
@@ -11,10 +12,13 @@ import java.util.Objects;
 /**
  * A pinned distribution package: what it is (name, version, architecture), where it lives relative to
  * its repository ({@code path}: a Debian pool path or an Alpine file name), what its bytes hash to, and
- * which platforms install it. Alpine packages also carry the index's {@code Q1} control checksum.
+ * which platforms install it. Alpine packages also carry the index's {@code Q1} control checksum. A {@code buildOnly}
+ * package is there only while the run steps run (the spec's {@code buildPackages} and what only they need): prep
+ * fetches it, the image does not hold it.
  */
 public record LockedPackage(String type, String name, String version, String architecture, String repository,
-    String path, Sha256 sha256, long size, String checksum, List<Platform> platforms) implements Comparable<LockedPackage> {
+    String path, Sha256 sha256, long size, String checksum, List<Platform> platforms,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean buildOnly) implements Comparable<LockedPackage> {
   private static final Comparator<LockedPackage> ORDER = Comparator.comparing(LockedPackage::name)
       .thenComparing(LockedPackage::architecture).thenComparing(LockedPackage::version).thenComparing(LockedPackage::path);
 
@@ -29,7 +33,8 @@ public record LockedPackage(String type, String name, String version, String arc
       @JsonProperty(value = "sha256", required = true) Sha256 sha256,
       @JsonProperty(value = "size", required = true) long size,
       @JsonProperty("checksum") String checksum,
-      @JsonProperty(value = "platforms", required = true) List<Platform> platforms) {
+      @JsonProperty(value = "platforms", required = true) List<Platform> platforms,
+      @JsonProperty("buildOnly") boolean buildOnly) {
     this.type = Objects.requireNonNull(type, "type");
     this.name = Objects.requireNonNull(name, "name");
     this.version = Objects.requireNonNull(version, "version");
@@ -46,6 +51,17 @@ public record LockedPackage(String type, String name, String version, String arc
     this.size = size;
     this.checksum = checksum;
     this.platforms = platforms.stream().sorted().distinct().toList();
+    this.buildOnly = buildOnly;
+  }
+
+  public LockedPackage(String type, String name, String version, String architecture, String repository, String path,
+      Sha256 sha256, long size, String checksum, List<Platform> platforms) {
+    this(type, name, version, architecture, repository, path, sha256, size, checksum, platforms, false);
+  }
+
+  /** This package, there only while the run steps run. */
+  public LockedPackage asBuildOnly() {
+    return new LockedPackage(type, name, version, architecture, repository, path, sha256, size, checksum, platforms, true);
   }
 
   @Override

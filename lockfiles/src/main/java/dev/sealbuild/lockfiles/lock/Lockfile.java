@@ -88,6 +88,16 @@ public record Lockfile(
     return packages == null ? List.of() : packages;
   }
 
+  /** The packages the image holds: {@link #packageList} without the build-only ones. */
+  public List<LockedPackage> installedPackages() {
+    return packageList().stream().filter(p -> !p.buildOnly()).toList();
+  }
+
+  /** The packages present only while the run steps run. */
+  public List<LockedPackage> buildOnlyPackages() {
+    return packageList().stream().filter(LockedPackage::buildOnly).toList();
+  }
+
   /** What {@code exclude:} kept out although locked packages depend on it; empty when nothing was. */
   public List<ExcludedPackage> excludedList() {
     return excluded == null ? List.of() : excluded;

@@ -28,6 +28,7 @@ public record BuildSpec(
     List<RepositorySpec> repositories,
     List<String> packages,
     List<String> exclude,
+    List<String> buildPackages,
     Accounts accounts,
     Map<String, StageSpec> stages,
     List<RunStep> run) {
@@ -50,11 +51,12 @@ public record BuildSpec(
       @JsonProperty("repositories") List<RepositorySpec> repositories,
       @JsonProperty("packages") List<String> packages,
       @JsonProperty("exclude") List<String> exclude,
+      @JsonProperty("buildPackages") List<String> buildPackages,
       @JsonProperty("accounts") Accounts accounts,
       @JsonProperty("stages") Map<String, StageSpec> stages,
       @JsonProperty("run") List<RunStep> run) {
     BuildSpec spec = new BuildSpec(name, base, files, copy, config, platforms, layers, compression, repositories, packages,
-        exclude, accounts, stages, run);
+        exclude, buildPackages, accounts, stages, run);
     spec.checkStages();
     return spec;
   }
@@ -63,7 +65,8 @@ public record BuildSpec(
   public BuildSpec(String name, Base base, List<FileEntry> files, List<CopyEntry> copy, ImageConfigSpec config,
       List<Platform> platforms, LayerStrategy layers, LayerCompression compression, List<RepositorySpec> repositories,
       List<String> packages, List<String> exclude, Accounts accounts) {
-    this(name, base, files, copy, config, platforms, layers, compression, repositories, packages, exclude, accounts, null, null);
+    this(name, base, files, copy, config, platforms, layers, compression, repositories, packages, exclude, null, accounts, null,
+        null);
   }
 
   /**
@@ -82,6 +85,7 @@ public record BuildSpec(
       List<RepositorySpec> repositories,
       List<String> packages,
       List<String> exclude,
+      List<String> buildPackages,
       Accounts accounts,
       Map<String, StageSpec> stages,
       List<RunStep> run) {
@@ -106,13 +110,26 @@ public record BuildSpec(
     }
     this.packages = packages == null ? List.of() : packages.stream().distinct().sorted().toList();
     this.exclude = exclude == null ? List.of() : exclude.stream().distinct().sorted().toList();
+    this.buildPackages = buildPackages == null ? List.of() : buildPackages.stream().distinct().sorted().toList();
     if (!this.packages.isEmpty() && this.repositories.isEmpty()) {
       throw new IllegalArgumentException("packages are listed but no repositories are declared to install them from");
+    }
+    if (!this.buildPackages.isEmpty() && this.repositories.isEmpty()) {
+      throw new IllegalArgumentException("buildPackages are listed but no repositories are declared to install them from");
+    }
+    for (String both : this.buildPackages) {
+      if (this.packages.contains(both)) {
+        throw new IllegalArgumentException("package " + both + " is listed under both packages and buildPackages;"
+            + " keep it under packages to ship it, or under buildPackages to have it only while the run steps run");
+      }
     }
     if (this.repositories.stream().map(RepositorySpec::type).distinct().count() > 1) {
       throw new IllegalArgumentException("repositories must all be debian or all be alpine, not both");
     }
     for (String pkg : this.packages) {
+      checkRequest(pkg, this.repositories.get(0).type());
+    }
+    for (String pkg : this.buildPackages) {
       checkRequest(pkg, this.repositories.get(0).type());
     }
     if (this.base.isScratch() && !this.packages.isEmpty()) {
@@ -137,6 +154,29 @@ public record BuildSpec(
     this.stages = Collections.unmodifiableMap(sorted);
     this.run = run == null ? List.of() : List.copyOf(run);
     checkTemporary(this.files, this.copy, this.run);
+    if (!this.buildPackages.isEmpty() && this.run.isEmpty()) {
+      throw new IllegalArgumentException("buildPackages (" + String.join(", ", this.buildPackages) + ") are there for the"
+          + " run steps, but there are none; add run steps, or move them to packages");
+    }
+  }
+
+  /** Every package the steps see: {@code packages} and {@code buildPackages}, as one request. */
+  public List<String> packagesWhileStepsRun() {
+    List<String> all = new ArrayList<>(packages);
+    all.addAll(buildPackages);
+    return all.stream().sorted().toList();
+  }
+
+  /** This spec with its build-only packages requested as ordinary ones (what the steps see, resolved as one closure). */
+  public BuildSpec withBuildPackagesInstalled() {
+    return new BuildSpec(name, base, files, copy, config, platforms, layers, compression, repositories,
+        packagesWhileStepsRun(), exclude, null, accounts, stages, run);
+  }
+
+  /** This spec without its build-only packages (what the image keeps). */
+  public BuildSpec withoutBuildPackages() {
+    return new BuildSpec(name, base, files, copy, config, platforms, layers, compression, repositories, packages, exclude,
+        null, accounts, stages, run);
   }
 
   /** A {@code temporary: true} entry is there for the steps: without any, it would be fetched for nothing. */
@@ -263,7 +303,7 @@ public record BuildSpec(
     }
     List<RepositorySpec> repos = s.repositories().isEmpty() ? repositories : s.repositories();
     return new BuildSpec(this.name + "-" + name, s.base(), s.files(), s.copy(), ImageConfigSpec.EMPTY, platforms, layers, compression,
-        repos, s.packages(), s.exclude(), s.accounts(), null, s.run());
+        repos, s.packages(), s.exclude(), s.buildPackages(), s.accounts(), null, s.run());
   }
 
   private static void checkRequest(String pkg, String type) {

@@ -108,9 +108,12 @@ public record RunStep(String shell, List<String> command, Map<String, String> en
       throw new IllegalArgumentException("run step command must be a string (run by /bin/sh -c) or a list of arguments");
     }
     List<String> argv = new ArrayList<>();
-    for (JsonNode arg : command) {
+    for (int i = 0; i < command.size(); i++) {
+      JsonNode arg = command.get(i);
       if (!arg.isValueNode() || arg.isNull()) {
-        throw new IllegalArgumentException("run step command arguments must be strings, found " + arg);
+        String found = arg.isNull() ? "nothing" : arg.isObject() ? "a mapping (a ': ' inside the text? quote it)"
+            : "a list";
+        throw new IllegalArgumentException("run step command argument " + (i + 1) + " must be a string, found " + found);
       }
       argv.add(arg.asText());
     }

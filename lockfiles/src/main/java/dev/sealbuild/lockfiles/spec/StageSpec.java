@@ -11,7 +11,7 @@ import java.util.List;
  * {@code repositories} it inherits the image's. {@link BuildSpec#stage} gives the spec a stage is built from.
  */
 public record StageSpec(Base base, List<FileEntry> files, List<CopyEntry> copy, List<RepositorySpec> repositories,
-    List<String> packages, List<String> exclude, Accounts accounts, List<RunStep> run) {
+    List<String> packages, List<String> exclude, List<String> buildPackages, Accounts accounts, List<RunStep> run) {
   @JsonCreator
   public StageSpec(
       @JsonProperty("base") Base base,
@@ -20,6 +20,7 @@ public record StageSpec(Base base, List<FileEntry> files, List<CopyEntry> copy, 
       @JsonProperty("repositories") List<RepositorySpec> repositories,
       @JsonProperty("packages") List<String> packages,
       @JsonProperty("exclude") List<String> exclude,
+      @JsonProperty("buildPackages") List<String> buildPackages,
       @JsonProperty("accounts") Accounts accounts,
       @JsonProperty("run") List<RunStep> run) {
     this.base = base == null ? Base.SCRATCH : base;
@@ -28,6 +29,7 @@ public record StageSpec(Base base, List<FileEntry> files, List<CopyEntry> copy, 
     this.repositories = repositories == null ? List.of() : List.copyOf(repositories);
     this.packages = packages == null ? List.of() : packages.stream().distinct().sorted().toList();
     this.exclude = exclude == null ? List.of() : exclude.stream().distinct().sorted().toList();
+    this.buildPackages = buildPackages == null ? List.of() : buildPackages.stream().distinct().sorted().toList();
     this.accounts = accounts == null ? Accounts.NONE : accounts;
     this.run = run == null ? List.of() : List.copyOf(run);
   }

@@ -123,10 +123,29 @@ class DockerfileTranslatorTest {
         RUN apk add --no-cache --virtual .build gcc musl-dev && gcc -o /hello /hello.c && apk del .build
         """);
     BuildSpec spec = t.spec();
-    assertEquals(List.of("gcc", "musl-dev"), spec.packages());
+    assertEquals(List.of(), spec.packages());
+    assertEquals(List.of("gcc", "musl-dev"), spec.buildPackages(), "apk del .build: present while the step runs only");
     assertEquals("alpine", spec.repositories().get(0).type());
     assertEquals("gcc -o /hello /hello.c", spec.run().get(0).shell());
-    assertTrue(t.needsUser(), "build-only packages stay in the image and the report says so");
+    assertFalse(t.needsUser(), t.report().toString());
+  }
+
+  @Test
+  void buildOnlyPackagesGoToThePartOfTheirRunAndPackagesToTheFirst() throws IOException {
+    touch("hello.c");
+    Translation t = translate("""
+        FROM alpine:3.20
+        RUN apk add --no-cache tini && tini --version > /tini-version
+        COPY hello.c /src/
+        RUN apk add --virtual .build gcc musl-dev && gcc -o /hello /src/hello.c && apk del .build
+        """);
+    BuildSpec spec = t.spec();
+    assertEquals(List.of(), spec.packages());
+    assertEquals(List.of("gcc", "musl-dev"), spec.buildPackages());
+    assertEquals(1, spec.stages().size(), spec.stages().keySet().toString());
+    StageSpec first = spec.stages().values().iterator().next();
+    assertEquals(List.of("tini"), first.packages());
+    assertEquals(List.of(), first.buildPackages());
   }
 
   @Test

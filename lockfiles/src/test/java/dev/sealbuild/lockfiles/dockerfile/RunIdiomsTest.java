@@ -14,15 +14,51 @@ class RunIdiomsTest {
   }
 
   @Test
-  void aptGetPurgeOfThePackagesTheSameRunInstalledRunsInTheStepWithARemark() {
+  void aptGetPurgeWithAutoRemoveOfThePackagesTheSameRunInstalledMakesThemBuildOnly() {
     RunIdioms.Analysis a = analyze("set -eux; apt-get update; apt-get install -y --no-install-recommends gcc libc6-dev make;"
         + " make -C /src; apt-get purge -y --auto-remove gcc libc6-dev make; rm -rf /var/lib/apt/lists/*");
-    assertEquals(List.of("gcc", "libc6-dev", "make"), a.packages());
-    assertEquals("set -eux; make -C /src; apt-get purge -y --auto-remove gcc libc6-dev make", a.remaining(),
-        "dpkg removes them in the step (DockerfileDebianIT checks it)");
+    assertEquals(List.of(), a.packages());
+    assertEquals(List.of("gcc", "libc6-dev", "make"), a.buildPackages());
+    assertEquals("set -eux; make -C /src", a.remaining());
     assertTrue(a.needsUser().isEmpty(), a.needsUser().toString());
+    assertTrue(a.notes().stream().anyMatch(n -> n.contains("become buildPackages")), a.notes().toString());
+  }
+
+  @Test
+  void aptGetAutoremoveAfterAPurgeCountsAsAutoRemove() {
+    RunIdioms.Analysis a = analyze("apt-get install -y curl gcc && make && apt-get purge -y gcc && apt-get autoremove -y");
+    assertEquals(List.of("curl"), a.packages());
+    assertEquals(List.of("gcc"), a.buildPackages());
+    assertEquals("make", a.remaining());
+  }
+
+  @Test
+  void aptGetPurgeWithoutAutoRemoveRunsInTheStepWithARemark() {
+    RunIdioms.Analysis a = analyze("apt-get install -y gcc make && make -C /src && apt-get purge -y gcc make");
+    assertEquals(List.of("gcc", "make"), a.packages());
+    assertEquals(List.of(), a.buildPackages());
+    assertEquals("make -C /src && apt-get purge -y gcc make", a.remaining(),
+        "dpkg removes them in the step and their dependencies stay, as apt's would (DockerfileDebianIT checks it)");
     assertEquals(1, a.remarks().size());
     assertTrue(a.remarks().get(0).contains("their dependencies stay"), a.remarks().get(0));
+  }
+
+  @Test
+  void apkDelOfAVirtualPackageMakesItsPackagesBuildOnly() {
+    RunIdioms.Analysis a = analyze("apk add --no-cache tini && apk add --no-cache --virtual .build-deps gcc musl-dev"
+        + " && make && apk del .build-deps");
+    assertEquals(List.of("tini"), a.packages());
+    assertEquals(List.of("gcc", "musl-dev"), a.buildPackages());
+    assertEquals("make", a.remaining());
+  }
+
+  @Test
+  void apkDelOfAPackageNamedByTheSameRunMakesItBuildOnlyAndOfAnotherRunsAsWritten() {
+    RunIdioms.Analysis a = analyze("apk add gcc && make && apk del gcc");
+    assertEquals(List.of("gcc"), a.buildPackages());
+    RunIdioms.Analysis other = analyze("apk add gcc && apk del busybox-extras");
+    assertEquals(List.of("gcc"), other.packages());
+    assertEquals("apk del busybox-extras", other.remaining());
   }
 
   @Test

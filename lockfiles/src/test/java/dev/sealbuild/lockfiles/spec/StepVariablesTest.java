@@ -53,4 +53,16 @@ class StepVariablesTest {
         e.getMessage());
     dev.sealbuild.testsupport.RefusalText.assertPlainWords("spec", e.getMessage(), "build.yaml", true);
   }
+
+  @Test
+  void aMappingInACommandListIsNamedWithItsPlaceAndTheLikelyCause() {
+    // Found by SpecFuzzTest: the argument was echoed as JSON, {"/u/rb - command":null}.
+    SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class, () -> reader.parse("build.yaml", """
+        name: app
+        run:
+          - command: [/bin/echo, key: value]
+        """));
+    assertEquals("build.yaml:3: run[0]: run step command argument 2 must be a string, found a mapping (a ': ' inside"
+        + " the text? quote it)", e.getMessage());
+  }
 }

@@ -97,12 +97,12 @@ public final class LockUpdate {
 
   /** Locked or asked for by the image or by any stage. */
   private static boolean known(String name, BuildSpec spec, Lockfile previous) {
-    if (previous.packageList().stream().anyMatch(p -> p.name().equals(name)) || spec.packages().contains(name)) {
+    if (previous.packageList().stream().anyMatch(p -> p.name().equals(name)) || spec.packagesWhileStepsRun().contains(name)) {
       return true;
     }
     if (previous.stageMap().values().stream().anyMatch(s -> s.packageList().stream().anyMatch(p -> p.name().equals(name)))) {
       return true;
     }
-    return spec.stages().values().stream().anyMatch(s -> s.packages().contains(name));
+    return spec.stages().values().stream().anyMatch(s -> (s.packages().contains(name) || s.buildPackages().contains(name)));
   }
 }

@@ -110,7 +110,7 @@ public final class Locker {
       if (root == null) {
         return LockedBase.SCRATCH;
       }
-      installed.addAll(root.packageList());
+      installed.addAll(root.installedPackages());
     }
     return new LockedBase(root.rootfs(), root.baseImage(), installed);
   }
@@ -185,7 +185,7 @@ public final class Locker {
 
   /** Packages are re-resolved when the spec changed; an unchanged spec keeps its pinned closure offline. */
   private PackageLocker.Pinned pinPackages(BuildSpec spec, Optional<Lockfile> previous, LockedBase base) throws IOException {
-    if (spec.packages().isEmpty()) {
+    if (spec.packagesWhileStepsRun().isEmpty()) {
       return new PackageLocker.Pinned(List.of(), List.of());
     }
     Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)) && !p.packageList().isEmpty());
@@ -215,16 +215,17 @@ public final class Locker {
   private List<PlannedEntry> planOne(BuildSpec spec, Optional<Lockfile> previous, LockedBase stageBase) throws IOException {
     List<PlannedEntry> out = new ArrayList<>();
     Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)));
-    if (!spec.packages().isEmpty()) {
+    if (!spec.packagesWhileStepsRun().isEmpty()) {
       PackageLocker.Plan planned = current.isPresent() && !current.get().packageList().isEmpty()
           ? new PackageLocker.Plan(current.get().packageList().stream().map(p -> new PackageLocker.Planned(p.type(), p.name(),
-              p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms())).toList(),
+              p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms(), p.buildOnly())).toList(),
               current.get().excludedList())
           : packages.plan(spec, stageBase != null ? stageBase : current.map(l -> new LockedBase(l.rootfs(), l.baseImage()))
               .orElse(new LockedBase(pinnedRootfs(spec), null)));
       for (PackageLocker.Planned p : planned.packages()) {
         out.add(new PlannedEntry(p.type(), p.name(), p.version(), p.sha256() == null ? null : p.sha256().toString(), p.size(),
             p.architecture() + " from " + p.repository() + " for " + p.platforms()
+                + (p.buildOnly() ? ", build only (while the run steps run)" : "")
                 + (p.sha256() == null ? " (download to hash)" : "")));
       }
       for (ExcludedPackage e : planned.excluded()) {

@@ -16,7 +16,8 @@ public interface PackageLocker {
   default Plan plan(BuildSpec spec, LockedBase base) throws IOException {
     Pinned pinned = lock(spec, base);
     return new Plan(pinned.packages().stream()
-        .map(p -> new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms()))
+        .map(p -> new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), p.sha256(), p.size(),
+            p.platforms(), p.buildOnly()))
         .toList(), pinned.excluded());
   }
 
@@ -24,7 +25,17 @@ public interface PackageLocker {
   record Plan(List<Planned> packages, List<ExcludedPackage> excluded) {}
 
   record Planned(String type, String name, String version, String architecture, String repository,
-      dev.sealbuild.formats.digest.Sha256 sha256, long size, List<dev.sealbuild.formats.oci.Platform> platforms) {}
+      dev.sealbuild.formats.digest.Sha256 sha256, long size, List<dev.sealbuild.formats.oci.Platform> platforms,
+      boolean buildOnly) {
+    public Planned(String type, String name, String version, String architecture, String repository,
+        dev.sealbuild.formats.digest.Sha256 sha256, long size, List<dev.sealbuild.formats.oci.Platform> platforms) {
+      this(type, name, version, architecture, repository, sha256, size, platforms, false);
+    }
+
+    Planned asBuildOnly() {
+      return new Planned(type, name, version, architecture, repository, sha256, size, platforms, true);
+    }
+  }
 
   /** The pinned closure; {@code excluded} lists the dependencies {@code exclude:} dropped, and who needed them. */
   record Pinned(List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded) {

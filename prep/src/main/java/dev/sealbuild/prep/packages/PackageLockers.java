@@ -3,7 +3,9 @@ package dev.sealbuild.prep.packages;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -25,14 +27,42 @@ public final class PackageLockers implements PackageLocker {
     this.alpine = alpine;
   }
 
+  /**
+   * With {@code buildPackages}, the closure the steps see is resolved as one request, and what the image keeps is what
+   * the spec's {@code packages} alone resolve to (as {@code apk del} of a virtual package re-resolves the world
+   * without it): every other package of the closure is pinned as build-only.
+   */
   @Override
   public Pinned lock(BuildSpec spec, LockedBase base) throws IOException {
-    return pick(spec).lock(spec, base);
+    PackageLocker locker = pick(spec);
+    if (spec.buildPackages().isEmpty()) {
+      return locker.lock(spec, base);
+    }
+    Pinned all = locker.lock(spec.withBuildPackagesInstalled(), base);
+    Set<String> kept = keptNames(locker, spec, base);
+    return new Pinned(all.repositories(), all.packages().stream()
+        .map(p -> kept.contains(p.name()) ? p : p.asBuildOnly()).toList(), all.excluded());
   }
 
   @Override
   public Plan plan(BuildSpec spec, LockedBase base) throws IOException {
-    return pick(spec).plan(spec, base);
+    PackageLocker locker = pick(spec);
+    if (spec.buildPackages().isEmpty()) {
+      return locker.plan(spec, base);
+    }
+    Plan all = locker.plan(spec.withBuildPackagesInstalled(), base);
+    Set<String> kept = keptNames(locker, spec, base);
+    return new Plan(all.packages().stream().map(p -> kept.contains(p.name()) ? p : p.asBuildOnly()).toList(),
+        all.excluded());
+  }
+
+  private static Set<String> keptNames(PackageLocker locker, BuildSpec spec, LockedBase base) throws IOException {
+    if (spec.packages().isEmpty()) {
+      return Set.of();
+    }
+    Set<String> names = new HashSet<>();
+    locker.plan(spec.withoutBuildPackages(), base).packages().forEach(p -> names.add(p.name()));
+    return names;
   }
 
   private PackageLocker pick(BuildSpec spec) {
