@@ -34,8 +34,11 @@ public final class DebArchive {
   private static final int MAX_CONTROL_FILE = 4 << 20;
   private static final java.util.regex.Pattern PACKAGE_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9+.-]*");
 
-  /** What the package says about itself: its control stanza and md5sums, as shipped. */
-  public record Control(String control, String md5sums) {}
+  /**
+   * What the package says about itself: its control stanza and md5sums, as shipped, and its postinst script (empty
+   * when it has none), read for the alternatives it installs, never run.
+   */
+  public record Control(String control, String md5sums, String postinst) {}
 
   private final Decompressors decompressors;
   private final ContentSpool spool;
@@ -283,11 +286,12 @@ public final class DebArchive {
     TarReader tar = new TarReader(decompressed(member, name, label), what);
     String control = null;
     String md5sums = "";
+    String postinst = "";
     try {
       TarReader.Entry e;
       while ((e = tar.next()) != null) {
         String entry = e.name().startsWith("./") ? e.name().substring(2) : e.name();
-        if (!e.isRegularFile() || !(entry.equals("control") || entry.equals("md5sums"))) {
+        if (!e.isRegularFile() || !(entry.equals("control") || entry.equals("md5sums") || entry.equals("postinst"))) {
           continue;
         }
         if (e.header().getSize() > MAX_CONTROL_FILE) {
@@ -298,8 +302,10 @@ public final class DebArchive {
         String text = out.toString(StandardCharsets.UTF_8);
         if (entry.equals("control")) {
           control = text;
-        } else {
+        } else if (entry.equals("md5sums")) {
           md5sums = text;
+        } else {
+          postinst = text;
         }
       }
     } catch (IOException e) {
@@ -311,7 +317,7 @@ public final class DebArchive {
     if (control == null) {
       throw new HostileInputException(label + ": control.tar has no control file");
     }
-    return new Control(control, md5sums);
+    return new Control(control, md5sums, postinst);
   }
 
   static String describe(Exception e) {

@@ -85,11 +85,9 @@ public final class DebianPackagesSource implements LayerSource {
 
   @Override
   public Object fingerprint() {
-    return recordDatabase
-        ? dev.sealbuild.builder.source.Fingerprints.of("deb", "packages",
-            dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages))
-        : dev.sealbuild.builder.source.Fingerprints.of("deb", "packages",
-            dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages), "database", false);
+    // "alternatives": layers made before postinst alternatives were applied must not be reused
+    return dev.sealbuild.builder.source.Fingerprints.of("deb", "packages",
+        dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages), "alternatives", 1, "database", recordDatabase);
   }
 
   /** The packages this source installs, as locked. */
@@ -144,6 +142,15 @@ public final class DebianPackagesSource implements LayerSource {
       tree.stopListening(claims);
       tree.stopListening(pathLog);
     }
+    List<Alternatives.Choice> alternatives = new ArrayList<>();
+    for (LockedPackage p : order) {
+      DebArchive.Control control = installed.get(p.name());
+      if (control != null) {
+        alternatives.addAll(Alternatives.parse(control.postinst()));
+      }
+    }
+    Alternatives.apply(alternatives, tree, context.epoch(), recordDatabase,
+        (path, text) -> addGenerated(tree, path, text.getBytes(StandardCharsets.UTF_8)));
     if (!recordDatabase) {
       // files only: see filesOnly()
     } else if (tree.lookup(STATUS_FILE) instanceof Node.RegularFile status && tree.visible(STATUS_FILE, status)) {

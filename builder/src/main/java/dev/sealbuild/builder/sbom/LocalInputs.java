@@ -38,8 +38,8 @@ final class LocalInputs {
     Path base = context.specDir().toRealPath();
     for (int i = 0; i < entries.size(); i++) {
       CopyEntry entry = entries.get(i);
-      if (entry.from() != null || entry.temporary()) {
-        continue; // not a local file in the image: a stage's result, or read only by run steps
+      if (entry.from() != null || entry.temporary() || entry.content() != null) {
+        continue; // not a local file in the image: a stage's result, read only by run steps, or the spec's own text
       }
       Path src = new LocalCopySource(i, entry, context).source();
       List<Path> files;

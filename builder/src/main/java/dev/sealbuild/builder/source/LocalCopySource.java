@@ -15,6 +15,7 @@ import dev.sealbuild.lockfiles.spec.CopyEntry;
 import dev.sealbuild.lockfiles.spec.Owner;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -50,7 +51,7 @@ public final class LocalCopySource implements LayerSource {
 
   @Override
   public String describe() {
-    return "copy[" + index + "] " + entry.src();
+    return "copy[" + index + "] " + entry.source();
   }
 
   /** The source path, checked to exist and to stay inside the spec's directory. */
@@ -112,6 +113,14 @@ public final class LocalCopySource implements LayerSource {
 
   /** {@code owner} null: an extracted archive's own owners. */
   private void add(ImageTree tree, Owner owner) throws IOException {
+    if (entry.content() != null) {
+      EntryPath target = EntryPath.parse(entry.dest().relative());
+      tree.addMissingDirectories(target.parent(), dirMeta(owner));
+      int mode = entry.mode() != null ? entry.mode().bits() : 0644;
+      tree.addFile(target, new Meta(mode, owner.uid(), owner.gid(), context.epoch()),
+          new TextContent(entry.content().getBytes(StandardCharsets.UTF_8), describe()));
+      return;
+    }
     Path src = source();
     if (entry.extract()) {
       extract(src, tree, owner);
@@ -226,6 +235,19 @@ public final class LocalCopySource implements LayerSource {
       return perms.contains(PosixFilePermission.OWNER_EXECUTE);
     } catch (UnsupportedOperationException e) {
       return Files.isExecutable(file);
+    }
+  }
+
+  /** A file's text given in the spec. */
+  private record TextContent(byte[] bytes, String origin) implements Content {
+    @Override
+    public long size() {
+      return bytes.length;
+    }
+
+    @Override
+    public InputStream open() {
+      return new java.io.ByteArrayInputStream(bytes);
     }
   }
 

@@ -190,15 +190,32 @@ class DockerfileIT {
         mkdir -p /data
         echo "from a heredoc" > /data/note
         EOF
+        ARG GREETING=hello
+        COPY <<EOF /etc/motd
+        ${GREETING} "from" the heredoc
+        EOF
+        COPY --chmod=0755 <<'EOS' <<NOTE /usr/local/bin/
+        #!/bin/sh
+        echo "${GREETING:-unset}"
+        EOS
+        a note
+        NOTE
         RUN pip install flask || true
         """.formatted(registry.host()));
     Sealbuild.Result lock = sealbuild(dir).run("lock");
     assertEquals(0, lock.exit(), lock.toString());
-    assertTrue(lock.stderr().contains("warning: Dockerfile:7") && lock.stderr().contains("--no-index"), lock.stderr());
+    assertTrue(lock.stderr().contains("warning: Dockerfile:17") && lock.stderr().contains("--no-index"), lock.stderr());
     ok(sealbuild(dir).run("prep"));
     ok(sealbuild(dir).run("image", "--output", "oci:out/img:latest"));
     Tools.ok(dir, "umoci", "unpack", "--rootless", "--image", "out/img:latest", "bundle");
     assertEquals("from a heredoc\n", Files.readString(dir.resolve("bundle/rootfs/data/note")));
+    Path motd = dir.resolve("bundle/rootfs/etc/motd");
+    assertEquals("hello \"from\" the heredoc\n", Files.readString(motd), "an unquoted delimiter expands, quotes kept");
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(motd)));
+    Path script = dir.resolve("bundle/rootfs/usr/local/bin/EOS");
+    assertEquals("#!/bin/sh\necho \"${GREETING:-unset}\"\n", Files.readString(script), "a quoted one does not");
+    assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
+    assertEquals("a note\n", Files.readString(dir.resolve("bundle/rootfs/usr/local/bin/NOTE")));
     Sealbuild.Result report = sealbuild(dir).run("import");
     assertEquals(3, report.exit(), "import exits 3 when something needs the user: " + report);
   }

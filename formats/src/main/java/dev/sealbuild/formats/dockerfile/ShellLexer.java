@@ -53,6 +53,16 @@ final class ShellLexer {
     return processStopOn(EOF, rawEscapes);
   }
 
+  /** {@code text} as one word with quotes and escape characters kept (BuildKit's RawQuotes and RawEscapes). */
+  String processRawWord(String text) throws LexError {
+    rawEscapes = true;
+    try {
+      return process(text).word();
+    } finally {
+      rawEscapes = false;
+    }
+  }
+
   /** The words of {@code line} with quotes and escape characters kept (BuildKit's RawQuotes and RawEscapes). */
   List<String> processRawEscapes(String line) throws LexError {
     rawEscapes = true;

@@ -33,6 +33,18 @@ public final class VariableExpander {
   }
 
   /**
+   * The body of an unquoted here-document of COPY or ADD, as BuildKit expands it: variables replaced, quotes and
+   * escape characters kept as written.
+   */
+  public String expandHeredoc(String content, int line) throws DockerfileException {
+    try {
+      return new ShellLexer(escape, variables, true, false).processRawWord(content);
+    } catch (ShellLexer.LexError e) {
+      throw new DockerfileException(file, line, "failed to expand the here-document: " + e.getMessage());
+    }
+  }
+
+  /**
    * BuildKit's ProcessWords: expands and then splits on unquoted blanks, blanks in expanded values included
    * ({@code EXPOSE $PORTS} with PORTS="80 443" gives two words); quoted text stays one word.
    */

@@ -44,6 +44,7 @@ public final class DockerfileTranslator {
       "BUILDPLATFORM", PLATFORM, "BUILDOS", "linux", "BUILDARCH", "amd64", "BUILDVARIANT", "");
   private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
   private static final Set<String> ARCHIVE = Set.of(".tar", ".tar.gz", ".tgz", ".tar.xz", ".txz", ".tar.zst", ".tzst");
+  private static final java.util.regex.Pattern HEREDOC_SOURCE = java.util.regex.Pattern.compile("<<-?([\"']?)([^\"'\\s]+)\\1");
 
   private final TranslationOptions options;
 
@@ -590,10 +591,8 @@ public final class DockerfileTranslator {
 
     private void copy(Stage s, Instruction in) {
       boolean add = in.keyword().equals("ADD");
-      if (!in.heredocs().isEmpty()) {
-        throw error(in, in.keyword() + " with a here-document is not supported yet; put the text in a file beside"
-            + " the Dockerfile and COPY it");
-      }
+      Map<String, Heredoc> heredocs = new LinkedHashMap<>();
+      in.heredocs().forEach(h -> heredocs.put(h.name(), h));
       String from = null;
       String chown = null;
       String chmod = null;
@@ -638,6 +637,22 @@ public final class DockerfileTranslator {
       Object mode = chmod == null ? null : mode(in, chmod);
       String stage = from == null ? null : stageRef(s, in, from);
       for (String src : sources) {
+        java.util.regex.Matcher heredoc = HEREDOC_SOURCE.matcher(src);
+        if (heredoc.matches() && heredocs.containsKey(heredoc.group(2))) {
+          if (stage != null) {
+            throw error(in, "COPY --from takes no here-document; write the text in its own COPY");
+          }
+          Heredoc h = heredocs.get(heredoc.group(2));
+          String text = h.expand() ? expandHeredoc(h.content(), s.variables(), in) : h.content();
+          Map<String, Object> c = new LinkedHashMap<>();
+          c.put("content", text);
+          c.put("dest", dest.endsWith("/") ? dest + h.name() : dest);
+          putOwnerMode(c, owner, mode);
+          s.inputs().copy.add(c);
+          report.add(new ReportEntry(in.line(), in.keyword(), Outcome.MAPPED, "here-document " + h.name() + " -> "
+              + c.get("dest") + " (its text is in the spec)"));
+          continue;
+        }
         if (add && src.matches("(?i)https?://.*")) {
           if (src.matches("(?i).*\\.git(#.*)?") || src.contains(".git#")) {
             throw error(in, "ADD " + src + ": git sources are not supported; pin a tarball of the commit with"
@@ -949,6 +964,14 @@ public final class DockerfileTranslator {
     private List<Map.Entry<String, String>> keyValues(Instruction in) {
       try {
         return DockerfileWords.keyValues(in.keyword(), in.args().text(), escape, in.line(), file);
+      } catch (DockerfileException e) {
+        throw new SpecException(e.getMessage());
+      }
+    }
+
+    private String expandHeredoc(String content, Map<String, String> vars, Instruction in) {
+      try {
+        return new VariableExpander(vars, escape, file).expandHeredoc(content, in.line());
       } catch (DockerfileException e) {
         throw new SpecException(e.getMessage());
       }

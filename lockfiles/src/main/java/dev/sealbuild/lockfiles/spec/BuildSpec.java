@@ -192,7 +192,7 @@ public record BuildSpec(
     }
     for (int i = 0; i < copy.size(); i++) {
       if (copy.get(i).temporary()) {
-        throw new IllegalArgumentException("copy[" + i + "] (" + copy.get(i).src() + ") is temporary but there are no run steps to use it;"
+        throw new IllegalArgumentException("copy[" + i + "] (" + copy.get(i).source() + ") is temporary but there are no run steps to use it;"
             + " add run steps or drop temporary: true");
       }
     }

@@ -10,25 +10,34 @@ import java.util.List;
  * (absolute) in the result of the named stage. A {@code temporary} entry is present only while the stage's
  * {@code run} steps run, and in no layer. {@code exclude} leaves out what its patterns match ({@code .dockerignore}
  * syntax, relative to the spec's directory). {@code extract} unpacks a local tar archive (any compression) into
- * {@code dest}, with the modes and owners it holds, unless {@code owner} is given.
+ * {@code dest}, with the modes and owners it holds, unless {@code owner} is given. With {@code content} instead of
+ * {@code src}, {@code dest} is a file holding that text (a Dockerfile's {@code COPY <<EOF}).
  */
-public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner,
+public record CopyEntry(@JsonInclude(JsonInclude.Include.NON_NULL) String src, ImagePath dest, FileMode mode, Owner owner,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean temporary, String from,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> exclude,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean extract) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean extract,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String content) {
   private static final String STAGE_NAME = "[a-z0-9][a-z0-9._-]*";
 
   @JsonCreator
   static CopyEntry fromSpec(
-      @JsonProperty(value = "src", required = true) String src,
+      @JsonProperty("src") String src,
       @JsonProperty(value = "dest", required = true) ImagePath dest,
       @JsonProperty("mode") FileMode mode,
       @JsonProperty("owner") Owner owner,
       @JsonProperty("temporary") Boolean temporary,
       @JsonProperty("from") String from,
       @JsonProperty("exclude") List<String> exclude,
-      @JsonProperty("extract") Boolean extract) {
-    return new CopyEntry(src, dest, mode, owner, temporary != null && temporary, from, exclude, extract != null && extract);
+      @JsonProperty("extract") Boolean extract,
+      @JsonProperty("content") String content) {
+    return new CopyEntry(src, dest, mode, owner, temporary != null && temporary, from, exclude, extract != null && extract,
+        content);
+  }
+
+  public CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner, boolean temporary, String from,
+      List<String> exclude, boolean extract) {
+    this(src, dest, mode, owner, temporary, from, exclude, extract, null);
   }
 
   public CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner, boolean temporary, String from) {
@@ -41,9 +50,16 @@ public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner,
   }
 
   public CopyEntry {
-    if (src == null || src.isBlank()) {
+    if (content != null) {
+      if (src != null || from != null || extract || (exclude != null && !exclude.isEmpty())) {
+        throw new IllegalArgumentException("content is the text of one file: it takes no src, from, extract or exclude");
+      }
+      if (dest == null || dest.isDirectoryHint() || dest.relative().isEmpty()) {
+        throw new IllegalArgumentException("content needs a file path as dest, such as /etc/app.conf");
+      }
+    } else if (src == null || src.isBlank()) {
       throw new IllegalArgumentException(from == null ? "src must name a file or directory next to the spec"
-          : "src must name an absolute path in stage '" + from + "'");
+          + " (or give content: for a file's text)" : "src must name an absolute path in stage '" + from + "'");
     }
     if (from != null) {
       if (!from.matches(STAGE_NAME)) {
@@ -70,5 +86,10 @@ public record CopyEntry(String src, ImagePath dest, FileMode mode, Owner owner,
         throw new IllegalArgumentException("exclude patterns must be non-empty paths or wildcards, relative to the spec's directory");
       }
     }
+  }
+
+  /** How messages name this entry's source: its src, or "inline text". */
+  public String source() {
+    return content != null ? "inline text" : src;
   }
 }

@@ -131,6 +131,32 @@ class DockerfileTranslatorTest {
   }
 
   @Test
+  void copyOfAHereDocumentIsAFileWithItsTextExpandedUnlessTheDelimiterIsQuoted() {
+    Translation t = translate("""
+        FROM alpine:3.20
+        ARG NAME=world
+        COPY <<EOF /etc/greeting
+        hello ${NAME} "quoted" \\n $HOME
+        EOF
+        COPY --chmod=0755 <<'EOS' <<-TABBED /opt/bin/
+        echo ${NAME}
+        EOS
+        \tindented
+        TABBED
+        """);
+    List<CopyEntry> copy = t.spec().copy();
+    assertEquals(3, copy.size());
+    assertEquals("hello world \"quoted\" \\n \n", copy.get(0).content(),
+        "expanded (an unset variable is empty), quotes and escapes kept, as BuildKit does");
+    assertEquals("/etc/greeting", copy.get(0).dest().toString());
+    assertEquals("echo ${NAME}\n", copy.get(1).content(), "a quoted delimiter: as written");
+    assertEquals("/opt/bin/EOS", copy.get(1).dest().toString(), "into a directory: named after the delimiter");
+    assertEquals(0755, copy.get(1).mode().bits());
+    assertEquals("indented\n", copy.get(2).content(), "<<- strips leading tabs");
+    assertFalse(t.needsUser(), t.report().toString());
+  }
+
+  @Test
   void buildOnlyPackagesGoToThePartOfTheirRunAndPackagesToTheFirst() throws IOException {
     touch("hello.c");
     Translation t = translate("""

@@ -306,8 +306,8 @@ class StagesAndStepsSpecTest {
     com.fasterxml.jackson.databind.JsonNode tree = dev.sealbuild.formats.json.CanonicalJson.sortedTree(parse(EXAMPLE));
     assertEquals(List.of("command", "env", "timeout", "user", "workdir"), fieldNames(tree.get("run").get(1)));
     assertEquals(List.of("env", "shell", "timeout"), fieldNames(tree.get("run").get(0)));
-    assertEquals(List.of("accounts", "base", "copy", "exclude", "files", "packages", "repositories", "run"),
-        fieldNames(tree.get("stages").get("build")));
+    assertEquals(List.of("accounts", "base", "buildPackages", "copy", "exclude", "files", "packages", "repositories",
+        "run"), fieldNames(tree.get("stages").get("build")));
     assertFalse(tree.has("stageOrder") || tree.has("everyRepository"), tree.toString());
     assertTrue(tree.get("files").get(0).get("temporary").asBoolean());
     assertEquals("build", tree.get("copy").get(0).get("from").asText());
