@@ -13,7 +13,11 @@ public final class Printable {
   }
 
   public static String of(String s) {
-    String t = s.length() > MAX ? s.substring(0, MAX) + "..." : s;
+    return escaped(s.length() > MAX ? s.substring(0, MAX) + "..." : s);
+  }
+
+  /** Control characters escaped ({@code \x0a}), nothing cut: a whole message kept on one line. */
+  public static String escaped(String t) {
     StringBuilder b = new StringBuilder();
     t.codePoints().forEach(cp -> {
       if (cp < 0x20 || cp == 0x7f) {

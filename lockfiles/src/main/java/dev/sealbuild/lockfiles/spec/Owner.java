@@ -1,5 +1,6 @@
 package dev.sealbuild.lockfiles.spec;
 
+import dev.sealbuild.formats.io.Printable;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
@@ -27,11 +28,11 @@ public record Owner(int uid, int gid, String user, String group) {
   public static Owner parse(String text) {
     String[] parts = text.trim().split(":", -1);
     if (parts.length > 2 || parts[0].isEmpty() || parts.length == 2 && parts[1].isEmpty()) {
-      throw new IllegalArgumentException("owner '" + text + "' must be uid:gid or user:group, for example \"1000:1000\" or app:app");
+      throw new IllegalArgumentException("owner '" + Printable.quoted(text, 60) + "' must be uid:gid or user:group, for example \"1000:1000\" or app:app");
     }
     boolean numericUser = numeric(parts[0]);
     if (parts.length == 1) {
-      throw new IllegalArgumentException("owner '" + text + "' needs a group too: write uid:gid or user:group, for example \"1000:1000\" or app:app");
+      throw new IllegalArgumentException("owner '" + Printable.quoted(text, 60) + "' needs a group too: write uid:gid or user:group, for example \"1000:1000\" or app:app");
     }
     boolean numericGroup = numeric(parts[1]);
     if (numericUser && numericGroup) {
@@ -52,18 +53,18 @@ public record Owner(int uid, int gid, String user, String group) {
 
   private static String name(String part, String text) {
     if (!part.matches(NAME)) {
-      throw new IllegalArgumentException("owner '" + text + "': '" + part + "' is neither an id nor an account name");
+      throw new IllegalArgumentException("owner '" + Printable.quoted(text, 60) + "': '" + Printable.quoted(part, 60) + "' is neither an id nor an account name");
     }
     return part;
   }
 
   private static int id(String part, String text) {
     if (part.isEmpty() || part.length() > 10 || !numeric(part)) {
-      throw new IllegalArgumentException("owner '" + text + "' must be numeric uid:gid, for example \"1000:1000\"");
+      throw new IllegalArgumentException("owner '" + Printable.quoted(text, 60) + "' must be numeric uid:gid, for example \"1000:1000\"");
     }
     long value = Long.parseLong(part);
     if (value > MAX_ID) {
-      throw new IllegalArgumentException("owner '" + text + "': ids above " + MAX_ID + " are not allowed");
+      throw new IllegalArgumentException("owner '" + Printable.quoted(text, 60) + "': ids above " + MAX_ID + " are not allowed");
     }
     return (int) value;
   }

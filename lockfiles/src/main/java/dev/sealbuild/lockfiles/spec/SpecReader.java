@@ -105,7 +105,8 @@ public final class SpecReader {
       }
       // A check of the whole spec (stages, temporaries) is reported where the binder stopped: past the last line.
       String line = e.getPath().isEmpty() ? "" : where(e.getLocation());
-      throw new SpecException(display + line + in(e) + ": " + rootMessage(e));
+      // A value quoted raw by any check would break the line: the message is the reader's, one line whatever it quotes.
+      throw new SpecException(display + line + in(e) + ": " + dev.sealbuild.formats.io.Printable.escaped(rootMessage(e)));
     } catch (JsonProcessingException e) {
       throw new SpecException(display + where(e.getLocation()) + ": malformed YAML: " + yamlReason(e.getOriginalMessage()));
     } catch (IOException e) {

@@ -123,6 +123,14 @@ class SpecReaderTest {
   }
 
   @Test
+  void aValueWithALineBreakIsQuotedOnOneLine() {
+    // Found by SpecFuzzTest: an owner spanning lines was quoted raw, and the message's second line read as Java.
+    String msg = error("name: a\ncopy:\n  - src: x\n    dest: /x\n    owner: \"10\\nException\"\n");
+    assertTrue(msg.contains("copy[0].owner: owner '10 Exception' needs a group too"), msg);
+    dev.sealbuild.testsupport.RefusalText.assertPlainWords("spec", msg, null, true);
+  }
+
+  @Test
   void malformedYaml() {
     String msg = error("name: a\nfiles: [\n  - url: x\n");
     assertTrue(msg.contains("malformed YAML"), msg);
