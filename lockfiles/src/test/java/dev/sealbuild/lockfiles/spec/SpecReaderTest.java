@@ -254,11 +254,26 @@ class SpecReaderTest {
   }
 
   @Test
+  void debianRequestsTakeAnArchitectureQualifierAsAptDoes() {
+    BuildSpec spec = parse(DEBIAN + "packages: ['busybox-static:arm64', 'tzdata:all', 'curl:amd64=7.88.1-10+deb12u8', 'bash:native/bookworm']\n");
+    assertEquals(4, spec.packages().size());
+    DebianPackageRequest versioned = DebianPackageRequest.parse("curl:amd64=7.88.1-10+deb12u8");
+    assertEquals(new DebianPackageRequest("curl", java.util.Optional.of("amd64"), java.util.Optional.of("7.88.1-10+deb12u8"),
+        java.util.Optional.empty()), versioned);
+    assertEquals("curl:amd64=7.88.1-10+deb12u8", versioned.toString());
+    assertEquals("bookworm", DebianPackageRequest.parse("bash:native/bookworm").suite().orElseThrow());
+    assertEquals("arm64", DebianPackageRequest.parse("busybox-static:arm64").architectureOn("amd64"));
+    for (String own : List.of("tzdata:all", "tzdata:native", "tzdata:any", "tzdata:amd64", "tzdata")) {
+      assertEquals("amd64", DebianPackageRequest.parse(own).architectureOn("amd64"), own);
+    }
+  }
+
+  @Test
   void malformedDebianRequestsAreOneLineErrors() {
     assertTrue(error(DEBIAN + "packages: [curl=]\n").contains("'' is not a Debian version"));
     assertTrue(error(DEBIAN + "packages: [curl/]\n").contains("is not a suite name"));
     assertTrue(error(DEBIAN + "packages: ['curl>=8']\n").contains("package name 'curl>=8' is not valid"));
-    assertTrue(error(DEBIAN + "packages: ['curl:arm64']\n").contains("architecture qualifiers (name:arch) are not supported"));
+    assertTrue(error(DEBIAN + "packages: ['curl:ARM']\n").contains("'ARM' is not an architecture; write name:arch"));
   }
 
   @Test

@@ -82,6 +82,8 @@ public final class DebianResolver {
   private final Set<String> importantNames = new HashSet<>();
   private final Map<DebianPackage, Parsed> parsed = new IdentityHashMap<>();
   private final List<DebianRepositoryIndex> indexes;
+  /** Resolvers over other architectures' indexes, for {@code name:arch} requests naming them. */
+  private final Map<String, DebianResolver> foreign = new TreeMap<>();
   private final Comparator<Entry> best = Comparator.comparingInt((Entry e) -> e.repository().pinPriority())
       .thenComparing(e -> e.pkg().version())
       .thenComparing(Comparator.comparingInt(Entry::repositoryOrder).reversed())
@@ -131,6 +133,15 @@ public final class DebianResolver {
    * @throws DebianResolutionException if a Provides field cannot be parsed
    */
   public DebianResolver(List<DebianRepositoryIndex> indexes) throws DebianResolutionException {
+    this(indexes, Map.of());
+  }
+
+  /**
+   * A resolver that also takes {@code name:arch} requests for other architectures, over {@code foreignIndexes} (per
+   * architecture, in apt source order).
+   */
+  public DebianResolver(List<DebianRepositoryIndex> indexes, Map<String, List<DebianRepositoryIndex>> foreignIndexes)
+      throws DebianResolutionException {
     if (indexes.isEmpty()) {
       throw new IllegalArgumentException("at least one repository index is needed");
     }
@@ -159,6 +170,11 @@ public final class DebianResolver {
         if (pkg.important()) {
           importantNames.add(pkg.name());
         }
+      }
+    }
+    for (Map.Entry<String, List<DebianRepositoryIndex>> e : foreignIndexes.entrySet()) {
+      if (!e.getKey().equals(architecture)) {
+        foreign.put(e.getKey(), new DebianResolver(e.getValue()));
       }
     }
     // apt forces its own package essential (pkgCacheGen::ForceEssential)
@@ -224,6 +240,86 @@ public final class DebianResolver {
    */
   public DebianResolution resolve(List<String> requested, Collection<String> exclude, List<InstalledDebianPackage> installed)
       throws DebianResolutionException {
+    List<String> own = new ArrayList<>();
+    Map<String, List<String>> byForeignArch = new TreeMap<>();
+    for (String text : new LinkedHashSet<>(requested)) {
+      String arch = DebianPackageRequest.parse(text).architectureOn(architecture);
+      if (arch.equals(architecture)) {
+        own.add(text);
+      } else {
+        byForeignArch.computeIfAbsent(arch, k -> new ArrayList<>()).add(text);
+      }
+    }
+    if (byForeignArch.isEmpty()) {
+      return resolveOwn(own, exclude, installed);
+    }
+    List<ResolvedDebianPackage> fromForeign = new ArrayList<>();
+    List<InstalledDebianPackage> present = new ArrayList<>(installed);
+    List<String> dropped = new ArrayList<>();
+    List<DebianResolution.Exclusion> exclusions = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : byForeignArch.entrySet()) {
+      DebianResolver other = foreign.get(e.getKey());
+      if (other == null) {
+        throw new DebianResolutionException(Kind.FOREIGN_ARCHITECTURE, "package '" + e.getValue().get(0) + "': no "
+            + e.getKey() + " index was read for this " + architecture + " platform; check the architecture name");
+      }
+      DebianResolution resolution = other.resolve(e.getValue(), exclude, installed);
+      for (ResolvedDebianPackage p : resolution.packages()) {
+        if (p.multiArch() != DebianPackage.MultiArch.FOREIGN) {
+          String what = "package '" + String.join(", ", e.getValue()) + "' for " + architecture + ": "
+              + (e.getValue().stream().anyMatch(r -> DebianPackageRequest.parse(r).name().equals(p.name())) ? "" : "it needs ")
+              + p.name() + " " + p.version().text() + " " + p.architecture() + ", which is Multi-Arch: "
+              + p.multiArch().name().toLowerCase(Locale.ROOT);
+          // apt counts an Architecture: all package as the native one: another architecture's packages cannot use it
+          throw new DebianResolutionException(Kind.FOREIGN_ARCHITECTURE, p.architecture().equals("all")
+              ? what + ", so apt cannot install it for " + e.getKey() + " either; drop ':" + e.getKey() + "'"
+              : what + "; only Multi-Arch: foreign packages of another architecture are installed (apt needs that"
+                  + " architecture enabled for it), so add linux/" + e.getKey() + " to platforms or drop ':" + e.getKey() + "'");
+        }
+        fromForeign.add(p);
+        DebianPackage pkg = other.indexedPackage(p);
+        present.add(new InstalledDebianPackage(pkg.name(), pkg.version(), pkg.architecture(), pkg.multiArch(),
+            pkg.relations().provides(), pkg.relations().conflicts(), pkg.relations().breaks()));
+      }
+      dropped.addAll(resolution.droppedDependencies());
+      exclusions.addAll(resolution.excluded());
+    }
+    for (String text : own) {
+      String name = DebianPackageRequest.parse(text).name();
+      for (ResolvedDebianPackage p : fromForeign) {
+        if (p.name().equals(name) && !p.architecture().equals("all")) {
+          // apt: a package of one name and another architecture conflicts with it unless Multi-Arch: same
+          throw new DebianResolutionException(Kind.CONFLICTING_REQUESTS, "package " + name + " is requested for "
+              + architecture + " (" + text + ") and for " + p.architecture() + " (" + byForeignArch.get(p.architecture())
+              .stream().filter(r -> DebianPackageRequest.parse(r).name().equals(name)).findFirst().orElse(name + ":"
+              + p.architecture() + ", needed by " + String.join(", ", byForeignArch.get(p.architecture()))) + "); keep one");
+        }
+      }
+    }
+    DebianResolution mine = resolveOwn(own, exclude, present);
+    Map<String, ResolvedDebianPackage> all = new TreeMap<>();
+    for (ResolvedDebianPackage p : fromForeign) {
+      all.putIfAbsent(p.name(), p);
+    }
+    for (ResolvedDebianPackage p : mine.packages()) {
+      all.putIfAbsent(p.name(), p);
+    }
+    dropped.addAll(mine.droppedDependencies());
+    exclusions.addAll(mine.excluded());
+    Map<String, Set<String>> neededBy = new TreeMap<>();
+    exclusions.forEach(x -> neededBy.computeIfAbsent(x.name(), k -> new TreeSet<>()).addAll(x.neededBy()));
+    return new DebianResolution(List.copyOf(all.values()), List.copyOf(new TreeSet<>(dropped)), neededBy.entrySet()
+        .stream().map(x -> new DebianResolution.Exclusion(x.getKey(), List.copyOf(x.getValue()))).toList());
+  }
+
+  /** The indexed package a resolution of this resolver returned. */
+  private DebianPackage indexedPackage(ResolvedDebianPackage p) {
+    return versionsByName.get(p.name()).stream().map(Entry::pkg)
+        .filter(x -> x.version().equals(p.version()) && x.sha256().equals(p.sha256())).findFirst().orElseThrow();
+  }
+
+  private DebianResolution resolveOwn(List<String> requested, Collection<String> exclude,
+      List<InstalledDebianPackage> installed) throws DebianResolutionException {
     Installed base = new Installed(installed);
     List<String> wanted = new ArrayList<>();
     for (String text : new LinkedHashSet<>(requested)) {
@@ -1014,9 +1110,13 @@ public final class DebianResolver {
       }
     }
 
-    /** This architecture's packages and {@code all} ones count (a foreign-architecture base package never does). */
+    /**
+     * This architecture's packages, {@code all} ones and Multi-Arch: foreign ones of any architecture count (as in apt; a
+     * foreign-architecture package that is not Multi-Arch: foreign never does).
+     */
     boolean compatible(InstalledDebianPackage p, String arch) {
-      return p.architecture().equals(arch) || p.architecture().equals("all");
+      return p.architecture().equals(arch) || p.architecture().equals("all")
+          || p.multiArch() == DebianPackage.MultiArch.FOREIGN;
     }
 
     InstalledDebianPackage byName(String name) {

@@ -4,6 +4,7 @@ import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.lockfiles.spec.DebianPackageRequest;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.debian.DebianMetadataException;
 import dev.sealbuild.prep.debian.DebianPackage;
@@ -209,9 +210,19 @@ public final class DebianLocker implements PackageLocker {
       }
       List<InstalledDebianPackage> present = new ArrayList<>(installed.packages());
       present.addAll(stagePackages(lockedBase, platform, indexes));
+      Map<String, List<DebianRepositoryIndex>> foreignIndexes = new TreeMap<>();
+      for (String foreignArch : foreignArchitectures(spec.packages(), arch)) {
+        List<DebianRepositoryIndex> theirs = new ArrayList<>();
+        for (Source repo : sources) {
+          progress.accept("reading " + repo.name() + " " + repo.suite() + " " + repo.components() + " " + foreignArch
+              + " (requested as name:" + foreignArch + ")");
+          theirs.add(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), foreignArch));
+        }
+        foreignIndexes.put(foreignArch, theirs);
+      }
       DebianResolution resolution;
       try {
-        resolution = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude(), present);
+        resolution = new DebianResolver(indexes, foreignIndexes).resolve(spec.packages(), spec.exclude(), present);
       } catch (DebianResolutionException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
@@ -226,6 +237,18 @@ public final class DebianLocker implements PackageLocker {
       }
     }
     return new Pinned(List.copyOf(repositories.values()), List.copyOf(packages.values()), excluded.toList());
+  }
+
+  /** The architectures other than {@code arch} that {@code name:arch} requests name. */
+  private static java.util.Set<String> foreignArchitectures(List<String> requests, String arch) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String request : requests) {
+      String wanted = DebianPackageRequest.parse(request).architectureOn(arch);
+      if (!wanted.equals(arch)) {
+        out.add(wanted);
+      }
+    }
+    return out;
   }
 
   private Path keyring(RepositorySpec repo) throws DebianMetadataException {
