@@ -269,6 +269,34 @@ class SpecReaderTest {
   }
 
   @Test
+  void aDebianEntryTakesAnAptPinPriority() {
+    BuildSpec spec = parse("name: a\nrepositories: [{name: debian, type: debian, suite: bookworm},"
+        + " {name: bp, type: debian, suite: bookworm-backports, priority: 500}]\npackages: [curl]\n");
+    assertEquals(null, spec.repositories().get(0).priority());
+    assertEquals(500, spec.repositories().get(1).priority());
+    String json = dev.sealbuild.formats.json.CanonicalJson.sortedTree(parse(DEBIAN + "packages: [curl]\n")).toString();
+    assertTrue(!json.contains("priority"), "an entry without priority keeps the digest it had: " + json);
+    assertTrue(!dev.sealbuild.lockfiles.lock.SpecDigest.of(parse(DEBIAN + "packages: [curl]\n")).equals(
+        dev.sealbuild.lockfiles.lock.SpecDigest.of(parse("name: a\nrepositories: [{name: debian, type: debian,"
+            + " suite: bookworm, priority: 990}]\npackages: [curl]\n"))), "a priority changes the spec digest");
+  }
+
+  @Test
+  void aBadPriorityIsAOneLineErrorNamingTheEntry() {
+    String zero = error("name: a\nrepositories: [{name: bp, type: debian, suite: bookworm, priority: 0}]\npackages: [curl]\n");
+    assertTrue(zero.contains("repository bp: priority 0 is not an apt pin priority; use a non-zero number from -32768"
+        + " to 32767"), zero);
+    assertTrue(!zero.contains("\n"), zero);
+    assertTrue(error("name: a\nrepositories: [{name: bp, type: debian, suite: bookworm, priority: 40000}]\npackages: [curl]\n")
+        .contains("priority 40000 is not an apt pin priority"));
+    String alpine = error("name: a\nrepositories: [{name: main, type: alpine, url: 'https://dl-cdn.alpinelinux.org/alpine/v3.20/main',"
+        + " keys: [k.pub], priority: 10}]\npackages: [busybox]\n");
+    assertTrue(alpine.contains("repository main: priority is an apt pin priority and takes a debian repository; remove it"), alpine);
+    String word = error("name: a\nrepositories: [{name: bp, type: debian, suite: bookworm, priority: high}]\npackages: [curl]\n");
+    assertTrue(word.contains("priority"), word);
+  }
+
+  @Test
   void malformedDebianRequestsAreOneLineErrors() {
     assertTrue(error(DEBIAN + "packages: [curl=]\n").contains("'' is not a Debian version"));
     assertTrue(error(DEBIAN + "packages: [curl/]\n").contains("is not a suite name"));

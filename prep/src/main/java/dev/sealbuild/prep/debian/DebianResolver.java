@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  *
  * <p>apt behaviours matched (from apt's {@code pkgDepCache::MarkInstall} and {@code CompareProviders}):
  * <ul>
- *   <li>Candidate per package name: highest pin priority (500, or 100/1 for NotAutomatic releases), then highest
- *       version; equal versions: the first repository (apt keeps the first parsed).</li>
+ *   <li>Candidate per package name: highest pin priority (500, or 100/1 for NotAutomatic releases, or the
+ *       repository's {@code priority:}), then highest version; equal versions: the first repository (apt keeps the
+ *       first parsed). A version pinned below 0 is never a candidate.</li>
  *   <li>Only Pre-Depends and Depends are followed, Pre-Depends first, in field order; depth first, marking a package
  *       before descending into its dependencies.</li>
  *   <li>A dependency already satisfied by a selected package (directly or via Provides) is skipped: a selected
@@ -181,7 +182,9 @@ public final class DebianResolver {
     essentialNames.add("apt");
     importantNames.add("apt");
     for (Map.Entry<String, List<Entry>> e : versionsByName.entrySet()) {
-      candidates.put(e.getKey(), e.getValue().stream().max(best).orElseThrow());
+      // apt: a version pinned below 0 is never a candidate
+      e.getValue().stream().filter(x -> x.repository().pinPriority() >= 0).max(best)
+          .ifPresent(c -> candidates.put(e.getKey(), c));
     }
     // in index order, so that everything derived from these lists is deterministic
     List<Entry> orderedCandidates = new ArrayList<>();
@@ -516,6 +519,13 @@ public final class DebianResolver {
     return true;
   }
 
+  /** Why a name that has versions has no candidate. */
+  private String pinnedBelowZero(String name) {
+    return "every version of " + name + " is in a repository whose priority is below 0 (" + versionsByName.get(name)
+        .stream().map(e -> e.repository().repositoryName() + " " + e.pkg().version().text()
+            + " priority " + e.repository().pinPriority()).distinct().collect(Collectors.joining(", ")) + ")";
+  }
+
   private DebianResolutionException unknownPackage(String name) {
     return new DebianResolutionException(Kind.UNKNOWN_PACKAGE, "unknown package '" + name + "' for " + architecture
         + " in " + repositoryNames + suggestions(name));
@@ -753,6 +763,10 @@ public final class DebianResolver {
             + " is virtual and provided by several packages, request one of them: "
             + providers.stream().map(Entry::name).sorted().collect(Collectors.joining(", ")));
       }
+      if (versionsByName.containsKey(name) && candidates.get(name) == null) {
+        throw new DebianResolutionException(Kind.UNKNOWN_VERSION, "package " + name + " has no installation candidate: "
+            + pinnedBelowZero(name) + "; raise that entry's priority: or request " + name + "=VERSION");
+      }
       throw unknownPackage(name);
     }
 
@@ -955,6 +969,8 @@ public final class DebianResolver {
       } else if (known != null && first.archQualifier().isPresent()) {
         reason = "no package satisfies the architecture qualifier of " + first
             + (first.archQualifier().get().equals("any") ? " (" + first.name() + " is not Multi-Arch: allowed)" : "");
+      } else if (known == null && versionsByName.containsKey(first.name())) {
+        reason = pinnedBelowZero(first.name());
       } else if (known == null && !providers(first.name()).isEmpty()) {
         reason = "no provider of " + first.name() + " satisfies " + first;
       } else if (known == null) {

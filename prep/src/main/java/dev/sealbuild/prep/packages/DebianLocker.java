@@ -105,7 +105,12 @@ public final class DebianLocker implements PackageLocker {
    * {@code recordedUrl} set, recorded in the lock).
    */
   private record Source(String name, URI url, String suite, List<String> components, InReleaseVerifier verifier, String from,
-      String recordedUrl) {}
+      String recordedUrl, Integer priority) {
+    /** The index with the entry's {@code priority:} as its pin, if it has one. */
+    DebianRepositoryIndex pinned(DebianRepositoryIndex index) {
+      return priority == null ? index : index.withPinPriority(priority);
+    }
+  }
 
   /** The base's files per platform, read once per lock. */
   private final class Base {
@@ -159,7 +164,7 @@ public final class DebianLocker implements PackageLocker {
     for (RepositorySpec repo : spec.repositories()) {
       if (!repo.isFromBase()) {
         sources.add(new Source(repo.name(), mirrors.baseUrl(repo), repo.suite(), repo.components(),
-            InReleaseVerifier.fromKeyringFile(keyring(repo), clock), null, null));
+            InReleaseVerifier.fromKeyringFile(keyring(repo), clock), null, null, repo.priority()));
         continue;
       }
       if (base.locked.isScratch()) {
@@ -173,7 +178,7 @@ public final class DebianLocker implements PackageLocker {
           + repo.name() + ": from: base needs the base in the cache; run build lock (not --dry-run) or build prep first"));
       for (BaseRepositories.Debian d : BaseRepositories.debian(repo.name(), found)) {
         sources.add(new Source(d.name(), mirrors.baseUrl(d.name(), d.url()), d.suite(), d.components(),
-            new InReleaseVerifier(d.keyring(), clock), d.from(), d.url().toString()));
+            new InReleaseVerifier(d.keyring(), clock), d.from(), d.url().toString(), repo.priority()));
       }
     }
     return sources;
@@ -197,7 +202,7 @@ public final class DebianLocker implements PackageLocker {
       List<DebianRepositoryIndex> indexes = new ArrayList<>();
       for (Source repo : sources) {
         progress.accept("reading " + repo.name() + " " + repo.suite() + " " + repo.components() + " " + arch);
-        DebianRepositoryIndex index = readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), arch);
+        DebianRepositoryIndex index = repo.pinned(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), arch));
         indexes.add(index);
         repositories.put(repo.name(), new LockedRepository(repo.name(), RepositorySpec.DEBIAN, List.of(
             new LockedRepository.Index("dists/" + repo.suite() + "/InRelease", index.inReleaseSha256(),
@@ -216,7 +221,7 @@ public final class DebianLocker implements PackageLocker {
         for (Source repo : sources) {
           progress.accept("reading " + repo.name() + " " + repo.suite() + " " + repo.components() + " " + foreignArch
               + " (requested as name:" + foreignArch + ")");
-          theirs.add(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), foreignArch));
+          theirs.add(repo.pinned(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), foreignArch)));
         }
         foreignIndexes.put(foreignArch, theirs);
       }

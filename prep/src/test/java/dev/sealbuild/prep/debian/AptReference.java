@@ -98,6 +98,11 @@ final class AptReference {
     Files.writeString(root.resolve("status"), status.toString());
   }
 
+  /** Writes apt preferences (Pin-Priority stanzas) that every later run reads. */
+  void preferences(String text) throws IOException {
+    Files.writeString(root.resolve("no-preferences"), text);
+  }
+
   record Result(int exit, String output) {
   }
 

@@ -88,6 +88,11 @@ class DebianLockerTest {
       assertEquals(List.of(new ExcludedPackage("debconf", List.of("app"), List.of(Platform.LINUX_AMD64))),
           pinned.excluded());
 
+      pinned = locker.lock(new SpecReader(Map.of()).parse("build.yaml", repositories.replace(
+          "suite: stable-updates,", "suite: stable-updates, priority: 100,") + "packages: [tool]\n"), new LockedBase(null, null));
+      assertEquals(List.of("tool 1.0 stable"), pinned.packages().stream()
+          .map(p -> p.name() + " " + p.version() + " " + p.repository()).toList(), "priority: 100 on updates: stable's wins");
+
       PackageException e = assertThrows(PackageException.class, () -> locker.lock(new SpecReader(Map.of())
           .parse("build.yaml", repositories + "packages: [tool/unstable]\n"), new LockedBase(null, null)));
       assertEquals("linux/amd64: package tool/unstable: no repositories: entry has suite 'unstable'; suites: stable,"
