@@ -310,9 +310,14 @@ public final class DebianResolver {
     dropped.addAll(mine.droppedDependencies());
     exclusions.addAll(mine.excluded());
     Map<String, Set<String>> neededBy = new TreeMap<>();
-    exclusions.forEach(x -> neededBy.computeIfAbsent(x.name(), k -> new TreeSet<>()).addAll(x.neededBy()));
+    Map<String, Set<String>> dependencies = new TreeMap<>();
+    for (DebianResolution.Exclusion x : exclusions) {
+      neededBy.computeIfAbsent(x.name(), k -> new TreeSet<>()).addAll(x.neededBy());
+      dependencies.computeIfAbsent(x.name(), k -> new TreeSet<>()).addAll(x.dependencies());
+    }
     return new DebianResolution(List.copyOf(all.values()), List.copyOf(new TreeSet<>(dropped)), neededBy.entrySet()
-        .stream().map(x -> new DebianResolution.Exclusion(x.getKey(), List.copyOf(x.getValue()))).toList());
+        .stream().map(x -> new DebianResolution.Exclusion(x.getKey(), List.copyOf(x.getValue()),
+            List.copyOf(dependencies.get(x.getKey())))).toList());
   }
 
   /** The indexed package a resolution of this resolver returned. */
@@ -1068,17 +1073,20 @@ public final class DebianResolver {
     /** Per excluded name, the selected packages whose dependency on it was dropped (none once something else satisfies it). */
     private List<DebianResolution.Exclusion> exclusions() throws DebianResolutionException {
       Map<String, Set<String>> neededBy = new TreeMap<>();
+      Map<String, Set<String>> dependencies = new TreeMap<>();
       for (Entry e : selected.values()) {
         for (RelationGroup group : parse(e).critical()) {
           if (!satisfiedBySelection(group) && !installed.satisfies(group)) {
             for (String name : excludedSolutions(group)) {
               neededBy.computeIfAbsent(name, k -> new TreeSet<>()).add(e.name());
+              dependencies.computeIfAbsent(name, k -> new TreeSet<>()).add(e.name() + " -> " + group);
             }
           }
         }
       }
       List<DebianResolution.Exclusion> exclusions = new ArrayList<>();
-      neededBy.forEach((name, by) -> exclusions.add(new DebianResolution.Exclusion(name, List.copyOf(by))));
+      neededBy.forEach((name, by) -> exclusions.add(new DebianResolution.Exclusion(name, List.copyOf(by),
+          List.copyOf(dependencies.get(name)))));
       return exclusions;
     }
 

@@ -231,7 +231,7 @@ public final class DebianLocker implements PackageLocker {
       } catch (DebianResolutionException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
-      resolution.excluded().forEach(e -> excluded.add(e.name(), e.neededBy(), platform));
+      resolution.excluded().forEach(e -> excluded.add(e.name(), e.neededBy(), e.dependencies(), platform));
       for (ResolvedDebianPackage p : resolution.packages()) {
         String key = p.name() + " " + p.version().text() + " " + p.architecture() + " " + p.sha256();
         LockedPackage previous = packages.get(key);

@@ -50,7 +50,8 @@ class DebianLockerTest {
           Clock.systemUTC(), false, message -> { });
       PackageLocker.Pinned pinned = locker.lock(spec, new LockedBase(null, null));
       assertEquals(List.of("app", "libc", "tool"), pinned.packages().stream().map(LockedPackage::name).toList());
-      assertEquals(List.of(new ExcludedPackage("perl-base", List.of("app", "tool"), List.of(Platform.LINUX_AMD64))), pinned.excluded());
+      assertEquals(List.of(new ExcludedPackage("perl-base", List.of("app", "tool"), List.of(Platform.LINUX_AMD64),
+          List.of("app -> perl-base", "tool -> perl-base"))), pinned.excluded());
     }
   }
 
@@ -85,7 +86,8 @@ class DebianLockerTest {
       assertEquals(List.of("app 2.0 stable", "tool 1.1 updates"),
           pinned.packages().stream().map(p -> p.name() + " " + p.version() + " " + p.repository()).toList(),
           "debconf is absent and counts as present: cdebconf is not pulled in its place");
-      assertEquals(List.of(new ExcludedPackage("debconf", List.of("app"), List.of(Platform.LINUX_AMD64))),
+      assertEquals(List.of(new ExcludedPackage("debconf", List.of("app"), List.of(Platform.LINUX_AMD64),
+          List.of("app -> debconf | debconf-2.0"))),
           pinned.excluded());
 
       pinned = locker.lock(new SpecReader(Map.of()).parse("build.yaml", repositories.replace(
