@@ -267,17 +267,23 @@ public final class DebianResolver {
             + e.getKey() + " index was read for this " + architecture + " platform; check the architecture name");
       }
       DebianResolution resolution = other.resolve(e.getValue(), exclude, installed);
-      for (ResolvedDebianPackage p : resolution.packages()) {
+      Set<String> requestedNames = e.getValue().stream().map(r -> DebianPackageRequest.parse(r).name())
+          .collect(Collectors.toSet());
+      // a requested package that is not foreign is named before what it needs
+      List<ResolvedDebianPackage> requestedFirst = new ArrayList<>(resolution.packages());
+      requestedFirst.sort(Comparator.comparing((ResolvedDebianPackage p) -> !requestedNames.contains(p.name())));
+      for (ResolvedDebianPackage p : requestedFirst) {
         if (p.multiArch() != DebianPackage.MultiArch.FOREIGN) {
           String what = "package '" + String.join(", ", e.getValue()) + "' for " + architecture + ": "
-              + (e.getValue().stream().anyMatch(r -> DebianPackageRequest.parse(r).name().equals(p.name())) ? "" : "it needs ")
+              + (requestedNames.contains(p.name()) ? "" : "it needs ")
               + p.name() + " " + p.version().text() + " " + p.architecture() + ", which is Multi-Arch: "
               + p.multiArch().name().toLowerCase(Locale.ROOT);
           // apt counts an Architecture: all package as the native one: another architecture's packages cannot use it
           throw new DebianResolutionException(Kind.FOREIGN_ARCHITECTURE, p.architecture().equals("all")
               ? what + ", so apt cannot install it for " + e.getKey() + " either; drop ':" + e.getKey() + "'"
               : what + "; only Multi-Arch: foreign packages of another architecture are installed (apt needs that"
-                  + " architecture enabled for it), so add linux/" + e.getKey() + " to platforms or drop ':" + e.getKey() + "'");
+                  + " architecture enabled for it), so add " + ociPlatform(e.getKey()) + " to platforms or drop ':"
+                  + e.getKey() + "'");
         }
         fromForeign.add(p);
         DebianPackage pkg = other.indexedPackage(p);
@@ -318,6 +324,17 @@ public final class DebianResolver {
     return new DebianResolution(List.copyOf(all.values()), List.copyOf(new TreeSet<>(dropped)), neededBy.entrySet()
         .stream().map(x -> new DebianResolution.Exclusion(x.getKey(), List.copyOf(x.getValue()),
             List.copyOf(dependencies.get(x.getKey())))).toList());
+  }
+
+  /** The OCI platform of a Debian architecture, for messages (the inverse of prep.packages.DebianArchitectures). */
+  private static String ociPlatform(String arch) {
+    return switch (arch) {
+      case "i386" -> "linux/386";
+      case "armhf" -> "linux/arm/v7";
+      case "armel" -> "linux/arm/v5";
+      case "ppc64el" -> "linux/ppc64le";
+      default -> "linux/" + arch;
+    };
   }
 
   /** The indexed package a resolution of this resolver returned. */
