@@ -109,6 +109,38 @@ class AptRequestFormsRealMirrorTest {
         e.getMessage());
   }
 
+  /**
+   * Opt-in breadth check, off in CI: {@code -Dsealbuild.debian.aptFormsSample=N} compares N random requests over both
+   * suites with apt-get, each a random package in a random form (plain, {@code =version} of either suite,
+   * {@code /suite}, {@code :native}, {@code :all}, {@code :any}); seed {@code -Dsealbuild.debian.aptSeed}. Mismatches
+   * are printed and fail the test.
+   */
+  @Test
+  void randomRequestFormsMatchAptGet() throws Exception {
+    int n = Integer.getInteger("sealbuild.debian.aptFormsSample", 0);
+    org.junit.jupiter.api.Assumptions.assumeTrue(n > 0,
+        "set -Dsealbuild.debian.aptFormsSample=N to compare N random request forms with apt-get");
+    java.util.Random random = new java.util.Random(Long.getLong("sealbuild.debian.aptSeed", 1));
+    List<DebianPackage> all = new ArrayList<>(main.packages());
+    all.addAll(updates.packages());
+    List<String> requests = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      DebianPackage p = all.get(random.nextInt(all.size()));
+      String suite = main.packages().contains(p) ? "bookworm" : "bookworm-updates";
+      requests.add(switch (random.nextInt(6)) {
+        case 0 -> p.name();
+        case 1 -> p.name() + "=" + p.version().text();
+        case 2 -> p.name() + "/" + suite;
+        case 3 -> p.name() + ":native";
+        case 4 -> p.name() + ":all";
+        default -> p.name() + ":any";
+      });
+    }
+    List<String> mismatches = mismatches(apt, resolver, requests);
+    mismatches.forEach(System.out::println);
+    assertEquals(List.of(), mismatches, mismatches.size() + " of " + n + " differ");
+  }
+
   /** Each request (several separated by spaces) where sealbuild and apt-get differ, with both answers. */
   private static List<String> mismatches(AptReference reference, DebianResolver ours, List<String> requests) throws Exception {
     List<String> out = new ArrayList<>();
