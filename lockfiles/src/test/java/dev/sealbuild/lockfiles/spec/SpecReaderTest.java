@@ -274,6 +274,9 @@ class SpecReaderTest {
         + " {name: bp, type: debian, suite: bookworm-backports, priority: 500}]\npackages: [curl]\n");
     assertEquals(null, spec.repositories().get(0).priority());
     assertEquals(500, spec.repositories().get(1).priority());
+    assertEquals(100, parse("name: a\nbase: {image: 'registry.example/debian:bookworm'}\n"
+        + "repositories: [{name: debian, type: debian, from: base, priority: 100}]\npackages: [curl]\n")
+        .repositories().get(0).priority(), "a from: base entry pins what it stands for");
     String json = dev.sealbuild.formats.json.CanonicalJson.sortedTree(parse(DEBIAN + "packages: [curl]\n")).toString();
     assertTrue(!json.contains("priority"), "an entry without priority keeps the digest it had: " + json);
     assertTrue(!dev.sealbuild.lockfiles.lock.SpecDigest.of(parse(DEBIAN + "packages: [curl]\n")).equals(
