@@ -216,12 +216,18 @@ public final class DebianLocker implements PackageLocker {
       List<InstalledDebianPackage> present = new ArrayList<>(installed.packages());
       present.addAll(stagePackages(lockedBase, platform, indexes));
       Map<String, List<DebianRepositoryIndex>> foreignIndexes = new TreeMap<>();
-      for (String foreignArch : foreignArchitectures(spec.packages(), arch)) {
+      for (Map.Entry<String, String> foreign : foreignArchitectures(spec.packages(), arch).entrySet()) {
+        String foreignArch = foreign.getKey();
         List<DebianRepositoryIndex> theirs = new ArrayList<>();
         for (Source repo : sources) {
           progress.accept("reading " + repo.name() + " " + repo.suite() + " " + repo.components() + " " + foreignArch
-              + " (requested as name:" + foreignArch + ")");
-          theirs.add(repo.pinned(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), foreignArch)));
+              + " (for " + foreign.getValue() + ")");
+          try {
+            theirs.add(repo.pinned(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), foreignArch)));
+          } catch (DebianMetadataException e) {
+            throw new PackageException("package '" + foreign.getValue() + "' needs the " + foreignArch + " index of "
+                + repo.name() + ": " + e.getMessage(), e);
+          }
         }
         foreignIndexes.put(foreignArch, theirs);
       }
@@ -244,13 +250,13 @@ public final class DebianLocker implements PackageLocker {
     return new Pinned(List.copyOf(repositories.values()), List.copyOf(packages.values()), excluded.toList());
   }
 
-  /** The architectures other than {@code arch} that {@code name:arch} requests name. */
-  private static java.util.Set<String> foreignArchitectures(List<String> requests, String arch) {
-    java.util.Set<String> out = new java.util.TreeSet<>();
+  /** The architectures other than {@code arch} that {@code name:arch} requests name, each with the first such request. */
+  private static Map<String, String> foreignArchitectures(List<String> requests, String arch) {
+    Map<String, String> out = new TreeMap<>();
     for (String request : requests) {
       String wanted = DebianPackageRequest.parse(request).architectureOn(arch);
       if (!wanted.equals(arch)) {
-        out.add(wanted);
+        out.putIfAbsent(wanted, request);
       }
     }
     return out;

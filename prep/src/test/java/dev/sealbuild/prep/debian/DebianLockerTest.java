@@ -95,6 +95,12 @@ class DebianLockerTest {
       assertEquals(List.of("tool 1.0 stable"), pinned.packages().stream()
           .map(p -> p.name() + " " + p.version() + " " + p.repository()).toList(), "priority: 100 on updates: stable's wins");
 
+      PackageException arch = assertThrows(PackageException.class, () -> locker.lock(new SpecReader(Map.of())
+          .parse("build.yaml", repositories + "packages: [tool, 'app:arm64']\n"), new LockedBase(null, null)));
+      assertTrue(arch.getMessage().startsWith("package 'app:arm64' needs the arm64 index of stable: ")
+          && arch.getMessage().contains("architecture arm64 is not in this release") && !arch.getMessage().contains("\n"),
+          arch.getMessage());
+
       PackageException e = assertThrows(PackageException.class, () -> locker.lock(new SpecReader(Map.of())
           .parse("build.yaml", repositories + "packages: [tool/unstable]\n"), new LockedBase(null, null)));
       assertEquals("linux/amd64: package tool/unstable: no repositories: entry has suite 'unstable'; suites: stable,"
