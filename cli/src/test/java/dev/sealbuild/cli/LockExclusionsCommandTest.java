@@ -10,6 +10,8 @@ import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.testsupport.apk.SigningKey;
 import dev.sealbuild.testsupport.apk.TestApk;
 import dev.sealbuild.testsupport.apk.TestApkIndex;
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
+import dev.sealbuild.testsupport.deb.TestPgp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,6 +77,53 @@ class LockExclusionsCommandTest {
       assertEquals("linux/amd64", written.at("/excluded/0/platforms/0").asText());
       build().run("lock", "--check", "project").ok();
       assertTrue(build().run("lock", "project").ok().err().contains("excluded: docs"), "a kept lock still says what it lacks");
+    }
+  }
+
+  /**
+   * Debian: {@code exclude: [conf]} drops {@code app}'s dependency {@code conf | conf-2.0} without pulling
+   * {@code cconf} (the other provider of conf-2.0) in its place; the dropped relation is printed and recorded.
+   */
+  @Test
+  void debianLockPrintsAndRecordsEveryDependencyExcludeDropped() throws Exception {
+    TestPgp.Key key = TestPgp.newKey("Synthetic Archive <archive@sealbuild.invalid>");
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"), key, List.of(
+        SyntheticRepository.pkg("app", "1", "Depends: conf (>= 1) | conf-2.0, base\n"),
+        SyntheticRepository.pkg("tool", "1", "Pre-Depends: conf\n"),
+        SyntheticRepository.pkg("conf", "1.5", "Provides: conf-2.0\nDepends: conf-dep\n"),
+        SyntheticRepository.pkg("cconf", "1", "Provides: conf-2.0\n"),
+        SyntheticRepository.pkg("conf-dep", "1", ""),
+        SyntheticRepository.pkg("base", "1", "")))) {
+      Path project = Files.createDirectories(work.resolve("project"));
+      Files.write(project.resolve("archive.gpg"), key.keyringBytes());
+      Files.writeString(project.resolve("build.yaml"), """
+          name: excluding
+          repositories:
+            - {name: synthetic, type: debian, url: "%s", suite: stable, keyring: archive.gpg}
+          packages: [app, tool]
+          exclude: [conf]
+          """.formatted(repo.base()));
+      InProcess.Result dryRun = build().run("lock", "--dry-run", "project").ok();
+      JsonNode excluded = null;
+      for (JsonNode entry : CanonicalJson.mapper().readTree(dryRun.out())) {
+        if (entry.get("kind").asText().equals("excluded")) {
+          excluded = entry;
+        }
+      }
+      assertTrue(excluded != null, dryRun.out());
+      assertEquals("not installed (exclude:) though needed by app, tool for [linux/amd64]; dropped: app -> conf (>= 1)"
+          + " | conf-2.0, tool -> conf", excluded.get("action").asText());
+
+      InProcess.Result lock = build().run("lock", "project").ok();
+      assertTrue(lock.err().contains("excluded: conf (needed by app, tool; linux/amd64; dropped: app -> conf (>= 1) |"
+          + " conf-2.0, tool -> conf)\n"), lock.err());
+      JsonNode written = CanonicalJson.mapper().readTree(project.resolve("build.lock.json").toFile());
+      List<String> names = new java.util.ArrayList<>();
+      written.get("packages").forEach(p -> names.add(p.get("name").asText()));
+      assertEquals(List.of("app", "base", "tool"), names, "neither conf nor cconf in its place");
+      assertEquals("app -> conf (>= 1) | conf-2.0", written.at("/excluded/0/dependencies/0").asText());
+      assertEquals("tool -> conf", written.at("/excluded/0/dependencies/1").asText());
+      build().run("lock", "--check", "project").ok();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sealbuild.lockfiles.spec;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
 import java.util.List;
@@ -10,12 +11,16 @@ import java.util.List;
  * {@code keyring}; {@code type: alpine} takes RSA public {@code keys}. {@code url} is optional for Debian
  * (the host's apt sources supply a default) and can always be overridden with {@code --mirror NAME=URL}.
  *
+ * <p>{@code priority} (Debian only) is the apt pin priority of every version from this entry, as an apt preferences
+ * {@code Pin-Priority} would set it: the highest priority wins, then the highest version; below 0 never installed.
+ * Without it, apt's default: 500, or 100/1 for NotAutomatic suites.
+ *
  * <p>{@code from: base} takes the repositories from the base itself (its apt sources and keyrings, or
  * {@code /etc/apk/repositories} and {@code /etc/apk/keys}) when the spec is locked; such an entry has only a name and a
  * type.
  */
 public record RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
-    List<String> keys, String from) {
+    List<String> keys, String from, @JsonInclude(JsonInclude.Include.NON_NULL) Integer priority) {
   public static final String DEBIAN = "debian";
   public static final String ALPINE = "alpine";
   /** The only value of {@code from}: the repositories the base names. */
@@ -23,12 +28,17 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
 
   public RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
       List<String> keys) {
-    this(name, type, url, suite, components, keyring, keys, null);
+    this(name, type, url, suite, components, keyring, keys, null, null);
+  }
+
+  public RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
+      List<String> keys, String from) {
+    this(name, type, url, suite, components, keyring, keys, from, null);
   }
 
   /** A {@code from: base} entry. */
   public static RepositorySpec fromBase(String name, String type) {
-    return new RepositorySpec(name, type, null, null, null, null, null, FROM_BASE);
+    return new RepositorySpec(name, type, null, null, null, null, null, FROM_BASE, null);
   }
 
   /** Whether this entry stands for the repositories the base names. */
@@ -46,13 +56,23 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
       @JsonProperty("components") List<String> components,
       @JsonProperty("keyring") String keyring,
       @JsonProperty("keys") List<String> keys,
-      @JsonProperty("from") String from) {
+      @JsonProperty("from") String from,
+      @JsonProperty("priority") Integer priority) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException("repository name '" + name + "' must be letters, digits, '.', '_' or '-'");
     }
     if (!DEBIAN.equals(type) && !ALPINE.equals(type)) {
       throw new IllegalArgumentException("repository " + name + ": type must be 'debian' or 'alpine', not '" + type + "'");
     }
+    if (priority != null && !DEBIAN.equals(type)) {
+      throw new IllegalArgumentException("repository " + name + ": priority is an apt pin priority and takes a debian"
+          + " repository; remove it");
+    }
+    if (priority != null && (priority == 0 || priority < Short.MIN_VALUE || priority > Short.MAX_VALUE)) {
+      throw new IllegalArgumentException("repository " + name + ": priority " + priority + " is not an apt pin priority;"
+          + " use a non-zero number from -32768 to 32767 (such as 990 to prefer it, 100 for a backports suite, -1 never)");
+    }
+    this.priority = priority;
     if (from != null) {
       if (!FROM_BASE.equals(from)) {
         throw new IllegalArgumentException("repository " + name + ": from must be 'base' (the repositories the base image names), not '" + from + "'");

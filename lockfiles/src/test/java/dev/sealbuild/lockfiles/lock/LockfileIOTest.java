@@ -156,5 +156,22 @@ class LockfileIOTest {
     assertEquals(some, read);
     assertEquals(List.of("app", "debconf"), read.excludedList().get(1).neededBy());
     assertEquals("perl-base (needed by app, debconf; linux/amd64)", read.excludedList().get(1).describe());
+    assertFalse(text.contains("dependencies"), "no dependencies key when none are known: " + text);
+  }
+
+  @Test
+  void theDependenciesExcludeDroppedAreRecordedAndReadBack(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Sha256 spec = Sha256.hash("spec".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Lockfile lock = new Lockfile(Lockfile.VERSION, spec, 0, null, null, List.of(), null, null, List.of(
+        new ExcludedPackage("debconf", List.of("ca-certificates"), List.of(Platform.LINUX_AMD64),
+            List.of("ca-certificates -> debconf (>= 0.5) | debconf-2.0"))));
+    LockfileIO io = new LockfileIO();
+    Path file = dir.resolve(Lockfile.FILE_NAME);
+    io.write(lock, file);
+    assertTrue(Files.readString(file).contains("\"ca-certificates -> debconf (>= 0.5) | debconf-2.0\""));
+    Lockfile read = io.read(file);
+    assertEquals(lock, read);
+    assertEquals("debconf (needed by ca-certificates; linux/amd64; dropped: ca-certificates -> debconf (>= 0.5) |"
+        + " debconf-2.0)", read.excludedList().get(0).describe());
   }
 }

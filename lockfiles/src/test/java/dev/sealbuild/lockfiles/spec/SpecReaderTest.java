@@ -262,11 +262,57 @@ class SpecReaderTest {
   }
 
   @Test
+  void debianRequestsTakeAnArchitectureQualifierAsAptDoes() {
+    BuildSpec spec = parse(DEBIAN + "packages: ['busybox-static:arm64', 'tzdata:all', 'curl:amd64=7.88.1-10+deb12u8', 'bash:native/bookworm']\n");
+    assertEquals(4, spec.packages().size());
+    DebianPackageRequest versioned = DebianPackageRequest.parse("curl:amd64=7.88.1-10+deb12u8");
+    assertEquals(new DebianPackageRequest("curl", java.util.Optional.of("amd64"), java.util.Optional.of("7.88.1-10+deb12u8"),
+        java.util.Optional.empty()), versioned);
+    assertEquals("curl:amd64=7.88.1-10+deb12u8", versioned.toString());
+    assertEquals("bookworm", DebianPackageRequest.parse("bash:native/bookworm").suite().orElseThrow());
+    assertEquals("arm64", DebianPackageRequest.parse("busybox-static:arm64").architectureOn("amd64"));
+    for (String own : List.of("tzdata:all", "tzdata:native", "tzdata:any", "tzdata:amd64", "tzdata")) {
+      assertEquals("amd64", DebianPackageRequest.parse(own).architectureOn("amd64"), own);
+    }
+  }
+
+  @Test
+  void aDebianEntryTakesAnAptPinPriority() {
+    BuildSpec spec = parse("name: a\nrepositories: [{name: debian, type: debian, suite: bookworm},"
+        + " {name: bp, type: debian, suite: bookworm-backports, priority: 500}]\npackages: [curl]\n");
+    assertEquals(null, spec.repositories().get(0).priority());
+    assertEquals(500, spec.repositories().get(1).priority());
+    assertEquals(100, parse("name: a\nbase: {image: 'registry.example/debian:bookworm'}\n"
+        + "repositories: [{name: debian, type: debian, from: base, priority: 100}]\npackages: [curl]\n")
+        .repositories().get(0).priority(), "a from: base entry pins what it stands for");
+    String json = dev.sealbuild.formats.json.CanonicalJson.sortedTree(parse(DEBIAN + "packages: [curl]\n")).toString();
+    assertTrue(!json.contains("priority"), "an entry without priority keeps the digest it had: " + json);
+    assertTrue(!dev.sealbuild.lockfiles.lock.SpecDigest.of(parse(DEBIAN + "packages: [curl]\n")).equals(
+        dev.sealbuild.lockfiles.lock.SpecDigest.of(parse("name: a\nrepositories: [{name: debian, type: debian,"
+            + " suite: bookworm, priority: 990}]\npackages: [curl]\n"))), "a priority changes the spec digest");
+  }
+
+  @Test
+  void aBadPriorityIsAOneLineErrorNamingTheEntry() {
+    String zero = error("name: a\nrepositories: [{name: bp, type: debian, suite: bookworm, priority: 0}]\npackages: [curl]\n");
+    assertTrue(zero.contains("repository bp: priority 0 is not an apt pin priority; use a non-zero number from -32768"
+        + " to 32767"), zero);
+    assertTrue(!zero.contains("\n"), zero);
+    assertTrue(error("name: a\nrepositories: [{name: bp, type: debian, suite: bookworm, priority: 40000}]\npackages: [curl]\n")
+        .contains("priority 40000 is not an apt pin priority"));
+    String alpine = error("name: a\nrepositories: [{name: main, type: alpine, url: 'https://dl-cdn.alpinelinux.org/alpine/v3.20/main',"
+        + " keys: [k.pub], priority: 10}]\npackages: [busybox]\n");
+    assertTrue(alpine.contains("repository main: priority is an apt pin priority and takes a debian repository; remove it"), alpine);
+    String word = error("name: a\nrepositories: [{name: bp, type: debian, suite: bookworm, priority: high}]\npackages: [curl]\n");
+    assertTrue(word.contains("priority"), word);
+  }
+
+  @Test
   void malformedDebianRequestsAreOneLineErrors() {
     assertTrue(error(DEBIAN + "packages: [curl=]\n").contains("'' is not a Debian version"));
     assertTrue(error(DEBIAN + "packages: [curl/]\n").contains("is not a suite name"));
     assertTrue(error(DEBIAN + "packages: ['curl>=8']\n").contains("package name 'curl>=8' is not valid"));
-    assertTrue(error(DEBIAN + "packages: ['curl:arm64']\n").contains("architecture qualifiers (name:arch) are not supported"));
+    assertTrue(error(DEBIAN + "packages: ['curl:ARM']\n").contains("'ARM' is not an architecture; write name:arch"));
   }
 
   @Test

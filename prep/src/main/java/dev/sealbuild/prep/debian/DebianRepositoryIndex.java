@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param inReleaseSha256 digest of the raw InRelease bytes that were verified
  * @param date the Release {@code Date}
  * @param signerFingerprint lowercase hex fingerprint of the key that made the first good signature
- * @param pinPriority apt's default pin for this release: 500, or 100/1 for NotAutomatic suites
+ * @param pinPriority apt's pin for this release: 500, or 100/1 for NotAutomatic suites, unless the spec sets
+ *     {@code priority:}; below 0 its versions are never candidates
  * @param packages packages for the architecture and {@code all}, in index order, components in requested order
  */
 public record DebianRepositoryIndex(String repositoryName, String suite, String codename, String architecture,
@@ -32,6 +33,12 @@ public record DebianRepositoryIndex(String repositoryName, String suite, String 
     Objects.requireNonNull(validUntil, "validUntil");
     Objects.requireNonNull(signerFingerprint, "signerFingerprint");
     packages = List.copyOf(packages);
+  }
+
+  /** This index with the pin priority a spec's {@code priority:} sets (apt preferences' Pin-Priority). */
+  public DebianRepositoryIndex withPinPriority(int priority) {
+    return new DebianRepositoryIndex(repositoryName, suite, codename, architecture, components, inReleaseSha256, date,
+        validUntil, signerFingerprint, priority, packages);
   }
 
   /** Avoids printing tens of thousands of packages. */

@@ -12,10 +12,18 @@ import java.util.List;
  *     selected packages that needed it
  */
 public record DebianResolution(List<ResolvedDebianPackage> packages, List<String> droppedDependencies, List<Exclusion> excluded) {
-  /** An excluded package some selected packages depend on. */
-  public record Exclusion(String name, List<String> neededBy) {
+  /**
+   * An excluded package some selected packages depend on: who, and each dependency dropped because of it
+   * ({@code package -> relation}, sorted).
+   */
+  public record Exclusion(String name, List<String> neededBy, List<String> dependencies) {
     public Exclusion {
       neededBy = List.copyOf(neededBy);
+      dependencies = List.copyOf(dependencies);
+    }
+
+    public Exclusion(String name, List<String> neededBy) {
+      this(name, neededBy, List.of());
     }
   }
 

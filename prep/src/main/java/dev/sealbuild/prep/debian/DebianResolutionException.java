@@ -21,7 +21,12 @@ public class DebianResolutionException extends Exception {
     /** Some dependency in the closure cannot be satisfied. */
     UNSATISFIABLE,
     /** A relation field in the index cannot be parsed. */
-    MALFORMED_RELATION
+    MALFORMED_RELATION,
+    /**
+     * A {@code name:arch} request for another architecture than the platform's needs a package of that architecture
+     * that is not Multi-Arch: foreign (or no index of that architecture was read).
+     */
+    FOREIGN_ARCHITECTURE
   }
 
   private final Kind kind;

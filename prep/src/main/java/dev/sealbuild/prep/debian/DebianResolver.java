@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  *
  * <p>apt behaviours matched (from apt's {@code pkgDepCache::MarkInstall} and {@code CompareProviders}):
  * <ul>
- *   <li>Candidate per package name: highest pin priority (500, or 100/1 for NotAutomatic releases), then highest
- *       version; equal versions: the first repository (apt keeps the first parsed).</li>
+ *   <li>Candidate per package name: highest pin priority (500, or 100/1 for NotAutomatic releases, or the
+ *       repository's {@code priority:}), then highest version; equal versions: the first repository (apt keeps the
+ *       first parsed). A version pinned below 0 is never a candidate.</li>
  *   <li>Only Pre-Depends and Depends are followed, Pre-Depends first, in field order; depth first, marking a package
  *       before descending into its dependencies.</li>
  *   <li>A dependency already satisfied by a selected package (directly or via Provides) is skipped: a selected
@@ -82,6 +83,8 @@ public final class DebianResolver {
   private final Set<String> importantNames = new HashSet<>();
   private final Map<DebianPackage, Parsed> parsed = new IdentityHashMap<>();
   private final List<DebianRepositoryIndex> indexes;
+  /** Resolvers over other architectures' indexes, for {@code name:arch} requests naming them. */
+  private final Map<String, DebianResolver> foreign = new TreeMap<>();
   private final Comparator<Entry> best = Comparator.comparingInt((Entry e) -> e.repository().pinPriority())
       .thenComparing(e -> e.pkg().version())
       .thenComparing(Comparator.comparingInt(Entry::repositoryOrder).reversed())
@@ -131,6 +134,15 @@ public final class DebianResolver {
    * @throws DebianResolutionException if a Provides field cannot be parsed
    */
   public DebianResolver(List<DebianRepositoryIndex> indexes) throws DebianResolutionException {
+    this(indexes, Map.of());
+  }
+
+  /**
+   * A resolver that also takes {@code name:arch} requests for other architectures, over {@code foreignIndexes} (per
+   * architecture, in apt source order).
+   */
+  public DebianResolver(List<DebianRepositoryIndex> indexes, Map<String, List<DebianRepositoryIndex>> foreignIndexes)
+      throws DebianResolutionException {
     if (indexes.isEmpty()) {
       throw new IllegalArgumentException("at least one repository index is needed");
     }
@@ -161,11 +173,18 @@ public final class DebianResolver {
         }
       }
     }
+    for (Map.Entry<String, List<DebianRepositoryIndex>> e : foreignIndexes.entrySet()) {
+      if (!e.getKey().equals(architecture)) {
+        foreign.put(e.getKey(), new DebianResolver(e.getValue()));
+      }
+    }
     // apt forces its own package essential (pkgCacheGen::ForceEssential)
     essentialNames.add("apt");
     importantNames.add("apt");
     for (Map.Entry<String, List<Entry>> e : versionsByName.entrySet()) {
-      candidates.put(e.getKey(), e.getValue().stream().max(best).orElseThrow());
+      // apt: a version pinned below 0 is never a candidate
+      e.getValue().stream().filter(x -> x.repository().pinPriority() >= 0).max(best)
+          .ifPresent(c -> candidates.put(e.getKey(), c));
     }
     // in index order, so that everything derived from these lists is deterministic
     List<Entry> orderedCandidates = new ArrayList<>();
@@ -224,6 +243,108 @@ public final class DebianResolver {
    */
   public DebianResolution resolve(List<String> requested, Collection<String> exclude, List<InstalledDebianPackage> installed)
       throws DebianResolutionException {
+    List<String> own = new ArrayList<>();
+    Map<String, List<String>> byForeignArch = new TreeMap<>();
+    for (String text : new LinkedHashSet<>(requested)) {
+      String arch = DebianPackageRequest.parse(text).architectureOn(architecture);
+      if (arch.equals(architecture)) {
+        own.add(text);
+      } else {
+        byForeignArch.computeIfAbsent(arch, k -> new ArrayList<>()).add(text);
+      }
+    }
+    if (byForeignArch.isEmpty()) {
+      return resolveOwn(own, exclude, installed);
+    }
+    List<ResolvedDebianPackage> fromForeign = new ArrayList<>();
+    List<InstalledDebianPackage> present = new ArrayList<>(installed);
+    List<String> dropped = new ArrayList<>();
+    List<DebianResolution.Exclusion> exclusions = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : byForeignArch.entrySet()) {
+      DebianResolver other = foreign.get(e.getKey());
+      if (other == null) {
+        throw new DebianResolutionException(Kind.FOREIGN_ARCHITECTURE, "package '" + e.getValue().get(0) + "': no "
+            + e.getKey() + " index was read for this " + architecture + " platform; check the architecture name");
+      }
+      DebianResolution resolution = other.resolve(e.getValue(), exclude, installed);
+      Set<String> requestedNames = e.getValue().stream().map(r -> DebianPackageRequest.parse(r).name())
+          .collect(Collectors.toSet());
+      // a requested package that is not foreign is named before what it needs
+      List<ResolvedDebianPackage> requestedFirst = new ArrayList<>(resolution.packages());
+      requestedFirst.sort(Comparator.comparing((ResolvedDebianPackage p) -> !requestedNames.contains(p.name())));
+      for (ResolvedDebianPackage p : requestedFirst) {
+        if (p.multiArch() != DebianPackage.MultiArch.FOREIGN) {
+          String what = "package '" + String.join(", ", e.getValue()) + "' for " + architecture + ": "
+              + (requestedNames.contains(p.name()) ? "" : "it needs ")
+              + p.name() + " " + p.version().text() + " " + p.architecture() + ", which is Multi-Arch: "
+              + p.multiArch().name().toLowerCase(Locale.ROOT);
+          // apt counts an Architecture: all package as the native one: another architecture's packages cannot use it
+          throw new DebianResolutionException(Kind.FOREIGN_ARCHITECTURE, p.architecture().equals("all")
+              ? what + ", so apt cannot install it for " + e.getKey() + " either; drop ':" + e.getKey() + "'"
+              : what + "; only Multi-Arch: foreign packages of another architecture are installed (apt needs that"
+                  + " architecture enabled for it), so add " + ociPlatform(e.getKey()) + " to platforms or drop ':"
+                  + e.getKey() + "'");
+        }
+        fromForeign.add(p);
+        DebianPackage pkg = other.indexedPackage(p);
+        present.add(new InstalledDebianPackage(pkg.name(), pkg.version(), pkg.architecture(), pkg.multiArch(),
+            pkg.relations().provides(), pkg.relations().conflicts(), pkg.relations().breaks()));
+      }
+      dropped.addAll(resolution.droppedDependencies());
+      exclusions.addAll(resolution.excluded());
+    }
+    for (String text : own) {
+      String name = DebianPackageRequest.parse(text).name();
+      for (ResolvedDebianPackage p : fromForeign) {
+        if (p.name().equals(name) && !p.architecture().equals("all")) {
+          // apt: a package of one name and another architecture conflicts with it unless Multi-Arch: same
+          throw new DebianResolutionException(Kind.CONFLICTING_REQUESTS, "package " + name + " is requested for "
+              + architecture + " (" + text + ") and for " + p.architecture() + " (" + byForeignArch.get(p.architecture())
+              .stream().filter(r -> DebianPackageRequest.parse(r).name().equals(name)).findFirst().orElse(name + ":"
+              + p.architecture() + ", needed by " + String.join(", ", byForeignArch.get(p.architecture()))) + "); keep one");
+        }
+      }
+    }
+    DebianResolution mine = resolveOwn(own, exclude, present);
+    Map<String, ResolvedDebianPackage> all = new TreeMap<>();
+    for (ResolvedDebianPackage p : fromForeign) {
+      all.putIfAbsent(p.name(), p);
+    }
+    for (ResolvedDebianPackage p : mine.packages()) {
+      all.putIfAbsent(p.name(), p);
+    }
+    dropped.addAll(mine.droppedDependencies());
+    exclusions.addAll(mine.excluded());
+    Map<String, Set<String>> neededBy = new TreeMap<>();
+    Map<String, Set<String>> dependencies = new TreeMap<>();
+    for (DebianResolution.Exclusion x : exclusions) {
+      neededBy.computeIfAbsent(x.name(), k -> new TreeSet<>()).addAll(x.neededBy());
+      dependencies.computeIfAbsent(x.name(), k -> new TreeSet<>()).addAll(x.dependencies());
+    }
+    return new DebianResolution(List.copyOf(all.values()), List.copyOf(new TreeSet<>(dropped)), neededBy.entrySet()
+        .stream().map(x -> new DebianResolution.Exclusion(x.getKey(), List.copyOf(x.getValue()),
+            List.copyOf(dependencies.get(x.getKey())))).toList());
+  }
+
+  /** The OCI platform of a Debian architecture, for messages (the inverse of prep.packages.DebianArchitectures). */
+  private static String ociPlatform(String arch) {
+    return switch (arch) {
+      case "i386" -> "linux/386";
+      case "armhf" -> "linux/arm/v7";
+      case "armel" -> "linux/arm/v5";
+      case "ppc64el" -> "linux/ppc64le";
+      default -> "linux/" + arch;
+    };
+  }
+
+  /** The indexed package a resolution of this resolver returned. */
+  private DebianPackage indexedPackage(ResolvedDebianPackage p) {
+    return versionsByName.get(p.name()).stream().map(Entry::pkg)
+        .filter(x -> x.version().equals(p.version()) && x.sha256().equals(p.sha256())).findFirst().orElseThrow();
+  }
+
+  private DebianResolution resolveOwn(List<String> requested, Collection<String> exclude,
+      List<InstalledDebianPackage> installed) throws DebianResolutionException {
     Installed base = new Installed(installed);
     List<String> wanted = new ArrayList<>();
     for (String text : new LinkedHashSet<>(requested)) {
@@ -418,6 +539,13 @@ public final class DebianResolver {
       }
     }
     return true;
+  }
+
+  /** Why a name that has versions has no candidate. */
+  private String pinnedBelowZero(String name) {
+    return "every version of " + name + " is in a repository whose priority is below 0 (" + versionsByName.get(name)
+        .stream().map(e -> e.repository().repositoryName() + " " + e.pkg().version().text()
+            + " priority " + e.repository().pinPriority()).distinct().collect(Collectors.joining(", ")) + ")";
   }
 
   private DebianResolutionException unknownPackage(String name) {
@@ -657,6 +785,10 @@ public final class DebianResolver {
             + " is virtual and provided by several packages, request one of them: "
             + providers.stream().map(Entry::name).sorted().collect(Collectors.joining(", ")));
       }
+      if (versionsByName.containsKey(name) && candidates.get(name) == null) {
+        throw new DebianResolutionException(Kind.UNKNOWN_VERSION, "package " + name + " has no installation candidate: "
+            + pinnedBelowZero(name) + "; raise that entry's priority: or request " + name + "=VERSION");
+      }
       throw unknownPackage(name);
     }
 
@@ -859,6 +991,8 @@ public final class DebianResolver {
       } else if (known != null && first.archQualifier().isPresent()) {
         reason = "no package satisfies the architecture qualifier of " + first
             + (first.archQualifier().get().equals("any") ? " (" + first.name() + " is not Multi-Arch: allowed)" : "");
+      } else if (known == null && versionsByName.containsKey(first.name())) {
+        reason = pinnedBelowZero(first.name());
       } else if (known == null && !providers(first.name()).isEmpty()) {
         reason = "no provider of " + first.name() + " satisfies " + first;
       } else if (known == null) {
@@ -956,17 +1090,20 @@ public final class DebianResolver {
     /** Per excluded name, the selected packages whose dependency on it was dropped (none once something else satisfies it). */
     private List<DebianResolution.Exclusion> exclusions() throws DebianResolutionException {
       Map<String, Set<String>> neededBy = new TreeMap<>();
+      Map<String, Set<String>> dependencies = new TreeMap<>();
       for (Entry e : selected.values()) {
         for (RelationGroup group : parse(e).critical()) {
           if (!satisfiedBySelection(group) && !installed.satisfies(group)) {
             for (String name : excludedSolutions(group)) {
               neededBy.computeIfAbsent(name, k -> new TreeSet<>()).add(e.name());
+              dependencies.computeIfAbsent(name, k -> new TreeSet<>()).add(e.name() + " -> " + group);
             }
           }
         }
       }
       List<DebianResolution.Exclusion> exclusions = new ArrayList<>();
-      neededBy.forEach((name, by) -> exclusions.add(new DebianResolution.Exclusion(name, List.copyOf(by))));
+      neededBy.forEach((name, by) -> exclusions.add(new DebianResolution.Exclusion(name, List.copyOf(by),
+          List.copyOf(dependencies.get(name)))));
       return exclusions;
     }
 
@@ -1014,9 +1151,13 @@ public final class DebianResolver {
       }
     }
 
-    /** This architecture's packages and {@code all} ones count (a foreign-architecture base package never does). */
+    /**
+     * This architecture's packages, {@code all} ones and Multi-Arch: foreign ones of any architecture count (as in apt; a
+     * foreign-architecture package that is not Multi-Arch: foreign never does).
+     */
     boolean compatible(InstalledDebianPackage p, String arch) {
-      return p.architecture().equals(arch) || p.architecture().equals("all");
+      return p.architecture().equals(arch) || p.architecture().equals("all")
+          || p.multiArch() == DebianPackage.MultiArch.FOREIGN;
     }
 
     InstalledDebianPackage byName(String name) {

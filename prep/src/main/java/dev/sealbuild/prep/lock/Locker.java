@@ -230,7 +230,8 @@ public final class Locker {
       }
       for (ExcludedPackage e : planned.excluded()) {
         out.add(new PlannedEntry("excluded", e.name(), null, null, null,
-            "not installed (exclude:) though needed by " + String.join(", ", e.neededBy()) + " for " + e.platforms()));
+            "not installed (exclude:) though needed by " + String.join(", ", e.neededBy()) + " for " + e.platforms()
+                + (e.dependencies().isEmpty() ? "" : "; dropped: " + String.join(", ", e.dependencies()))));
       }
     }
     if (spec.base().isImage()) {

@@ -4,6 +4,7 @@ import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.lockfiles.spec.DebianPackageRequest;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.prep.debian.DebianMetadataException;
 import dev.sealbuild.prep.debian.DebianPackage;
@@ -104,7 +105,12 @@ public final class DebianLocker implements PackageLocker {
    * {@code recordedUrl} set, recorded in the lock).
    */
   private record Source(String name, URI url, String suite, List<String> components, InReleaseVerifier verifier, String from,
-      String recordedUrl) {}
+      String recordedUrl, Integer priority) {
+    /** The index with the entry's {@code priority:} as its pin, if it has one. */
+    DebianRepositoryIndex pinned(DebianRepositoryIndex index) {
+      return priority == null ? index : index.withPinPriority(priority);
+    }
+  }
 
   /** The base's files per platform, read once per lock. */
   private final class Base {
@@ -158,7 +164,7 @@ public final class DebianLocker implements PackageLocker {
     for (RepositorySpec repo : spec.repositories()) {
       if (!repo.isFromBase()) {
         sources.add(new Source(repo.name(), mirrors.baseUrl(repo), repo.suite(), repo.components(),
-            InReleaseVerifier.fromKeyringFile(keyring(repo), clock), null, null));
+            InReleaseVerifier.fromKeyringFile(keyring(repo), clock), null, null, repo.priority()));
         continue;
       }
       if (base.locked.isScratch()) {
@@ -172,7 +178,7 @@ public final class DebianLocker implements PackageLocker {
           + repo.name() + ": from: base needs the base in the cache; run build lock (not --dry-run) or build prep first"));
       for (BaseRepositories.Debian d : BaseRepositories.debian(repo.name(), found)) {
         sources.add(new Source(d.name(), mirrors.baseUrl(d.name(), d.url()), d.suite(), d.components(),
-            new InReleaseVerifier(d.keyring(), clock), d.from(), d.url().toString()));
+            new InReleaseVerifier(d.keyring(), clock), d.from(), d.url().toString(), repo.priority()));
       }
     }
     return sources;
@@ -196,7 +202,7 @@ public final class DebianLocker implements PackageLocker {
       List<DebianRepositoryIndex> indexes = new ArrayList<>();
       for (Source repo : sources) {
         progress.accept("reading " + repo.name() + " " + repo.suite() + " " + repo.components() + " " + arch);
-        DebianRepositoryIndex index = readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), arch);
+        DebianRepositoryIndex index = repo.pinned(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), arch));
         indexes.add(index);
         repositories.put(repo.name(), new LockedRepository(repo.name(), RepositorySpec.DEBIAN, List.of(
             new LockedRepository.Index("dists/" + repo.suite() + "/InRelease", index.inReleaseSha256(),
@@ -209,13 +215,29 @@ public final class DebianLocker implements PackageLocker {
       }
       List<InstalledDebianPackage> present = new ArrayList<>(installed.packages());
       present.addAll(stagePackages(lockedBase, platform, indexes));
+      Map<String, List<DebianRepositoryIndex>> foreignIndexes = new TreeMap<>();
+      for (Map.Entry<String, String> foreign : foreignArchitectures(spec.packages(), arch).entrySet()) {
+        String foreignArch = foreign.getKey();
+        List<DebianRepositoryIndex> theirs = new ArrayList<>();
+        for (Source repo : sources) {
+          progress.accept("reading " + repo.name() + " " + repo.suite() + " " + repo.components() + " " + foreignArch
+              + " (for " + foreign.getValue() + ")");
+          try {
+            theirs.add(repo.pinned(readers.get(repo.name()).read(repo.name(), repo.suite(), repo.components(), foreignArch)));
+          } catch (DebianMetadataException e) {
+            throw new PackageException("package '" + foreign.getValue() + "' needs the " + foreignArch + " index of "
+                + repo.name() + ": " + e.getMessage(), e);
+          }
+        }
+        foreignIndexes.put(foreignArch, theirs);
+      }
       DebianResolution resolution;
       try {
-        resolution = new DebianResolver(indexes).resolve(spec.packages(), spec.exclude(), present);
+        resolution = new DebianResolver(indexes, foreignIndexes).resolve(spec.packages(), spec.exclude(), present);
       } catch (DebianResolutionException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
-      resolution.excluded().forEach(e -> excluded.add(e.name(), e.neededBy(), platform));
+      resolution.excluded().forEach(e -> excluded.add(e.name(), e.neededBy(), e.dependencies(), platform));
       for (ResolvedDebianPackage p : resolution.packages()) {
         String key = p.name() + " " + p.version().text() + " " + p.architecture() + " " + p.sha256();
         LockedPackage previous = packages.get(key);
@@ -226,6 +248,18 @@ public final class DebianLocker implements PackageLocker {
       }
     }
     return new Pinned(List.copyOf(repositories.values()), List.copyOf(packages.values()), excluded.toList());
+  }
+
+  /** The architectures other than {@code arch} that {@code name:arch} requests name, each with the first such request. */
+  private static Map<String, String> foreignArchitectures(List<String> requests, String arch) {
+    Map<String, String> out = new TreeMap<>();
+    for (String request : requests) {
+      String wanted = DebianPackageRequest.parse(request).architectureOn(arch);
+      if (!wanted.equals(arch)) {
+        out.putIfAbsent(wanted, request);
+      }
+    }
+    return out;
   }
 
   private Path keyring(RepositorySpec repo) throws DebianMetadataException {

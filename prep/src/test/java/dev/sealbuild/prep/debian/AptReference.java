@@ -40,6 +40,15 @@ final class AptReference {
 
   /** Writes the configuration for these sources (in this order) and runs {@code apt-get update}. */
   AptReference(Path root, List<String> sourceLines, String architecture) throws IOException, InterruptedException {
+    this(root, sourceLines, architecture, List.of());
+  }
+
+  /**
+   * As {@link #AptReference(Path, List, String)} with {@code foreignArchitectures} enabled too (what
+   * {@code dpkg --add-architecture} does).
+   */
+  AptReference(Path root, List<String> sourceLines, String architecture, List<String> foreignArchitectures)
+      throws IOException, InterruptedException {
     this.root = root;
     Path empty = Files.createDirectories(root.resolve("empty"));
     Files.createDirectories(root.resolve("lists/partial"));
@@ -60,7 +69,9 @@ final class AptReference {
         "Dir::State::status \"" + root.resolve("status") + "\";",
         "Dir::Cache \"" + root.resolve("cache") + "\";",
         "APT::Architecture \"" + architecture + "\";",
-        "APT::Architectures { \"" + architecture + "\"; };",
+        "APT::Architectures { \"" + architecture + "\"; "
+            + foreignArchitectures.stream().map(a -> "\"" + a + "\"; ").collect(java.util.stream.Collectors.joining())
+            + "};",
         "APT::Install-Recommends \"false\";",
         "APT::Install-Suggests \"false\";",
         "APT::Sandbox::User \"root\";",
@@ -85,6 +96,11 @@ final class AptReference {
           .append("Description: installed\n\n");
     }
     Files.writeString(root.resolve("status"), status.toString());
+  }
+
+  /** Writes apt preferences (Pin-Priority stanzas) that every later run reads. */
+  void preferences(String text) throws IOException {
+    Files.writeString(root.resolve("no-preferences"), text);
   }
 
   record Result(int exit, String output) {

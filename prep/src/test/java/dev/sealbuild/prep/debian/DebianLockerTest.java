@@ -50,7 +50,8 @@ class DebianLockerTest {
           Clock.systemUTC(), false, message -> { });
       PackageLocker.Pinned pinned = locker.lock(spec, new LockedBase(null, null));
       assertEquals(List.of("app", "libc", "tool"), pinned.packages().stream().map(LockedPackage::name).toList());
-      assertEquals(List.of(new ExcludedPackage("perl-base", List.of("app", "tool"), List.of(Platform.LINUX_AMD64))), pinned.excluded());
+      assertEquals(List.of(new ExcludedPackage("perl-base", List.of("app", "tool"), List.of(Platform.LINUX_AMD64),
+          List.of("app -> perl-base", "tool -> perl-base"))), pinned.excluded());
     }
   }
 
@@ -85,8 +86,20 @@ class DebianLockerTest {
       assertEquals(List.of("app 2.0 stable", "tool 1.1 updates"),
           pinned.packages().stream().map(p -> p.name() + " " + p.version() + " " + p.repository()).toList(),
           "debconf is absent and counts as present: cdebconf is not pulled in its place");
-      assertEquals(List.of(new ExcludedPackage("debconf", List.of("app"), List.of(Platform.LINUX_AMD64))),
+      assertEquals(List.of(new ExcludedPackage("debconf", List.of("app"), List.of(Platform.LINUX_AMD64),
+          List.of("app -> debconf | debconf-2.0"))),
           pinned.excluded());
+
+      pinned = locker.lock(new SpecReader(Map.of()).parse("build.yaml", repositories.replace(
+          "suite: stable-updates,", "suite: stable-updates, priority: 100,") + "packages: [tool]\n"), new LockedBase(null, null));
+      assertEquals(List.of("tool 1.0 stable"), pinned.packages().stream()
+          .map(p -> p.name() + " " + p.version() + " " + p.repository()).toList(), "priority: 100 on updates: stable's wins");
+
+      PackageException arch = assertThrows(PackageException.class, () -> locker.lock(new SpecReader(Map.of())
+          .parse("build.yaml", repositories + "packages: [tool, 'app:arm64']\n"), new LockedBase(null, null)));
+      assertTrue(arch.getMessage().startsWith("package 'app:arm64' needs the arm64 index of stable: ")
+          && arch.getMessage().contains("architecture arm64 is not in this release") && !arch.getMessage().contains("\n"),
+          arch.getMessage());
 
       PackageException e = assertThrows(PackageException.class, () -> locker.lock(new SpecReader(Map.of())
           .parse("build.yaml", repositories + "packages: [tool/unstable]\n"), new LockedBase(null, null)));

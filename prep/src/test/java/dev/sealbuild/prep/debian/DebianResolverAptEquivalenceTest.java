@@ -118,6 +118,8 @@ class DebianResolverAptEquivalenceTest {
     assertEquals(expected, actual);
     assertTrue(actual.stream().noneMatch(p -> p.startsWith("cdebconf")), "no other provider of debconf-2.0: " + actual);
     assertEquals(List.of("debconf"), resolution.excluded().stream().map(DebianResolution.Exclusion::name).toList());
+    assertEquals(List.of("ca-certificates -> debconf (>= 0.5) | debconf-2.0"), resolution.excluded().get(0).dependencies(),
+        "the dropped dependency, as the lock records it");
   }
 
   @Test

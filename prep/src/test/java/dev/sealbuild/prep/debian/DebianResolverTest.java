@@ -129,8 +129,9 @@ class DebianResolverTest {
         "debconf counts as present: its other provider cdebconf is not pulled in its place");
     assertEquals(List.of("app -> debconf | debconf-2.0 (excluded: debconf)", "app -> perl-base (excluded: perl-base)",
         "helper -> debconf (>= 0.5) | debconf-2.0 (excluded: debconf)"), r.droppedDependencies());
-    assertEquals(List.of(new DebianResolution.Exclusion("debconf", List.of("app", "helper")),
-        new DebianResolution.Exclusion("perl-base", List.of("app"))), r.excluded());
+    assertEquals(List.of(new DebianResolution.Exclusion("debconf", List.of("app", "helper"),
+            List.of("app -> debconf | debconf-2.0", "helper -> debconf (>= 0.5) | debconf-2.0")),
+        new DebianResolution.Exclusion("perl-base", List.of("app"), List.of("app -> perl-base"))), r.excluded());
     DebianResolutionException e = assertThrows(DebianResolutionException.class,
         () -> new DebianResolver(List.of(idx)).resolve(List.of("app"), Set.of("app")));
     assertEquals(DebianResolutionException.Kind.EXCLUDED, e.kind());
