@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cache", mixinStandardHelpOptions = true,
     description = "Manage the vendor cache.",
-    subcommands = {CacheCommand.Import.class, CacheCommand.Verify.class})
+    subcommands = {CacheCommand.Import.class, CacheCommand.Verify.class, CachePushCommand.class})
 final class CacheCommand implements Runnable {
   @Spec CommandSpec commandSpec;
 
