@@ -3,6 +3,7 @@ package dev.sealbuild.prep.fetch;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheException;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.cacheregistry.CacheSources;
 import dev.sealbuild.prep.http.Failures;
 import dev.sealbuild.prep.http.Transport;
 import dev.sealbuild.prep.http.TransportCancelledException;
@@ -43,6 +44,7 @@ public final class PrepDownloader {
   private final ProgressReporter progress;
   private final int parallelism;
   private final DownloadLimit limit;
+  private final CacheSources sources;
   private final AtomicReference<ExecutorService> running = new AtomicReference<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
@@ -57,6 +59,13 @@ public final class PrepDownloader {
   /** {@code limit} bounds every download whose size the lock does not record; a recorded size bounds the rest. */
   public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress, int parallelism,
       DownloadLimit limit) {
+    this(transport, cache, progress, parallelism, limit, CacheSources.none());
+  }
+
+  /** As above, looking in the cache registries {@code sources} before each job's URL. */
+  public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress, int parallelism,
+      DownloadLimit limit, CacheSources sources) {
+    this.sources = Objects.requireNonNull(sources, "sources");
     this.limit = Objects.requireNonNull(limit, "limit");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.cache = Objects.requireNonNull(cache, "cache");
@@ -228,17 +237,17 @@ public final class PrepDownloader {
 
   private DownloadResult download(FetchJob job) {
     try {
+      List<String> tried = new ArrayList<>();
+      if (sources.fetchInto(cache, job.sha256(), job.size(), job.label(), total -> progress.progress(job, total), tried)) {
+        long size = sizeOfCached(job);
+        progress.fetched(job, size, job.sha256());
+        return new DownloadResult(job, DownloadResult.Outcome.FETCHED, size);
+      }
+      if (sources.offlineUpstream()) {
+        throw CacheSources.missing(job.label(), job.sha256(), tried, Failures.redact(job.url()));
+      }
       TransportRequest request = TransportRequest.get(job.label(), job.url());
-      DownloadedBlob blob = transport.fetch(request, body -> {
-        // a recorded size bounds the read inside the cache (size + 1 byte); an unknown one is bounded here
-        long cap = job.size() == null ? limit.maxBytes() : Long.MAX_VALUE;
-        refuseAnnouncedOverLimit(job.label(), job.url(), body.contentLength(), cap);
-        CountingInputStream counted = new CountingInputStream(body.stream(), cap, () -> {
-          throw tooLarge(job.label(), job.url(), cap);
-        }, total -> progress.progress(job, total));
-        Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), Failures.redact(job.url()));
-        return new DownloadedBlob(digest, counted.count());
-      });
+      DownloadedBlob blob = tried.isEmpty() ? upstream(job, request) : afterRegistries(job, request, tried);
       progress.fetched(job, blob.size(), blob.sha256());
       return new DownloadResult(job, DownloadResult.Outcome.FETCHED, blob.size());
     } catch (RuntimeException e) {
@@ -247,6 +256,32 @@ public final class PrepDownloader {
       }
       throw e;
     }
+  }
+
+  /** The upstream download, its failure naming the cache registries that were asked first. */
+  private DownloadedBlob afterRegistries(FetchJob job, TransportRequest request, List<String> tried) {
+    try {
+      return upstream(job, request);
+    } catch (TransportCancelledException e) {
+      throw e;
+    } catch (TransportException e) {
+      throw new TransportException(e.failure(), e.getMessage() + " (cache registries asked first: " + String.join("; ", tried) + ")", e);
+    } catch (CacheException e) {
+      throw new CacheException(e.getMessage() + " (cache registries asked first: " + String.join("; ", tried) + ")", e);
+    }
+  }
+
+  private DownloadedBlob upstream(FetchJob job, TransportRequest request) {
+    return transport.fetch(request, body -> {
+      // a recorded size bounds the read inside the cache (size + 1 byte); an unknown one is bounded here
+      long cap = job.size() == null ? limit.maxBytes() : Long.MAX_VALUE;
+      refuseAnnouncedOverLimit(job.label(), job.url(), body.contentLength(), cap);
+      CountingInputStream counted = new CountingInputStream(body.stream(), cap, () -> {
+        throw tooLarge(job.label(), job.url(), cap);
+      }, total -> progress.progress(job, total));
+      Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), Failures.redact(job.url()));
+      return new DownloadedBlob(digest, counted.count());
+    });
   }
 
   private long sizeOfCached(FetchJob job) {
@@ -263,7 +298,8 @@ public final class PrepDownloader {
 
   private static String messageOf(FetchJob job, Throwable failure) {
     String message = failure.getMessage();
-    if (failure instanceof TransportException || failure instanceof CacheException) {
+    if (failure instanceof TransportException || failure instanceof CacheException
+        || failure instanceof dev.sealbuild.prep.cacheregistry.CacheRegistryException) {
       return message;
     }
     return Failures.text(job.label(), job.url(),

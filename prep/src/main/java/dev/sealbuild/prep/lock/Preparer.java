@@ -78,7 +78,7 @@ public final class Preparer {
         if (part.spec().base().rootfs().url() != null) {
           fetches.add(new FetchJob(part.where() + "base rootfs", URI.create(rootfs.source()), rootfs.sha256(), rootfs.size()));
         } else {
-          importLocal(part.where(), specDir.resolve(rootfs.source()).normalize(), rootfs.sha256());
+          importLocal(part.where(), specDir.resolve(rootfs.source()).normalize(), rootfs.sha256(), rootfs.size());
         }
       }
       fetches.addAll(fileJobs(part));
@@ -176,8 +176,12 @@ public final class Preparer {
     }
   }
 
-  private void importLocal(String where, Path file, Sha256 expected) {
+  private void importLocal(String where, Path file, Sha256 expected, Long size) {
     if (services.cache().contains(expected)) {
+      return;
+    }
+    if (!Files.isRegularFile(file)
+        && services.cacheSources().fetchInto(services.cache(), expected, size, where + "base rootfs " + file, total -> {}, new ArrayList<>())) {
       return;
     }
     if (!Files.isRegularFile(file)) {
