@@ -95,6 +95,19 @@ class CacheRegistryIT {
     return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
+  static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
   static Set<String> blobs(Path cache) throws Exception {
     try (Stream<Path> files = Files.list(cache.resolve("blobs/sha256"))) {
       return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
@@ -230,5 +243,86 @@ class CacheRegistryIT {
     assertEquals(1, notPrepped.exit(), notPrepped.toString());
     assertTrue(notPrepped.stderr().contains("are not in the cache") && notPrepped.stderr().contains("run build prep first"),
         notPrepped.stderr());
+  }
+
+  @Test
+  void anExportedBundleImportsIntoAnotherCacheAndBuildsTheSameDigest() throws Exception {
+    Sealbuild.Result export = ok(sealbuild.run("cache", "export", ".", "--cache", "../cache-a", "-o", "../bundle.tar"));
+    String tag = "lock-" + lockDigest.substring("sha256:".length());
+    assertTrue(export.stdout().startsWith(tag + "@sha256:"), export.toString());
+    Path bundle = work.resolve("bundle.tar");
+    JsonNode manifest = JSON.readTree(LocalRegistry.run(List.of("skopeo", "inspect", "--raw", "oci-archive:" + bundle + ":" + tag)));
+    assertEquals("application/vnd.sealbuild.cache.v1", manifest.path("artifactType").asText());
+    assertEquals(blobs(work.resolve("cache-a")).size(), manifest.path("layers").size(), "exactly the blobs the lock needs");
+    LocalRegistry.run(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci-archive:" + bundle + ":" + tag,
+        "docker://" + registry.host() + "/sealbuild/from-bundle:" + tag));
+
+    ok(sealbuild.run("cache", "export", ".", "--cache", "../cache-a", "-o", "../bundle-again.tar"));
+    assertArrayEquals(Files.readAllBytes(bundle), Files.readAllBytes(work.resolve("bundle-again.tar")), "same locks, same bundle bytes");
+
+    Sealbuild.Result imported = ok(sealbuild.run("cache", "import", "../bundle.tar", "--cache", "../cache-e"));
+    assertTrue(imported.stderr().contains("imported " + blobs(work.resolve("cache-a")).size() + " blobs"), imported.stderr());
+    assertEquals(blobs(work.resolve("cache-a")), blobs(work.resolve("cache-e")));
+    assertEquals(built, ok(sealbuild.run("image", "--cache", "../cache-e", "-o", "oci:../out-e:v1")).lastLine());
+
+    http.clearRequests();
+    ok(sealbuild.run("prep", "--cache", "../cache-from-bundle", "--offline-upstream",
+        "--from", "docker://" + registry.host() + "/sealbuild/from-bundle"));
+    assertEquals(List.of(), http.requests(), "what skopeo copied out of the bundle serves prep --from");
+  }
+
+  @Test
+  void aCorruptBundleImportsNothing() throws Exception {
+    ok(sealbuild.run("cache", "export", ".", "--cache", "../cache-a", "-o", "../good.tar"));
+    byte[] good = Files.readAllBytes(work.resolve("good.tar"));
+    byte[] flipped = good.clone();
+    int motd = indexOf(good, "pinned by sha256".getBytes(StandardCharsets.UTF_8));
+    assertTrue(motd > 0, "the bundle holds the pinned file");
+    flipped[motd] ^= 1;
+    Files.write(work.resolve("flipped.tar"), flipped);
+    Files.write(work.resolve("truncated.tar"), java.util.Arrays.copyOf(good, good.length / 2));
+    for (String bad : List.of("flipped.tar", "truncated.tar")) {
+      Path cache = work.resolve("cache-" + bad);
+      Sealbuild.Result imported = sealbuild.run("cache", "import", "../" + bad, "--cache", cache.toString());
+      assertEquals(1, imported.exit(), imported.toString());
+      List<String> errors = imported.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
+      assertEquals(1, errors.size(), imported.stderr());
+      assertTrue(errors.get(0).startsWith("error: cannot import oci-archive:") && errors.get(0).endsWith("export the bundle again"),
+          errors.get(0));
+      assertEquals(Set.of(), blobs(cache), "nothing enters the cache from a corrupt bundle: " + bad);
+      assertEquals(List.of(), temporaries(cache));
+    }
+  }
+
+  @Test
+  void gcKeepsExactlyWhatTheKeptLocksNeed() throws Exception {
+    Path cache = work.resolve("cache-gc");
+    ok(sealbuild.run("prep", "--cache", cache.toString(), "--from", "docker://" + registry.host() + "/sealbuild/cache"));
+    Files.writeString(work.resolve("old.txt"), "needed by no lock\n");
+    Files.writeString(work.resolve("new.txt"), "needed by no lock, but just written\n");
+    ok(sealbuild.run("cache", "import", "../old.txt", "--cache", cache.toString()));
+    String old = sha256(Files.readAllBytes(work.resolve("old.txt")));
+    java.nio.file.attribute.FileTime hourAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600));
+    try (Stream<Path> files = Files.list(cache.resolve("blobs/sha256"))) {
+      for (Path blob : files.toList()) {
+        Files.setLastModifiedTime(blob, hourAgo);
+      }
+    }
+    ok(sealbuild.run("cache", "import", "../new.txt", "--cache", cache.toString()));
+    String recent = sha256(Files.readAllBytes(work.resolve("new.txt")));
+    Files.createDirectories(cache.resolve("tmp"));
+    Path writing = Files.writeString(cache.resolve("tmp/put-" + ProcessHandle.current().pid() + "-00000000-0000-0000-0000-000000000000.part"), "x");
+
+    Sealbuild.Result dry = ok(sealbuild.run("cache", "gc", "--keep", ".", "--cache", cache.toString()));
+    assertEquals(List.of("recent " + recent + " " + Files.size(work.resolve("new.txt")), "unneeded " + old + " " + Files.size(work.resolve("old.txt"))), dry.stdout().lines().sorted().toList(), dry.toString());
+    assertTrue(Files.exists(cache.resolve("blobs/sha256/" + old.substring(7))), "a dry run deletes nothing");
+
+    Sealbuild.Result gc = ok(sealbuild.run("cache", "gc", "--keep", ".", "--delete", "--cache", cache.toString()));
+    assertTrue(gc.stderr().contains("deleted 1 blobs"), gc.stderr());
+    Set<String> expected = new TreeSet<>(blobs(work.resolve("cache-a")));
+    expected.add(recent.substring(7));
+    assertEquals(expected, blobs(cache), "the kept lock's blobs and the recent one stay; the unneeded old one goes");
+    assertTrue(Files.exists(writing), "a blob being written is never touched");
+    assertEquals(built, ok(sealbuild.run("image", "--cache", cache.toString(), "-o", "oci:../out-gc:v1")).lastLine());
   }
 }
