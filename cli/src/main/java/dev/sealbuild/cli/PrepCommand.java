@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import dev.sealbuild.prep.lock.PrepServices;
 import dev.sealbuild.prep.lock.Preparer;
+import dev.sealbuild.prep.lock.SnapshotArchives;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -48,6 +49,12 @@ final class PrepCommand implements Callable<Integer> {
       "checked against the lock, a wrong one refused and the next source tried"})
   List<String> from = new ArrayList<>();
 
+  @Option(names = "--snapshot", paramLabel = "[REPOSITORY=]URL", description = {
+      "where a Debian package the mirror answers 404 for is looked for next: a snapshot archive URL with {timestamp},",
+      "filled with the date of the InRelease the lock pins, e.g. https://snapshot.debian.org/archive/debian/{timestamp}",
+      "(repeatable: REPOSITORY= for one repository; default: $SEALBUILD_DEBIAN_SNAPSHOT)"})
+  List<String> snapshots = new ArrayList<>();
+
   @Option(names = "--offline-upstream", description = "never contact an upstream mirror or base image registry: only --from")
   boolean offlineUpstream;
 
@@ -68,11 +75,20 @@ final class PrepCommand implements Callable<Integer> {
     Lockfile lock = new LockfileIO().read(project.lockFile());
     try (PrepServices services = PrepServices.create(env.cache(options.cache()), env.variables(), err, env.terminal(), jobs,
         registryOptions.settings(env), limit, cacheFrom())) {
-      Preparer.Result result = new Preparer(services, mirrorOptions.mirrors(), jobs).prepare(project.spec(), project.specDir(), lock);
+      Preparer.Result result = new Preparer(services, mirrorOptions.mirrors(), jobs, snapshotArchives()).prepare(project.spec(), project.specDir(), lock);
       err.println("prep: " + result.entries() + " entries ready in " + result.cache()
           + " (" + result.fetched() + " fetched, " + result.alreadyCached() + " already cached)");
     }
     return 0;
+  }
+
+  private SnapshotArchives snapshotArchives() {
+    List<String> given = snapshots;
+    String fromEnv = env.get(SnapshotArchives.ENV_VAR);
+    if (given.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
+      given = List.of(fromEnv.strip().split("\\s+"));
+    }
+    return SnapshotArchives.parse(given);
   }
 
   private CacheFrom cacheFrom() {

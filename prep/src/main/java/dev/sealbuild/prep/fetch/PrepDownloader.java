@@ -247,7 +247,7 @@ public final class PrepDownloader {
         throw CacheSources.missing(job.label(), job.sha256(), tried, Failures.redact(job.url()));
       }
       TransportRequest request = TransportRequest.get(job.label(), job.url());
-      DownloadedBlob blob = tried.isEmpty() ? upstream(job, request) : afterRegistries(job, request, tried);
+      DownloadedBlob blob = tried.isEmpty() ? withFallbacks(job, request) : afterRegistries(job, request, tried);
       progress.fetched(job, blob.size(), blob.sha256());
       return new DownloadResult(job, DownloadResult.Outcome.FETCHED, blob.size());
     } catch (RuntimeException e) {
@@ -261,7 +261,7 @@ public final class PrepDownloader {
   /** The upstream download, its failure naming the cache registries that were asked first. */
   private DownloadedBlob afterRegistries(FetchJob job, TransportRequest request, List<String> tried) {
     try {
-      return upstream(job, request);
+      return withFallbacks(job, request);
     } catch (TransportCancelledException e) {
       throw e;
     } catch (TransportException e) {
@@ -269,6 +269,38 @@ public final class PrepDownloader {
     } catch (CacheException e) {
       throw new CacheException(e.getMessage() + " (cache registries asked first: " + String.join("; ", tried) + ")", e);
     }
+  }
+
+  /**
+   * The job's URL, then, when it answers 404, each fallback in turn; a 404 everywhere names every source and says
+   * how to re-lock.
+   */
+  private DownloadedBlob withFallbacks(FetchJob job, TransportRequest request) {
+    try {
+      return upstream(job, request);
+    } catch (TransportCancelledException e) {
+      throw e;
+    } catch (TransportException e) {
+      if (job.fallbacks().isEmpty() || e.failure() != TransportException.Failure.NOT_FOUND) {
+        throw e;
+      }
+    }
+    List<String> tried = new ArrayList<>(List.of(Failures.redact(job.url()) + " (not found)"));
+    for (URI fallback : job.fallbacks()) {
+      try {
+        return upstream(job, TransportRequest.get(job.label(), fallback));
+      } catch (TransportCancelledException e) {
+        throw e;
+      } catch (TransportException e) {
+        if (e.failure() != TransportException.Failure.NOT_FOUND) {
+          throw e;
+        }
+        tried.add(Failures.redact(fallback) + " (not found)");
+      }
+    }
+    throw new TransportException(TransportException.Failure.NOT_FOUND, job.label() + " (" + job.sha256()
+        + ") is gone from every source tried: " + String.join("; ", tried)
+        + "; the mirror dropped this version: run build lock --update to pin one it serves, or give --snapshot another archive");
   }
 
   private DownloadedBlob upstream(FetchJob job, TransportRequest request) {

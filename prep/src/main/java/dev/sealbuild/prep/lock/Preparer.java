@@ -49,11 +49,18 @@ public final class Preparer {
   private final PrepServices services;
   private final Mirrors mirrors;
   private final int jobs;
+  private final SnapshotArchives snapshots;
 
   public Preparer(PrepServices services, Mirrors mirrors, int jobs) {
+    this(services, mirrors, jobs, SnapshotArchives.none());
+  }
+
+  /** As above; a Debian package the mirror answers 404 for is then looked for in {@code snapshots}. */
+  public Preparer(PrepServices services, Mirrors mirrors, int jobs, SnapshotArchives snapshots) {
     this.services = services;
     this.mirrors = mirrors;
     this.jobs = jobs;
+    this.snapshots = snapshots;
   }
 
   /** The spec one lock part pins: the image's, or a stage's view; {@code where} prefixes its labels. */
@@ -129,6 +136,8 @@ public final class Preparer {
     }
     Map<String, RepositorySpec> repos = new HashMap<>();
     spec.repositories().forEach(r -> repos.put(r.name(), r));
+    Map<String, LockedRepository> locked = new HashMap<>();
+    lock.repositoryList().forEach(r -> locked.put(r.name(), r));
     Map<String, LockedRepository> fromBase = new HashMap<>();
     lock.repositoryList().stream().filter(r -> r.isFromBase() && r.url() != null).forEach(r -> fromBase.put(r.name(), r));
     for (LockedPackage p : lock.packageList()) {
@@ -137,15 +146,18 @@ public final class Preparer {
       if (found != null && (repo == null || repo.isFromBase())) {
         // a repository a from: base entry found in the (pinned) base: the lock says where
         jobs.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
-            URI.create(mirrors.baseUrl(found.name(), URI.create(found.url())) + "/" + p.path()), p.sha256(), p.size()));
+            URI.create(mirrors.baseUrl(found.name(), URI.create(found.url())) + "/" + p.path()), p.sha256(), p.size(),
+            snapshots.url(found, p.path()).map(List::of).orElse(List.of())));
         continue;
       }
       if (repo == null || repo.isFromBase()) {
         throw new LockException(part.where() + "lock pins " + p.label() + " from repository " + p.repository()
             + " which the spec does not declare; run build lock");
       }
+      List<URI> fallbacks = locked.containsKey(p.repository())
+          ? snapshots.url(locked.get(p.repository()), p.path()).map(List::of).orElse(List.of()) : List.of();
       jobs.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
-          URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size()));
+          URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size(), fallbacks));
     }
     return jobs;
   }
