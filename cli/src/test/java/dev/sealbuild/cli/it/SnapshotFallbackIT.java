@@ -104,8 +104,8 @@ class SnapshotFallbackIT {
         && error.contains("/elsewhere/") && error.contains("run build lock --update"), error);
     assertFalse(Files.exists(work.resolve("cache-b/blobs/sha256")) && Files.list(work.resolve("cache-b/blobs/sha256")).findAny().isPresent());
 
-    Sealbuild.Result badTemplate = sealbuild.run("prep", "--cache", "../cache-b", "--snapshot", "http://127.0.0.1/no-placeholder");
+    Sealbuild.Result badTemplate = sealbuild.run("prep", "--cache", "../cache-b", "--snapshot", "ftp://127.0.0.1/{timestamp}");
     assertEquals(1, badTemplate.exit(), badTemplate.toString());
-    assertTrue(badTemplate.stderr().startsWith("error: --snapshot 'http://127.0.0.1/no-placeholder' must be"), badTemplate.stderr());
+    assertTrue(badTemplate.stderr().startsWith("error: --snapshot 'ftp://127.0.0.1/{timestamp}' must be"), badTemplate.stderr());
   }
 }

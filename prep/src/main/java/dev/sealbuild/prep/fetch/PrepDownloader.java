@@ -3,6 +3,7 @@ package dev.sealbuild.prep.fetch;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheException;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.cache.ContentMismatchException;
 import dev.sealbuild.prep.cacheregistry.CacheSources;
 import dev.sealbuild.prep.http.Failures;
 import dev.sealbuild.prep.http.Transport;
@@ -272,35 +273,35 @@ public final class PrepDownloader {
   }
 
   /**
-   * The job's URL, then, when it answers 404, each fallback in turn; a 404 everywhere names every source and says
-   * how to re-lock.
+   * The job's URL, then each fallback in turn (a snapshot archive, a {@code files:} entry's mirrors) when it fails or
+   * serves other bytes; the error after the last names every source, and when all answered 404, how to re-lock.
    */
   private DownloadedBlob withFallbacks(FetchJob job, TransportRequest request) {
-    try {
+    if (job.fallbacks().isEmpty()) {
       return upstream(job, request);
-    } catch (TransportCancelledException e) {
-      throw e;
-    } catch (TransportException e) {
-      if (job.fallbacks().isEmpty() || e.failure() != TransportException.Failure.NOT_FOUND) {
-        throw e;
-      }
     }
-    List<String> tried = new ArrayList<>(List.of(Failures.redact(job.url()) + " (not found)"));
-    for (URI fallback : job.fallbacks()) {
+    List<String> tried = new ArrayList<>();
+    boolean allGone = true;
+    List<URI> sources = new ArrayList<>(List.of(job.url()));
+    sources.addAll(job.fallbacks());
+    for (URI source : sources) {
       try {
-        return upstream(job, TransportRequest.get(job.label(), fallback));
+        return upstream(job, source == job.url() ? request : TransportRequest.get(job.label(), source));
       } catch (TransportCancelledException e) {
         throw e;
-      } catch (TransportException e) {
-        if (e.failure() != TransportException.Failure.NOT_FOUND) {
-          throw e;
-        }
-        tried.add(Failures.redact(fallback) + " (not found)");
+      } catch (TransportException | ContentMismatchException e) {
+        boolean gone = e instanceof TransportException t && t.failure() == TransportException.Failure.NOT_FOUND;
+        allGone &= gone;
+        tried.add(Failures.redact(source) + (gone ? " (not found)" : " (" + Failures.oneLine(String.valueOf(e.getMessage())) + ")"));
       }
     }
-    throw new TransportException(TransportException.Failure.NOT_FOUND, job.label() + " (" + job.sha256()
-        + ") is gone from every source tried: " + String.join("; ", tried)
-        + "; the mirror dropped this version: run build lock --update to pin one it serves, or give --snapshot another archive");
+    String every = job.label() + " (" + job.sha256() + ") ";
+    if (allGone) {
+      throw new TransportException(TransportException.Failure.NOT_FOUND, every + "is gone from every source tried: "
+          + String.join("; ", tried) + "; the source dropped this version: run build lock --update to pin one it serves,"
+          + " or name another source (--snapshot, a files: entry's mirrors)");
+    }
+    throw new TransportException(TransportException.Failure.NETWORK, every + "failed at every source tried: " + String.join("; ", tried));
   }
 
   private DownloadedBlob upstream(FetchJob job, TransportRequest request) {

@@ -122,7 +122,8 @@ public final class Preparer {
     for (int i = 0; i < part.spec().files().size(); i++) {
       String url = part.spec().files().get(i).url().toString();
       LockedFile f = part.lock().file(url).orElseThrow();
-      jobs.add(new FetchJob(part.where() + "files[" + i + "]", URI.create(url), f.sha256(), f.size()));
+      jobs.add(new FetchJob(part.where() + "files[" + i + "]", URI.create(url), f.sha256(), f.size(),
+          part.spec().files().get(i).mirrors()));
     }
     return jobs;
   }

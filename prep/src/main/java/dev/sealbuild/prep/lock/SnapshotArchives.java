@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a Debian package the mirror no longer serves can still be found: a snapshot archive (snapshot.debian.org
+ * Where a package the mirror no longer serves can still be found. For Debian, a snapshot archive (snapshot.debian.org
  * style), as a URL template with {@code {timestamp}}, filled with the date of the InRelease the lock was resolved
- * from (which the lock records) as {@code YYYYMMDDTHHMMSSZ}, followed by the package's pool path. One template for
- * every Debian repository, and per repository overrides ({@code NAME=TEMPLATE}).
+ * from (which the lock records) as {@code YYYYMMDDTHHMMSSZ}, followed by the package's pool path. A URL without
+ * {@code {timestamp}} is a plain fallback mirror of the repository, Debian or Alpine (whose CDN keeps old packages
+ * per release branch where a mirror may not). One URL for every repository, and per repository overrides
+ * ({@code NAME=URL}).
  */
 public record SnapshotArchives(String defaultTemplate, Map<String, String> perRepository) {
   public static final String ENV_VAR = "SEALBUILD_DEBIAN_SNAPSHOT";
@@ -51,9 +53,9 @@ public record SnapshotArchives(String defaultTemplate, Map<String, String> perRe
   }
 
   private static void check(String template, String given) {
-    if (!(template.startsWith("http://") || template.startsWith("https://")) || !template.contains(PLACEHOLDER)) {
-      throw new PackageException("--snapshot '" + given + "' must be [REPOSITORY=]URL with " + PLACEHOLDER
-          + ", e.g. https://snapshot.debian.org/archive/debian/" + PLACEHOLDER);
+    if (!(template.startsWith("http://") || template.startsWith("https://"))) {
+      throw new PackageException("--snapshot '" + given + "' must be [REPOSITORY=]URL, an http or https URL, e.g."
+          + " https://snapshot.debian.org/archive/debian/" + PLACEHOLDER + " (or a fallback mirror without " + PLACEHOLDER + ")");
     }
     try {
       URI.create(template.replace(PLACEHOLDER, "20240101T000000Z"));
@@ -65,13 +67,20 @@ public record SnapshotArchives(String defaultTemplate, Map<String, String> perRe
   /** The snapshot URL of {@code path} in {@code repository}, when a template applies and the lock dates its index. */
   public Optional<URI> url(LockedRepository repository, String path) {
     String template = perRepository.getOrDefault(repository.name(), defaultTemplate);
-    if (template == null || !"debian".equals(repository.type())) {
+    if (template == null) {
       return Optional.empty();
     }
-    return timestamp(repository).map(stamp -> {
-      String base = template.replace(PLACEHOLDER, stamp);
-      return URI.create((base.endsWith("/") ? base : base + "/") + path);
-    });
+    if (!template.contains(PLACEHOLDER)) {
+      return Optional.of(under(template, path));
+    }
+    if (!"debian".equals(repository.type())) {
+      return Optional.empty();
+    }
+    return timestamp(repository).map(stamp -> under(template.replace(PLACEHOLDER, stamp), path));
+  }
+
+  private static URI under(String base, String path) {
+    return URI.create((base.endsWith("/") ? base : base + "/") + path);
   }
 
   /** The date of the repository's InRelease (or Release) as the lock records it, as {@code YYYYMMDDTHHMMSSZ}. */
