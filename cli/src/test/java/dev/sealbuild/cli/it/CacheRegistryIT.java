@@ -325,4 +325,17 @@ class CacheRegistryIT {
     assertTrue(Files.exists(writing), "a blob being written is never touched");
     assertEquals(built, ok(sealbuild.run("image", "--cache", cache.toString(), "-o", "oci:../out-gc:v1")).lastLine());
   }
+
+  @Test
+  void anUnreachableCacheRegistryIsOneWarningAndUpstreamServes() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    Sealbuild.Result prep = ok(sealbuild.run("prep", "--cache", "../cache-unreachable",
+        "--from", "docker://127.0.0.1:" + closed + "/sealbuild/cache", "--from", "docker://" + registry.host() + "/sealbuild/empty"));
+    assertEquals(1, prep.stderr().lines().filter(l -> l.startsWith("warning: cache registry docker://127.0.0.1:" + closed)).count(),
+        prep.stderr());
+    assertEquals(blobs(work.resolve("cache-a")), blobs(work.resolve("cache-unreachable")));
+  }
 }

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
@@ -27,6 +29,8 @@ public final class CacheSources {
   private final Registry registry;
   private final CacheFrom from;
   private final Consumer<String> warnings;
+  /** Registries that failed as a whole (unreachable, refusing our credentials): asked no more in this run. */
+  private final Map<ImageReference, String> unusable = new ConcurrentHashMap<>();
 
   public CacheSources(Registry registry, CacheFrom from, Consumer<String> warnings) {
     this.registry = registry;
@@ -54,6 +58,11 @@ public final class CacheSources {
   public boolean fetchInto(CacheWriter cache, Sha256 digest, Long size, String label, LongConsumer progress, List<String> tried) {
     for (ImageReference repository : from.repositories()) {
       String where = CacheRepository.display(repository);
+      String dead = unusable.get(repository);
+      if (dead != null) {
+        tried.add(where + " (" + dead + ")");
+        continue;
+      }
       if (size == null) {
         tried.add(where + " (not asked: the lock records no size for it)");
         continue;
@@ -67,6 +76,12 @@ public final class CacheSources {
         String message = oneLine(e.getMessage());
         if (message.contains("HTTP 404")) {
           tried.add(where + " (not there)");
+        } else if (wholeRegistryFailed(e, message)) {
+          tried.add(where + " (" + message + ")");
+          if (unusable.putIfAbsent(repository, "unusable: " + message) == null) {
+            warnings.accept("warning: cache registry " + where + " is unusable (" + message + "); not asking it again in this"
+                + " run, using the next source");
+          }
         } else {
           tried.add(where + " (" + message + ")");
           warnings.accept("warning: " + label + " from " + where + ": " + message + "; trying the next source");
@@ -74,6 +89,17 @@ public final class CacheSources {
       }
     }
     return false;
+  }
+
+  /** Unreachable, out of time, or refusing access: no other blob will do better there. */
+  private static boolean wholeRegistryFailed(Exception e, String message) {
+    if (e instanceof TransportException t) {
+      return t.failure() != TransportException.Failure.TOO_LARGE && t.failure() != TransportException.Failure.NOT_FOUND;
+    }
+    if (e instanceof RegistryException && e.getCause() instanceof TransportException t) {
+      return t.failure() != TransportException.Failure.TOO_LARGE && t.failure() != TransportException.Failure.NOT_FOUND;
+    }
+    return e instanceof RegistryException && (message.contains("HTTP 401") || message.contains("HTTP 403"));
   }
 
   /** The registries, for messages: {@code docker://a/b, docker://c/d}. */
