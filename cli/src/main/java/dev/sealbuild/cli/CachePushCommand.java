@@ -44,6 +44,9 @@ final class CachePushCommand implements Callable<Integer> {
   @Mixin
   RegistryOptions registryOptions = new RegistryOptions();
 
+  @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "4", description = "blobs sent at once (default: ${DEFAULT-VALUE})")
+  int jobs;
+
   @Option(names = "--retries", paramLabel = "N", defaultValue = "2",
       description = "retries of a request after a connection error, 429 or 5xx (default: ${DEFAULT-VALUE})")
   int retries;
@@ -59,6 +62,9 @@ final class CachePushCommand implements Callable<Integer> {
     if (retries < 0 || retries > PushCommand.MAX_RETRIES) {
       throw new CliException("--retries must be between 0 and " + PushCommand.MAX_RETRIES);
     }
+    if (jobs < 1 || jobs > 64) {
+      throw new CliException("--jobs must be between 1 and 64");
+    }
     ImageReference repository = CacheRepository.parse(to, "--to");
     VendorCacheLayout layout = CacheWriter.open(env.cache(cacheOption.cache)).layout();
     List<CacheArtifact> artifacts = new ArrayList<>();
@@ -73,7 +79,7 @@ final class CachePushCommand implements Callable<Integer> {
     PrintWriter err = commandSpec.commandLine().getErr();
     Transport transport = new Transport(TransportSettings.fromEnvironment(env.variables()).withAttempts(retries + 1));
     try (RegistryPusher registry = new RegistryPusher(registryOptions.settings(env), transport)) {
-      CachePusher pusher = new CachePusher(registry, layout, new Progress(err));
+      CachePusher pusher = new CachePusher(registry, layout, new Progress(err), jobs);
       for (CacheArtifact artifact : artifacts) {
         err.println("cache push: " + layout.root() + " -> " + CacheRepository.display(repository) + ":" + artifact.tag()
             + ": " + artifact.blobs().size() + " blobs (" + artifact.blobs().stream().mapToLong(Descriptor::size).sum() + " bytes)");
