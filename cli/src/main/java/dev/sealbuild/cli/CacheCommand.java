@@ -2,6 +2,7 @@ package dev.sealbuild.cli;
 
 import dev.sealbuild.builder.layercache.LayerCacheVerifier;
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.prep.bundle.CacheBundleReader;
 import dev.sealbuild.prep.cache.BadBlob;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.prep.cache.VerifyReport;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "cache", mixinStandardHelpOptions = true,
     description = "Manage the vendor cache.",
-    subcommands = {CacheCommand.Import.class, CacheCommand.Verify.class})
+    subcommands = {CacheCommand.Import.class, CacheCommand.Verify.class, CachePushCommand.class, CacheExportCommand.class,
+        CacheGcCommand.class})
 final class CacheCommand implements Runnable {
   @Spec CommandSpec commandSpec;
 
@@ -29,7 +31,8 @@ final class CacheCommand implements Runnable {
 
   @Command(name = "import", mixinStandardHelpOptions = true,
       description = {"Add local files to the cache under their sha256 (for air-gapped machines:",
-          "carry the files in, and build prep finds them cached)."})
+          "carry the files in, and build prep finds them cached). A bundle written by build cache export (an",
+          "OCI layout tar) is unpacked instead: every blob is checked before any enters the cache."})
   static final class Import implements Callable<Integer> {
     @Spec CommandSpec commandSpec;
 
@@ -48,6 +51,15 @@ final class CacheCommand implements Runnable {
     @Override
     public Integer call() {
       CacheWriter writer = CacheWriter.open(env.cache(cacheOption.cache));
+      if (files.size() == 1 && Files.isRegularFile(env.workingDir().resolve(files.get(0)))
+          && CacheBundleReader.isBundle(env.workingDir().resolve(files.get(0)))) {
+        Path bundle = env.workingDir().resolve(files.get(0));
+        CacheBundleReader.Result result = new CacheBundleReader(writer).importBundle(bundle);
+        commandSpec.commandLine().getErr().println("imported " + result.imported() + " blobs (" + result.importedBytes()
+            + " bytes) of " + result.artifacts() + " artifact" + (result.artifacts() == 1 ? "" : "s") + " from " + files.get(0)
+            + " into " + writer.layout().root() + " (" + result.alreadyCached() + " already cached)");
+        return 0;
+      }
       for (Path file : files) {
         Path f = env.workingDir().resolve(file);
         if (!Files.isRegularFile(f)) {

@@ -2,9 +2,15 @@ package dev.sealbuild.cli;
 
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
+import dev.sealbuild.prep.cacheregistry.CacheFrom;
+import dev.sealbuild.prep.cacheregistry.CacheRepository;
 import dev.sealbuild.prep.fetch.DownloadLimit;
+import dev.sealbuild.prep.registry.ImageReference;
+import java.util.ArrayList;
+import java.util.List;
 import dev.sealbuild.prep.lock.PrepServices;
 import dev.sealbuild.prep.lock.Preparer;
+import dev.sealbuild.prep.lock.SnapshotArchives;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -37,6 +43,21 @@ final class PrepCommand implements Callable<Integer> {
   @Mixin
   RegistryOptions registryOptions = new RegistryOptions();
 
+  @Option(names = "--from", paramLabel = "docker://REGISTRY/REPOSITORY", description = {
+      "look for pinned blobs in this registry repository (filled by build cache push) before the upstream",
+      "sources (repeatable, tried in order; default: $SEALBUILD_CACHE_FROM, space-separated); every blob is",
+      "checked against the lock, a wrong one refused and the next source tried"})
+  List<String> from = new ArrayList<>();
+
+  @Option(names = "--snapshot", paramLabel = "[REPOSITORY=]URL", description = {
+      "where a Debian package the mirror answers 404 for is looked for next: a snapshot archive URL with {timestamp},",
+      "filled with the date of the InRelease the lock pins, e.g. https://snapshot.debian.org/archive/debian/{timestamp}",
+      "(repeatable: REPOSITORY= for one repository; default: $SEALBUILD_DEBIAN_SNAPSHOT)"})
+  List<String> snapshots = new ArrayList<>();
+
+  @Option(names = "--offline-upstream", description = "never contact an upstream mirror or base image registry: only --from")
+  boolean offlineUpstream;
+
   private final Environment env;
 
   PrepCommand(Environment env) {
@@ -53,11 +74,34 @@ final class PrepCommand implements Callable<Integer> {
     Project project = Project.load(env, options.path, options.dockerfile);
     Lockfile lock = new LockfileIO().read(project.lockFile());
     try (PrepServices services = PrepServices.create(env.cache(options.cache()), env.variables(), err, env.terminal(), jobs,
-        registryOptions.settings(env), limit)) {
-      Preparer.Result result = new Preparer(services, mirrorOptions.mirrors(), jobs).prepare(project.spec(), project.specDir(), lock);
+        registryOptions.settings(env), limit, cacheFrom())) {
+      Preparer.Result result = new Preparer(services, mirrorOptions.mirrors(), jobs, snapshotArchives()).prepare(project.spec(), project.specDir(), lock);
       err.println("prep: " + result.entries() + " entries ready in " + result.cache()
           + " (" + result.fetched() + " fetched, " + result.alreadyCached() + " already cached)");
     }
     return 0;
+  }
+
+  private SnapshotArchives snapshotArchives() {
+    List<String> given = snapshots;
+    String fromEnv = env.get(SnapshotArchives.ENV_VAR);
+    if (given.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
+      given = List.of(fromEnv.strip().split("\\s+"));
+    }
+    return SnapshotArchives.parse(given);
+  }
+
+  private CacheFrom cacheFrom() {
+    List<String> given = from;
+    String option = "--from";
+    if (given.isEmpty() && env.get(CacheFrom.ENV_VAR) != null && !env.get(CacheFrom.ENV_VAR).isBlank()) {
+      given = List.of(env.get(CacheFrom.ENV_VAR).strip().split("[\\s,]+"));
+      option = CacheFrom.ENV_VAR;
+    }
+    List<ImageReference> repositories = new ArrayList<>();
+    for (String text : given) {
+      repositories.add(CacheRepository.parse(text, option));
+    }
+    return new CacheFrom(repositories, offlineUpstream);
   }
 }

@@ -23,7 +23,25 @@ public final class SpecDigest {
     if (tree instanceof ObjectNode object) {
       object.remove(NOT_LOCKED);
     }
+    withoutFileMirrors(tree);
     return Sha256.hash(CanonicalJson.compact(withoutEmpty(tree)));
+  }
+
+  /** A {@code files:} entry's {@code mirrors} say where else the pinned bytes are, not what they are. */
+  private static void withoutFileMirrors(JsonNode node) {
+    if (node.isObject()) {
+      JsonNode files = node.get("files");
+      if (files != null && files.isArray()) {
+        files.forEach(entry -> {
+          if (entry instanceof ObjectNode object) {
+            object.remove("mirrors");
+          }
+        });
+      }
+      node.forEach(SpecDigest::withoutFileMirrors);
+    } else if (node.isArray()) {
+      node.forEach(SpecDigest::withoutFileMirrors);
+    }
   }
 
   private static JsonNode withoutEmpty(JsonNode node) {

@@ -5,6 +5,7 @@ import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.cacheregistry.CacheSources;
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.Registry;
@@ -31,8 +32,15 @@ public final class BaseImageFetcher {
   private final CacheWriter cache;
   private final int parallelism;
   private final Consumer<String> progress;
+  private final CacheSources sources;
 
   public BaseImageFetcher(Registry registry, CacheWriter cache, int parallelism, Consumer<String> progress) {
+    this(registry, cache, parallelism, progress, CacheSources.none());
+  }
+
+  /** As above, looking in the cache registries {@code sources} before the image's own registry. */
+  public BaseImageFetcher(Registry registry, CacheWriter cache, int parallelism, Consumer<String> progress, CacheSources sources) {
+    this.sources = Objects.requireNonNull(sources, "sources");
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
@@ -100,6 +108,10 @@ public final class BaseImageFetcher {
       counts[1]++;
       return;
     }
+    if (fromCacheRegistries(repository, d, label)) {
+      counts[0]++;
+      return;
+    }
     byte[] bytes = registry.fetchManifest(repository, Descriptor.of(d.mediaType(), d.digest(), d.size()));
     cache.putWritten(d.digest(), d.size(), label, out -> out.write(bytes));
     counts[0]++;
@@ -107,7 +119,25 @@ public final class BaseImageFetcher {
 
   private void fetchBlob(ImageReference repository, LockedDescriptor d, String label) throws IOException {
     progress.accept("fetching " + label + " (" + d.digest().hex().substring(0, 12) + ", " + d.size() + " bytes)");
+    if (fromCacheRegistries(repository, d, label)) {
+      return;
+    }
     cache.putWritten(d.digest(), d.size(), label, out -> registry.fetchBlob(repository, d.digest(), d.size(), out));
+  }
+
+  /** True when a cache registry had it; with --offline-upstream, an error when none had. */
+  private boolean fromCacheRegistries(ImageReference repository, LockedDescriptor d, String label) {
+    if (sources.isEmpty() && !sources.offlineUpstream()) {
+      return false;
+    }
+    List<String> tried = new ArrayList<>();
+    if (sources.fetchInto(cache, d.digest(), d.size(), label, total -> {}, tried)) {
+      return true;
+    }
+    if (sources.offlineUpstream()) {
+      throw CacheSources.missing(label, d.digest(), tried, "registry " + repository.registry() + "/" + repository.repository());
+    }
+    return false;
   }
 
   private static void await(Future<?> f) throws IOException {

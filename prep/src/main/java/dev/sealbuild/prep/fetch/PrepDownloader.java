@@ -3,6 +3,8 @@ package dev.sealbuild.prep.fetch;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheException;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.cache.ContentMismatchException;
+import dev.sealbuild.prep.cacheregistry.CacheSources;
 import dev.sealbuild.prep.http.Failures;
 import dev.sealbuild.prep.http.Transport;
 import dev.sealbuild.prep.http.TransportCancelledException;
@@ -43,6 +45,7 @@ public final class PrepDownloader {
   private final ProgressReporter progress;
   private final int parallelism;
   private final DownloadLimit limit;
+  private final CacheSources sources;
   private final AtomicReference<ExecutorService> running = new AtomicReference<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
 
@@ -57,6 +60,13 @@ public final class PrepDownloader {
   /** {@code limit} bounds every download whose size the lock does not record; a recorded size bounds the rest. */
   public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress, int parallelism,
       DownloadLimit limit) {
+    this(transport, cache, progress, parallelism, limit, CacheSources.none());
+  }
+
+  /** As above, looking in the cache registries {@code sources} before each job's URL. */
+  public PrepDownloader(Transport transport, CacheWriter cache, ProgressReporter progress, int parallelism,
+      DownloadLimit limit, CacheSources sources) {
+    this.sources = Objects.requireNonNull(sources, "sources");
     this.limit = Objects.requireNonNull(limit, "limit");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.cache = Objects.requireNonNull(cache, "cache");
@@ -228,17 +238,17 @@ public final class PrepDownloader {
 
   private DownloadResult download(FetchJob job) {
     try {
+      List<String> tried = new ArrayList<>();
+      if (sources.fetchInto(cache, job.sha256(), job.size(), job.label(), total -> progress.progress(job, total), tried)) {
+        long size = sizeOfCached(job);
+        progress.fetched(job, size, job.sha256());
+        return new DownloadResult(job, DownloadResult.Outcome.FETCHED, size);
+      }
+      if (sources.offlineUpstream()) {
+        throw CacheSources.missing(job.label(), job.sha256(), tried, Failures.redact(job.url()));
+      }
       TransportRequest request = TransportRequest.get(job.label(), job.url());
-      DownloadedBlob blob = transport.fetch(request, body -> {
-        // a recorded size bounds the read inside the cache (size + 1 byte); an unknown one is bounded here
-        long cap = job.size() == null ? limit.maxBytes() : Long.MAX_VALUE;
-        refuseAnnouncedOverLimit(job.label(), job.url(), body.contentLength(), cap);
-        CountingInputStream counted = new CountingInputStream(body.stream(), cap, () -> {
-          throw tooLarge(job.label(), job.url(), cap);
-        }, total -> progress.progress(job, total));
-        Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), Failures.redact(job.url()));
-        return new DownloadedBlob(digest, counted.count());
-      });
+      DownloadedBlob blob = tried.isEmpty() ? withFallbacks(job, request) : afterRegistries(job, request, tried);
       progress.fetched(job, blob.size(), blob.sha256());
       return new DownloadResult(job, DownloadResult.Outcome.FETCHED, blob.size());
     } catch (RuntimeException e) {
@@ -247,6 +257,64 @@ public final class PrepDownloader {
       }
       throw e;
     }
+  }
+
+  /** The upstream download, its failure naming the cache registries that were asked first. */
+  private DownloadedBlob afterRegistries(FetchJob job, TransportRequest request, List<String> tried) {
+    try {
+      return withFallbacks(job, request);
+    } catch (TransportCancelledException e) {
+      throw e;
+    } catch (TransportException e) {
+      throw new TransportException(e.failure(), e.getMessage() + " (cache registries asked first: " + String.join("; ", tried) + ")", e);
+    } catch (CacheException e) {
+      throw new CacheException(e.getMessage() + " (cache registries asked first: " + String.join("; ", tried) + ")", e);
+    }
+  }
+
+  /**
+   * The job's URL, then each fallback in turn (a snapshot archive, a {@code files:} entry's mirrors) when it fails or
+   * serves other bytes; the error after the last names every source, and when all answered 404, how to re-lock.
+   */
+  private DownloadedBlob withFallbacks(FetchJob job, TransportRequest request) {
+    if (job.fallbacks().isEmpty()) {
+      return upstream(job, request);
+    }
+    List<String> tried = new ArrayList<>();
+    boolean allGone = true;
+    List<URI> sources = new ArrayList<>(List.of(job.url()));
+    sources.addAll(job.fallbacks());
+    for (URI source : sources) {
+      try {
+        return upstream(job, source == job.url() ? request : TransportRequest.get(job.label(), source));
+      } catch (TransportCancelledException e) {
+        throw e;
+      } catch (TransportException | ContentMismatchException e) {
+        boolean gone = e instanceof TransportException t && t.failure() == TransportException.Failure.NOT_FOUND;
+        allGone &= gone;
+        tried.add(Failures.redact(source) + (gone ? " (not found)" : " (" + Failures.oneLine(String.valueOf(e.getMessage())) + ")"));
+      }
+    }
+    String every = job.label() + " (" + job.sha256() + ") ";
+    if (allGone) {
+      throw new TransportException(TransportException.Failure.NOT_FOUND, every + "is gone from every source tried: "
+          + String.join("; ", tried) + "; the source dropped this version: run build lock --update to pin one it serves,"
+          + " or name another source (--snapshot, a files: entry's mirrors)");
+    }
+    throw new TransportException(TransportException.Failure.NETWORK, every + "failed at every source tried: " + String.join("; ", tried));
+  }
+
+  private DownloadedBlob upstream(FetchJob job, TransportRequest request) {
+    return transport.fetch(request, body -> {
+      // a recorded size bounds the read inside the cache (size + 1 byte); an unknown one is bounded here
+      long cap = job.size() == null ? limit.maxBytes() : Long.MAX_VALUE;
+      refuseAnnouncedOverLimit(job.label(), job.url(), body.contentLength(), cap);
+      CountingInputStream counted = new CountingInputStream(body.stream(), cap, () -> {
+        throw tooLarge(job.label(), job.url(), cap);
+      }, total -> progress.progress(job, total));
+      Sha256 digest = cache.put(counted, job.sha256(), job.size(), job.label(), Failures.redact(job.url()));
+      return new DownloadedBlob(digest, counted.count());
+    });
   }
 
   private long sizeOfCached(FetchJob job) {
@@ -263,7 +331,8 @@ public final class PrepDownloader {
 
   private static String messageOf(FetchJob job, Throwable failure) {
     String message = failure.getMessage();
-    if (failure instanceof TransportException || failure instanceof CacheException) {
+    if (failure instanceof TransportException || failure instanceof CacheException
+        || failure instanceof dev.sealbuild.prep.cacheregistry.CacheRegistryException) {
       return message;
     }
     return Failures.text(job.label(), job.url(),

@@ -3,6 +3,8 @@ package dev.sealbuild.prep.lock;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheWriter;
+import dev.sealbuild.prep.cacheregistry.CacheFrom;
+import dev.sealbuild.prep.cacheregistry.CacheSources;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.prep.fetch.DownloadLimit;
 import dev.sealbuild.prep.fetch.DownloadedBlob;
@@ -43,10 +45,12 @@ public final class PrepServices implements AutoCloseable {
   private final PrintWriter err;
   private final DownloadLimit limit;
   private final Thread cancelOnExit;
+  private final CacheSources sources;
   private RemoteRegistry registry;
 
   private PrepServices(CacheWriter cache, PrepDownloader downloader, Transport transport, RegistrySettings registrySettings,
-      PrintWriter err, DownloadLimit limit, Thread cancelOnExit) {
+      PrintWriter err, DownloadLimit limit, Thread cancelOnExit, CacheSources sources) {
+    this.sources = sources;
     this.limit = limit;
     this.cache = cache;
     this.downloader = downloader;
@@ -68,14 +72,25 @@ public final class PrepServices implements AutoCloseable {
   /** As above, with {@code limit} bounding every download whose size is not known yet. */
   public static PrepServices create(VendorCacheLayout layout, Map<String, String> environment, PrintWriter err, boolean terminal,
       int jobs, RegistrySettings registrySettings, DownloadLimit limit) {
+    return create(layout, environment, err, terminal, jobs, registrySettings, limit, CacheFrom.none());
+  }
+
+  /** As above, looking in the cache registries of {@code from} before any upstream source (build prep --from). */
+  public static PrepServices create(VendorCacheLayout layout, Map<String, String> environment, PrintWriter err, boolean terminal,
+      int jobs, RegistrySettings registrySettings, DownloadLimit limit, CacheFrom from) {
     CacheWriter cache = CacheWriter.open(layout);
     Transport transport = Transport.fromEnvironment(environment);
     ProgressReporter progress = ProgressReporter.choose(terminal, err);
-    PrepDownloader downloader = new PrepDownloader(transport, cache, progress, jobs, limit);
+    RemoteRegistry registry = from.repositories().isEmpty() ? null : new RemoteRegistry(registrySettings, transport);
+    CacheSources sources = from.repositories().isEmpty() && !from.offlineUpstream() ? CacheSources.none()
+        : new CacheSources(registry, from, err::println);
+    PrepDownloader downloader = new PrepDownloader(transport, cache, progress, jobs, limit, sources);
     // A Ctrl-C removes partial downloads; a kill -9 leaves them in tmp/, cleaned at the next prep.
     Thread cancelOnExit = new Thread(downloader::cancel, "sealbuild-cancel-downloads");
     Runtime.getRuntime().addShutdownHook(cancelOnExit);
-    return new PrepServices(cache, downloader, transport, registrySettings, err, limit, cancelOnExit);
+    PrepServices services = new PrepServices(cache, downloader, transport, registrySettings, err, limit, cancelOnExit, sources);
+    services.registry = registry;
+    return services;
   }
 
   public CacheWriter cache() {
@@ -157,7 +172,7 @@ public final class PrepServices implements AutoCloseable {
   }
 
   public BaseImageFetcher baseImageFetcher(int jobs) {
-    return new BaseImageFetcher(registry(), cache, jobs, err::println);
+    return new BaseImageFetcher(registry(), cache, jobs, err::println, sources);
   }
 
   /**
@@ -205,6 +220,11 @@ public final class PrepServices implements AutoCloseable {
           Files.newInputStream(cache.layout().blob(layer.digest())), layer.mediaType(), label)));
     }
     return BaseFiles.readLayers("base image " + image.reference(), layers, BaseFiles.PACKAGE_FILES);
+  }
+
+  /** The cache registries prep looks in first (none unless build prep --from). */
+  public CacheSources cacheSources() {
+    return sources;
   }
 
   public Transport transport() {

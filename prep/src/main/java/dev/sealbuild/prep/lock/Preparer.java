@@ -49,11 +49,18 @@ public final class Preparer {
   private final PrepServices services;
   private final Mirrors mirrors;
   private final int jobs;
+  private final SnapshotArchives snapshots;
 
   public Preparer(PrepServices services, Mirrors mirrors, int jobs) {
+    this(services, mirrors, jobs, SnapshotArchives.none());
+  }
+
+  /** As above; a Debian package the mirror answers 404 for is then looked for in {@code snapshots}. */
+  public Preparer(PrepServices services, Mirrors mirrors, int jobs, SnapshotArchives snapshots) {
     this.services = services;
     this.mirrors = mirrors;
     this.jobs = jobs;
+    this.snapshots = snapshots;
   }
 
   /** The spec one lock part pins: the image's, or a stage's view; {@code where} prefixes its labels. */
@@ -78,7 +85,7 @@ public final class Preparer {
         if (part.spec().base().rootfs().url() != null) {
           fetches.add(new FetchJob(part.where() + "base rootfs", URI.create(rootfs.source()), rootfs.sha256(), rootfs.size()));
         } else {
-          importLocal(part.where(), specDir.resolve(rootfs.source()).normalize(), rootfs.sha256());
+          importLocal(part.where(), specDir.resolve(rootfs.source()).normalize(), rootfs.sha256(), rootfs.size());
         }
       }
       fetches.addAll(fileJobs(part));
@@ -115,7 +122,8 @@ public final class Preparer {
     for (int i = 0; i < part.spec().files().size(); i++) {
       String url = part.spec().files().get(i).url().toString();
       LockedFile f = part.lock().file(url).orElseThrow();
-      jobs.add(new FetchJob(part.where() + "files[" + i + "]", URI.create(url), f.sha256(), f.size()));
+      jobs.add(new FetchJob(part.where() + "files[" + i + "]", URI.create(url), f.sha256(), f.size(),
+          part.spec().files().get(i).mirrors()));
     }
     return jobs;
   }
@@ -129,6 +137,8 @@ public final class Preparer {
     }
     Map<String, RepositorySpec> repos = new HashMap<>();
     spec.repositories().forEach(r -> repos.put(r.name(), r));
+    Map<String, LockedRepository> locked = new HashMap<>();
+    lock.repositoryList().forEach(r -> locked.put(r.name(), r));
     Map<String, LockedRepository> fromBase = new HashMap<>();
     lock.repositoryList().stream().filter(r -> r.isFromBase() && r.url() != null).forEach(r -> fromBase.put(r.name(), r));
     for (LockedPackage p : lock.packageList()) {
@@ -137,15 +147,18 @@ public final class Preparer {
       if (found != null && (repo == null || repo.isFromBase())) {
         // a repository a from: base entry found in the (pinned) base: the lock says where
         jobs.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
-            URI.create(mirrors.baseUrl(found.name(), URI.create(found.url())) + "/" + p.path()), p.sha256(), p.size()));
+            URI.create(mirrors.baseUrl(found.name(), URI.create(found.url())) + "/" + p.path()), p.sha256(), p.size(),
+            snapshots.url(found, p.path()).map(List::of).orElse(List.of())));
         continue;
       }
       if (repo == null || repo.isFromBase()) {
         throw new LockException(part.where() + "lock pins " + p.label() + " from repository " + p.repository()
             + " which the spec does not declare; run build lock");
       }
+      List<URI> fallbacks = locked.containsKey(p.repository())
+          ? snapshots.url(locked.get(p.repository()), p.path()).map(List::of).orElse(List.of()) : List.of();
       jobs.add(new FetchJob(p.name() + " " + p.version() + " " + p.architecture(),
-          URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size()));
+          URI.create(mirrors.baseUrl(repo) + "/" + p.path()), p.sha256(), p.size(), fallbacks));
     }
     return jobs;
   }
@@ -176,8 +189,12 @@ public final class Preparer {
     }
   }
 
-  private void importLocal(String where, Path file, Sha256 expected) {
+  private void importLocal(String where, Path file, Sha256 expected, Long size) {
     if (services.cache().contains(expected)) {
+      return;
+    }
+    if (!Files.isRegularFile(file)
+        && services.cacheSources().fetchInto(services.cache(), expected, size, where + "base rootfs " + file, total -> {}, new ArrayList<>())) {
       return;
     }
     if (!Files.isRegularFile(file)) {

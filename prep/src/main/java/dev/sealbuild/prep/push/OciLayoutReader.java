@@ -79,7 +79,7 @@ public final class OciLayoutReader implements AutoCloseable {
   }
 
   /** The descriptors of index.json, with their annotations (a tag is {@link OciLayout#REF_NAME}). */
-  List<Descriptor> entries() {
+  public List<Descriptor> entries() {
     return entries;
   }
 
@@ -92,7 +92,7 @@ public final class OciLayoutReader implements AutoCloseable {
   }
 
   /** A manifest or index blob, checked against {@code descriptor}. */
-  byte[] readManifest(Descriptor descriptor, String what) {
+  public byte[] readManifest(Descriptor descriptor, String what) {
     if (descriptor.size() > MAX_MANIFEST_BYTES) {
       throw new PushException(label() + ": " + what + " " + descriptor.digest() + " declares " + descriptor.size()
           + " bytes, over the " + MAX_MANIFEST_BYTES + " limit a registry accepts");
@@ -108,7 +108,7 @@ public final class OciLayoutReader implements AutoCloseable {
   }
 
   /** Reads blob {@code descriptor} to its end, refusing a missing, short, long or altered blob. */
-  void verify(Descriptor descriptor, String what) {
+  public void verify(Descriptor descriptor, String what) {
     MessageDigest sha256 = dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
     long total = 0;
     try (InputStream in = openExisting(descriptor, what)) {
@@ -125,7 +125,7 @@ public final class OciLayoutReader implements AutoCloseable {
   }
 
   /** The blob's bytes, unchecked: the uploader checks them against the descriptor while sending. */
-  InputStream open(Descriptor descriptor) throws IOException {
+  public InputStream open(Descriptor descriptor) throws IOException {
     return store.open(blobName(descriptor.digest()));
   }
 

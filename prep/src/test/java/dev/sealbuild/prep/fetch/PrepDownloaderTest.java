@@ -437,4 +437,32 @@ class PrepDownloaderTest {
     assertEquals(1, server.requests("/huge"));
     assertCacheEmpty();
   }
+
+  @Test
+  void aMissingOrWrongSourceFallsBackToTheNextMirrorInOrder() throws Exception {
+    byte[] good = randomBytes(5_000, 3);
+    byte[] evil = good.clone();
+    evil[0] ^= 1;
+    server.serve("/mirror-1/tool", evil).serve("/mirror-2/tool", good);
+    FetchJob job = new FetchJob("files[0]", server.uri("/gone/tool"), sha256(good), (long) good.length,
+        List.of(server.uri("/mirror-1/tool"), server.uri("/mirror-2/tool")));
+    List<DownloadResult> results = downloader(1).downloadAll(List.of(job));
+    assertEquals(List.of(new DownloadResult(job, DownloadResult.Outcome.FETCHED, good.length)), results);
+    assertEquals(List.of(layout.blob(sha256(good))), filesUnder(layout.root()), "only the verified bytes, nothing left in tmp/");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(good, java.nio.file.Files.readAllBytes(layout.blob(sha256(good))));
+  }
+
+  @Test
+  void goneFromEverySourceIsOneErrorNamingThemAllAndHowToReLock() throws Exception {
+    byte[] data = randomBytes(100, 4);
+    FetchJob job = new FetchJob("hello 1.0-1 amd64", server.uri("/pool/hello.deb"), sha256(data), (long) data.length,
+        List.of(server.uri("/snapshot/20261202T000000Z/pool/hello.deb")));
+    DownloadFailedException e = org.junit.jupiter.api.Assertions.assertThrows(DownloadFailedException.class,
+        () -> downloader(1).downloadAll(List.of(job)));
+    assertEquals("hello 1.0-1 amd64 (" + sha256(data) + ") is gone from every source tried: " + server.uri("/pool/hello.deb")
+        + " (not found); " + server.uri("/snapshot/20261202T000000Z/pool/hello.deb") + " (not found); the source dropped this"
+        + " version: run build lock --update to pin one it serves, or name another source (--snapshot, a files: entry's mirrors)",
+        e.getMessage());
+    assertCacheEmpty();
+  }
 }
