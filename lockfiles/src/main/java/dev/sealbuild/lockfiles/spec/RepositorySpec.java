@@ -10,12 +10,15 @@ import java.util.List;
  * {@code keyring}; {@code type: alpine} takes RSA public {@code keys}. {@code url} is optional for Debian
  * (the host's apt sources supply a default) and can always be overridden with {@code --mirror NAME=URL}.
  *
+ * <p>An alpine entry may carry a {@code tag:} (as {@code @tag URL} in {@code /etc/apk/repositories}): only packages
+ * requested as {@code name@tag}, and what they pull in, may then come from it.
+ *
  * <p>{@code from: base} takes the repositories from the base itself (its apt sources and keyrings, or
  * {@code /etc/apk/repositories} and {@code /etc/apk/keys}) when the spec is locked; such an entry has only a name and a
  * type.
  */
 public record RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
-    List<String> keys, String from) {
+    List<String> keys, String from, String tag) {
   public static final String DEBIAN = "debian";
   public static final String ALPINE = "alpine";
   /** The only value of {@code from}: the repositories the base names. */
@@ -23,12 +26,17 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
 
   public RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
       List<String> keys) {
-    this(name, type, url, suite, components, keyring, keys, null);
+    this(name, type, url, suite, components, keyring, keys, null, null);
+  }
+
+  public RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
+      List<String> keys, String from) {
+    this(name, type, url, suite, components, keyring, keys, from, null);
   }
 
   /** A {@code from: base} entry. */
   public static RepositorySpec fromBase(String name, String type) {
-    return new RepositorySpec(name, type, null, null, null, null, null, FROM_BASE);
+    return new RepositorySpec(name, type, null, null, null, null, null, FROM_BASE, null);
   }
 
   /** Whether this entry stands for the repositories the base names. */
@@ -46,13 +54,21 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
       @JsonProperty("components") List<String> components,
       @JsonProperty("keyring") String keyring,
       @JsonProperty("keys") List<String> keys,
-      @JsonProperty("from") String from) {
+      @JsonProperty("from") String from,
+      @JsonProperty("tag") String tag) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException("repository name '" + name + "' must be letters, digits, '.', '_' or '-'");
     }
     if (!DEBIAN.equals(type) && !ALPINE.equals(type)) {
       throw new IllegalArgumentException("repository " + name + ": type must be 'debian' or 'alpine', not '" + type + "'");
     }
+    if (tag != null && (!ALPINE.equals(type) || from != null || !tag.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))) {
+      throw new IllegalArgumentException("repository " + name + ": tag '" + tag + "' "
+          + (!ALPINE.equals(type) ? "is for alpine repositories; remove it"
+              : from != null ? "cannot be set on a from: base entry; remove it"
+              : "must be letters, digits, '.', '_' or '-', such as edge"));
+    }
+    this.tag = tag;
     if (from != null) {
       if (!FROM_BASE.equals(from)) {
         throw new IllegalArgumentException("repository " + name + ": from must be 'base' (the repositories the base image names), not '" + from + "'");
