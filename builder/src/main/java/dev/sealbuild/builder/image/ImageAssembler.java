@@ -499,7 +499,8 @@ public final class ImageAssembler {
       return List.of();
     }
     if ("apk".equals(mine.get(0).type())) {
-      List<String> urls = spec.repositories().stream().map(r -> r.url() == null ? null : r.url().toString())
+      List<String> urls = spec.repositories().stream()
+          .map(r -> r.url() == null ? null : (r.tag() == null ? "" : "@" + r.tag() + " ") + r.url())
           .filter(java.util.Objects::nonNull).toList();
       return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, spec.packages(), mine.get(0).architecture(),
           context));
