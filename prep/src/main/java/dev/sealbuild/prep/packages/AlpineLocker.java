@@ -165,6 +165,12 @@ public final class AlpineLocker implements PackageLocker {
             .resolve(spec.packages(), spec.exclude());
         resolution.excluded().forEach((name, neededBy) -> excluded.add(name, neededBy, platform));
         toInstall = resolution.toInstall();
+        if (!resolution.toRemove().isEmpty()) {
+          throw new PackageException(platform + ": apk would remove or replace " + resolution.toRemove().size()
+              + " package(s) the base has installed (" + String.join(", ", resolution.toRemove().stream().limit(5)
+                  .map(ApkPackage::nameVersion).toList()) + "), which sealbuild does not do yet; change packages: so the"
+              + " base's packages stay (e.g. drop a version constraint or a !name on them)");
+        }
       } catch (ApkException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
