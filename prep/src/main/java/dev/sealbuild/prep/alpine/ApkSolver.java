@@ -20,7 +20,9 @@ import java.util.Map;
  * answers is picked. Two rules follow apk 2.14 rather than older releases: unversioned provides are
  * auto-selected only with a provider priority or when their package is required, and discovering a name
  * also discovers the install_if packages of its providers' own names. Where apk iterates a hash table
- * (reverse dependencies) this port uses name creation order.
+ * (reverse dependencies) this port uses name creation order. The order names are taken in was adjusted to what the
+ * real apk 2.14.4 does (a name the world asks for, then names only an install_if brings, then the rest), measured
+ * rather than ported: an install_if package then wins a name a dependency asks for, as in apk.
  */
 final class ApkSolver {
   /** One change: install ({@code from} null), keep or replace, or removal ({@code to} null). */
@@ -80,6 +82,7 @@ final class ApkSolver {
   private void run(List<Dep> world) {
     for (Dep d : world) {
       discoverName(d.name());
+      d.name().inWorld |= !d.conflict();
     }
     for (Dep d : world) {
       pinningInherit = 1 << model.tagIndex(d.spec().tag());
@@ -573,7 +576,21 @@ final class ApkSolver {
     }
   }
 
+  private static int rank(Name name) {
+    if (name.requirers > 0 && name.inWorld) {
+      return 0;
+    }
+    return name.requirers == 0 && name.hasIif ? 1 : 2;
+  }
+
   private static int compareNameDequeue(Name a, Name b) {
+    // Measured against apk 2.14.4 (ApkInstallIfRealApkTest): a name the world asks for is chosen first, then a name
+    // only an install_if brings, then other required names, so the install_if package's provides win a name that a
+    // dependency asks for.
+    int r0 = rank(a) - rank(b);
+    if (r0 != 0) {
+      return r0;
+    }
     int r = (a.requirers > 0 ? 1 : 0) - (b.requirers > 0 ? 1 : 0);
     if (r != 0) {
       return -r;

@@ -37,6 +37,8 @@ final class ApkSolverModel {
     boolean reverseDepsDone;
     boolean hasVirtualProvides;
     boolean inChangeset;
+    /** A non-conflict world entry names it (for the dequeue order, see ApkSolver). */
+    boolean inWorld;
     int requirers;
     int maxDepChain;
     int mergeDepends;
