@@ -502,7 +502,9 @@ public final class ImageAssembler {
       List<String> urls = spec.repositories().stream()
           .map(r -> r.url() == null ? null : (r.tag() == null ? "" : "@" + r.tag() + " ") + r.url())
           .filter(java.util.Objects::nonNull).toList();
-      return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, spec.packages(), mine.get(0).architecture(),
+      // The world as the lock records it (locks written before it was recorded: the spec's packages, the same text)
+      List<String> world = lock.worldList().isEmpty() ? spec.packages() : lock.worldList();
+      return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, world, mine.get(0).architecture(),
           context));
     }
     if (!"deb".equals(mine.get(0).type())) {

@@ -93,6 +93,8 @@ class AlpineWorldIT {
     ok(sealbuild(project).run("lock"));
     // As apk-world(5) says: the tag is inherited by dependencies as allowed, but an untagged repository is preferred.
     assertEquals(List.of("greeting-data-1.0-r0 from main", "hello-1.1-r0 from edge"), pinned(project));
+    JsonNode lockedWorld = new ObjectMapper().readTree(project.resolve("build.lock.json").toFile()).get("world");
+    assertEquals("[\"hello@edge\",\"!hello-doc\"]", lockedWorld.toString(), "the world as written, by name");
 
     Requirements.requireTools("umoci", "unshare", "chroot");
     ok(sealbuild(project).run("prep"));
