@@ -277,6 +277,15 @@ class SpecReaderTest {
   }
 
   @Test
+  void anUnquotedConflictEntryIsAYamlTagAndSaysToQuoteIt() {
+    assertEquals("build.yaml:3: YAML tag '!doc-pkg' is not supported; if it is text, such as the apk entry never to"
+        + " install a package, quote it: '!doc-pkg'", error(ALPINE + "packages: [busybox, !doc-pkg]\n"));
+    assertEquals("build.yaml:4: YAML tag '!doc-pkg' is not supported; if it is text, such as the apk entry never to"
+        + " install a package, quote it: '!doc-pkg'", error(ALPINE + "packages:\n  - !doc-pkg\n  - busybox\n"));
+    assertEquals(List.of("!doc-pkg", "busybox"), parse(ALPINE + "packages: ['!doc-pkg', busybox]\n").packages());
+  }
+
+  @Test
   void alpineWorldErrorsNameTheEntryAndWhatToDo() {
     assertEquals("build.yaml: package 'busybox=>1.36': '=>' is not an apk version operator; use one of"
         + " = < <= > >= ~ <~ >~, such as busybox>=1.2", error(ALPINE + "packages: ['busybox=>1.36']\n"));
