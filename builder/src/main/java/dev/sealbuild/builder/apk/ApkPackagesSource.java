@@ -240,20 +240,34 @@ public final class ApkPackagesSource implements LayerSource {
     return dep.substring(0, end);
   }
 
+  /**
+   * The base's world with the spec's entries merged in as {@code apk add} does: an entry replaces the base's entry of the
+   * same name ({@code busybox=1.36.1-r29} replaces {@code busybox}), and the file lists entries sorted by name.
+   */
   private String world(ImageTree tree) throws IOException {
-    TreeSet<String> entries = new TreeSet<>();
+    TreeMap<String, String> entries = new TreeMap<>();
     for (String w : text(tree, WORLD).split("\\s+")) {
       if (!w.isEmpty()) {
-        entries.add(w);
+        entries.put(worldName(w), w);
       }
     }
     for (String w : world) {
       if (w.isBlank() || w.chars().anyMatch(c -> c <= 0x20 || c == 0x7f)) {
         throw new HostileInputException("world entry '" + ApkText.printable(w) + "' is not a package name; fix the spec");
       }
-      entries.add(w);
+      entries.put(worldName(w), w);
     }
-    return entries.isEmpty() ? "" : String.join("\n", entries) + "\n";
+    return entries.isEmpty() ? "" : String.join("\n", entries.values()) + "\n";
+  }
+
+  /** The name a world entry constrains: {@code [!]name[@tag][op version]}. */
+  private static String worldName(String entry) {
+    String rest = entry.startsWith("!") ? entry.substring(1) : entry;
+    int end = 0;
+    while (end < rest.length() && "@<>=~".indexOf(rest.charAt(end)) < 0) {
+      end++;
+    }
+    return rest.substring(0, end);
   }
 
   private void keys(ImageTree tree) throws IOException {

@@ -275,7 +275,9 @@ public final class ImageAssembler {
       below = new Inputs(image, lock.rootfs() == null ? null : new RootfsLayerSource(lock.rootfs(), context), List.of());
     }
     List<LayerSource> added = new ArrayList<>(below.added());
-    added.addAll(packageSources(spec, lock.installedPackages(), spec.packages(), lock, context, platform));
+    // The world as the lock records it (locks written before it was recorded: the spec's packages, the same text)
+    List<String> world = lock.worldList().isEmpty() ? spec.packages() : lock.worldList();
+    added.addAll(packageSources(spec, lock.installedPackages(), world, lock, context, platform));
     List<LayerSource> buildOnly = packageSources(spec, lock.buildOnlyPackages(), spec.buildPackages(), lock, context, platform)
         .stream().<LayerSource>map(s -> new BuildOnlyPackagesSource(filesOnly(s))).toList();
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
@@ -508,7 +510,8 @@ public final class ImageAssembler {
       return List.of();
     }
     if ("apk".equals(mine.get(0).type())) {
-      List<String> urls = spec.repositories().stream().map(r -> r.url() == null ? null : r.url().toString())
+      List<String> urls = spec.repositories().stream()
+          .map(r -> r.url() == null ? null : (r.tag() == null ? "" : "@" + r.tag() + " ") + r.url())
           .filter(java.util.Objects::nonNull).toList();
       return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, world, mine.get(0).architecture(),
           context));

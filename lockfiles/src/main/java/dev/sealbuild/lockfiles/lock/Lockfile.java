@@ -13,12 +13,14 @@ import java.util.TreeMap;
 /**
  * {@code build.lock.json}: every input of a spec pinned by content. Entries are kept sorted so the file is
  * canonical. {@code stages} holds one full lock per build stage of the spec, each pinning that stage's view
- * ({@code BuildSpec.stage(name)}), left out when the spec has no stages. See docs/lockfile.md.
+ * ({@code BuildSpec.stage(name)}), left out when the spec has no stages. {@code world} is an Alpine scope's
+ * {@code packages:} exactly as written, in the order apk writes {@code /etc/apk/world} (by name); absent otherwise.
+ * See docs/lockfile.md.
  */
 public record Lockfile(
     int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
     List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded,
-    Map<String, Lockfile> stages) {
+    Map<String, Lockfile> stages, List<String> world) {
   public static final int VERSION = 1;
   public static final String FILE_NAME = "build.lock.json";
 
@@ -33,7 +35,8 @@ public record Lockfile(
       @JsonProperty("repositories") List<LockedRepository> repositories,
       @JsonProperty("packages") List<LockedPackage> packages,
       @JsonProperty("excluded") List<ExcludedPackage> excluded,
-      @JsonProperty("stages") Map<String, Lockfile> stages) {
+      @JsonProperty("stages") Map<String, Lockfile> stages,
+      @JsonProperty("world") List<String> world) {
     if (lockfileVersion != VERSION) {
       throw new IllegalArgumentException("lockfileVersion " + lockfileVersion + " is not supported (this sealbuild reads version " + VERSION + ")");
     }
@@ -52,6 +55,7 @@ public record Lockfile(
     this.repositories = repositories == null || repositories.isEmpty() ? null : repositories.stream().sorted().toList();
     this.packages = packages == null || packages.isEmpty() ? null : packages.stream().sorted().toList();
     this.excluded = excluded == null || excluded.isEmpty() ? null : excluded.stream().sorted().toList();
+    this.world = world == null || world.isEmpty() ? null : checkedWorld(world);
     if (stages == null || stages.isEmpty()) {
       this.stages = null;
     } else {
@@ -65,6 +69,30 @@ public record Lockfile(
       }
       this.stages = Collections.unmodifiableMap(new TreeMap<>(stages));
     }
+  }
+
+  /** A lock without a recorded world. */
+  public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
+      List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded,
+      Map<String, Lockfile> stages) {
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, excluded, stages, null);
+  }
+
+  /** Each entry a valid apk world entry, once per name, sorted by name as apk writes the world file. */
+  private static List<String> checkedWorld(List<String> world) {
+    java.util.TreeMap<String, String> byName = new java.util.TreeMap<>();
+    for (String entry : world) {
+      dev.sealbuild.lockfiles.spec.ApkWorldEntry parsed = dev.sealbuild.lockfiles.spec.ApkWorldEntry.parse(entry);
+      if (byName.put(parsed.name(), entry) != null) {
+        throw new IllegalArgumentException("world names " + parsed.name() + " twice");
+      }
+    }
+    return List.copyOf(byName.values());
+  }
+
+  /** The world entries an Alpine scope records; empty for Debian and for locks without packages. */
+  public List<String> worldList() {
+    return world == null ? List.of() : world;
   }
 
   /** A lock without stages. */
@@ -127,6 +155,7 @@ public record Lockfile(
 
   /** This lock with {@code stages} in place of its own. */
   public Lockfile withStages(Map<String, Lockfile> stages) {
-    return new Lockfile(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, excluded, stages);
+    return new Lockfile(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, excluded, stages,
+        world);
   }
 }

@@ -126,8 +126,12 @@ public record BuildSpec(
     if (this.repositories.stream().map(RepositorySpec::type).distinct().count() > 1) {
       throw new IllegalArgumentException("repositories must all be debian or all be alpine, not both");
     }
-    for (String pkg : this.packages) {
-      checkRequest(pkg, this.repositories.get(0).type());
+    if (!this.packages.isEmpty() && RepositorySpec.ALPINE.equals(this.repositories.get(0).type())) {
+      checkWorld(this.packages, this.repositories);
+    } else {
+      for (String pkg : this.packages) {
+        checkRequest(pkg, this.repositories.get(0).type());
+      }
     }
     for (String pkg : this.buildPackages) {
       checkRequest(pkg, this.repositories.get(0).type());
@@ -309,9 +313,28 @@ public record BuildSpec(
   private static void checkRequest(String pkg, String type) {
     if (RepositorySpec.DEBIAN.equals(type)) {
       DebianPackageRequest.parse(pkg);
-    } else if (!pkg.matches("[A-Za-z0-9][A-Za-z0-9.+_:-]*")) {
-      throw new IllegalArgumentException("package name '" + pkg + "' is not valid"
-          + (pkg.matches("[A-Za-z0-9][A-Za-z0-9.+_:-]*[=/].*") ? ": alpine specs take bare package names for now" : ""));
+    }
+  }
+
+  /**
+   * Alpine {@code packages:} are apk world entries: each must parse, name a tag some repository entry carries, and
+   * name its package once (apk's world keeps one entry per name).
+   */
+  private static void checkWorld(List<String> packages, List<RepositorySpec> repositories) {
+    Map<String, String> byName = new TreeMap<>();
+    for (String pkg : packages) {
+      ApkWorldEntry entry = ApkWorldEntry.parse(pkg);
+      entry.tag().ifPresent(tag -> {
+        if (repositories.stream().noneMatch(r -> tag.equals(r.tag()))) {
+          throw new IllegalArgumentException("package '" + pkg + "': no repository has tag: " + tag
+              + "; add tag: " + tag + " to the repository entry it should come from, or drop @" + tag);
+        }
+      });
+      String previous = byName.put(entry.name(), pkg);
+      if (previous != null) {
+        throw new IllegalArgumentException("packages '" + previous + "' and '" + pkg + "' both name " + entry.name()
+            + "; apk keeps one world entry per name, so keep one of them");
+      }
     }
   }
 

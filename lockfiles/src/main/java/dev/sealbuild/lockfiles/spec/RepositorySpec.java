@@ -14,13 +14,16 @@ import java.util.List;
  * <p>{@code priority} (Debian only) is the apt pin priority of every version from this entry, as an apt preferences
  * {@code Pin-Priority} would set it: the highest priority wins, then the highest version; below 0 never installed.
  * Without it, apt's default: 500, or 100/1 for NotAutomatic suites.
+ * <p>An alpine entry may carry a {@code tag:} (as {@code @tag URL} in {@code /etc/apk/repositories}): only packages
+ * requested as {@code name@tag}, and what they pull in, may then come from it.
  *
  * <p>{@code from: base} takes the repositories from the base itself (its apt sources and keyrings, or
  * {@code /etc/apk/repositories} and {@code /etc/apk/keys}) when the spec is locked; such an entry has only a name and a
  * type.
  */
 public record RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
-    List<String> keys, String from, @JsonInclude(JsonInclude.Include.NON_NULL) Integer priority) {
+    List<String> keys, String from, @JsonInclude(JsonInclude.Include.NON_NULL) Integer priority,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String tag) {
   public static final String DEBIAN = "debian";
   public static final String ALPINE = "alpine";
   /** The only value of {@code from}: the repositories the base names. */
@@ -28,17 +31,17 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
 
   public RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
       List<String> keys) {
-    this(name, type, url, suite, components, keyring, keys, null, null);
+    this(name, type, url, suite, components, keyring, keys, null, null, null);
   }
 
   public RepositorySpec(String name, String type, URI url, String suite, List<String> components, String keyring,
       List<String> keys, String from) {
-    this(name, type, url, suite, components, keyring, keys, from, null);
+    this(name, type, url, suite, components, keyring, keys, from, null, null);
   }
 
   /** A {@code from: base} entry. */
   public static RepositorySpec fromBase(String name, String type) {
-    return new RepositorySpec(name, type, null, null, null, null, null, FROM_BASE, null);
+    return new RepositorySpec(name, type, null, null, null, null, null, FROM_BASE, null, null);
   }
 
   /** Whether this entry stands for the repositories the base names. */
@@ -57,7 +60,8 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
       @JsonProperty("keyring") String keyring,
       @JsonProperty("keys") List<String> keys,
       @JsonProperty("from") String from,
-      @JsonProperty("priority") Integer priority) {
+      @JsonProperty("priority") Integer priority,
+      @JsonProperty("tag") String tag) {
     if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException("repository name '" + name + "' must be letters, digits, '.', '_' or '-'");
     }
@@ -73,6 +77,13 @@ public record RepositorySpec(String name, String type, URI url, String suite, Li
           + " use a non-zero number from -32768 to 32767 (such as 990 to prefer it, 100 for a backports suite, -1 never)");
     }
     this.priority = priority;
+    if (tag != null && (!ALPINE.equals(type) || from != null || !tag.matches("[A-Za-z0-9][A-Za-z0-9._-]*"))) {
+      throw new IllegalArgumentException("repository " + name + ": tag '" + tag + "' "
+          + (!ALPINE.equals(type) ? "is for alpine repositories; remove it"
+              : from != null ? "cannot be set on a from: base entry; remove it"
+              : "must be letters, digits, '.', '_' or '-', such as edge"));
+    }
+    this.tag = tag;
     if (from != null) {
       if (!FROM_BASE.equals(from)) {
         throw new IllegalArgumentException("repository " + name + ": from must be 'base' (the repositories the base image names), not '" + from + "'");

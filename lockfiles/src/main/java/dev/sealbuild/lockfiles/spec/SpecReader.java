@@ -130,10 +130,37 @@ public final class SpecReader {
           throw new SpecException(display + ":" + (event.getStartMark().getLine() + 1) + ": YAML anchor '&" + node.getAnchor()
               + "' is not supported; write the value out where it is needed");
         }
+        String tag = event instanceof org.yaml.snakeyaml.events.ScalarEvent scalar ? scalar.getTag()
+            : event instanceof org.yaml.snakeyaml.events.CollectionStartEvent start ? start.getTag() : null;
+        if (tag != null && tag.startsWith("!") && !tag.startsWith("!!")) {
+          throw unquotedBang(display, event.getStartMark().getLine() + 1, tag);
+        }
       }
     } catch (YAMLException e) {
-      // a syntax error: reported below by the binder, with its location
+      // A syntax error is reported below by the binder, with its location, unless it comes from an unquoted '!'.
+      if (e instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblemMark() != null) {
+        String[] lines = yaml.split("\n", -1);
+        int line = marked.getProblemMark().getLine();
+        java.util.regex.Matcher bang = java.util.regex.Pattern.compile("(?:^|[\\[,\\s])(![^\\s,\\]]+)")
+            .matcher(line < lines.length ? lines[line] : "");
+        if (bang.find() && outsideQuotes(lines[line], bang.start(1))) {
+          throw unquotedBang(display, line + 1, bang.group(1));
+        }
+      }
     }
+  }
+
+  private static boolean outsideQuotes(String line, int at) {
+    String before = line.substring(0, at);
+    return before.chars().filter(c -> c == '"').count() % 2 == 0 && before.chars().filter(c -> c == '\'').count() % 2 == 0;
+  }
+
+  /** An unquoted {@code !x} is a YAML tag, not text: most likely an apk never-install entry missing its quotes. */
+  private static SpecException unquotedBang(String display, int line, String tag) {
+    // In a flow list the tag runs on to the closing bracket: '!doc-pkg]'
+    String text = dev.sealbuild.formats.io.Printable.quoted(tag.replaceAll("[\\],}]+$", ""), 60);
+    return new SpecException(display + ":" + line + ": YAML tag '" + text + "' is not supported; if it is text, such as"
+        + " the apk entry never to install a package, quote it: '" + text + "'");
   }
 
   private static String where(JsonLocation location) {

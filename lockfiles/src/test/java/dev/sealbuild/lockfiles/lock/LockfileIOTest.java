@@ -174,4 +174,21 @@ class LockfileIOTest {
     assertEquals("debconf (needed by ca-certificates; linux/amd64; dropped: ca-certificates -> debconf (>= 0.5) |"
         + " debconf-2.0)", read.excludedList().get(0).describe());
   }
+
+  @Test
+  void anAlpineWorldIsRecordedAsWrittenSortedByNameAndCheckedWhenRead(@TempDir Path dir) throws Exception {
+    Sha256 spec = Sha256.hash("spec".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Lockfile lock = new Lockfile(Lockfile.VERSION, spec, 0, null, null, List.of(), null, null, null, null,
+        List.of("curl>=8", "!doc-pkg", "hello@edge", "/bin/sh", "busybox=1.36.1-r29"));
+    assertEquals(List.of("/bin/sh", "busybox=1.36.1-r29", "curl>=8", "!doc-pkg", "hello@edge"), lock.worldList(),
+        "by name, as apk writes /etc/apk/world; each entry exactly as written");
+    Path file = dir.resolve(Lockfile.FILE_NAME);
+    io.write(lock, file);
+    assertEquals(lock, io.read(file));
+    assertFalse(new String(io.toBytes(new Lockfile(Lockfile.VERSION, spec, 0, null, List.of())),
+        java.nio.charset.StandardCharsets.UTF_8).contains("world"), "absent when not recorded: other locks are unchanged");
+    Files.writeString(file, Files.readString(file).replace("curl>=8", "curl=>8"));
+    LockException e = assertThrows(LockException.class, () -> io.read(file));
+    assertTrue(e.getMessage().contains("curl=>8") && !e.getMessage().contains("\n"), e.getMessage());
+  }
 }

@@ -315,12 +315,44 @@ class SpecReaderTest {
     assertTrue(error(DEBIAN + "packages: ['curl:ARM']\n").contains("'ARM' is not an architecture; write name:arch"));
   }
 
+  private static final String ALPINE_TAGGED = "name: a\nrepositories:\n"
+      + "  - {name: main, type: alpine, url: 'https://alpine.example.invalid/main', keys: [k.pub]}\n"
+      + "  - {name: edge, type: alpine, url: 'https://alpine.example.invalid/edge', keys: [k.pub], tag: edge}\n";
+
   @Test
-  void alpineSpecsStillTakeBareNamesOnly() {
-    assertEquals(List.of("busybox", "so:libc.musl-x86_64.so.1"),
-        parse(ALPINE + "packages: [busybox, 'so:libc.musl-x86_64.so.1']\n").packages());
-    String e = error(ALPINE + "packages: [busybox=1.36.1-r29]\n");
-    assertTrue(e.contains("package name 'busybox=1.36.1-r29' is not valid: alpine specs take bare package names for now"), e);
+  void alpineSpecsTakeApkWorldSyntaxKeptAsWritten() {
+    List<String> written = List.of("busybox=1.36.1-r29", "curl>=8", "openssl~3.1", "!doc-pkg", "/bin/sh", "foo@edge",
+        "so:libc.musl-x86_64.so.1", "cmd:sh", "pc:zlib", "musl<1.3", "zlib<=1.3.1-r0", "tzdata>2024a-r0", "bar@edge>=2",
+        "git<~2.45", "bash>~5.2");
+    BuildSpec spec = parse(ALPINE_TAGGED + "packages: [" + String.join(", ", written.stream().map(w -> "'" + w + "'").toList())
+        + "]\n");
+    assertEquals(written.stream().sorted().toList(), spec.packages());
+    assertEquals("edge", spec.repositories().get(1).tag());
+  }
+
+  @Test
+  void anUnquotedConflictEntryIsAYamlTagAndSaysToQuoteIt() {
+    assertEquals("build.yaml:3: YAML tag '!doc-pkg' is not supported; if it is text, such as the apk entry never to"
+        + " install a package, quote it: '!doc-pkg'", error(ALPINE + "packages: [busybox, !doc-pkg]\n"));
+    assertEquals("build.yaml:4: YAML tag '!doc-pkg' is not supported; if it is text, such as the apk entry never to"
+        + " install a package, quote it: '!doc-pkg'", error(ALPINE + "packages:\n  - !doc-pkg\n  - busybox\n"));
+    assertEquals(List.of("!doc-pkg", "busybox"), parse(ALPINE + "packages: ['!doc-pkg', busybox]\n").packages());
+  }
+
+  @Test
+  void alpineWorldErrorsNameTheEntryAndWhatToDo() {
+    assertEquals("build.yaml: package 'busybox=>1.36': '=>' is not an apk version operator; use one of"
+        + " = < <= > >= ~ <~ >~, such as busybox>=1.2", error(ALPINE + "packages: ['busybox=>1.36']\n"));
+    assertTrue(error(ALPINE + "packages: ['curl>=eight']\n")
+        .contains("package 'curl>=eight': 'eight' is not an apk version; write name>=version, such as curl>=1.2.3-r0"));
+    assertTrue(error(ALPINE + "packages: ['foo@edge']\n")
+        .contains("package 'foo@edge': no repository has tag: edge; add tag: edge to the repository entry it should come"
+            + " from, or drop @edge"));
+    assertTrue(error(ALPINE + "packages: [curl, 'curl>=8']\n")
+        .contains("packages 'curl' and 'curl>=8' both name curl; apk keeps one world entry per name, so keep one of them"));
+    assertTrue(error(ALPINE + "packages: ['cu rl']\n").contains("package 'cu rl': 'cu rl' is not an apk package name"));
+    assertTrue(error(DEBIAN.replace("suite: bookworm", "suite: bookworm, tag: x") + "packages: [curl]\n")
+        .contains("repository debian: tag 'x' is for alpine repositories; remove it"));
   }
 
   @Test

@@ -12,10 +12,15 @@ import java.util.Objects;
  *
  * <p>Matches apk-tools 2.x {@code apk_dep_is_provided}: a conflict ({@code !name}) is satisfied when
  * no package provides the name, or only versions outside its range; an unversioned ("virtual") provide
- * satisfies only unversioned dependencies. Repository tags ({@code name@tag}) are not supported.
+ * satisfies only unversioned dependencies. A world entry may name a repository tag ({@code name@tag>=1.2}, {@link #tag}
+ * null when it does not): only the resolver's pinning reads it.
  */
-public record ApkDependency(String name, ApkVersionOp op, String version, boolean conflict) {
+public record ApkDependency(String name, ApkVersionOp op, String version, boolean conflict, String tag) {
   private static final String COMPARERS = "<>=~";
+
+  public ApkDependency(String name, ApkVersionOp op, String version, boolean conflict) {
+    this(name, op, version, conflict, null);
+  }
 
   public ApkDependency {
     Objects.requireNonNull(name, "name");
@@ -43,9 +48,18 @@ public record ApkDependency(String name, ApkVersionOp op, String version, boolea
     }
     int opStart = indexOfAny(rest, COMPARERS, 0);
     String name = opStart < 0 ? rest : rest.substring(0, opStart);
+    String tag = null;
+    int at = name.indexOf('@');
+    if (at >= 0) {
+      tag = name.substring(at + 1);
+      name = name.substring(0, at);
+      if (tag.isEmpty() || tag.indexOf('@') >= 0) {
+        throw new ApkException("invalid repository tag in dependency '" + Texts.abbreviate(atom) + "'");
+      }
+    }
     validateName(name, atom);
     if (opStart < 0) {
-      return new ApkDependency(name, ApkVersionOp.ANY, null, conflict);
+      return new ApkDependency(name, ApkVersionOp.ANY, null, conflict, tag);
     }
     int versionStart = opStart;
     while (versionStart < rest.length() && COMPARERS.indexOf(rest.charAt(versionStart)) >= 0) {
@@ -58,7 +72,7 @@ public record ApkDependency(String name, ApkVersionOp op, String version, boolea
     } else if (!ApkVersion.isValid(version)) {
       throw new ApkException("invalid version in dependency '" + Texts.abbreviate(atom) + "'");
     }
-    return new ApkDependency(name, op, version, conflict);
+    return new ApkDependency(name, op, version, conflict, tag);
   }
 
   /** Parses a whitespace-separated list of atoms (a {@code D:} value or a world file). */
@@ -111,7 +125,7 @@ public record ApkDependency(String name, ApkVersionOp op, String version, boolea
   /** The atom in apk's own notation. */
   @Override
   public String toString() {
-    return (conflict ? "!" : "") + name + (version == null ? "" : op.symbol() + version);
+    return (conflict ? "!" : "") + name + (tag == null ? "" : "@" + tag) + (version == null ? "" : op.symbol() + version);
   }
 
   private static void validateName(String name, String atom) {
@@ -122,10 +136,6 @@ public record ApkDependency(String name, ApkVersionOp op, String version, boolea
       char c = name.charAt(i);
       if (c <= ' ' || c == 0x7f) {
         throw new ApkException("invalid character in package name of dependency '" + Texts.abbreviate(atom) + "'");
-      }
-      if (c == '@') {
-        throw new ApkException("repository tags are not supported: dependency '" + Texts.abbreviate(atom)
-            + "'; drop the @tag and list that repository's index instead");
       }
     }
   }

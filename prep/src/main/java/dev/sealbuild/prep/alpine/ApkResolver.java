@@ -44,8 +44,8 @@ import java.util.TreeSet;
  *       replaces a world entry of the same name), and installed packages nobody wants any more are
  *       reported in {@link ApkResolution#toRemove()}.
  * </ul>
- * Not matched: repository pinning ({@code name@tag}, rejected); several repositories with different
- * priorities (pass the indexes' packages concatenated; the first copy of a checksum wins);
+ * Repository pinning as apk's: a {@link Repository} with a tag serves only world entries {@code name@tag} and what
+ * they pull in, untagged ones serve everyone, and a tagged request prefers its tag's packages. Not matched:
  * {@code apk add -u}/{@code --latest}/{@code --available} solver flags; {@code r:} replaces (reported
  * only: it decides file ownership at install time, not resolution); architecture filtering (give indexes
  * of the right architecture); apk's hash-table iteration order, replaced by name creation order, which
@@ -54,11 +54,35 @@ import java.util.TreeSet;
  * conflicting packages.
  */
 public final class ApkResolver {
+  /**
+   * One repository's index, in the order apk reads them (a lower one wins a tie). {@code tag} null: untagged, as a plain
+   * line of {@code /etc/apk/repositories}; otherwise {@code @tag URL}: only world entries {@code name@tag}, and what
+   * they pull in, may take packages only it has.
+   */
+  public record Repository(String tag, List<ApkPackage> packages) {
+    public Repository {
+      packages = List.copyOf(packages);
+    }
+  }
+
+  private final List<Repository> repositories;
   private final List<ApkPackage> available;
   private final ApkInstalledDb installed;
 
+  /** One untagged repository holding {@code available}. */
   public ApkResolver(List<ApkPackage> available, ApkInstalledDb installed) {
-    this.available = List.copyOf(available);
+    this(List.of(new Repository(null, available)), installed, true);
+  }
+
+  public static ApkResolver of(List<Repository> repositories, ApkInstalledDb installed) {
+    return new ApkResolver(repositories, installed, true);
+  }
+
+  private ApkResolver(List<Repository> repositories, ApkInstalledDb installed, boolean byRepository) {
+    this.repositories = List.copyOf(repositories);
+    List<ApkPackage> all = new ArrayList<>();
+    this.repositories.forEach(r -> all.addAll(r.packages()));
+    this.available = List.copyOf(all);
     this.installed = Objects.requireNonNull(installed, "installed");
   }
 
@@ -74,6 +98,12 @@ public final class ApkResolver {
     Set<String> excluded = Set.copyOf(exclude);
     for (String request : requests) {
       String name = request.strip();
+      try {
+        ApkDependency d = ApkDependency.parse(name);
+        name = d.conflict() ? null : d.name();
+      } catch (ApkException e) {
+        // reported by resolve(requests)
+      }
       if (excluded.contains(name)) {
         throw new ApkException("package " + name + " is both requested and excluded; remove it from one of the lists");
       }
@@ -92,24 +122,33 @@ public final class ApkResolver {
     }
     Map<String, Set<String>> neededBy = new TreeMap<>();
     Map<ApkPackage, ApkPackage> trimmed = new IdentityHashMap<>();
-    List<ApkPackage> kept = new ArrayList<>();
-    for (ApkPackage p : available) {
-      if (excluded.contains(p.name())) {
-        continue;
-      }
-      List<ApkDependency> depends = new ArrayList<>();
-      for (ApkDependency d : p.depends()) {
-        if (!d.conflict() && !keptNames.contains(d.name()) && excludedProviders.containsKey(d.name())) {
-          excludedProviders.get(d.name()).forEach(x -> neededBy.computeIfAbsent(x, k -> new TreeSet<>()).add(p.name()));
-        } else {
-          depends.add(d);
+    Map<ApkPackage, ApkPackage> copies = new IdentityHashMap<>();
+    List<Repository> kept = new ArrayList<>();
+    for (Repository repository : repositories) {
+      List<ApkPackage> keptHere = new ArrayList<>();
+      for (ApkPackage p : repository.packages()) {
+        if (excluded.contains(p.name())) {
+          continue;
         }
+        ApkPackage copy = copies.get(p);
+        if (copy == null) {
+          List<ApkDependency> depends = new ArrayList<>();
+          for (ApkDependency d : p.depends()) {
+            if (!d.conflict() && !keptNames.contains(d.name()) && excludedProviders.containsKey(d.name())) {
+              excludedProviders.get(d.name()).forEach(x -> neededBy.computeIfAbsent(x, k -> new TreeSet<>()).add(p.name()));
+            } else {
+              depends.add(d);
+            }
+          }
+          copy = depends.size() == p.depends().size() ? p : withDepends(p, depends);
+          copies.put(p, copy);
+          trimmed.put(copy, p);
+        }
+        keptHere.add(copy);
       }
-      ApkPackage copy = depends.size() == p.depends().size() ? p : withDepends(p, depends);
-      trimmed.put(copy, p);
-      kept.add(copy);
+      kept.add(new Repository(repository.tag(), keptHere));
     }
-    ApkResolution resolution = new ApkResolver(kept, installed).resolve(requests);
+    ApkResolution resolution = ApkResolver.of(kept, installed).resolve(requests);
     Set<String> present = new HashSet<>();
     resolution.packages().forEach(p -> present.add(p.name()));
     Map<String, List<String>> dropped = new TreeMap<>();
@@ -170,7 +209,13 @@ public final class ApkResolver {
         world.add(request);
       }
     }
-    ApkSolverModel model = new ApkSolverModel(available, installed.packages());
+    for (ApkDependency request : requests) {
+      if (request.tag() != null && repositories.stream().noneMatch(r -> request.tag().equals(r.tag()))) {
+        throw new ApkException("package request '" + request + "' names tag @" + request.tag()
+            + ", which no repository carries; give a repository tag: " + request.tag() + " or drop @" + request.tag());
+      }
+    }
+    ApkSolverModel model = new ApkSolverModel(repositories, installed.packages());
     List<Dep> worldDeps = world.stream().map(d -> new Dep(model.name(d.name()), d)).toList();
     ApkSolver.Result result;
     try {
@@ -266,6 +311,11 @@ public final class ApkResolver {
         return "conflicting packages: " + both.get(0) + " (" + chain(both.get(0)) + ") and " + both.get(1) + " ("
             + chain(both.get(1)) + ") both provide '" + s.name() + "'";
       }
+      if (problem instanceof Problem.TagNotAllowed t) {
+        String tags = tagsOf(t.pkg());
+        return t.pkg() + " is needed (" + chain(t.pkg()) + ") but only a repository tagged " + tags
+            + " has it; request it as " + t.pkg().name + "@" + tags.split(", ")[0] + " (apk's pinning)";
+      }
       if (problem instanceof Problem.Broken b) {
         return b.pkg() + " is needed (" + chain(b.pkg()) + ") but conflicts with other requirements";
       }
@@ -303,6 +353,17 @@ public final class ApkResolver {
       }
       return "'" + dep.spec() + "' (" + neededBy + ") cannot be satisfied; candidates: "
           + String.join(", ", candidates);
+    }
+
+    /** The tags of the repositories that have {@code pkg}, as "@edge, @testing". */
+    private String tagsOf(Pkg pkg) {
+      List<String> tags = new ArrayList<>();
+      for (int i = 1; i < model.tags.size(); i++) {
+        if ((pkg.repos() & model.allowedRepos.get(i)) != 0) {
+          tags.add(model.tags.get(i));
+        }
+      }
+      return tags.isEmpty() ? "none" : String.join(", ", tags);
     }
 
     /** "world -> a-1 -> b-2": who pulled {@code pkg} in. */

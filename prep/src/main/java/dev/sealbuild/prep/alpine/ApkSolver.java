@@ -14,13 +14,15 @@ import java.util.Map;
 
 /**
  * A port of apk-tools' {@code src/solver.c} ("up- and down-propagating, forwarding checking, deductive
- * dependency solver"), reduced to one repository priority, no
- * repository pinning and no solver flags (what {@code apk add} without {@code -u}/{@code -l} does). The
+ * dependency solver"), with apk's repository pinning (tags) and no solver flags (what {@code apk add} without
+ * {@code -u}/{@code -l} does). The
  * structure and the order of every step follow apk, because the order decides which of several valid
  * answers is picked. Two rules follow apk 2.14 rather than older releases: unversioned provides are
  * auto-selected only with a provider priority or when their package is required, and discovering a name
  * also discovers the install_if packages of its providers' own names. Where apk iterates a hash table
- * (reverse dependencies) this port uses name creation order.
+ * (reverse dependencies) this port uses name creation order. The order names are taken in was adjusted to what the
+ * real apk 2.14.4 does (a name the world asks for, then names only an install_if brings, then the rest), measured
+ * rather than ported: an install_if package then wins a name a dependency asks for, as in apk.
  */
 final class ApkSolver {
   /** One change: install ({@code from} null), keep or replace, or removal ({@code to} null). */
@@ -40,6 +42,10 @@ final class ApkSolver {
 
     record NoProvider(Name name) implements Problem {
     }
+
+    /** A package selected although only a tagged repository has it and nothing allows that tag. */
+    record TagNotAllowed(Pkg pkg) implements Problem {
+    }
   }
 
   record Result(List<Change> changes, List<Problem> problems, Map<Pkg, Pkg> requiredBy) {
@@ -50,9 +56,14 @@ final class ApkSolver {
   private final LinkedList<Name> unresolved = new LinkedList<>();
   private final List<Problem> problems = new ArrayList<>();
   private int errors;
+  /** apk's {@code pinning_inherit}: the tag bit of the world entry being applied, 0 otherwise. */
+  private int pinningInherit;
+  /** apk's {@code default_repos}: the repositories of the default (untagged) tag. */
+  private final int defaultRepos;
 
   private ApkSolver(ApkSolverModel model) {
     this.model = model;
+    this.defaultRepos = model.pinningMaskRepos(1);
   }
 
   /** Solves for {@code world} (already bound to names) and generates the change set. */
@@ -71,10 +82,13 @@ final class ApkSolver {
   private void run(List<Dep> world) {
     for (Dep d : world) {
       discoverName(d.name());
+      d.name().inWorld |= !d.conflict();
     }
     for (Dep d : world) {
+      pinningInherit = 1 << model.tagIndex(d.spec().tag());
       applyConstraint(null, d);
     }
+    pinningInherit = 0;
     while (true) {
       while (!dirty.isEmpty()) {
         Name name = dirty.pollFirst();
@@ -184,6 +198,10 @@ final class ApkSolver {
         pkg.seen = true;
         pkg.selectable = pkg.inRepository || pkg.installed;
         pkg.iifFailed = pkg.installIf.isEmpty();
+        pkg.pinningAllowed = 1;
+        pkg.pinningPreferred = 1;
+        pkg.tagPreferred = pkg.data.installedSize() == 0 || (model.pkgRepos(pkg) & defaultRepos) != 0;
+        pkg.tagOk = pkg.tagPreferred || pkg.installed;
         for (Dep dep : pkg.depends) {
           discoverName(dep.name());
           pkg.maxDepChain = Math.max(pkg.maxDepChain, dep.name().maxDepChain + 1);
@@ -210,6 +228,19 @@ final class ApkSolver {
     queueDirty(name);
   }
 
+  /** apk's {@code inherit_pinning_and_flags} (no solver flags): what tags {@code pkg} may and should come from. */
+  private void inheritPinning(Pkg pkg, Pkg parent) {
+    int repos = model.pkgRepos(pkg);
+    if (parent != null) {
+      pkg.pinningAllowed |= parent.pinningAllowed;
+    } else {
+      pkg.pinningAllowed |= pinningInherit;
+      pkg.pinningPreferred = pinningInherit;
+      pkg.tagPreferred = (repos & model.pinningMaskRepos(pkg.pinningPreferred)) != 0;
+    }
+    pkg.tagOk |= (repos & model.pinningMaskRepos(pkg.pinningAllowed)) != 0;
+  }
+
   private void applyConstraint(Pkg requirer, Dep dep) {
     Name name = dep.name();
     if (!dep.conflict()) {
@@ -220,11 +251,15 @@ final class ApkSolver {
     }
     for (Provider p0 : name.providers) {
       Pkg pkg0 = p0.pkg();
-      if (!dep.isProvidedBy(p0)) {
+      boolean provided = dep.isProvidedBy(p0);
+      if (!provided) {
         pkg0.conflicts++;
       }
       if (pkg0.selectable && pkg0.conflicts > 0) {
         disqualifyPackage(pkg0);
+      }
+      if (provided) {
+        inheritPinning(pkg0, requirer);
       }
     }
   }
@@ -282,6 +317,7 @@ final class ApkSolver {
     name.reevaluateIif = false;
     Pkg firstCandidate = null;
     int numOptions = 0;
+    int numTagNotOk = 0;
     boolean hasIif = false;
     boolean noIif = true;
 
@@ -318,6 +354,11 @@ final class ApkSolver {
           }
         }
       }
+      if (reevaluateIif && pkg.iifTriggered) {
+        for (Dep dep : pkg.installIf) {
+          inheritPinning(pkg, dep.name().chosen.pkg());
+        }
+      }
       hasIif |= pkg.iifTriggered;
       noIif &= pkg.iifFailed;
       if (name.requirers == 0) {
@@ -340,9 +381,10 @@ final class ApkSolver {
           dep.name().hasVirtualProvides |= dep.spec().version() == null;
         }
       }
+      numTagNotOk += pkg.tagOk ? 0 : 1;
       numOptions++;
     }
-    name.hasOptions = numOptions > 1;
+    name.hasOptions = numOptions > 1 || numTagNotOk > 0;
     name.hasIif = hasIif;
     name.noIif = noIif;
     queueUnresolved(name);
@@ -364,6 +406,9 @@ final class ApkSolver {
           if (mergeDependsComplete(name0, numOptions) && name0.requirers == 0) {
             name0.requirers++;
             nameRequirersChanged(name0);
+            for (Provider p : name0.providers) {
+              inheritPinning(p.pkg(), pkg);
+            }
           }
         }
       }
@@ -406,6 +451,14 @@ final class ApkSolver {
       return r;
     }
     r = pkgB.conflicts - pkgA.conflicts;
+    if (r != 0) {
+      return r;
+    }
+    r = Boolean.compare(pkgA.tagOk, pkgB.tagOk);
+    if (r != 0) {
+      return r;
+    }
+    r = Boolean.compare(pkgA.tagPreferred, pkgB.tagPreferred);
     if (r != 0) {
       return r;
     }
@@ -484,7 +537,7 @@ final class ApkSolver {
     Provider chosen = Provider.NONE;
     if (name.requirers > 0 || name.hasIif) {
       for (Provider p : name.providers) {
-        if (name.requirers == 0 && !p.pkg().iifTriggered) {
+        if (name.requirers == 0 && (!p.pkg().iifTriggered || !p.pkg().tagOk)) {
           continue;
         }
         // apk 2.14: an unversioned ("virtual") provide is only auto-selected with a provider priority or
@@ -503,6 +556,9 @@ final class ApkSolver {
       if (!pkg.selectable) {
         problems.add(new Problem.Broken(pkg));
         markError(pkg);
+      } else if (!pkg.tagOk) {
+        problems.add(new Problem.TagNotAllowed(pkg));
+        markError(pkg);
       }
       assignName(pkg.name, new Provider(pkg, pkg.version()));
       for (Dep d : pkg.provides) {
@@ -520,7 +576,21 @@ final class ApkSolver {
     }
   }
 
+  private static int rank(Name name) {
+    if (name.requirers > 0 && name.inWorld) {
+      return 0;
+    }
+    return name.requirers == 0 && name.hasIif ? 1 : 2;
+  }
+
   private static int compareNameDequeue(Name a, Name b) {
+    // Measured against apk 2.14.4 (ApkInstallIfRealApkTest): a name the world asks for is chosen first, then a name
+    // only an install_if brings, then other required names, so the install_if package's provides win a name that a
+    // dependency asks for.
+    int r0 = rank(a) - rank(b);
+    if (r0 != 0) {
+      return r0;
+    }
     int r = (a.requirers > 0 ? 1 : 0) - (b.requirers > 0 ? 1 : 0);
     if (r != 0) {
       return -r;

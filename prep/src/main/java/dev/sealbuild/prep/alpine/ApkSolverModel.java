@@ -37,6 +37,8 @@ final class ApkSolverModel {
     boolean reverseDepsDone;
     boolean hasVirtualProvides;
     boolean inChangeset;
+    /** A non-conflict world entry names it (for the dequeue order, see ApkSolver). */
+    boolean inWorld;
     int requirers;
     int maxDepChain;
     int mergeDepends;
@@ -63,6 +65,8 @@ final class ApkSolverModel {
     final List<Dep> installIf = new ArrayList<>();
     boolean installed;
     boolean inRepository;
+    /** apk's {@code pkg->repos}: bit 0 the cache (packages of installed size 0), bit 1 + i the i-th repository. */
+    int repoBits;
 
     // solver state (apk_solver_package_state)
     boolean seen;
@@ -75,6 +79,10 @@ final class ApkSolverModel {
     boolean inChangeset;
     int conflicts;
     int maxDepChain;
+    int pinningAllowed;
+    int pinningPreferred;
+    boolean tagOk;
+    boolean tagPreferred;
 
     Pkg(ApkPackage data, Name name) {
       this.data = data;
@@ -85,9 +93,9 @@ final class ApkSolverModel {
       return data.version();
     }
 
-    /** apk's repository bit set, of which only the lowest bit matters to the solver. */
+    /** apk's repository bit set. */
     int repos() {
-      return (inRepository ? 2 : 0) | (data.installedSize() == 0 ? 1 : 0);
+      return repoBits | (data.installedSize() == 0 ? 1 : 0);
     }
 
     @Override
@@ -118,8 +126,21 @@ final class ApkSolverModel {
 
   final Map<String, Name> names = new LinkedHashMap<>();
   final List<Pkg> installed = new ArrayList<>();
+  /** Repository tags by index; index 0 is apk's default (untagged) tag. */
+  final List<String> tags = new ArrayList<>();
+  /** Per tag index, the repository bits it allows (apk's {@code repo_tags[i].allowed_repos}). */
+  final List<Integer> allowedRepos = new ArrayList<>();
 
-  ApkSolverModel(List<ApkPackage> available, List<ApkPackage> installedPackages) {
+  ApkSolverModel(List<ApkResolver.Repository> repositories, List<ApkPackage> installedPackages) {
+    if (repositories.size() > 29) {
+      throw new ApkException("more than 29 Alpine repositories; apk itself takes at most 32");
+    }
+    tags.add(null);
+    allowedRepos.add(1);
+    for (int i = 0; i < repositories.size(); i++) {
+      int tag = tagIndex(repositories.get(i).tag());
+      allowedRepos.set(tag, allowedRepos.get(tag) | (1 << (1 + i)));
+    }
     Map<String, Pkg> byChecksum = new HashMap<>();
     for (ApkPackage p : installedPackages) {
       Pkg pkg = add(p, byChecksum);
@@ -128,15 +149,45 @@ final class ApkSolverModel {
         installed.add(pkg);
       }
     }
-    for (ApkPackage p : available) {
-      Pkg pkg = add(p, byChecksum);
-      if (pkg != null) {
-        pkg.inRepository = true;
+    for (int i = 0; i < repositories.size(); i++) {
+      for (ApkPackage p : repositories.get(i).packages()) {
+        Pkg pkg = add(p, byChecksum);
+        if (pkg != null) {
+          pkg.inRepository = true;
+          pkg.repoBits |= 1 << (1 + i);
+        }
       }
     }
     for (Name name : names.values()) {
       linkReverse(name);
     }
+  }
+
+  /** The index of {@code tag} (null: the default tag), added when new (a tag no repository carries allows none). */
+  int tagIndex(String tag) {
+    int i = tags.indexOf(tag);
+    if (i < 0) {
+      tags.add(tag);
+      allowedRepos.add(0);
+      i = tags.size() - 1;
+    }
+    return i;
+  }
+
+  /** apk's {@code apk_db_get_pinning_mask_repos}: the repositories any tag of {@code mask} allows. */
+  int pinningMaskRepos(int mask) {
+    int repos = 0;
+    for (int i = 0; i < allowedRepos.size() && i < 16; i++) {
+      if ((mask & (1 << i)) != 0) {
+        repos |= allowedRepos.get(i);
+      }
+    }
+    return repos;
+  }
+
+  /** apk's {@code get_pkg_repos}: an installed package counts as in the repositories of its (default) tag. */
+  int pkgRepos(Pkg pkg) {
+    return pkg.repos() | (pkg.installed ? allowedRepos.get(0) : 0);
   }
 
   Name name(String name) {

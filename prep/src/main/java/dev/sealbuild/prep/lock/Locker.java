@@ -12,6 +12,7 @@ import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.RepositorySpec;
 import dev.sealbuild.lockfiles.spec.FileEntry;
 import dev.sealbuild.lockfiles.spec.RootfsSource;
 import java.io.IOException;
@@ -170,8 +171,10 @@ public final class Locker {
     // On a stage base, a kept closure is only right while the installed set it was resolved over is the same.
     Optional<Lockfile> keep = stageBase != null && !stageBase.equals(previousStageBase) ? Optional.empty() : previous;
     PackageLocker.Pinned pinned = pinPackages(spec, keep, stageBase != null ? stageBase : new LockedBase(rootfs, image));
+    // An Alpine scope records its world as written; the image's /etc/apk/world is made from it.
+    List<String> world = RepositorySpec.ALPINE.equals(spec.packageType()) ? spec.packages() : null;
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, image, files,
-        pinned.repositories(), pinned.packages(), pinned.excluded());
+        pinned.repositories(), pinned.packages(), pinned.excluded(), null, world);
   }
 
   private Downloader.Pinned importPinned(Path file, String label, Sha256 expected) throws IOException {

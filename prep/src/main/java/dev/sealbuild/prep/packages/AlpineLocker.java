@@ -101,7 +101,7 @@ public final class AlpineLocker implements PackageLocker {
 
   /** Without {@code download}, packages are resolved but not fetched: their sha256 is left unknown. */
   /** A repository to read: a spec entry, or one a {@code from: base} entry found in the base (recorded in the lock). */
-  private record Source(String name, URI url, String from, String recordedUrl) {}
+  private record Source(String name, URI url, String from, String recordedUrl, String tag) {}
 
   private List<Resolved> resolve(BuildSpec spec, LockedBase lockedBase, boolean download) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
@@ -111,7 +111,7 @@ public final class AlpineLocker implements PackageLocker {
     for (RepositorySpec repo : spec.repositories()) {
       if (!repo.isFromBase()) {
         keysByRepo.put(repo.name(), readKeys(repo));
-        sources.add(new Source(repo.name(), mirrors.baseUrl(repo), null, null));
+        sources.add(new Source(repo.name(), mirrors.baseUrl(repo), null, null, repo.tag()));
         continue;
       }
       if (files == null) {
@@ -128,7 +128,7 @@ public final class AlpineLocker implements PackageLocker {
           }
         }
         keysByRepo.put(a.name(), a.keys());
-        sources.add(new Source(a.name(), mirrors.baseUrl(a.name(), a.url()), a.from(), a.url().toString()));
+        sources.add(new Source(a.name(), mirrors.baseUrl(a.name(), a.url()), a.from(), a.url().toString(), null));
       }
     }
     Transport.BaseDatabase base = files == null ? null : BaseApkDatabase.of(files);
@@ -139,6 +139,7 @@ public final class AlpineLocker implements PackageLocker {
     for (Platform platform : spec.platforms()) {
       String arch = ApkArchitectures.of(platform);
       List<ApkPackage> available = new ArrayList<>();
+      List<ApkResolver.Repository> repositories = new ArrayList<>();
       Map<String, String> repoOfChecksum = new LinkedHashMap<>();
       for (Source repo : sources) {
         URI url = URI.create(repo.url() + "/" + arch + "/APKINDEX.tar.gz");
@@ -156,13 +157,20 @@ public final class AlpineLocker implements PackageLocker {
           repoOfChecksum.putIfAbsent(p.checksum(), repo.name());
           available.add(p);
         }
+        repositories.add(new ApkResolver.Repository(repo.tag(), signed.index().packages()));
       }
       List<ApkPackage> toInstall;
       try {
-        ApkResolution resolution = new ApkResolver(available, withStagePackages(installed, lockedBase, platform, available))
+        ApkResolution resolution = ApkResolver.of(repositories, withStagePackages(installed, lockedBase, platform, available))
             .resolve(spec.packages(), spec.exclude());
         resolution.excluded().forEach((name, neededBy) -> excluded.add(name, neededBy, platform));
         toInstall = resolution.toInstall();
+        if (!resolution.toRemove().isEmpty()) {
+          throw new PackageException(platform + ": apk would remove or replace " + resolution.toRemove().size()
+              + " package(s) the base has installed (" + String.join(", ", resolution.toRemove().stream().limit(5)
+                  .map(ApkPackage::nameVersion).toList()) + "), which sealbuild does not do yet; change packages: so the"
+              + " base's packages stay (e.g. drop a version constraint or a !name on them)");
+        }
       } catch (ApkException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }

@@ -35,13 +35,23 @@ class ApkDependencyTest {
   }
 
   @Test
+  void readsRepositoryTagsAsApkWritesThem() {
+    ApkDependency d = ApkDependency.parse("curl@edge>=8.5");
+    assertEquals("curl", d.name());
+    assertEquals("edge", d.tag());
+    assertEquals(ApkVersionOp.GREATER_OR_EQUAL, d.op());
+    assertEquals("curl@edge>=8.5", d.toString());
+    assertEquals(null, ApkDependency.parse("curl").tag());
+  }
+
+  @Test
   void rejectsMalformedAtomsWithOneLineMessages() {
     assertEquals("invalid version in dependency 'a>=1_foo'",
         assertThrows(ApkException.class, () -> ApkDependency.parse("a>=1_foo")).getMessage());
     assertEquals("missing package name in dependency '>=1'",
         assertThrows(ApkException.class, () -> ApkDependency.parse(">=1")).getMessage());
-    assertEquals("repository tags are not supported: dependency 'curl@edge'; drop the @tag and list that "
-        + "repository's index instead", assertThrows(ApkException.class, () -> ApkDependency.parse("curl@edge")).getMessage());
+    assertEquals("invalid repository tag in dependency 'curl@'",
+        assertThrows(ApkException.class, () -> ApkDependency.parse("curl@")).getMessage());
     assertEquals("unsupported version operator '<>=': use one of < <= = >= > ~ <~ >~ ><",
         assertThrows(ApkException.class, () -> ApkDependency.parse("a<>=1")).getMessage());
   }

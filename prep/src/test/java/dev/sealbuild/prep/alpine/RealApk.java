@@ -24,29 +24,48 @@ final class RealApk {
   private static final Pattern STEP = Pattern.compile(
       "^\\(\\d+/\\d+\\) (Installing|Upgrading|Downgrading|Replacing|Reinstalling|Purging) (\\S+) \\((.+)\\)$");
 
+  /**
+   * One repository for apk: a directory holding {@code <arch>/APKINDEX.tar.gz} (and the packages, to install for real),
+   * listed as {@code @tag PATH} when {@code tag} is not null.
+   */
+  record Repo(String tag, Path dir) {
+  }
+
   private final AlpineChroot chroot;
-  private final String repository;
   private final String keys;
-  private final String noRepositories;
+  private final String repositoriesFile;
   private final String arch;
 
   /** Copies {@code index} into a temporary repository inside the chroot, with {@code keysDir}. */
   RealApk(AlpineChroot chroot, Path index, Path keysDir, String arch) throws IOException {
+    this(chroot, List.of(new Repo(null, copyIndex(chroot, index, arch))), keysDir, arch);
+  }
+
+  /** apk reading {@code repos} (directories inside the chroot) in order, as {@code /etc/apk/repositories} lists them. */
+  RealApk(AlpineChroot chroot, List<Repo> repos, Path keysDir, String arch) throws IOException {
     this.chroot = chroot;
     this.arch = arch;
-    Path work = chroot.newTempDir("apkrepo-");
-    Path archDir = Files.createDirectories(work.resolve("repo").resolve(arch));
-    Files.copy(index, archDir.resolve("APKINDEX.tar.gz"));
+    Path work = chroot.newTempDir("apkkeys-");
     Path keyCopy = Files.createDirectories(work.resolve("keys"));
     try (Stream<Path> files = Files.list(keysDir)) {
       for (Path key : files.toList()) {
         Files.copy(key, keyCopy.resolve(key.getFileName()));
       }
     }
-    Files.writeString(work.resolve("no-repositories"), "");
-    this.repository = chroot.inside(work.resolve("repo"));
+    StringBuilder lines = new StringBuilder();
+    for (Repo repo : repos) {
+      lines.append(repo.tag() == null ? "" : "@" + repo.tag() + " ").append(chroot.inside(repo.dir())).append('\n');
+    }
+    Files.writeString(work.resolve("repositories"), lines.toString());
     this.keys = chroot.inside(keyCopy);
-    this.noRepositories = chroot.inside(work.resolve("no-repositories"));
+    this.repositoriesFile = chroot.inside(work.resolve("repositories"));
+  }
+
+  private static Path copyIndex(AlpineChroot chroot, Path index, String arch) throws IOException {
+    Path work = chroot.newTempDir("apkrepo-");
+    Path archDir = Files.createDirectories(work.resolve("repo").resolve(arch));
+    Files.copy(index, archDir.resolve("APKINDEX.tar.gz"));
+    return work.resolve("repo");
   }
 
   /** A new empty root initialised with {@code apk add --initdb}; returns its path inside the chroot. */
@@ -60,6 +79,17 @@ final class RealApk {
       throw new IOException("apk --initdb failed: " + run.stdout() + run.stderr());
     }
     return inside;
+  }
+
+  /** Installs {@code requests} for real (no scripts) on {@code root}: a base with an installed database. */
+  void install(String root, List<String> requests) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(base(root));
+    command.addAll(List.of("add", "--no-scripts", "--no-cache"));
+    command.addAll(requests);
+    AlpineChroot.Run run = chroot.run(command, null);
+    if (run.exitCode() != 0) {
+      throw new IOException("apk add " + requests + " failed: " + run.stdout() + run.stderr());
+    }
   }
 
   /** Runs {@code apk add --simulate REQUEST...} on {@code root} for each request list. */
@@ -99,7 +129,8 @@ final class RealApk {
         if (!m.matches()) {
           continue;
         }
-        String name = m.group(2);
+        // apk names a package from a tagged repository as name@tag
+        String name = m.group(2).contains("@") ? m.group(2).substring(0, m.group(2).indexOf('@')) : m.group(2);
         String version = m.group(3);
         if (m.group(1).equals("Purging")) {
           removals.add(name + "-" + version);
@@ -120,7 +151,7 @@ final class RealApk {
 
   private List<String> base(String root) {
     return List.of("/sbin/apk", "--root", root, "--no-network", "--keys-dir", keys, "--arch", arch,
-        "--repositories-file", noRepositories, "--repository", repository);
+        "--repositories-file", repositoriesFile);
   }
 
   private static String quote(String s) {
