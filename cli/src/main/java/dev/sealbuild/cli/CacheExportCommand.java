@@ -3,7 +3,6 @@ package dev.sealbuild.cli;
 import dev.sealbuild.lockfiles.cache.CacheArtifact;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.prep.bundle.CacheBundleWriter;
-import dev.sealbuild.prep.cache.CacheSelection;
 import dev.sealbuild.prep.cache.CacheWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,14 +40,7 @@ final class CacheExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     VendorCacheLayout layout = CacheWriter.open(env.cache(cacheOption.cache)).layout();
-    List<CacheArtifact> artifacts = new ArrayList<>();
-    if (paths.isEmpty()) {
-      artifacts.add(CacheArtifact.wholeCache(CacheSelection.all(layout)));
-    } else {
-      for (CacheLocks.Entry lock : CacheLocks.load(env, paths).entries()) {
-        artifacts.add(CacheArtifact.forLock(lock.specName(), lock.digest(), CacheSelection.needed(layout, lock.needed().values())));
-      }
-    }
+    List<CacheArtifact> artifacts = CacheLocks.artifacts(env, paths, layout);
     Path file = env.workingDir().resolve(output);
     CacheBundleWriter.Result result = new CacheBundleWriter(layout).write(artifacts, file);
     for (CacheArtifact artifact : artifacts) {

@@ -1,7 +1,10 @@
 package dev.sealbuild.cli;
 
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.prep.cache.CacheSelection;
+import dev.sealbuild.lockfiles.cache.CacheArtifact;
 import dev.sealbuild.lockfiles.cache.LockBlobs;
+import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.lockfiles.cache.NeededBlob;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.Lockfile;
@@ -21,6 +24,23 @@ record CacheLocks(List<Entry> entries) {
     Map<Sha256, NeededBlob> needed() {
       return LockBlobs.of(lock);
     }
+  }
+
+  /**
+   * The artifacts a cache command writes: one per lock of {@code paths}, holding the blobs it needs, or the whole
+   * cache as one when no path is given.
+   */
+  static List<CacheArtifact> artifacts(Environment env, List<Path> paths, VendorCacheLayout layout) {
+    List<CacheArtifact> artifacts = new ArrayList<>();
+    if (paths.isEmpty()) {
+      artifacts.add(CacheArtifact.wholeCache(CacheSelection.all(layout)));
+    } else {
+      for (Entry lock : load(env, paths).entries()) {
+        artifacts.add(CacheArtifact.forLock(lock.specName(), lock.digest(),
+            CacheSelection.needed(layout, lock.needed().values())));
+      }
+    }
+    return artifacts;
   }
 
   static CacheLocks load(Environment env, List<Path> paths) {

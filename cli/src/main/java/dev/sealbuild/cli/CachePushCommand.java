@@ -3,7 +3,6 @@ package dev.sealbuild.cli;
 import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.lockfiles.cache.CacheArtifact;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
-import dev.sealbuild.prep.cache.CacheSelection;
 import dev.sealbuild.prep.cache.CacheWriter;
 import dev.sealbuild.prep.cacheregistry.CachePusher;
 import dev.sealbuild.prep.cacheregistry.CacheRepository;
@@ -67,15 +66,7 @@ final class CachePushCommand implements Callable<Integer> {
     }
     ImageReference repository = CacheRepository.parse(to, "--to");
     VendorCacheLayout layout = CacheWriter.open(env.cache(cacheOption.cache)).layout();
-    List<CacheArtifact> artifacts = new ArrayList<>();
-    if (paths.isEmpty()) {
-      artifacts.add(CacheArtifact.wholeCache(CacheSelection.all(layout)));
-    } else {
-      for (CacheLocks.Entry lock : CacheLocks.load(env, paths).entries()) {
-        artifacts.add(CacheArtifact.forLock(lock.specName(), lock.digest(),
-            CacheSelection.needed(layout, lock.needed().values())));
-      }
-    }
+    List<CacheArtifact> artifacts = CacheLocks.artifacts(env, paths, layout);
     PrintWriter err = commandSpec.commandLine().getErr();
     Transport transport = new Transport(TransportSettings.fromEnvironment(env.variables()).withAttempts(retries + 1));
     try (RegistryPusher registry = new RegistryPusher(registryOptions.settings(env), transport)) {
