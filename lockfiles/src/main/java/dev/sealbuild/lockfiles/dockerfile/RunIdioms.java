@@ -416,32 +416,38 @@ final class RunIdioms {
     }
     if (t.matches(".*\\bpip3?( [^ ]+)* install\\b.*") && !t.contains("--no-index")) {
       found.add("pip install downloads from a package index: pin the wheels (pip download -d wheels, commit a"
-          + " hash-pinned requirements.txt) and install with --no-index --find-links from files the spec pins");
+          + " hash-pinned requirements.txt) and install with --no-index --find-links from files the spec pins;"
+          + " spec: copy: [{src: wheels, dest: /tmp/wheels, temporary: true}], step: pip install --no-index"
+          + " --find-links /tmp/wheels -r requirements.txt");
     }
     if (t.matches(".*\\b(npm (install|ci|i)|yarn( install)?|pnpm install)\\b.*")) {
       found.add("npm/yarn/pnpm install downloads from the registry: commit package-lock.json and install from a"
-          + " vendored cache (npm ci --offline --cache DIR, DIR copied in), or build the node_modules in prep");
+          + " vendored cache (npm ci --offline --cache DIR, DIR copied in), or build the node_modules in prep;"
+          + " spec: copy: [{src: npm-cache, dest: /tmp/npm-cache, temporary: true}], step: npm ci --offline"
+          + " --cache /tmp/npm-cache");
     }
     if (t.matches(".*\\bgo (mod download|get|install [^ ]+@).*")
         || t.matches(".*\\bgo build\\b.*") && !t.contains("-mod=vendor")) {
       found.add("go fetches modules: run go mod vendor, commit vendor/ with go.mod and go.sum, and build with"
-          + " -mod=vendor");
+          + " -mod=vendor; spec: copy: [{src: ., dest: /src}] (vendor/ included), step: go build -mod=vendor");
     }
     if (t.matches(".*\\bgit clone\\b.*")) {
       found.add("git clone needs the network: pin a tarball of the commit (ADD --checksum=sha256:HASH"
-          + " https://HOST/REPO/archive/COMMIT.tar.gz /src/)");
+          + " https://HOST/REPO/archive/COMMIT.tar.gz /src/); spec: files: [{url: https://HOST/REPO/archive/COMMIT.tar.gz,"
+          + " sha256: HASH, dest: /tmp/src.tar.gz, temporary: true}], step: tar -xzf /tmp/src.tar.gz -C /src");
     }
     if (t.matches(".*\\b(gem install|bundle install)\\b.*")) {
       found.add("gem/bundle install downloads gems: vendor them (bundle cache, commit vendor/cache) and install with"
-          + " --local");
+          + " --local; spec: copy: [{src: vendor/cache, dest: /app/vendor/cache}], step: bundle install --local");
     }
     if (t.matches(".*\\bcargo (fetch|build|install)\\b.*") && !t.contains("--offline") && !t.contains("--frozen")) {
       found.add("cargo fetches crates: run cargo vendor, commit vendor/ and its .cargo/config.toml, and build with"
-          + " --offline");
+          + " --offline; spec: copy: [{src: ., dest: /src}] (vendor/ and .cargo/ included), step: cargo build --offline");
     }
     if (t.matches(".*( mvn |/mvnw |gradle |/gradlew ).*") && !t.contains(" -o ") && !t.contains("--offline")) {
       found.add("maven/gradle resolve dependencies from the network: resolve them into a local repository in prep"
-          + " and build with --offline");
+          + " and build with --offline; spec: copy: [{src: m2-repository, dest: /root/.m2/repository, temporary: true}],"
+          + " step: mvn -o package");
     }
     return found;
   }

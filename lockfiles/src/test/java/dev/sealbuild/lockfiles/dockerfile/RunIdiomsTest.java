@@ -100,4 +100,20 @@ class RunIdiomsTest {
     assertEquals(List.of("curl", "tini"), a.packages());
     assertEquals(2, a.needsUser().size(), a.needsUser().toString());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"pip install -r requirements.txt", "npm ci",
+      "go mod download", "bundle install", "cargo build --release", "mvn package"})
+  void aLanguagePackageManagerIsNamedWithASpecFragmentThatReads(String command) {
+    List<String> needs = analyze(command).needsUser();
+    assertEquals(1, needs.size(), needs.toString());
+    String message = needs.get(0);
+    int start = message.indexOf("spec: ");
+    int step = message.indexOf(", step: ");
+    assertTrue(start > 0 && step > start, message);
+    String fragment = message.substring(start + "spec: ".length(), message.lastIndexOf(']', step) + 1);
+    dev.sealbuild.lockfiles.spec.BuildSpec spec = new dev.sealbuild.lockfiles.spec.SpecReader(Map.of())
+        .parse("fragment.yaml", "name: app\n" + fragment + "\nrun: [make]\n");
+    assertEquals(1, spec.copy().size(), fragment);
+  }
 }
