@@ -40,6 +40,11 @@ final class CachePushCommand implements Callable<Integer> {
   @Mixin
   CacheOption cacheOption = new CacheOption();
 
+  @Option(names = "--mount-from", paramLabel = "docker://REGISTRY/REPOSITORY",
+      description = "another repository of the same registry that may hold the blobs already: they are mounted from"
+          + " there (a cross-repository mount, where the registry allows it) instead of sent again")
+  String mountFrom;
+
   @Mixin
   RegistryOptions registryOptions = new RegistryOptions();
 
@@ -65,6 +70,15 @@ final class CachePushCommand implements Callable<Integer> {
       throw new CliException("--jobs must be between 1 and 64");
     }
     ImageReference repository = CacheRepository.parse(to, "--to");
+    String mountRepository = null;
+    if (mountFrom != null) {
+      ImageReference source = CacheRepository.parse(mountFrom, "--mount-from");
+      if (!source.registry().equals(repository.registry())) {
+        throw new CliException("--mount-from " + mountFrom + " is on another registry than --to " + to
+            + "; a blob can only be mounted within one registry");
+      }
+      mountRepository = source.repository();
+    }
     VendorCacheLayout layout = CacheWriter.open(env.cache(cacheOption.cache)).layout();
     List<CacheArtifact> artifacts = CacheLocks.artifacts(env, paths, layout);
     PrintWriter err = commandSpec.commandLine().getErr();
@@ -74,9 +88,10 @@ final class CachePushCommand implements Callable<Integer> {
       for (CacheArtifact artifact : artifacts) {
         err.println("cache push: " + layout.root() + " -> " + CacheRepository.display(repository) + ":" + artifact.tag()
             + ": " + artifact.blobs().size() + " blobs (" + artifact.blobs().stream().mapToLong(Descriptor::size).sum() + " bytes)");
-        CachePusher.Result result = pusher.push(repository, artifact);
+        CachePusher.Result result = pusher.push(repository, artifact, mountRepository);
         err.println("pushed " + result.reference() + " (" + result.uploaded() + " blobs uploaded, " + result.uploadedBytes()
-            + " bytes; " + result.existed() + " already there)");
+            + " bytes; " + result.existed() + " already there" + (mountRepository == null ? ""
+                : "; " + result.mounted() + " mounted from " + mountRepository) + ")");
         commandSpec.commandLine().getOut().println(result.reference() + "@" + result.manifest().digest());
       }
     }

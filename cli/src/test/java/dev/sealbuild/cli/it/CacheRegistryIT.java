@@ -150,6 +150,27 @@ class CacheRegistryIT {
   }
 
   @Test
+  void aPushToAnotherRepositoryMountsTheBlobsTheFirstHolds() throws Exception {
+    Sealbuild.Result mounted = ok(sealbuild.run("cache", "push", ".", "--cache", "../cache-a", "--to",
+        "docker://" + registry.host() + "/team-b/cache", "--mount-from", "docker://" + registry.host() + "/sealbuild/cache"));
+    int blobs = blobs(work.resolve("cache-a")).size();
+    assertTrue(mounted.stderr().contains("(0 blobs uploaded, 0 bytes; 0 already there; " + (blobs + 1)
+        + " mounted from sealbuild/cache)"), "every blob and the config are mounted, none sent: " + mounted.stderr());
+    String tag = "lock-" + lockDigest.substring("sha256:".length());
+    Path copy = work.resolve("skopeo-copy-mounted");
+    LocalRegistry.run(List.of("skopeo", "copy", "--quiet", "--src-tls-verify=false",
+        "docker://" + registry.host() + "/team-b/cache:" + tag, "oci:" + copy + ":x"));
+    for (String hex : blobs(work.resolve("cache-a"))) {
+      assertArrayEquals(Files.readAllBytes(work.resolve("cache-a/blobs/sha256/" + hex)),
+          Files.readAllBytes(copy.resolve("blobs/sha256/" + hex)), "the mounted repository serves blob " + hex);
+    }
+    Sealbuild.Result elsewhere = sealbuild.run("cache", "push", ".", "--cache", "../cache-a", "--to",
+        "docker://" + registry.host() + "/team-b/cache", "--mount-from", "docker://other.invalid/sealbuild/cache");
+    assertEquals(1, elsewhere.exit(), elsewhere.toString());
+    assertTrue(elsewhere.stderr().contains("is on another registry than --to"), elsewhere.stderr());
+  }
+
+  @Test
   void anotherMachinePrepsOnlyFromTheRegistryAndBuildsTheSameDigest() throws Exception {
     http.clearRequests();
     Sealbuild.Result prep = ok(sealbuild.run("prep", "--cache", "../cache-b", "--offline-upstream",

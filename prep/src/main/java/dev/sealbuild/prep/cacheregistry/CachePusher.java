@@ -30,7 +30,7 @@ public final class CachePusher {
   }
 
   /** What one artifact took. */
-  public record Result(String reference, Descriptor manifest, int uploaded, long uploadedBytes, int existed) {}
+  public record Result(String reference, Descriptor manifest, int uploaded, long uploadedBytes, int existed, int mounted) {}
 
   private final RegistryPusher registry;
   private final VendorCacheLayout layout;
@@ -53,24 +53,38 @@ public final class CachePusher {
   }
 
   public Result push(ImageReference repository, CacheArtifact artifact) {
+    return push(repository, artifact, null);
+  }
+
+  /**
+   * As {@link #push(ImageReference, CacheArtifact)}; a blob {@code repository} lacks is first mounted from
+   * {@code mountFrom} (another repository of the same registry, or null), where the registry allows it, so its
+   * bytes are not sent again.
+   */
+  public Result push(ImageReference repository, CacheArtifact artifact, String mountFrom) {
     ImageReference target = new ImageReference(repository.registry(), repository.repository(), artifact.tag(), null);
     int uploaded = 0;
     int existed = 0;
+    int mounted = 0;
     long bytes = 0;
     BlobPush config = registry.pushBlob(target, CacheArtifact.EMPTY_CONFIG_DESCRIPTOR,
-        () -> new ByteArrayInputStream(CacheArtifact.EMPTY_CONFIG), null);
+        () -> new ByteArrayInputStream(CacheArtifact.EMPTY_CONFIG), mountFrom);
     if (config == BlobPush.UPLOADED) {
       uploaded++;
       bytes += CacheArtifact.EMPTY_CONFIG.length;
+    } else if (config == BlobPush.MOUNTED) {
+      mounted++;
     } else {
       existed++;
     }
     // The config went first, alone: the registry is known reachable before blobs go out in parallel.
-    List<BlobPush> outcomes = pushAll(target, artifact.blobs());
+    List<BlobPush> outcomes = pushAll(target, artifact.blobs(), mountFrom);
     for (int i = 0; i < outcomes.size(); i++) {
       if (outcomes.get(i) == BlobPush.UPLOADED) {
         uploaded++;
         bytes += artifact.blobs().get(i).size();
+      } else if (outcomes.get(i) == BlobPush.MOUNTED) {
+        mounted++;
       } else {
         existed++;
       }
@@ -79,10 +93,10 @@ public final class CachePusher {
     registry.putManifest(target, artifact.tag(), manifest, artifact.bytes());
     String reference = target.registry() + "/" + target.repository() + ":" + artifact.tag();
     listener.manifest(manifest, reference);
-    return new Result(reference, manifest, uploaded, bytes, existed);
+    return new Result(reference, manifest, uploaded, bytes, existed, mounted);
   }
 
-  private List<BlobPush> pushAll(ImageReference target, List<Descriptor> blobs) {
+  private List<BlobPush> pushAll(ImageReference target, List<Descriptor> blobs, String mountFrom) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, blobs.size())), runnable -> {
       Thread thread = new Thread(runnable, "sealbuild-cache-push");
       thread.setDaemon(true);
@@ -92,7 +106,8 @@ public final class CachePusher {
       List<Future<BlobPush>> running = new ArrayList<>();
       for (Descriptor blob : blobs) {
         running.add(pool.submit(() -> {
-          BlobPush outcome = registry.pushBlob(target, blob, () -> Files.newInputStream(layout.blob(blob.digest())), null);
+          BlobPush outcome = registry.pushBlob(target, blob, () -> Files.newInputStream(layout.blob(blob.digest())),
+              mountFrom);
           synchronized (listener) {
             listener.blob(blob, outcome);
           }
