@@ -38,8 +38,8 @@ pkgs=$(python3 -c "import json,sys;print(' '.join(p['name']+'='+p['version'] for
 
 echo "seeding: prep from the mirror, then cache push (twice)" >&2
 "$build" prep --cache "$work/seed" "$work/project" >/dev/null 2>&1
-first=$("$build" cache push --cache "$work/seed" --to "$repo" "$work/project" 2>&1 >/dev/null | grep '^pushed')
-second=$("$build" cache push --cache "$work/seed" --to "$repo" "$work/project" 2>&1 >/dev/null | grep '^pushed')
+first=$("$build" cache push --cache "$work/seed" --to "$repo" "$work/project" 2>&1 >/dev/null | grep '^pushed .*blobs uploaded')
+second=$("$build" cache push --cache "$work/seed" --to "$repo" "$work/project" 2>&1 >/dev/null | grep '^pushed .*blobs uploaded')
 
 run() {  # label, command...: appends "wall rss" to $work/times-<label>
   local label=$1; shift
