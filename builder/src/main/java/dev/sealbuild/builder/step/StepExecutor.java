@@ -72,17 +72,7 @@ public final class StepExecutor {
     boolean started = false;
     try {
       Files.createDirectory(state);
-      Set<EntryPath> temporary = new HashSet<>();
-      Set<EntryPath> temporaryDirectories = new HashSet<>();
-      boolean[] directoriesAreTemporary = {true};
-      // A build-only package's directories are not its own (see BuildOnlyPackagesSource): what a step puts there stays.
-      ImageTree.WriteListener listener = (resolved, node, replaced) -> {
-        if (directoriesAreTemporary[0] || !(node instanceof Node.Directory)) {
-          temporary.add(resolved);
-        } else if (!(replaced instanceof Node.Directory)) {
-          temporaryDirectories.add(resolved);
-        }
-      };
+      TemporaryPaths listener = new TemporaryPaths();
       MaterializedTree materialized;
       StepUser user;
       boolean tmpfsTmp;
@@ -91,7 +81,7 @@ public final class StepExecutor {
         tree.listen(listener);
         try {
           for (LayerSource source : temporaries) {
-            directoriesAreTemporary[0] = !(source instanceof BuildOnlyPackagesSource);
+            listener.filesOnly = source instanceof BuildOnlyPackagesSource;
             source.addTo(tree);
           }
         } finally {
@@ -116,7 +106,7 @@ public final class StepExecutor {
       destroy(state, id);
       Set<EntryPath> mounted = new HashSet<>();
       command.tmpfs().forEach(p -> mounted.add(EntryPath.parse(p.substring(1))));
-      ChangeSet changes = new ChangeReader(tree, materialized, temporary, temporaryDirectories, tmpfsTmp, mounted, ids,
+      ChangeSet changes = new ChangeReader(tree, materialized, listener.paths, listener.directories, tmpfsTmp, mounted, ids,
           epoch, spool, what)
           .read(rootfs);
       changes.applyTo(tree);
@@ -291,5 +281,25 @@ public final class StepExecutor {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  /**
+   * What the temporary inputs wrote: ignored after the step, with everything below. A build-only package's directories
+   * are not its own (see {@link BuildOnlyPackagesSource}): the ones it made are kept apart, and stay when a step puts
+   * something there.
+   */
+  private static final class TemporaryPaths implements ImageTree.WriteListener {
+    final Set<EntryPath> paths = new HashSet<>();
+    final Set<EntryPath> directories = new HashSet<>();
+    boolean filesOnly;
+
+    @Override
+    public void written(EntryPath resolved, Node node, Node replaced) {
+      if (!filesOnly || !(node instanceof Node.Directory)) {
+        paths.add(resolved);
+      } else if (!(replaced instanceof Node.Directory)) {
+        directories.add(resolved);
+      }
+    }
   }
 }
