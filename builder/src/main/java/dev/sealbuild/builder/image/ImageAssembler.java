@@ -277,9 +277,9 @@ public final class ImageAssembler {
     List<LayerSource> added = new ArrayList<>(below.added());
     // The world as the lock records it (locks written before it was recorded: the spec's packages, the same text)
     List<String> world = lock.worldList().isEmpty() ? spec.packages() : lock.worldList();
-    added.addAll(packageSources(spec, lock.installedPackages(), world, lock, context, platform));
-    List<LayerSource> buildOnly = packageSources(spec, lock.buildOnlyPackages(), spec.buildPackages(), lock, context, platform)
-        .stream().<LayerSource>map(s -> new BuildOnlyPackagesSource(filesOnly(s))).toList();
+    added.addAll(packageSources(spec, lock.installedPackages(), world, false, lock, context, platform));
+    List<LayerSource> buildOnly = packageSources(spec, lock.buildOnlyPackages(), spec.buildPackages(), true, lock, context,
+        platform).stream().<LayerSource>map(BuildOnlyPackagesSource::new).toList();
     if (!spec.accounts().users().isEmpty() || !spec.accounts().groups().isEmpty()) {
       added.add(new AccountsSource(spec.accounts(), context.spool(), context.epoch()));
     }
@@ -497,14 +497,12 @@ public final class ImageAssembler {
     }
   }
 
-  private static LayerSource filesOnly(LayerSource packages) {
-    return packages instanceof ApkPackagesSource apk ? apk.filesOnly()
-        : packages instanceof DebianPackagesSource deb ? deb.filesOnly() : packages;
-  }
-
-  /** The sources installing {@code packages} (the scope's kept or build-only ones), {@code world} what the spec asked for. */
-  private List<LayerSource> packageSources(BuildSpec spec, List<LockedPackage> packages, List<String> world, Lockfile lock,
-      BuildContext context, Platform platform) throws IOException {
+  /**
+   * The sources installing {@code packages}, {@code world} what the spec asked for; {@code buildOnly}: the scope's
+   * build-only packages, one source of their files only (the package database stays as it is).
+   */
+  private List<LayerSource> packageSources(BuildSpec spec, List<LockedPackage> packages, List<String> world,
+      boolean buildOnly, Lockfile lock, BuildContext context, Platform platform) throws IOException {
     List<LockedPackage> mine = packages.stream().filter(p -> p.platforms().contains(platform)).toList();
     if (mine.isEmpty()) {
       return List.of();
@@ -513,15 +511,18 @@ public final class ImageAssembler {
       List<String> urls = spec.repositories().stream()
           .map(r -> r.url() == null ? null : (r.tag() == null ? "" : "@" + r.tag() + " ") + r.url())
           .filter(java.util.Objects::nonNull).toList();
-      return List.of(new ApkPackagesSource(mine, lock.repositoryList(), urls, world, mine.get(0).architecture(),
-          context));
+      ApkPackagesSource apk = new ApkPackagesSource(mine, lock.repositoryList(), urls, world, mine.get(0).architecture(),
+          context);
+      return List.of(buildOnly ? apk.filesOnly() : apk);
     }
     if (!"deb".equals(mine.get(0).type())) {
       throw new LockException("packages of type " + mine.get(0).type() + " cannot be installed by this sealbuild");
     }
     DebianPackagesSource all = new DebianPackagesSource(mine, context);
-    boolean buildOnly = mine.get(0).buildOnly();
-    return spec.layers() == LayerStrategy.PER_SOURCE && !buildOnly ? perPackage(all, mine, context) : List.of(all);
+    if (buildOnly) {
+      return List.of(all.filesOnly());
+    }
+    return spec.layers() == LayerStrategy.PER_SOURCE ? perPackage(all, mine, context) : List.of(all);
   }
 
   /**
