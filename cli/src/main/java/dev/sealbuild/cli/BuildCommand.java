@@ -1,5 +1,6 @@
 package dev.sealbuild.cli;
 
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -19,10 +20,12 @@ import picocli.CommandLine.Spec;
         "  build audit   account for every file of an image: which pinned input put it there",
         "  build diff    what changed between two lockfiles",
         ""},
-    subcommands = {LockCommand.class, PrepCommand.class, ImageCommand.class, PushCommand.class, SbomCommand.class, AuditCommand.class, DiffCommand.class, ImportCommand.class,
-        CacheCommand.class},
     footer = {"", "Docs: docs/cli.md, docs/spec.md, docs/lockfile.md, docs/security.md"})
 public final class BuildCommand implements Runnable {
+  /** The subcommands, in the order help lists them; {@link Main} adds them (only the one run, when it is known). */
+  static final List<Class<?>> SUBCOMMANDS = List.of(LockCommand.class, PrepCommand.class, ImageCommand.class,
+      PushCommand.class, SbomCommand.class, AuditCommand.class, DiffCommand.class, ImportCommand.class, CacheCommand.class);
+
   @Spec CommandSpec commandSpec;
 
   @Override

@@ -34,7 +34,11 @@ public final class Main {
 
   /** Runs {@code command} (the {@code build} command, or another in tests) with sealbuild's error handling. */
   static int run(Object command, String[] args, Environment env, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(command, new CommandFactory(env));
+    CommandFactory factory = new CommandFactory(env);
+    CommandLine cli = new CommandLine(command, factory);
+    if (command instanceof BuildCommand) {
+      addSubcommands(cli, args);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler(new OneLineErrors(env.get(DEBUG_VARIABLE) != null));
@@ -49,6 +53,28 @@ public final class Main {
     out.flush();
     err.flush();
     return exit;
+  }
+
+  /**
+   * Adds {@code build}'s subcommands. picocli inspects every option of every command it is given, which costs more
+   * start-up time than most commands' own work; when the first argument names a subcommand, only that one is added
+   * (help, a typo's suggestions and anything else see them all).
+   */
+  private static void addSubcommands(CommandLine cli, String[] args) {
+    String first = args.length == 0 ? "" : args[0];
+    boolean known = BuildCommand.SUBCOMMANDS.stream().anyMatch(c -> names(c).contains(first));
+    for (Class<?> subcommand : BuildCommand.SUBCOMMANDS) {
+      if (!known || names(subcommand).contains(first)) {
+        cli.addSubcommand(subcommand);
+      }
+    }
+  }
+
+  private static java.util.List<String> names(Class<?> subcommand) {
+    CommandLine.Command annotation = subcommand.getAnnotation(CommandLine.Command.class);
+    java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of(annotation.aliases()));
+    names.add(annotation.name());
+    return names;
   }
 
   /**
