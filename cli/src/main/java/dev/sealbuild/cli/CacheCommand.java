@@ -105,7 +105,8 @@ final class CacheCommand implements Runnable {
       int problems = report.problems().size() + layers.problems().size();
       commandSpec.commandLine().getErr().println("verified " + report.blobsChecked() + " blobs in " + writer.layout().root()
           + (layers.entriesChecked() + layers.blobsChecked() == 0 ? ""
-              : ", " + layers.entriesChecked() + " layer-cache entries and " + layers.blobsChecked() + " layer blobs") + ": "
+              : ", " + layers.entriesChecked() + " layer-cache entries, " + layers.recordsChecked() + " image records and "
+                  + layers.blobsChecked() + " layer blobs") + ": "
           + (problems == 0 ? "all good" : problems + " bad" + (delete ? "" : "; rerun with --delete, then build prep")));
       return problems == 0 ? 0 : 1;
     }

@@ -7,6 +7,10 @@ import dev.sealbuild.builder.layercache.LayerCache;
 import dev.sealbuild.builder.stage.StepSettings;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.builder.output.OutputTarget;
+import dev.sealbuild.builder.record.ImageRecord;
+import dev.sealbuild.builder.record.ImageRecords;
+import dev.sealbuild.formats.digest.Sha256;
+import java.util.Map;
 import dev.sealbuild.builder.provenance.SigningKey;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
@@ -98,23 +102,67 @@ final class ImageCommand implements Callable<Integer> {
     }
     probe(err);
 
-    Project project = Project.load(env, options.path, options.dockerfile);
+    VendorCacheLayout cacheLayout = env.cache(options.cache());
+    boolean layerCacheOn = !noLayerCache && !"off".equalsIgnoreCase(String.valueOf(env.get(LAYER_CACHE_VARIABLE)).trim());
+    Optional<Map.Entry<Sha256, Path>> recordKey = layerCacheOn && signKey == null && options.dockerfile.file == null
+        ? ImageRecordKey.of(env, options.path, recordOptions(state)) : Optional.empty();
+    ImageRecords records = new ImageRecords(cacheLayout, err::println);
+    ImageBuild.Run run = new ImageBuild.Run(VersionProvider.version(), state == NetworkIsolation.State.ISOLATED,
+        state.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    StepSettings steps = new StepSettings(runtime == null ? null : env.workingDir().resolve(runtime), err::println);
+    LayerCache layers = layerCacheOn ? LayerCache.in(cacheLayout, err::println) : LayerCache.disabled();
+    ImageBuild build = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers, steps);
+    if (recordKey.isPresent()) {
+      Sha256 key = recordKey.get().getKey();
+      Optional<ImageRecord> record = records.find(key, recordKey.get().getValue(), env::get);
+      if (record.isPresent()) {
+        ImageBuild.Delivery delivery = new ImageBuild.Delivery(record.get().name(), record.get().sourceDateEpoch(),
+            targets(record.get().name(), recordKey.get().getValue()), platform(), path(provenance), path(digestFile));
+        Optional<BuiltImage> image = build.deliver(delivery, records, key, record.get());
+        if (image.isPresent()) {
+          out.println(image.get().digest());
+          return 0;
+        }
+      }
+    }
+
+    RecordingVariables variables = new RecordingVariables(env.variables());
+    Project project = Project.load(new Environment(variables, env.workingDir()), options.path, options.dockerfile);
     Optional<SigningKey> key = signKey == null ? Optional.empty() : Optional.of(SigningKey.load(env.workingDir().resolve(signKey)));
     Lockfile lock = new LockfileIO().read(project.lockFile());
     Long sde = env.sourceDateEpoch();
     long epoch = sde != null ? sde : lock.sourceDateEpoch();
-    ImageBuild.Request request = new ImageBuild.Request(project.spec(), lock, project.specDir(), epoch, targets(project),
-        platform(), !noAttach, key, provenance == null ? null : env.workingDir().resolve(provenance),
-        digestFile == null ? null : env.workingDir().resolve(digestFile));
-    ImageBuild.Run run = new ImageBuild.Run(VersionProvider.version(), state == NetworkIsolation.State.ISOLATED,
-        state.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    VendorCacheLayout cacheLayout = env.cache(options.cache());
-    LayerCache layers = noLayerCache || "off".equalsIgnoreCase(String.valueOf(env.get(LAYER_CACHE_VARIABLE)).trim())
-        ? LayerCache.disabled() : LayerCache.in(cacheLayout, err::println);
-    StepSettings steps = new StepSettings(runtime == null ? null : env.workingDir().resolve(runtime), err::println);
-    BuiltImage image = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers, steps).build(request);
+    ImageBuild.Request request = new ImageBuild.Request(project.spec(), lock, project.specDir(), epoch,
+        targets(project.spec().name(), project.specDir()), platform(), !noAttach, key, path(provenance), path(digestFile));
+    ImageBuild.Keeper keeper = null;
+    if (recordKey.isPresent() && variables.complete()) {
+      List<String> sources = CopySources.of(project.spec());
+      Optional<Sha256> sourcesDigest = ImageRecords.sourcesDigest(project.specDir(), sources);
+      if (sourcesDigest.isPresent()) {
+        ImageRecords.Inputs inputs = new ImageRecords.Inputs(variables.read(), sources, sourcesDigest.get(),
+            project.spec().name(), epoch);
+        Sha256 recordedKey = recordKey.get().getKey();
+        keeper = (image, document) -> records.store(recordedKey, inputs, image, document);
+      }
+    }
+    BuiltImage image = build.build(request, keeper);
     out.println(image.digest());
     return 0;
+  }
+
+  /** The options that reach the image, for the record's key (outputs do not: they are written from the image). */
+  private Map<String, Object> recordOptions(NetworkIsolation.State state) {
+    Map<String, Object> o = new java.util.TreeMap<>();
+    o.put("attach", !noAttach);
+    o.put("network", state);
+    o.put("platform", String.valueOf(platform));
+    o.put("provenance", provenance != null);
+    o.put("runtime", String.valueOf(runtime == null ? null : env.workingDir().resolve(runtime)));
+    return o;
+  }
+
+  private Path path(Path given) {
+    return given == null ? null : env.workingDir().resolve(given);
   }
 
   private Platform platform() {
@@ -132,12 +180,11 @@ final class ImageCommand implements Callable<Integer> {
     return commandSpec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
   }
 
-  private List<OutputTarget> targets(Project project) {
+  private List<OutputTarget> targets(String name, Path specDir) {
     List<OutputTarget> targets = new ArrayList<>();
     if (outputs.isEmpty()) {
-      String name = project.spec().name();
       String base = name.substring(name.lastIndexOf('/') + 1).replace(':', '_');
-      targets.add(new OutputTarget(OutputTarget.Transport.OCI_ARCHIVE, project.specDir().resolve("out").resolve(base + ".tar"), "latest"));
+      targets.add(new OutputTarget(OutputTarget.Transport.OCI_ARCHIVE, specDir.resolve("out").resolve(base + ".tar"), "latest"));
     }
     for (String o : outputs) {
       try {

@@ -15,6 +15,9 @@ import dev.sealbuild.builder.output.OciLayoutWriter;
 import dev.sealbuild.builder.output.OutputBatch;
 import dev.sealbuild.builder.output.OutputTarget;
 import dev.sealbuild.builder.provenance.BuildRun;
+import dev.sealbuild.builder.record.ImageRecord;
+import dev.sealbuild.builder.record.ImageRecords;
+import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.builder.provenance.DsseEnvelope;
 import dev.sealbuild.builder.provenance.ProvenanceStatement;
 import dev.sealbuild.builder.provenance.ProvenanceWriter;
@@ -52,6 +55,27 @@ public final class ImageBuild {
       }
       outputs = List.copyOf(outputs);
     }
+
+    public Delivery delivery() {
+      return new Delivery(spec.name(), sourceDateEpoch, outputs, platform, provenanceFile, digestFile);
+    }
+  }
+
+  /** Where a built image goes: its outputs (named after the spec's name where a format needs one) and files. */
+  public record Delivery(String name, long sourceDateEpoch, List<OutputTarget> outputs, Platform platform,
+      Path provenanceFile, Path digestFile) {
+    public Delivery {
+      if (outputs.isEmpty()) {
+        throw new IllegalArgumentException("an image build needs at least one output");
+      }
+      outputs = List.copyOf(outputs);
+    }
+  }
+
+  /** Told of each image built, while its blobs are still in the staging directory (to record it). */
+  public interface Keeper {
+    /** {@code provenance}: the unsigned provenance document when one was asked for, else null. */
+    void keep(BuiltImage image, byte[] provenance) throws IOException;
   }
 
   /** How the build ran, recorded in the provenance and the layout annotations. */
@@ -81,8 +105,12 @@ public final class ImageBuild {
 
   /** Builds and writes the image; returns it (its digest is what the command prints). */
   public BuiltImage build(Request request) throws IOException {
-    Path firstParent = Files.createDirectories(request.outputs().get(0).path().toAbsolutePath().getParent());
-    Path staging = Files.createTempDirectory(firstParent, ".sealbuild-staging");
+    return build(request, null);
+  }
+
+  /** Builds and writes the image, then tells {@code keeper} (when not null) of it. */
+  public BuiltImage build(Request request, Keeper keeper) throws IOException {
+    Path staging = staging(request.delivery());
     try {
       BuiltImage image = assemble(request, staging);
       ProvenanceStatement statement = ProvenanceStatement.of(image, request.spec(), request.lock(),
@@ -91,13 +119,50 @@ public final class ImageBuild {
         image = attachSbom(request, image);
         image = attachProvenance(request, image, statement);
       }
-      writeOutputs(request, image);
+      writeOutputs(request.delivery(), image);
       writeProvenance(request, statement);
-      writeDigest(request, image);
+      writeDigest(request.delivery(), image);
+      if (keeper != null) {
+        keeper.keep(image, request.provenanceFile() == null ? null
+            : new ProvenanceWriter().render(statement, Optional.empty()));
+      }
       return image;
     } finally {
       AtomicOutput.deleteTree(staging);
     }
+  }
+
+  /**
+   * Writes the image {@code record} holds (found unchanged for its key) to {@code delivery}'s outputs, as
+   * {@link #build} writes a new one; empty when a blob of it is missing or damaged (then build instead).
+   */
+  public Optional<BuiltImage> deliver(Delivery delivery, ImageRecords records, Sha256 key, ImageRecord record)
+      throws IOException {
+    if (delivery.provenanceFile() != null && record.provenance() == null) {
+      return Optional.empty();
+    }
+    Path staging = staging(delivery);
+    try {
+      Optional<BuiltImage> image = records.materialize(key, record, staging);
+      if (image.isEmpty()) {
+        return image;
+      }
+      messages.accept("reusing image " + image.get().digest() + ": spec, lock and local sources unchanged since it was built");
+      writeOutputs(delivery, image.get());
+      if (delivery.provenanceFile() != null) {
+        new ProvenanceWriter().write(ImageRecords.provenance(record, image.get()), delivery.provenanceFile());
+        messages.accept("wrote provenance " + delivery.provenanceFile());
+      }
+      writeDigest(delivery, image.get());
+      return image;
+    } finally {
+      AtomicOutput.deleteTree(staging);
+    }
+  }
+
+  private static Path staging(Delivery delivery) throws IOException {
+    Path firstParent = Files.createDirectories(delivery.outputs().get(0).path().toAbsolutePath().getParent());
+    return Files.createTempDirectory(firstParent, ".sealbuild-staging");
   }
 
   private BuiltImage assemble(Request request, Path staging) throws IOException {
@@ -117,9 +182,9 @@ public final class ImageBuild {
     return Referrers.attach(image, type, document, request.sourceDateEpoch());
   }
 
-  private void writeOutputs(Request request, BuiltImage image) throws IOException {
-    List<OutputBatch.Planned> planned = request.outputs().stream()
-        .map(target -> new OutputBatch.Planned(target, writer(target, request))).toList();
+  private void writeOutputs(Delivery delivery, BuiltImage image) throws IOException {
+    List<OutputBatch.Planned> planned = delivery.outputs().stream()
+        .map(target -> new OutputBatch.Planned(target, writer(target, delivery))).toList();
     Map<String, String> annotations = Map.of("dev.sealbuild.network", run.networkState());
     new OutputBatch(planned).write(image, annotations, target -> messages.accept("wrote " + target));
   }
@@ -133,17 +198,17 @@ public final class ImageBuild {
         + request.signingKey().map(k -> " (signed, key " + k.keyId() + ")").orElse(""));
   }
 
-  private static void writeDigest(Request request, BuiltImage image) throws IOException {
-    if (request.digestFile() != null) {
-      Files.writeString(request.digestFile(), image.digest() + "\n", StandardCharsets.UTF_8);
+  private static void writeDigest(Delivery delivery, BuiltImage image) throws IOException {
+    if (delivery.digestFile() != null) {
+      Files.writeString(delivery.digestFile(), image.digest() + "\n", StandardCharsets.UTF_8);
     }
   }
 
-  private static ImageWriter writer(OutputTarget target, Request request) {
+  private static ImageWriter writer(OutputTarget target, Delivery delivery) {
     return switch (target.transport()) {
       case OCI -> new OciLayoutWriter();
-      case OCI_ARCHIVE -> new OciArchiveWriter(request.sourceDateEpoch());
-      case DOCKER_ARCHIVE -> new DockerArchiveWriter(request.sourceDateEpoch(), request.spec().name(), request.platform());
+      case OCI_ARCHIVE -> new OciArchiveWriter(delivery.sourceDateEpoch());
+      case DOCKER_ARCHIVE -> new DockerArchiveWriter(delivery.sourceDateEpoch(), delivery.name(), delivery.platform());
     };
   }
 }

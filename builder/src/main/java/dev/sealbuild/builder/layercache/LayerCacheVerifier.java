@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.layercache;
 
+import dev.sealbuild.builder.record.ImageRecords;
 import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.formats.digest.DigestingOutputStream;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 /**
  * {@code build cache verify} for {@code CACHE/layers/}: every entry parses, names a blob that hashes to its digest
  * and size, and whose decompressed tar hashes to its diff_id and size; every blob hashes to its name; facts parse;
- * temporary files older than a day are litter. With {@code delete}, bad files are removed (the next build rebuilds).
+ * every image record parses and names only blobs a cache holds; temporary files older than a day are litter. With {@code delete}, bad files are removed (the next build rebuilds).
  */
 public final class LayerCacheVerifier {
   private static final Pattern ENTRY_NAME = Pattern.compile("[0-9a-f]{64}\\.json");
@@ -37,7 +38,7 @@ public final class LayerCacheVerifier {
   public record Problem(Path path, String detail, boolean deleted) {}
 
   /** What was checked (entries and blobs) and what was wrong, sorted by path. */
-  public record Report(int entriesChecked, int blobsChecked, List<Problem> problems) {
+  public record Report(int entriesChecked, int blobsChecked, int recordsChecked, List<Problem> problems) {
     public boolean clean() {
       return problems.isEmpty();
     }
@@ -76,6 +77,15 @@ public final class LayerCacheVerifier {
         problems.add(bad(entry, detail, delete));
       }
     }
+    int records = 0;
+    ImageRecords imageRecords = new ImageRecords(layout, w -> { });
+    for (Path record : list(layout.imageRecordsDir())) {
+      records++;
+      String detail = imageRecords.check(record);
+      if (detail != null) {
+        problems.add(bad(record, detail, delete));
+      }
+    }
     for (Path fact : list(layout.layerFactsDir())) {
       try {
         CanonicalJson.mapper().readTree(Files.readAllBytes(fact));
@@ -94,7 +104,7 @@ public final class LayerCacheVerifier {
       }
     }
     problems.sort((a, b) -> a.path().compareTo(b.path()));
-    return new Report(entries, blobs, problems);
+    return new Report(entries, blobs, records, problems);
   }
 
   /** Null when the entry is good, else what is wrong with it. */

@@ -19,7 +19,11 @@ public final class ProvenanceWriter {
   }
 
   public void write(ProvenanceStatement statement, Optional<SigningKey> key, Path out) {
-    byte[] bytes = render(statement, key);
+    write(render(statement, key), out);
+  }
+
+  /** Writes a rendered document to {@code out}, atomically. */
+  public void write(byte[] bytes, Path out) {
     Path target = out.toAbsolutePath();
     Path tmp = null;
     try {

@@ -70,6 +70,15 @@ public record VendorCacheLayout(Path root) {
     return layerEntriesDir().resolve(key.hex() + ".json");
   }
 
+  public Path imageRecordsDir() {
+    return layersDir().resolve("images");
+  }
+
+  /** The record of an image built from the inputs whose key is {@code key} (see builder's ImageRecords). */
+  public Path imageRecord(Sha256 key) {
+    return imageRecordsDir().resolve(key.hex() + ".json");
+  }
+
   public Path layerBlobsDir() {
     return layersDir().resolve("blobs");
   }

@@ -1,0 +1,276 @@
+package dev.sealbuild.builder.record;
+
+import dev.sealbuild.builder.image.BuiltImage;
+import dev.sealbuild.formats.digest.DigestingOutputStream;
+import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.oci.ImageConfig;
+import dev.sealbuild.formats.oci.Manifest;
+import dev.sealbuild.formats.oci.OciDocument;
+import dev.sealbuild.formats.oci.Platform;
+import dev.sealbuild.formats.oci.PlatformImage;
+import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Image records under {@code CACHE/layers/images/}: the image {@code build image} made from a set of inputs, keyed
+ * by them (the caller's key: tool, spec and lock bytes, options), so that a build whose inputs have not changed
+ * writes its outputs from the cache without reading the spec or any package again. A record is used only when the
+ * variables the spec read still have their values, the local {@code copy:} sources still hash the same, and every
+ * blob is present and hashes to its name; otherwise the image is built as usual and the record replaced. Like the
+ * layer cache, a cache and never a source of truth: whatever goes wrong with it is a warning at most.
+ */
+public final class ImageRecords {
+  private static final long MAX_RECORD_BYTES = 1 << 20;
+  private static final int BUFFER = 256 * 1024;
+
+  private final VendorCacheLayout layout;
+  private final Consumer<String> warnings;
+
+  public ImageRecords(VendorCacheLayout layout, Consumer<String> warnings) {
+    this.layout = Objects.requireNonNull(layout, "layout");
+    this.warnings = warnings;
+  }
+
+  /**
+   * What a build records beside its image: the variables the spec read, its local sources and their digest taken
+   * before the build read them ({@link #sourcesDigest}), the spec's name and the epoch.
+   */
+  public record Inputs(Map<String, String> variables, List<String> sources, Sha256 sourcesDigest, String name,
+      long sourceDateEpoch) {
+    public Inputs {
+      variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+      sources = List.copyOf(sources);
+    }
+  }
+
+  /**
+   * The record for {@code key} when its inputs are unchanged: the variables it lists have the values
+   * {@code variables} gives, and its sources under {@code specDir} hash as recorded.
+   */
+  public Optional<ImageRecord> find(Sha256 key, Path specDir, Function<String, String> variables) {
+    Path file = layout.imageRecord(key);
+    ImageRecord record;
+    try {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_RECORD_BYTES) {
+        return Optional.empty();
+      }
+      record = ImageRecord.parse(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      warnings.accept("image record " + file + " is unreadable (" + e.getMessage() + "); discarded, building the image");
+      deleteQuietly(file);
+      return Optional.empty();
+    }
+    for (Map.Entry<String, String> v : record.variables().entrySet()) {
+      if (!Objects.equals(variables.apply(v.getKey()), v.getValue())) {
+        return Optional.empty();
+      }
+    }
+    Optional<Sha256> sources = LocalSources.digest(specDir, record.sources());
+    if (sources.isEmpty() || !sources.get().equals(record.sourcesDigest())) {
+      return Optional.empty();
+    }
+    return Optional.of(record);
+  }
+
+  /**
+   * The recorded image with every blob in {@code stagingDir} (linked where the file system allows, else copied),
+   * each verified against its digest on the way; empty when one is missing or damaged (the record is then dropped).
+   */
+  public Optional<BuiltImage> materialize(Sha256 key, ImageRecord record, Path stagingDir) throws IOException {
+    Path blobs = Files.createDirectories(stagingDir.resolve("blobs").resolve("sha256"));
+    List<Sha256> all = new ArrayList<>(record.blobs());
+    if (record.provenance() != null) {
+      all.add(record.provenance());
+    }
+    for (Sha256 digest : all) {
+      Path source = stored(digest);
+      Path target = blobs.resolve(digest.hex());
+      if (source == null || !verified(source, digest)) {
+        warnings.accept("image record " + key.hex() + ": blob " + digest + (source == null ? " is missing" : " is damaged")
+            + "; discarded, building the image");
+        // the damaged blob is left to the layer cache (which reports and replaces it) or to the next store
+        deleteQuietly(layout.imageRecord(key));
+        return Optional.empty();
+      }
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        linkOrCopy(source, target);
+      }
+    }
+    Map<Platform, BuiltImage.BuiltPlatform> platforms = new LinkedHashMap<>();
+    for (ImageRecord.RecordedPlatform p : record.platforms()) {
+      Manifest manifest = OciDocument.parseManifest(Files.readAllBytes(blobs.resolve(p.manifest().digest().hex())),
+          p.manifest().mediaType(), "recorded manifest " + p.manifest().digest());
+      ImageConfig config = ImageConfig.parse(Files.readAllBytes(blobs.resolve(manifest.config().digest().hex())),
+          "recorded config " + manifest.config().digest());
+      platforms.put(p.platform(), new BuiltImage.BuiltPlatform(
+          new PlatformImage(p.platform(), p.manifest(), manifest, config), p.uncompressedSizes()));
+    }
+    return Optional.of(new BuiltImage(stagingDir, record.root(), platforms, record.blobs(), record.referrers()));
+  }
+
+  /** The digest of local sources as a record keeps it; empty when one is missing or unreadable (record nothing). */
+  public static Optional<Sha256> sourcesDigest(Path specDir, List<String> sources) {
+    return LocalSources.digest(specDir, sources);
+  }
+
+  /** The recorded provenance document of a materialized record. */
+  public static byte[] provenance(ImageRecord record, BuiltImage image) throws IOException {
+    return Files.readAllBytes(image.blob(record.provenance()));
+  }
+
+  /**
+   * Records {@code image} (still in its staging directory) under {@code key}: blobs the caches do not hold yet are
+   * copied into the layer cache's blob directory, then the record is written; a failure warns and records nothing.
+   */
+  public void store(Sha256 key, Inputs inputs, BuiltImage image, byte[] provenance) {
+    try {
+      Sha256 provenanceDigest = null;
+      for (Sha256 digest : image.blobs()) {
+        keep(digest, image.blob(digest));
+      }
+      if (provenance != null) {
+        provenanceDigest = Sha256.hash(provenance);
+        Path tmp = temp();
+        try {
+          Files.write(tmp, provenance);
+          keep(provenanceDigest, tmp);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      }
+      List<ImageRecord.RecordedPlatform> platforms = new ArrayList<>();
+      image.platforms().forEach((platform, built) -> platforms.add(new ImageRecord.RecordedPlatform(platform,
+          built.image().descriptor(), built.uncompressedSizes())));
+      ImageRecord record = new ImageRecord(inputs.variables(), inputs.sources(), inputs.sourcesDigest(), inputs.name(),
+          inputs.sourceDateEpoch(), image.root(), platforms, image.referrers(), image.blobs(), provenanceDigest);
+      writeAtomically(layout.imageRecord(key), record.toBytes());
+    } catch (IOException | RuntimeException e) {
+      warnings.accept("image record: cannot store (" + e.getMessage() + "); the next build of the same inputs builds again");
+    }
+  }
+
+  /**
+   * {@code build cache verify} of one record file: null when it parses and every blob it names is in a cache (the
+   * blobs' contents are checked with the other blobs), else what is wrong.
+   */
+  public String check(Path file) {
+    if (!file.getFileName().toString().matches("[0-9a-f]{64}\\.json")) {
+      return "name is not <sha256 key>.json";
+    }
+    ImageRecord record;
+    try {
+      record = ImageRecord.parse(Files.readAllBytes(file));
+    } catch (IOException e) {
+      return "image record does not parse (" + e.getMessage() + ")";
+    }
+    List<Sha256> all = new ArrayList<>(record.blobs());
+    if (record.provenance() != null) {
+      all.add(record.provenance());
+    }
+    for (Sha256 digest : all) {
+      if (stored(digest) == null) {
+        return "image record names blob " + digest + ", which no cache holds";
+      }
+    }
+    return null;
+  }
+
+  private Path stored(Sha256 digest) {
+    for (Path candidate : List.of(layout.layerBlob(digest), layout.blob(digest))) {
+      if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** Copies a blob into the layer cache's blob directory unless a cache already holds it intact. */
+  private void keep(Sha256 digest, Path from) throws IOException {
+    Path existing = stored(digest);
+    if (existing != null && verified(existing, digest)) {
+      return;
+    }
+    Path target = layout.layerBlob(digest);
+    Files.createDirectories(target.getParent());
+    Path tmp = temp();
+    try {
+      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+      move(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static boolean verified(Path blob, Sha256 digest) {
+    try (InputStream in = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS);
+         DigestingOutputStream sink = new DigestingOutputStream(OutputStream.nullOutputStream())) {
+      in.transferTo(sink);
+      sink.flush();
+      return sink.digest().equals(digest);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void linkOrCopy(Path source, Path target) throws IOException {
+    try {
+      Files.createLink(target, source);
+    } catch (FileAlreadyExistsException e) {
+      // the same blob twice in one image
+    } catch (IOException | UnsupportedOperationException e) {
+      Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Temporary files live where the layer cache keeps its own (cleaned by {@code build cache verify --delete}). */
+  private Path temp() throws IOException {
+    Path dir = Files.createDirectories(layout.layerTmpDir());
+    return Files.createTempFile(dir, "r" + ProcessHandle.current().pid() + "-", ".tmp");
+  }
+
+  private void writeAtomically(Path target, byte[] bytes) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = temp();
+    try {
+      Files.write(tmp, bytes);
+      move(tmp, target);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void move(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // a cache: the next build overwrites it
+    }
+  }
+}

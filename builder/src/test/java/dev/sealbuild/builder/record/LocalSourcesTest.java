@@ -1,0 +1,71 @@
+package dev.sealbuild.builder.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sealbuild.formats.digest.Sha256;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalSourcesTest {
+  @TempDir Path work;
+
+  private Path project(String name) throws Exception {
+    Path dir = Files.createDirectories(work.resolve(name));
+    Files.createDirectories(dir.resolve("site/css"));
+    Files.writeString(dir.resolve("site/index.html"), "<h1>hi</h1>\n");
+    Files.writeString(dir.resolve("site/css/a.css"), "body {}\n");
+    Files.createSymbolicLink(dir.resolve("site/home.html"), Path.of("index.html"));
+    Files.writeString(dir.resolve("run.sh"), "#!/bin/sh\n");
+    return dir;
+  }
+
+  private static Sha256 digest(Path dir) {
+    return LocalSources.digest(dir, List.of("site", "run.sh")).orElseThrow();
+  }
+
+  @Test
+  void theSameSourcesAnywhereHashTheSame() throws Exception {
+    assertEquals(digest(project("a")), digest(project("elsewhere/b")));
+  }
+
+  @Test
+  void everyChangeACopyCouldSeeChangesTheDigest() throws Exception {
+    Path dir = project("a");
+    Sha256 before = digest(dir);
+    Files.writeString(dir.resolve("site/css/a.css"), "body {color: red}\n");
+    Sha256 content = digest(dir);
+    assertNotEquals(before, content);
+    Files.writeString(dir.resolve("site/css/b.css"), "");
+    Sha256 added = digest(dir);
+    assertNotEquals(content, added);
+    Files.delete(dir.resolve("site/home.html"));
+    Files.createSymbolicLink(dir.resolve("site/home.html"), Path.of("css/a.css"));
+    Sha256 retargeted = digest(dir);
+    assertNotEquals(added, retargeted);
+    Files.setPosixFilePermissions(dir.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertNotEquals(retargeted, digest(dir));
+    Files.setLastModifiedTime(dir.resolve("run.sh"), java.nio.file.attribute.FileTime.fromMillis(0));
+    Sha256 touched = digest(dir);
+    Files.setLastModifiedTime(dir.resolve("run.sh"), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    assertEquals(touched, digest(dir), "mtimes are not part of it");
+  }
+
+  @Test
+  void aMissingSourceHasNoDigest() throws Exception {
+    Path dir = project("a");
+    assertTrue(LocalSources.digest(dir, List.of("site", "gone.txt")).isEmpty());
+  }
+
+  @Test
+  void theSameBytesUnderAnotherNameAreAnotherSource() throws Exception {
+    Path dir = project("a");
+    Files.writeString(dir.resolve("other.sh"), "#!/bin/sh\n");
+    assertNotEquals(LocalSources.digest(dir, List.of("run.sh")), LocalSources.digest(dir, List.of("other.sh")));
+  }
+}
