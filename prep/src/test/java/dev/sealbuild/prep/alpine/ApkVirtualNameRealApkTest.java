@@ -33,7 +33,8 @@ class ApkVirtualNameRealApkTest {
         pkg("openjdk8-jre-base", "1.0-r0", List.of(), List.of("java-jre-headless", "so:openjdk8:libawt.so=0")),
         pkg("openjdk17-jre-headless", "1.0-r0", List.of(), List.of("java-jre-headless")),
         pkg("app", "1.0-r0", List.of("java-jre-headless"), List.of()),
-        pkg("tool", "1.0-r0", List.of("openjdk17-jre-headless"), List.of()));
+        pkg("tool", "1.0-r0", List.of("openjdk17-jre-headless"), List.of()),
+        pkg("solo", "1.0-r0", List.of(), List.of("solo-virtual")));
     Path dir = chroot.newTempDir("virt-");
     Path keys = Files.createDirectories(dir.resolve("keys"));
     Files.writeString(keys.resolve(KEY.name()), KEY.publicPem());
@@ -44,7 +45,8 @@ class ApkVirtualNameRealApkTest {
     List<String> newer = List.of("openjdk8-jdk", "java-jre-headless");
     List<List<String>> requests = List.of(newer, List.of("java-jre-headless"), List.of("app"),
         List.of("java-jre-headless", "openjdk17-jre-headless"), List.of("app", "openjdk8-jdk"), List.of("app", "tool"),
-        List.of("java-jre-headless", "tool"), List.of("app", "openjdk17-jre-headless"));
+        List.of("java-jre-headless", "tool"), List.of("app", "openjdk17-jre-headless"), List.of("solo-virtual"),
+        List.of("solo-virtual", "solo"));
     List<RealApk.Outcome> outcomes = apk.simulate(apk.emptyRoot(), requests);
     ApkResolver resolver = new ApkResolver(apks.stream().map(TestApks::record).toList(), ApkInstalledDb.empty());
 
