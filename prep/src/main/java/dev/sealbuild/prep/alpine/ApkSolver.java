@@ -597,8 +597,7 @@ final class ApkSolver {
   private static int compareNameDequeue(Name a, Name b) {
     // apk-tools 2.14-stable dc2f49cde1 ("solver: fix name resolving order of pure virtual names", in v2.14.9, not in
     // the 2.14.4 the tests run): a name no candidate can be picked for by itself comes last, so that picking other
-    // names can bring one of its providers in first. It only turns a failure into a solution: such a name, picked,
-    // gets no provider.
+    // names can bring one of its providers in first. Taken earlier, such a name would get no provider and fail.
     int auto = Boolean.compare(b.hasAutoSelectable, a.hasAutoSelectable);
     if (auto != 0) {
       return auto;
