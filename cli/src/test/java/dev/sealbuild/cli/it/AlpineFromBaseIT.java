@@ -128,6 +128,51 @@ class AlpineFromBaseIT {
   }
 
   /**
+   * A base whose {@code /etc/apk/repositories} has a tagged local mirror line ({@code @edge URL}): {@code hello@edge}
+   * takes hello from it, and its dependency from the untagged repository, as apk's pinning does; the image keeps the
+   * base's repositories file, so the real apk in the image reads the world as written and finds nothing to change.
+   */
+  @Test
+  void aTaggedLineOfTheBasesRepositoriesServesNameAtTag() throws Exception {
+    Requirements.requireTools("umoci", "unshare", "chroot");
+    Path dir = Files.createDirectories(work.resolve("tagged"));
+    HelloApks.write(Files.createDirectories(work.resolve("mirror/edge/x86_64")), key, "1.1-r0", "hello from edge\n");
+    withOwnRepositories(Fixtures.file("alpine/minirootfs/alpine-minirootfs-3.20.3-x86_64.tar.gz"),
+        dir.resolve("alpine-base.tar.gz"), "# stable\n" + http.url("alpine") + "/\n\n@edge " + http.url("edge") + "\n", key);
+    Files.writeString(dir.resolve("build.yaml"), """
+        name: tagged-from-base
+        base:
+          rootfs: {path: alpine-base.tar.gz}
+        repositories:
+          - {name: alpine, type: alpine, from: base}
+        packages: ['hello@edge']
+        """);
+    Sealbuild sealbuild = new Sealbuild(dir).env("SEALBUILD_CACHE", work.resolve("tagged-cache").toString());
+    ok(sealbuild.run("lock"));
+    JsonNode lock = new ObjectMapper().readTree(dir.resolve("build.lock.json").toFile());
+    List<String> repos = new ArrayList<>();
+    lock.get("repositories").forEach(r -> repos.add(r.get("name").asText() + " " + r.get("url").asText()));
+    assertEquals(List.of("alpine " + http.url("alpine"), "alpine-2 " + http.url("edge")), repos);
+    List<String> pinned = new ArrayList<>();
+    lock.get("packages").forEach(p -> pinned.add(p.get("name").asText() + "-" + p.get("version").asText() + " from "
+        + p.get("repository").asText()));
+    assertEquals(List.of("greeting-data-1.0-r0 from alpine", "hello-1.1-r0 from alpine-2"), pinned);
+
+    ok(sealbuild.run("prep"));
+    ok(sealbuild.run("image", "--output", "oci:out/img:latest"));
+    Tools.ok(dir, "umoci", "unpack", "--image", "out/img:latest", "out/bundle");
+    Path rootfs = dir.resolve("out/bundle/rootfs");
+    assertEquals("hello from the base's repository\n", Tools.ok(dir, "unshare", "-n", "chroot", rootfs.toString(), "/usr/bin/hello"));
+    assertTrue(Files.readString(rootfs.resolve("etc/apk/world")).lines().toList().contains("hello@edge"));
+    assertTrue(Files.readString(rootfs.resolve("etc/apk/repositories")).contains("@edge " + http.url("edge")));
+    Tools.Output audit = Tools.run(dir, "unshare", "-n", "chroot", rootfs.toString(), "/sbin/apk", "audit", "--system");
+    assertEquals(0, audit.exit(), audit.stdout() + audit.stderr());
+    Tools.Output check = Tools.run(dir, "unshare", "-n", "chroot", rootfs.toString(), "/sbin/apk", "add", "--simulate",
+        "--no-network");
+    assertTrue(!check.stdout().contains("Installing") && !check.stdout().contains("Purging"), check.stdout() + check.stderr());
+  }
+
+  /**
    * {@code buildPackages}: what {@code apk add --virtual .deps … && apk del .deps} does in a Dockerfile. The step
    * runs hello; the image keeps what the step made, even in a directory the package made, and none of the package.
    */

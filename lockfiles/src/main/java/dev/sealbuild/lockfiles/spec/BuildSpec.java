@@ -325,7 +325,8 @@ public record BuildSpec(
     for (String pkg : packages) {
       ApkWorldEntry entry = ApkWorldEntry.parse(pkg);
       entry.tag().ifPresent(tag -> {
-        if (repositories.stream().noneMatch(r -> tag.equals(r.tag()))) {
+        // a from: base entry may bring the tag (an @tag line of the base's /etc/apk/repositories): checked at lock time
+        if (repositories.stream().noneMatch(r -> tag.equals(r.tag()) || r.isFromBase())) {
           throw new IllegalArgumentException("package '" + pkg + "': no repository has tag: " + tag
               + "; add tag: " + tag + " to the repository entry it should come from, or drop @" + tag);
         }

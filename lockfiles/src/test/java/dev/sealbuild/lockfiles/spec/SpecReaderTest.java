@@ -348,6 +348,9 @@ class SpecReaderTest {
     assertTrue(error(ALPINE + "packages: ['foo@edge']\n")
         .contains("package 'foo@edge': no repository has tag: edge; add tag: edge to the repository entry it should come"
             + " from, or drop @edge"));
+    // a from: base entry may bring the tag (an @edge line of the base's /etc/apk/repositories): the lock checks it
+    assertEquals(List.of("foo@edge"), parse("name: a\nbase: {image: 'registry.example/alpine:3.20'}\n"
+        + "repositories: [{name: main, type: alpine, from: base}]\npackages: ['foo@edge']\n").packages());
     assertTrue(error(ALPINE + "packages: [curl, 'curl>=8']\n")
         .contains("packages 'curl' and 'curl>=8' both name curl; apk keeps one world entry per name, so keep one of them"));
     assertTrue(error(ALPINE + "packages: ['cu rl']\n").contains("package 'cu rl': 'cu rl' is not an apk package name"));

@@ -348,8 +348,11 @@ public final class ApkResolver {
       boolean onlyVirtual = name.providers.stream()
           .allMatch(p -> p.version() == null && p.pkg().data.providerPriority() == 0);
       if (onlyVirtual) {
+        String first = name.providers.stream().map(p -> p.pkg().name.name).sorted().findFirst().orElseThrow();
         return "'" + dep.spec() + "' (" + neededBy + ") is a virtual name provided by " + String.join(", ", candidates)
-            + "; apk does not pick such a provider by itself, so request one of them explicitly";
+            + ", none with a provider_priority, and apk does not pick one by itself; "
+            + (requirer == null ? "write the provider you want instead, e.g. packages: [" + first + "]"
+                : "add the provider you want to packages, e.g. " + first);
       }
       return "'" + dep.spec() + "' (" + neededBy + ") cannot be satisfied; candidates: "
           + String.join(", ", candidates);

@@ -22,7 +22,8 @@ import java.util.Map;
  * also discovers the install_if packages of its providers' own names. Where apk iterates a hash table
  * (reverse dependencies) this port uses name creation order. The order names are taken in was adjusted to what the
  * real apk 2.14.4 does (a name the world asks for, then names only an install_if brings, then the rest), measured
- * rather than ported: an install_if package then wins a name a dependency asks for, as in apk.
+ * rather than ported: an install_if package then wins a name a dependency asks for, as in apk. Ahead of that order
+ * comes the newer 2.14 release's rule that purely virtual names are taken last (see compareNameDequeue).
  */
 final class ApkSolver {
   /** One change: install ({@code from} null), keep or replace, or removal ({@code to} null). */
@@ -97,7 +98,8 @@ final class ApkSolver {
       }
       Name next = null;
       for (Name candidate : unresolved) {
-        if (candidate.reverseDepsDone && candidate.requirers > 0 && !candidate.hasOptions) {
+        if (candidate.reverseDepsDone && candidate.requirers > 0 && candidate.hasAutoSelectable
+            && !candidate.hasOptions) {
           next = candidate;
           break;
         }
@@ -320,6 +322,7 @@ final class ApkSolver {
     int numTagNotOk = 0;
     boolean hasIif = false;
     boolean noIif = true;
+    name.hasAutoSelectable = false;
 
     for (Provider p : name.providers) {
       Pkg pkg = p.pkg();
@@ -361,6 +364,7 @@ final class ApkSolver {
       }
       hasIif |= pkg.iifTriggered;
       noIif &= pkg.iifFailed;
+      name.hasAutoSelectable |= pkg.iifTriggered;
       if (name.requirers == 0) {
         continue;
       }
@@ -383,6 +387,7 @@ final class ApkSolver {
       }
       numTagNotOk += pkg.tagOk ? 0 : 1;
       numOptions++;
+      name.hasAutoSelectable |= autoSelectable(p);
     }
     name.hasOptions = numOptions > 1 || numTagNotOk > 0;
     name.hasIif = hasIif;
@@ -540,10 +545,7 @@ final class ApkSolver {
         if (name.requirers == 0 && (!p.pkg().iifTriggered || !p.pkg().tagOk)) {
           continue;
         }
-        // apk 2.14: an unversioned ("virtual") provide is only auto-selected with a provider priority or
-        // when its package is itself required, even if it is the only provider (apk 2.12 made an exception
-        // for a single provider; 2.14 asks the user to pick, e.g. busybox for /bin/sh).
-        if (p.version() == null && p.pkg().name.requirers == 0 && p.pkg().data.providerPriority() == 0) {
+        if (!autoSelectable(p)) {
           continue;
         }
         if (compareProviders(p, chosen) > 0) {
@@ -576,6 +578,15 @@ final class ApkSolver {
     }
   }
 
+  /**
+   * apk 2.14's {@code is_provider_auto_selectable}: an unversioned ("virtual") provide is only picked by itself with a
+   * provider priority or when its package is itself required, even if it is the only provider (apk 2.12 made an
+   * exception for a single provider; 2.14 asks the user to pick, e.g. busybox for /bin/sh).
+   */
+  private static boolean autoSelectable(Provider p) {
+    return p.version() != null || p.pkg().data.providerPriority() != 0 || p.pkg().name.requirers > 0;
+  }
+
   private static int rank(Name name) {
     if (name.requirers > 0 && name.inWorld) {
       return 0;
@@ -584,6 +595,13 @@ final class ApkSolver {
   }
 
   private static int compareNameDequeue(Name a, Name b) {
+    // apk-tools 2.14-stable dc2f49cde1 ("solver: fix name resolving order of pure virtual names", in v2.14.9, not in
+    // the 2.14.4 the tests run): a name no candidate can be picked for by itself comes last, so that picking other
+    // names can bring one of its providers in first. Taken earlier, such a name would get no provider and fail.
+    int auto = Boolean.compare(b.hasAutoSelectable, a.hasAutoSelectable);
+    if (auto != 0) {
+      return auto;
+    }
     // Measured against apk 2.14.4 (ApkInstallIfRealApkTest): a name the world asks for is chosen first, then a name
     // only an install_if brings, then other required names, so the install_if package's provides win a name that a
     // dependency asks for.

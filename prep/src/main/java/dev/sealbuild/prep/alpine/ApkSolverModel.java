@@ -39,6 +39,8 @@ final class ApkSolverModel {
     boolean inChangeset;
     /** A non-conflict world entry names it (for the dequeue order, see ApkSolver). */
     boolean inWorld;
+    /** apk's {@code has_auto_selectable} (2.14-stable after 2.14.4): a candidate may be picked for this name by itself. */
+    boolean hasAutoSelectable;
     int requirers;
     int maxDepChain;
     int mergeDepends;

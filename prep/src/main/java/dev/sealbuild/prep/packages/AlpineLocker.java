@@ -4,6 +4,7 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.ExcludedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.spec.ApkWorldEntry;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.spec.RepositorySpec;
@@ -128,9 +129,10 @@ public final class AlpineLocker implements PackageLocker {
           }
         }
         keysByRepo.put(a.name(), a.keys());
-        sources.add(new Source(a.name(), mirrors.baseUrl(a.name(), a.url()), a.from(), a.url().toString(), null));
+        sources.add(new Source(a.name(), mirrors.baseUrl(a.name(), a.url()), a.from(), a.url().toString(), a.tag()));
       }
     }
+    checkTagsFound(spec, sources, files);
     Transport.BaseDatabase base = files == null ? null : BaseApkDatabase.of(files);
     ApkInstalledDb installed = base == null ? ApkInstalledDb.empty() : ApkInstalledDb.parse(base.installed(), base.world());
     Map<String, List<LockedRepository.Index>> indexes = new TreeMap<>();
@@ -203,6 +205,22 @@ public final class AlpineLocker implements PackageLocker {
           repo.from(), repo.recordedUrl(), null, null));
     }
     return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList()));
+  }
+
+  /**
+   * A {@code name@tag} request needs a repository with that tag. The spec check lets a tag through when a
+   * {@code from: base} entry may supply it; here the base's {@code /etc/apk/repositories} has been read.
+   */
+  private static void checkTagsFound(BuildSpec spec, List<Source> sources, BaseFiles.Found files) {
+    for (String pkg : spec.packages()) {
+      ApkWorldEntry.parse(pkg).tag().ifPresent(tag -> {
+        if (sources.stream().noneMatch(s -> tag.equals(s.tag()))) {
+          throw new PackageException("package '" + pkg + "': no repository has tag " + tag + " (neither a tag: in build.yaml"
+              + (files == null ? "" : " nor a line @" + tag + " URL in " + files.label() + "'s /etc/apk/repositories")
+              + "); add tag: " + tag + " to the repository entry it should come from, or drop @" + tag);
+        }
+      });
+    }
   }
 
   /**

@@ -53,8 +53,14 @@ public final class BaseRepositories {
   public record Debian(String name, URI url, String suite, List<String> components, InReleaseVerifier.Keyring keyring,
       String from) {}
 
-  /** An Alpine repository found in a base, with the base's keys (file name to PEM). */
-  public record Alpine(String name, URI url, Map<String, String> keys, String from) {}
+  /**
+   * An Alpine repository found in a base, with the base's keys (file name to PEM); {@code tag} is the TAG of an
+   * {@code @TAG URL} line (only {@code name@TAG} requests may take its packages), null for a plain line.
+   */
+  public record Alpine(String name, URI url, Map<String, String> keys, String from, String tag) {}
+
+  /** The tags sealbuild takes, as in a world entry's {@code name@tag}. */
+  private static final java.util.regex.Pattern APK_TAG = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   /** The Debian repositories {@code base} names, for the entry {@code name}. */
   public static List<Debian> debian(String name, BaseFiles.Found base) {
@@ -116,13 +122,24 @@ public final class BaseRepositories {
         continue;
       }
       String where = base.label() + ": /" + APK_REPOSITORIES + " line " + (i + 1);
+      String tag = null;
+      String location = line;
       if (line.startsWith("@")) {
-        throw new PackageException(where + ": tagged repositories (" + line.split("\\s+")[0] + ") are not supported yet;"
-            + " list the repository in build.yaml with url and keys");
+        // apk's apk_db_add_repository: the tag runs to the first space, tab or ':', and those that follow are skipped
+        int end = 1;
+        while (end < line.length() && " \t:".indexOf(line.charAt(end)) < 0) {
+          end++;
+        }
+        tag = line.substring(1, end);
+        location = line.substring(end).replaceFirst("^[ \t:]+", "");
+        if (!APK_TAG.matcher(tag).matches() || location.isEmpty()) {
+          throw new PackageException(where + ": '" + line + "' is not a tagged repository line; write @TAG URL with TAG"
+              + " letters, digits, '.', '_' or '-', such as @edge https://alpine.example/edge/main");
+        }
       }
       URI url;
       try {
-        url = URI.create(line.endsWith("/") ? line.substring(0, line.length() - 1) : line);
+        url = URI.create(location.endsWith("/") ? location.substring(0, location.length() - 1) : location);
       } catch (IllegalArgumentException e) {
         throw new PackageException(where + ": '" + line + "' is not a URL");
       }
@@ -131,7 +148,7 @@ public final class BaseRepositories {
             + "=URL or list the repository in build.yaml");
       }
       String repoName = out.isEmpty() ? name : name + "-" + (out.size() + 1);
-      out.add(new Alpine(repoName, url, keys, "/" + APK_REPOSITORIES));
+      out.add(new Alpine(repoName, url, keys, "/" + APK_REPOSITORIES, tag));
     }
     if (out.isEmpty()) {
       throw new PackageException(base.label() + ": /" + APK_REPOSITORIES + " lists no repository for " + name);

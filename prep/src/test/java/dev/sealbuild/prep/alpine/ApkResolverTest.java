@@ -59,13 +59,45 @@ class ApkResolverTest {
     ApkResolver undecided = repo(pkg("app", "1-r0", "D:/bin/sh"), pkg("busybox", "1.35-r0", "p:/bin/sh"),
         pkg("dash", "0.5-r0", "p:/bin/sh"));
     assertEquals("cannot resolve Alpine packages: '/bin/sh' (needed by world -> app-1-r0) is a virtual name provided "
-        + "by busybox-1.35-r0, dash-0.5-r0; apk does not pick such a provider by itself, so request one of them "
-        + "explicitly", failure(undecided, "app"));
+        + "by busybox-1.35-r0, dash-0.5-r0, none with a provider_priority, and apk does not pick one by itself; add the "
+        + "provider you want to packages, e.g. busybox", failure(undecided, "app"));
+    assertEquals("cannot resolve Alpine packages: '/bin/sh' (requested) is a virtual name provided by busybox-1.35-r0, "
+        + "dash-0.5-r0, none with a provider_priority, and apk does not pick one by itself; write the provider you want "
+        + "instead, e.g. packages: [busybox]", failure(undecided, "/bin/sh"));
     assertEquals(List.of("app-1-r0", "dash-0.5-r0"), install(undecided, "app", "dash"));
 
     ApkResolver prioritised = repo(pkg("app", "1-r0", "D:/bin/sh"), pkg("busybox", "1.35-r0", "p:/bin/sh", "k:100"),
         pkg("dash", "0.5-r0", "p:/bin/sh", "k:200"));
     assertEquals(List.of("app-1-r0", "dash-0.5-r0"), install(prioritised, "app"));
+  }
+
+  /**
+   * apk-tools 2.14-stable after 2.14.4 (dc2f49cde1, its test provides22): a purely virtual name is resolved after the
+   * other names, so a provider that another request brings in anyway (here through a versioned so: name) satisfies it.
+   * With nothing bringing a provider in, it is still refused, even with a single provider.
+   */
+  @Test
+  void aPurelyVirtualNameTakesTheProviderOtherRequestsBringIn() {
+    ApkResolver resolver = repo(pkg("openjdk8-jdk", "1.0-r0", "D:so:openjdk8:libawt.so=0"),
+        pkg("openjdk8-jre-base", "1.0-r0", "p:java-jre-headless so:openjdk8:libawt.so=0"),
+        pkg("openjdk17-jre-headless", "1.0-r0", "p:java-jre-headless"),
+        pkg("app", "1.0-r0", "D:java-jre-headless"));
+    assertEquals(List.of("openjdk8-jdk-1.0-r0", "openjdk8-jre-base-1.0-r0"),
+        install(resolver, "openjdk8-jdk", "java-jre-headless"));
+    assertEquals(List.of("app-1.0-r0", "openjdk8-jdk-1.0-r0", "openjdk8-jre-base-1.0-r0"),
+        install(resolver, "app", "openjdk8-jdk"));
+    assertEquals(List.of("openjdk17-jre-headless-1.0-r0"), install(resolver, "java-jre-headless", "openjdk17-jre-headless"));
+    assertEquals(List.of("app-1.0-r0", "openjdk17-jre-headless-1.0-r0"), install(resolver, "app", "openjdk17-jre-headless"));
+    assertThrows(ApkException.class, () -> resolver.resolve(List.of("java-jre-headless")));
+    assertThrows(ApkException.class, () -> resolver.resolve(List.of("app")));
+    // the one provider that brings the name in conflicts with another request: nothing else may be picked instead
+    assertThrows(ApkException.class, () -> resolver.resolve(List.of("openjdk8-jdk", "java-jre-headless",
+        "!openjdk8-jre-base")));
+
+    ApkResolver single = repo(pkg("openjdk8-jre-base", "1.0-r0", "p:java-jre-headless"));
+    assertEquals("cannot resolve Alpine packages: 'java-jre-headless' (requested) is a virtual name provided by "
+        + "openjdk8-jre-base-1.0-r0, none with a provider_priority, and apk does not pick one by itself; write the "
+        + "provider you want instead, e.g. packages: [openjdk8-jre-base]", failure(single, "java-jre-headless"));
   }
 
   @Test

@@ -145,10 +145,38 @@ class BaseRepositoriesTest {
     assertEquals(List.of("alpine", "alpine-2"), repos.stream().map(BaseRepositories.Alpine::name).toList());
     assertEquals(URI.create("https://a.example/alpine/v3.20/main"), repos.get(0).url());
     assertEquals(Map.of("alpine-devel.rsa.pub", "PEM"), repos.get(1).keys());
-    String tagged = assertThrows(PackageException.class, () -> BaseRepositories.alpine("alpine", new Base()
-        .file("etc/os-release", "ID=alpine\n").file("etc/apk/keys/k.rsa.pub", "PEM")
-        .file("etc/apk/repositories", "https://a.example/main\n@edge https://a.example/edge/main\n").found())).getMessage();
-    assertEquals("base image r.example/debian:12: /etc/apk/repositories line 2: tagged repositories (@edge) are not supported yet;"
-        + " list the repository in build.yaml with url and keys", tagged);
+    assertEquals(null, repos.get(0).tag());
+  }
+
+  /** apk's reading of /etc/apk/repositories: comments and blank lines skipped, {@code @TAG URL} a tagged repository. */
+  @Test
+  void taggedLinesOfTheBasesRepositoriesAreTaggedRepositories() throws Exception {
+    List<BaseRepositories.Alpine> repos = BaseRepositories.alpine("alpine", alpineWith("# stable\n"
+        + "https://a.example/v3.20/main\n\n@edge https://a.example/edge/main/\n  # testing, tab-separated\n"
+        + "@testing\thttps://a.example/edge/testing\n@community:https://a.example/v3.20/community\n"));
+    assertEquals(List.of("alpine", "alpine-2", "alpine-3", "alpine-4"), repos.stream().map(BaseRepositories.Alpine::name).toList());
+    assertEquals(java.util.Arrays.asList(null, "edge", "testing", "community"),
+        repos.stream().map(BaseRepositories.Alpine::tag).toList());
+    assertEquals(List.of(URI.create("https://a.example/v3.20/main"), URI.create("https://a.example/edge/main"),
+        URI.create("https://a.example/edge/testing"), URI.create("https://a.example/v3.20/community")),
+        repos.stream().map(BaseRepositories.Alpine::url).toList());
+
+    assertEquals("base image r.example/debian:12: /etc/apk/repositories line 2: '@edge' is not a tagged repository line;"
+        + " write @TAG URL with TAG letters, digits, '.', '_' or '-', such as @edge https://alpine.example/edge/main",
+        refused("https://a.example/main\n@edge\n"));
+    assertEquals("base image r.example/debian:12: /etc/apk/repositories line 1: '@ed/ge https://a.example/edge' is not a"
+        + " tagged repository line; write @TAG URL with TAG letters, digits, '.', '_' or '-', such as @edge"
+        + " https://alpine.example/edge/main", refused("@ed/ge https://a.example/edge\n"));
+    assertEquals("base image r.example/debian:12: /etc/apk/repositories line 1: @edge /srv/mirror/edge is not an http or"
+        + " https URL; pass --mirror alpine=URL or list the repository in build.yaml", refused("@edge /srv/mirror/edge\n"));
+  }
+
+  private static BaseFiles.Found alpineWith(String repositories) throws Exception {
+    return new Base().file("etc/os-release", "ID=alpine\n").file("etc/apk/keys/k.rsa.pub", "PEM")
+        .file("etc/apk/repositories", repositories).found();
+  }
+
+  private static String refused(String repositories) {
+    return assertThrows(PackageException.class, () -> BaseRepositories.alpine("alpine", alpineWith(repositories))).getMessage();
   }
 }
