@@ -57,6 +57,8 @@ public final class StartupWarmup {
         List.of("cache", "verify"))) {
       Main.run(command.toArray(String[]::new), env, quiet, quiet);
     }
+    // prep's HTTP client and the TLS stack it loads (lock and prep make one at their first request)
+    java.net.http.HttpClient.newBuilder().build();
     try {
       Enumeration<NetworkInterface> interfaces = NetworkInterface.getNetworkInterfaces();
       while (interfaces != null && interfaces.hasMoreElements()) {

@@ -42,7 +42,8 @@ public final class Transport {
   private final TransportSettings settings;
   private final EnvProxySelector proxies;
   private final Backoff backoff;
-  private final HttpClient client;
+  private final HttpClient.Builder clientBuilder;
+  private HttpClient client;
 
   public Transport(TransportSettings settings) {
     this(settings, null);
@@ -61,7 +62,18 @@ public final class Transport {
     if (tls != null) {
       builder.sslContext(tls);
     }
-    this.client = builder.build();
+    this.clientBuilder = builder;
+  }
+
+  /**
+   * The HTTP client, made at the first request: making one loads the TLS stack and the JVM's CA certificates
+   * (about a tenth of a second), which a command that finds everything cached never needs.
+   */
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client = clientBuilder.build();
+    }
+    return client;
   }
 
   /** The transport for a command: defaults, with the proxies and overrides {@code environment} sets. */
@@ -240,7 +252,7 @@ public final class Transport {
       throws IOException, InterruptedException {
     TransportRequest current = request;
     for (int redirects = 0; ; redirects++) {
-      HttpResponse<InputStream> response = client.send(build(current, deadline),
+      HttpResponse<InputStream> response = client().send(build(current, deadline),
           info -> new TimedBodyStream(settings.idleTimeout(), deadline, settings.minimumRate()));
       int status = response.statusCode();
       boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
