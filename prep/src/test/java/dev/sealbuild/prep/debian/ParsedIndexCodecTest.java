@@ -1,0 +1,52 @@
+package dev.sealbuild.prep.debian;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The parsed form of an index: decodes to what was encoded, and a damaged one is absent (never a crash). */
+class ParsedIndexCodecTest {
+  private static final String MAGIC = "sealbuild-parsed-packages-v1\n";
+
+  private static List<DebianPackage> packages() throws Exception {
+    String index = String.join("\n", DebianRepositoryReaderTest.STANZAS);
+    return new PackagesIndex("amd64").parse(new java.io.ByteArrayInputStream(index.getBytes(StandardCharsets.UTF_8)), "test-index");
+  }
+
+  @Test
+  void decodesToTheSamePackages() throws Exception {
+    List<DebianPackage> packages = packages();
+    assertEquals(Optional.of(packages), ParsedIndexCodec.decode(ParsedIndexCodec.encode("amd64", packages), "amd64"));
+  }
+
+  @Test
+  void aCountLargerThanTheFileIsRefusedEvenWhenTheDigestMatches() throws Exception {
+    byte[] data = ParsedIndexCodec.encode("amd64", packages());
+    int tableCount = MAGIC.length() + 4 + "amd64".length();
+    ByteBuffer.wrap(data).putInt(tableCount, Integer.MAX_VALUE);
+    rehash(data);
+    assertTrue(ParsedIndexCodec.decode(data, "amd64").isEmpty());
+    ByteBuffer.wrap(data).putInt(tableCount, -1);
+    rehash(data);
+    assertTrue(ParsedIndexCodec.decode(data, "amd64").isEmpty());
+  }
+
+  @Test
+  void aFlippedByteIsNoticed() throws Exception {
+    byte[] data = ParsedIndexCodec.encode("amd64", packages());
+    data[data.length / 2] ^= 1;
+    assertTrue(ParsedIndexCodec.decode(data, "amd64").isEmpty());
+  }
+
+  private static void rehash(byte[] data) throws Exception {
+    byte[] digest = MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(data, data.length - 32));
+    System.arraycopy(digest, 0, data, data.length - 32, 32);
+    assertEquals(MAGIC, new String(data, 0, MAGIC.length(), StandardCharsets.US_ASCII));
+  }
+}
