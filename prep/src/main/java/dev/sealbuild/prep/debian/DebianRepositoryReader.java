@@ -162,8 +162,10 @@ public final class DebianRepositoryReader {
     if (cache != null) {
       Optional<Path> cached = cache.find(entry.sha256());
       if (cached.isPresent()) {
+        // The parsed form is named by the digest InRelease lists for the index it was made from and carries a digest
+        // of its own: re-hashing the index too would only slow every lock (it is hashed when it is parsed again).
         Optional<List<DebianPackage>> parsed = cache.parsed(entry.sha256(), architecture);
-        if (parsed.isPresent() && intact(cached.get(), entry)) {
+        if (parsed.isPresent()) {
           return parsed.get();
         }
         String where = source.describe("dists/" + suite + "/" + entry.path()) + " (cached as " + cached.get() + ")";
@@ -204,15 +206,6 @@ public final class DebianRepositoryReader {
     }
     return keepParsed(entry, architecture,
         parseVerified(Files.newInputStream(stored), entry, name, maxDecompressed, architecture, url));
-  }
-
-  /** Whether a cached index still hashes to what InRelease lists (hashing is far cheaper than parsing). */
-  private static boolean intact(Path cached, Release.FileEntry entry) throws IOException {
-    try {
-      return Files.size(cached) == entry.size() && Sha256.hash(cached).equals(entry.sha256());
-    } catch (NoSuchFileException e) {
-      return false;
-    }
   }
 
   private List<DebianPackage> keepParsed(Release.FileEntry entry, String architecture, List<DebianPackage> packages)

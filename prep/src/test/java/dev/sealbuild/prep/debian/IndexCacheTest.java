@@ -57,7 +57,7 @@ class IndexCacheTest {
   }
 
   @Test
-  void aCorruptCachedIndexIsDetectedByItsHashAndFetchedAgain() throws Exception {
+  void aCorruptCachedIndexIsDetectedByItsHashWhenParsedAgainAndFetchedAgain() throws Exception {
     CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
     try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
         DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
@@ -72,7 +72,14 @@ class IndexCacheTest {
       byte[] bad = good.clone();
       bad[bad.length / 2] ^= 1;
       Files.write(blob, bad);
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(1, packagesRequests(repo), "the intact parsed form serves; the index is hashed only to parse it again");
 
+      try (var list = Files.list(cache.layout().indexesDir())) {
+        for (Path parsed : list.toList()) {
+          Files.delete(parsed);
+        }
+      }
       assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
       assertEquals(2, packagesRequests(repo), "fetched again: " + repo.requests());
       assertEquals(Sha256.hash(good), Sha256.hash(Files.readAllBytes(blob)), "the cache holds the verified bytes again");
