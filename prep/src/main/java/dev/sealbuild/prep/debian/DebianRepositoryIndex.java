@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public record DebianRepositoryIndex(String repositoryName, String suite, String codename, String architecture,
     List<String> components, Sha256 inReleaseSha256, Instant date, Optional<Instant> validUntil,
-    String signerFingerprint, int pinPriority, List<DebianPackage> packages) {
+    String signerFingerprint, int pinPriority, List<DebianPackage> packages, NameOrder nameOrder) {
 
   public DebianRepositoryIndex {
     Objects.requireNonNull(repositoryName, "repositoryName");
@@ -33,12 +33,21 @@ public record DebianRepositoryIndex(String repositoryName, String suite, String 
     Objects.requireNonNull(validUntil, "validUntil");
     Objects.requireNonNull(signerFingerprint, "signerFingerprint");
     packages = List.copyOf(packages);
+    Objects.requireNonNull(nameOrder, "nameOrder");
+  }
+
+  /** An index whose name order is computed from its packages. */
+  public DebianRepositoryIndex(String repositoryName, String suite, String codename, String architecture,
+      List<String> components, Sha256 inReleaseSha256, Instant date, Optional<Instant> validUntil,
+      String signerFingerprint, int pinPriority, List<DebianPackage> packages) {
+    this(repositoryName, suite, codename, architecture, components, inReleaseSha256, date, validUntil,
+        signerFingerprint, pinPriority, packages, NameOrder.of(packages));
   }
 
   /** This index with the pin priority a spec's {@code priority:} sets (apt preferences' Pin-Priority). */
   public DebianRepositoryIndex withPinPriority(int priority) {
     return new DebianRepositoryIndex(repositoryName, suite, codename, architecture, components, inReleaseSha256, date,
-        validUntil, signerFingerprint, priority, packages);
+        validUntil, signerFingerprint, priority, packages, nameOrder);
   }
 
   /** Avoids printing tens of thousands of packages. */

@@ -110,22 +110,27 @@ public final class DebianRepositoryReader {
     }
 
     List<DebianPackage> packages = new ArrayList<>();
+    List<NameOrder> names = new ArrayList<>();
     for (String component : components) {
       if (!release.hasComponent(component)) {
         throw new DebianMetadataException(Kind.BAD_RELEASE, inReleaseUrl + ": component " + component
             + " is not in this release (has: " + String.join(" ", release.components()) + ")");
       }
-      packages.addAll(readPackages(suite, release, component, "binary-" + architecture, architecture, true));
+      ParsedPackages own = readPackages(suite, release, component, "binary-" + architecture, architecture, true);
+      packages.addAll(own.packages());
+      names.add(own.names());
       if (!release.noArchitectureAllPackages() && release.architectures().contains("all")) {
-        packages.addAll(readPackages(suite, release, component, "binary-all", architecture, false));
+        ParsedPackages all = readPackages(suite, release, component, "binary-all", architecture, false);
+        packages.addAll(all.packages());
+        names.add(all.names());
       }
     }
     return new DebianRepositoryIndex(repositoryName, suite, release.codename(), architecture, components,
         sha256(inRelease), release.date(), release.validUntil(), verified.signerFingerprint(),
-        release.defaultPinPriority(), packages);
+        release.defaultPinPriority(), packages, NameOrder.concat(names));
   }
 
-  private List<DebianPackage> readPackages(String suite, Release release, String component, String binaryDir,
+  private ParsedPackages readPackages(String suite, Release release, String component, String binaryDir,
       String architecture, boolean required) throws IOException {
     String dir = component + "/" + binaryDir + "/";
     Optional<Release.FileEntry> uncompressed = release.file(dir + "Packages");
@@ -154,17 +159,17 @@ public final class DebianRepositoryReader {
       throw new DebianMetadataException(Kind.BAD_RELEASE, source.describe("dists/" + suite + "/InRelease")
           + ": lists no Packages index for " + dir.substring(0, dir.length() - 1));
     }
-    return List.of();
+    return ParsedPackages.of(List.of());
   }
 
-  private List<DebianPackage> fetchAndParse(String suite, Release release, String dir, Release.FileEntry entry,
+  private ParsedPackages fetchAndParse(String suite, Release release, String dir, Release.FileEntry entry,
       String name, long maxDecompressed, String architecture) throws IOException {
     if (cache != null) {
       Optional<Path> cached = cache.find(entry.sha256());
       if (cached.isPresent()) {
         // The parsed form is named by the digest InRelease lists for the index it was made from and carries a digest
         // of its own: re-hashing the index too would only slow every lock (it is hashed when it is parsed again).
-        Optional<List<DebianPackage>> parsed = cache.parsed(entry.sha256(), architecture);
+        Optional<ParsedPackages> parsed = cache.parsed(entry.sha256(), architecture);
         if (parsed.isPresent()) {
           return parsed.get();
         }
@@ -197,7 +202,7 @@ public final class DebianRepositoryReader {
     }
     String url = source.describe(path);
     if (cache == null) {
-      return parseVerified(raw, entry, name, maxDecompressed, architecture, url);
+      return ParsedPackages.of(parseVerified(raw, entry, name, maxDecompressed, architecture, url));
     }
     Path stored;
     try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.sha256(), entry.size(),
@@ -208,10 +213,11 @@ public final class DebianRepositoryReader {
         parseVerified(Files.newInputStream(stored), entry, name, maxDecompressed, architecture, url));
   }
 
-  private List<DebianPackage> keepParsed(Release.FileEntry entry, String architecture, List<DebianPackage> packages)
+  private ParsedPackages keepParsed(Release.FileEntry entry, String architecture, List<DebianPackage> packages)
       throws IOException {
-    cache.keepParsed(entry.sha256(), architecture, packages);
-    return packages;
+    ParsedPackages parsed = ParsedPackages.of(packages);
+    cache.keepParsed(entry.sha256(), architecture, parsed);
+    return parsed;
   }
 
   /**

@@ -156,15 +156,13 @@ public final class DebianResolver {
             + index.architecture() + " (" + index.repositoryName() + ")");
       }
     }
-    // the index shares equal relation fields between packages: each distinct one is scanned once
-    Map<String, List<String>> scannedFields = new IdentityHashMap<>();
     for (int r = 0; r < indexes.size(); r++) {
       DebianRepositoryIndex index = indexes.get(r);
+      index.nameOrder().appendTo(creationOrder);
       int position = 0;
       for (DebianPackage pkg : index.packages()) {
         Entry entry = new Entry(pkg, index, r, position++);
         versionsByName.computeIfAbsent(pkg.name(), k -> new ArrayList<>()).add(entry);
-        recordCreation(pkg, scannedFields);
         if (pkg.essential()) {
           essentialNames.add(pkg.name());
         }
@@ -551,48 +549,6 @@ public final class DebianResolver {
   private DebianResolutionException unknownPackage(String name) {
     return new DebianResolutionException(Kind.UNKNOWN_PACKAGE, "unknown package '" + name + "' for " + architecture
         + " in " + repositoryNames + suggestions(name));
-  }
-
-  private void recordCreation(DebianPackage pkg, Map<String, List<String>> scannedFields) {
-    creationOrder.putIfAbsent(pkg.name(), creationOrder.size());
-    DebianPackage.RelationFields f = pkg.relations();
-    // the field order of apt's debListParser::NewVersion; Provides come last
-    for (String field : new String[] {f.preDepends(), f.depends(), f.conflicts(), f.breaks(), f.recommends(),
-        f.suggests(), f.replaces(), f.enhances(), f.provides()}) {
-      if (!field.isEmpty()) {
-        for (String name : scannedFields.computeIfAbsent(field, DebianResolver::unqualifiedNames)) {
-          creationOrder.putIfAbsent(name, creationOrder.size());
-        }
-      }
-    }
-  }
-
-  /** The package names a relation field mentions without an architecture qualifier, in order (a quick scan). */
-  private static List<String> unqualifiedNames(String field) {
-    List<String> names = new ArrayList<>();
-    int i = 0;
-    int n = field.length();
-    while (i < n) {
-      while (i < n && (Character.isWhitespace(field.charAt(i)) || field.charAt(i) == ',' || field.charAt(i) == '|')) {
-        i++;
-      }
-      int start = i;
-      while (i < n && isNameChar(field.charAt(i))) {
-        i++;
-      }
-      if (i > start && (i == n || field.charAt(i) != ':')) {
-        names.add(field.substring(start, i));
-      }
-      while (i < n && field.charAt(i) != ',' && field.charAt(i) != '|') {
-        i++;
-      }
-    }
-    return names;
-  }
-
-  private static boolean isNameChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c == '+' || c == '-'
-        || c == '.' || c == '_';
   }
 
   private Parsed parse(Entry entry) throws DebianResolutionException {

@@ -26,11 +26,11 @@ public interface IndexCache {
    * The packages parsed earlier from the index with this digest for this architecture, when that parsed form is
    * kept and intact; empty otherwise (the caller parses the verified index again).
    */
-  default Optional<List<DebianPackage>> parsed(Sha256 digest, String architecture) throws IOException {
+  default Optional<ParsedPackages> parsed(Sha256 digest, String architecture) throws IOException {
     return Optional.empty();
   }
 
   /** Keeps the packages parsed from the verified index with this digest, for {@link #parsed}. */
-  default void keepParsed(Sha256 digest, String architecture, List<DebianPackage> packages) throws IOException {
+  default void keepParsed(Sha256 digest, String architecture, ParsedPackages packages) throws IOException {
   }
 }

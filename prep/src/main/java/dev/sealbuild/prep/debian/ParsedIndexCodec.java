@@ -25,13 +25,14 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ParsedIndexCodec {
   /** Bump when the layout or the meaning of a field changes. */
-  private static final byte[] MAGIC = "sealbuild-parsed-packages-v1\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "sealbuild-parsed-packages-v2\n".getBytes(StandardCharsets.US_ASCII);
   private static final int STRINGS_PER_PACKAGE = 16;
 
   private ParsedIndexCodec() {
   }
 
-  static byte[] encode(String architecture, List<DebianPackage> packages) {
+  static byte[] encode(String architecture, ParsedPackages parsed) {
+    List<DebianPackage> packages = parsed.packages();
     // by identity: the parser already shares equal repeated values, and an equal string written twice costs bytes only
     Map<String, Integer> ids = new IdentityHashMap<>();
     List<String> table = new ArrayList<>();
@@ -68,6 +69,10 @@ final class ParsedIndexCodec {
         out.writeLong(p.size());
         out.writeLong(p.installedSizeKiB());
       }
+      out.writeInt(parsed.names().names().size());
+      for (String name : parsed.names().names()) {
+        writeString(out, name);
+      }
       out.flush();
       out.write(sha256(bytes.toByteArray(), bytes.size()));
       return bytes.toByteArray();
@@ -77,7 +82,7 @@ final class ParsedIndexCodec {
   }
 
   /** The packages, or empty when {@code data} is not an intact encoding for {@code architecture}. */
-  static Optional<List<DebianPackage>> decode(byte[] data, String architecture) {
+  static Optional<ParsedPackages> decode(byte[] data, String architecture) {
     if (data.length < MAGIC.length + 32 || !Arrays.equals(MAGIC, Arrays.copyOf(data, MAGIC.length))) {
       return Optional.empty();
     }
@@ -85,11 +90,11 @@ final class ParsedIndexCodec {
     // decoding never trusts a count or an index it reads, so a damaged file only fails, and then it is parsed again.
     CompletableFuture<Boolean> intact = CompletableFuture.supplyAsync(
         () -> Arrays.equals(sha256(data, data.length - 32), Arrays.copyOfRange(data, data.length - 32, data.length)));
-    Optional<List<DebianPackage>> packages = decodeBody(data, architecture);
+    Optional<ParsedPackages> packages = decodeBody(data, architecture);
     return intact.join() ? packages : Optional.empty();
   }
 
-  private static Optional<List<DebianPackage>> decodeBody(byte[] data, String architecture) {
+  private static Optional<ParsedPackages> decodeBody(byte[] data, String architecture) {
     try {
       ByteBuffer in = ByteBuffer.wrap(data, MAGIC.length, data.length - 32 - MAGIC.length);
       if (!readString(in).equals(architecture)) {
@@ -117,7 +122,12 @@ final class ParsedIndexCodec {
             (flags & 2) != 0, s[3], s[4], s[5], size, Sha256.ofHex(s[6]), installed,
             relations.equals(DebianPackage.RelationFields.NONE) ? DebianPackage.RelationFields.NONE : relations));
       }
-      return in.hasRemaining() ? Optional.empty() : Optional.of(packages);
+      String[] names = new String[checkedCount(in.getInt(), in.remaining(), 4)];
+      for (int k = 0; k < names.length; k++) {
+        names[k] = readString(in);
+      }
+      return in.hasRemaining() ? Optional.empty()
+          : Optional.of(new ParsedPackages(packages, new NameOrder(java.util.Arrays.asList(names))));
     } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
       return Optional.empty();
     }

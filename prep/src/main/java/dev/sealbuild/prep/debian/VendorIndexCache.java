@@ -41,7 +41,7 @@ public final class VendorIndexCache implements IndexCache {
   }
 
   @Override
-  public Optional<List<DebianPackage>> parsed(Sha256 digest, String architecture) throws IOException {
+  public Optional<ParsedPackages> parsed(Sha256 digest, String architecture) throws IOException {
     Path file = parsedFile(digest, architecture);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -54,7 +54,7 @@ public final class VendorIndexCache implements IndexCache {
   }
 
   @Override
-  public void keepParsed(Sha256 digest, String architecture, List<DebianPackage> packages) throws IOException {
+  public void keepParsed(Sha256 digest, String architecture, ParsedPackages packages) throws IOException {
     Path dir = cache.layout().indexesDir();
     Files.createDirectories(dir);
     Files.createDirectories(cache.layout().tmpDir());

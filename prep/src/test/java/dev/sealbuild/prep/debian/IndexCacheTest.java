@@ -116,8 +116,8 @@ class IndexCacheTest {
         DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
       List<DebianPackage> packages = DebianRepositoryReaderTest.reader(repo, false)
           .read("s", "stable", List.of("main"), "amd64").packages();
-      byte[] encoded = ParsedIndexCodec.encode("amd64", packages);
-      assertEquals(packages, ParsedIndexCodec.decode(encoded, "amd64").orElseThrow());
+      byte[] encoded = ParsedIndexCodec.encode("amd64", ParsedPackages.of(packages));
+      assertEquals(packages, ParsedIndexCodec.decode(encoded, "amd64").orElseThrow().packages());
       assertTrue(ParsedIndexCodec.decode(encoded, "arm64").isEmpty());
       assertTrue(ParsedIndexCodec.decode(java.util.Arrays.copyOf(encoded, encoded.length - 1), "amd64").isEmpty());
     }

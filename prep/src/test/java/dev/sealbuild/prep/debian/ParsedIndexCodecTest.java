@@ -3,6 +3,7 @@ package dev.sealbuild.prep.debian;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.testsupport.deb.SyntheticRepository;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -12,16 +13,22 @@ import org.junit.jupiter.api.Test;
 
 /** The parsed form of an index: decodes to what was encoded, and a damaged one is absent (never a crash). */
 class ParsedIndexCodecTest {
-  private static final String MAGIC = "sealbuild-parsed-packages-v1\n";
+  private static final String MAGIC = "sealbuild-parsed-packages-v2\n";
 
-  private static List<DebianPackage> packages() throws Exception {
-    String index = String.join("\n", DebianRepositoryReaderTest.STANZAS);
-    return new PackagesIndex("amd64").parse(new java.io.ByteArrayInputStream(index.getBytes(StandardCharsets.UTF_8)), "test-index");
+  private static ParsedPackages packages() throws Exception {
+    String index = String.join("\n", List.of(
+        SyntheticRepository.pkg("hello", "2.10-3", "Depends: zlib1g, libc6 (>= 2.34) | musl:amd64\n"),
+        SyntheticRepository.pkg("libc6", "2.36-9", "Breaks: hello (<< 2)\n"),
+        SyntheticRepository.pkg("tzdata", "2024a-1", "all", "")));
+    return ParsedPackages.of(new PackagesIndex("amd64").parse(
+        new java.io.ByteArrayInputStream(index.getBytes(StandardCharsets.UTF_8)), "test-index"));
   }
 
   @Test
-  void decodesToTheSamePackages() throws Exception {
-    List<DebianPackage> packages = packages();
+  void decodesToTheSamePackagesAndNameOrder() throws Exception {
+    ParsedPackages packages = packages();
+    assertEquals(List.of("hello", "zlib1g", "libc6", "tzdata"), packages.names().names(),
+        "first appearance, relation names included, qualified ones not");
     assertEquals(Optional.of(packages), ParsedIndexCodec.decode(ParsedIndexCodec.encode("amd64", packages), "amd64"));
   }
 
