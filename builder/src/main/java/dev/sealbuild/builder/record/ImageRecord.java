@@ -22,12 +22,25 @@ import java.util.Map;
  * blob, all kept content-addressed in the cache).
  *
  * @param variables each variable the spec read, with its value (null: unset)
+ * @param blobs every blob of the image
  * @param provenance the unsigned provenance document's blob, or null when none was asked for
  */
 public record ImageRecord(Map<String, String> variables, List<String> sources, Sha256 sourcesDigest, String name,
     long sourceDateEpoch, Descriptor root, List<RecordedPlatform> platforms, List<Descriptor> referrers,
-    List<Sha256> blobs, Sha256 provenance) {
+    List<RecordedBlob> blobs, RecordedBlob provenance) {
   static final int FORMAT = 1;
+
+  /**
+   * A blob by its digest, with its size and CRC-32C: what a hit checks before it uses the blob. The digest names the
+   * blob in the image (and was computed from its bytes when it was written); the CRC, which the JVM computes about as
+   * fast as it reads, finds damage done since, without SHA-256's cost in a JVM that has just started.
+   */
+  public record RecordedBlob(Sha256 digest, long size, long crc32c) {}
+
+  /** The image's blob digests, in order. */
+  public List<Sha256> blobDigests() {
+    return blobs.stream().map(RecordedBlob::digest).toList();
+  }
 
   /** One platform: the platform, its manifest's descriptor, and the uncompressed size of each layer. */
   public record RecordedPlatform(Platform platform, Descriptor manifest, List<Long> uncompressedSizes) {
@@ -66,11 +79,25 @@ public record ImageRecord(Map<String, String> variables, List<String> sources, S
     ArrayNode refs = json.putArray("referrers");
     referrers.forEach(r -> refs.add(r.toJson()));
     ArrayNode blobList = json.putArray("blobs");
-    blobs.forEach(b -> blobList.add(b.toString()));
+    blobs.forEach(b -> blob(blobList.addObject(), b));
     if (provenance != null) {
-      json.put("provenance", provenance.toString());
+      blob(json.putObject("provenance"), provenance);
     }
     return CanonicalJson.compact(json);
+  }
+
+  private static void blob(ObjectNode node, RecordedBlob blob) {
+    node.put("digest", blob.digest().toString());
+    node.put("size", blob.size());
+    node.put("crc32c", blob.crc32c());
+  }
+
+  private static RecordedBlob blob(JsonNode node) throws IOException {
+    if (!node.path("size").canConvertToLong() || !node.path("crc32c").canConvertToLong()) {
+      throw new IOException("a recorded blob needs digest, size and crc32c");
+    }
+    return new RecordedBlob(Sha256.parse(node.path("digest").asText()), node.get("size").asLong(),
+        node.get("crc32c").asLong());
   }
 
   /** Parses a record; anything unexpected is an IOException (the record is then dropped). */
@@ -96,8 +123,10 @@ public record ImageRecord(Map<String, String> variables, List<String> sources, S
       }
       List<Descriptor> referrers = new ArrayList<>();
       json.path("referrers").forEach(r -> referrers.add(Descriptor.fromJson(r, "recorded referrer")));
-      List<Sha256> blobs = new ArrayList<>();
-      json.path("blobs").forEach(b -> blobs.add(Sha256.parse(b.asText())));
+      List<RecordedBlob> blobs = new ArrayList<>();
+      for (JsonNode b : json.path("blobs")) {
+        blobs.add(blob(b));
+      }
       JsonNode provenance = json.get("provenance");
       if (platforms.isEmpty() || !json.path("name").isTextual()) {
         throw new IOException("incomplete image record");
@@ -105,7 +134,7 @@ public record ImageRecord(Map<String, String> variables, List<String> sources, S
       return new ImageRecord(variables, sources, Sha256.parse(json.path("sources_digest").asText()),
           json.get("name").asText(), json.path("source_date_epoch").asLong(),
           Descriptor.fromJson(json.path("root"), "recorded root"), platforms, referrers, blobs,
-          provenance == null ? null : Sha256.parse(provenance.asText()));
+          provenance == null ? null : blob(provenance));
     } catch (IllegalArgumentException | dev.sealbuild.formats.UserError e) {
       throw new IOException(e.getMessage(), e);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

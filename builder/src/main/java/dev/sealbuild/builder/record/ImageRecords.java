@@ -27,13 +27,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.zip.CRC32C;
 
 /**
  * Image records under {@code CACHE/layers/images/}: the image {@code build image} made from a set of inputs, keyed
  * by them (the caller's key: tool, spec and lock bytes, options), so that a build whose inputs have not changed
  * writes its outputs from the cache without reading the spec or any package again. A record is used only when the
  * variables the spec read still have their values, the local {@code copy:} sources still hash the same, and every
- * blob is present and hashes to its name; otherwise the image is built as usual and the record replaced. Like the
+ * blob is present with the size and CRC-32C recorded for it (see {@link ImageRecord.RecordedBlob}); otherwise the image is built as usual and the record replaced. Like the
  * layer cache, a cache and never a source of truth: whatever goes wrong with it is a warning at most.
  */
 public final class ImageRecords {
@@ -93,18 +94,15 @@ public final class ImageRecords {
 
   /**
    * The recorded image with every blob in {@code stagingDir} (linked where the file system allows, else copied),
-   * each verified against its digest on the way; empty when one is missing or damaged (the record is then dropped).
+   * each checked against its recorded size and CRC-32C first; empty when one is missing or damaged (the record is then dropped).
    */
   public Optional<BuiltImage> materialize(Sha256 key, ImageRecord record, Path stagingDir) throws IOException {
     Path blobs = Files.createDirectories(stagingDir.resolve("blobs").resolve("sha256"));
-    List<Sha256> all = new ArrayList<>(record.blobs());
-    if (record.provenance() != null) {
-      all.add(record.provenance());
-    }
-    for (Sha256 digest : all) {
+    for (ImageRecord.RecordedBlob blob : all(record)) {
+      Sha256 digest = blob.digest();
       Path source = stored(digest);
       Path target = blobs.resolve(digest.hex());
-      if (source == null || !verified(source, digest)) {
+      if (source == null || !intact(source, blob)) {
         warnings.accept("image record " + key.hex() + ": blob " + digest + (source == null ? " is missing" : " is damaged")
             + "; discarded, building the image");
         // the damaged blob is left to the layer cache (which reports and replaces it) or to the next store
@@ -124,7 +122,7 @@ public final class ImageRecords {
       platforms.put(p.platform(), new BuiltImage.BuiltPlatform(
           new PlatformImage(p.platform(), p.manifest(), manifest, config), p.uncompressedSizes()));
     }
-    return Optional.of(new BuiltImage(stagingDir, record.root(), platforms, record.blobs(), record.referrers()));
+    return Optional.of(new BuiltImage(stagingDir, record.root(), platforms, record.blobDigests(), record.referrers()));
   }
 
   /** The digest of local sources as a record keeps it; empty when one is missing or unreadable (record nothing). */
@@ -134,7 +132,7 @@ public final class ImageRecords {
 
   /** The recorded provenance document of a materialized record. */
   public static byte[] provenance(ImageRecord record, BuiltImage image) throws IOException {
-    return Files.readAllBytes(image.blob(record.provenance()));
+    return Files.readAllBytes(image.blob(record.provenance().digest()));
   }
 
   /**
@@ -143,16 +141,16 @@ public final class ImageRecords {
    */
   public void store(Sha256 key, Inputs inputs, BuiltImage image, byte[] provenance) {
     try {
-      Sha256 provenanceDigest = null;
+      List<ImageRecord.RecordedBlob> blobs = new ArrayList<>();
       for (Sha256 digest : image.blobs()) {
-        keep(digest, image.blob(digest));
+        blobs.add(keep(digest, image.blob(digest)));
       }
+      ImageRecord.RecordedBlob provenanceBlob = null;
       if (provenance != null) {
-        provenanceDigest = Sha256.hash(provenance);
         Path tmp = temp();
         try {
           Files.write(tmp, provenance);
-          keep(provenanceDigest, tmp);
+          provenanceBlob = keep(Sha256.hash(provenance), tmp);
         } finally {
           Files.deleteIfExists(tmp);
         }
@@ -161,7 +159,7 @@ public final class ImageRecords {
       image.platforms().forEach((platform, built) -> platforms.add(new ImageRecord.RecordedPlatform(platform,
           built.image().descriptor(), built.uncompressedSizes())));
       ImageRecord record = new ImageRecord(inputs.variables(), inputs.sources(), inputs.sourcesDigest(), inputs.name(),
-          inputs.sourceDateEpoch(), image.root(), platforms, image.referrers(), image.blobs(), provenanceDigest);
+          inputs.sourceDateEpoch(), image.root(), platforms, image.referrers(), blobs, provenanceBlob);
       writeAtomically(layout.imageRecord(key), record.toBytes());
     } catch (IOException | RuntimeException e) {
       warnings.accept("image record: cannot store (" + e.getMessage() + "); the next build of the same inputs builds again");
@@ -182,13 +180,9 @@ public final class ImageRecords {
     } catch (IOException e) {
       return "image record does not parse (" + e.getMessage() + ")";
     }
-    List<Sha256> all = new ArrayList<>(record.blobs());
-    if (record.provenance() != null) {
-      all.add(record.provenance());
-    }
-    for (Sha256 digest : all) {
-      if (stored(digest) == null) {
-        return "image record names blob " + digest + ", which no cache holds";
+    for (ImageRecord.RecordedBlob blob : all(record)) {
+      if (stored(blob.digest()) == null) {
+        return "image record names blob " + blob.digest() + ", which no cache holds";
       }
     }
     return null;
@@ -203,21 +197,52 @@ public final class ImageRecords {
     return null;
   }
 
-  /** Copies a blob into the layer cache's blob directory unless a cache already holds it intact. */
-  private void keep(Sha256 digest, Path from) throws IOException {
+  private static List<ImageRecord.RecordedBlob> all(ImageRecord record) {
+    List<ImageRecord.RecordedBlob> all = new ArrayList<>(record.blobs());
+    if (record.provenance() != null) {
+      all.add(record.provenance());
+    }
+    return all;
+  }
+
+  /**
+   * Copies a blob into the layer cache's blob directory unless a cache already holds it intact, and describes it as
+   * the record keeps it.
+   */
+  private ImageRecord.RecordedBlob keep(Sha256 digest, Path from) throws IOException {
     Path existing = stored(digest);
-    if (existing != null && verified(existing, digest)) {
-      return;
+    if (existing == null || !verified(existing, digest)) {
+      Path target = layout.layerBlob(digest);
+      Files.createDirectories(target.getParent());
+      Path tmp = temp();
+      try {
+        Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+        move(tmp, target);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     }
-    Path target = layout.layerBlob(digest);
-    Files.createDirectories(target.getParent());
-    Path tmp = temp();
+    return new ImageRecord.RecordedBlob(digest, Files.size(from), crc32c(from));
+  }
+
+  /** Whether a stored blob still has the size and CRC-32C recorded for it. */
+  private static boolean intact(Path blob, ImageRecord.RecordedBlob recorded) {
     try {
-      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
-      move(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
+      return Files.size(blob) == recorded.size() && crc32c(blob) == recorded.crc32c();
+    } catch (IOException e) {
+      return false;
     }
+  }
+
+  private static long crc32c(Path file) throws IOException {
+    CRC32C crc = new CRC32C();
+    byte[] buffer = new byte[BUFFER];
+    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        crc.update(buffer, 0, n);
+      }
+    }
+    return crc.getValue();
   }
 
   private static boolean verified(Path blob, Sha256 digest) {
