@@ -71,10 +71,11 @@ final class PrepCommand implements Callable<Integer> {
     }
     DownloadLimit limit = DownloadLimit.choose(maxDownload, env.variables());
     PrintWriter err = commandSpec.commandLine().getErr();
-    Project project = Project.load(env, options.path, options.dockerfile);
-    Lockfile lock = new LockfileIO().read(project.lockFile());
     try (PrepServices services = PrepServices.create(env.cache(options.cache()), env.variables(), err, env.terminal(), jobs,
         registryOptions.settings(env), limit, cacheFrom())) {
+      services.transport().prepareInBackground();
+      Project project = Project.load(env, options.path, options.dockerfile);
+      Lockfile lock = new LockfileIO().read(project.lockFile());
       Preparer.Result result = new Preparer(services, mirrorOptions.mirrors(), jobs, snapshotArchives()).prepare(project.spec(), project.specDir(), lock);
       err.println("prep: " + result.entries() + " entries ready in " + result.cache()
           + " (" + result.fetched() + " fetched, " + result.alreadyCached() + " already cached)");

@@ -66,6 +66,17 @@ public final class Transport {
   }
 
   /**
+   * Makes the HTTP client on a background thread, for a command that is about to fetch and has other start-up work
+   * (reading the spec) to overlap it with; a failure there is left for the first request to report.
+   */
+  public void prepareInBackground() {
+    Thread thread = new Thread(this::client, "sealbuild-http-client");
+    thread.setDaemon(true);
+    thread.setUncaughtExceptionHandler((t, e) -> { });
+    thread.start();
+  }
+
+  /**
    * The HTTP client, made at the first request: making one loads the TLS stack and the JVM's CA certificates
    * (about a tenth of a second), which a command that finds everything cached never needs.
    */
