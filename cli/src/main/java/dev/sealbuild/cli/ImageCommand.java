@@ -7,6 +7,7 @@ import dev.sealbuild.builder.layercache.LayerCache;
 import dev.sealbuild.builder.stage.StepSettings;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.builder.output.OutputTarget;
+import dev.sealbuild.builder.image.CachedInputs;
 import dev.sealbuild.builder.record.ImageRecord;
 import dev.sealbuild.builder.record.ImageRecords;
 import dev.sealbuild.formats.digest.Sha256;
@@ -139,7 +140,9 @@ final class ImageCommand implements Callable<Integer> {
       List<String> sources = CopySources.of(project.spec());
       Optional<Sha256> sourcesDigest = ImageRecords.sourcesDigest(project.specDir(), sources);
       if (sourcesDigest.isPresent()) {
-        ImageRecords.Inputs inputs = new ImageRecords.Inputs(variables.read(), sources, sourcesDigest.get(),
+        List<Sha256> cached = CachedInputs.of(project.spec(), lock).stream().map(CachedInputs.Required::digest)
+            .distinct().toList();
+        ImageRecords.Inputs inputs = new ImageRecords.Inputs(variables.read(), cached, sources, sourcesDigest.get(),
             project.spec().name(), epoch);
         Sha256 recordedKey = recordKey.get().getKey();
         keeper = (image, document) -> records.store(recordedKey, inputs, image, document);

@@ -134,6 +134,19 @@ class ImageRecordCommandTest {
   }
 
   @Test
+  void aMissingInputFailsTheBuildAsWithoutARecord() throws Exception {
+    try (TestProject project = new TestProject(work).prepared()) {
+      image(project.build());
+      Path blobs = project.cache.resolve("blobs/sha256");
+      String served = dev.sealbuild.formats.digest.Sha256.hash("served over http\n".getBytes(StandardCharsets.UTF_8)).hex();
+      Files.delete(blobs.resolve(served));
+      InProcess.Result missing = project.build().run("image", "project", "--network-isolation", "off");
+      assertEquals(1, missing.exit(), missing.toString());
+      assertTrue(missing.err().contains("files[0]") && missing.err().contains("run build prep"), missing.err());
+    }
+  }
+
+  @Test
   void cacheVerifyReportsARecordWhoseBlobIsGone() throws Exception {
     try (TestProject project = new TestProject(work).prepared()) {
       image(project.build());

@@ -31,9 +31,12 @@ class LayerCacheCommandTest {
     return project.build().run(args.toArray(String[]::new));
   }
 
-  private static List<Path> layerBlobs(TestProject project) throws Exception {
-    try (Stream<Path> s = Files.list(project.cache.resolve("layers").resolve("blobs"))) {
-      return s.sorted().toList();
+  /** The blob the layer-cache entry names (the blob directory also holds image records' configs and manifests). */
+  private static Path layerBlob(TestProject project) throws Exception {
+    try (Stream<Path> s = Files.list(project.cache.resolve("layers").resolve("entries"))) {
+      Path entry = s.findFirst().orElseThrow();
+      String digest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(entry.toFile()).get("digest").asText();
+      return project.cache.resolve("layers").resolve("blobs").resolve(digest.substring("sha256:".length()));
     }
   }
 
@@ -80,7 +83,7 @@ class LayerCacheCommandTest {
   void cacheVerifyReportsACorruptLayerAndDeleteRemovesIt() throws Exception {
     try (TestProject project = new TestProject(work).prepared()) {
       String digest = lastLine(image(project).ok().out());
-      Path blob = layerBlobs(project).get(0);
+      Path blob = layerBlob(project);
       Files.writeString(blob, "not what the entry says");
 
       InProcess.Result verify = project.build().run("cache", "verify");
@@ -93,7 +96,7 @@ class LayerCacheCommandTest {
       assertTrue(rebuilt.err().contains("is corrupt"), rebuilt.err());
       assertEquals(digest, lastLine(rebuilt.out()), "the corrupt entry is not used: the layer is built again");
 
-      Files.writeString(layerBlobs(project).get(0), "corrupt again");
+      Files.writeString(layerBlob(project), "corrupt again");
       InProcess.Result deleted = project.build().run("cache", "verify", "--delete");
       assertEquals(1, deleted.exit(), deleted.toString());
       assertTrue(deleted.out().contains("(deleted)"), deleted.out());

@@ -706,33 +706,8 @@ public final class ImageAssembler {
   }
 
   private void checkCached(BuildSpec spec, Lockfile lock) {
-    checkCached(spec, lock, "");
-    for (String stage : spec.stages().keySet()) {
-      checkCached(spec.stage(stage), lock.stage(stage), "stage " + stage + ": ");
-    }
-  }
-
-  private void checkCached(BuildSpec spec, Lockfile lock, String prefix) {
-    if (lock.rootfs() != null) {
-      cache.requirePresent(lock.rootfs().sha256(), prefix + "base rootfs " + lock.rootfs().source());
-    }
-    if (lock.baseImage() != null) {
-      for (Platform platform : spec.platforms()) {
-        lock.baseImage().platform(platform).ifPresent(image -> {
-          String label = prefix + "base image " + lock.baseImage().reference() + " (" + platform + ")";
-          cache.requirePresent(image.config().digest(), label + " config");
-          for (int i = 0; i < image.layers().size(); i++) {
-            cache.requirePresent(image.layers().get(i).digest(), label + " layer " + (i + 1));
-          }
-        });
-      }
-    }
-    for (int i = 0; i < spec.files().size(); i++) {
-      String url = spec.files().get(i).url().toString();
-      cache.requirePresent(lock.file(url).orElseThrow().sha256(), prefix + "files[" + i + "] " + url);
-    }
-    for (LockedPackage p : lock.packageList()) {
-      cache.requirePresent(p.sha256(), prefix + "package " + p.label());
+    for (CachedInputs.Required input : CachedInputs.of(spec, lock)) {
+      cache.requirePresent(input.digest(), input.label());
     }
   }
 

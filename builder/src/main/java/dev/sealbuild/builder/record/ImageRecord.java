@@ -22,10 +22,12 @@ import java.util.Map;
  * blob, all kept content-addressed in the cache).
  *
  * @param variables each variable the spec read, with its value (null: unset)
+ * @param inputs the vendor-cache blobs the build read (packages, files, base): a hit needs them present, as a build does
  * @param blobs every blob of the image
  * @param provenance the unsigned provenance document's blob, or null when none was asked for
  */
-public record ImageRecord(Map<String, String> variables, List<String> sources, Sha256 sourcesDigest, String name,
+public record ImageRecord(Map<String, String> variables, List<Sha256> inputs, List<String> sources, Sha256 sourcesDigest,
+    String name,
     long sourceDateEpoch, Descriptor root, List<RecordedPlatform> platforms, List<Descriptor> referrers,
     List<RecordedBlob> blobs, RecordedBlob provenance) {
   static final int FORMAT = 1;
@@ -51,6 +53,7 @@ public record ImageRecord(Map<String, String> variables, List<String> sources, S
 
   public ImageRecord {
     variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+    inputs = List.copyOf(inputs);
     sources = List.copyOf(sources);
     platforms = List.copyOf(platforms);
     referrers = List.copyOf(referrers);
@@ -62,6 +65,8 @@ public record ImageRecord(Map<String, String> variables, List<String> sources, S
     json.put("format", FORMAT);
     ObjectNode vars = json.putObject("variables");
     variables.forEach(vars::put);
+    ArrayNode in = json.putArray("inputs");
+    inputs.forEach(d -> in.add(d.toString()));
     ArrayNode src = json.putArray("sources");
     sources.forEach(src::add);
     json.put("sources_digest", sourcesDigest.toString());
@@ -112,6 +117,8 @@ public record ImageRecord(Map<String, String> variables, List<String> sources, S
         Map.Entry<String, JsonNode> e = it.next();
         variables.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
       }
+      List<Sha256> inputs = new ArrayList<>();
+      json.path("inputs").forEach(d -> inputs.add(Sha256.parse(d.asText())));
       List<String> sources = new ArrayList<>();
       json.path("sources").forEach(s -> sources.add(s.asText()));
       List<RecordedPlatform> platforms = new ArrayList<>();
@@ -131,7 +138,7 @@ public record ImageRecord(Map<String, String> variables, List<String> sources, S
       if (platforms.isEmpty() || !json.path("name").isTextual()) {
         throw new IOException("incomplete image record");
       }
-      return new ImageRecord(variables, sources, Sha256.parse(json.path("sources_digest").asText()),
+      return new ImageRecord(variables, inputs, sources, Sha256.parse(json.path("sources_digest").asText()),
           json.get("name").asText(), json.path("source_date_epoch").asLong(),
           Descriptor.fromJson(json.path("root"), "recorded root"), platforms, referrers, blobs,
           provenance == null ? null : blob(provenance));

@@ -53,10 +53,11 @@ public final class ImageRecords {
    * What a build records beside its image: the variables the spec read, its local sources and their digest taken
    * before the build read them ({@link #sourcesDigest}), the spec's name and the epoch.
    */
-  public record Inputs(Map<String, String> variables, List<String> sources, Sha256 sourcesDigest, String name,
-      long sourceDateEpoch) {
+  public record Inputs(Map<String, String> variables, List<Sha256> cached, List<String> sources, Sha256 sourcesDigest,
+      String name, long sourceDateEpoch) {
     public Inputs {
       variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+      cached = List.copyOf(cached);
       sources = List.copyOf(sources);
     }
   }
@@ -83,6 +84,11 @@ public final class ImageRecords {
     for (Map.Entry<String, String> v : record.variables().entrySet()) {
       if (!Objects.equals(variables.apply(v.getKey()), v.getValue())) {
         return Optional.empty();
+      }
+    }
+    for (Sha256 input : record.inputs()) {
+      if (!Files.isRegularFile(layout.blob(input), LinkOption.NOFOLLOW_LINKS)) {
+        return Optional.empty(); // the build names the missing entry and says to run build prep
       }
     }
     Optional<Sha256> sources = LocalSources.digest(specDir, record.sources());
@@ -158,7 +164,7 @@ public final class ImageRecords {
       List<ImageRecord.RecordedPlatform> platforms = new ArrayList<>();
       image.platforms().forEach((platform, built) -> platforms.add(new ImageRecord.RecordedPlatform(platform,
           built.image().descriptor(), built.uncompressedSizes())));
-      ImageRecord record = new ImageRecord(inputs.variables(), inputs.sources(), inputs.sourcesDigest(), inputs.name(),
+      ImageRecord record = new ImageRecord(inputs.variables(), inputs.cached(), inputs.sources(), inputs.sourcesDigest(), inputs.name(),
           inputs.sourceDateEpoch(), image.root(), platforms, image.referrers(), blobs, provenanceBlob);
       writeAtomically(layout.imageRecord(key), record.toBytes());
     } catch (IOException | RuntimeException e) {
