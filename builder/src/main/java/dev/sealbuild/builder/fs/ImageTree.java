@@ -97,6 +97,18 @@ public final class ImageTree {
     }
   }
 
+  /** Whether the merged view shows anything below the already resolved directory {@code dir}. */
+  public boolean hasEntriesBelow(EntryPath dir) {
+    return upperHasBelow(dir) || lowerHasBelow(dir);
+  }
+
+  private boolean upperHasBelow(EntryPath dir) {
+    if (dir.isRoot()) {
+      return !upper.entries().isEmpty();
+    }
+    return !upper.entries().subMap(new EntryPath(dir.value() + "/"), true, new EntryPath(dir.value() + "0"), false).isEmpty();
+  }
+
   private boolean lowerHasBelow(EntryPath dir) {
     EntryPath from = new EntryPath(dir.value() + "/");
     EntryPath to = new EntryPath(dir.value() + "0");

@@ -4,6 +4,7 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.ExcludedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.RemovedPackage;
 import dev.sealbuild.lockfiles.spec.ApkWorldEntry;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
@@ -80,7 +81,7 @@ public final class AlpineLocker implements PackageLocker {
     List<Resolved> resolved = resolve(spec, base, true);
     return new Pinned(resolved.isEmpty() ? List.of() : resolved.get(0).repositories(),
         resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(Resolved.Entry::locked).toList(),
-        resolved.isEmpty() ? List.of() : resolved.get(0).excluded());
+        resolved.isEmpty() ? List.of() : resolved.get(0).excluded(), resolved.isEmpty() ? List.of() : resolved.get(0).removed());
   }
 
   @Override
@@ -93,10 +94,11 @@ public final class AlpineLocker implements PackageLocker {
       LockedPackage p = e.locked();
       return new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), e.downloaded() ? p.sha256() : null,
           p.size(), p.platforms());
-    }).toList(), resolved.get(0).excluded());
+    }).toList(), resolved.get(0).excluded(), resolved.get(0).removed());
   }
 
-  private record Resolved(List<LockedRepository> repositories, List<Entry> packages, List<ExcludedPackage> excluded) {
+  private record Resolved(List<LockedRepository> repositories, List<Entry> packages, List<ExcludedPackage> excluded,
+      List<RemovedPackage> removed) {
     record Entry(LockedPackage locked, boolean downloaded) {}
   }
 
@@ -138,6 +140,7 @@ public final class AlpineLocker implements PackageLocker {
     Map<String, List<LockedRepository.Index>> indexes = new TreeMap<>();
     Map<String, Resolved.Entry> packages = new TreeMap<>();
     Exclusions excluded = new Exclusions();
+    Map<String, List<Platform>> removed = new TreeMap<>();
     for (Platform platform : spec.platforms()) {
       String arch = ApkArchitectures.of(platform);
       List<ApkPackage> available = new ArrayList<>();
@@ -167,12 +170,9 @@ public final class AlpineLocker implements PackageLocker {
             .resolve(spec.packages(), spec.exclude());
         resolution.excluded().forEach((name, neededBy) -> excluded.add(name, neededBy, platform));
         toInstall = resolution.toInstall();
-        if (!resolution.toRemove().isEmpty()) {
-          throw new PackageException(platform + ": apk would remove or replace " + resolution.toRemove().size()
-              + " package(s) the base has installed (" + String.join(", ", resolution.toRemove().stream().limit(5)
-                  .map(ApkPackage::nameVersion).toList()) + "), which sealbuild does not do yet; change packages: so the"
-              + " base's packages stay (e.g. drop a version constraint or a !name on them)");
-        }
+        // As apk: base packages the request conflicts with, or replaces by another version or provider, go.
+        resolution.toRemove().forEach(p -> removed.computeIfAbsent(p.name() + " " + p.version(), k -> new ArrayList<>())
+            .add(platform));
       } catch (ApkException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
@@ -204,7 +204,10 @@ public final class AlpineLocker implements PackageLocker {
       repositories.add(new LockedRepository(repo.name(), RepositorySpec.ALPINE, indexes.getOrDefault(repo.name(), List.of()), keys,
           repo.from(), repo.recordedUrl(), null, null));
     }
-    return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList()));
+    List<RemovedPackage> removals = new ArrayList<>();
+    removed.forEach((nameVersion, platforms) -> removals.add(new RemovedPackage(nameVersion.substring(0, nameVersion.indexOf(' ')),
+        nameVersion.substring(nameVersion.indexOf(' ') + 1), platforms)));
+    return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList(), removals));
   }
 
   /**
