@@ -106,21 +106,25 @@ public final class ApkPackagesSource implements LayerSource {
 
   @Override
   public String describe() {
-    String removing = removed.isEmpty() ? "" : "removing " + String.join(", ", removed.stream()
-        .map(r -> r.name() + " " + r.version()).toList()) + " from the base";
-    return packages.isEmpty() ? "Alpine packages: " + removing
-        : LockedPackages.describe(packages, "Alpine") + (removing.isEmpty() ? "" : ", " + removing);
+    String removing = removed.isEmpty() ? "" : "removed from base: " + String.join(", ", removed.stream()
+        .map(r -> r.name() + " " + r.version()).toList());
+    return packages.isEmpty() ? "Alpine packages; " + removing
+        : LockedPackages.describe(packages, "Alpine") + (removing.isEmpty() ? "" : "; " + removing);
   }
 
   @Override
   public Object fingerprint() {
     Object packagesKey = dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages);
-    return recordDatabase
-        ? dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "repositories", repositories,
-            "repository_urls", repositoryUrls, "world", world, "arch", apkArch, "epoch", context.epoch(),
-            "removed", removed.stream().map(r -> r.name() + " " + r.version()).toList())
-        : dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "database", false,
-            "epoch", context.epoch());
+    if (!recordDatabase) {
+      return dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "database", false,
+          "epoch", context.epoch());
+    }
+    Map<String, Object> key = dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "repositories",
+        repositories, "repository_urls", repositoryUrls, "world", world, "arch", apkArch, "epoch", context.epoch());
+    if (!removed.isEmpty()) {
+      key.put("removed", removed.stream().map(r -> r.name() + " " + r.version()).toList());
+    }
+    return key;
   }
 
   @Override
