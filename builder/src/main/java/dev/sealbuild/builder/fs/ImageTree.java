@@ -90,6 +90,8 @@ public final class ImageTree {
     upper.removeChildren(resolved);
     upper.remove(resolved);
     if (lookup(resolved) != null || lowerHasBelow(resolved)) {
+      // Whiteouts below it would be redundant, and an unpacker may recreate the directory to apply them.
+      upper.removeWhiteoutsBelow(resolved);
       upper.addWhiteout(resolved);
       for (WriteListener listener : listeners) {
         listener.whitedOut(resolved);

@@ -41,6 +41,11 @@ public final class LayerTree {
     whiteouts.add(path);
   }
 
+  /** Drops the whiteouts below {@code dir} (a whiteout of {@code dir} itself hides all of them). */
+  void removeWhiteoutsBelow(EntryPath dir) {
+    whiteouts.removeIf(w -> w.value().startsWith(dir.value() + "/"));
+  }
+
   void addOpaque(EntryPath dir) {
     opaqueDirectories.add(dir);
   }

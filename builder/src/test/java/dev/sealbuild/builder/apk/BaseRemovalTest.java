@@ -62,6 +62,8 @@ class BaseRemovalTest {
       assertTrue(fx.node("usr/share") != null && fx.node("usr/bin") != null, "directories other packages own stay");
       assertTrue(fx.tree.currentLayer().whiteouts().containsAll(
           List.of(EntryPath.parse("usr/share/bar"), EntryPath.parse("usr/share/keep/old"))), fx.tree.currentLayer().whiteouts()::toString);
+      assertFalse(fx.tree.currentLayer().whiteouts().contains(EntryPath.parse("usr/share/bar/notes")),
+          "no whiteout below a whited-out directory: unpackers would make the directory again to apply it");
 
       String db = fx.text("lib/apk/db/installed");
       assertEquals(List.of("baz", "keep"), InstalledDb.packageNames(db), db);
