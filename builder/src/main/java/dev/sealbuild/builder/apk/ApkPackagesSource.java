@@ -135,8 +135,8 @@ public final class ApkPackagesSource implements LayerSource {
     Set<String> inBase = new HashSet<>(InstalledDb.packageNames(baseDb));
     for (LockedPackage p : packages) {
       if (inBase.contains(p.name())) {
-        throw new HostileInputException(LockedPackages.label(p) + ": the base image already has package " + p.name()
-            + " installed; upgrading base packages is not supported, remove it from the lock and run build lock again");
+        throw new HostileInputException(LockedPackages.label(p) + ": the base already has package " + p.name()
+            + " installed and the lock does not remove it (removed:); run build lock again");
       }
     }
     ApkArchive apk = new ApkArchive(context.decompressors(), context.spool(), ImageAccounts.of(tree));

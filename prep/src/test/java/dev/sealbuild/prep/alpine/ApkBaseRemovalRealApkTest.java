@@ -43,6 +43,8 @@ class ApkBaseRemovalRealApkTest {
             .file("usr/share/keep/common", "1\n").file("usr/share/keep/old", "1\n").build(KEY),
         TestApk.pkg("keep", "2.0-r0").dir("usr").dir("usr/share").dir("usr/share/keep")
             .file("usr/share/keep/common", "2\n").file("usr/share/keep/new", "2\n").build(KEY),
+        TestApk.pkg("newtool", "1.0-r0").info("replaces", "bar").dir("usr").dir("usr/bin")
+            .file("usr/bin/tool", "newtool\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), 0755).build(KEY),
         TestApk.pkg("hard", "1.0-r0").depends("!keep").dir("usr").dir("usr/share").file("usr/share/hard", "h\n").build(KEY));
     Path dir = chroot.newTempDir("removal-");
     Path keys = Files.createDirectories(dir.resolve("keys"));
@@ -71,7 +73,8 @@ class ApkBaseRemovalRealApkTest {
         List.of("baz"), // baz and bar provide the same versioned name: one goes
         List.of("keep=2.0-r0"), // a base package to a new version
         List.of("hard"), // conflicts with keep, which the base's world names: refused
-        List.of("!keep")); // replaces the world's keep=1.0-r0 entry: keep is purged
+        List.of("!keep"), // replaces the world's keep=1.0-r0 entry: keep is purged
+        List.of("newtool")); // replaces: bar only decides who owns usr/bin/tool; apk removes nothing
     List<RealApk.Outcome> outcomes = apk.simulate(root, requests);
     List<String> mismatches = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
@@ -97,7 +100,7 @@ class ApkBaseRemovalRealApkTest {
       }
     }
     assertEquals(List.of(), mismatches, outcomes.toString());
-    assertEquals(List.of(true, true, true, true, false, true), outcomes.stream().map(RealApk.Outcome::ok).toList(),
+    assertEquals(List.of(true, true, true, true, false, true, true), outcomes.stream().map(RealApk.Outcome::ok).toList(),
         outcomes.toString());
   }
 
@@ -112,6 +115,8 @@ class ApkBaseRemovalRealApkTest {
     ApkResolution r = resolver.resolve(List.of("foo"));
     assertEquals(Set.of("bar-1.0-r0"), names(r.toRemove()));
     assertEquals(Set.of("baz-1.0-r0", "foo-1.0-r0"), names(r.toInstall()));
+    ApkResolution replacing = resolver.resolve(List.of("newtool"));
+    assertEquals(Set.of(), names(replacing.toRemove()), "r: replaces removes nothing, in apk as here");
     ApkResolution upgrade = resolver.resolve(List.of("keep=2.0-r0"));
     assertEquals(Set.of("keep-1.0-r0"), names(upgrade.toRemove()));
     assertEquals(Set.of("keep-2.0-r0"), names(upgrade.toInstall()));
