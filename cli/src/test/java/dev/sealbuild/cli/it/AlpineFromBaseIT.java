@@ -39,7 +39,7 @@ class AlpineFromBaseIT {
     http = new LocalHttpServer(work.resolve("mirror"));
     project = Files.createDirectories(work.resolve("project"));
     Path base = project.resolve("alpine-base.tar.gz");
-    AlpineBases.withOwnRepositories(minirootfs, base, "# the local mirror\n" + http.url("alpine") + "/\n", key);
+    withOwnRepositories(minirootfs, base, "# the local mirror\n" + http.url("alpine") + "/\n", key);
     Files.writeString(project.resolve("build.yaml"), """
         name: alpine-from-base
         base:
@@ -55,6 +55,11 @@ class AlpineFromBaseIT {
     if (http != null) {
       http.close();
     }
+  }
+
+  /** The minirootfs with its own /etc/apk/repositories and only {@code key} in /etc/apk/keys. */
+  private static void withOwnRepositories(Path minirootfs, Path out, String repositories, SigningKey key) throws Exception {
+    AlpineBases.withOwnRepositories(minirootfs, out, repositories, key);
   }
 
   private static Sealbuild sealbuild(String cache) {
