@@ -119,14 +119,17 @@ public final class SbomGenerator {
         }
       }
       List<SbomComponent> components = new ArrayList<>();
+      // What a scope removes from its base is gone from the image, also when a stage of the base chain installed it.
+      Set<String> removed = new HashSet<>();
       for (int i = 0; i < specs.size(); i++) {
         for (LockedPackage p : locks.get(i).installedPackages()) {
-          components.add(packages.describe(p, specs.get(i).repositories(), specs.get(i).platforms()));
+          if (!removed.contains(p.name() + " " + p.version())) {
+            components.add(packages.describe(p, specs.get(i).repositories(), specs.get(i).platforms()));
+          }
         }
+        locks.get(i).removedList().forEach(r -> removed.add(r.name() + " " + r.version()));
       }
       Lockfile root = locks.get(locks.size() - 1);
-      Set<String> removed = new HashSet<>();
-      locks.forEach(l -> l.removedList().forEach(r -> removed.add(r.name() + " " + r.version())));
       if (root.baseImage() != null) {
         components.add(BaseInputs.image(root.baseImage()));
         components.addAll(withoutRemoved(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages)
