@@ -107,7 +107,7 @@ class ApkBaseRemovalRealApkTest {
   @Test
   void aConflictWithWhatTheBaseWorldNamesIsRefusedWithTheChain() {
     ApkException e = assertThrows(ApkException.class, () -> resolver.resolve(List.of("hard")));
-    assertEquals("cannot resolve Alpine packages: keep-1.0-r0 (installed -> keep-1.0-r0) conflicts with '!keep' (needed by"
+    assertEquals("cannot resolve Alpine packages: keep-1.0-r0 (installed -> keep-1.0-r0; the world asks for keep=1.0-r0) conflicts with '!keep' (needed by"
         + " world -> hard-1.0-r0)", e.getMessage());
   }
 
