@@ -21,7 +21,10 @@ import java.util.Set;
  */
 final class BaseRemoval {
   /** One removed stanza: what it owned, by path from the image root. */
-  record Removed(String name, String version, String checksum, List<EntryPath> files, List<EntryPath> directories) {}
+  private record Removed(String name, String version, String checksum, List<EntryPath> files, List<EntryPath> directories) {}
+
+  /** What a whole database lists. */
+  private record Owned(Set<EntryPath> files, Set<EntryPath> directories) {}
 
   private final String keptDb;
   private final List<Removed> removed;
@@ -67,10 +70,6 @@ final class BaseRemoval {
     return keptDb;
   }
 
-  List<Removed> removed() {
-    return removed;
-  }
-
   Set<String> checksums() {
     Set<String> checksums = new HashSet<>();
     removed.forEach(r -> checksums.add(r.checksum()));
@@ -82,9 +81,9 @@ final class BaseRemoval {
     if (removed.isEmpty()) {
       return;
     }
-    Removed owned = parseAll(finalDb);
-    Set<EntryPath> ownedFiles = new HashSet<>(owned.files());
-    Set<EntryPath> ownedDirs = new HashSet<>(owned.directories());
+    Owned owned = owned(finalDb);
+    Set<EntryPath> ownedFiles = owned.files();
+    Set<EntryPath> ownedDirs = owned.directories();
     Set<EntryPath> dirs = new LinkedHashSet<>();
     for (Removed r : removed) {
       for (EntryPath file : r.files()) {
@@ -143,9 +142,9 @@ final class BaseRemoval {
   }
 
   /** Every file and directory a whole database lists. */
-  private static Removed parseAll(String db) {
-    List<EntryPath> files = new ArrayList<>();
-    List<EntryPath> dirs = new ArrayList<>();
+  private static Owned owned(String db) {
+    Set<EntryPath> files = new HashSet<>();
+    Set<EntryPath> dirs = new HashSet<>();
     for (String stanza : db.split("\n\n")) {
       Removed r = parse(stanza);
       if (r != null) {
@@ -153,7 +152,7 @@ final class BaseRemoval {
         dirs.addAll(r.directories());
       }
     }
-    return new Removed("", "", null, files, dirs);
+    return new Owned(files, dirs);
   }
 
   private static EntryPath parseOrRoot(String value) {
