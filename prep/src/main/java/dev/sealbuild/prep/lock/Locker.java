@@ -106,6 +106,7 @@ public final class Locker {
       return null;
     }
     List<dev.sealbuild.lockfiles.lock.LockedPackage> installed = new ArrayList<>();
+    List<RemovedPackage> removed = new ArrayList<>();
     Lockfile root = null;
     for (String stage : chain) {
       root = stageLocks.get(stage);
@@ -113,8 +114,9 @@ public final class Locker {
         return LockedBase.SCRATCH;
       }
       installed.addAll(root.installedPackages());
+      removed.addAll(root.removedList());
     }
-    return new LockedBase(root.rootfs(), root.baseImage(), installed);
+    return new LockedBase(root.rootfs(), root.baseImage(), installed, removed);
   }
 
   private static Optional<Lockfile> previousStage(Optional<Lockfile> previous, String stage) {

@@ -27,9 +27,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -228,16 +230,30 @@ public final class AlpineLocker implements PackageLocker {
 
   /**
    * On a stage base, what the base stages install counts as installed (as if in the base's database and world): each
-   * is found in the indexes by name, version and checksum.
+   * is found in the indexes by name, version and checksum. What they remove from the base is not installed, and the
+   * base's world no longer asks for it.
    */
   private static ApkInstalledDb withStagePackages(ApkInstalledDb installed, LockedBase base, Platform platform,
       List<ApkPackage> available) {
-    List<LockedPackage> mine = base.installed().stream().filter(p -> p.platforms().contains(platform)).toList();
-    if (mine.isEmpty()) {
+    Set<String> gone = new HashSet<>();
+    base.removed().stream().filter(r -> r.platforms().contains(platform)).forEach(r -> gone.add(r.name() + " " + r.version()));
+    // A stage nearer the image may remove what a deeper one installed.
+    List<LockedPackage> mine = base.installed().stream()
+        .filter(p -> p.platforms().contains(platform) && !gone.contains(p.name() + " " + p.version())).toList();
+    if (mine.isEmpty() && gone.isEmpty()) {
       return installed;
     }
-    List<ApkPackage> packages = new ArrayList<>(installed.packages());
-    List<dev.sealbuild.prep.alpine.ApkDependency> world = new ArrayList<>(installed.world());
+    List<ApkPackage> packages = new ArrayList<>();
+    Set<String> goneNames = new HashSet<>();
+    for (ApkPackage p : installed.packages()) {
+      if (gone.contains(p.name() + " " + p.version())) {
+        goneNames.add(p.name());
+      } else {
+        packages.add(p);
+      }
+    }
+    List<dev.sealbuild.prep.alpine.ApkDependency> world = new ArrayList<>(installed.world().stream()
+        .filter(d -> d.conflict() || !goneNames.contains(d.name())).toList());
     for (LockedPackage locked : mine) {
       ApkPackage found = available.stream()
           .filter(p -> p.name().equals(locked.name()) && p.version().equals(locked.version())

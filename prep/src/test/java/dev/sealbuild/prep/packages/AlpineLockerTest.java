@@ -90,11 +90,16 @@ class AlpineLockerTest {
   }
 
   private static PackageLocker.Plan planned(AlpineLocker.Transport transport, String packages) throws IOException {
+    return planned(transport, packages, BASE);
+  }
+
+  private static PackageLocker.Plan planned(AlpineLocker.Transport transport, String packages, LockedBase base)
+      throws IOException {
     BuildSpec spec = new SpecReader(Map.of()).parse("build.yaml", "name: a\nbase: {rootfs: {path: alpine.tar.gz}}\n"
         + "repositories: [{name: alpine, type: alpine, from: base}]\npackages: " + packages + "\n");
     AlpineLocker locker = new AlpineLocker(new Mirrors(Map.of(), new AptSources(Path.of("/nonexistent-apt"))), Path.of("."),
         transport, m -> { });
-    return locker.plan(spec, BASE);
+    return locker.plan(spec, base);
   }
 
   @Test
@@ -111,6 +116,13 @@ class AlpineLockerTest {
     assertEquals(List.of(), removal.packages());
     assertEquals("hello 1.0-r0 (linux/amd64)", removal.removed().get(0).describe());
     assertEquals(List.of(), planned(transport(repositories, base), "[hello]").removed(), "kept: nothing to remove");
+
+    // On a stage that removed hello: it is not installed any more, so nothing is removed again.
+    LockedBase stage = new LockedBase(BASE.rootfs(), null, List.of(),
+        List.of(new RemovedPackage("hello", "1.0-r0", List.of(Platform.LINUX_AMD64))));
+    PackageLocker.Plan onStage = planned(transport(repositories, base), "['hello@edge']", stage);
+    assertEquals(List.of("hello-1.1-r0"), onStage.packages().stream().map(p -> p.name() + "-" + p.version()).toList());
+    assertEquals(List.of(), onStage.removed());
   }
 
   @Test
