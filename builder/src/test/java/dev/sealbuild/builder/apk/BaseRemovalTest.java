@@ -88,6 +88,21 @@ class BaseRemovalTest {
   }
 
   @Test
+  void theSameRemovalGivesTheSameLayer() throws Exception {
+    List<dev.sealbuild.formats.digest.Sha256> digests = new java.util.ArrayList<>();
+    for (String run : List.of("a", "b")) {
+      work = java.nio.file.Files.createDirectories(work.resolve(run));
+      try (ApkFixture fx = base()) {
+        fx.source(List.of(fx.cache(BAZ), fx.cache(KEEP2)), List.of("baz", "keep=2.0-r0"),
+            List.of(removed("keep", "1.0-r0"), removed("bar", "1.0-r0"))).addTo(fx.tree);
+        digests.add(new dev.sealbuild.builder.layer.LayerWriter(ApkFixture.EPOCH)
+            .write(fx.tree.currentLayer(), fx.tree, fx.work.resolve("layer.tar.gz"), "test").digest());
+      }
+    }
+    assertEquals(digests.get(0), digests.get(1));
+  }
+
+  @Test
   void aRemovalTheBaseDoesNotHaveIsRefused() throws Exception {
     try (ApkFixture fx = base()) {
       ApkFixture.refused(() -> fx.source(List.of(), List.of(), List.of(removed("bar", "0.9-r0"))).addTo(fx.tree),
