@@ -87,9 +87,10 @@ final class AuditCommand implements Callable<Integer> {
       ImageAudit.Result result = new ImageAudit(new CacheReader(env.cache(cacheOption.cache)), commandSpec.commandLine().getErr()::println)
           .audit(request, work);
       if (json) {
-        printJson(out, result.report(), result.reproduction(), result.provenance());
+        printJson(out, result.report(), result.reproduction(), result.provenance(), removals(lock));
       } else {
         printTable(out, result.report(), result.reproduction());
+        removals(lock).forEach(out::println);
         if (result.provenance() != null) {
           out.println(result.provenance());
         }
@@ -124,11 +125,24 @@ final class AuditCommand implements Callable<Integer> {
     }
   }
 
-  private static void printJson(PrintWriter out, AuditReport report, Reproduction reproduction, String verified) throws IOException {
+  /** What the lock takes out of the base (its files are whiteouts above), one line each: the image and each stage. */
+  private static List<String> removals(Lockfile lock) {
+    List<String> lines = new java.util.ArrayList<>();
+    lock.removedList().forEach(r -> lines.add("removed from base: " + r.describe()));
+    lock.stageMap().forEach((name, stage) -> stage.removedList()
+        .forEach(r -> lines.add("removed from base (stage '" + name + "'): " + r.describe())));
+    return lines;
+  }
+
+  private static void printJson(PrintWriter out, AuditReport report, Reproduction reproduction, String verified,
+      List<String> removed) throws IOException {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("image", report.image());
     doc.put("files", report.files());
     doc.put("unaccounted", report.unaccounted().size());
+    if (!removed.isEmpty()) {
+      doc.put("removedFromBase", removed);
+    }
     if (reproduction != null) {
       doc.put("reproduction", reproduction);
     }

@@ -106,6 +106,9 @@ final class LockCommand implements Callable<Integer> {
       outcome.lock().excludedList().forEach(e -> err.println("excluded: " + e.describe()));
       outcome.lock().stageMap().forEach((name, stage) ->
           stage.excludedList().forEach(e -> err.println("excluded (stage '" + name + "'): " + e.describe())));
+      outcome.lock().removedList().forEach(r -> err.println("removes from base: " + r.describe()));
+      outcome.lock().stageMap().forEach((name, stage) ->
+          stage.removedList().forEach(r -> err.println("removes from base (stage '" + name + "'): " + r.describe())));
       printBuildOnly(err, "", outcome.lock());
       outcome.lock().stageMap().forEach((name, stage) -> printBuildOnly(err, " (stage '" + name + "')", stage));
       outcome.changes().ifPresent(diff -> LockDiffText.lines(diff).forEach(err::println));

@@ -15,6 +15,7 @@ import dev.sealbuild.builder.source.LockedPackages;
 import dev.sealbuild.builder.facts.PackageFacts;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.RemovedPackage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
  * script run, and apk's own database written so that the image's {@code apk} knows them:
  * {@code /lib/apk/db/installed} (after the base's stanzas), {@code triggers}, {@code scripts.tar} (scripts
  * stored), {@code /etc/apk/world}, {@code repositories}, {@code arch} and {@code keys/}. What the busybox
- * trigger would have made, the applet links listed in {@code /etc/busybox-paths.d/}, is made here.
+ * trigger would have made, the applet links listed in {@code /etc/busybox-paths.d/}, is made here. Base packages the
+ * lock removes go as apk purges them ({@link BaseRemoval}).
  */
 public final class ApkPackagesSource implements LayerSource {
   static final EntryPath INSTALLED = EntryPath.parse("lib/apk/db/installed");
@@ -59,6 +61,7 @@ public final class ApkPackagesSource implements LayerSource {
   private final String apkArch;
   private final BuildContext context;
   private final boolean recordDatabase;
+  private final List<RemovedPackage> removed;
 
   /**
    * @param packages the packages to install (not those the base already has)
@@ -69,12 +72,22 @@ public final class ApkPackagesSource implements LayerSource {
    */
   public ApkPackagesSource(List<LockedPackage> packages, List<LockedRepository> repositories, List<String> repositoryUrls,
       List<String> world, String apkArch, BuildContext context) {
-    this(packages, repositories, repositoryUrls, world, apkArch, context, true);
+    this(packages, repositories, repositoryUrls, world, apkArch, context, true, List.of());
+  }
+
+  /**
+   * As above, also removing {@code removed} (this platform's) from the base; {@code apkArch} null: none is installed
+   * and the base's {@code /etc/apk/arch} stays.
+   */
+  public ApkPackagesSource(List<LockedPackage> packages, List<LockedRepository> repositories, List<String> repositoryUrls,
+      List<String> world, String apkArch, BuildContext context, List<RemovedPackage> removed) {
+    this(packages, repositories, repositoryUrls, world, apkArch, context, true, removed);
   }
 
   private ApkPackagesSource(List<LockedPackage> packages, List<LockedRepository> repositories, List<String> repositoryUrls,
-      List<String> world, String apkArch, BuildContext context, boolean recordDatabase) {
+      List<String> world, String apkArch, BuildContext context, boolean recordDatabase, List<RemovedPackage> removed) {
     this.recordDatabase = recordDatabase;
+    this.removed = removed.stream().sorted().toList();
     this.packages = packages.stream().sorted().toList();
     this.repositories = List.copyOf(repositories);
     this.repositoryUrls = List.copyOf(repositoryUrls);
@@ -88,33 +101,42 @@ public final class ApkPackagesSource implements LayerSource {
    * does to them is kept (build-only packages, laid over the tree while steps run).
    */
   public ApkPackagesSource filesOnly() {
-    return new ApkPackagesSource(packages, repositories, repositoryUrls, world, apkArch, context, false);
+    return new ApkPackagesSource(packages, repositories, repositoryUrls, world, apkArch, context, false, List.of());
   }
 
   @Override
   public String describe() {
-    return LockedPackages.describe(packages, "Alpine");
+    String removing = removed.isEmpty() ? "" : "removed from base: " + String.join(", ", removed.stream()
+        .map(r -> r.name() + " " + r.version()).toList());
+    return packages.isEmpty() ? "Alpine packages; " + removing
+        : LockedPackages.describe(packages, "Alpine") + (removing.isEmpty() ? "" : "; " + removing);
   }
 
   @Override
   public Object fingerprint() {
     Object packagesKey = dev.sealbuild.builder.source.Fingerprints.lockedPackages(packages);
-    return recordDatabase
-        ? dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "repositories", repositories,
-            "repository_urls", repositoryUrls, "world", world, "arch", apkArch, "epoch", context.epoch())
-        : dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "database", false,
-            "epoch", context.epoch());
+    if (!recordDatabase) {
+      return dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "database", false,
+          "epoch", context.epoch());
+    }
+    Map<String, Object> key = dev.sealbuild.builder.source.Fingerprints.of("apk", "packages", packagesKey, "repositories",
+        repositories, "repository_urls", repositoryUrls, "world", world, "arch", apkArch, "epoch", context.epoch());
+    if (!removed.isEmpty()) {
+      key.put("removed", removed.stream().map(r -> r.name() + " " + r.version()).toList());
+    }
+    return key;
   }
 
   @Override
   public void addTo(ImageTree tree) throws IOException {
     packages.forEach(ApkPackagesSource::requireValid);
-    String baseDb = InstalledDb.terminated(ImageFiles.read(tree, INSTALLED, MAX_DB_BYTES));
+    BaseRemoval removal = BaseRemoval.of(InstalledDb.terminated(ImageFiles.read(tree, INSTALLED, MAX_DB_BYTES)), removed);
+    String baseDb = removal.keptDb();
     Set<String> inBase = new HashSet<>(InstalledDb.packageNames(baseDb));
     for (LockedPackage p : packages) {
       if (inBase.contains(p.name())) {
-        throw new HostileInputException(LockedPackages.label(p) + ": the base image already has package " + p.name()
-            + " installed; upgrading base packages is not supported, remove it from the lock and run build lock again");
+        throw new HostileInputException(LockedPackages.label(p) + ": the base already has package " + p.name()
+            + " installed and the lock does not remove it (removed:); run build lock again");
       }
     }
     ApkArchive apk = new ApkArchive(context.decompressors(), context.spool(), ImageAccounts.of(tree));
@@ -144,30 +166,43 @@ public final class ApkPackagesSource implements LayerSource {
       }
       return;
     }
-    writeDatabase(tree, baseDb, order, byName, installed, owners);
+    String db = writeDatabase(tree, baseDb, order, byName, installed, owners, removal.checksums());
+    removal.deleteUnowned(tree, db);
     addGenerated(tree, WORLD, world(tree).getBytes(StandardCharsets.UTF_8));
     if (!repositoryUrls.isEmpty()) {
       addGenerated(tree, REPOSITORIES, lines(repositoryUrls, "repository URL").getBytes(StandardCharsets.UTF_8));
     }
-    addGenerated(tree, ARCH, lines(List.of(apkArch), "apk architecture").getBytes(StandardCharsets.UTF_8));
+    if (apkArch != null) {
+      addGenerated(tree, ARCH, lines(List.of(apkArch), "apk architecture").getBytes(StandardCharsets.UTF_8));
+    }
     keys(tree);
     for (String name : order) {
       busyboxLinks(tree, installed.get(name));
     }
   }
 
-  /** installed (base stanzas, then the new ones in install order), triggers and scripts.tar. */
-  private void writeDatabase(ImageTree tree, String baseDb, List<String> order, Map<String, LockedPackage> byName,
-      Map<String, ApkArchive.Installed> installed, FileOwners owners) throws IOException {
+  /**
+   * installed (base stanzas, then the new ones in install order), triggers and scripts.tar, without what the packages of
+   * {@code removedChecksums} had there; returns the database written.
+   */
+  private String writeDatabase(ImageTree tree, String baseDb, List<String> order, Map<String, LockedPackage> byName,
+      Map<String, ApkArchive.Installed> installed, FileOwners owners, Set<String> removedChecksums) throws IOException {
     StringBuilder db = new StringBuilder(InstalledDb.withoutFiles(baseDb, owners::taken));
     StringBuilder triggers = new StringBuilder(text(tree, TRIGGERS));
     if (triggers.length() > 0 && triggers.charAt(triggers.length() - 1) != '\n') {
       triggers.append('\n');
     }
+    if (!removedChecksums.isEmpty()) {
+      String kept = triggers.toString().lines().filter(l -> !removedChecksums.contains(l.split(" ", 2)[0]))
+          .map(l -> l + "\n").collect(java.util.stream.Collectors.joining());
+      triggers.setLength(0);
+      triggers.append(kept);
+    }
     ScriptsTar scripts = new ScriptsTar();
     byte[] baseScripts = ImageFiles.bytes(tree, SCRIPTS, MAX_DB_BYTES);
     if (baseScripts != null) {
       scripts.addExisting(baseScripts, context.epoch());
+      scripts.dropPackages(removedChecksums);
     }
     for (String name : order) {
       LockedPackage p = byName.get(name);
@@ -186,6 +221,7 @@ public final class ApkPackagesSource implements LayerSource {
     addGenerated(tree, INSTALLED, db.toString().getBytes(StandardCharsets.UTF_8));
     addGenerated(tree, TRIGGERS, triggers.toString().getBytes(StandardCharsets.UTF_8));
     addGenerated(tree, SCRIPTS, scripts.write());
+    return db.toString();
   }
 
   private static void requireMatches(LockedPackage p, PkgInfo info) {

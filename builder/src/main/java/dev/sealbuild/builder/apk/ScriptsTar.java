@@ -40,6 +40,17 @@ final class ScriptsTar {
     }
   }
 
+  /** Drops the entries of the packages with these control checksums (packages removed from the database). */
+  void dropPackages(java.util.Set<String> checksums) {
+    scripts.removeIf(s -> checksums.contains(checksumOf(s.name())));
+  }
+
+  private static String checksumOf(String name) {
+    int typeDot = name.lastIndexOf('.');
+    int checksumDot = typeDot <= 0 ? -1 : name.lastIndexOf('.', typeDot - 1);
+    return checksumDot < 0 ? "" : name.substring(checksumDot + 1, typeDot);
+  }
+
   void add(PkgInfo info, String checksum, String type, byte[] script, long epoch) {
     long built = info.get("builddate").matches("[0-9]{1,12}") ? Long.parseLong(info.get("builddate")) : 0;
     scripts.add(new Script(info.name() + "-" + info.version() + "." + checksum + "." + type, Math.min(built, epoch), script));

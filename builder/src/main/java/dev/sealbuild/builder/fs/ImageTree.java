@@ -90,11 +90,25 @@ public final class ImageTree {
     upper.removeChildren(resolved);
     upper.remove(resolved);
     if (lookup(resolved) != null || lowerHasBelow(resolved)) {
+      // Whiteouts below it would be redundant, and an unpacker may recreate the directory to apply them.
+      upper.removeWhiteoutsBelow(resolved);
       upper.addWhiteout(resolved);
       for (WriteListener listener : listeners) {
         listener.whitedOut(resolved);
       }
     }
+  }
+
+  /** Whether the merged view shows anything below the already resolved directory {@code dir}. */
+  public boolean hasEntriesBelow(EntryPath dir) {
+    return upperHasBelow(dir) || lowerHasBelow(dir);
+  }
+
+  private boolean upperHasBelow(EntryPath dir) {
+    if (dir.isRoot()) {
+      return !upper.entries().isEmpty();
+    }
+    return !upper.entries().subMap(new EntryPath(dir.value() + "/"), true, new EntryPath(dir.value() + "0"), false).isEmpty();
   }
 
   private boolean lowerHasBelow(EntryPath dir) {

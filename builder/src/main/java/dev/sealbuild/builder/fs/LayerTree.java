@@ -8,7 +8,7 @@ import java.util.TreeMap;
 public final class LayerTree {
   private final String description;
   private final TreeMap<EntryPath, Node> entries = new TreeMap<>();
-  private final java.util.Set<EntryPath> whiteouts = new java.util.TreeSet<>();
+  private final java.util.TreeSet<EntryPath> whiteouts = new java.util.TreeSet<>();
   private final java.util.Set<EntryPath> opaqueDirectories = new java.util.TreeSet<>();
 
   public LayerTree(String description) {
@@ -39,6 +39,13 @@ public final class LayerTree {
 
   void addWhiteout(EntryPath path) {
     whiteouts.add(path);
+  }
+
+  /** Drops the whiteouts below {@code dir} (a whiteout of {@code dir} itself hides all of them). */
+  void removeWhiteoutsBelow(EntryPath dir) {
+    // "dir/" .. "dir0" covers exactly the paths below dir, as in removeChildren.
+    whiteouts.subSet(new EntryPath(dir.value() + "/"), true, new EntryPath(dir.value() + "0"), false)
+        .clear();
   }
 
   void addOpaque(EntryPath dir) {

@@ -42,6 +42,7 @@ import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
+import dev.sealbuild.lockfiles.lock.RemovedPackage;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.StageBases;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
@@ -504,15 +505,18 @@ public final class ImageAssembler {
   private List<LayerSource> packageSources(BuildSpec spec, List<LockedPackage> packages, List<String> world,
       boolean buildOnly, Lockfile lock, BuildContext context, Platform platform) throws IOException {
     List<LockedPackage> mine = packages.stream().filter(p -> p.platforms().contains(platform)).toList();
-    if (mine.isEmpty()) {
+    // Base packages the lock removes (Alpine) go with the image's own packages, even when nothing is installed.
+    List<RemovedPackage> removed = buildOnly ? List.of()
+        : lock.removedList().stream().filter(r -> r.platforms().contains(platform)).toList();
+    if (mine.isEmpty() && removed.isEmpty()) {
       return List.of();
     }
-    if ("apk".equals(mine.get(0).type())) {
+    if (mine.isEmpty() || "apk".equals(mine.get(0).type())) {
       List<String> urls = spec.repositories().stream()
           .map(r -> r.url() == null ? null : (r.tag() == null ? "" : "@" + r.tag() + " ") + r.url())
           .filter(java.util.Objects::nonNull).toList();
-      ApkPackagesSource apk = new ApkPackagesSource(mine, lock.repositoryList(), urls, world, mine.get(0).architecture(),
-          context);
+      ApkPackagesSource apk = new ApkPackagesSource(mine, lock.repositoryList(), urls, world,
+          mine.isEmpty() ? null : mine.get(0).architecture(), context, removed);
       return List.of(buildOnly ? apk.filesOnly() : apk);
     }
     if (!"deb".equals(mine.get(0).type())) {

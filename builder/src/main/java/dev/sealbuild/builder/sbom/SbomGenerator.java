@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -118,18 +119,25 @@ public final class SbomGenerator {
         }
       }
       List<SbomComponent> components = new ArrayList<>();
+      // What a scope removes from its base is gone from the image, also when a stage of the base chain installed it.
+      Set<String> removed = new HashSet<>();
       for (int i = 0; i < specs.size(); i++) {
         for (LockedPackage p : locks.get(i).installedPackages()) {
-          components.add(packages.describe(p, specs.get(i).repositories(), specs.get(i).platforms()));
+          if (!removed.contains(p.name() + " " + p.version())) {
+            components.add(packages.describe(p, specs.get(i).repositories(), specs.get(i).platforms()));
+          }
         }
+        locks.get(i).removedList().forEach(r -> removed.add(r.name() + " " + r.version()));
       }
       Lockfile root = locks.get(locks.size() - 1);
       if (root.baseImage() != null) {
         components.add(BaseInputs.image(root.baseImage()));
-        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).imagePackages(root.baseImage()), components));
+        components.addAll(withoutRemoved(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages)
+            .imagePackages(root.baseImage()), components), removed));
       }
       if (root.rootfs() != null) {
-        components.addAll(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).rootfs(root.rootfs()), components));
+        components.addAll(withoutRemoved(withoutReplaced(new BaseInputs(cache, decompressors, spool, packages).rootfs(root.rootfs()),
+            components), removed));
       }
       for (int i = 0; i < specs.size(); i++) {
         components.addAll(pinnedFiles(specs.get(i), locks.get(i)));
@@ -146,6 +154,12 @@ public final class SbomGenerator {
   private static List<SbomComponent> withoutReplaced(List<SbomComponent> base, List<SbomComponent> locked) {
     Set<String> installed = locked.stream().filter(c -> c.purl() != null).map(c -> identity(c.purl())).collect(Collectors.toSet());
     return base.stream().filter(c -> c.purl() == null || !installed.contains(identity(c.purl()))).toList();
+  }
+
+  /** Base packages the lock removes from the base ({@code name version}) are not in the image, so not listed. */
+  private static List<SbomComponent> withoutRemoved(List<SbomComponent> base, Set<String> removed) {
+    return base.stream().filter(c -> c.kind() != SbomComponent.Kind.BASE_PACKAGE || !removed.contains(c.name() + " " + c.version()))
+        .toList();
   }
 
   /** A purl without its version: type, name and qualifiers (the architecture). */

@@ -86,6 +86,14 @@ final class ApkFixture implements AutoCloseable {
         new BuildContext(new CacheReader(cache), spool, EPOCH, DecompressionLimits.DEFAULT, null));
   }
 
+  /** As {@link #source}, also removing {@code removed} from the base; with no packages, no arch is written. */
+  ApkPackagesSource source(List<LockedPackage> packages, List<String> world,
+      List<dev.sealbuild.lockfiles.lock.RemovedPackage> removed) {
+    return new ApkPackagesSource(packages, repositories, List.of("https://alpine.invalid/v3.20/main"), world,
+        packages.isEmpty() ? null : "x86_64", new BuildContext(new CacheReader(cache), spool, EPOCH, DecompressionLimits.DEFAULT,
+            null), removed);
+  }
+
   void install(LockedPackage... packages) throws IOException {
     source(List.of(packages), List.of(packages).stream().map(LockedPackage::name).toList()).addTo(tree);
   }

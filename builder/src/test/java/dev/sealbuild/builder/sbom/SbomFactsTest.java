@@ -163,6 +163,18 @@ class SbomFactsTest {
     assertArrayEquals(cold, sbom(p, withoutBlobs), "from the facts the build recorded, rootfs included");
   }
 
+  @Test
+  void aBasePackageTheLockRemovesIsNotListed() throws Exception {
+    Project p = project(true);
+    Lockfile lock = p.lock();
+    Lockfile removing = new Lockfile(lock.lockfileVersion(), lock.specDigest(), lock.sourceDateEpoch(), lock.rootfs(), null,
+        lock.files(), null, lock.packageList(), null, null, null,
+        List.of(new dev.sealbuild.lockfiles.lock.RemovedPackage("tzdata", "2024a-0", List.of(Platform.LINUX_AMD64))));
+    String document = new String(sbom(new Project(p.kit(), p.spec(), removing, p.packages()), p.kit().cache),
+        StandardCharsets.UTF_8);
+    assertTrue(!document.contains("pkg:deb/debian/tzdata@") && document.contains("pkg:deb/debian/base-files@12.4"), document);
+  }
+
   /** The cold document, checked to equal the warm one and the one build image attaches; facts files equal too. */
   private byte[] coldWarmAndAttached(Project p) throws Exception {
     VendorCacheLayout fresh = copy(p.kit().cache, "fresh-cache");

@@ -26,7 +26,7 @@ import java.util.TreeSet;
 /**
  * What differs between two locks, by content: packages (per type, name, architecture and platform), remote
  * files, the base rootfs, the base image, the repositories' signed indexes and keys, the spec digest and the
- * epoch, and the same for each build stage ({@code stages}: the stages whose locks differ, by name; a stage only one
+ * epoch, the base packages removed ({@code removedFromBase}, null when the same), and the same for each build stage ({@code stages}: the stages whose locks differ, by name; a stage only one
  * lock pins is compared with nothing). Lists are sorted; a null field means no difference there. Sizes are not
  * compared: a digest says it all.
  */
@@ -38,9 +38,12 @@ public record LockDiff(
     List<RepositoryChange> repositories,
     ValueChange<Sha256> specDigest,
     ValueChange<Long> sourceDateEpoch,
-    Map<String, LockDiff> stages) {
+    Map<String, LockDiff> stages,
+    List<RemovalChange> removedFromBase) {
 
   public LockDiff {
+    removedFromBase = removedFromBase == null || removedFromBase.isEmpty() ? null
+        : removedFromBase.stream().sorted().toList();
     packages = List.copyOf(packages);
     files = List.copyOf(files);
     repositories = List.copyOf(repositories);
@@ -50,7 +53,34 @@ public record LockDiff(
   /** A difference without stages. */
   public LockDiff(List<PackageChange> packages, List<FileChange> files, RootfsChange rootfs, BaseImageChange baseImage,
       List<RepositoryChange> repositories, ValueChange<Sha256> specDigest, ValueChange<Long> sourceDateEpoch) {
-    this(packages, files, rootfs, baseImage, repositories, specDigest, sourceDateEpoch, null);
+    this(packages, files, rootfs, baseImage, repositories, specDigest, sourceDateEpoch, null, null);
+  }
+
+  /** A difference with stages and the same base removals. */
+  public LockDiff(List<PackageChange> packages, List<FileChange> files, RootfsChange rootfs, BaseImageChange baseImage,
+      List<RepositoryChange> repositories, ValueChange<Sha256> specDigest, ValueChange<Long> sourceDateEpoch,
+      Map<String, LockDiff> stages) {
+    this(packages, files, rootfs, baseImage, repositories, specDigest, sourceDateEpoch, stages, null);
+  }
+
+  /** The base removals that differ; empty when none do. */
+  public List<RemovalChange> removedFromBaseList() {
+    return removedFromBase == null ? List.of() : removedFromBase;
+  }
+
+  private static List<RemovalChange> removals(Lockfile from, Lockfile to) {
+    List<RemovalChange> changes = new ArrayList<>();
+    for (var r : to.removedList()) {
+      if (!from.removedList().contains(r)) {
+        changes.add(new RemovalChange(Change.ADDED, r.name(), r.version(), r.platforms()));
+      }
+    }
+    for (var r : from.removedList()) {
+      if (!to.removedList().contains(r)) {
+        changes.add(new RemovalChange(Change.REMOVED, r.name(), r.version(), r.platforms()));
+      }
+    }
+    return changes;
   }
 
   public static LockDiff between(Lockfile from, Lockfile to) {
@@ -69,7 +99,7 @@ public record LockDiff(
         baseImage(from.baseImage(), to.baseImage()), repositories(from, to),
         from.specDigest().equals(to.specDigest()) ? null : new ValueChange<>(from.specDigest(), to.specDigest()),
         from.sourceDateEpoch() == to.sourceDateEpoch() ? null : new ValueChange<>(from.sourceDateEpoch(), to.sourceDateEpoch()),
-        stages);
+        stages, removals(from, to));
   }
 
   /** A lock that pins nothing, as {@code other} would be without its inputs: what a new or dropped stage compares with. */
@@ -86,7 +116,7 @@ public record LockDiff(
   @JsonIgnore
   public boolean isEmpty() {
     return packages.isEmpty() && files.isEmpty() && rootfs == null && baseImage == null && repositories.isEmpty()
-        && specDigest == null && sourceDateEpoch == null && stageMap().isEmpty();
+        && specDigest == null && sourceDateEpoch == null && stageMap().isEmpty() && removedFromBase == null;
   }
 
   /** Canonical pretty JSON of this diff ({@code build diff --json}). */

@@ -71,6 +71,13 @@ public final class LockDiffText {
             + digests(r.fromSha256(), r.toSha256()) + dates);
       }
     }
+    if (!diff.removedFromBaseList().isEmpty()) {
+      out.add("removed from base:");
+      for (RemovalChange r : diff.removedFromBaseList()) {
+        out.add("  " + r.change().sign() + " " + r.name() + " " + r.version() + "  on "
+            + String.join(", ", r.platforms().stream().map(Object::toString).toList()));
+      }
+    }
     if (diff.specDigest() != null || diff.sourceDateEpoch() != null) {
       out.add("lock:");
       if (diff.specDigest() != null) {
@@ -109,6 +116,9 @@ public final class LockDiffText {
     }
     if (!diff.repositories().isEmpty()) {
       parts.add(counts("repositories", diff.repositories().stream().map(RepositoryChange::change).toList()));
+    }
+    if (!diff.removedFromBaseList().isEmpty()) {
+      parts.add(counts("removals from base", diff.removedFromBaseList().stream().map(RemovalChange::change).toList()));
     }
     if (diff.specDigest() != null) {
       parts.add("spec changed");

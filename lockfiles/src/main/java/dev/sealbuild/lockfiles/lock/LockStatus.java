@@ -60,6 +60,14 @@ public record LockStatus(List<String> problems) {
         }
       }
     }
+    for (RemovedPackage removed : lock.removedList()) {
+      if (spec.base().isScratch()) {
+        problems.add("the lock removes " + removed.name() + " " + removed.version() + " from the base, but the spec's base is scratch");
+      } else if (!spec.platforms().containsAll(removed.platforms())) {
+        problems.add("the lock removes " + removed.name() + " " + removed.version() + " for " + removed.platforms()
+            + ", which the spec does not build");
+      }
+    }
     for (String stage : spec.stages().keySet()) {
       Lockfile pinned = lock.stageMap().get(stage);
       if (pinned == null) {

@@ -15,12 +15,13 @@ import java.util.TreeMap;
  * canonical. {@code stages} holds one full lock per build stage of the spec, each pinning that stage's view
  * ({@code BuildSpec.stage(name)}), left out when the spec has no stages. {@code world} is an Alpine scope's
  * {@code packages:} exactly as written, in the order apk writes {@code /etc/apk/world} (by name); absent otherwise.
- * See docs/lockfile.md.
+ * {@code removed} lists the base's packages the image no longer holds (Alpine: apk removes or replaces them when the
+ * request requires it); absent when none, so older locks read as before. See docs/lockfile.md.
  */
 public record Lockfile(
     int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
     List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded,
-    Map<String, Lockfile> stages, List<String> world) {
+    Map<String, Lockfile> stages, List<String> world, List<RemovedPackage> removed) {
   public static final int VERSION = 1;
   public static final String FILE_NAME = "build.lock.json";
 
@@ -36,7 +37,8 @@ public record Lockfile(
       @JsonProperty("packages") List<LockedPackage> packages,
       @JsonProperty("excluded") List<ExcludedPackage> excluded,
       @JsonProperty("stages") Map<String, Lockfile> stages,
-      @JsonProperty("world") List<String> world) {
+      @JsonProperty("world") List<String> world,
+      @JsonProperty("removed") List<RemovedPackage> removed) {
     if (lockfileVersion != VERSION) {
       throw new IllegalArgumentException("lockfileVersion " + lockfileVersion + " is not supported (this sealbuild reads version " + VERSION + ")");
     }
@@ -56,6 +58,7 @@ public record Lockfile(
     this.packages = packages == null || packages.isEmpty() ? null : packages.stream().sorted().toList();
     this.excluded = excluded == null || excluded.isEmpty() ? null : excluded.stream().sorted().toList();
     this.world = world == null || world.isEmpty() ? null : checkedWorld(world);
+    this.removed = removed == null || removed.isEmpty() ? null : checkedRemoved(removed);
     if (stages == null || stages.isEmpty()) {
       this.stages = null;
     } else {
@@ -69,6 +72,33 @@ public record Lockfile(
       }
       this.stages = Collections.unmodifiableMap(new TreeMap<>(stages));
     }
+  }
+
+  /** A lock that removes nothing from its base. */
+  public Lockfile(int lockfileVersion, Sha256 specDigest, long sourceDateEpoch, LockedRootfs rootfs, LockedBaseImage baseImage,
+      List<LockedFile> files, List<LockedRepository> repositories, List<LockedPackage> packages, List<ExcludedPackage> excluded,
+      Map<String, Lockfile> stages, List<String> world) {
+    this(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, excluded, stages, world,
+        null);
+  }
+
+  /** Sorted, each name and version once per platform: a base holds one version of a name. */
+  private static List<RemovedPackage> checkedRemoved(List<RemovedPackage> removed) {
+    List<RemovedPackage> sorted = removed.stream().sorted().toList();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (RemovedPackage r : sorted) {
+      for (var platform : r.platforms()) {
+        if (!seen.add(r.name() + " " + platform)) {
+          throw new IllegalArgumentException("removed names " + r.name() + " twice for " + platform);
+        }
+      }
+    }
+    return sorted;
+  }
+
+  /** What this scope removes from its base; empty when nothing. */
+  public List<RemovedPackage> removedList() {
+    return removed == null ? List.of() : removed;
   }
 
   /** A lock without a recorded world. */
@@ -156,6 +186,6 @@ public record Lockfile(
   /** This lock with {@code stages} in place of its own. */
   public Lockfile withStages(Map<String, Lockfile> stages) {
     return new Lockfile(lockfileVersion, specDigest, sourceDateEpoch, rootfs, baseImage, files, repositories, packages, excluded, stages,
-        world);
+        world, removed);
   }
 }

@@ -85,6 +85,20 @@ class LockDiffTest {
   }
 
   @Test
+  void baseRemovalsThatAppearOrGoAreNamed() {
+    Lockfile before = new Lockfile(Lockfile.VERSION, SPEC, 0, null, null, List.of(), null, null, null, null, null,
+        List.of(new dev.sealbuild.lockfiles.lock.RemovedPackage("keep", "1.0-r0", List.of(AMD64))));
+    Lockfile after = new Lockfile(Lockfile.VERSION, SPEC, 0, null, null, List.of(), null, null, null, null, null,
+        List.of(new dev.sealbuild.lockfiles.lock.RemovedPackage("bar", "1.0-r0", List.of(AMD64))));
+    LockDiff diff = LockDiff.between(before, after);
+    assertEquals(List.of("removed from base:", "  + bar 1.0-r0  on linux/amd64", "  - keep 1.0-r0  on linux/amd64",
+        "removals from base: 1 added, 1 removed"), LockDiffText.lines(diff));
+    assertTrue(LockDiff.between(after, after).isEmpty());
+    assertFalse(new String(LockDiff.between(lock(List.of()), lock(List.of())).toJson(), java.nio.charset.StandardCharsets.UTF_8)
+        .contains("removedFromBase"), "locks without removals diff as before");
+  }
+
+  @Test
   void eachArchitectureIsItsOwnEntry() {
     Lockfile old = lock(List.of(deb("curl", "8.5.0-2", "amd64", AMD64), deb("curl", "8.5.0-2", "arm64", ARM64)));
     Lockfile now = lock(List.of(deb("curl", "8.5.0-3", "amd64", AMD64), deb("curl", "8.5.0-2", "arm64", ARM64)));

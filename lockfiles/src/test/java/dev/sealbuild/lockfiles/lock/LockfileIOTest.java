@@ -120,6 +120,18 @@ class LockfileIOTest {
   }
 
   @Test
+  void aRemovalFromABaseTheSpecDoesNotHaveIsStale() {
+    BuildSpec scratch = new SpecReader(Map.of()).parse("build.yaml", "name: a\n");
+    Lockfile lock = new Lockfile(1, SpecDigest.of(scratch), 0, null, null, List.of(), null, null, null, null, null,
+        List.of(new RemovedPackage("bar", "1.0-r0", List.of(Platform.LINUX_AMD64))));
+    LockStatus stale = LockStatus.check(scratch, lock);
+    assertTrue(stale.summary().contains("the lock removes bar 1.0-r0 from the base, but the spec's base is scratch"),
+        stale.summary());
+    assertTrue(LockStatus.check(scratch, new Lockfile(1, SpecDigest.of(scratch), 0, null, null, List.of(), null, null, null,
+        null, null, List.of())).upToDate());
+  }
+
+  @Test
   void specDigestIgnoresFormattingButNotContent() {
     SpecReader reader = new SpecReader(Map.of());
     BuildSpec a = reader.parse("build.yaml", "name: a\nconfig: {env: {A: '1', B: '2'}}\n");
@@ -157,6 +169,28 @@ class LockfileIOTest {
     assertEquals(List.of("app", "debconf"), read.excludedList().get(1).neededBy());
     assertEquals("perl-base (needed by app, debconf; linux/amd64)", read.excludedList().get(1).describe());
     assertFalse(text.contains("dependencies"), "no dependencies key when none are known: " + text);
+  }
+
+  @Test
+  void baseRemovalsAreRecordedSortedReadBackAndLeftOutWhenThereAreNone(@TempDir Path dir) throws Exception {
+    Sha256 spec = Sha256.hash("spec".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    LockfileIO io = new LockfileIO();
+    Lockfile none = new Lockfile(Lockfile.VERSION, spec, 0, null, null, List.of(), null, null, null, null, List.of("foo"));
+    assertFalse(new String(io.toBytes(none), java.nio.charset.StandardCharsets.UTF_8).contains("removed"),
+        "locks that remove nothing stay byte for byte as before");
+    Lockfile some = new Lockfile(Lockfile.VERSION, spec, 0, null, null, List.of(), null, null, null, null, List.of("foo"),
+        List.of(new RemovedPackage("keep", "1.0-r0", List.of(Platform.LINUX_AMD64)),
+            new RemovedPackage("bar", "1.0-r0", List.of(new Platform("linux", "arm64", null), Platform.LINUX_AMD64))));
+    Path file = dir.resolve(Lockfile.FILE_NAME);
+    io.write(some, file);
+    String text = Files.readString(file);
+    assertTrue(text.contains("\"removed\": [") && text.indexOf("\"bar\"") < text.indexOf("\"keep\""), text);
+    Lockfile read = io.read(file);
+    assertEquals(some, read);
+    assertEquals("bar 1.0-r0 (linux/amd64, linux/arm64)", read.removedList().get(0).describe());
+    Files.writeString(file, text.replace("\"keep\"", "\"bar\""));
+    LockException twice = assertThrows(LockException.class, () -> io.read(file));
+    assertTrue(twice.getMessage().contains("removed names bar twice for linux/amd64"), twice.getMessage());
   }
 
   @Test

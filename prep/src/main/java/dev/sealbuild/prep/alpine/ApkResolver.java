@@ -224,7 +224,7 @@ public final class ApkResolver {
       throw new ApkException("dependency graph too deep to resolve " + requests);
     }
     if (!result.problems().isEmpty()) {
-      throw new ApkException(new Explainer(model, result.requiredBy()).explain(result.problems()));
+      throw new ApkException(new Explainer(model, result.requiredBy(), worldDeps).explain(result.problems()));
     }
     List<ApkPackage> packages = new ArrayList<>();
     List<ApkPackage> toInstall = new ArrayList<>();
@@ -263,10 +263,12 @@ public final class ApkResolver {
   private static final class Explainer {
     private final ApkSolverModel model;
     private final Map<Pkg, Pkg> requiredBy;
+    private final List<Dep> world;
 
-    Explainer(ApkSolverModel model, Map<Pkg, Pkg> requiredBy) {
+    Explainer(ApkSolverModel model, Map<Pkg, Pkg> requiredBy, List<Dep> world) {
       this.model = model;
       this.requiredBy = new IdentityHashMap<>(requiredBy);
+      this.world = world;
     }
 
     String explain(List<Problem> problems) {
@@ -336,7 +338,7 @@ public final class ApkResolver {
       }
       Pkg chosen = name.chosen.pkg();
       if (dep.conflict()) {
-        return (chosen == null ? "'" + name + "'" : chosen + " (" + chain(chosen) + ")") + " conflicts with '"
+        return (chosen == null ? "'" + name + "'" : chosen + " (" + chain(chosen) + keptBy(chosen) + ")") + " conflicts with '"
             + dep.spec() + "' (" + neededBy + ")";
       }
       if (chosen != null) {
@@ -356,6 +358,16 @@ public final class ApkResolver {
       }
       return "'" + dep.spec() + "' (" + neededBy + ") cannot be satisfied; candidates: "
           + String.join(", ", candidates);
+    }
+
+    /** For an installed package the world names: why apk cannot remove it ("; the world asks for keep=1.0-r0"). */
+    private String keptBy(Pkg pkg) {
+      if (!pkg.installed) {
+        return "";
+      }
+      List<String> entries = world.stream().filter(d -> !d.conflict() && d.name() == pkg.name).map(d -> d.spec().toString())
+          .toList();
+      return entries.isEmpty() ? "" : "; the world asks for " + String.join(", ", entries);
     }
 
     /** The tags of the repositories that have {@code pkg}, as "@edge, @testing". */

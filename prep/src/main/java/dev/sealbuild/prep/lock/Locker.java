@@ -2,6 +2,7 @@ package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.ExcludedPackage;
+import dev.sealbuild.lockfiles.lock.RemovedPackage;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedFile;
 import dev.sealbuild.formats.oci.Platform;
@@ -105,6 +106,7 @@ public final class Locker {
       return null;
     }
     List<dev.sealbuild.lockfiles.lock.LockedPackage> installed = new ArrayList<>();
+    List<RemovedPackage> removed = new ArrayList<>();
     Lockfile root = null;
     for (String stage : chain) {
       root = stageLocks.get(stage);
@@ -112,8 +114,9 @@ public final class Locker {
         return LockedBase.SCRATCH;
       }
       installed.addAll(root.installedPackages());
+      removed.addAll(root.removedList());
     }
-    return new LockedBase(root.rootfs(), root.baseImage(), installed);
+    return new LockedBase(root.rootfs(), root.baseImage(), installed, removed);
   }
 
   private static Optional<Lockfile> previousStage(Optional<Lockfile> previous, String stage) {
@@ -174,7 +177,7 @@ public final class Locker {
     // An Alpine scope records its world as written; the image's /etc/apk/world is made from it.
     List<String> world = RepositorySpec.ALPINE.equals(spec.packageType()) ? spec.packages() : null;
     return new Lockfile(Lockfile.VERSION, SpecDigest.of(spec), sourceDateEpoch, rootfs, image, files,
-        pinned.repositories(), pinned.packages(), pinned.excluded(), null, world);
+        pinned.repositories(), pinned.packages(), pinned.excluded(), null, world, pinned.removed());
   }
 
   private Downloader.Pinned importPinned(Path file, String label, Sha256 expected) throws IOException {
@@ -191,9 +194,11 @@ public final class Locker {
     if (spec.packagesWhileStepsRun().isEmpty()) {
       return new PackageLocker.Pinned(List.of(), List.of());
     }
-    Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)) && !p.packageList().isEmpty());
+    Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec))
+        && !(p.packageList().isEmpty() && p.removedList().isEmpty()));
     if (current.isPresent()) {
-      return new PackageLocker.Pinned(current.get().repositoryList(), current.get().packageList(), current.get().excludedList());
+      return new PackageLocker.Pinned(current.get().repositoryList(), current.get().packageList(), current.get().excludedList(),
+          current.get().removedList());
     }
     return packages.lock(spec, base);
   }
@@ -219,10 +224,11 @@ public final class Locker {
     List<PlannedEntry> out = new ArrayList<>();
     Optional<Lockfile> current = previous.filter(p -> p.specDigest().equals(SpecDigest.of(spec)));
     if (!spec.packagesWhileStepsRun().isEmpty()) {
-      PackageLocker.Plan planned = current.isPresent() && !current.get().packageList().isEmpty()
+      PackageLocker.Plan planned = current.isPresent()
+          && !(current.get().packageList().isEmpty() && current.get().removedList().isEmpty())
           ? new PackageLocker.Plan(current.get().packageList().stream().map(p -> new PackageLocker.Planned(p.type(), p.name(),
               p.version(), p.architecture(), p.repository(), p.sha256(), p.size(), p.platforms(), p.buildOnly())).toList(),
-              current.get().excludedList())
+              current.get().excludedList(), current.get().removedList())
           : packages.plan(spec, stageBase != null ? stageBase : current.map(l -> new LockedBase(l.rootfs(), l.baseImage()))
               .orElse(new LockedBase(pinnedRootfs(spec), null)));
       for (PackageLocker.Planned p : planned.packages()) {
@@ -235,6 +241,9 @@ public final class Locker {
         out.add(new PlannedEntry("excluded", e.name(), null, null, null,
             "not installed (exclude:) though needed by " + String.join(", ", e.neededBy()) + " for " + e.platforms()
                 + (e.dependencies().isEmpty() ? "" : "; dropped: " + String.join(", ", e.dependencies()))));
+      }
+      for (RemovedPackage r : planned.removed()) {
+        out.add(new PlannedEntry("removed", r.name(), r.version(), null, null, "removed from base for " + r.platforms()));
       }
     }
     if (spec.base().isImage()) {

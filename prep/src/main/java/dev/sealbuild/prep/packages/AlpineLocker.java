@@ -4,6 +4,7 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.ExcludedPackage;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
+import dev.sealbuild.lockfiles.lock.RemovedPackage;
 import dev.sealbuild.lockfiles.spec.ApkWorldEntry;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
@@ -26,9 +27,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -80,7 +83,7 @@ public final class AlpineLocker implements PackageLocker {
     List<Resolved> resolved = resolve(spec, base, true);
     return new Pinned(resolved.isEmpty() ? List.of() : resolved.get(0).repositories(),
         resolved.isEmpty() ? List.of() : resolved.get(0).packages().stream().map(Resolved.Entry::locked).toList(),
-        resolved.isEmpty() ? List.of() : resolved.get(0).excluded());
+        resolved.isEmpty() ? List.of() : resolved.get(0).excluded(), resolved.isEmpty() ? List.of() : resolved.get(0).removed());
   }
 
   @Override
@@ -93,10 +96,11 @@ public final class AlpineLocker implements PackageLocker {
       LockedPackage p = e.locked();
       return new Planned(p.type(), p.name(), p.version(), p.architecture(), p.repository(), e.downloaded() ? p.sha256() : null,
           p.size(), p.platforms());
-    }).toList(), resolved.get(0).excluded());
+    }).toList(), resolved.get(0).excluded(), resolved.get(0).removed());
   }
 
-  private record Resolved(List<LockedRepository> repositories, List<Entry> packages, List<ExcludedPackage> excluded) {
+  private record Resolved(List<LockedRepository> repositories, List<Entry> packages, List<ExcludedPackage> excluded,
+      List<RemovedPackage> removed) {
     record Entry(LockedPackage locked, boolean downloaded) {}
   }
 
@@ -138,6 +142,7 @@ public final class AlpineLocker implements PackageLocker {
     Map<String, List<LockedRepository.Index>> indexes = new TreeMap<>();
     Map<String, Resolved.Entry> packages = new TreeMap<>();
     Exclusions excluded = new Exclusions();
+    Map<String, List<Platform>> removed = new TreeMap<>();
     for (Platform platform : spec.platforms()) {
       String arch = ApkArchitectures.of(platform);
       List<ApkPackage> available = new ArrayList<>();
@@ -167,12 +172,9 @@ public final class AlpineLocker implements PackageLocker {
             .resolve(spec.packages(), spec.exclude());
         resolution.excluded().forEach((name, neededBy) -> excluded.add(name, neededBy, platform));
         toInstall = resolution.toInstall();
-        if (!resolution.toRemove().isEmpty()) {
-          throw new PackageException(platform + ": apk would remove or replace " + resolution.toRemove().size()
-              + " package(s) the base has installed (" + String.join(", ", resolution.toRemove().stream().limit(5)
-                  .map(ApkPackage::nameVersion).toList()) + "), which sealbuild does not do yet; change packages: so the"
-              + " base's packages stay (e.g. drop a version constraint or a !name on them)");
-        }
+        // As apk: base packages the request conflicts with, or replaces by another version or provider, go.
+        resolution.toRemove().forEach(p -> removed.computeIfAbsent(p.name() + " " + p.version(), k -> new ArrayList<>())
+            .add(platform));
       } catch (ApkException e) {
         throw new PackageException(platform + ": " + e.getMessage());
       }
@@ -204,7 +206,10 @@ public final class AlpineLocker implements PackageLocker {
       repositories.add(new LockedRepository(repo.name(), RepositorySpec.ALPINE, indexes.getOrDefault(repo.name(), List.of()), keys,
           repo.from(), repo.recordedUrl(), null, null));
     }
-    return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList()));
+    List<RemovedPackage> removals = new ArrayList<>();
+    removed.forEach((nameVersion, platforms) -> removals.add(new RemovedPackage(nameVersion.substring(0, nameVersion.indexOf(' ')),
+        nameVersion.substring(nameVersion.indexOf(' ') + 1), platforms)));
+    return List.of(new Resolved(repositories, List.copyOf(packages.values()), excluded.toList(), removals));
   }
 
   /**
@@ -225,16 +230,30 @@ public final class AlpineLocker implements PackageLocker {
 
   /**
    * On a stage base, what the base stages install counts as installed (as if in the base's database and world): each
-   * is found in the indexes by name, version and checksum.
+   * is found in the indexes by name, version and checksum. What they remove from the base is not installed, and the
+   * base's world no longer asks for it.
    */
   private static ApkInstalledDb withStagePackages(ApkInstalledDb installed, LockedBase base, Platform platform,
       List<ApkPackage> available) {
-    List<LockedPackage> mine = base.installed().stream().filter(p -> p.platforms().contains(platform)).toList();
-    if (mine.isEmpty()) {
+    Set<String> gone = new HashSet<>();
+    base.removed().stream().filter(r -> r.platforms().contains(platform)).forEach(r -> gone.add(r.name() + " " + r.version()));
+    // A stage nearer the image may remove what a deeper one installed.
+    List<LockedPackage> mine = base.installed().stream()
+        .filter(p -> p.platforms().contains(platform) && !gone.contains(p.name() + " " + p.version())).toList();
+    if (mine.isEmpty() && gone.isEmpty()) {
       return installed;
     }
-    List<ApkPackage> packages = new ArrayList<>(installed.packages());
-    List<dev.sealbuild.prep.alpine.ApkDependency> world = new ArrayList<>(installed.world());
+    List<ApkPackage> packages = new ArrayList<>();
+    Set<String> goneNames = new HashSet<>();
+    for (ApkPackage p : installed.packages()) {
+      if (gone.contains(p.name() + " " + p.version())) {
+        goneNames.add(p.name());
+      } else {
+        packages.add(p);
+      }
+    }
+    List<dev.sealbuild.prep.alpine.ApkDependency> world = new ArrayList<>(installed.world().stream()
+        .filter(d -> d.conflict() || !goneNames.contains(d.name())).toList());
     for (LockedPackage locked : mine) {
       ApkPackage found = available.stream()
           .filter(p -> p.name().equals(locked.name()) && p.version().equals(locked.version())

@@ -41,7 +41,7 @@ public final class PackageLockers implements PackageLocker {
     Pinned all = locker.lock(spec.withBuildPackagesInstalled(), base);
     Set<String> kept = keptNames(locker, spec, base);
     return new Pinned(all.repositories(), all.packages().stream()
-        .map(p -> kept.contains(p.name()) ? p : p.asBuildOnly()).toList(), all.excluded());
+        .map(p -> kept.contains(p.name()) ? p : p.asBuildOnly()).toList(), all.excluded(), all.removed());
   }
 
   @Override
@@ -53,7 +53,7 @@ public final class PackageLockers implements PackageLocker {
     Plan all = locker.plan(spec.withBuildPackagesInstalled(), base);
     Set<String> kept = keptNames(locker, spec, base);
     return new Plan(all.packages().stream().map(p -> kept.contains(p.name()) ? p : p.asBuildOnly()).toList(),
-        all.excluded());
+        all.excluded(), all.removed());
   }
 
   private static Set<String> keptNames(PackageLocker locker, BuildSpec spec, LockedBase base) throws IOException {

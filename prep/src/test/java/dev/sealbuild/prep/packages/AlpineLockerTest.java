@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.Platform;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
+import dev.sealbuild.lockfiles.lock.RemovedPackage;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.lockfiles.spec.SpecReader;
 import dev.sealbuild.prep.debian.AptSources;
@@ -41,6 +42,11 @@ class AlpineLockerTest {
 
   /** A transport that serves {@link #INDEXES} and a base whose /etc/apk/repositories is {@code repositories}. */
   private static AlpineLocker.Transport transport(String repositories) {
+    return transport(repositories, Map.of());
+  }
+
+  /** As above, the base also holding {@code moreFiles} (its apk database). */
+  private static AlpineLocker.Transport transport(String repositories, Map<String, String> moreFiles) {
     return new AlpineLocker.Transport() {
       @Override
       public byte[] fetchIndex(URI url, String label) throws IOException {
@@ -68,21 +74,55 @@ class AlpineLockerTest {
 
       @Override
       public BaseFiles.Found baseFiles(LockedBase base, Platform platform, boolean mayDownload) {
-        return new BaseFiles.Found("base rootfs alpine.tar.gz", Map.of(
+        Map<String, byte[]> files = new java.util.HashMap<>(Map.of(
             "etc/os-release", "ID=alpine\n".getBytes(StandardCharsets.UTF_8),
             "etc/apk/repositories", repositories.getBytes(StandardCharsets.UTF_8),
-            "etc/apk/keys/" + KEY.name(), KEY.publicPem().getBytes(StandardCharsets.US_ASCII)), Map.of());
+            "etc/apk/keys/" + KEY.name(), KEY.publicPem().getBytes(StandardCharsets.US_ASCII)));
+        moreFiles.forEach((path, text) -> files.put(path, text.getBytes(StandardCharsets.UTF_8)));
+        return new BaseFiles.Found("base rootfs alpine.tar.gz", files, Map.of());
       }
     };
   }
 
   private static List<String> plan(String repositories, String packages) throws IOException {
+    return planned(transport(repositories), packages).packages().stream()
+        .map(p -> p.name() + "-" + p.version() + " from " + p.repository()).toList();
+  }
+
+  private static PackageLocker.Plan planned(AlpineLocker.Transport transport, String packages) throws IOException {
+    return planned(transport, packages, BASE);
+  }
+
+  private static PackageLocker.Plan planned(AlpineLocker.Transport transport, String packages, LockedBase base)
+      throws IOException {
     BuildSpec spec = new SpecReader(Map.of()).parse("build.yaml", "name: a\nbase: {rootfs: {path: alpine.tar.gz}}\n"
         + "repositories: [{name: alpine, type: alpine, from: base}]\npackages: " + packages + "\n");
     AlpineLocker locker = new AlpineLocker(new Mirrors(Map.of(), new AptSources(Path.of("/nonexistent-apt"))), Path.of("."),
-        transport(repositories), m -> { });
-    return locker.plan(spec, BASE).packages().stream().map(p -> p.name() + "-" + p.version() + " from " + p.repository())
-        .toList();
+        transport, m -> { });
+    return locker.plan(spec, base);
+  }
+
+  @Test
+  void baseUpgradesAndRemovalsArePlannedAsRemovedFromTheBase() throws IOException {
+    String repositories = MAIN + "\n@edge " + EDGE + "\n";
+    // hello 1.0-r0 from main installed, as apk records it, and in the base's world
+    Map<String, String> base = Map.of("lib/apk/db/installed", "C:" + hello("1.0-r0").checksum()
+        + "\nP:hello\nV:1.0-r0\nA:x86_64\nS:1\nI:4096\nT:hello\nU:https://example.org/\nL:MIT\n"
+        + "F:usr/share\nR:hello\n\n", "etc/apk/world", "hello\n");
+    PackageLocker.Plan upgrade = planned(transport(repositories, base), "['hello@edge']");
+    assertEquals(List.of("hello-1.1-r0"), upgrade.packages().stream().map(p -> p.name() + "-" + p.version()).toList());
+    assertEquals(List.of(new RemovedPackage("hello", "1.0-r0", List.of(Platform.LINUX_AMD64))), upgrade.removed());
+    PackageLocker.Plan removal = planned(transport(repositories, base), "['!hello']");
+    assertEquals(List.of(), removal.packages());
+    assertEquals("hello 1.0-r0 (linux/amd64)", removal.removed().get(0).describe());
+    assertEquals(List.of(), planned(transport(repositories, base), "[hello]").removed(), "kept: nothing to remove");
+
+    // On a stage that removed hello: it is not installed any more, so nothing is removed again.
+    LockedBase stage = new LockedBase(BASE.rootfs(), null, List.of(),
+        List.of(new RemovedPackage("hello", "1.0-r0", List.of(Platform.LINUX_AMD64))));
+    PackageLocker.Plan onStage = planned(transport(repositories, base), "['hello@edge']", stage);
+    assertEquals(List.of("hello-1.1-r0"), onStage.packages().stream().map(p -> p.name() + "-" + p.version()).toList());
+    assertEquals(List.of(), onStage.removed());
   }
 
   @Test
