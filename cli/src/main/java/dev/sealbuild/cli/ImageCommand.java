@@ -7,7 +7,6 @@ import dev.sealbuild.builder.layercache.LayerCache;
 import dev.sealbuild.builder.stage.StepSettings;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import dev.sealbuild.builder.output.OutputTarget;
-import dev.sealbuild.builder.image.CachedInputs;
 import dev.sealbuild.builder.record.ImageRecord;
 import dev.sealbuild.builder.record.ImageRecords;
 import dev.sealbuild.formats.digest.Sha256;
@@ -137,16 +136,10 @@ final class ImageCommand implements Callable<Integer> {
         targets(project.spec().name(), project.specDir()), platform(), !noAttach, key, path(provenance), path(digestFile));
     ImageBuild.Keeper keeper = null;
     if (recordKey.isPresent() && variables.complete()) {
-      List<String> sources = CopySources.of(project.spec());
-      Optional<Sha256> sourcesDigest = ImageRecords.sourcesDigest(project.specDir(), sources);
-      if (sourcesDigest.isPresent()) {
-        List<Sha256> cached = CachedInputs.of(project.spec(), lock).stream().map(CachedInputs.Required::digest)
-            .distinct().toList();
-        ImageRecords.Inputs inputs = new ImageRecords.Inputs(variables.read(), cached, sources, sourcesDigest.get(),
-            project.spec().name(), epoch);
-        Sha256 recordedKey = recordKey.get().getKey();
-        keeper = (image, document) -> records.store(recordedKey, inputs, image, document);
-      }
+      Sha256 recordedKey = recordKey.get().getKey();
+      keeper = ImageRecords.inputs(project.spec(), lock, project.specDir(), variables.read(), epoch)
+          .<ImageBuild.Keeper>map(inputs -> (image, document) -> records.store(recordedKey, inputs, image, document))
+          .orElse(null);
     }
     BuiltImage image = build.build(request, keeper);
     out.println(image.digest());

@@ -1,7 +1,10 @@
 package dev.sealbuild.builder.record;
 
 import dev.sealbuild.builder.image.BuiltImage;
-import dev.sealbuild.formats.digest.DigestingOutputStream;
+import dev.sealbuild.builder.image.CachedInputs;
+import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.spec.BuildSpec;
+import dev.sealbuild.lockfiles.spec.CopyEntry;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.oci.ImageConfig;
 import dev.sealbuild.formats.oci.Manifest;
@@ -11,7 +14,6 @@ import dev.sealbuild.formats.oci.PlatformImage;
 import dev.sealbuild.lockfiles.cache.VendorCacheLayout;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -50,8 +52,8 @@ public final class ImageRecords {
   }
 
   /**
-   * What a build records beside its image: the variables the spec read, its local sources and their digest taken
-   * before the build read them ({@link #sourcesDigest}), the spec's name and the epoch.
+   * What a build records beside its image: the variables the spec read, the vendor-cache blobs it needs, its local
+   * sources and their digest taken before the build read them ({@link #inputs}), the spec's name and the epoch.
    */
   public record Inputs(Map<String, String> variables, List<Sha256> cached, List<String> sources, Sha256 sourcesDigest,
       String name, long sourceDateEpoch) {
@@ -59,6 +61,30 @@ public final class ImageRecords {
       variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
       cached = List.copyOf(cached);
       sources = List.copyOf(sources);
+    }
+  }
+
+  /**
+   * The inputs to record for a build of {@code spec} and {@code lock} that read {@code variables}: the local
+   * {@code copy:} sources of the image and every stage (as written) hashed now, before the build reads them, and the
+   * vendor-cache blobs it needs; empty when a source is missing or unreadable (the build reports it; nothing is
+   * recorded).
+   */
+  public static Optional<Inputs> inputs(BuildSpec spec, Lockfile lock, Path specDir, Map<String, String> variables,
+      long sourceDateEpoch) {
+    List<String> sources = new ArrayList<>();
+    addSources(spec.copy(), sources);
+    spec.stages().values().forEach(stage -> addSources(stage.copy(), sources));
+    List<Sha256> cached = CachedInputs.of(spec, lock).stream().map(CachedInputs.Required::digest).distinct().toList();
+    return LocalSources.digest(specDir, sources)
+        .map(digest -> new Inputs(variables, cached, sources, digest, spec.name(), sourceDateEpoch));
+  }
+
+  private static void addSources(List<CopyEntry> entries, List<String> sources) {
+    for (CopyEntry entry : entries) {
+      if (entry.from() == null && entry.content() == null && entry.src() != null) {
+        sources.add(entry.src());
+      }
     }
   }
 
@@ -129,11 +155,6 @@ public final class ImageRecords {
           new PlatformImage(p.platform(), p.manifest(), manifest, config), p.uncompressedSizes()));
     }
     return Optional.of(new BuiltImage(stagingDir, record.root(), platforms, record.blobDigests(), record.referrers()));
-  }
-
-  /** The digest of local sources as a record keeps it; empty when one is missing or unreadable (record nothing). */
-  public static Optional<Sha256> sourcesDigest(Path specDir, List<String> sources) {
-    return LocalSources.digest(specDir, sources);
   }
 
   /** The recorded provenance document of a materialized record. */
@@ -216,8 +237,11 @@ public final class ImageRecords {
    * the record keeps it.
    */
   private ImageRecord.RecordedBlob keep(Sha256 digest, Path from) throws IOException {
+    // The staging copy was hashed to its digest when it was written; a stored copy with its size and CRC is the same
+    // blob, so it is not hashed again (a base image's layers would be, on every build that records).
+    ImageRecord.RecordedBlob blob = new ImageRecord.RecordedBlob(digest, Files.size(from), crc32c(from));
     Path existing = stored(digest);
-    if (existing == null || !verified(existing, digest)) {
+    if (existing == null || !intact(existing, blob)) {
       Path target = layout.layerBlob(digest);
       Files.createDirectories(target.getParent());
       Path tmp = temp();
@@ -228,7 +252,7 @@ public final class ImageRecords {
         Files.deleteIfExists(tmp);
       }
     }
-    return new ImageRecord.RecordedBlob(digest, Files.size(from), crc32c(from));
+    return blob;
   }
 
   /** Whether a stored blob still has the size and CRC-32C recorded for it. */
@@ -249,17 +273,6 @@ public final class ImageRecords {
       }
     }
     return crc.getValue();
-  }
-
-  private static boolean verified(Path blob, Sha256 digest) {
-    try (InputStream in = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS);
-         DigestingOutputStream sink = new DigestingOutputStream(OutputStream.nullOutputStream())) {
-      in.transferTo(sink);
-      sink.flush();
-      return sink.digest().equals(digest);
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static void linkOrCopy(Path source, Path target) throws IOException {
