@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveInputStream;
+import org.apache.commons.io.input.CloseShieldInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
@@ -217,7 +218,9 @@ public final class DebArchive {
         if (control == null || sawData) {
           throw new HostileInputException(label + ": data.tar must follow control.tar, once");
         }
-        data.read(control, decompressed(ar, name, label));
+        try (InputStream tar = decompressed(ar, name, label)) {
+          data.read(control, tar);
+        }
         sawData = true;
       } else if (!name.startsWith("_")) {
         throw new HostileInputException(label + ": unexpected ar member '" + name + "'");
@@ -241,10 +244,15 @@ public final class DebArchive {
     return name;
   }
 
-  /** The member's tar stream through exactly the decompressor its name declares; read errors name the member. */
+  /**
+   * The member's tar stream through exactly the decompressor its name declares; read errors name the member. Closing
+   * it hands the decoder's buffers back for the next member (a tar ends before its xz stream does) and leaves the
+   * package open.
+   */
   private InputStream decompressed(InputStream member, String name, String label) throws IOException {
     String what = label + " " + name;
-    return new NamedReadErrors(decompressors.tarStream(member, format(name, label), what), what, "");
+    return new NamedReadErrors(decompressors.tarStream(CloseShieldInputStream.wrap(member), format(name, label), what),
+        what, "");
   }
 
   private static ArArchiveEntry nextMember(ArArchiveInputStream ar, String label) throws IOException {
@@ -283,11 +291,11 @@ public final class DebArchive {
 
   private Control parseControlTar(InputStream member, String name, String label) throws IOException {
     String what = label + " " + name;
-    TarReader tar = new TarReader(decompressed(member, name, label), what);
     String control = null;
     String md5sums = "";
     String postinst = "";
-    try {
+    try (InputStream in = decompressed(member, name, label)) {
+      TarReader tar = new TarReader(in, what);
       TarReader.Entry e;
       while ((e = tar.next()) != null) {
         String entry = e.name().startsWith("./") ? e.name().substring(2) : e.name();

@@ -6,9 +6,13 @@ import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import java.nio.file.Path;
 
-/** What sources need to read their inputs: the cache, the spool, the epoch, limits, and the spec's directory. */
-public record BuildContext(CacheReader cache, ContentSpool spool, long epoch, DecompressionLimits limits, Path specDir) {
-  public Decompressors decompressors() {
-    return new Decompressors(limits);
+/**
+ * What sources need to read their inputs: the cache, the spool, the epoch, limits, the spec's directory, and the one
+ * decompressor table of the build (its buffers are shared by every package and layer the build decodes).
+ */
+public record BuildContext(CacheReader cache, ContentSpool spool, long epoch, DecompressionLimits limits, Path specDir,
+    Decompressors decompressors) {
+  public BuildContext(CacheReader cache, ContentSpool spool, long epoch, DecompressionLimits limits, Path specDir) {
+    this(cache, spool, epoch, limits, specDir, new Decompressors(limits));
   }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.MemoryLimitException;
 import org.tukaani.xz.XZInputStream;
 
@@ -22,7 +23,13 @@ public final class Decompressors {
   /** Compressed bytes a decompressor may read before its first output: real headers are far smaller. */
   static final long MAX_INPUT_BEFORE_OUTPUT = 1 << 20;
   private final DecompressionLimits limits;
+  /**
+   * xz allocates its whole dictionary (8 MiB for Debian's payloads, however small the stream) for every stream: reused
+   * between the streams this table opens, the many control and data members of a build cost no garbage collections.
+   */
+  private final BasicArrayCache xzBuffers = new BasicArrayCache();
 
+  /** One table per build or reader: streams it opens, on any thread, share its buffers. */
   public Decompressors(DecompressionLimits limits) {
     this.limits = limits;
   }
@@ -155,7 +162,7 @@ public final class Decompressors {
       // it can hand back what it read past a member's end without reading the source twice.
       case GZIP -> new GzipCompressorInputStream(new BufferedInputStream(counted, 64 * 1024), true);
       // xz-java reads its headers and block sizes a few bytes at a time: buffer the raw stream under it.
-      case XZ -> new XZInputStream(new BufferedInputStream(counted, 64 * 1024), limits.xzMemoryLimitKiB());
+      case XZ -> new XZInputStream(new BufferedInputStream(counted, 64 * 1024), limits.xzMemoryLimitKiB(), true, xzBuffers);
       case ZSTD -> {
         ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(counted);
         z.setLongMax(limits.zstdWindowLogMax());
