@@ -83,7 +83,7 @@ final class CachePushCommand implements Callable<Integer> {
     List<CacheArtifact> artifacts = CacheLocks.artifacts(env, paths, layout);
     PrintWriter err = commandSpec.commandLine().getErr();
     Transport transport = new Transport(TransportSettings.fromEnvironment(env.variables()).withAttempts(retries + 1));
-    try (RegistryPusher registry = new RegistryPusher(registryOptions.settings(env), transport)) {
+    try (transport; RegistryPusher registry = new RegistryPusher(registryOptions.settings(env), transport)) {
       CachePusher pusher = new CachePusher(registry, layout, new Progress(err), jobs);
       for (CacheArtifact artifact : artifacts) {
         err.println("cache push: " + layout.root() + " -> " + CacheRepository.display(repository) + ":" + artifact.tag()

@@ -60,7 +60,7 @@ final class PushCommand implements Callable<Integer> {
     RegistrySettings settings = registryOptions.settings(env);
     Transport transport = new Transport(TransportSettings.fromEnvironment(env.variables()).withAttempts(retries + 1));
     PrintWriter err = commandSpec.commandLine().getErr();
-    try (OciLayoutReader layout = from.open(); RegistryPusher registry = new RegistryPusher(settings, transport)) {
+    try (transport; OciLayoutReader layout = from.open(); RegistryPusher registry = new RegistryPusher(settings, transport)) {
       PushPlan plan = PushPlan.of(layout, from.tag());
       err.println("push: " + from + " -> " + to + ": " + plan.summary());
       PushResult result = new ImagePusher(registry, new Progress(err)).push(plan, to);

@@ -29,7 +29,8 @@ final class RegistryDownload {
   String toLayout(String reference, List<Platform> platforms, Path dir) throws IOException {
     ImageReference ref = ImageReference.parse(reference);
     Path blobs = Files.createDirectories(dir.resolve("blobs/sha256"));
-    try (RemoteRegistry registry = new RemoteRegistry(settings, Transport.fromEnvironment(settings.environment()))) {
+    try (Transport transport = Transport.fromEnvironment(settings.environment());
+        RemoteRegistry registry = new RemoteRegistry(settings, transport)) {
       ResolvedImage resolved = registry.resolve(ref, platforms);
       write(blobs, resolved.root().digest(), resolved.rootBytes());
       for (FetchedPlatform fetched : resolved.images()) {

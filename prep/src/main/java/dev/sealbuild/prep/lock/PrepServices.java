@@ -242,5 +242,6 @@ public final class PrepServices implements AutoCloseable {
     if (registry != null) {
       registry.close();
     }
+    transport.close();
   }
 }

@@ -483,4 +483,45 @@ class TransportTest {
         + " running", e.getMessage());
     assertEquals(0, server.totalRequests());
   }
+
+  @Test
+  void closingStopsTheClientsSelectorThreadSoTheJvmExitsAtOnce() throws Exception {
+    server.serve("/small", "ok".getBytes(StandardCharsets.UTF_8));
+    java.util.Set<Thread> before = selectorThreads();
+    Transport transport = fetcher(1);
+    transport.fetch(TransportRequest.get("files[0]", server.uri("/small")), TransportTest::readAll);
+    java.util.Set<Thread> started = selectorThreads();
+    started.removeAll(before);
+    assertEquals(1, started.size(), "the transport's client runs one selector thread: " + started);
+
+    transport.close();
+
+    Thread selector = started.iterator().next();
+    selector.join(5_000);
+    assertFalse(selector.isAlive(), "the selector thread still runs after close: the JVM would wait for it at exit");
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> transport.fetch(TransportRequest.get("files[0]", server.uri("/small")), TransportTest::readAll));
+    assertEquals("the transport is closed", e.getMessage());
+    transport.close(); // twice is harmless
+  }
+
+  @Test
+  void closingATransportThatNeverFetchedStartsNoClient() {
+    java.util.Set<Thread> before = selectorThreads();
+    Transport transport = fetcher(1);
+    transport.close();
+    java.util.Set<Thread> after = selectorThreads();
+    after.removeAll(before);
+    assertTrue(after.isEmpty(), "closing made a client: " + after);
+  }
+
+  private static java.util.Set<Thread> selectorThreads() {
+    java.util.Set<Thread> threads = new java.util.HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.isAlive() && t.getName().matches("HttpClient-\\d+-SelectorManager")) {
+        threads.add(t);
+      }
+    }
+    return threads;
+  }
 }
