@@ -43,6 +43,8 @@ public final class DebianPackagesSource implements LayerSource {
   static final EntryPath CA_BUNDLE = EntryPath.parse("etc/ssl/certs/ca-certificates.crt");
   private static final String CA_SOURCE_DIR = "usr/share/ca-certificates/";
   private static final int MAX_CERTIFICATE_BYTES = 1 << 20;
+  /** Compressed package bytes decoded ahead of the install (their payloads wait in scratch files, a few times larger). */
+  private static final long DECODE_AHEAD_BYTES = 64L << 20;
   /** Debian policy 5.6.1 and 5.6.12 (lowercase names; versions with epoch and revision). */
   private static final long MAX_STATUS_RECORD = 16 << 20;
   private static final Pattern DEBIAN_NAME = Pattern.compile("[a-z0-9][a-z0-9+.-]*");
@@ -126,9 +128,10 @@ public final class DebianPackagesSource implements LayerSource {
           installed(p, LockedPackages.read(context, p, true, in -> deb.install(in, tree, context.epoch(), LockedPackages.label(p))), installed);
         }
       } else {
-        // Decompressing dominates: the next packages are decompressed on workers while this thread applies them in order.
-        try (OrderedPrefetch<LockedPackage, DebArchive.Decoded> ahead =
-            new OrderedPrefetch<>(order, decodeThreads, "sealbuild-deb", this::decode)) {
+        // Decompressing dominates: packages are decompressed on workers, largest first, while this thread applies them
+        // in order; the scratch files of packages decoded ahead stay within DECODE_AHEAD_BYTES of compressed input.
+        try (OrderedPrefetch<LockedPackage, DebArchive.Decoded> ahead = new OrderedPrefetch<>(order, decodeThreads,
+            "sealbuild-deb", this::decode, LockedPackage::size, DECODE_AHEAD_BYTES)) {
           for (LockedPackage p : order) {
             claims.installing(p.name());
             pathLog.installing(p.name());

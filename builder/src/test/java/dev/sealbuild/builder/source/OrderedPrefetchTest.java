@@ -1,0 +1,104 @@
+package dev.sealbuild.builder.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Steps start heaviest first and within the weight budget; results still come in item order. */
+class OrderedPrefetchTest {
+  private record Result(String item, Runnable onClose) implements Closeable {
+    @Override
+    public void close() {
+      onClose.run();
+    }
+  }
+
+  @Test
+  void heaviestStepsStartFirstAndResultsComeInItemOrder() throws IOException {
+    Map<String, Long> weights = Map.of("a", 1L, "b", 5L, "c", 3L, "d", 5L, "e", 2L);
+    List<String> items = List.of("a", "b", "c", "d", "e");
+    List<String> ran = Collections.synchronizedList(new ArrayList<>());
+    List<String> taken = new ArrayList<>();
+    try (OrderedPrefetch<String, Result> prefetch = new OrderedPrefetch<>(items, 1, "test-prefetch", item -> {
+      ran.add(item);
+      return new Result(item, () -> { });
+    }, weights::get, 1_000)) {
+      for (int i = 0; i < items.size(); i++) {
+        try (Result r = prefetch.next()) {
+          taken.add(r.item());
+        }
+      }
+    }
+    assertEquals(List.of("b", "d", "c", "e", "a"), ran, "one worker runs the steps heaviest first, ties in item order");
+    assertEquals(items, taken);
+  }
+
+  @Test
+  void theBudgetStopsStepsBeyondTheResultsThatMayAlwaysWait() throws Exception {
+    List<String> items = List.of("a", "b", "c", "d", "e");
+    CountDownLatch bcdStarted = new CountDownLatch(3);
+    AtomicInteger eStartedWhileAWasRunning = new AtomicInteger(-1);
+    AtomicInteger eStarted = new AtomicInteger();
+    // three workers: four results may always wait (threads + 1); a fifth would weigh 50, over the budget of 15
+    try (OrderedPrefetch<String, Result> prefetch = new OrderedPrefetch<>(items, 3, "test-prefetch", item -> {
+      switch (item) {
+        case "a" -> {
+          try {
+            assertTrue(bcdStarted.await(10, TimeUnit.SECONDS), "b, c and d should start while a runs");
+            Thread.sleep(200); // time for e to start on a free worker, were it allowed to
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+          }
+          eStartedWhileAWasRunning.set(eStarted.get());
+        }
+        case "e" -> eStarted.incrementAndGet();
+        default -> bcdStarted.countDown();
+      }
+      return new Result(item, () -> { });
+    }, item -> 10, 15)) {
+      for (String item : items) {
+        try (Result r = prefetch.next()) {
+          assertEquals(item, r.item());
+        }
+      }
+    }
+    assertEquals(0, eStartedWhileAWasRunning.get(), "e started before a was taken, over the budget");
+    assertEquals(1, eStarted.get());
+  }
+
+  @Test
+  void withinTheBudgetEveryStepStartsAtOnce() throws Exception {
+    List<String> items = List.of("a", "b", "c", "d");
+    CountDownLatch othersStarted = new CountDownLatch(items.size() - 1);
+    try (OrderedPrefetch<String, Result> prefetch = new OrderedPrefetch<>(items, items.size(), "test-prefetch", item -> {
+      if (item.equals("a")) {
+        try {
+          assertTrue(othersStarted.await(10, TimeUnit.SECONDS), "the later items' steps did not start ahead");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
+        }
+      } else {
+        othersStarted.countDown();
+      }
+      return new Result(item, () -> { });
+    }, item -> 1, 100)) {
+      for (String item : items) {
+        try (Result r = prefetch.next()) {
+          assertEquals(item, r.item());
+        }
+      }
+    }
+  }
+}
