@@ -14,7 +14,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "usage: bench/speed.sh [-n RUNS] [--quick]" >&2; exit 2 ;;
   esac
 done
-for tool in buildah pigz apt-get python3 /usr/bin/time; do
+for tool in buildah pigz apt-get dpkg-deb python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "speed.sh: $tool is needed (apt-get install buildah pigz time)" >&2; exit 1; }
 done
 work=$(mktemp -d /tmp/sealbuild-speed.XXXXXX)
@@ -93,6 +93,16 @@ measure tar-gzip "" sh -c "$(tar_to "$work/rootfs" gzip)"
 echo "prep..." >&2
 measure prep "rm -rf '$work/cache2'" "$build" prep "$work/python" --cache "$work/cache2"
 measure apt-download "rm -rf '$work/debs'; mkdir -p '$work/debs'" sh -c "cd '$work/debs' && apt-get download $pkgs"
+# The same layer the shell way from the same .debs: unpack each (two at a time), then tar | pigz -6 | sha256sum.
+cat >"$work/dpkg-way.sh" <<SCRIPT
+#!/bin/sh
+set -e
+d=\$(mktemp -d '$work/unpacked.XXXXXX')
+ls '$work'/debs/*.deb | xargs -P 2 -I '{}' dpkg-deb -x '{}' "\$d"
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "\$d" -c . | pigz -6 | sha256sum >/dev/null
+rm -rf "\$d"
+SCRIPT
+measure dpkg-pigz "" sh "$work/dpkg-way.sh"
 
 # --- lock of python3 against apt-get -s install ----------------------------------------------------------------------
 echo "lock..." >&2
@@ -136,6 +146,7 @@ packages, a ${rootfs_mb} MB root filesystem.
 EOF
 row "\`build image samples/python\`, cold layer cache (isolated, SBOM + provenance attached)" image-cold "\`buildah bud\` FROM scratch + COPY, fresh storage, oci-archive" buildah "faster than buildah"
 row "the same" image-cold "\`tar --sort=name \\| pigz -6 \\| sha256sum\` of that tree" tar-pigz "<= 1.3x"
+row "the same" image-cold "\`dpkg-deb -x\` of the same .debs (two at a time), then tar \\| pigz -6 \\| sha256sum" dpkg-pigz "-"
 row "\`--no-attach --network-isolation=off\`, cold layer cache" image-cold-plain "tar \\| pigz -6 \\| sha256sum" tar-pigz "-"
 row "the same" image-cold-plain "\`tar \\| gzip -6 \\| sha256sum\`" tar-gzip "-"
 row "\`build image samples/python\` again, nothing changed" image-noop "tar \\| pigz -6 \\| sha256sum" tar-pigz "<= 0.5 s wall"
