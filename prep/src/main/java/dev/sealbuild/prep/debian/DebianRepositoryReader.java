@@ -10,6 +10,7 @@ import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -204,13 +205,13 @@ public final class DebianRepositoryReader {
     if (cache == null) {
       return ParsedPackages.of(parseVerified(raw, entry, name, maxDecompressed, architecture, url));
     }
-    Path stored;
-    try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.sha256(), entry.size(),
+    // Parsed as it downloads (the parse, not the download, is the long part); checked against InRelease before a
+    // byte reaches the cache, so a longer or different file fails as the signed index's mismatch.
+    try (VerifyingInputStream checked = new VerifyingInputStream(raw, entry.sha256(), entry.size(),
         new SignedIndexMismatch(url))) {
-      stored = cache.store(verifying, entry.sha256(), entry.size(), url);
+      return keepParsed(entry, architecture, cache.storeWhileReading(checked, entry.sha256(), entry.size(), url,
+          in -> parseChecked(in, checked, name, maxDecompressed, architecture, url)));
     }
-    return keepParsed(entry, architecture,
-        parseVerified(Files.newInputStream(stored), entry, name, maxDecompressed, architecture, url));
   }
 
   private ParsedPackages keepParsed(Release.FileEntry entry, String architecture, List<DebianPackage> packages)
@@ -227,27 +228,38 @@ public final class DebianRepositoryReader {
   private List<DebianPackage> parseVerified(InputStream raw, Release.FileEntry entry, String name,
       long maxDecompressed, String architecture, String url) throws IOException {
     try (VerifyingInputStream verifying = new VerifyingInputStream(raw, entry.sha256(), entry.size(), new SignedIndexMismatch(url))) {
-      List<DebianPackage> packages;
-      try {
-        InputStream shielded = new FilterInputStream(verifying) {
-          @Override
-          public void close() {
-            // the verifying stream must stay open for drainAndVerify
-          }
-        };
-        InputStream decompressed = new LimitedInputStream(decompress(shielded, name, url), maxDecompressed, url);
-        packages = new PackagesIndex(architecture).parse(decompressed, url);
-      } catch (IOException | RuntimeException e) {
-        // a digest mismatch explains garbage better than the parse error it caused
-        verifying.drainAndVerify();
-        if (e instanceof DebianMetadataException d) {
-          throw d;
-        }
-        throw new DebianMetadataException(Kind.BAD_INDEX, url + ": cannot decompress " + name + ": " + e, e);
-      }
-      verifying.drainAndVerify();
-      return packages;
+      return parseChecked(verifying, verifying, name, maxDecompressed, architecture, url);
     }
+  }
+
+  /**
+   * Parses {@code in}, which reads (perhaps through a copy to the cache) from {@code verifying}; reads {@code in} to its
+   * end, and returns the packages only once {@code verifying} found the digest right.
+   */
+  private List<DebianPackage> parseChecked(InputStream in, VerifyingInputStream verifying, String name,
+      long maxDecompressed, String architecture, String url) throws IOException {
+    List<DebianPackage> packages;
+    try {
+      InputStream shielded = new FilterInputStream(in) {
+        @Override
+        public void close() {
+          // the stream must stay open to be read to its end
+        }
+      };
+      InputStream decompressed = new LimitedInputStream(decompress(shielded, name, url), maxDecompressed, url);
+      packages = new PackagesIndex(architecture).parse(decompressed, url);
+    } catch (IOException | RuntimeException e) {
+      // a digest mismatch explains garbage better than the parse error it caused
+      in.transferTo(OutputStream.nullOutputStream());
+      verifying.drainAndVerify();
+      if (e instanceof DebianMetadataException d) {
+        throw d;
+      }
+      throw new DebianMetadataException(Kind.BAD_INDEX, url + ": cannot decompress " + name + ": " + e, e);
+    }
+    in.transferTo(OutputStream.nullOutputStream());
+    verifying.drainAndVerify();
+    return packages;
   }
 
   /** The decompressor the index's file name declares, with the bounds every decompression has. */

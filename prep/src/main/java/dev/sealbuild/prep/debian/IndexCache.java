@@ -19,6 +19,23 @@ public interface IndexCache {
   /** Reads {@code verified} to its end into the cache and returns the cached file. */
   Path store(InputStream verified, Sha256 digest, long size, String source) throws IOException;
 
+  /** Reads an index as it arrives: a parser over the stream, returning what it made of it. */
+  @FunctionalInterface
+  interface StreamReader<T> {
+    T read(InputStream in) throws IOException;
+  }
+
+  /**
+   * Stores {@code raw} as {@link #store} does while {@code reader} reads the same bytes, so a download and its parse
+   * overlap; the reader must read to the end (what it leaves unread is not stored). The file is kept only when the
+   * reader returned and size and digest matched. This default stores first and then reads the stored file.
+   */
+  default <T> T storeWhileReading(InputStream raw, Sha256 digest, long size, String source, StreamReader<T> reader)
+      throws IOException {
+    Path stored = store(raw, digest, size, source);
+    return reader.read(java.nio.file.Files.newInputStream(stored));
+  }
+
   /** Removes a cached file whose bytes turned out not to match its digest. */
   void discard(Sha256 digest) throws IOException;
 

@@ -2,12 +2,15 @@ package dev.sealbuild.prep.debian;
 
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.prep.cache.CacheWriter;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +36,50 @@ public final class VendorIndexCache implements IndexCache {
   public Path store(InputStream verified, Sha256 digest, long size, String source) throws IOException {
     cache.put(verified, digest, size, "repository index", source);
     return cache.layout().blob(digest);
+  }
+
+  @Override
+  public <T> T storeWhileReading(InputStream raw, Sha256 digest, long size, String source, StreamReader<T> reader)
+      throws IOException {
+    List<T> made = new ArrayList<>(1);
+    cache.putWritten(digest, size, "repository index " + source, out -> made.add(reader.read(new Tee(raw, out))));
+    // already cached by another process meanwhile: putWritten read nothing, so the reader has the stream to itself
+    return made.isEmpty() ? reader.read(raw) : made.get(0);
+  }
+
+  /** What is read from the stream is written to the cache too. */
+  private static final class Tee extends FilterInputStream {
+    private final OutputStream copy;
+
+    Tee(InputStream in, OutputStream copy) {
+      super(in);
+      this.copy = copy;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        copy.write(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        copy.write(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      // every byte must reach the copy: skipping reads
+      byte[] skipped = new byte[(int) Math.max(0, Math.min(n, 8192))];
+      return Math.max(0, read(skipped, 0, skipped.length));
+    }
   }
 
   @Override

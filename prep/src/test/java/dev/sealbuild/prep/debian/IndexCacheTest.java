@@ -57,6 +57,33 @@ class IndexCacheTest {
   }
 
   @Test
+  void anIndexThatDiffersFromInReleaseIsNeitherParsedNorKeptThoughItIsParsedAsItDownloads() throws Exception {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      String other = SyntheticRepository.pkg("evil", "1", "");
+      for (String path : repo.paths()) {
+        if (path.contains("by-hash") && repo.file(path).length > 0) {
+          byte[] plain = other.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          repo.put(path, repo.file(path)[0] == 0x1f ? SyntheticRepository.gz(plain)
+              : SyntheticRepository.xz(plain), "application/octet-stream");
+        }
+      }
+      DebianMetadataException e = org.junit.jupiter.api.Assertions.assertThrows(DebianMetadataException.class,
+          () -> reader(repo, cache).read("s", "stable", List.of("main"), "amd64"));
+      assertEquals(DebianMetadataException.Kind.HASH_MISMATCH, e.kind(), e.getMessage());
+      try (var blobs = Files.list(cache.layout().blobsDir())) {
+        assertEquals(List.of(), blobs.toList(), "nothing kept");
+      }
+      assertTrue(!Files.exists(cache.layout().indexesDir()) || Files.list(cache.layout().indexesDir()).findAny().isEmpty(),
+          "no parsed form kept");
+      try (var temp = Files.list(cache.layout().tmpDir())) {
+        assertEquals(List.of(), temp.toList(), "no partial file left");
+      }
+    }
+  }
+
+  @Test
   void aCorruptCachedIndexIsDetectedByItsHashWhenParsedAgainAndFetchedAgain() throws Exception {
     CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
     try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
