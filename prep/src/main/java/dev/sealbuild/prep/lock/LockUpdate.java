@@ -74,12 +74,13 @@ public final class LockUpdate {
 
   /**
    * The package changes from {@code previous} to {@code updated} that {@code names} did not ask for: an update of
-   * some packages may add new dependencies, but any other package that moves or goes is reported (repositories
-   * publish only their newest versions, so a fresh resolution may move more than asked).
+   * some packages may add new dependencies, or make a package build-only or no longer build-only at the version it
+   * had, but any other package that moves or goes is reported (repositories publish only their newest versions, so
+   * a fresh resolution may move more than asked).
    */
   public static List<PackageChange> unasked(Collection<String> names, Lockfile previous, Lockfile updated) {
     List<PackageChange> out = new ArrayList<>(LockDiff.between(previous, updated).packages().stream()
-        .filter(p -> p.change() != Change.ADDED && !names.contains(p.name()))
+        .filter(p -> p.change() != Change.ADDED && !p.onlyBuildOnlyChanged() && !names.contains(p.name()))
         .toList());
     previous.stageMap().forEach((name, stage) -> {
       Lockfile now = updated.stageMap().get(name);

@@ -127,6 +127,12 @@ class LockUpdateTest {
     assertEquals(List.of("libssl3"), LockUpdate.unasked(List.of("curl"), before, after).stream().map(p -> p.name()).toList(),
         "curl was asked for and libnew is a new dependency; libssl3 moved unasked");
     assertTrue(LockUpdate.unasked(List.of("curl", "libssl3"), before, after).isEmpty());
+
+    LockedPackage zlib = pkg("zlib1g", "1.2.13");
+    LockedPackage zlibBuildOnly = new LockedPackage(zlib.type(), zlib.name(), zlib.version(), zlib.architecture(),
+        zlib.repository(), zlib.path(), zlib.sha256(), zlib.size(), zlib.checksum(), zlib.platforms(), true);
+    assertTrue(LockUpdate.unasked(List.of("curl"), withPackages(pkg("curl", "8.5.0-2"), zlibBuildOnly),
+        withPackages(pkg("curl", "8.5.0-3"), zlib)).isEmpty(), "zlib1g stayed at its version, now in the image: it did not move");
     assertEquals(List.of("curll"), LockUpdate.unknown(List.of("curl", "curll"), spec, before));
   }
 }
