@@ -152,6 +152,9 @@ public final class ImageAssembler {
 
     /** The layer for group {@code index} of the plan is complete in {@code layer}. */
     LayerBlob layerDone(ImageTree tree, LayerTree layer, int index, String createdBy) throws IOException;
+
+    /** Optional group {@code index} of the plan added nothing: it makes no layer. */
+    default void layerEmpty(int index) {}
   }
 
   private static LayerWriter layerWriter(BuildSpec spec, BuildContext context) {
@@ -250,7 +253,9 @@ public final class ImageAssembler {
     }
   }
 
-  private record Group(List<LayerSource> sources, String createdBy, boolean startsLayer, boolean announce) {}
+  /** {@code optional}: when its sources add nothing, the group makes no layer. */
+  private record Group(List<LayerSource> sources, String createdBy, boolean startsLayer, boolean announce,
+      boolean optional) {}
 
   /**
    * What a scope starts from and adds: the base image (or null) and base rootfs (or null) its chain of stage bases ends
@@ -299,19 +304,33 @@ public final class ImageAssembler {
     BaseImageLayers image = inputs.image();
     List<Group> groups = new ArrayList<>();
     if (base != null) {
-      groups.add(new Group(List.of(base), "sealbuild: " + base.describe(), true, false));
+      groups.add(new Group(List.of(base), "sealbuild: " + base.describe(), true, false, false));
     }
     if (spec.layers() == LayerStrategy.PER_SOURCE) {
       for (LayerSource source : added) {
-        groups.add(new Group(List.of(source), "sealbuild: " + source.describe(), true, true));
+        groups.add(new Group(List.of(source), "sealbuild: " + source.describe(), true, true, false));
       }
     } else if (!added.isEmpty()) {
       groups.add(new Group(added, "sealbuild: " + String.join(", ", added.stream().map(LayerSource::describe).toList()),
-          false, true));
+          false, true, false));
+    }
+    String workdir = scope.stage() == null ? spec.config().workdir() : null;
+    if (workdir != null) {
+      // Created in the last added layer, unless a layer below provides it (then nothing changes). Its createdBy
+      // stays that of the layer's other sources. With no added layer it gets one of its own, dropped when empty.
+      WorkdirSource source = new WorkdirSource(workdir, context.epoch());
+      if (groups.isEmpty()) {
+        groups.add(new Group(List.of(source), "sealbuild: " + source.describe(), false, true, image != null));
+      } else {
+        Group last = groups.remove(groups.size() - 1);
+        List<LayerSource> sources = new ArrayList<>(last.sources());
+        sources.add(source);
+        groups.add(new Group(sources, last.createdBy(), last.startsLayer(), last.announce(), false));
+      }
     }
     if (groups.isEmpty() && image == null) {
       // Many runtimes refuse an image without layers; an empty layer costs 32 bytes.
-      groups.add(new Group(List.of(), "sealbuild: empty", false, true));
+      groups.add(new Group(List.of(), "sealbuild: empty", false, true, false));
     }
     StageLayerCache stageLayers = scope.stage() != null && layerCache.enabled()
         ? new StageLayerCache(layerCache, context.spool(), stages.workDir(), context.epoch(), limits, progress) : null;
@@ -353,8 +372,14 @@ public final class ImageAssembler {
           }
           continue;
         }
-        progress.accept(plan.scope() + (group.announce() ? "adding " : "reading ") + source.describe());
+        if (!(source instanceof WorkdirSource)) {
+          progress.accept(plan.scope() + (group.announce() ? "adding " : "reading ") + source.describe());
+        }
         source.addTo(tree);
+      }
+      if (group.optional() && tree.currentLayer().entries().isEmpty()) {
+        steps.layerEmpty(i);
+        continue;
       }
       layers.add(steps.layerDone(tree, tree.currentLayer(), i, group.createdBy()));
       if (group.startsLayer()) {
@@ -389,31 +414,46 @@ public final class ImageAssembler {
     PlatformLayers build() throws IOException {
       List<Sha256> keys = keys();
       List<LayerBlob> hits = new ArrayList<>();
+      int firstMiss = 0;
       for (int i = 0; i < keys.size(); i++) {
-        LayerBlob hit = reuse(keys.get(i), plan.groups().get(i).createdBy());
-        if (hit == null) {
-          break;
+        Group group = plan.groups().get(i);
+        if (group.optional() && layerCache.fact(emptyKey(keys.get(i))).isPresent()) {
+          hits.add(null);
+        } else {
+          LayerBlob hit = reuse(keys.get(i), group.createdBy());
+          if (hit == null) {
+            break;
+          }
+          hits.add(hit);
         }
-        hits.add(hit);
+        firstMiss++;
       }
-      if (hits.size() == keys.size()) {
-        PlatformLayers reused = reuseAll(hits);
+      if (firstMiss == keys.size()) {
+        PlatformLayers reused = reuseAll(hits.stream().filter(java.util.Objects::nonNull).toList());
         if (reused != null) {
           return reused;
         }
       }
-      int firstMiss = hits.size();
-      PlatformLayers built = buildLayers(plan, context, blobs, (tree, layer, index, createdBy) -> {
-        if (index < firstMiss) {
-          return hits.get(index);
+      int missing = firstMiss;
+      PlatformLayers built = buildLayers(plan, context, blobs, new Steps() {
+        @Override
+        public LayerBlob layerDone(ImageTree tree, LayerTree layer, int index, String createdBy) throws IOException {
+          if (index < missing && hits.get(index) != null) {
+            return hits.get(index);
+          }
+          LayerBlob written = writeLayer(writer, tree, layer, stagingDir, createdBy);
+          if (unchangedWhileWritten(index, keys)) {
+            layerCache.store(keys.get(index), written, layer.entries().size());
+          } else {
+            progress.accept("not caching the layer of " + createdBy + ": a local file changed while it was written");
+          }
+          return written;
         }
-        LayerBlob written = writeLayer(writer, tree, layer, stagingDir, createdBy);
-        if (unchangedWhileWritten(index, keys)) {
-          layerCache.store(keys.get(index), written, layer.entries().size());
-        } else {
-          progress.accept("not caching the layer of " + createdBy + ": a local file changed while it was written");
+
+        @Override
+        public void layerEmpty(int index) {
+          layerCache.putFact(emptyKey(keys.get(index)), CanonicalJson.mapper().valueToTree(true));
         }
-        return written;
       });
       if (plan.baseImage() != null) {
         layerCache.putFact(baseSizesKey(), CanonicalJson.mapper().valueToTree(
@@ -491,6 +531,11 @@ public final class ImageAssembler {
       }
       Sha256 parent = index > 0 ? keys.get(index - 1) : plan.baseImage() == null ? null : plan.baseImage().key();
       return key(group, parent).equals(keys.get(index));
+    }
+
+    /** The fact that optional group {@code key} added nothing over the tree before it (it makes no layer). */
+    private Sha256 emptyKey(Sha256 key) {
+      return Sha256.hash(CanonicalJson.compact(Map.of("fact", "empty-layer", "key", key.toString())));
     }
 
     private Sha256 baseSizesKey() {

@@ -61,6 +61,7 @@ class DockerfileIT {
       COPY --chown=app:app run.sh /home/app/bin/run
       RUN --mount=type=cache,target=/var/cache/build echo cached > /var/cache/build/x \
        && stat -c '%%u:%%g %%a %%n' /home/app/bin /home/app/bin/run > /opt/app/listing && ls /var/cache/build > /opt/app/cache-listing
+      WORKDIR /srv/data
       USER app
       EXPOSE 8080
       LABEL org.example.team="platform"
@@ -140,6 +141,8 @@ class DockerfileIT {
     }
     assertEquals(List.of(), differences);
     assertTrue(ours.containsKey("opt/app/summary.txt") && ours.size() > 400, "the tree is the whole image: " + ours.size());
+    assertEquals(root ? "dir rwxr-xr-x 0:0" : "dir rwxr-xr-x", ours.get("srv/data"),
+        "a WORKDIR nothing writes into is created, as buildah creates it");
     assertEquals("built 3 words; secret: none\n", Files.readString(work.resolve("cmp/s/rootfs/opt/app/summary.txt")),
         ".dockerignore kept src/secret.txt out of the build context");
 

@@ -24,7 +24,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What differs between two locks, by content: packages (per type, name, architecture and platform), remote
+ * What differs between two locks, by content: packages (per type, name, architecture and platform; a package that
+ * only became build-only, or stopped being, is a change too), remote
  * files, the base rootfs, the base image, the repositories' signed indexes and keys, the spec digest and the
  * epoch, the base packages removed ({@code removedFromBase}, null when the same), and the same for each build stage ({@code stages}: the stages whose locks differ, by name; a stage only one
  * lock pins is compared with nothing). Lists are sorted; a null field means no difference there. Sizes are not
@@ -134,12 +135,13 @@ public record LockDiff(
     }
   }
 
-  /** One version of a package as pinned: what it is called and what its bytes hash to. */
-  private record Build(String version, Sha256 sha256) implements Comparable<Build> {
+  /** One version of a package as pinned: what it is called, what its bytes hash to, and whether it is build-only. */
+  private record Build(String version, Sha256 sha256, boolean buildOnly) implements Comparable<Build> {
     @Override
     public int compareTo(Build o) {
       int c = version.compareTo(o.version);
-      return c != 0 ? c : sha256.compareTo(o.sha256);
+      c = c != 0 ? c : sha256.compareTo(o.sha256);
+      return c != 0 ? c : Boolean.compare(buildOnly, o.buildOnly);
     }
   }
 
@@ -156,7 +158,7 @@ public record LockDiff(
           k -> new TreeMap<>());
       List<String> names = p.platforms().isEmpty() ? List.of(NO_PLATFORM) : p.platforms().stream().map(Platform::toString).toList();
       for (String platform : names) {
-        platforms.computeIfAbsent(platform, k -> new TreeSet<>()).add(new Build(p.version(), p.sha256()));
+        platforms.computeIfAbsent(platform, k -> new TreeSet<>()).add(new Build(p.version(), p.sha256(), p.buildOnly()));
       }
     }
     return index;
@@ -203,10 +205,15 @@ public record LockDiff(
       outcomes.forEach((outcome, on) -> changes.add(new PackageChange(outcome.change(), key.type(), key.name(), key.architecture(),
           outcome.from() == null ? null : outcome.from().version(), outcome.to() == null ? null : outcome.to().version(),
           outcome.from() == null ? null : outcome.from().sha256(), outcome.to() == null ? null : outcome.to().sha256(),
-          platforms(on), platforms(unchanged))));
+          platforms(on), platforms(unchanged), flipped(outcome) ? outcome.from().buildOnly() : null,
+          flipped(outcome) ? outcome.to().buildOnly() : null)));
     }
     changes.sort(null);
     return changes;
+  }
+
+  private static boolean flipped(Outcome outcome) {
+    return outcome.from() != null && outcome.to() != null && outcome.from().buildOnly() != outcome.to().buildOnly();
   }
 
   private static List<Platform> platforms(List<String> names) {

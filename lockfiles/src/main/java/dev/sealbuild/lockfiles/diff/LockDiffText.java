@@ -131,7 +131,8 @@ public final class LockDiffText {
 
   /**
    * Aligned package lines. A change that covers only some of the platforms a package is on names them
-   * ({@code on linux/amd64}); a rebuilt package (same version, other bytes) shows both digests.
+   * ({@code on linux/amd64}); a rebuilt package (same version, other bytes) shows both digests; a package that
+   * became build-only or stopped being says so ({@code now build-only}, {@code no longer build-only}).
    */
   private static List<String> packages(List<PackageChange> changes) {
     Map<String, TreeSet<String>> platformsOfPackage = new HashMap<>();
@@ -148,8 +149,10 @@ public final class LockDiffText {
       PackageChange c = changes.get(i);
       List<String> on = c.platforms().stream().map(Platform::toString).toList();
       boolean partial = !new TreeSet<>(on).equals(platformsOfPackage.get(key(c)));
+      String place = c.nowBuildOnly() == null ? "" : c.nowBuildOnly() ? "now build-only" : "no longer build-only";
+      String where = (partial ? " on " + String.join(", ", on) : "") + (place.isEmpty() ? "" : (partial ? ", " : " ") + place);
       lines.add("  " + c.change().sign() + " " + pad(c.name(), nameWidth) + "  " + pad(versions.get(i), versionWidth)
-          + "  (" + c.architecture() + ")" + (partial ? " on " + String.join(", ", on) : ""));
+          + "  (" + c.architecture() + ")" + where);
     }
     return lines;
   }
@@ -162,7 +165,8 @@ public final class LockDiffText {
     if (c.contentOnly()) {
       return c.toVersion() + " rebuilt: " + digests(c.fromSha256(), c.toSha256());
     }
-    return c.change() == Change.CHANGED ? c.fromVersion() + " -> " + c.toVersion() : c.version();
+    return c.change() == Change.CHANGED && !c.fromVersion().equals(c.toVersion()) ? c.fromVersion() + " -> " + c.toVersion()
+        : c.version();
   }
 
   private static String digests(Sha256 from, Sha256 to) {

@@ -148,6 +148,42 @@ class LockDiffTest {
         + sha("rebuilt").hex().substring(0, 12)), line);
   }
 
+  private static LockedPackage buildOnly(LockedPackage p) {
+    return new LockedPackage(p.type(), p.name(), p.version(), p.architecture(), p.repository(), p.path(), p.sha256(), p.size(),
+        p.checksum(), p.platforms(), true);
+  }
+
+  @Test
+  void aPackageThatBecameBuildOnlyOrStoppedBeingIsAChange() throws Exception {
+    LockedPackage gcc = deb("gcc", "12.2.0-14", "amd64", AMD64);
+    LockedPackage make = deb("make", "4.3-4.1", "amd64", AMD64);
+    LockDiff diff = LockDiff.between(lock(List.of(gcc, buildOnly(make))), lock(List.of(buildOnly(gcc), make)));
+    assertEquals(List.of("~gcc:amd64", "~make:amd64"), names(diff));
+    assertTrue(diff.packages().get(0).onlyBuildOnlyChanged());
+    assertFalse(diff.packages().get(0).contentOnly(), "the bytes are the same: not a rebuild");
+    assertEquals(List.of(
+        "packages:",
+        "  ~ gcc   12.2.0-14  (amd64) now build-only",
+        "  ~ make  4.3-4.1    (amd64) no longer build-only",
+        "packages: 2 changed"), LockDiffText.lines(diff));
+
+    JsonNode json = CanonicalJson.mapper().readTree(diff.toJson()).get("packages");
+    assertEquals(false, json.get(0).get("fromBuildOnly").asBoolean());
+    assertEquals(true, json.get(0).get("toBuildOnly").asBoolean());
+    assertEquals(true, json.get(1).get("fromBuildOnly").asBoolean());
+    assertEquals(false, json.get(1).get("toBuildOnly").asBoolean());
+    assertEquals("12.2.0-14", json.get(0).get("toVersion").asText());
+
+    LockDiff moved = LockDiff.between(lock(List.of(gcc)), lock(List.of(buildOnly(deb("gcc", "12.2.0-15", "amd64", AMD64)))));
+    assertEquals("  ~ gcc  12.2.0-14 -> 12.2.0-15  (amd64) now build-only", LockDiffText.lines(moved).get(1));
+    assertFalse(moved.packages().get(0).onlyBuildOnlyChanged());
+
+    LockDiff same = LockDiff.between(lock(List.of(buildOnly(gcc))), lock(List.of(buildOnly(gcc))));
+    assertTrue(same.isEmpty());
+    assertFalse(new String(LockDiff.between(lock(List.of(gcc)), lock(List.of(deb("gcc", "12.2.0-15", "amd64", AMD64))))
+        .toJson(), StandardCharsets.UTF_8).contains("BuildOnly"), "a change without a flip has no build-only fields");
+  }
+
   @Test
   void alpinePackagesCompareTheSameWay() {
     Lockfile old = lock(List.of(apk("busybox", "1.36.1-r28", "x86_64", AMD64), apk("busybox", "1.36.1-r28", "aarch64", ARM64)));

@@ -15,6 +15,9 @@ import java.util.TreeMap;
 import dev.sealbuild.lockfiles.diff.Change;
 import dev.sealbuild.lockfiles.diff.LockDiff;
 import dev.sealbuild.lockfiles.diff.PackageChange;
+import dev.sealbuild.lockfiles.diff.RemovalChange;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * {@code build lock --update}: which pins of the previous lock survive when everything is resolved again. Only
@@ -74,12 +77,13 @@ public final class LockUpdate {
 
   /**
    * The package changes from {@code previous} to {@code updated} that {@code names} did not ask for: an update of
-   * some packages may add new dependencies, but any other package that moves or goes is reported (repositories
-   * publish only their newest versions, so a fresh resolution may move more than asked).
+   * some packages may add new dependencies, or make a package build-only or no longer build-only at the version it
+   * had, but any other package that moves or goes is reported (repositories publish only their newest versions, so
+   * a fresh resolution may move more than asked).
    */
   public static List<PackageChange> unasked(Collection<String> names, Lockfile previous, Lockfile updated) {
     List<PackageChange> out = new ArrayList<>(LockDiff.between(previous, updated).packages().stream()
-        .filter(p -> p.change() != Change.ADDED && !names.contains(p.name()))
+        .filter(p -> p.change() != Change.ADDED && !p.onlyBuildOnlyChanged() && !names.contains(p.name()))
         .toList());
     previous.stageMap().forEach((name, stage) -> {
       Lockfile now = updated.stageMap().get(name);
@@ -90,19 +94,68 @@ public final class LockUpdate {
     return List.copyOf(out);
   }
 
+  /**
+   * The base packages (Alpine, the lock's {@code removed}) whose removal {@code names} did not ask for: removed only by
+   * {@code updated} ({@link Change#ADDED}) or only by {@code previous} ({@link Change#REMOVED}), as {@code build diff}
+   * lists them under {@code removed from base}.
+   */
+  public static List<RemovalChange> unaskedRemovals(Collection<String> names, Lockfile previous, Lockfile updated) {
+    List<RemovalChange> out = new ArrayList<>(LockDiff.between(previous, updated).removedFromBaseList().stream()
+        .filter(r -> !names.contains(r.name()))
+        .toList());
+    previous.stageMap().forEach((name, stage) -> {
+      Lockfile now = updated.stageMap().get(name);
+      if (now != null) {
+        out.addAll(unaskedRemovals(names, stage, now));
+      }
+    });
+    return List.copyOf(out);
+  }
+
+  /**
+   * Why {@code build lock --update NAMES} refuses {@code updated}, in one line, when more than the named packages
+   * moved (packages that moved or went, base packages removed or no longer removed); empty when nothing else did.
+   */
+  public static Optional<String> refusal(Collection<String> names, Lockfile previous, Lockfile updated) {
+    List<PackageChange> packages = unasked(names, previous, updated);
+    List<RemovalChange> removals = unaskedRemovals(names, previous, updated);
+    if (packages.isEmpty() && removals.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> parts = new ArrayList<>();
+    if (!packages.isEmpty()) {
+      parts.add("move " + packages.stream()
+          .map(p -> p.name() + " " + p.fromVersion() + (p.toVersion() == null ? " (removed)" : " -> " + p.toVersion()))
+          .collect(Collectors.joining(", ")) + " (the repositories no longer offer what is pinned)");
+    }
+    if (!removals.isEmpty()) {
+      parts.add("change what it removes from base (removed from base: " + removals.stream()
+          .map(r -> r.change().sign() + " " + r.name() + " " + r.version() + " on "
+              + r.platforms().stream().map(Object::toString).collect(Collectors.joining(" and ")))
+          .collect(Collectors.joining(", ")) + ")");
+    }
+    return Optional.of("updating " + String.join(", ", names) + " would also " + String.join(" and ", parts)
+        + "; name them too, or run build lock --update without names");
+  }
+
   /** Names that are neither in the previous lock nor asked for by the spec: most likely typos. */
   public static List<String> unknown(Collection<String> names, BuildSpec spec, Lockfile previous) {
     return names.stream().filter(n -> !known(n, spec, previous)).toList();
   }
 
-  /** Locked or asked for by the image or by any stage. */
+  /** Locked, removed from the base, or asked for by the image or by any stage. */
   private static boolean known(String name, BuildSpec spec, Lockfile previous) {
-    if (previous.packageList().stream().anyMatch(p -> p.name().equals(name)) || spec.packagesWhileStepsRun().contains(name)) {
+    if (pins(previous, name) || spec.packagesWhileStepsRun().contains(name)) {
       return true;
     }
-    if (previous.stageMap().values().stream().anyMatch(s -> s.packageList().stream().anyMatch(p -> p.name().equals(name)))) {
+    if (previous.stageMap().values().stream().anyMatch(s -> pins(s, name))) {
       return true;
     }
     return spec.stages().values().stream().anyMatch(s -> (s.packages().contains(name) || s.buildPackages().contains(name)));
+  }
+
+  private static boolean pins(Lockfile lock, String name) {
+    return lock.packageList().stream().anyMatch(p -> p.name().equals(name))
+        || lock.removedList().stream().anyMatch(r -> r.name().equals(name));
   }
 }

@@ -1,7 +1,6 @@
 package dev.sealbuild.prep.lock;
 
 import dev.sealbuild.lockfiles.diff.LockDiff;
-import dev.sealbuild.lockfiles.diff.PackageChange;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.lock.LockfileIO;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * {@code build lock}: pins a project's spec into the lockfile beside it, in named steps: read the previous lock, decide
@@ -85,12 +83,10 @@ public final class ProjectLocker {
   }
 
   private static void refuseUnasked(List<String> names, Lockfile previous, Lockfile lock) {
-    List<PackageChange> unasked = LockUpdate.unasked(names, previous, lock);
-    if (!unasked.isEmpty()) {
-      throw new PackageException("updating " + String.join(", ", names) + " would also move " + unasked.stream()
-          .map(p -> p.name() + " " + p.fromVersion() + (p.toVersion() == null ? " (removed)" : " -> " + p.toVersion()))
-          .collect(Collectors.joining(", "))
-          + " (the repositories no longer offer what is pinned); name them too, or run build lock --update without names");
+    Optional<String> refusal = LockUpdate.refusal(names, previous, lock);
+    if (refusal.isPresent()) {
+      throw new PackageException(refusal.get());
     }
   }
+
 }

@@ -12,6 +12,8 @@ import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.lockfiles.lock.LockedRepository;
 import dev.sealbuild.lockfiles.lock.LockedRootfs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
+import dev.sealbuild.lockfiles.lock.RemovedPackage;
+import dev.sealbuild.lockfiles.diff.RemovalChange;
 import dev.sealbuild.lockfiles.lock.SpecDigest;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.Test;
 /** {@code build lock --update}: everything the spec does not pin is resolved again; the spec's own pins stay. */
 class LockUpdateTest {
   private static final Platform AMD64 = Platform.parse("linux/amd64");
+  private static final Platform ARM64 = Platform.parse("linux/arm64");
   private static final String PINNED_HEX = sha("pinned").hex();
 
   private static Sha256 sha(String s) {
@@ -127,6 +130,49 @@ class LockUpdateTest {
     assertEquals(List.of("libssl3"), LockUpdate.unasked(List.of("curl"), before, after).stream().map(p -> p.name()).toList(),
         "curl was asked for and libnew is a new dependency; libssl3 moved unasked");
     assertTrue(LockUpdate.unasked(List.of("curl", "libssl3"), before, after).isEmpty());
+
+    LockedPackage zlib = pkg("zlib1g", "1.2.13");
+    LockedPackage zlibBuildOnly = new LockedPackage(zlib.type(), zlib.name(), zlib.version(), zlib.architecture(),
+        zlib.repository(), zlib.path(), zlib.sha256(), zlib.size(), zlib.checksum(), zlib.platforms(), true);
+    assertTrue(LockUpdate.unasked(List.of("curl"), withPackages(pkg("curl", "8.5.0-2"), zlibBuildOnly),
+        withPackages(pkg("curl", "8.5.0-3"), zlib)).isEmpty(), "zlib1g stayed at its version, now in the image: it did not move");
     assertEquals(List.of("curll"), LockUpdate.unknown(List.of("curl", "curll"), spec, before));
+    assertEquals(Optional.of("updating curl would also move libssl3 3.0.11 -> 3.0.13 (the repositories no longer offer "
+        + "what is pinned); name them too, or run build lock --update without names"),
+        LockUpdate.refusal(List.of("curl"), before, after));
+    assertEquals(Optional.empty(), LockUpdate.refusal(List.of("curl", "libssl3"), before, after));
+  }
+
+  private Lockfile withRemoved(List<LockedPackage> packages, RemovedPackage... removed) {
+    return new Lockfile(1, previous.specDigest(), 0, null, null, List.of(),
+        List.of(new LockedRepository("alpine", "alpine", List.of(), null)), packages, null, null, null, List.of(removed));
+  }
+
+  @Test
+  void baseRemovalsThatAppearOrGoAreReportedAsUnasked() {
+    List<LockedPackage> before = List.of(pkg("curl", "8.9.1-r0"));
+    List<LockedPackage> after = List.of(pkg("curl", "8.9.1-r1"));
+    RemovedPackage extras = new RemovedPackage("busybox-extras", "1.36.1-r29", List.of(AMD64));
+    RemovedPackage ssl = new RemovedPackage("ssl_client", "1.36.1-r29", List.of(AMD64, ARM64));
+    Lockfile old = withRemoved(before, ssl);
+    Lockfile now = withRemoved(after, extras);
+
+    assertEquals(List.of("+busybox-extras", "-ssl_client"), LockUpdate.unaskedRemovals(List.of("curl"), old, now).stream()
+        .map(r -> r.change().sign() + r.name()).toList());
+    assertEquals(Optional.of("updating curl would also change what it removes from base (removed from base: "
+        + "+ busybox-extras 1.36.1-r29 on linux/amd64, - ssl_client 1.36.1-r29 on linux/amd64 and linux/arm64); name them "
+        + "too, or run build lock --update without names"), LockUpdate.refusal(List.of("curl"), old, now));
+    assertEquals(Optional.empty(), LockUpdate.refusal(List.of("curl"), old, withRemoved(after, ssl)),
+        "the same removals: nothing unasked");
+    assertEquals(List.of("busybox-extras"), LockUpdate.unaskedRemovals(List.of("curl", "ssl_client"), old, now).stream()
+        .map(RemovalChange::name).toList());
+    assertEquals(List.of(), LockUpdate.unknown(List.of("ssl_client"), spec, old), "a base package the lock removes is known");
+
+    Lockfile moved = withRemoved(List.of(pkg("curl", "8.9.1-r1"), pkg("libssl3", "3.3.2-r0")), extras);
+    String both = LockUpdate.refusal(List.of("curl"), withRemoved(List.of(pkg("curl", "8.9.1-r0"), pkg("libssl3",
+        "3.3.1-r0"))), moved).orElseThrow();
+    assertEquals("updating curl would also move libssl3 3.3.1-r0 -> 3.3.2-r0 (the repositories no longer offer what is "
+        + "pinned) and change what it removes from base (removed from base: + busybox-extras 1.36.1-r29 on linux/amd64); "
+        + "name them too, or run build lock --update without names", both);
   }
 }
