@@ -3,6 +3,7 @@ package dev.sealbuild.prep.debian;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,9 @@ public interface IndexCache {
   default <T> T storeWhileReading(InputStream raw, Sha256 digest, long size, String source, StreamReader<T> reader)
       throws IOException {
     Path stored = store(raw, digest, size, source);
-    return reader.read(java.nio.file.Files.newInputStream(stored));
+    try (InputStream in = Files.newInputStream(stored)) {
+      return reader.read(in);
+    }
   }
 
   /** Removes a cached file whose bytes turned out not to match its digest. */
