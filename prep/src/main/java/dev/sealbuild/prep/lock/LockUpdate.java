@@ -82,16 +82,9 @@ public final class LockUpdate {
    * a fresh resolution may move more than asked).
    */
   public static List<PackageChange> unasked(Collection<String> names, Lockfile previous, Lockfile updated) {
-    List<PackageChange> out = new ArrayList<>(LockDiff.between(previous, updated).packages().stream()
+    return withStages(previous, updated, (before, after) -> LockDiff.between(before, after).packages().stream()
         .filter(p -> p.change() != Change.ADDED && !p.onlyBuildOnlyChanged() && !names.contains(p.name()))
         .toList());
-    previous.stageMap().forEach((name, stage) -> {
-      Lockfile now = updated.stageMap().get(name);
-      if (now != null) {
-        out.addAll(unasked(names, stage, now));
-      }
-    });
-    return List.copyOf(out);
   }
 
   /**
@@ -100,13 +93,18 @@ public final class LockUpdate {
    * lists them under {@code removed from base}.
    */
   public static List<RemovalChange> unaskedRemovals(Collection<String> names, Lockfile previous, Lockfile updated) {
-    List<RemovalChange> out = new ArrayList<>(LockDiff.between(previous, updated).removedFromBaseList().stream()
-        .filter(r -> !names.contains(r.name()))
-        .toList());
+    return withStages(previous, updated, (before, after) -> LockDiff.between(before, after).removedFromBaseList()
+        .stream().filter(r -> !names.contains(r.name())).toList());
+  }
+
+  /** {@code own} of the two locks, then of each build stage both have. */
+  private static <T> List<T> withStages(Lockfile previous, Lockfile updated,
+      java.util.function.BiFunction<Lockfile, Lockfile, List<T>> own) {
+    List<T> out = new ArrayList<>(own.apply(previous, updated));
     previous.stageMap().forEach((name, stage) -> {
       Lockfile now = updated.stageMap().get(name);
       if (now != null) {
-        out.addAll(unaskedRemovals(names, stage, now));
+        out.addAll(withStages(stage, now, own));
       }
     });
     return List.copyOf(out);
