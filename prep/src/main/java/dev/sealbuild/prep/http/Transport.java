@@ -95,9 +95,11 @@ public final class Transport implements AutoCloseable {
   /**
    * Stops the HTTP client's selector thread, once the requests are done. That thread waits in the kernel (epoll),
    * and the JVM gives any thread in native code up to 0.3 s to return before it exits: every command that fetched
-   * paid that after its work was done. JDK 21 and later close the client with their own API; older ones have none,
-   * and there the client's selector thread (named {@code HttpClient-<id>-SelectorManager}, the id the client's
-   * {@code toString} ends with) is interrupted, which ends its loop just as closing would. Where neither applies,
+   * paid that after its work was done. JDK 21 and later stop the client with their own {@code shutdownNow} (called
+   * reflectively: this code is compiled for 17), which neither waits for an exchange whose body was left open nor
+   * lets one go on; older JDKs have no such API, and there the client's selector thread (named
+   * {@code HttpClient-<id>-SelectorManager}, the id the client's {@code toString} ends with) is interrupted, which
+   * ends its loop and the client with it. Either way the thread is given a moment to end. Where neither applies,
    * nothing is lost but the 0.3 s. Requests after this fail.
    */
   @Override
@@ -109,18 +111,30 @@ public final class Transport implements AutoCloseable {
     if (client == null) {
       return;
     }
-    if (client instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        // a client that cannot be closed still lets the JVM exit, only later
-      }
-      return;
+    Optional<Thread> selector = selectorThread(client);
+    if (!shutDownNow(client)) {
+      selector.ifPresent(Thread::interrupt);
     }
-    selectorThread(client).ifPresent(Thread::interrupt);
+    selector.ifPresent(thread -> {
+      try {
+        thread.join(1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
   }
 
-  /** The selector thread of a JDK 17-20 client, found by the name that client gives it. */
+  /** JDK 21+'s {@code HttpClient.shutdownNow()}; false on a JDK without it. */
+  private static boolean shutDownNow(HttpClient client) {
+    try {
+      HttpClient.class.getMethod("shutdownNow").invoke(client);
+      return true;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The client's selector thread, found by the name the JDK gives it. */
   static Optional<Thread> selectorThread(HttpClient client) {
     String text = client.toString();
     int open = text.lastIndexOf('(');
