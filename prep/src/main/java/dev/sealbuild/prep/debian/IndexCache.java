@@ -3,7 +3,6 @@ package dev.sealbuild.prep.debian;
 import dev.sealbuild.formats.digest.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -17,9 +16,6 @@ public interface IndexCache {
   /** The cached file with this digest, if there is one (not yet re-verified: the reader does that). */
   Optional<Path> find(Sha256 digest) throws IOException;
 
-  /** Reads {@code verified} to its end into the cache and returns the cached file. */
-  Path store(InputStream verified, Sha256 digest, long size, String source) throws IOException;
-
   /** Reads an index as it arrives: a parser over the stream, returning what it made of it. */
   @FunctionalInterface
   interface StreamReader<T> {
@@ -27,17 +23,12 @@ public interface IndexCache {
   }
 
   /**
-   * Stores {@code raw} as {@link #store} does while {@code reader} reads the same bytes, so a download and its parse
-   * overlap; the reader must read to the end (what it leaves unread is not stored). The file is kept only when the
-   * reader returned and size and digest matched. This default stores first and then reads the stored file.
+   * Stores {@code raw} in the cache while {@code reader} reads the same bytes, so a download and its parse overlap;
+   * the reader must read to the end (what it leaves unread is not stored). The file is kept only when the reader
+   * returned and size and digest matched.
    */
-  default <T> T storeWhileReading(InputStream raw, Sha256 digest, long size, String source, StreamReader<T> reader)
-      throws IOException {
-    Path stored = store(raw, digest, size, source);
-    try (InputStream in = Files.newInputStream(stored)) {
-      return reader.read(in);
-    }
-  }
+  <T> T storeWhileReading(InputStream raw, Sha256 digest, long size, String source, StreamReader<T> reader)
+      throws IOException;
 
   /** Removes a cached file whose bytes turned out not to match its digest. */
   void discard(Sha256 digest) throws IOException;

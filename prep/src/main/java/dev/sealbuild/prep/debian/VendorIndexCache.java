@@ -33,12 +33,6 @@ public final class VendorIndexCache implements IndexCache {
   }
 
   @Override
-  public Path store(InputStream verified, Sha256 digest, long size, String source) throws IOException {
-    cache.put(verified, digest, size, "repository index", source);
-    return cache.layout().blob(digest);
-  }
-
-  @Override
   public <T> T storeWhileReading(InputStream raw, Sha256 digest, long size, String source, StreamReader<T> reader)
       throws IOException {
     List<T> made = new ArrayList<>(1);
