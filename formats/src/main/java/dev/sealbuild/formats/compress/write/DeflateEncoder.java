@@ -302,7 +302,11 @@ final class DeflateEncoder {
     return (b << 1) | ((d >>> (b - 1)) & 1);
   }
 
-  /** Writes the sequences gathered so far as one deflate block covering window[blockStart, blockEnd). */
+  /**
+   * Writes the sequences gathered so far as one deflate block covering window[blockStart, blockEnd). Runs once per
+   * block: every loop is in a method of its own, so the JIT compiles those small methods and leaves this one alone
+   * (compiled whole, with its callees inlined, it cost C2 more time than all the rest of the encoder).
+   */
   private void flushBlock(int blockEnd, boolean isFinal) {
     if (seqCount == 0 && !isFinal) {
       return;
@@ -312,45 +316,19 @@ final class DeflateEncoder {
     huffman.lengths(distFreq, 30, 15, distLengths);
     canonicalCodes(litlenLengths, 286, litlenCodes);
     canonicalCodes(distLengths, 30, distCodes);
-
-    int hlit = 286;
-    while (hlit > 257 && litlenLengths[hlit - 1] == 0) {
-      hlit--;
-    }
-    int hdist = 30;
-    while (hdist > 1 && distLengths[hdist - 1] == 0) {
-      hdist--;
-    }
+    int hlit = usedLength(litlenLengths, 286, 257);
+    int hdist = usedLength(distLengths, 30, 1);
     System.arraycopy(litlenLengths, 0, allLengths, 0, hlit);
     System.arraycopy(distLengths, 0, allLengths, hlit, hdist);
     int runs = runLengthEncode(allLengths, hlit + hdist);
     huffman.lengths(codeLengthFreq, 19, 7, codeLengthLengths);
     canonicalCodes(codeLengthLengths, 19, codeLengthCodes);
-    int hclen = 19;
-    while (hclen > 4 && codeLengthLengths[CODE_LENGTH_ORDER[hclen - 1]] == 0) {
-      hclen--;
-    }
+    int hclen = codeLengthCodeCount();
 
-    long extraBits = 0;
-    for (int s = 257; s < 286; s++) {
-      extraBits += (long) litlenFreq[s] * lengthExtraOfSymbol(s);
-    }
-    for (int s = 4; s < 30; s++) {
-      extraBits += (long) distFreq[s] * ((s >>> 1) - 1);
-    }
-    long dynamicBits = 3 + 5 + 5 + 4 + 3L * hclen + extraBits;
-    for (int s = 0; s < 19; s++) {
-      dynamicBits += (long) codeLengthFreq[s] * (codeLengthLengths[s] + (s == 16 ? 2 : s == 17 ? 3 : s == 18 ? 7 : 0));
-    }
-    long fixedBits = 3 + extraBits;
-    for (int s = 0; s < 286; s++) {
-      dynamicBits += (long) litlenFreq[s] * litlenLengths[s];
-      fixedBits += (long) litlenFreq[s] * FIXED_LITLEN_LENGTHS[s];
-    }
-    for (int s = 0; s < 30; s++) {
-      dynamicBits += (long) distFreq[s] * distLengths[s];
-      fixedBits += (long) distFreq[s] * 5;
-    }
+    long extraBits = extraBits();
+    long dynamicBits = 3 + 5 + 5 + 4 + 3L * hclen + extraBits + codeLengthBits()
+        + codedBits(litlenLengths, distLengths);
+    long fixedBits = 3 + extraBits + codedBits(FIXED_LITLEN_LENGTHS, FIXED_DIST_LENGTHS);
     int rawLength = blockEnd - blockStart;
     int storedChunks = Math.max(1, (rawLength + 65534) / 65535);
     long storedBits = (long) storedChunks * (3 + 7 + 32) + 8L * rawLength;
@@ -358,32 +336,86 @@ final class DeflateEncoder {
     ensure(rawLength + 5 * storedChunks + 1024);
     if (storedBits < dynamicBits && storedBits < fixedBits) {
       writeStored(blockStart, rawLength, isFinal);
-    } else if (fixedBits <= dynamicBits) {
-      putBits(isFinal ? 1 : 0, 1);
-      putBits(1, 2);
-      writeSequences(FIXED_LITLEN_CODES, FIXED_LITLEN_LENGTHS, FIXED_DIST_CODES, FIXED_DIST_LENGTHS);
     } else {
+      boolean fixed = fixedBits <= dynamicBits;
       putBits(isFinal ? 1 : 0, 1);
-      putBits(2, 2);
-      putBits(hlit - 257, 5);
-      putBits(hdist - 1, 5);
-      putBits(hclen - 4, 4);
-      for (int i = 0; i < hclen; i++) {
-        putBits(codeLengthLengths[CODE_LENGTH_ORDER[i]], 3);
+      putBits(fixed ? 1 : 2, 2);
+      if (fixed) {
+        writeSequences(FIXED_LITLEN_CODES, FIXED_LITLEN_LENGTHS, FIXED_DIST_CODES, FIXED_DIST_LENGTHS);
+      } else {
+        writeDynamicHeader(hlit, hdist, hclen, runs);
+        writeSequences(litlenCodes, litlenLengths, distCodes, distLengths);
       }
-      for (int i = 0; i < runs; i++) {
-        int s = runSymbols[i];
-        putBits(codeLengthCodes[s], codeLengthLengths[s]);
-        if (s >= 16) {
-          putBits(runExtra[i], s == 16 ? 2 : s == 17 ? 3 : 7);
-        }
-      }
-      writeSequences(litlenCodes, litlenLengths, distCodes, distLengths);
     }
     blockStart = blockEnd;
     seqCount = 0;
     Arrays.fill(litlenFreq, 0);
     Arrays.fill(distFreq, 0);
+  }
+
+  /** The number of leading lengths up to the last non-zero one, at least {@code min}. */
+  private static int usedLength(byte[] lengths, int n, int min) {
+    while (n > min && lengths[n - 1] == 0) {
+      n--;
+    }
+    return n;
+  }
+
+  private int codeLengthCodeCount() {
+    int hclen = 19;
+    while (hclen > 4 && codeLengthLengths[CODE_LENGTH_ORDER[hclen - 1]] == 0) {
+      hclen--;
+    }
+    return hclen;
+  }
+
+  /** The extra bits of the block's lengths and distances, the same under every code. */
+  private long extraBits() {
+    long extraBits = 0;
+    for (int s = 257; s < 286; s++) {
+      extraBits += (long) litlenFreq[s] * lengthExtraOfSymbol(s);
+    }
+    for (int s = 4; s < 30; s++) {
+      extraBits += (long) distFreq[s] * ((s >>> 1) - 1);
+    }
+    return extraBits;
+  }
+
+  /** The code-length code's share of a dynamic header: the coded lengths and their repeat counts. */
+  private long codeLengthBits() {
+    long bits = 0;
+    for (int s = 0; s < 19; s++) {
+      bits += (long) codeLengthFreq[s] * (codeLengthLengths[s] + (s == 16 ? 2 : s == 17 ? 3 : s == 18 ? 7 : 0));
+    }
+    return bits;
+  }
+
+  /** The block's symbols coded with these lengths, without extra bits. */
+  private long codedBits(byte[] litlen, byte[] dist) {
+    long bits = 0;
+    for (int s = 0; s < 286; s++) {
+      bits += (long) litlenFreq[s] * litlen[s];
+    }
+    for (int s = 0; s < 30; s++) {
+      bits += (long) distFreq[s] * dist[s];
+    }
+    return bits;
+  }
+
+  private void writeDynamicHeader(int hlit, int hdist, int hclen, int runs) {
+    putBits(hlit - 257, 5);
+    putBits(hdist - 1, 5);
+    putBits(hclen - 4, 4);
+    for (int i = 0; i < hclen; i++) {
+      putBits(codeLengthLengths[CODE_LENGTH_ORDER[i]], 3);
+    }
+    for (int i = 0; i < runs; i++) {
+      int s = runSymbols[i];
+      putBits(codeLengthCodes[s], codeLengthLengths[s]);
+      if (s >= 16) {
+        putBits(runExtra[i], s == 16 ? 2 : s == 17 ? 3 : 7);
+      }
+    }
   }
 
   private static int lengthExtraOfSymbol(int s) {
