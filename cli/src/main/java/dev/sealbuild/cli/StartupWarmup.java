@@ -2,6 +2,7 @@ package dev.sealbuild.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.Writer;
 import java.net.NetworkInterface;
 import java.nio.file.Files;
@@ -33,13 +34,22 @@ public final class StartupWarmup {
     loadSealbuildClasses();
   }
 
-  private static void exercise(Path dir) throws IOException {
+  /**
+   * Runs each command on a tiny project in {@code dir}; throws naming the first that fails (a warm-up that fails
+   * early lists only the classes of its error path, and the archive would miss the rest).
+   */
+  static void exercise(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("app/bin"));
     Files.writeString(dir.resolve("app/bin/run"), "#!/bin/sh\necho hi\n");
     Files.writeString(dir.resolve("app/readme.txt"), "warm-up\n".repeat(2000));
     Files.createSymbolicLink(dir.resolve("app/link"), Path.of("readme.txt"));
-    Files.writeString(dir.resolve("build.yaml"), "name: warmup\ncopy: [{src: app, dest: /app}]\nentrypoint: [/app/bin/run]\n");
+    Files.writeString(dir.resolve("build.yaml"), """
+        name: warmup
+        copy: [{src: app, dest: /app}]
+        config: {entrypoint: [/app/bin/run]}
+        """);
     Environment env = new Environment(Map.of("SEALBUILD_CACHE", dir.resolve("cache").toString()), dir);
+    StringWriter errors = new StringWriter();
     PrintWriter quiet = new PrintWriter(Writer.nullWriter());
     String project = dir.toString();
     for (List<String> command : List.of(
@@ -55,7 +65,11 @@ public final class StartupWarmup {
         List.of("audit", "oci:" + dir.resolve("oci") + ":latest", project),
         List.of("diff", dir.resolve("build.lock.json").toString(), dir.resolve("build.lock.json").toString()),
         List.of("cache", "verify"))) {
-      Main.run(command.toArray(String[]::new), env, quiet, quiet);
+      int status = Main.run(command.toArray(String[]::new), env, quiet, new PrintWriter(errors, true));
+      if (status != 0) {
+        throw new IllegalStateException("warm-up: build " + String.join(" ", command) + " exited " + status + ": "
+            + errors.toString().strip());
+      }
     }
     // prep's HTTP client and the TLS stack it loads (lock and prep make one at their first request)
     java.net.http.HttpClient.newBuilder().build();
