@@ -111,7 +111,8 @@ final class ImageCommand implements Callable<Integer> {
         state.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     StepSettings steps = new StepSettings(runtime == null ? null : env.workingDir().resolve(runtime), err::println);
     LayerCache layers = layerCacheOn ? LayerCache.in(cacheLayout, err::println) : LayerCache.disabled();
-    ImageBuild build = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers, steps);
+    ImageBuild build = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers, steps,
+        HostXz.choose(env).orElse(null));
     if (recordKey.isPresent()) {
       Sha256 key = recordKey.get().getKey();
       Optional<ImageRecord> record = records.find(key, recordKey.get().getValue(), env::get);

@@ -1,6 +1,7 @@
 package dev.sealbuild.builder.build;
 
 import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.XzCommand;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.ImageAssembler;
@@ -86,6 +87,7 @@ public final class ImageBuild {
   private final Consumer<String> messages;
   private final LayerCache layerCache;
   private final StepSettings steps;
+  private final XzCommand xz;
 
   public ImageBuild(CacheReader cache, Run run, Consumer<String> messages) {
     this(cache, run, messages, LayerCache.disabled());
@@ -96,6 +98,13 @@ public final class ImageBuild {
   }
 
   public ImageBuild(CacheReader cache, Run run, Consumer<String> messages, LayerCache layerCache, StepSettings steps) {
+    this(cache, run, messages, layerCache, steps, null);
+  }
+
+  /** With the host's {@code xz} to decode packages and archives (null: xz-java; the image is the same). */
+  public ImageBuild(CacheReader cache, Run run, Consumer<String> messages, LayerCache layerCache, StepSettings steps,
+      XzCommand xz) {
+    this.xz = xz;
     this.cache = cache;
     this.run = run;
     this.messages = messages;
@@ -166,7 +175,7 @@ public final class ImageBuild {
   }
 
   private BuiltImage assemble(Request request, Path staging) throws IOException {
-    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages, layerCache, steps);
+    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages, layerCache, steps, xz);
     return assembler.assemble(request.spec(), request.lock(), request.specDir(), request.sourceDateEpoch(), staging);
   }
 

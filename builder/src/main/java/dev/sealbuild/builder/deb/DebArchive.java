@@ -56,7 +56,7 @@ public final class DebArchive {
     while ((member = nextMember(ar, label)) != null) {
       String name = memberName(member, label);
       if (name.startsWith("control.tar")) {
-        return parseControlTar(ar, name, label);
+        return parseControlTar(ar, name, member.getLength(), label);
       }
       if (name.startsWith("data.tar")) {
         break;
@@ -213,12 +213,12 @@ public final class DebArchive {
         if (!sawBinary || control != null || sawData) {
           throw new HostileInputException(label + ": control.tar must follow debian-binary, once");
         }
-        control = parseControlTar(ar, name, label);
+        control = parseControlTar(ar, name, member.getLength(), label);
       } else if (name.startsWith("data.tar")) {
         if (control == null || sawData) {
           throw new HostileInputException(label + ": data.tar must follow control.tar, once");
         }
-        try (InputStream tar = decompressed(ar, name, label)) {
+        try (InputStream tar = decompressed(ar, name, member.getLength(), label)) {
           data.read(control, tar);
         }
         sawData = true;
@@ -249,9 +249,9 @@ public final class DebArchive {
    * it hands the decoder's buffers back for the next member (a tar ends before its xz stream does) and leaves the
    * package open.
    */
-  private InputStream decompressed(InputStream member, String name, String label) throws IOException {
+  private InputStream decompressed(InputStream member, String name, long size, String label) throws IOException {
     String what = label + " " + name;
-    return new NamedReadErrors(decompressors.tarStream(CloseShieldInputStream.wrap(member), format(name, label), what),
+    return new NamedReadErrors(decompressors.tarStream(CloseShieldInputStream.wrap(member), format(name, label), what, size),
         what, "");
   }
 
@@ -289,12 +289,12 @@ public final class DebArchive {
     };
   }
 
-  private Control parseControlTar(InputStream member, String name, String label) throws IOException {
+  private Control parseControlTar(InputStream member, String name, long size, String label) throws IOException {
     String what = label + " " + name;
     String control = null;
     String md5sums = "";
     String postinst = "";
-    try (InputStream in = decompressed(member, name, label)) {
+    try (InputStream in = decompressed(member, name, size, label)) {
       TarReader tar = new TarReader(in, what);
       TarReader.Entry e;
       while ((e = tar.next()) != null) {

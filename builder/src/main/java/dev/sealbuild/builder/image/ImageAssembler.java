@@ -4,6 +4,8 @@ import dev.sealbuild.builder.accounts.AccountsSource;
 import dev.sealbuild.builder.apk.ApkPackagesSource;
 import dev.sealbuild.builder.archive.ContentSpool;
 import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.formats.compress.XzCommand;
 import dev.sealbuild.formats.compress.write.LayerCompressor;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.fs.ImageTree;
@@ -74,6 +76,8 @@ public final class ImageAssembler {
   private final Consumer<String> progress;
   private final LayerCache layerCache;
   private final StepSettings steps;
+  /** The host's xz for decoding packages and archives, or null for xz-java: the same bytes either way. */
+  private final XzCommand xz;
   /** Fingerprints computed for the step cache's chain, per source of the current build. */
   private final Map<LayerSource, Object> fingerprints = new IdentityHashMap<>();
 
@@ -89,6 +93,13 @@ public final class ImageAssembler {
   /** With where and how {@code run:} steps run (the runtime, and where their output goes). */
   public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress, LayerCache layerCache,
       StepSettings steps) {
+    this(cache, limits, progress, layerCache, steps, null);
+  }
+
+  /** With the host's {@code xz} to decode xz streams (null: xz-java). */
+  public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress, LayerCache layerCache,
+      StepSettings steps, XzCommand xz) {
+    this.xz = xz;
     this.cache = cache;
     this.limits = limits;
     this.progress = progress;
@@ -102,7 +113,7 @@ public final class ImageAssembler {
     checkLock(spec, lock);
     Path blobs = Files.createDirectories(stagingDir.resolve("blobs").resolve("sha256"));
     try (ContentSpool spool = new ContentSpool(stagingDir)) {
-      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
+      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir, new Decompressors(limits, xz));
       checkCached(spec, lock);
       Map<Platform, PlatformLayers> layersByPlatform = new LinkedHashMap<>();
       for (Platform platform : spec.platforms()) {
@@ -202,7 +213,7 @@ public final class ImageAssembler {
 
   private ImageTree replayInto(ContentSpool spool, BuildSpec spec, Lockfile lock, Path specDir, long epoch, Platform platform,
       ReplayObserver observer) throws IOException {
-    BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
+    BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir, new Decompressors(limits, xz));
     ImageTree[] built = new ImageTree[1];
     Plan plan = plan(Scope.image(spec, lock), context, platform, new Stages(spec, lock, context, platform, spool.directory()));
     buildLayers(plan, context, null, new Steps() {

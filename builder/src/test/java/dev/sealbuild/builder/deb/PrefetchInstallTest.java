@@ -9,6 +9,8 @@ import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.layer.LayerWriter;
 import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.formats.compress.DecompressionLimits;
+import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.formats.compress.XzCommand;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import dev.sealbuild.testsupport.deb.Compression;
 import dev.sealbuild.testsupport.deb.DebFile;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +40,8 @@ class PrefetchInstallTest {
           .dir("./usr/").dir("./usr/share/").dir("./usr/share/doc/").dir("./usr/share/doc/pkg" + i + "/")
           .file("./usr/share/doc/pkg" + i + "/copyright", "copyright of " + i + "\n")
           .dir("./etc/").file("./etc/shared.conf", "from pkg" + i + "\n")
-          .file("./usr/share/pkg" + i + ".bin", "x".repeat(50_000 * (i + 1)));
+          .file("./usr/share/pkg" + i + ".bin", "x".repeat(50_000 * (i + 1)))
+          .file("./usr/share/pkg" + i + ".hex", noise(i, 40_000 * (i + 1)));
       if (i > 0) {
         deb.field("Replaces", "pkg" + (i - 1));
       }
@@ -46,14 +50,31 @@ class PrefetchInstallTest {
     return debs;
   }
 
+  /** Hex digits of a seeded random: a payload xz cannot shrink to a few bytes (the larger ones go to the host's xz). */
+  private static String noise(int seed, int length) {
+    Random random = new Random(seed);
+    StringBuilder s = new StringBuilder(length);
+    while (s.length() < length) {
+      s.append(Long.toHexString(random.nextLong()));
+    }
+    return s.substring(0, length);
+  }
+
   private byte[] layerWith(int threads) throws IOException {
-    try (PackageFixture f = new PackageFixture(Files.createDirectories(work.resolve("threads" + threads)))) {
+    return layerWith(threads, null);
+  }
+
+  private byte[] layerWith(int threads, XzCommand xz) throws IOException {
+    String name = "threads" + threads + (xz == null ? "" : "-host-xz");
+    try (PackageFixture f = new PackageFixture(Files.createDirectories(work.resolve(name)))) {
       List<LockedPackage> locked = new ArrayList<>();
       for (DebFile deb : packages()) {
         locked.add(f.cache(deb));
       }
-      new DebianPackagesSource(locked, context(f), threads).addTo(f.tree);
-      Path layer = work.resolve("layer-" + threads + ".tar.gz");
+      BuildContext context = new BuildContext(new CacheReader(f.cache), f.spool, PackageFixture.EPOCH,
+          DecompressionLimits.DEFAULT, null, new Decompressors(DecompressionLimits.DEFAULT, xz));
+      new DebianPackagesSource(locked, context, threads).addTo(f.tree);
+      Path layer = work.resolve("layer-" + name + ".tar.gz");
       new LayerWriter(PackageFixture.EPOCH).write(f.tree.currentLayer(), f.tree, layer, "test");
       assertEquals("from pkg6\n", f.text("etc/shared.conf"), "the last replacing package's file wins");
       return Files.readAllBytes(layer);
@@ -70,6 +91,14 @@ class PrefetchInstallTest {
     for (int threads : new int[] {1, 2, 5}) {
       assertArrayEquals(inline, layerWith(threads), "layer with " + threads + " workers");
     }
+  }
+
+  @Test
+  void theLayerIsTheSameWhenTheHostsXzDecodesThePayloads() throws IOException {
+    XzCommand xz = XzCommand.onPath(System.getenv("PATH")).orElseThrow(() -> new AssertionError("xz is not on the PATH"));
+    byte[] javaDecoded = layerWith(2);
+    assertArrayEquals(javaDecoded, layerWith(2, xz), "layer decoded by " + xz.executable());
+    assertArrayEquals(javaDecoded, layerWith(0, xz), "layer decoded by " + xz.executable() + " without workers");
   }
 
   @Test

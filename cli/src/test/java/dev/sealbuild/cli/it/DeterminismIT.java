@@ -35,6 +35,12 @@ class DeterminismIT {
           .file("README", "ünïcödé names are fine\n", 0644, 0, 0).file("données/ï.txt", "x\n", 0644, 0, 0);
     }
     Files.writeString(served.resolve("notes.txt"), "notes\n");
+    // an xz archive: A decodes it with the host's xz, B with xz-java (SEALBUILD_XZ=off)
+    try (var t = new TestArchives.Tar(served.resolve("data.tar"), false)) {
+      t.dir("share", 0755, 0, 0).file("share/words.txt", "some words to compress\n".repeat(5000), 0644, 0, 0);
+    }
+    Process xz = new ProcessBuilder("xz", "-6", served.resolve("data.tar").toString()).inheritIO().start();
+    assertEquals(0, xz.waitFor(), "xz failed");
     projectA = Files.createDirectories(work.resolve("a/project"));
     Files.createDirectories(projectA.resolve("site/sub"));
     Files.writeString(projectA.resolve("site/index.html"), "<h1>hi</h1>\n");
@@ -53,6 +59,10 @@ class DeterminismIT {
           - url: http://127.0.0.1:9/notes.txt
             sha256: %s
             dest: /usr/share/doc/notes.txt
+          - url: http://127.0.0.1:9/data.tar.xz
+            sha256: %s
+            dest: /opt/data
+            extract: true
         copy:
           - src: site
             dest: /srv/site
@@ -60,10 +70,12 @@ class DeterminismIT {
           entrypoint: [/bin/sh]
           env: {TZ_SEEN_AT_BUILD: "none", LANG: C.UTF-8}
         platforms: [linux/amd64, linux/arm64]
-        """.formatted(OciLayoutReader.sha256(served.resolve("tool.tar.gz")), OciLayoutReader.sha256(served.resolve("notes.txt"))));
+        """.formatted(OciLayoutReader.sha256(served.resolve("tool.tar.gz")), OciLayoutReader.sha256(served.resolve("notes.txt")),
+            OciLayoutReader.sha256(served.resolve("data.tar.xz"))));
     Files.copy(rootfs, projectA.resolve("rootfs.tar.gz"));
     Sealbuild a = new Sealbuild(projectA).env("SEALBUILD_CACHE", cache.toString());
-    ok(a.run("cache", "import", served.resolve("tool.tar.gz").toString(), served.resolve("notes.txt").toString()));
+    ok(a.run("cache", "import", served.resolve("tool.tar.gz").toString(), served.resolve("notes.txt").toString(),
+        served.resolve("data.tar.xz").toString()));
     ok(a.run("lock"));
     ok(a.run("prep"));
   }
@@ -76,7 +88,8 @@ class DeterminismIT {
     String digestA = a.lastLine();
     String bytesA = OciLayoutReader.sha256(projectA.resolve("out/image.tar"));
 
-    // Another checkout: a different, deeper path, files re-created under umask 077 with other mtimes.
+    // Another checkout: a different, deeper path, files re-created under umask 077 with other mtimes, and xz-java
+    // instead of the host's xz.
     Path projectB = work.resolve("elsewhere/deeper/checkout-b");
     copyTree(projectA, projectB);
     try (Stream<Path> s = Files.walk(projectB)) {
@@ -90,11 +103,12 @@ class DeterminismIT {
     }
     // B builds every layer from its inputs: a hit on A's cached layers would prove nothing here.
     Sealbuild.Result b = ok(new Sealbuild(projectB).env("SEALBUILD_CACHE", cache.toString()).env("SEALBUILD_LAYER_CACHE", "off")
+        .env("SEALBUILD_XZ", "off")
         .java(newestJava()).shellPrefix("umask 077")
         .env("TZ", "Pacific/Kiritimati").env("LC_ALL", "tr_TR.UTF-8").env("LANG", "tr_TR.UTF-8")
         .env("JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=1 -Duser.language=tr -Duser.country=TR -Duser.timezone=Pacific/Kiritimati")
         .run("image", "--output", "oci-archive:out/image.tar"));
-    assertEquals(digestA, b.lastLine(), "digest differs under another path/umask/TZ/locale/JDK\n" + b);
+    assertEquals(digestA, b.lastLine(), "digest differs under another path/umask/TZ/locale/JDK/xz decoder\n" + b);
     assertEquals(bytesA, OciLayoutReader.sha256(projectB.resolve("out/image.tar")), "archive bytes differ");
   }
 

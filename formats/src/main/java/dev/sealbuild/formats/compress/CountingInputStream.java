@@ -12,8 +12,9 @@ import java.io.InputStream;
 final class CountingInputStream extends ObservingInputStream {
   private final long maxBeforeOutput;
   private final String what;
-  private long count;
-  private boolean outputSeen;
+  // volatile: the host's xz is fed by a thread of its own while the caller's thread reads its output
+  private volatile long count;
+  private volatile boolean outputSeen;
 
   CountingInputStream(InputStream in, long maxBeforeOutput, String what) {
     super(in);
