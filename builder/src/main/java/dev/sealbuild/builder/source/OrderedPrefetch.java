@@ -8,9 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,13 +19,14 @@ import java.util.function.ToLongFunction;
 /**
  * Runs a slow, independent step (decompressing a package's payload) for the next items on worker threads while the
  * caller applies earlier ones, and hands the results out strictly in item order: what the caller does with them, and
- * so the image, is the same as without it, whatever the thread count. Steps start heaviest first (by the weight
- * given, a package's compressed size), so one large package does not leave the other workers idle at the end, and
- * as far ahead as a weight budget allows: results started but not yet taken weigh at most {@code budget}, beyond the
- * {@code threads + 1} that may always run ahead. An item the caller reaches before it started starts then. A step's
- * failure is thrown, as it was thrown, when the caller reaches its item. {@link #close} interrupts the workers, drops
- * the steps not yet begun, waits for the running ones and closes every result the caller did not take; a step that
- * fails must clean up after itself.
+ * so the image, is the same as without it, whatever the thread count. A worker that comes free takes the item the
+ * caller waits for, or the one it takes after that, if not started yet, else the heaviest item not started (by the weight given, a
+ * package's compressed size), so one large package does not leave the other workers idle at the end and the caller
+ * never waits behind a queue of large packages it does not need yet. Steps run as far ahead as a weight budget
+ * allows: results started but not yet taken weigh at most {@code budget}, beyond the {@code threads + 1} that may
+ * always run ahead. A step's failure is thrown, as it was thrown, when the caller reaches its item. {@link #close}
+ * interrupts the workers, starts nothing more, waits for the running steps and closes every result the caller did
+ * not take; a step that fails must clean up after itself.
  */
 public final class OrderedPrefetch<I, R extends Closeable> implements Closeable {
   /** The step, run on a worker thread; must not touch what the caller applies results to, and cleans up when it fails. */
@@ -37,15 +38,19 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
   private final Step<I, R> step;
   private final ToLongFunction<I> weight;
   private final long budget;
+  private final int threads;
   private final ExecutorService workers;
   private final int ahead;
-  private final List<Future<R>> started;
-  /** Item indexes in the order their steps start: heaviest first, ties in item order. */
+  /** Per item: its result once started, null before; guarded by this. */
+  private final List<CompletableFuture<R>> started;
+  /** Item indexes heaviest first, ties in item order: the order in which steps start when the caller waits on none. */
   private final List<Integer> startOrder;
   private int nextStart;
+  private int running;
   private int waiting;
   private long waitingWeight;
   private int taken;
+  private boolean closed;
 
   /** Steps in item order, at most {@code threads + 1} ahead. */
   public OrderedPrefetch(List<I> items, int threads, String name, Step<I, R> step) {
@@ -61,6 +66,7 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
     this.step = step;
     this.weight = weight;
     this.budget = budget;
+    this.threads = threads;
     this.ahead = threads + 1;
     this.started = new ArrayList<>(java.util.Collections.nCopies(this.items.size(), null));
     List<Integer> order = new ArrayList<>();
@@ -85,29 +91,73 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
 
   /** The next item's result, in item order; the caller closes it. */
   public R next() throws IOException {
-    if (taken >= items.size()) {
-      throw new IllegalStateException("no items left");
+    CompletableFuture<R> future;
+    synchronized (this) {
+      if (taken >= items.size()) {
+        throw new IllegalStateException("no items left");
+      }
+      if (closed) {
+        throw new IllegalStateException("closed");
+      }
+      startWhatWorkersAreFreeFor();
+      future = started.get(taken);
     }
-    startAhead();
-    if (started.get(taken) == null) {
-      start(taken);
+    if (future == null) {
+      future = awaitStart();
     }
-    Future<R> future = started.get(taken);
-    started.set(taken, null);
-    waiting--;
-    waitingWeight -= weight.applyAsLong(items.get(taken));
-    taken++;
+    R result;
     try {
-      return future.get();
+      result = future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for a package to be decompressed", e);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
+    } finally {
+      synchronized (this) {
+        started.set(taken, null);
+        waiting--;
+        waitingWeight -= weight.applyAsLong(items.get(taken));
+        taken++;
+        startWhatWorkersAreFreeFor();
+      }
+    }
+    return result;
+  }
+
+  /** Every worker is busy with other items: the first to come free starts the caller's. */
+  private synchronized CompletableFuture<R> awaitStart() throws IOException {
+    while (started.get(taken) == null) {
+      if (closed) {
+        throw new IllegalStateException("closed");
+      }
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while waiting for a package to be decompressed", e);
+      }
+    }
+    return started.get(taken);
+  }
+
+  /** Starts steps while workers are free: the caller's item and the one after it first, then the heaviest within the budget. */
+  private void startWhatWorkersAreFreeFor() {
+    while (!closed && running < threads) {
+      int item = nextToStart();
+      if (item < 0) {
+        return;
+      }
+      start(item);
     }
   }
 
-  private void startAhead() {
+  private int nextToStart() {
+    for (int item = taken; item < Math.min(taken + 2, items.size()); item++) {
+      if (started.get(item) == null) {
+        return item;
+      }
+    }
     while (nextStart < startOrder.size()) {
       int item = startOrder.get(nextStart);
       if (item < taken || started.get(item) != null) {
@@ -115,18 +165,34 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
         continue;
       }
       if (waiting >= ahead && waitingWeight + weight.applyAsLong(items.get(item)) > budget) {
-        return; // over budget: the rest waits for the caller to take results
+        return -1; // over budget: the rest waits for the caller to take results
       }
-      start(item);
       nextStart++;
+      return item;
     }
+    return -1;
   }
 
   private void start(int index) {
     I item = items.get(index);
-    started.set(index, workers.submit(() -> step.run(item)));
+    CompletableFuture<R> future = new CompletableFuture<>();
+    started.set(index, future);
+    running++;
     waiting++;
     waitingWeight += weight.applyAsLong(item);
+    notifyAll();
+    workers.execute(() -> {
+      try {
+        future.complete(step.run(item));
+      } catch (Throwable t) {
+        future.completeExceptionally(t);
+      } finally {
+        synchronized (this) {
+          running--;
+          startWhatWorkersAreFreeFor();
+        }
+      }
+    });
   }
 
   private static IOException rethrow(Throwable cause) throws IOException {
@@ -144,14 +210,16 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
 
   @Override
   public void close() throws IOException {
-    for (Runnable neverRun : workers.shutdownNow()) {
-      if (neverRun instanceof Future<?> queued) {
-        queued.cancel(false);
-      }
+    List<CompletableFuture<R>> pending;
+    synchronized (this) {
+      closed = true;
+      pending = new ArrayList<>(started);
+      notifyAll();
     }
+    workers.shutdownNow(); // interrupts the running steps; nothing else was queued
     boolean interrupted = false;
     IOException failure = null;
-    for (Future<R> future : started) {
+    for (CompletableFuture<R> future : pending) {
       if (future == null) {
         continue;
       }

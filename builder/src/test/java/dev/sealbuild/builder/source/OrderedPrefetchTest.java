@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** Steps start heaviest first and within the weight budget; results still come in item order. */
+/**
+ * A free worker takes the item the caller waits for, else the heaviest, within the weight budget; results still come
+ * in item order.
+ */
 class OrderedPrefetchTest {
   private record Result(String item, Runnable onClose) implements Closeable {
     @Override
@@ -24,7 +27,7 @@ class OrderedPrefetchTest {
   }
 
   @Test
-  void heaviestStepsStartFirstAndResultsComeInItemOrder() throws IOException {
+  void theCallersItemStartsFirstThenTheHeaviestAndResultsComeInItemOrder() throws IOException {
     Map<String, Long> weights = Map.of("a", 1L, "b", 5L, "c", 3L, "d", 5L, "e", 2L);
     List<String> items = List.of("a", "b", "c", "d", "e");
     List<String> ran = Collections.synchronizedList(new ArrayList<>());
@@ -39,8 +42,48 @@ class OrderedPrefetchTest {
         }
       }
     }
-    assertEquals(List.of("b", "d", "c", "e", "a"), ran, "one worker runs the steps heaviest first, ties in item order");
+    // a: the caller waits for it, though it is the lightest; b: the caller takes it next. Then c or d, as the caller
+    // has taken a or not (c: the item after the caller's), and e, the lightest and last, never ahead of its turn.
+    assertEquals(List.of("a", "b"), ran.subList(0, 2), "the order one worker ran the steps in");
+    assertEquals("e", ran.get(4), "the order one worker ran the steps in: " + ran);
     assertEquals(items, taken);
+  }
+
+  @Test
+  void theCallerNeverWaitsBehindHeavierStepsItDoesNotNeedYet() throws Exception {
+    // "small" comes first in item order; two workers are busy with heavy items when the caller asks for it
+    List<String> items = List.of("heavy1", "small", "heavy2", "heavy3", "heavy4");
+    Map<String, Long> weights = Map.of("heavy1", 9L, "small", 1L, "heavy2", 8L, "heavy3", 7L, "heavy4", 6L);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> ran = Collections.synchronizedList(new ArrayList<>());
+    try (OrderedPrefetch<String, Result> prefetch = new OrderedPrefetch<>(items, 2, "test-prefetch", item -> {
+      ran.add(item);
+      if (item.equals("heavy2")) {
+        try {
+          assertTrue(release.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
+        }
+      }
+      return new Result(item, () -> { });
+    }, weights::get, 1_000)) {
+      try (Result first = prefetch.next()) {
+        assertEquals("heavy1", first.item());
+      }
+      // heavy2 holds one worker; the other must take "small" before heavy3 and heavy4
+      try (Result second = prefetch.next()) {
+        assertEquals("small", second.item());
+      }
+      release.countDown();
+      for (String item : items.subList(2, items.size())) {
+        try (Result r = prefetch.next()) {
+          assertEquals(item, r.item());
+        }
+      }
+    }
+    assertTrue(ran.indexOf("small") < ran.indexOf("heavy3") && ran.indexOf("small") < ran.indexOf("heavy4"),
+        "steps ran in the order " + ran);
   }
 
   @Test
