@@ -184,7 +184,9 @@ public final class Decompressors {
       // it can hand back what it read past a member's end without reading the source twice.
       case GZIP -> new GzipCompressorInputStream(new BufferedInputStream(counted, 64 * 1024), true);
       // xz-java reads its headers and block sizes a few bytes at a time: buffer the raw stream under it.
-      case XZ -> xz != null && (size < 0 || size >= HOST_XZ_MIN_BYTES) ? xz.decode(counted, limits.xzMemoryLimitKiB()) : new XZInputStream(new BufferedInputStream(counted, 64 * 1024), limits.xzMemoryLimitKiB(), true, xzBuffers);
+      case XZ -> xz != null && (size < 0 || size >= HOST_XZ_MIN_BYTES)
+          ? xz.decode(counted, limits.xzMemoryLimitKiB())
+          : new XZInputStream(new BufferedInputStream(counted, 64 * 1024), limits.xzMemoryLimitKiB(), true, xzBuffers);
       case ZSTD -> {
         ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(counted);
         z.setLongMax(limits.zstdWindowLogMax());
