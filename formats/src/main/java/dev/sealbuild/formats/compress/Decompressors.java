@@ -38,8 +38,8 @@ public final class Decompressors {
   }
 
   /**
-   * With the host's {@code xz} for xz streams (null: xz-java). The output is the same either way; the host's is
-   * about twice as fast.
+   * With the host's {@code xz} for xz streams (null: xz-java; also when it is not XZ Utils 5.2 or later). The output
+   * is the same either way; the host's is about twice as fast.
    */
   public Decompressors(DecompressionLimits limits, XzCommand xz) {
     this.limits = limits;
@@ -184,7 +184,7 @@ public final class Decompressors {
       // it can hand back what it read past a member's end without reading the source twice.
       case GZIP -> new GzipCompressorInputStream(new BufferedInputStream(counted, 64 * 1024), true);
       // xz-java reads its headers and block sizes a few bytes at a time: buffer the raw stream under it.
-      case XZ -> xz != null && (size < 0 || size >= HOST_XZ_MIN_BYTES)
+      case XZ -> xz != null && (size < 0 || size >= HOST_XZ_MIN_BYTES) && xz.usable()
           ? xz.decode(counted, limits.xzMemoryLimitKiB())
           : new XZInputStream(new BufferedInputStream(counted, 64 * 1024), limits.xzMemoryLimitKiB(), true, xzBuffers);
       case ZSTD -> {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,7 +28,11 @@ public final class XzCommand {
   private static final int CHUNK = 64 * 1024;
   private static final int MAX_ERROR_TEXT = 4096;
 
+  private static final Pattern XZ_UTILS_VERSION = Pattern.compile("xz \\(XZ Utils\\) (\\d+)\\.(\\d+)\\..*");
+
   private final Path executable;
+  /** Whether the program is XZ Utils 5.2 or later, asked once, when first needed. */
+  private volatile Boolean usable;
 
   public XzCommand(Path executable) {
     this.executable = Objects.requireNonNull(executable, "executable");
@@ -51,6 +57,48 @@ public final class XzCommand {
 
   public Path executable() {
     return executable;
+  }
+
+  /**
+   * Whether the program is XZ Utils 5.2 or later (the options used here), by its {@code --version}: an {@code xz}
+   * that is something else (BusyBox's applet, an old release) is left alone and xz-java decodes.
+   */
+  public boolean usable() {
+    Boolean known = usable;
+    if (known == null) {
+      known = askVersion();
+      usable = known;
+    }
+    return known;
+  }
+
+  private boolean askVersion() {
+    try {
+      ProcessBuilder builder = new ProcessBuilder(List.of(executable.toString(), "--version"))
+          .redirectErrorStream(true);
+      builder.environment().put("LC_ALL", "C");
+      Process process = builder.start();
+      process.getOutputStream().close();
+      String first;
+      try (InputStream out = process.getInputStream()) {
+        first = new String(out.readNBytes(MAX_ERROR_TEXT), StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      }
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        return false;
+      }
+      Matcher version = XZ_UTILS_VERSION.matcher(first.strip());
+      if (process.exitValue() != 0 || !version.matches()) {
+        return false;
+      }
+      int major = Integer.parseInt(version.group(1));
+      return major > 5 || major == 5 && Integer.parseInt(version.group(2)) >= 2;
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**

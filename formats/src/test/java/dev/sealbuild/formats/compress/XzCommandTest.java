@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -183,6 +184,27 @@ class XzCommandTest {
       assertEquals(0, xzChildren(), "an xz process was started for a " + small.length + "-byte stream");
       assertEquals(10_000, in.readAllBytes().length);
     }
+  }
+
+  private Path script(String name, String body) throws IOException {
+    Path file = Files.writeString(Files.createDirectories(dir.resolve("bin")).resolve(name), "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  @Test
+  void anXzThatIsNotXzUtilsFiveTwoOrLaterIsLeftAloneAndXzJavaDecodes() throws IOException {
+    assertTrue(HOST.usable(), HOST.executable() + " --version is not XZ Utils 5.2 or later");
+    byte[] data = payload(200_000);
+    byte[] compressed = xz(data, 6);
+    for (String version : List.of("xz (BusyBox) 1.36.1", "xz (XZ Utils) 5.0.8", "unrecognized option '--version'")) {
+      XzCommand other = new XzCommand(script("xz", "echo \"" + version + "\"; exit 0"));
+      assertFalse(other.usable(), version);
+      try (InputStream in = new Decompressors(LIMITS, other).open(Compression.XZ, new ByteArrayInputStream(compressed), "data.tar.xz")) {
+        assertArrayEquals(data, in.readAllBytes(), "decoded with " + version + " on the PATH");
+      }
+    }
+    assertTrue(new XzCommand(script("xz", "echo 'xz (XZ Utils) 5.6.2'; echo 'liblzma 5.6.2'")).usable());
   }
 
   @Test
