@@ -101,17 +101,14 @@ public final class DebianPackagesSource implements LayerSource {
   public void addTo(ImageTree tree) throws IOException {
     packages.forEach(DebianPackagesSource::requireDebianNames);
     DebArchive deb = new DebArchive(context.decompressors(), context.spool());
-    Map<String, ControlFields> fields = new HashMap<>();
-    for (LockedPackage p : packages) {
-      fields.put(p.name(), LockedPackages.read(context, p, false, in -> {
-        ControlFields f = ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control");
-        if (!p.name().equals(f.packageName())) {
-          throw new HostileInputException(LockedPackages.label(p) + ": its control file names package '"
-              + DebArchive.printable(String.valueOf(f.packageName())) + "'; check the repository, then run build lock again");
-        }
-        return f;
-      }));
-    }
+    Map<String, ControlFields> fields = controlFields(p -> {
+      ControlFields f = controlFields(deb, p);
+      if (!p.name().equals(f.packageName())) {
+        throw new HostileInputException(LockedPackages.label(p) + ": its control file names package '"
+            + DebArchive.printable(String.valueOf(f.packageName())) + "'; check the repository, then run build lock again");
+      }
+      return f;
+    });
     fields.putAll(installedBefore(tree));
     FileClaims claims = new FileClaims((a, b) -> fields.get(a) != null && fields.get(a).replaces().contains(b));
     claimInstalledFiles(tree, claims);
@@ -166,6 +163,39 @@ public final class DebianPackagesSource implements LayerSource {
     }
   }
 
+  /**
+   * Every package's control fields, read on the decoding workers (each read decompresses a small control member) and
+   * collected in package order, so the first bad package in the list is the one reported.
+   */
+  private Map<String, ControlFields> controlFields(OrderedPrefetch.Step<LockedPackage, ControlFields> read)
+      throws IOException {
+    Map<String, ControlFields> fields = new HashMap<>();
+    if (packages.size() < 2 || decodeThreads == 0) {
+      for (LockedPackage p : packages) {
+        fields.put(p.name(), read.run(p));
+      }
+      return fields;
+    }
+    try (OrderedPrefetch<LockedPackage, Read> reads = new OrderedPrefetch<>(packages, decodeThreads, "sealbuild-deb",
+        p -> new Read(read.run(p)))) {
+      for (LockedPackage p : packages) {
+        fields.put(p.name(), reads.next().fields());
+      }
+    }
+    return fields;
+  }
+
+  /** A control read, as OrderedPrefetch hands results out (nothing to close). */
+  private record Read(ControlFields fields) implements java.io.Closeable {
+    @Override
+    public void close() {}
+  }
+
+  private ControlFields controlFields(DebArchive deb, LockedPackage p) throws IOException {
+    return LockedPackages.read(context, p, false,
+        in -> ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control"));
+  }
+
   /** Runs on a worker thread: reads the whole package (verified against the lock) and decompresses its data member. */
   private DebArchive.Decoded decode(LockedPackage p) throws IOException {
     DebArchive deb = new DebArchive(context.decompressors(), context.spool());
@@ -193,10 +223,7 @@ public final class DebianPackagesSource implements LayerSource {
   public List<DebianPackagesSource> perPackage() throws IOException {
     packages.forEach(DebianPackagesSource::requireDebianNames);
     DebArchive deb = new DebArchive(context.decompressors(), context.spool());
-    Map<String, ControlFields> fields = new HashMap<>();
-    for (LockedPackage p : packages) {
-      fields.put(p.name(), LockedPackages.read(context, p, false, in -> ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control")));
-    }
+    Map<String, ControlFields> fields = controlFields(p -> controlFields(deb, p));
     return installOrder(fields).stream()
         .map(p -> new DebianPackagesSource(List.of(p), context, decodeThreads)).toList();
   }
