@@ -181,7 +181,7 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
     waiting++;
     waitingWeight += weight.applyAsLong(item);
     notifyAll();
-    workers.execute(() -> {
+    workers.execute(new Task(future, () -> {
       try {
         future.complete(step.run(item));
       } catch (Throwable t) {
@@ -192,7 +192,15 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
           startWhatWorkersAreFreeFor();
         }
       }
-    });
+    }));
+  }
+
+  /** A step as the pool holds it: one {@link #close} finds still queued is cancelled, so nobody waits for it. */
+  private record Task(CompletableFuture<?> future, Runnable body) implements Runnable {
+    @Override
+    public void run() {
+      body.run();
+    }
   }
 
   private static IOException rethrow(Throwable cause) throws IOException {
@@ -216,7 +224,12 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
       pending = new ArrayList<>(started);
       notifyAll();
     }
-    workers.shutdownNow(); // interrupts the running steps; nothing else was queued
+    // interrupts the running steps; a step handed to the pool but not yet begun never runs, and is cancelled
+    for (Runnable neverRun : workers.shutdownNow()) {
+      if (neverRun instanceof Task task) {
+        task.future().cancel(false);
+      }
+    }
     boolean interrupted = false;
     IOException failure = null;
     for (CompletableFuture<R> future : pending) {

@@ -121,6 +121,25 @@ class PrefetchInstallTest {
     }
   }
 
+  @Test
+  void controlsReadOnWorkersReportTheFirstWrongPackageInListOrder() throws Exception {
+    for (int threads : new int[] {0, 2, 5}) {
+      try (PackageFixture f = new PackageFixture(Files.createDirectories(work.resolve("names" + threads)))) {
+        List<LockedPackage> locked = new ArrayList<>();
+        List<DebFile> debs = packages();
+        for (int i = 0; i < debs.size(); i++) {
+          // the lock names pkg2 and pkg5 "other2" and "other5": their control files say otherwise
+          String name = i == 2 || i == 5 ? "other" + i : debs.get(i).name();
+          locked.add(f.cache(name, debs.get(i).version(), debs.get(i).build()));
+        }
+        String message = refused(() -> new DebianPackagesSource(locked, context(f), threads).addTo(f.tree),
+            "package other2 1.2", "its control file names package 'pkg2'");
+        assertTrue(!message.contains("other5"), threads + " workers: " + message);
+        assertTrue(workersGone(), "a worker still runs");
+      }
+    }
+  }
+
   /** Whether every worker thread has ended (a pool's threads leave a moment after it terminates). */
   private static boolean workersGone() throws InterruptedException {
     for (int i = 0; i < 100; i++) {

@@ -1,10 +1,13 @@
 package dev.sealbuild.builder.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -84,6 +87,25 @@ class OrderedPrefetchTest {
     }
     assertTrue(ran.indexOf("small") < ran.indexOf("heavy3") && ran.indexOf("small") < ran.indexOf("heavy4"),
         "steps ran in the order " + ran);
+  }
+
+  @Test
+  void aFailureThenCloseEndsEvenWhenTheFailedStepHadStartedAnother() {
+    // one worker: when "a" fails, the worker hands "b" to the pool as it ends; close must not wait for a step the
+    // pool drops before it begins
+    for (int round = 0; round < 50; round++) {
+      assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        try (OrderedPrefetch<String, Result> prefetch = new OrderedPrefetch<>(List.of("a", "b", "c"), 1, "test-prefetch",
+            item -> {
+              if (item.equals("a")) {
+                throw new IOException("a is damaged");
+              }
+              return new Result(item, () -> { });
+            })) {
+          assertEquals("a is damaged", assertThrows(IOException.class, prefetch::next).getMessage());
+        }
+      });
+    }
   }
 
   @Test
