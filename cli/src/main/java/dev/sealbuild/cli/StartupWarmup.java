@@ -28,6 +28,9 @@ public final class StartupWarmup {
     Path dir = Files.createTempDirectory("sealbuild-warmup");
     try {
       exercise(dir);
+    } catch (IllegalStateException e) {
+      // an archive of what did load still starts faster than none; StartupWarmupTest keeps the warm-up whole
+      System.err.println(e.getMessage());
     } finally {
       deleteTree(dir);
     }

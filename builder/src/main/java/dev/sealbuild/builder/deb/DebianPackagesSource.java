@@ -14,6 +14,7 @@ import dev.sealbuild.builder.facts.PackageFacts;
 import dev.sealbuild.lockfiles.lock.LockedPackage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ public final class DebianPackagesSource implements LayerSource {
     packages.forEach(DebianPackagesSource::requireDebianNames);
     DebArchive deb = new DebArchive(context.decompressors(), context.spool());
     Map<String, ControlFields> fields = controlFields(p -> {
-      ControlFields f = controlFields(deb, p);
+      ControlFields f = readControlFields(deb, p);
       if (!p.name().equals(f.packageName())) {
         throw new HostileInputException(LockedPackages.label(p) + ": its control file names package '"
             + DebArchive.printable(String.valueOf(f.packageName())) + "'; check the repository, then run build lock again");
@@ -186,12 +187,12 @@ public final class DebianPackagesSource implements LayerSource {
   }
 
   /** A control read, as OrderedPrefetch hands results out (nothing to close). */
-  private record Read(ControlFields fields) implements java.io.Closeable {
+  private record Read(ControlFields fields) implements Closeable {
     @Override
     public void close() {}
   }
 
-  private ControlFields controlFields(DebArchive deb, LockedPackage p) throws IOException {
+  private ControlFields readControlFields(DebArchive deb, LockedPackage p) throws IOException {
     return LockedPackages.read(context, p, false,
         in -> ControlFields.parse(deb.readControl(in, LockedPackages.label(p)).control(), LockedPackages.label(p) + " control"));
   }
@@ -223,7 +224,7 @@ public final class DebianPackagesSource implements LayerSource {
   public List<DebianPackagesSource> perPackage() throws IOException {
     packages.forEach(DebianPackagesSource::requireDebianNames);
     DebArchive deb = new DebArchive(context.decompressors(), context.spool());
-    Map<String, ControlFields> fields = controlFields(p -> controlFields(deb, p));
+    Map<String, ControlFields> fields = controlFields(p -> readControlFields(deb, p));
     return installOrder(fields).stream()
         .map(p -> new DebianPackagesSource(List.of(p), context, decodeThreads)).toList();
   }
