@@ -4,13 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import dev.sealbuild.formats.text.StrictUtf8;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -38,17 +36,23 @@ public final class Deb822Reader implements Closeable {
     public static final Limits DEFAULT = new Limits(1 << 20, 8 << 20, 1_000);
   }
 
-  private final Reader in;
+  private final InputStream in;
   private final String origin;
   private final Limits limits;
   private final Syntax syntax;
-  private final char[] buffer = new char[64 * 1024];
-  private int bufferPos;
-  private int bufferEnd;
+  /** The most bytes a line of {@link Limits#maxLineChars} characters can take (three per character, and a CR). */
+  private final long maxLineBytes;
+  /** Input read ahead: bytes {@code [pos, end)} are unread; the current line is {@code [lineStart, lineEnd)}. */
+  private byte[] buffer = new byte[64 * 1024];
+  private int pos;
+  private int end;
+  private int lineStart;
+  private int lineEnd;
+  /** The current line's length in UTF-16 characters, as the limits count them. */
+  private int lineChars;
   private long lineNumber;
   private boolean eof;
-  /** Reused between paragraphs: the current line, the field names seen in the paragraph, the value being read. */
-  private final StringBuilder line = new StringBuilder();
+  /** Reused between paragraphs: the field names seen in the paragraph, a multi-line value being assembled. */
   private final List<String> names = new ArrayList<>();
   private final StringBuilder value = new StringBuilder();
 
@@ -61,10 +65,11 @@ public final class Deb822Reader implements Closeable {
   }
 
   public Deb822Reader(InputStream in, String origin, Limits limits, Syntax syntax) {
-    this.in = new InputStreamReader(Objects.requireNonNull(in, "in"), StrictUtf8.decoder());
+    this.in = Objects.requireNonNull(in, "in");
     this.origin = Objects.requireNonNull(origin, "origin");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.syntax = Objects.requireNonNull(syntax, "syntax");
+    this.maxLineBytes = 3L * limits.maxLineChars() + 1;
   }
 
   public Deb822Reader(InputStream in, String origin) {
@@ -150,10 +155,10 @@ public final class Deb822Reader implements Closeable {
     // skip separator lines
     long first;
     while (true) {
-      if (!readLine(line)) {
+      if (!readLine()) {
         return false;
       }
-      if (!isBlank(line) && !isComment(line)) {
+      if (!lineIsBlank() && !lineIsComment()) {
         first = lineNumber;
         break;
       }
@@ -162,39 +167,42 @@ public final class Deb822Reader implements Closeable {
     long chars = 0;
     String currentName = null;
     boolean wanted = false;
-    StringBuilder currentValue = value;
+    String firstValue = null;
+    boolean continued = false;
     do {
-      chars += line.length() + 1;
+      chars += lineChars + 1;
       if (chars > limits.maxStanzaChars()) {
         throw malformed("paragraph starting at line " + first + " exceeds " + limits.maxStanzaChars() + " characters");
       }
       if (text != null) {
-        text.append(line).append('\n');
+        text.append(decode(lineStart, lineEnd)).append('\n');
       }
-      if (isComment(line)) {
+      if (lineIsComment()) {
         continue;
       }
-      char c0 = line.charAt(0);
+      byte c0 = buffer[lineStart];
       if (c0 == ' ' || c0 == '\t') {
         if (currentName == null) {
           throw malformed("continuation line " + lineNumber + " has no field before it");
         }
         if (wanted) {
-          currentValue.append('\n').append(strip(line));
+          if (!continued) {
+            value.setLength(0);
+            value.append(firstValue);
+            continued = true;
+          }
+          value.append('\n').append(stripped(lineStart, lineEnd));
         }
         continue;
       }
       if (currentName != null && wanted) {
-        visitor.field(currentName, currentValue.toString());
+        visitor.field(currentName, continued ? value.toString() : firstValue);
       }
-      int colon = indexOf(line, ':');
-      if (colon <= 0) {
+      int colon = indexOf(buffer, lineStart, lineEnd, (byte) ':');
+      if (colon <= lineStart) {
         throw malformed("line " + lineNumber + " is neither 'Field: value' nor a continuation line");
       }
-      currentName = line.substring(0, colon);
-      if (!isFieldName(currentName)) {
-        throw malformed("line " + lineNumber + " has an invalid field name '" + abbreviate(currentName) + "'");
-      }
+      currentName = fieldName(lineStart, colon);
       for (String seen : names) {
         if (seen.equalsIgnoreCase(currentName)) {
           throw malformed("field '" + currentName + "' appears twice in the paragraph at line " + first);
@@ -206,37 +214,61 @@ public final class Deb822Reader implements Closeable {
       names.add(currentName);
       wanted = visitor.wants(currentName);
       if (wanted) {
-        currentValue.setLength(0);
-        currentValue.append(strip(line.subSequence(colon + 1, line.length())));
+        firstValue = stripped(colon + 1, lineEnd);
+        continued = false;
       }
-    } while (readLine(line) && !isBlank(line));
+    } while (readLine() && !lineIsBlank());
     if (wanted) {
-      visitor.field(currentName, currentValue.toString());
+      visitor.field(currentName, continued ? value.toString() : firstValue);
     }
     visitor.end(first);
     return true;
   }
 
-  private static int indexOf(StringBuilder s, char c) {
-    for (int k = 0; k < s.length(); k++) {
-      if (s.charAt(k) == c) {
+  /** The name before a line's colon; printable ASCII only, so its bytes are its characters. */
+  private String fieldName(int from, int colon) throws Deb822Exception {
+    boolean valid = buffer[from] != '#' && buffer[from] != '-';
+    for (int k = from; k < colon && valid; k++) {
+      int c = buffer[k] & 0xff;
+      valid = c > ' ' && c <= '~';
+    }
+    if (!valid) {
+      throw malformed("line " + lineNumber + " has an invalid field name '" + abbreviate(decode(from, colon)) + "'");
+    }
+    return new String(buffer, from, colon - from, StandardCharsets.ISO_8859_1);
+  }
+
+  private static int indexOf(byte[] bytes, int from, int to, byte b) {
+    for (int k = from; k < to; k++) {
+      if (bytes[k] == b) {
         return k;
       }
     }
     return -1;
   }
 
-  /** {@link String#strip()} of a char sequence, without copying it first. */
-  private static CharSequence strip(CharSequence s) {
-    int from = 0;
-    int to = s.length();
-    while (from < to && Character.isWhitespace(s.charAt(from))) {
+  /**
+   * The text of bytes {@code [from, to)} of the current line with white space stripped from both ends, as
+   * {@link String#strip()} strips it: ASCII white space is dropped before decoding, other white space after.
+   */
+  private String stripped(int from, int to) {
+    while (from < to && isAsciiWhitespace(buffer[from])) {
       from++;
     }
-    while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+    while (to > from && isAsciiWhitespace(buffer[to - 1])) {
       to--;
     }
-    return s.subSequence(from, to);
+    return decode(from, to).strip();
+  }
+
+  /** The bytes {@link Character#isWhitespace} accepts among ASCII: tab to carriage return, 0x1C to space. */
+  private static boolean isAsciiWhitespace(byte b) {
+    return (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x20);
+  }
+
+  /** Bytes of the current line, already checked to be UTF-8. */
+  private String decode(int from, int to) {
+    return new String(buffer, from, to - from, StandardCharsets.UTF_8);
   }
 
   @Override
@@ -244,80 +276,83 @@ public final class Deb822Reader implements Closeable {
     in.close();
   }
 
-  /** Reads one line without its terminator (and without a trailing CR); false at end of input. */
-  private boolean readLine(StringBuilder line) throws IOException {
-    line.setLength(0);
-    if (eof) {
+  /**
+   * Makes the next line current (without its terminator and without a trailing CR), checks that it is UTF-8 and
+   * within {@link Limits#maxLineChars}; false at end of input.
+   */
+  private boolean readLine() throws IOException {
+    if (eof && pos == end) {
       return false;
     }
-    boolean any = false;
+    int scanned = 0;
     while (true) {
-      if (bufferPos == bufferEnd) {
-        int n;
-        try {
-          n = in.read(buffer, 0, buffer.length);
-        } catch (CharacterCodingException e) {
-          throw malformed("invalid UTF-8 near line " + (lineNumber + 1));
-        }
-        if (n < 0) {
-          eof = true;
-          if (any) {
-            lineNumber++;
-            stripCr(line);
-          }
-          return any;
-        }
-        bufferPos = 0;
-        bufferEnd = n;
+      int newline = indexOf(buffer, pos + scanned, end, (byte) '\n');
+      if (newline >= 0) {
+        takeLine(newline);
+        pos = newline + 1;
+        return true;
       }
-      int start = bufferPos;
-      while (bufferPos < bufferEnd && buffer[bufferPos] != '\n') {
-        bufferPos++;
-      }
-      int chunk = bufferPos - start;
-      if (line.length() + chunk > limits.maxLineChars()) {
+      scanned = end - pos;
+      if (scanned > maxLineBytes) {
         throw malformed("line " + (lineNumber + 1) + " is longer than " + limits.maxLineChars() + " characters");
       }
-      line.append(buffer, start, chunk);
-      any = true;
-      if (bufferPos < bufferEnd) {
-        bufferPos++; // the '\n'
-        lineNumber++;
-        stripCr(line);
+      if (!fill()) {
+        if (scanned == 0) {
+          return false;
+        }
+        takeLine(end);
+        pos = end;
         return true;
       }
     }
   }
 
-  private static void stripCr(StringBuilder line) {
-    int n = line.length();
-    if (n > 0 && line.charAt(n - 1) == '\r') {
-      line.setLength(n - 1);
+  /** Reads more input after the unread bytes, moving them to the front or growing the buffer first; false at EOF. */
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
     }
-  }
-
-  private boolean isComment(CharSequence line) {
-    return syntax == Syntax.COMMENTS && line.length() > 0 && line.charAt(0) == '#';
-  }
-
-  private static boolean isBlank(CharSequence line) {
-    for (int k = 0; k < line.length(); k++) {
-      char c = line.charAt(k);
-      if (c != ' ' && c != '\t') {
-        return false;
-      }
+    if (pos > 0) {
+      System.arraycopy(buffer, pos, buffer, 0, end - pos);
+      end -= pos;
+      pos = 0;
     }
+    if (end == buffer.length) {
+      buffer = Arrays.copyOf(buffer, (int) Math.min(2L * buffer.length, Integer.MAX_VALUE - 16));
+    }
+    int n = in.read(buffer, end, buffer.length - end);
+    if (n < 0) {
+      eof = true;
+      return false;
+    }
+    end += n;
     return true;
   }
 
-  private static boolean isFieldName(String name) {
-    char c0 = name.charAt(0);
-    if (c0 == '#' || c0 == '-') {
-      return false;
+  private void takeLine(int stop) throws Deb822Exception {
+    lineNumber++;
+    if (stop > pos && buffer[stop - 1] == '\r') {
+      stop--;
     }
-    for (int k = 0; k < name.length(); k++) {
-      char c = name.charAt(k);
-      if (c <= ' ' || c > '~') {
+    lineStart = pos;
+    lineEnd = stop;
+    lineChars = StrictUtf8.chars(buffer, pos, stop);
+    if (lineChars < 0) {
+      throw malformed("invalid UTF-8 in line " + lineNumber);
+    }
+    if (lineChars > limits.maxLineChars()) {
+      throw malformed("line " + lineNumber + " is longer than " + limits.maxLineChars() + " characters");
+    }
+  }
+
+  private boolean lineIsComment() {
+    return syntax == Syntax.COMMENTS && lineEnd > lineStart && buffer[lineStart] == '#';
+  }
+
+  private boolean lineIsBlank() {
+    for (int k = lineStart; k < lineEnd; k++) {
+      byte c = buffer[k];
+      if (c != ' ' && c != '\t') {
         return false;
       }
     }

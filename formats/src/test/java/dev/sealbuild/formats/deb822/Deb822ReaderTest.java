@@ -72,9 +72,12 @@ class Deb822ReaderTest {
 
   /** Keeps only Package and Depends, as an index reader does; records what it saw. */
   private static List<String> visit(String text, Deb822Reader.Limits limits) throws IOException {
+    return visit(text.getBytes(StandardCharsets.UTF_8), limits);
+  }
+
+  private static List<String> visit(byte[] bytes, Deb822Reader.Limits limits) throws IOException {
     List<String> seen = new ArrayList<>();
-    try (Deb822Reader reader = new Deb822Reader(
-        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "Packages", limits)) {
+    try (Deb822Reader reader = new Deb822Reader(new ByteArrayInputStream(bytes), "Packages", limits)) {
       Deb822Reader.FieldVisitor visitor = new Deb822Reader.FieldVisitor() {
         @Override
         public boolean wants(String name) {
@@ -116,5 +119,63 @@ class Deb822ReaderTest {
     Deb822Exception noColon = assertThrows(Deb822Exception.class,
         () -> visit("Package: a\nDescription x\n", Deb822Reader.Limits.DEFAULT));
     assertEquals("Packages: line 2 is neither 'Field: value' nor a continuation line", noColon.getMessage());
+  }
+
+  private static Deb822Stanza first(byte[] bytes, Deb822Reader.Limits limits) throws IOException {
+    try (Deb822Reader reader = new Deb822Reader(new ByteArrayInputStream(bytes), "x", limits)) {
+      return reader.next();
+    }
+  }
+
+  @Test
+  void valuesAreStrippedAsStringStripDoesAndKeepTheirUtf8() throws IOException {
+    String text = "Package: \u2003caf\u00e9 \u2603\u3000\t\nDescription:\u00a0x\n \u2003more\u2003\n";
+    Deb822Stanza s = first(text.getBytes(StandardCharsets.UTF_8), Deb822Reader.Limits.DEFAULT);
+    assertEquals("caf\u00e9 \u2603", s.folded("package"));
+    assertEquals("\u00a0x\nmore", s.fieldOrEmpty("description")); // NBSP is not white space to String.strip
+    assertEquals(text, s.text());
+  }
+
+  @Test
+  void linesLongerThanTheReadBufferAndCrLfAcrossItsEdgeReadWhole() throws IOException {
+    for (int pad = 65_530; pad < 65_540; pad++) {
+      String value = "v".repeat(pad);
+      String text = "A: " + value + "\r\nB: \u00e9" + "w".repeat(70_000) + "\r\n\r\nC: 3";
+      List<Deb822Stanza> all = new ArrayList<>();
+      try (Deb822Reader reader = new Deb822Reader(
+          new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "x", Deb822Reader.Limits.DEFAULT)) {
+        for (Deb822Stanza s = reader.next(); s != null; s = reader.next()) {
+          all.add(s);
+        }
+      }
+      assertEquals(2, all.size());
+      assertEquals(value, all.get(0).folded("a"));
+      assertEquals(70_001, all.get(0).folded("b").length());
+      assertEquals("3", all.get(1).folded("c"));
+      assertEquals(4, all.get(1).firstLine());
+    }
+  }
+
+  @Test
+  void theLineLimitCountsCharactersNotBytes() throws IOException {
+    Deb822Reader.Limits small = new Deb822Reader.Limits(20, 1000, 10);
+    assertEquals("\u20ac".repeat(17), first(("A: " + "\u20ac".repeat(17) + "\n").getBytes(StandardCharsets.UTF_8),
+        small).folded("a"));
+    Deb822Exception tooLong = assertThrows(Deb822Exception.class,
+        () -> first(("A: " + "\u20ac".repeat(18)).getBytes(StandardCharsets.UTF_8), small));
+    assertEquals("x: line 1 is longer than 20 characters", tooLong.getMessage());
+    Deb822Exception endless = assertThrows(Deb822Exception.class,
+        () -> first(("A: " + "y".repeat(200_000)).getBytes(StandardCharsets.UTF_8), small));
+    assertEquals("x: line 1 is longer than 20 characters", endless.getMessage());
+  }
+
+  @Test
+  void invalidUtf8IsAnErrorNamingItsLineEvenInAFieldNoOneWants() throws IOException {
+    byte[] bytes = "Package: a\nDescription: ok\n caf\u00e9 \u00ff\n".getBytes(StandardCharsets.ISO_8859_1);
+    Deb822Exception e = assertThrows(Deb822Exception.class, () -> visit(bytes, Deb822Reader.Limits.DEFAULT));
+    assertEquals("Packages: invalid UTF-8 in line 3", e.getMessage());
+    byte[] name = "Package: a\nX\u00e9: 1\n".getBytes(StandardCharsets.UTF_8);
+    assertEquals("x: line 2 has an invalid field name 'X\u00e9'",
+        assertThrows(Deb822Exception.class, () -> first(name, Deb822Reader.Limits.DEFAULT)).getMessage());
   }
 }
