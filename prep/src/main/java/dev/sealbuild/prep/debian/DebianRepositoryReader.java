@@ -4,6 +4,7 @@ import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.compress.Compression;
 import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
+import dev.sealbuild.formats.io.ReadAheadInputStream;
 import dev.sealbuild.formats.digest.VerifyingInputStream;
 import dev.sealbuild.formats.io.ObservingInputStream;
 import dev.sealbuild.prep.debian.DebianMetadataException.Kind;
@@ -48,6 +49,8 @@ public final class DebianRepositoryReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~+-]*(/[A-Za-z0-9][A-Za-z0-9._~+-]*)*");
   private static final long MAX_INRELEASE_BYTES = 64L << 20;
   private static final long DEFAULT_MAX_DECOMPRESSED = 1L << 30;
+  private static final int READ_AHEAD_CHUNK = 256 * 1024;
+  private static final int READ_AHEAD_CHUNKS = 4;
 
   private final MetadataSource source;
   private final InReleaseVerifier verifier;
@@ -247,7 +250,9 @@ public final class DebianRepositoryReader {
         }
       };
       InputStream decompressed = new LimitedInputStream(decompress(shielded, name, url), maxDecompressed, url);
-      packages = new PackagesIndex(architecture).parse(decompressed, url);
+      // download, digest, copy to the cache and decompression on one core, the parse on another
+      packages = new PackagesIndex(architecture).parse(new ReadAheadInputStream(decompressed, READ_AHEAD_CHUNK,
+          READ_AHEAD_CHUNKS, "sealbuild-index-reader"), url);
     } catch (IOException | RuntimeException e) {
       // a digest mismatch explains garbage better than the parse error it caused
       in.transferTo(OutputStream.nullOutputStream());

@@ -41,7 +41,14 @@ public interface IndexCache {
     return Optional.empty();
   }
 
-  /** Keeps the packages parsed from the verified index with this digest, for {@link #parsed}. */
+  /**
+   * Keeps the packages parsed from the verified index with this digest, for {@link #parsed}. May still be writing
+   * when it returns (the resolver need not wait for a copy it does not read): {@link #awaitWrites} waits.
+   */
   default void keepParsed(Sha256 digest, String architecture, ParsedPackages packages) throws IOException {
+  }
+
+  /** Waits until everything {@link #keepParsed} began is written; throws the first write's failure. */
+  default void awaitWrites() throws IOException {
   }
 }

@@ -1,6 +1,7 @@
 package dev.sealbuild.prep.debian;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,17 +19,23 @@ public record NameOrder(List<String> names) {
     names = List.copyOf(names);
   }
 
-  /** The order of one list of packages, scanning each distinct relation field once. */
+  /**
+   * The order of one list of packages. A relation field seen before (the parser shares equal values) adds no name
+   * that is not already placed, so each distinct field is scanned once and the repeats are skipped.
+   */
   public static NameOrder of(List<DebianPackage> packages) {
-    Set<String> order = new LinkedHashSet<>();
-    Map<String, List<String>> scanned = new IdentityHashMap<>();
+    Set<String> order = new LinkedHashSet<>(2 * packages.size());
+    Set<String> scanned = Collections.newSetFromMap(new IdentityHashMap<>(packages.size()));
     for (DebianPackage pkg : packages) {
       order.add(pkg.name());
       DebianPackage.RelationFields f = pkg.relations();
+      if (f == DebianPackage.RelationFields.NONE) {
+        continue;
+      }
       for (String field : new String[] {f.preDepends(), f.depends(), f.conflicts(), f.breaks(), f.recommends(),
           f.suggests(), f.replaces(), f.enhances(), f.provides()}) {
-        if (!field.isEmpty()) {
-          order.addAll(scanned.computeIfAbsent(field, NameOrder::unqualifiedNames));
+        if (!field.isEmpty() && scanned.add(field)) {
+          order.addAll(unqualifiedNames(field));
         }
       }
     }

@@ -1,9 +1,11 @@
 package dev.sealbuild.prep.debian;
 
 import dev.sealbuild.formats.digest.Sha256;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * The parsed form of one Packages index for one architecture, so an unchanged index is not decompressed and parsed
@@ -32,9 +35,20 @@ final class ParsedIndexCodec {
   }
 
   static byte[] encode(String architecture, ParsedPackages parsed) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+    try {
+      encode(architecture, parsed, bytes);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // not thrown by an in-memory stream
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Writes the encoding to {@code sink} as it is made (an index's is tens of MB); does not close it. */
+  static void encode(String architecture, ParsedPackages parsed, OutputStream sink) throws IOException {
     List<DebianPackage> packages = parsed.packages();
     // by identity: the parser already shares equal repeated values, and an equal string written twice costs bytes only
-    Map<String, Integer> ids = new IdentityHashMap<>();
+    Map<String, Integer> ids = new IdentityHashMap<>(4 * packages.size());
     List<String> table = new ArrayList<>();
     int[] refs = new int[packages.size() * STRINGS_PER_PACKAGE];
     int r = 0;
@@ -43,42 +57,40 @@ final class ParsedIndexCodec {
       for (String s : new String[] {p.name(), p.version().text(), p.architecture(), p.priority(), p.source(),
           p.filename(), p.sha256().hex(), f.preDepends(), f.depends(), f.recommends(), f.suggests(), f.enhances(),
           f.provides(), f.conflicts(), f.breaks(), f.replaces()}) {
-        refs[r++] = ids.computeIfAbsent(s, k -> {
-          table.add(k);
-          return table.size() - 1;
-        });
-      }
-    }
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.write(MAGIC);
-      writeString(out, architecture);
-      out.writeInt(table.size());
-      for (String s : table) {
-        writeString(out, s);
-      }
-      out.writeInt(packages.size());
-      r = 0;
-      for (DebianPackage p : packages) {
-        for (int k = 0; k < STRINGS_PER_PACKAGE; k++) {
-          out.writeInt(refs[r++]);
+        Integer id = ids.get(s);
+        if (id == null) {
+          id = table.size();
+          ids.put(s, id);
+          table.add(s);
         }
-        out.writeByte(p.multiArch().ordinal());
-        out.writeByte((p.essential() ? 1 : 0) | (p.important() ? 2 : 0));
-        out.writeLong(p.size());
-        out.writeLong(p.installedSizeKiB());
+        refs[r++] = id;
       }
-      out.writeInt(parsed.names().names().size());
-      for (String name : parsed.names().names()) {
-        writeString(out, name);
-      }
-      out.flush();
-      out.writeInt(crc32c(bytes.toByteArray(), bytes.size()));
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e); // not thrown by an in-memory stream
     }
+    CheckedOutputStream checked = new CheckedOutputStream(sink, new CRC32C());
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 16));
+    out.write(MAGIC);
+    writeString(out, architecture);
+    out.writeInt(table.size());
+    for (String s : table) {
+      writeString(out, s);
+    }
+    out.writeInt(packages.size());
+    r = 0;
+    for (DebianPackage p : packages) {
+      for (int k = 0; k < STRINGS_PER_PACKAGE; k++) {
+        out.writeInt(refs[r++]);
+      }
+      out.writeByte(p.multiArch().ordinal());
+      out.writeByte((p.essential() ? 1 : 0) | (p.important() ? 2 : 0));
+      out.writeLong(p.size());
+      out.writeLong(p.installedSizeKiB());
+    }
+    out.writeInt(parsed.names().names().size());
+    for (String name : parsed.names().names()) {
+      writeString(out, name);
+    }
+    out.flush();
+    new DataOutputStream(sink).writeInt((int) checked.getChecksum().getValue());
   }
 
   /** The packages, or empty when {@code data} is not an intact encoding for {@code architecture}. */

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Verified index files kept as ordinary blobs of the vendor cache ({@code blobs/sha256/<hex>}): they are verified
@@ -22,6 +24,8 @@ import java.util.Optional;
  */
 public final class VendorIndexCache implements IndexCache {
   private final CacheWriter cache;
+  /** Parsed forms being written; used by the caller's thread only. */
+  private final List<FutureTask<Void>> pendingWrites = new ArrayList<>();
 
   public VendorIndexCache(CacheWriter cache) {
     this.cache = Objects.requireNonNull(cache, "cache");
@@ -94,14 +98,59 @@ public final class VendorIndexCache implements IndexCache {
     }
   }
 
+  /** Encodes and writes the parsed form on a thread of its own, while the caller goes on to resolve. */
   @Override
-  public void keepParsed(Sha256 digest, String architecture, ParsedPackages packages) throws IOException {
+  public void keepParsed(Sha256 digest, String architecture, ParsedPackages packages) {
+    FutureTask<Void> write = new FutureTask<>(() -> {
+      writeParsed(digest, architecture, packages);
+      return null;
+    });
+    Thread writer = new Thread(write, "sealbuild-parsed-index-writer");
+    writer.setDaemon(true);
+    writer.start();
+    pendingWrites.add(write);
+  }
+
+  @Override
+  public void awaitWrites() throws IOException {
+    IOException first = null;
+    boolean interrupted = false;
+    for (FutureTask<Void> write : pendingWrites) {
+      while (true) {
+        try {
+          write.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the write must end before the caller goes on: nothing half-written is left
+        } catch (ExecutionException e) {
+          IOException failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+          if (first == null) {
+            first = failure;
+          } else {
+            first.addSuppressed(failure);
+          }
+          break;
+        }
+      }
+    }
+    pendingWrites.clear();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private void writeParsed(Sha256 digest, String architecture, ParsedPackages packages) throws IOException {
     Path dir = cache.layout().indexesDir();
     Files.createDirectories(dir);
     Files.createDirectories(cache.layout().tmpDir());
     Path temp = Files.createTempFile(cache.layout().tmpDir(), "parsed-index-", ".tmp");
     try {
-      Files.write(temp, ParsedIndexCodec.encode(architecture, packages));
+      try (OutputStream out = Files.newOutputStream(temp)) {
+        ParsedIndexCodec.encode(architecture, packages, out);
+      }
       Files.move(temp, parsedFile(digest, architecture), StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
     } finally {

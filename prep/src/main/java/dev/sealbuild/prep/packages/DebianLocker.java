@@ -185,6 +185,25 @@ public final class DebianLocker implements PackageLocker {
   }
 
   private Pinned pin(BuildSpec spec, LockedBase lockedBase, boolean mayDownload) throws IOException {
+    if (indexCache == null) {
+      return pinPackages(spec, lockedBase, mayDownload);
+    }
+    Pinned pinned;
+    try {
+      pinned = pinPackages(spec, lockedBase, mayDownload);
+    } catch (IOException | RuntimeException e) {
+      try {
+        indexCache.awaitWrites();
+      } catch (IOException | RuntimeException alsoFailed) {
+        e.addSuppressed(alsoFailed);
+      }
+      throw e;
+    }
+    indexCache.awaitWrites();
+    return pinned;
+  }
+
+  private Pinned pinPackages(BuildSpec spec, LockedBase lockedBase, boolean mayDownload) throws IOException {
     mirrors.checkOverridesName(spec.repositories());
     Base base = new Base(lockedBase, mayDownload);
     Map<String, LockedRepository> repositories = new TreeMap<>();

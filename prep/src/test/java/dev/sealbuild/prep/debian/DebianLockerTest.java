@@ -128,4 +128,55 @@ class DebianLockerTest {
       assertTrue(e.getMessage().contains("InRelease"), e.getMessage());
     }
   }
+
+  @Test
+  void theLockReturnsOnlyOnceTheParsedIndexesAreWrittenAndSoDoesAFailedOne() throws Exception {
+    TestPgp.Key key = TestPgp.newKey("Synthetic Archive <archive@sealbuild.invalid>");
+    List<String> events = new java.util.ArrayList<>();
+    IndexCache recording = new IndexCache() {
+      @Override
+      public java.util.Optional<Path> find(dev.sealbuild.formats.digest.Sha256 digest) {
+        return java.util.Optional.empty();
+      }
+
+      @Override
+      public <T> T storeWhileReading(java.io.InputStream raw, dev.sealbuild.formats.digest.Sha256 digest, long size,
+          String source, StreamReader<T> reader) throws java.io.IOException {
+        return reader.read(raw);
+      }
+
+      @Override
+      public void discard(dev.sealbuild.formats.digest.Sha256 digest) {
+      }
+
+      @Override
+      public void keepParsed(dev.sealbuild.formats.digest.Sha256 digest, String architecture, ParsedPackages packages) {
+        events.add("keep " + architecture);
+      }
+
+      @Override
+      public void awaitWrites() {
+        events.add("await");
+      }
+    };
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"), key,
+        List.of(SyntheticRepository.pkg("app", "1.0", "")))) {
+      Files.write(dir.resolve("archive.gpg"), key.keyringBytes());
+      DebianLocker locker = new DebianLocker(new Mirrors(Map.of("synthetic", repo.base()), AptSources.host()),
+          dev.sealbuild.prep.http.TransportFixtures.transport(2), dir, Clock.systemUTC(), false, message -> { },
+          recording);
+      String repositories = """
+          name: awaiting
+          repositories:
+            - {name: synthetic, type: debian, suite: stable, keyring: archive.gpg}
+          """;
+      locker.lock(new SpecReader(Map.of()).parse("build.yaml", repositories + "packages: [app]\n"),
+          new LockedBase(null, null));
+      assertEquals(List.of("keep amd64", "await"), events);
+      events.clear();
+      assertThrows(PackageException.class, () -> locker.lock(new SpecReader(Map.of()).parse("build.yaml",
+          repositories + "packages: [no-such-package]\n"), new LockedBase(null, null)));
+      assertEquals(List.of("keep amd64", "await"), events, "waited for though the lock failed");
+    }
+  }
 }

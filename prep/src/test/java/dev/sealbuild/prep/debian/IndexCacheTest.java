@@ -20,12 +20,20 @@ class IndexCacheTest {
   @TempDir
   Path dir;
 
-  private DebianRepositoryReader reader(SyntheticRepository repo, CacheWriter cache) throws Exception {
+  private static DebianRepositoryReader reader(SyntheticRepository repo, IndexCache indexes) throws Exception {
     return new DebianRepositoryReader(
         new TransportMetadataSource(TransportFixtures.transport(2), repo.base(), "repository 'synthetic'"),
         new InReleaseVerifier(InReleaseVerifier.parseKeyring(DebianRepositoryReaderTest.KEY.keyringBytes(),
             "synthetic.gpg"), "synthetic.gpg", Clock.systemUTC()),
-        Clock.systemUTC(), false, new VendorIndexCache(cache));
+        Clock.systemUTC(), false, indexes);
+  }
+
+  /** Reads suite "stable" through the cache and waits for the parsed form to be written, as the locker does. */
+  private static DebianRepositoryIndex read(SyntheticRepository repo, CacheWriter cache) throws Exception {
+    VendorIndexCache indexes = new VendorIndexCache(cache);
+    DebianRepositoryIndex index = reader(repo, indexes).read("s", "stable", List.of("main"), "amd64");
+    indexes.awaitWrites();
+    return index;
   }
 
   private static List<String> names(DebianRepositoryIndex index) {
@@ -41,16 +49,16 @@ class IndexCacheTest {
     CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
     try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
         DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
-      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(read(repo, cache)));
       assertEquals(1, packagesRequests(repo), repo.requests().toString());
-      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(read(repo, cache)));
       assertEquals(1, packagesRequests(repo), "the second lock fetches only InRelease: " + repo.requests());
       assertEquals(2, repo.requests().stream().filter(r -> r.endsWith("/InRelease")).count());
     }
     List<String> changed = List.of(SyntheticRepository.pkg("hello", "2.10-4", ""));
     try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
         DebianRepositoryReaderTest.KEY, changed)) {
-      DebianRepositoryIndex index = reader(repo, cache).read("s", "stable", List.of("main"), "amd64");
+      DebianRepositoryIndex index = read(repo, cache);
       assertEquals("2.10-4", index.packages().get(0).version().text());
       assertEquals(1, packagesRequests(repo), "a new InRelease hash means a new index: " + repo.requests());
     }
@@ -70,7 +78,7 @@ class IndexCacheTest {
         }
       }
       DebianMetadataException e = org.junit.jupiter.api.Assertions.assertThrows(DebianMetadataException.class,
-          () -> reader(repo, cache).read("s", "stable", List.of("main"), "amd64"));
+          () -> read(repo, cache));
       assertEquals(DebianMetadataException.Kind.HASH_MISMATCH, e.kind(), e.getMessage());
       try (var blobs = Files.list(cache.layout().blobsDir())) {
         assertEquals(List.of(), blobs.toList(), "nothing kept");
@@ -88,7 +96,7 @@ class IndexCacheTest {
     CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
     try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
         DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
-      reader(repo, cache).read("s", "stable", List.of("main"), "amd64");
+      read(repo, cache);
       List<Path> blobs;
       try (var list = Files.list(cache.layout().blobsDir())) {
         blobs = list.toList();
@@ -99,7 +107,7 @@ class IndexCacheTest {
       byte[] bad = good.clone();
       bad[bad.length / 2] ^= 1;
       Files.write(blob, bad);
-      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(read(repo, cache)));
       assertEquals(1, packagesRequests(repo), "the intact parsed form serves; the index is hashed only to parse it again");
 
       try (var list = Files.list(cache.layout().indexesDir())) {
@@ -107,7 +115,7 @@ class IndexCacheTest {
           Files.delete(parsed);
         }
       }
-      assertEquals(List.of("hello", "libc6", "tzdata"), names(reader(repo, cache).read("s", "stable", List.of("main"), "amd64")));
+      assertEquals(List.of("hello", "libc6", "tzdata"), names(read(repo, cache)));
       assertEquals(2, packagesRequests(repo), "fetched again: " + repo.requests());
       assertEquals(Sha256.hash(good), Sha256.hash(Files.readAllBytes(blob)), "the cache holds the verified bytes again");
     }
@@ -118,19 +126,19 @@ class IndexCacheTest {
     CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
     try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
         DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
-      List<DebianPackage> first = reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages();
+      List<DebianPackage> first = read(repo, cache).packages();
       Path parsed;
       try (var list = Files.list(cache.layout().indexesDir())) {
         parsed = list.filter(p -> p.getFileName().toString().endsWith(".amd64")).findFirst().orElseThrow();
       }
-      assertEquals(first, reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages(),
+      assertEquals(first, read(repo, cache).packages(),
           "the same packages from the parsed form");
 
       byte[] good = Files.readAllBytes(parsed);
       byte[] bad = good.clone();
       bad[bad.length / 2] ^= 1;
       Files.write(parsed, bad);
-      assertEquals(first, reader(repo, cache).read("s", "stable", List.of("main"), "amd64").packages(),
+      assertEquals(first, read(repo, cache).packages(),
           "a damaged parsed form is not used");
       assertEquals(Sha256.hash(good), Sha256.hash(Files.readAllBytes(parsed)), "and is written again");
       assertEquals(1, packagesRequests(repo), "all from the cache: " + repo.requests());
@@ -147,6 +155,26 @@ class IndexCacheTest {
       assertEquals(packages, ParsedIndexCodec.decode(encoded, "amd64").orElseThrow().packages());
       assertTrue(ParsedIndexCodec.decode(encoded, "arm64").isEmpty());
       assertTrue(ParsedIndexCodec.decode(java.util.Arrays.copyOf(encoded, encoded.length - 1), "amd64").isEmpty());
+    }
+  }
+
+  @Test
+  void aParsedFormThatCannotBeWrittenFailsWhenAwaitedAndLeavesNoTemporaryFile() throws Exception {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    Files.createDirectories(cache.layout().indexesDir().getParent());
+    Files.writeString(cache.layout().indexesDir(), "a file where the directory belongs");
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, DebianRepositoryReaderTest.STANZAS)) {
+      VendorIndexCache indexes = new VendorIndexCache(cache);
+      assertEquals(List.of("hello", "libc6", "tzdata"),
+          names(reader(repo, indexes).read("s", "stable", List.of("main"), "amd64")), "the index itself is read");
+      java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+          indexes::awaitWrites);
+      assertTrue(e.getMessage().contains(cache.layout().indexesDir().toString()), e.getMessage());
+      indexes.awaitWrites(); // reported once
+      try (var temp = Files.list(cache.layout().tmpDir())) {
+        assertEquals(List.of(), temp.toList(), "no partial file left");
+      }
     }
   }
 }
