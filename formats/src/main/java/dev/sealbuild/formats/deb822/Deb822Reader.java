@@ -50,10 +50,13 @@ public final class Deb822Reader implements Closeable {
   private int lineEnd;
   /** The current line's length in UTF-16 characters, as the limits count them. */
   private int lineChars;
+  /** Negative when the current line has a byte above 0x7F (the OR of its bytes). */
+  private int lineAscii;
   private long lineNumber;
   private boolean eof;
   /** Reused between paragraphs: the field names seen in the paragraph, a multi-line value being assembled. */
   private final List<String> names = new ArrayList<>();
+  private int[] nameHashes = new int[32];
   private final StringBuilder value = new StringBuilder();
 
   /**
@@ -203,14 +206,19 @@ public final class Deb822Reader implements Closeable {
         throw malformed("line " + lineNumber + " is neither 'Field: value' nor a continuation line");
       }
       currentName = fieldName(lineStart, colon);
-      for (String seen : names) {
-        if (seen.equalsIgnoreCase(currentName)) {
+      int hash = foldedHash(lineStart, colon);
+      for (int k = 0; k < names.size(); k++) {
+        if (nameHashes[k] == hash && names.get(k).equalsIgnoreCase(currentName)) {
           throw malformed("field '" + currentName + "' appears twice in the paragraph at line " + first);
         }
       }
       if (names.size() >= limits.maxFieldsPerStanza()) {
         throw malformed("paragraph at line " + first + " has more than " + limits.maxFieldsPerStanza() + " fields");
       }
+      if (names.size() == nameHashes.length) {
+        nameHashes = Arrays.copyOf(nameHashes, 2 * nameHashes.length);
+      }
+      nameHashes[names.size()] = hash;
       names.add(currentName);
       wanted = visitor.wants(currentName);
       if (wanted) {
@@ -223,6 +231,18 @@ public final class Deb822Reader implements Closeable {
     }
     visitor.end(first);
     return true;
+  }
+
+  /**
+   * A hash of a field name that is the same for every spelling of its case (letters with bit 0x20 set; other bytes
+   * may collide, which only costs a comparison): a paragraph's duplicate check compares names only when it matches.
+   */
+  private int foldedHash(int from, int to) {
+    int hash = 0;
+    for (int k = from; k < to; k++) {
+      hash = 31 * hash + (buffer[k] | 0x20);
+    }
+    return hash;
   }
 
   /** The name before a line's colon; printable ASCII only, so its bytes are its characters. */
@@ -285,8 +305,9 @@ public final class Deb822Reader implements Closeable {
       return false;
     }
     int scanned = 0;
+    lineAscii = 0;
     while (true) {
-      int newline = indexOf(buffer, pos + scanned, end, (byte) '\n');
+      int newline = newline(pos + scanned);
       if (newline >= 0) {
         takeLine(newline);
         pos = newline + 1;
@@ -305,6 +326,25 @@ public final class Deb822Reader implements Closeable {
         return true;
       }
     }
+  }
+
+  /**
+   * The index of the first newline in {@code [from, end)}, or -1; ORs every byte before it into {@link #lineAscii},
+   * so the line is known to be ASCII (its bytes are its characters) without a second look.
+   */
+  private int newline(int from) {
+    byte[] bytes = buffer;
+    int seen = lineAscii;
+    for (int k = from; k < end; k++) {
+      byte b = bytes[k];
+      if (b == '\n') {
+        lineAscii = seen;
+        return k;
+      }
+      seen |= b;
+    }
+    lineAscii = seen;
+    return -1;
   }
 
   /** Reads more input after the unread bytes, moving them to the front or growing the buffer first; false at EOF. */
@@ -336,7 +376,7 @@ public final class Deb822Reader implements Closeable {
     }
     lineStart = pos;
     lineEnd = stop;
-    lineChars = StrictUtf8.chars(buffer, pos, stop);
+    lineChars = lineAscii >= 0 ? stop - pos : StrictUtf8.chars(buffer, pos, stop);
     if (lineChars < 0) {
       throw malformed("invalid UTF-8 in line " + lineNumber);
     }

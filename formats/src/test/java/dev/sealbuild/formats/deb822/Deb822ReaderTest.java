@@ -178,4 +178,16 @@ class Deb822ReaderTest {
     assertEquals("x: line 2 has an invalid field name 'X\u00e9'",
         assertThrows(Deb822Exception.class, () -> first(name, Deb822Reader.Limits.DEFAULT)).getMessage());
   }
+
+  @Test
+  void aDuplicateIsFoundAmongManyFields() {
+    StringBuilder text = new StringBuilder();
+    for (int k = 0; k < 40; k++) {
+      text.append("Field-").append(k).append(": ").append(k).append('\n');
+    }
+    assertEquals(40, Deb822Reader.parseFirst(text.toString(), "x").fields().size());
+    text.append("FIELD-7: again\n");
+    assertEquals("x: field 'FIELD-7' appears twice in the paragraph at line 1",
+        assertThrows(Deb822Exception.class, () -> Deb822Reader.parseFirst(text.toString(), "x")).getMessage());
+  }
 }
