@@ -156,12 +156,14 @@ public final class DebianResolver {
             + index.architecture() + " (" + index.repositoryName() + ")");
       }
     }
+    List<Entry> inIndexOrder = new ArrayList<>();
     for (int r = 0; r < indexes.size(); r++) {
       DebianRepositoryIndex index = indexes.get(r);
       index.nameOrder().appendTo(creationOrder);
       int position = 0;
       for (DebianPackage pkg : index.packages()) {
         Entry entry = new Entry(pkg, index, r, position++);
+        inIndexOrder.add(entry);
         versionsByName.computeIfAbsent(pkg.name(), k -> new ArrayList<>()).add(entry);
         if (pkg.essential()) {
           essentialNames.add(pkg.name());
@@ -186,14 +188,11 @@ public final class DebianResolver {
     }
     // in index order, so that everything derived from these lists is deterministic
     List<Entry> orderedCandidates = new ArrayList<>();
-    for (List<Entry> entries : versionsByName.values()) {
-      for (Entry entry : entries) {
-        if (candidates.get(entry.name()) == entry) {
-          orderedCandidates.add(entry);
-        }
+    for (Entry entry : inIndexOrder) {
+      if (candidates.get(entry.name()) == entry) {
+        orderedCandidates.add(entry);
       }
     }
-    orderedCandidates.sort(Comparator.comparingInt(Entry::repositoryOrder).thenComparingInt(Entry::position));
     Map<String, List<Relation>> parsedProvides = new IdentityHashMap<>();
     for (Entry candidate : orderedCandidates) {
       String field = candidate.pkg().relations().provides();
