@@ -20,10 +20,18 @@ import java.nio.file.StandardCopyOption;
 /** Reads and writes {@code build.lock.json} in its canonical form. Writes are atomic. */
 public final class LockfileIO {
   private static final long MAX_LOCK_BYTES = 64L << 20;
-  private final ObjectReader reader = strict(CanonicalJson.mapper().copy())
-      .readerFor(Lockfile.class)
-      .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  /**
+   * The one reader, made on first use: making it introspects every lock type, which costs tens of milliseconds in a
+   * fresh JVM, and a build that only writes a lock's bytes (its SBOM, its provenance) should not pay for that.
+   * Immutable, so shared.
+   */
+  private static final class Reader {
+    static final ObjectReader LOCKFILE = strict(CanonicalJson.mapper().copy())
+        .readerFor(Lockfile.class)
+        .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
 
   /** A lock is written by sealbuild: a number where a string belongs (or the reverse) is damage, not shorthand. */
   private static ObjectMapper strict(ObjectMapper mapper) {
@@ -45,7 +53,7 @@ public final class LockfileIO {
       if (Files.size(file) > MAX_LOCK_BYTES) {
         throw new LockException(file + ": lockfile is larger than 64 MiB");
       }
-      return reader.readValue(Files.readAllBytes(file));
+      return Reader.LOCKFILE.readValue(Files.readAllBytes(file));
     } catch (NoSuchFileException e) {
       throw new LockException(file + ": no lockfile; run 'build lock' first");
     } catch (JsonMappingException e) {
