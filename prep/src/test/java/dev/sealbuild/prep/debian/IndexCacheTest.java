@@ -177,4 +177,34 @@ class IndexCacheTest {
       }
     }
   }
+
+  @Test
+  void anIndexCutShortIsAMismatchNotAShorterIndexAndLeavesNothingBehind() throws Exception {
+    CacheWriter cache = CacheWriter.open(new VendorCacheLayout(dir.resolve("cache")));
+    List<String> many = new java.util.ArrayList<>();
+    for (int k = 0; k < 3000; k++) {
+      many.add(SyntheticRepository.pkg("pkg" + k, "1." + k, "Depends: libc6\nDescription: package " + k + "\n"));
+    }
+    try (SyntheticRepository repo = new SyntheticRepository(SyntheticRepository.Spec.simple("stable"),
+        DebianRepositoryReaderTest.KEY, many)) {
+      for (String path : repo.paths()) {
+        if (path.contains("by-hash") && repo.file(path).length > 0) {
+          byte[] whole = repo.file(path);
+          repo.put(path, java.util.Arrays.copyOf(whole, whole.length / 2), "application/octet-stream");
+        }
+      }
+      DebianMetadataException e = org.junit.jupiter.api.Assertions.assertThrows(DebianMetadataException.class,
+          () -> read(repo, cache));
+      assertEquals(DebianMetadataException.Kind.HASH_MISMATCH, e.kind(), e.getMessage());
+      assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+      try (var blobs = Files.list(cache.layout().blobsDir())) {
+        assertEquals(List.of(), blobs.toList(), "nothing kept");
+      }
+      try (var temp = Files.list(cache.layout().tmpDir())) {
+        assertEquals(List.of(), temp.toList(), "no partial file left");
+      }
+      assertTrue(Thread.getAllStackTraces().keySet().stream()
+          .noneMatch(t -> t.getName().equals("sealbuild-index-reader") && t.isAlive()), "the reading thread ended");
+    }
+  }
 }
