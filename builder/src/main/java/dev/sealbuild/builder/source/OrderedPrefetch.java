@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.source;
 
+import dev.sealbuild.formats.io.Failures;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,7 +113,7 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for a package to be decompressed", e);
     } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
+      throw Failures.rethrow(e.getCause());
     } finally {
       synchronized (this) {
         started.set(taken, null);
@@ -201,19 +202,6 @@ public final class OrderedPrefetch<I, R extends Closeable> implements Closeable 
     public void run() {
       body.run();
     }
-  }
-
-  private static IOException rethrow(Throwable cause) throws IOException {
-    if (cause instanceof IOException io) {
-      throw io;
-    }
-    if (cause instanceof RuntimeException runtime) {
-      throw runtime;
-    }
-    if (cause instanceof Error error) {
-      throw error;
-    }
-    throw new IOException(cause);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.sealbuild.formats.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -133,27 +132,11 @@ public final class ReadAheadInputStream extends InputStream {
     }
     if (item instanceof Throwable failure) {
       finished = true;
-      throw rethrown(failure);
+      throw Failures.rethrow(failure);
     }
     current = (byte[]) item;
     position = 0;
     return true;
-  }
-
-  private static IOException rethrown(Throwable failure) {
-    if (failure instanceof IOException e) {
-      return e;
-    }
-    if (failure instanceof UncheckedIOException e) {
-      return e.getCause();
-    }
-    if (failure instanceof RuntimeException e) {
-      throw e;
-    }
-    if (failure instanceof Error e) {
-      throw e;
-    }
-    return new IOException(failure);
   }
 
   /** Stops the reading thread, waiting for a read in progress to return, then closes the source. */
