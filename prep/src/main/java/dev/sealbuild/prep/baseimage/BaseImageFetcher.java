@@ -1,6 +1,7 @@
 package dev.sealbuild.prep.baseimage;
 
 import dev.sealbuild.formats.digest.Sha256;
+import dev.sealbuild.formats.io.Failures;
 import dev.sealbuild.lockfiles.lock.LockedBaseImage;
 import dev.sealbuild.lockfiles.lock.LockedDescriptor;
 import dev.sealbuild.lockfiles.lock.LockedPlatformImage;
@@ -10,7 +11,6 @@ import dev.sealbuild.formats.oci.Descriptor;
 import dev.sealbuild.prep.registry.ImageReference;
 import dev.sealbuild.prep.registry.Registry;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,17 +147,7 @@ public final class BaseImageFetcher {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while fetching the base image", e);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new UncheckedIOException(new IOException(cause));
+      throw Failures.rethrow(e.getCause());
     }
   }
 }
