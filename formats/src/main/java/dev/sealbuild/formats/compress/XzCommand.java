@@ -1,5 +1,6 @@
 package dev.sealbuild.formats.compress;
 
+import dev.sealbuild.formats.io.Failures;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -188,11 +189,8 @@ public final class XzCommand {
 
     void rethrowFailure() throws IOException {
       Throwable t = failure;
-      if (t instanceof IOException e) {
-        throw e;
-      }
-      if (t instanceof RuntimeException e) {
-        throw e;
+      if (t != null) {
+        throw Failures.rethrow(t);
       }
     }
   }
