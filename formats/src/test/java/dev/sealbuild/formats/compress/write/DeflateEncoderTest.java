@@ -55,14 +55,19 @@ class DeflateEncoderTest {
   void textCompressesLikeZlibLevelSix() throws Exception {
     byte[] text = TestInputs.mixed(11, 5 * BLOCK + 3);
     byte[] gz = roundTrip(text);
-    // the JDK's zlib only as a yardstick for the size: same ratio class, within 2 %
-    Deflater zlib = new Deflater(6, true);
-    zlib.setInput(text);
-    zlib.finish();
-    byte[] buffer = new byte[text.length * 2];
-    int reference = zlib.deflate(buffer);
-    zlib.end();
+    int reference = zlibLevelSix(text);
     assertTrue(gz.length - 18 < reference * 1.02, gz.length + " bytes, zlib " + reference);
+  }
+
+  /** The JDK's zlib only as a yardstick for the size: same ratio class. */
+  private static int zlibLevelSix(byte[] input) {
+    Deflater zlib = new Deflater(6, true);
+    zlib.setInput(input);
+    zlib.finish();
+    byte[] buffer = new byte[input.length * 2 + 64];
+    int size = zlib.deflate(buffer);
+    zlib.end();
+    return size;
   }
 
   @Test
@@ -76,6 +81,39 @@ class DeflateEncoderTest {
     byte[] gz = roundTrip(input);
     // only the first copy of the noise costs bytes: every later one, in any block, is matches into the window
     assertTrue(gz.length < unit.length + 20_000, gz.length + " bytes");
+  }
+
+  @Test
+  void textAfterALongStretchOfNoiseIsSearchedAgain() throws Exception {
+    // 96 KiB of noise puts the parser in its fastest skipping; the first match in the text must end that. The text is
+    // words between random bytes: every other search finds nothing, and a parser still skipping would miss words.
+    byte[] noise = new byte[96 * 1024];
+    new Random(31).nextBytes(noise);
+    byte[] text = words(new Random(32), 64 * 1024);
+    byte[] both = new byte[noise.length + text.length];
+    System.arraycopy(noise, 0, both, 0, noise.length);
+    System.arraycopy(text, 0, both, noise.length, text.length);
+    int zlibText = zlibLevelSix(text);
+    byte[] deflated = new DeflateEncoder().compress(null, 0, both, both.length, true);
+    assertArrayEquals(both, inflate(null, deflated, both.length));
+    assertTrue(deflated.length - noise.length < zlibText * 1.02,
+        deflated.length + " bytes: noise " + noise.length + " + text, which zlib makes " + zlibText);
+  }
+
+  @Test
+  void aRepeatOfNoiseIsFoundThoughItsFirstCopyWasSkippedOver() throws Exception {
+    // the second copy starts 24 KiB into the noise, long after the parser stopped searching every position
+    byte[] noise = new byte[24 * 1024];
+    new Random(33).nextBytes(noise);
+    for (int gap : new int[] {0, 1, 5, 4000}) {
+      byte[] input = new byte[2 * noise.length + gap];
+      new Random(34 + gap).nextBytes(input);
+      System.arraycopy(noise, 0, input, 0, noise.length);
+      System.arraycopy(noise, 0, input, noise.length + gap, noise.length);
+      byte[] deflated = new DeflateEncoder().compress(null, 0, input, input.length, true);
+      assertArrayEquals(input, inflate(null, deflated, input.length));
+      assertTrue(deflated.length < noise.length + gap + 1000, "gap " + gap + ": " + deflated.length + " bytes");
+    }
   }
 
   @Test
@@ -171,6 +209,20 @@ class DeflateEncoderTest {
         assertArrayEquals(data, back, tool + " -dc");
       }
     }
+  }
+
+  /** Words of a small vocabulary, each followed by a random byte. */
+  private static byte[] words(Random random, int size) {
+    byte[][] vocabulary = new byte[300][];
+    for (int i = 0; i < vocabulary.length; i++) {
+      vocabulary[i] = smallAlphabet(random, 4 + random.nextInt(8), 26);
+    }
+    ByteArrayOutputStream text = new ByteArrayOutputStream(size + 16);
+    while (text.size() < size) {
+      text.writeBytes(vocabulary[random.nextInt(vocabulary.length)]);
+      text.write(random.nextInt(256));
+    }
+    return Arrays.copyOf(text.toByteArray(), size);
   }
 
   private static byte[] smallAlphabet(Random random, int size, int letters) {

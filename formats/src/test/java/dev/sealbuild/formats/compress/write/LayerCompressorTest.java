@@ -64,7 +64,7 @@ class LayerCompressorTest {
   @Test
   void identityNamesAlgorithmAndBlockSize() {
     String gzip = LayerCompressor.gzip(3).identity();
-    assertEquals("gzip sealbuild-deflate/1 lazy block131072", gzip);
+    assertEquals("gzip sealbuild-deflate/2 lazy block131072", gzip);
     assertEquals(gzip, LayerCompressor.gzip(1).identity(), "thread count does not change the bytes");
     assertNotEquals(gzip, new GzipLayerCompressor(1, 256 * 1024).identity());
     String zstd = LayerCompressor.zstd(2).identity();
