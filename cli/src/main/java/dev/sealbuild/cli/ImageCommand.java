@@ -1,5 +1,6 @@
 package dev.sealbuild.cli;
 
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.builder.build.ImageBuild;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.image.BuiltImage;
@@ -111,11 +112,13 @@ final class ImageCommand implements Callable<Integer> {
         state.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     StepSettings steps = new StepSettings(runtime == null ? null : env.workingDir().resolve(runtime), err::println);
     LayerCache layers = layerCacheOn ? LayerCache.in(cacheLayout, err::println) : LayerCache.disabled();
+    // the image record, the layer key and the SBOM all hash the local files: once each
+    LocalFileDigests localFiles = new LocalFileDigests();
     ImageBuild build = new ImageBuild(new CacheReader(cacheLayout), run, err::println, layers, steps,
-        HostXz.choose(env).orElse(null));
+        HostXz.choose(env).orElse(null), localFiles);
     if (recordKey.isPresent()) {
       Sha256 key = recordKey.get().getKey();
-      Optional<ImageRecord> record = records.find(key, recordKey.get().getValue(), env::get);
+      Optional<ImageRecord> record = records.find(key, recordKey.get().getValue(), env::get, localFiles);
       if (record.isPresent()) {
         ImageBuild.Delivery delivery = new ImageBuild.Delivery(record.get().name(), record.get().sourceDateEpoch(),
             targets(record.get().name(), recordKey.get().getValue()), platform(), path(provenance), path(digestFile));
@@ -138,7 +141,7 @@ final class ImageCommand implements Callable<Integer> {
     ImageBuild.Keeper keeper = null;
     if (recordKey.isPresent() && variables.complete()) {
       Sha256 recordedKey = recordKey.get().getKey();
-      keeper = ImageRecords.inputs(project.spec(), lock, project.specDir(), variables.read(), epoch)
+      keeper = ImageRecords.inputs(project.spec(), lock, project.specDir(), variables.read(), epoch, localFiles)
           .<ImageBuild.Keeper>map(inputs -> (image, document) -> records.store(recordedKey, inputs, image, document))
           .orElse(null);
     }

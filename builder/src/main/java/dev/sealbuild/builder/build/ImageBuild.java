@@ -25,6 +25,7 @@ import dev.sealbuild.builder.provenance.ProvenanceWriter;
 import dev.sealbuild.builder.provenance.SigningKey;
 import dev.sealbuild.builder.sbom.SbomFormat;
 import dev.sealbuild.builder.sbom.SbomGenerator;
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.lockfiles.lock.Lockfile;
 import dev.sealbuild.lockfiles.spec.BuildSpec;
 import dev.sealbuild.formats.oci.Platform;
@@ -88,6 +89,7 @@ public final class ImageBuild {
   private final LayerCache layerCache;
   private final StepSettings steps;
   private final XzCommand xz;
+  private final LocalFileDigests localFiles;
 
   public ImageBuild(CacheReader cache, Run run, Consumer<String> messages) {
     this(cache, run, messages, LayerCache.disabled());
@@ -104,7 +106,14 @@ public final class ImageBuild {
   /** With the host's {@code xz} to decode packages and archives (null: xz-java; the image is the same). */
   public ImageBuild(CacheReader cache, Run run, Consumer<String> messages, LayerCache layerCache, StepSettings steps,
       XzCommand xz) {
+    this(cache, run, messages, layerCache, steps, xz, new LocalFileDigests());
+  }
+
+  /** With the digests of the local files the command hashed for its image record (each file is read once). */
+  public ImageBuild(CacheReader cache, Run run, Consumer<String> messages, LayerCache layerCache, StepSettings steps,
+      XzCommand xz, LocalFileDigests localFiles) {
     this.xz = xz;
+    this.localFiles = localFiles;
     this.cache = cache;
     this.run = run;
     this.messages = messages;
@@ -175,12 +184,12 @@ public final class ImageBuild {
   }
 
   private BuiltImage assemble(Request request, Path staging) throws IOException {
-    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages, layerCache, steps, xz);
+    ImageAssembler assembler = new ImageAssembler(cache, DecompressionLimits.DEFAULT, messages, layerCache, steps, xz, localFiles);
     return assembler.assemble(request.spec(), request.lock(), request.specDir(), request.sourceDateEpoch(), staging);
   }
 
   private BuiltImage attachSbom(Request request, BuiltImage image) throws IOException {
-    SbomGenerator sbom = new SbomGenerator(cache, DecompressionLimits.DEFAULT, run.sealbuildVersion());
+    SbomGenerator sbom = new SbomGenerator(cache, DecompressionLimits.DEFAULT, run.sealbuildVersion(), localFiles);
     return Referrers.attach(image, SPDX_JSON, out -> sbom.generate(request.spec(), request.lock(), request.specDir(),
         SbomFormat.SPDX_JSON, request.sourceDateEpoch(), out), request.sourceDateEpoch());
   }

@@ -19,6 +19,7 @@ import dev.sealbuild.builder.source.BuildOnlyPackagesSource;
 import dev.sealbuild.builder.source.Fingerprints;
 import dev.sealbuild.formats.json.CanonicalJson;
 import dev.sealbuild.builder.source.BuildContext;
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.builder.source.LayerSource;
 import dev.sealbuild.builder.source.LocalCopySource;
 import dev.sealbuild.builder.source.RemoteFileSource;
@@ -78,6 +79,7 @@ public final class ImageAssembler {
   private final StepSettings steps;
   /** The host's xz for decoding packages and archives, or null for xz-java: the same bytes either way. */
   private final XzCommand xz;
+  private final LocalFileDigests localFiles;
   /** Fingerprints computed for the step cache's chain, per source of the current build. */
   private final Map<LayerSource, Object> fingerprints = new IdentityHashMap<>();
 
@@ -99,7 +101,14 @@ public final class ImageAssembler {
   /** With the host's {@code xz} to decode xz streams (null: xz-java). */
   public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress, LayerCache layerCache,
       StepSettings steps, XzCommand xz) {
+    this(cache, limits, progress, layerCache, steps, xz, new LocalFileDigests());
+  }
+
+  /** With the digests of local files the build's other parts (its image record, its SBOM) read too. */
+  public ImageAssembler(CacheReader cache, DecompressionLimits limits, Consumer<String> progress, LayerCache layerCache,
+      StepSettings steps, XzCommand xz, LocalFileDigests localFiles) {
     this.xz = xz;
+    this.localFiles = localFiles;
     this.cache = cache;
     this.limits = limits;
     this.progress = progress;
@@ -113,7 +122,7 @@ public final class ImageAssembler {
     checkLock(spec, lock);
     Path blobs = Files.createDirectories(stagingDir.resolve("blobs").resolve("sha256"));
     try (ContentSpool spool = new ContentSpool(stagingDir)) {
-      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir, new Decompressors(limits, xz));
+      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir, new Decompressors(limits, xz), localFiles);
       checkCached(spec, lock);
       Map<Platform, PlatformLayers> layersByPlatform = new LinkedHashMap<>();
       for (Platform platform : spec.platforms()) {
@@ -213,7 +222,7 @@ public final class ImageAssembler {
 
   private ImageTree replayInto(ContentSpool spool, BuildSpec spec, Lockfile lock, Path specDir, long epoch, Platform platform,
       ReplayObserver observer) throws IOException {
-    BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir, new Decompressors(limits, xz));
+    BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir, new Decompressors(limits, xz), localFiles);
     ImageTree[] built = new ImageTree[1];
     Plan plan = plan(Scope.image(spec, lock), context, platform, new Stages(spec, lock, context, platform, spool.directory()));
     buildLayers(plan, context, null, new Steps() {

@@ -1,5 +1,6 @@
 package dev.sealbuild.builder.record;
 
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.builder.image.BuiltImage;
 import dev.sealbuild.builder.image.CachedInputs;
 import dev.sealbuild.lockfiles.lock.Lockfile;
@@ -72,11 +73,17 @@ public final class ImageRecords {
    */
   public static Optional<Inputs> inputs(BuildSpec spec, Lockfile lock, Path specDir, Map<String, String> variables,
       long sourceDateEpoch) {
+    return inputs(spec, lock, specDir, variables, sourceDateEpoch, new LocalFileDigests());
+  }
+
+  /** The same, with the file digests the build itself then reuses (each local file is read once). */
+  public static Optional<Inputs> inputs(BuildSpec spec, Lockfile lock, Path specDir, Map<String, String> variables,
+      long sourceDateEpoch, LocalFileDigests files) {
     List<String> sources = new ArrayList<>();
     addSources(spec.copy(), sources);
     spec.stages().values().forEach(stage -> addSources(stage.copy(), sources));
     List<Sha256> cached = CachedInputs.of(spec, lock).stream().map(CachedInputs.Required::digest).distinct().toList();
-    return LocalSources.digest(specDir, sources)
+    return LocalSources.digest(specDir, sources, files)
         .map(digest -> new Inputs(variables, cached, sources, digest, spec.name(), sourceDateEpoch));
   }
 
@@ -93,6 +100,11 @@ public final class ImageRecords {
    * {@code variables} gives, and its sources under {@code specDir} hash as recorded.
    */
   public Optional<ImageRecord> find(Sha256 key, Path specDir, Function<String, String> variables) {
+    return find(key, specDir, variables, new LocalFileDigests());
+  }
+
+  /** The same, hashing the sources through {@code files}, which a build that follows a miss reuses. */
+  public Optional<ImageRecord> find(Sha256 key, Path specDir, Function<String, String> variables, LocalFileDigests files) {
     Path file = layout.imageRecord(key);
     ImageRecord record;
     try {
@@ -117,7 +129,7 @@ public final class ImageRecords {
         return Optional.empty(); // the build names the missing entry and says to run build prep
       }
     }
-    Optional<Sha256> sources = LocalSources.digest(specDir, record.sources());
+    Optional<Sha256> sources = LocalSources.digest(specDir, record.sources(), files);
     if (sources.isEmpty() || !sources.get().equals(record.sourcesDigest())) {
       return Optional.empty();
     }

@@ -1,9 +1,9 @@
 package dev.sealbuild.builder.record;
 
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.digest.Sha256Hasher;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,18 +19,17 @@ import java.util.stream.Stream;
 /**
  * One digest of everything the spec's local {@code copy:} sources hold: for each source as written, where it
  * resolves inside the spec's directory, then every path under it (sorted) with its type, and for a file its size,
- * owner-execute bit and content (hashed: mtimes are not trusted), for a symlink its target. It covers more than a
+ * owner-execute bit and content digest (its bytes hashed: mtimes are not trusted), for a symlink its target. It covers more than a
  * copy takes (excluded files too), so a change can only make a recorded image miss, never match wrongly.
  */
 final class LocalSources {
   private LocalSources() {}
 
   /** The digest, or empty when a source is missing or unreadable (then the image is built, which says why). */
-  static Optional<Sha256> digest(Path specDir, List<String> sources) {
+  static Optional<Sha256> digest(Path specDir, List<String> sources, LocalFileDigests files) {
     try {
       MessageDigest md = Sha256Hasher.newMessageDigest();
       Path base = specDir.toRealPath();
-      byte[] buffer = new byte[64 * 1024];
       for (String source : sources) {
         Path candidate = base.resolve(source).normalize();
         if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
@@ -48,11 +47,7 @@ final class LocalSources {
             field(md, "directory", "");
           } else if (attrs.isRegularFile()) {
             field(md, "file", attrs.size() + (executable(path) ? " x" : ""));
-            try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-              for (int n; (n = in.read(buffer)) >= 0; ) {
-                md.update(buffer, 0, n);
-              }
-            }
+            field(md, "content", files.of(path).sha256().hex());
           } else {
             field(md, "other", "");
           }

@@ -1,18 +1,15 @@
 package dev.sealbuild.builder.sbom;
 
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.builder.source.BuildContext;
 import dev.sealbuild.builder.source.LocalCopySource;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.spec.CopyEntry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,12 +63,11 @@ final class LocalInputs {
       }
     }
     List<SbomComponent> components = new ArrayList<>();
-    byte[] buffer = new byte[64 * 1024];
     for (Map.Entry<String, Path> source : sources.entrySet()) {
-      String[] digests = digests(source.getValue(), buffer);
+      LocalFileDigests.Digests digests = context.localFiles().of(source.getValue());
       components.add(new SbomComponent(SbomComponent.Kind.LOCAL_FILE,
-          SbomComponent.refOf("file", source.getKey(), digests[0].substring(0, 12)), source.getKey(), null, null, null, null,
-          null, null, Sha256.ofHex(digests[0]), digests[1], null, null, null, List.of(),
+          SbomComponent.refOf("file", source.getKey(), digests.sha256().hex().substring(0, 12)), source.getKey(), null, null,
+          null, null, null, null, digests.sha256(), digests.sha1Hex(), null, null, null, List.of(),
           String.join("; ", destinations.get(source.getKey()))));
     }
     return components;
@@ -85,23 +81,5 @@ final class LocalInputs {
     List<String> parts = new ArrayList<>();
     relative.forEach(p -> parts.add(p.toString()));
     return String.join("/", parts);
-  }
-
-  /** SHA-256 and SHA-1 of a file, read once through {@code buf} (one buffer for all files: trees of many small files). */
-  private static String[] digests(Path file, byte[] buf) throws IOException {
-    MessageDigest sha256 = dev.sealbuild.formats.digest.Sha256Hasher.newMessageDigest();
-    MessageDigest sha1;
-    try {
-      sha1 = MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        sha256.update(buf, 0, n);
-        sha1.update(buf, 0, n);
-      }
-    }
-    return new String[] {HexFormat.of().formatHex(sha256.digest()), HexFormat.of().formatHex(sha1.digest())};
   }
 }

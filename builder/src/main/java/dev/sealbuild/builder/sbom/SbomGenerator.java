@@ -5,6 +5,7 @@ import dev.sealbuild.formats.compress.DecompressionLimits;
 import dev.sealbuild.formats.compress.Decompressors;
 import dev.sealbuild.builder.cache.CacheReader;
 import dev.sealbuild.builder.source.BuildContext;
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.lockfiles.lock.LockException;
 import dev.sealbuild.lockfiles.lock.LockStatus;
@@ -38,13 +39,20 @@ public final class SbomGenerator {
   private final CacheReader cache;
   private final DecompressionLimits limits;
   private final String toolVersion;
+  private final LocalFileDigests localFiles;
   private final SpdxLicenses licenses = SpdxLicenses.bundled();
 
   /** @param toolVersion sealbuild's version, recorded as the documents' creator */
   public SbomGenerator(CacheReader cache, DecompressionLimits limits, String toolVersion) {
+    this(cache, limits, toolVersion, new LocalFileDigests());
+  }
+
+  /** With the digests of local files the build that made the image read already. */
+  public SbomGenerator(CacheReader cache, DecompressionLimits limits, String toolVersion, LocalFileDigests localFiles) {
     this.cache = cache;
     this.limits = limits;
     this.toolVersion = toolVersion;
+    this.localFiles = localFiles;
   }
 
   /** The document in {@code format}, as UTF-8 JSON ending in a newline, created at the lock's epoch. */
@@ -102,7 +110,7 @@ public final class SbomGenerator {
     Path scratch = Files.createTempDirectory("sealbuild-sbom");
     try (ContentSpool spool = new ContentSpool(scratch)) {
       Decompressors decompressors = new Decompressors(limits);
-      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir);
+      BuildContext context = new BuildContext(cache, spool, epoch, limits, specDir, decompressors, localFiles);
       LockedPackages packages = new LockedPackages(cache, decompressors, spool, licenses);
       // An image on base: {stage: ...} is made of what the stages of its base chain put in too.
       List<BuildSpec> specs = new ArrayList<>(List.of(spec));

@@ -7,12 +7,18 @@ import dev.sealbuild.builder.cache.CacheReader;
 import java.nio.file.Path;
 
 /**
- * What sources need to read their inputs: the cache, the spool, the epoch, limits, the spec's directory, and the one
- * decompressor table of the build (its buffers are shared by every package and layer the build decodes).
+ * What sources need to read their inputs: the cache, the spool, the epoch, limits, the spec's directory, the one
+ * decompressor table of the build (its buffers are shared by every package and layer the build decodes), and the
+ * digests of the local files it copies (each read once, whoever asks).
  */
 public record BuildContext(CacheReader cache, ContentSpool spool, long epoch, DecompressionLimits limits, Path specDir,
-    Decompressors decompressors) {
+    Decompressors decompressors, LocalFileDigests localFiles) {
   public BuildContext(CacheReader cache, ContentSpool spool, long epoch, DecompressionLimits limits, Path specDir) {
     this(cache, spool, epoch, limits, specDir, new Decompressors(limits));
+  }
+
+  public BuildContext(CacheReader cache, ContentSpool spool, long epoch, DecompressionLimits limits, Path specDir,
+      Decompressors decompressors) {
+    this(cache, spool, epoch, limits, specDir, decompressors, new LocalFileDigests());
   }
 }

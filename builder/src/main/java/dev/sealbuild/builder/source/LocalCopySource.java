@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -97,13 +98,25 @@ public final class LocalCopySource implements LayerSource {
         m.put("target", link.target());
       } else if (node instanceof Node.RegularFile file) {
         m.put("size", file.content().size());
-        try (InputStream in = file.content().open()) {
-          m.put("sha256", Sha256.hash(in).toString());
-        }
+        m.put("sha256", digest(file.content()).toString());
       }
       entries.add(m);
     }
     return Fingerprints.of("copy", "entry", entry, "entries", entries);
+  }
+
+  /** A copied file's through the build's digests (the image record hashed it already); anything else's by reading it. */
+  private Sha256 digest(Content content) throws IOException {
+    if (content instanceof LocalFileContent local) {
+      return context.localFiles().of(local.dir().resolve(local.name())).sha256();
+    }
+    Optional<Sha256> known = content.knownDigest();
+    if (known.isPresent()) {
+      return known.get();
+    }
+    try (InputStream in = content.open()) {
+      return Sha256.hash(in);
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sealbuild.builder.source.LocalFileDigests;
 import dev.sealbuild.formats.digest.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +26,11 @@ class LocalSourcesTest {
     return dir;
   }
 
-  private static Sha256 digest(Path dir) {
-    return LocalSources.digest(dir, List.of("site", "run.sh")).orElseThrow();
+  /** One build's digests for every call of a test: a change between calls must show through them. */
+  private final LocalFileDigests files = new LocalFileDigests();
+
+  private Sha256 digest(Path dir) {
+    return LocalSources.digest(dir, List.of("site", "run.sh"), files).orElseThrow();
   }
 
   @Test
@@ -41,6 +45,14 @@ class LocalSourcesTest {
     Files.writeString(dir.resolve("site/css/a.css"), "body {color: red}\n");
     Sha256 content = digest(dir);
     assertNotEquals(before, content);
+    Files.writeString(dir.resolve("site/css/a.css"), "body {color: tan}\n"); // same size
+    Files.setLastModifiedTime(dir.resolve("site/css/a.css"), java.nio.file.attribute.FileTime.fromMillis(0));
+    Sha256 sameSize = digest(dir);
+    Files.setLastModifiedTime(dir.resolve("site/css/a.css"), java.nio.file.attribute.FileTime.fromMillis(0));
+    assertNotEquals(content, sameSize);
+    Files.writeString(dir.resolve("site/css/a.css"), "body {color: red}\n"); // back, same size, same mtime
+    Files.setLastModifiedTime(dir.resolve("site/css/a.css"), java.nio.file.attribute.FileTime.fromMillis(0));
+    assertEquals(content, digest(dir), "the bytes decide, not what was hashed before");
     Files.writeString(dir.resolve("site/css/b.css"), "");
     Sha256 added = digest(dir);
     assertNotEquals(content, added);
@@ -59,13 +71,13 @@ class LocalSourcesTest {
   @Test
   void aMissingSourceHasNoDigest() throws Exception {
     Path dir = project("a");
-    assertTrue(LocalSources.digest(dir, List.of("site", "gone.txt")).isEmpty());
+    assertTrue(LocalSources.digest(dir, List.of("site", "gone.txt"), files).isEmpty());
   }
 
   @Test
   void theSameBytesUnderAnotherNameAreAnotherSource() throws Exception {
     Path dir = project("a");
     Files.writeString(dir.resolve("other.sh"), "#!/bin/sh\n");
-    assertNotEquals(LocalSources.digest(dir, List.of("run.sh")), LocalSources.digest(dir, List.of("other.sh")));
+    assertNotEquals(LocalSources.digest(dir, List.of("run.sh"), files), LocalSources.digest(dir, List.of("other.sh"), files));
   }
 }

@@ -1,0 +1,65 @@
+package dev.sealbuild.builder.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.sealbuild.formats.digest.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalFileDigestsTest {
+  @TempDir Path dir;
+
+  @Test
+  void aFileIsReadOnceAndItsDigestsAreItsBytes() throws Exception {
+    Path file = Files.writeString(dir.resolve("app.py"), "print('hi')\n".repeat(10_000));
+    LocalFileDigests digests = new LocalFileDigests();
+    LocalFileDigests.Digests first = digests.of(file);
+    assertEquals(first, digests.of(file));
+    assertEquals(1, digests.reads());
+    assertEquals(Sha256.hash(file), first.sha256());
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(file))),
+        first.sha1Hex());
+  }
+
+  @Test
+  void theSameFileUnderAnotherPathIsNotReadAgain() throws Exception {
+    Path file = Files.writeString(dir.resolve("a.txt"), "same inode\n");
+    Path link = Files.createLink(dir.resolve("b.txt"), file);
+    LocalFileDigests digests = new LocalFileDigests();
+    assertEquals(digests.of(file), digests.of(link));
+    assertEquals(digests.of(file), digests.of(dir.resolve("sub/../a.txt").normalize()));
+    assertEquals(1, digests.reads());
+  }
+
+  @Test
+  void aWriteInBetweenIsSeenEvenWithTheSameSizeAndModificationTime() throws Exception {
+    Path file = Files.writeString(dir.resolve("config.txt"), "color=red\n");
+    FileTime mtime = Files.getLastModifiedTime(file);
+    LocalFileDigests digests = new LocalFileDigests();
+    LocalFileDigests.Digests red = digests.of(file);
+    Files.write(file, "color=tan\n".getBytes(StandardCharsets.UTF_8));
+    Files.setLastModifiedTime(file, mtime);
+    LocalFileDigests.Digests tan = digests.of(file);
+    assertNotEquals(red, tan);
+    assertEquals(Sha256.hash(file), tan.sha256());
+    assertEquals(2, digests.reads());
+  }
+
+  @Test
+  void aFileReplacedByAnotherIsReadAgain() throws Exception {
+    Path file = Files.writeString(dir.resolve("app.jar"), "version 1\n");
+    LocalFileDigests digests = new LocalFileDigests();
+    LocalFileDigests.Digests one = digests.of(file);
+    Path replacement = Files.writeString(dir.resolve("app.jar.new"), "version 2\n");
+    Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    assertNotEquals(one, digests.of(file));
+    assertEquals(Sha256.hash(file), digests.of(file).sha256());
+  }
+}
