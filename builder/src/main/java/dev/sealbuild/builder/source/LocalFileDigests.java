@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.nio.file.attribute.FileTime;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -16,24 +20,43 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The content digests of the local files one build copies, each file read once: the image record, the layer key and
- * the SBOM all need them (a 1 GiB {@code copy:} tree was read four times). Contents are always hashed, never assumed
- * from a timestamp; within the build a file is known again by its device, inode, size, modification and change times,
- * so a write to it in between (which moves its change time) makes it read again. Thread-safe; one per build.
+ * The content digests of the local files one build copies, each file read once: the image record, the layer key (and
+ * its check after the layer is written) and the SBOM all need them (a {@code copy:} tree was read four times, five on
+ * a layer-cache miss). Contents are always hashed, never assumed from a timestamp; within the build a file is known
+ * again by its device, inode, size, modification and change times, so a write to it in between (which moves its change
+ * time) makes it read again. As git does with its index, a file changed within {@link #SETTLE} before it was read is
+ * not remembered: a file system's clock may be too coarse to tell a write in the same tick. Thread-safe; one per build.
  */
 public final class LocalFileDigests {
+  static final Duration SETTLE = Duration.ofSeconds(2);
+
   /** SHA-256, and SHA-1 (which SPDX requires of every file). */
   public record Digests(Sha256 sha256, String sha1Hex) {}
 
-  private record Identity(Object device, Object inode, Object size, Object modified, Object changed) {}
+  private record Identity(Object device, Object inode, Object size, FileTime modified, FileTime changed) {
+    boolean settledBy(Instant time) {
+      return modified.toInstant().isBefore(time) && changed.toInstant().isBefore(time);
+    }
+  }
 
+  private final Clock clock;
   private final Map<Identity, Digests> known = new ConcurrentHashMap<>();
   private final LongAdder reads = new LongAdder();
   private final LongAdder requests = new LongAdder();
 
+  public LocalFileDigests() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the clock that tells how long ago a file was last changed. */
+  public LocalFileDigests(Clock clock) {
+    this.clock = clock;
+  }
+
   /** The digests of the regular file {@code file} (not followed if it is a symlink). */
   public Digests of(Path file) throws IOException {
     requests.increment();
+    Instant started = clock.instant();
     Optional<Identity> before = identity(file);
     if (before.isPresent()) {
       Digests digests = known.get(before.get());
@@ -42,7 +65,7 @@ public final class LocalFileDigests {
       }
     }
     Digests digests = read(file);
-    if (before.isPresent() && before.equals(identity(file))) {
+    if (before.isPresent() && before.equals(identity(file)) && before.get().settledBy(started.minus(SETTLE))) {
       known.put(before.get(), digests);
     }
     return digests;
@@ -85,6 +108,7 @@ public final class LocalFileDigests {
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
       return Optional.empty();
     }
-    return Optional.of(new Identity(a.get("dev"), a.get("ino"), a.get("size"), a.get("lastModifiedTime"), a.get("ctime")));
+    return Optional.of(new Identity(a.get("dev"), a.get("ino"), a.get("size"), (FileTime) a.get("lastModifiedTime"),
+        (FileTime) a.get("ctime")));
   }
 }

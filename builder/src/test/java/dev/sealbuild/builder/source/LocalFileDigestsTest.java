@@ -9,17 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LocalFileDigestsTest {
+  /** Files written by a test are seconds old here: remembered, as files of a checkout are. */
+  private static final Clock LATER = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(1));
+
   @TempDir Path dir;
 
   @Test
   void aFileIsReadOnceAndItsDigestsAreItsBytes() throws Exception {
     Path file = Files.writeString(dir.resolve("app.py"), "print('hi')\n".repeat(10_000));
-    LocalFileDigests digests = new LocalFileDigests();
+    LocalFileDigests digests = new LocalFileDigests(LATER);
     LocalFileDigests.Digests first = digests.of(file);
     assertEquals(first, digests.of(file));
     assertEquals(1, digests.reads());
@@ -32,7 +37,7 @@ class LocalFileDigestsTest {
   void theSameFileUnderAnotherPathIsNotReadAgain() throws Exception {
     Path file = Files.writeString(dir.resolve("a.txt"), "same inode\n");
     Path link = Files.createLink(dir.resolve("b.txt"), file);
-    LocalFileDigests digests = new LocalFileDigests();
+    LocalFileDigests digests = new LocalFileDigests(LATER);
     assertEquals(digests.of(file), digests.of(link));
     assertEquals(digests.of(file), digests.of(dir.resolve("sub/../a.txt").normalize()));
     assertEquals(1, digests.reads());
@@ -42,7 +47,7 @@ class LocalFileDigestsTest {
   void aWriteInBetweenIsSeenEvenWithTheSameSizeAndModificationTime() throws Exception {
     Path file = Files.writeString(dir.resolve("config.txt"), "color=red\n");
     FileTime mtime = Files.getLastModifiedTime(file);
-    LocalFileDigests digests = new LocalFileDigests();
+    LocalFileDigests digests = new LocalFileDigests(LATER);
     LocalFileDigests.Digests red = digests.of(file);
     Files.write(file, "color=tan\n".getBytes(StandardCharsets.UTF_8));
     Files.setLastModifiedTime(file, mtime);
@@ -53,9 +58,22 @@ class LocalFileDigestsTest {
   }
 
   @Test
+  void aFileChangedJustBeforeItWasReadIsReadAgainEveryTime() throws Exception {
+    // a write in the same clock tick as the read would leave every time stamp as it was
+    Path file = Files.writeString(dir.resolve("generated.txt"), "fresh\n");
+    LocalFileDigests digests = new LocalFileDigests(Clock.systemUTC());
+    assertEquals(digests.of(file), digests.of(file));
+    assertEquals(2, digests.reads());
+    LocalFileDigests later = new LocalFileDigests(Clock.offset(Clock.systemUTC(), LocalFileDigests.SETTLE.plusSeconds(1)));
+    later.of(file);
+    later.of(file);
+    assertEquals(1, later.reads(), "settled once its last change is older than the margin");
+  }
+
+  @Test
   void aFileReplacedByAnotherIsReadAgain() throws Exception {
     Path file = Files.writeString(dir.resolve("app.jar"), "version 1\n");
-    LocalFileDigests digests = new LocalFileDigests();
+    LocalFileDigests digests = new LocalFileDigests(LATER);
     LocalFileDigests.Digests one = digests.of(file);
     Path replacement = Files.writeString(dir.resolve("app.jar.new"), "version 2\n");
     Files.move(replacement, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
