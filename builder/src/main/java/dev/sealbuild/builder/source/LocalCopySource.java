@@ -108,7 +108,12 @@ public final class LocalCopySource implements LayerSource {
   /** A copied file's through the build's digests (the image record hashed it already); anything else's by reading it. */
   private Sha256 digest(Content content) throws IOException {
     if (content instanceof LocalFileContent local) {
-      return context.localFiles().of(local.dir().resolve(local.name())).sha256();
+      Path file = local.dir().resolve(local.name());
+      try {
+        return context.localFiles().of(file).sha256();
+      } catch (NoSuchFileException e) {
+        throw new IOException(file + ": removed while the image was built");
+      }
     }
     Optional<Sha256> known = content.knownDigest();
     if (known.isPresent()) {
