@@ -14,8 +14,9 @@ import java.util.Arrays;
  * <p>Design (after libdeflate's lazy matcher and zlib's level 6): hash chains over 4-byte sequences plus a one-entry
  * table of 3-byte sequences, bounded search depth, one step of lazy evaluation, searches thinned out in long
  * stretches without matches; the sequences are cut into deflate blocks of at most {@link #BLOCK_SYMBOLS} symbols,
- * each written as whichever of dynamic Huffman, fixed Huffman or stored is smallest. Huffman codes are limited to 15 bits (7 for the code-length code) by a fixed algorithm with a
- * fixed tie-break. Not thread-safe: one instance per thread, reused across blocks.
+ * each written as whichever of dynamic Huffman, fixed Huffman or stored is smallest. Huffman codes are limited to 15
+ * bits (7 for the code-length code) by a fixed algorithm with a fixed tie-break. Not thread-safe: one instance per
+ * thread, reused across blocks.
  */
 final class DeflateEncoder {
   static final int WINDOW = 32 * 1024;
