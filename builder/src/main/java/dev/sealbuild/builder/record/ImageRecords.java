@@ -69,14 +69,8 @@ public final class ImageRecords {
    * The inputs to record for a build of {@code spec} and {@code lock} that read {@code variables}: the local
    * {@code copy:} sources of the image and every stage (as written) hashed now, before the build reads them, and the
    * vendor-cache blobs it needs; empty when a source is missing or unreadable (the build reports it; nothing is
-   * recorded).
+   * recorded). The file digests go through {@code files}, which the build then reuses (each file is read once).
    */
-  public static Optional<Inputs> inputs(BuildSpec spec, Lockfile lock, Path specDir, Map<String, String> variables,
-      long sourceDateEpoch) {
-    return inputs(spec, lock, specDir, variables, sourceDateEpoch, new LocalFileDigests());
-  }
-
-  /** The same, with the file digests the build itself then reuses (each local file is read once). */
   public static Optional<Inputs> inputs(BuildSpec spec, Lockfile lock, Path specDir, Map<String, String> variables,
       long sourceDateEpoch, LocalFileDigests files) {
     List<String> sources = new ArrayList<>();
@@ -97,13 +91,9 @@ public final class ImageRecords {
 
   /**
    * The record for {@code key} when its inputs are unchanged: the variables it lists have the values
-   * {@code variables} gives, and its sources under {@code specDir} hash as recorded.
+   * {@code variables} gives, and its sources under {@code specDir} hash as recorded (through {@code files}, which a
+   * build that follows a miss reuses).
    */
-  public Optional<ImageRecord> find(Sha256 key, Path specDir, Function<String, String> variables) {
-    return find(key, specDir, variables, new LocalFileDigests());
-  }
-
-  /** The same, hashing the sources through {@code files}, which a build that follows a miss reuses. */
   public Optional<ImageRecord> find(Sha256 key, Path specDir, Function<String, String> variables, LocalFileDigests files) {
     Path file = layout.imageRecord(key);
     ImageRecord record;
