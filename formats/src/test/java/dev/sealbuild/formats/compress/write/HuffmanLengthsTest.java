@@ -1,5 +1,6 @@
 package dev.sealbuild.formats.compress.write;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,96 @@ class HuffmanLengthsTest {
         }
       }
     }
+  }
+
+  /**
+   * The lengths are part of every gzip layer's bytes: one reused instance must give exactly what the documented
+   * order gives (frequency, then symbol), for ties, for frequencies of one to four bytes, and for each alphabet.
+   */
+  @Test
+  void sameLengthsAsTheDocumentedOrderForTiesAndLargeFrequencies() {
+    Random random = new Random(7);
+    HuffmanLengths reused = new HuffmanLengths(288);
+    int[][] alphabets = {{286, 15}, {30, 15}, {19, 7}, {2, 15}, {1, 15}};
+    for (int round = 0; round < 3000; round++) {
+      int[] alphabet = alphabets[round % alphabets.length];
+      int n = alphabet[0];
+      int bound = switch (round % 4) {
+        case 0 -> 3;              // mostly ties
+        case 1 -> 300;            // one byte
+        case 2 -> 70_000;         // three bytes
+        default -> 1 << 30;       // four bytes
+      };
+      int[] freq = new int[n];
+      int used = random.nextInt(n + 1);
+      for (int k = 0; k < used; k++) {
+        freq[random.nextInt(n)] = 1 + random.nextInt(bound);
+      }
+      byte[] actual = new byte[n];
+      reused.lengths(freq, n, alphabet[1], actual);
+      assertArrayEquals(documentedOrder(freq, n, alphabet[1]), actual, "round " + round);
+    }
+  }
+
+  /** The class comment's algorithm, written plainly: a comparator sort of (frequency, symbol) pairs. */
+  private static byte[] documentedOrder(int[] freq, int n, int limit) {
+    java.util.List<Integer> symbols = new java.util.ArrayList<>();
+    for (int s = 0; s < n; s++) {
+      if (freq[s] != 0) {
+        symbols.add(s);
+      }
+    }
+    for (int s = 0; symbols.size() < 2 && s < n; s++) {
+      if (freq[s] == 0) {
+        symbols.add(s);
+      }
+    }
+    symbols.sort(java.util.Comparator.<Integer>comparingInt(s -> freq[s]).thenComparingInt(s -> s));
+    int m = symbols.size();
+    long[] weight = new long[2 * m];
+    int[] parent = new int[2 * m];
+    for (int i = 0; i < m; i++) {
+      weight[i] = freq[symbols.get(i)];
+    }
+    int leaf = 0;
+    int inner = m;
+    for (int next = m; next < 2 * m - 1; next++) {
+      for (int pick = 0; pick < 2; pick++) {
+        int node = leaf < m && (inner == next || weight[leaf] <= weight[inner]) ? leaf++ : inner++;
+        parent[node] = next;
+        weight[next] += weight[node];
+      }
+    }
+    int[] depth = new int[2 * m];
+    int[] count = new int[2 * m + 1];
+    int deepest = 0;
+    for (int node = 2 * m - 3; node >= 0; node--) {
+      depth[node] = depth[parent[node]] + 1;
+      if (node < m) {
+        count[depth[node]]++;
+        deepest = Math.max(deepest, depth[node]);
+      }
+    }
+    for (int d = deepest; d > limit; d--) {
+      while (count[d] > 0) {
+        int j = d - 2;
+        while (count[j] == 0) {
+          j--;
+        }
+        count[d] -= 2;
+        count[d - 1]++;
+        count[j + 1] += 2;
+        count[j]--;
+      }
+    }
+    byte[] lengths = new byte[n];
+    int next = 0;
+    for (int length = Math.min(deepest, limit); length >= 1; length--) {
+      for (int k = count[length]; k > 0; k--) {
+        lengths[symbols.get(next++)] = (byte) length;
+      }
+    }
+    return lengths;
   }
 
   private static byte[] lengths(int[] freq, int n, int limit) {
