@@ -12,6 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -28,26 +29,42 @@ final class LocalSources {
   /** The digest, or empty when a source is missing or unreadable (then the image is built, which says why). */
   static Optional<Sha256> digest(Path specDir, List<String> sources, LocalFileDigests files) {
     try {
-      MessageDigest md = Sha256Hasher.newMessageDigest();
       Path base = specDir.toRealPath();
+      List<Listed> listed = new ArrayList<>();
+      List<Path> regular = new ArrayList<>();
       for (String source : sources) {
         Path candidate = base.resolve(source).normalize();
         if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
           return Optional.empty();
         }
         Path real = candidate.toRealPath();
-        field(md, "source", source);
-        field(md, "resolves", base.relativize(real).toString());
-        for (Path path : sorted(real)) {
+        List<Path> paths = sorted(real);
+        List<BasicFileAttributes> attributes = new ArrayList<>(paths.size());
+        for (Path path : paths) {
           BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-          field(md, "path", real.relativize(path).toString());
+          attributes.add(attrs);
+          if (attrs.isRegularFile()) {
+            regular.add(path);
+          }
+        }
+        listed.add(new Listed(source, real, paths, attributes));
+      }
+      Iterator<LocalFileDigests.Digests> contents = files.ofAll(regular).iterator();
+      MessageDigest md = Sha256Hasher.newMessageDigest();
+      for (Listed source : listed) {
+        field(md, "source", source.source());
+        field(md, "resolves", base.relativize(source.real()).toString());
+        for (int i = 0; i < source.paths().size(); i++) {
+          Path path = source.paths().get(i);
+          BasicFileAttributes attrs = source.attributes().get(i);
+          field(md, "path", source.real().relativize(path).toString());
           if (attrs.isSymbolicLink()) {
             field(md, "symlink", Files.readSymbolicLink(path).toString());
           } else if (attrs.isDirectory()) {
             field(md, "directory", "");
           } else if (attrs.isRegularFile()) {
             field(md, "file", attrs.size() + (executable(path) ? " x" : ""));
-            field(md, "content", files.of(path).sha256().hex());
+            field(md, "content", contents.next().sha256().hex());
           } else {
             field(md, "other", "");
           }
@@ -58,6 +75,9 @@ final class LocalSources {
       return Optional.empty();
     }
   }
+
+  /** A source as written, where it resolves, and every path under it (sorted) with its attributes. */
+  private record Listed(String source, Path real, List<Path> paths, List<BasicFileAttributes> attributes) {}
 
   private static List<Path> sorted(Path root) throws IOException {
     if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {

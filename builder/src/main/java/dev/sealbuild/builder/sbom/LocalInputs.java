@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,8 +64,9 @@ final class LocalInputs {
       }
     }
     List<SbomComponent> components = new ArrayList<>();
+    Iterator<LocalFileDigests.Digests> read = context.localFiles().ofAll(List.copyOf(sources.values())).iterator();
     for (Map.Entry<String, Path> source : sources.entrySet()) {
-      LocalFileDigests.Digests digests = context.localFiles().of(source.getValue());
+      LocalFileDigests.Digests digests = read.next();
       components.add(new SbomComponent(SbomComponent.Kind.LOCAL_FILE,
           SbomComponent.refOf("file", source.getKey(), digests.sha256().hex().substring(0, 12)), source.getKey(), null, null,
           null, null, null, null, digests.sha256(), digests.sha1Hex(), null, null, null, List.of(),

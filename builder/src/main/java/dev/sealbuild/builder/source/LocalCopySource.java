@@ -84,6 +84,7 @@ public final class LocalCopySource implements LayerSource {
     ImageTree scratch = new ImageTree("fingerprint", context.epoch(), Long.MAX_VALUE);
     // names resolve later, against the tree; the entry (in the fingerprint) keys them
     add(scratch, entry.owner() == null ? null : new Owner(entry.owner().uid(), entry.owner().gid()));
+    Map<Content, Sha256> local = localDigests(scratch.currentLayer().entries().values());
     List<Map<String, Object>> entries = new ArrayList<>();
     for (Map.Entry<EntryPath, Node> e : scratch.currentLayer().entries().entrySet()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -98,23 +99,39 @@ public final class LocalCopySource implements LayerSource {
         m.put("target", link.target());
       } else if (node instanceof Node.RegularFile file) {
         m.put("size", file.content().size());
-        m.put("sha256", digest(file.content()).toString());
+        Sha256 sha256 = local.get(file.content());
+        m.put("sha256", (sha256 != null ? sha256 : digest(file.content())).toString());
       }
       entries.add(m);
     }
     return Fingerprints.of("copy", "entry", entry, "entries", entries);
   }
 
-  /** A copied file's through the build's digests (the image record hashed it already); anything else's by reading it. */
-  private Sha256 digest(Content content) throws IOException {
-    if (content instanceof LocalFileContent local) {
-      Path file = local.dir().resolve(local.name());
-      try {
-        return context.localFiles().of(file).sha256();
-      } catch (NoSuchFileException e) {
-        throw new IOException(file + ": removed while the image was built");
+  /** The copied files' digests, read all at once through the build's digests (the image record hashed them already). */
+  private Map<Content, Sha256> localDigests(java.util.Collection<Node> nodes) throws IOException {
+    List<LocalFileContent> contents = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    for (Node node : nodes) {
+      if (node instanceof Node.RegularFile file && file.content() instanceof LocalFileContent content) {
+        contents.add(content);
+        files.add(content.dir().resolve(content.name()));
       }
     }
+    List<LocalFileDigests.Digests> digests;
+    try {
+      digests = context.localFiles().ofAll(files);
+    } catch (NoSuchFileException e) {
+      throw new IOException(e.getFile() + ": removed while the image was built");
+    }
+    Map<Content, Sha256> byContent = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < contents.size(); i++) {
+      byContent.put(contents.get(i), digests.get(i).sha256());
+    }
+    return byContent;
+  }
+
+  /** Any other content's digest: known, or read. */
+  private static Sha256 digest(Content content) throws IOException {
     Optional<Sha256> known = content.knownDigest();
     if (known.isPresent()) {
       return known.get();

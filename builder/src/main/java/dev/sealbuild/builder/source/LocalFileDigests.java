@@ -13,10 +13,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -26,6 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * again by its device, inode, size, modification and change times, so a write to it in between (which moves its change
  * time) makes it read again. As git does with its index, a file changed within {@link #SETTLE} before it was read is
  * not remembered: a file system's clock may be too coarse to tell a write in the same tick. Thread-safe; one per build.
+ * {@link #ofAll} reads a whole tree on every core: until its layer key is known, a build has nothing else to do.
  */
 public final class LocalFileDigests {
   static final Duration SETTLE = Duration.ofSeconds(2);
@@ -40,6 +45,7 @@ public final class LocalFileDigests {
   }
 
   private final Clock clock;
+  private final int threads;
   private final Map<Identity, Digests> known = new ConcurrentHashMap<>();
   private final LongAdder reads = new LongAdder();
   private final LongAdder requests = new LongAdder();
@@ -50,7 +56,16 @@ public final class LocalFileDigests {
 
   /** With the clock that tells how long ago a file was last changed. */
   public LocalFileDigests(Clock clock) {
+    this(clock, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** @param threads files {@link #ofAll} reads at once (1: one after another, on the caller's thread) */
+  public LocalFileDigests(Clock clock, int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
     this.clock = clock;
+    this.threads = threads;
   }
 
   /** The digests of the regular file {@code file} (not followed if it is a symlink). */
@@ -69,6 +84,69 @@ public final class LocalFileDigests {
       known.put(before.get(), digests);
     }
     return digests;
+  }
+
+  /**
+   * The digests of each of {@code files}, in their order, read as {@link #of} reads one, on up to {@code threads}
+   * threads (the caller's among them). Whichever thread met it first, the error is that of the first file in the list
+   * that could not be read; every thread has stopped when this returns or throws.
+   */
+  public List<Digests> ofAll(List<Path> files) throws IOException {
+    // a path listed twice (a file copied by two entries) is read once, not by two threads at the same time
+    List<Path> unique = List.copyOf(new LinkedHashSet<>(files));
+    int workers = Math.min(threads, unique.size());
+    Digests[] digests = new Digests[unique.size()];
+    Exception[] failures = new Exception[unique.size()];
+    AtomicInteger next = new AtomicInteger();
+    Runnable work = () -> {
+      for (int i = next.getAndIncrement(); i < digests.length; i = next.getAndIncrement()) {
+        try {
+          digests[i] = of(unique.get(i));
+        } catch (IOException | RuntimeException e) {
+          failures[i] = e;
+        }
+      }
+    };
+    Thread[] helpers = new Thread[Math.max(0, workers - 1)];
+    for (int t = 0; t < helpers.length; t++) {
+      helpers[t] = new Thread(work, "sealbuild-hash-" + (t + 1));
+      helpers[t].setDaemon(true);
+      helpers[t].start();
+    }
+    work.run();
+    joinAll(helpers);
+    for (Exception failure : failures) {
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+    }
+    Map<Path, Digests> byPath = new HashMap<>();
+    for (int i = 0; i < digests.length; i++) {
+      byPath.put(unique.get(i), digests[i]);
+    }
+    return files.stream().map(byPath::get).toList();
+  }
+
+  /** Waits for every helper, even when interrupted (none may outlive the call), then passes the interrupt on. */
+  private static void joinAll(Thread[] helpers) throws IOException {
+    boolean interrupted = false;
+    for (Thread helper : helpers) {
+      while (true) {
+        try {
+          helper.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while hashing local files");
+    }
   }
 
   /** How many times a file's bytes were read (what a caller checks to see each file read once). */

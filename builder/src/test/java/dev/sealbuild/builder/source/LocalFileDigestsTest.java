@@ -80,4 +80,40 @@ class LocalFileDigestsTest {
     assertNotEquals(one, digests.of(file));
     assertEquals(Sha256.hash(file), digests.of(file).sha256());
   }
+
+  @Test
+  void aTreeReadOnFourThreadsGivesEachFilesDigestsInOrderReadingEachFileOnce() throws Exception {
+    java.util.Random random = new java.util.Random(3);
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] bytes = new byte[random.nextInt(i % 10 == 0 ? 3 << 20 : 4096)];
+      random.nextBytes(bytes);
+      files.add(Files.write(dir.resolve("f" + i), bytes));
+    }
+    files.add(1, files.get(0));   // copied by two entries: read once, not by two threads at once
+    LocalFileDigests parallel = new LocalFileDigests(LATER, 4);
+    java.util.List<LocalFileDigests.Digests> digests = parallel.ofAll(files);
+    assertEquals(41, digests.size());
+    LocalFileDigests oneByOne = new LocalFileDigests(LATER, 1);
+    for (int i = 0; i < files.size(); i++) {
+      assertEquals(Sha256.hash(files.get(i)), digests.get(i).sha256(), files.get(i).toString());
+      assertEquals(oneByOne.of(files.get(i)), digests.get(i));
+    }
+    assertEquals(40, parallel.reads());
+    assertEquals(digests, parallel.ofAll(files));
+    assertEquals(40, parallel.reads(), "asked again: remembered, not read again");
+  }
+
+  @Test
+  void theErrorIsTheFirstUnreadableFileInTheListWhicheverThreadMeetsOne() throws Exception {
+    java.util.List<Path> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      files.add(i == 11 || i == 25 ? dir.resolve("missing" + i) : Files.writeString(dir.resolve("f" + i), "file " + i));
+    }
+    for (int round = 0; round < 20; round++) {
+      java.nio.file.NoSuchFileException e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.nio.file.NoSuchFileException.class, () -> new LocalFileDigests(LATER, 4).ofAll(files));
+      assertEquals(dir.resolve("missing11").toString(), e.getFile());
+    }
+  }
 }
