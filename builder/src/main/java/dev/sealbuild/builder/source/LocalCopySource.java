@@ -24,6 +24,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import dev.sealbuild.builder.fs.Node;
 import dev.sealbuild.formats.digest.Sha256;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +110,7 @@ public final class LocalCopySource implements LayerSource {
   }
 
   /** The copied files' digests, read all at once through the build's digests (the image record hashed them already). */
-  private Map<Content, Sha256> localDigests(java.util.Collection<Node> nodes) throws IOException {
+  private Map<Content, Sha256> localDigests(Collection<Node> nodes) throws IOException {
     List<LocalFileContent> contents = new ArrayList<>();
     List<Path> files = new ArrayList<>();
     for (Node node : nodes) {
@@ -123,7 +125,7 @@ public final class LocalCopySource implements LayerSource {
     } catch (NoSuchFileException e) {
       throw new IOException(e.getFile() + ": removed while the image was built");
     }
-    Map<Content, Sha256> byContent = new java.util.IdentityHashMap<>();
+    Map<Content, Sha256> byContent = new IdentityHashMap<>();
     for (int i = 0; i < contents.size(); i++) {
       byContent.put(contents.get(i), digests.get(i).sha256());
     }

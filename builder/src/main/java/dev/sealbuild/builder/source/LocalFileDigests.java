@@ -96,13 +96,13 @@ public final class LocalFileDigests {
     List<Path> unique = List.copyOf(new LinkedHashSet<>(files));
     int workers = Math.min(threads, unique.size());
     Digests[] digests = new Digests[unique.size()];
-    Exception[] failures = new Exception[unique.size()];
+    Throwable[] failures = new Throwable[unique.size()];
     AtomicInteger next = new AtomicInteger();
     Runnable work = () -> {
       for (int i = next.getAndIncrement(); i < digests.length; i = next.getAndIncrement()) {
         try {
           digests[i] = of(unique.get(i));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
           failures[i] = e;
         }
       }
@@ -115,12 +115,15 @@ public final class LocalFileDigests {
     }
     work.run();
     joinAll(helpers);
-    for (Exception failure : failures) {
+    for (Throwable failure : failures) {
       if (failure instanceof IOException io) {
         throw io;
       }
       if (failure instanceof RuntimeException runtime) {
         throw runtime;
+      }
+      if (failure instanceof Error error) {
+        throw error;
       }
     }
     Map<Path, Digests> byPath = new HashMap<>();
