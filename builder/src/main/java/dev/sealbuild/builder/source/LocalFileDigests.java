@@ -2,6 +2,7 @@ package dev.sealbuild.builder.source;
 
 import dev.sealbuild.formats.digest.Sha256;
 import dev.sealbuild.formats.digest.Sha256Hasher;
+import dev.sealbuild.formats.io.Failures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -116,14 +117,8 @@ public final class LocalFileDigests {
     work.run();
     joinAll(helpers);
     for (Throwable failure : failures) {
-      if (failure instanceof IOException io) {
-        throw io;
-      }
-      if (failure instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (failure instanceof Error error) {
-        throw error;
+      if (failure != null) {
+        throw Failures.rethrow(failure);
       }
     }
     Map<Path, Digests> byPath = new HashMap<>();
