@@ -2,16 +2,21 @@ package dev.sealbuild.builder.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sealbuild.formats.digest.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,8 +88,8 @@ class LocalFileDigestsTest {
 
   @Test
   void aTreeReadOnFourThreadsGivesEachFilesDigestsInOrderReadingEachFileOnce() throws Exception {
-    java.util.Random random = new java.util.Random(3);
-    java.util.List<Path> files = new java.util.ArrayList<>();
+    Random random = new Random(3);
+    List<Path> files = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       byte[] bytes = new byte[random.nextInt(i % 10 == 0 ? 3 << 20 : 4096)];
       random.nextBytes(bytes);
@@ -92,7 +97,7 @@ class LocalFileDigestsTest {
     }
     files.add(1, files.get(0));   // copied by two entries: read once, not by two threads at once
     LocalFileDigests parallel = new LocalFileDigests(LATER, 4);
-    java.util.List<LocalFileDigests.Digests> digests = parallel.ofAll(files);
+    List<LocalFileDigests.Digests> digests = parallel.ofAll(files);
     assertEquals(41, digests.size());
     LocalFileDigests oneByOne = new LocalFileDigests(LATER, 1);
     for (int i = 0; i < files.size(); i++) {
@@ -106,13 +111,12 @@ class LocalFileDigestsTest {
 
   @Test
   void theErrorIsTheFirstUnreadableFileInTheListWhicheverThreadMeetsOne() throws Exception {
-    java.util.List<Path> files = new java.util.ArrayList<>();
+    List<Path> files = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       files.add(i == 11 || i == 25 ? dir.resolve("missing" + i) : Files.writeString(dir.resolve("f" + i), "file " + i));
     }
     for (int round = 0; round < 20; round++) {
-      java.nio.file.NoSuchFileException e = org.junit.jupiter.api.Assertions.assertThrows(
-          java.nio.file.NoSuchFileException.class, () -> new LocalFileDigests(LATER, 4).ofAll(files));
+      NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> new LocalFileDigests(LATER, 4).ofAll(files));
       assertEquals(dir.resolve("missing11").toString(), e.getFile());
     }
   }
